@@ -1,0 +1,1 @@
+//! vankien-annotate (being written).

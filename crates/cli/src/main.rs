@@ -1,0 +1,52 @@
+//! The `vankien` command line: parse documents, build the index, search it, serve the page, manage
+//! annotators.
+
+mod ingest;
+mod parse;
+mod search;
+mod serve;
+mod user;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// vankien: full-text search and annotation of Vietnamese Party and state documents.
+#[derive(Debug, Parser)]
+#[command(name = "vankien", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse documents and print their structure (or JSON with --json).
+    Parse(parse::ParseArgs),
+    /// Add documents (files or folders) to the index.
+    Ingest(ingest::IngestArgs),
+    /// Search the index.
+    Search(search::SearchArgs),
+    /// Serve the web page and the HTTP API (builds the index from corpus/ if there is none).
+    Serve(serve::ServeArgs),
+    /// Manage annotators and their API tokens.
+    User(user::UserArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Parse(args) => parse::run(args),
+        Command::Ingest(args) => ingest::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::User(args) => user::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("vankien: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

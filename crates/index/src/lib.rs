@@ -1,0 +1,1 @@
+//! vankien-index (being written).

@@ -1,0 +1,212 @@
+//! The document model: what ingestion produces and everything else (index, store, server) reads.
+//!
+//! Its JSON form (serde) is the contract of `vankien parse --json`; see the README.
+//! Every `span` is a pair of UTF-8 byte offsets `[start, end)` into [`Document::text`], the stored
+//! (normalized) text of the document.
+
+use serde::{Deserialize, Serialize};
+
+/// A parsed document: header metadata, section tree, clauses, closing parts and diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable, URL-safe id (`[a-z0-9._-]`) from number, issuer and date, e.g. `09-nq-dh.tinh-thai-binh.2020-10-15`.
+    pub id: String,
+    /// Document kind.
+    pub kind: DocKind,
+    /// Number as written in the header, e.g. `09-NQ/ĐH`, `12/2021/NQ-HĐND`.
+    pub number: Option<String>,
+    /// Issuing body, e.g. `Đại hội đại biểu Đảng bộ tỉnh Thái Bình lần thứ XX`.
+    pub issuer: Option<String>,
+    /// Place of issue, e.g. `Thái Bình`.
+    pub place: Option<String>,
+    /// Date of issue, ISO `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Title or subject line.
+    pub title: Option<String>,
+    /// Term, e.g. `2020 - 2025`, where the header gives one.
+    pub term: Option<String>,
+    /// Encoding the source was decoded from: `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1258`.
+    pub encoding: String,
+    /// Where the document came from: the file name as given on the command line.
+    pub source: String,
+    /// Sections in document order.
+    pub sections: Vec<Section>,
+    /// Clauses in document order: the units of search and tagging.
+    pub clauses: Vec<Clause>,
+    /// Lines of the `Nơi nhận` list, without their leading dash.
+    pub recipients: Vec<String>,
+    /// Lines of the signature block (`T/M TỈNH ỦY`, `BÍ THƯ`, a name …).
+    pub signature: Vec<String>,
+    /// Text dropped as page furniture (running heads, page numbers), one entry a dropped line.
+    pub furniture: Vec<String>,
+    /// What the parser noticed and could not do, e.g. `no number found`.
+    pub diagnostics: Vec<String>,
+    /// The stored (normalized) text the spans point into. Not part of the JSON output.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// The kind of a document, from its title line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// Nghị quyết.
+    Resolution,
+    /// Chỉ thị.
+    Directive,
+    /// Kết luận.
+    Conclusion,
+    /// Quy định (Party regulation).
+    Regulation,
+    /// Quyết định.
+    Decision,
+    /// Chương trình hành động.
+    ActionProgramme,
+    /// Điều lệ (statute).
+    Statute,
+    /// Báo cáo (report).
+    Report,
+    /// Anything else.
+    Other,
+}
+
+impl DocKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [DocKind; 9] = [
+        DocKind::Resolution,
+        DocKind::Directive,
+        DocKind::Conclusion,
+        DocKind::Regulation,
+        DocKind::Decision,
+        DocKind::ActionProgramme,
+        DocKind::Statute,
+        DocKind::Report,
+        DocKind::Other,
+    ];
+
+    /// The identifier used in JSON and filters (`resolution`, `conclusion` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Resolution => "resolution",
+            DocKind::Directive => "directive",
+            DocKind::Conclusion => "conclusion",
+            DocKind::Regulation => "regulation",
+            DocKind::Decision => "decision",
+            DocKind::ActionProgramme => "action_programme",
+            DocKind::Statute => "statute",
+            DocKind::Report => "report",
+            DocKind::Other => "other",
+        }
+    }
+
+    /// The Vietnamese name (`Nghị quyết` …).
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            DocKind::Resolution => "Nghị quyết",
+            DocKind::Directive => "Chỉ thị",
+            DocKind::Conclusion => "Kết luận",
+            DocKind::Regulation => "Quy định",
+            DocKind::Decision => "Quyết định",
+            DocKind::ActionProgramme => "Chương trình hành động",
+            DocKind::Statute => "Điều lệ",
+            DocKind::Report => "Báo cáo",
+            DocKind::Other => "Văn bản",
+        }
+    }
+
+    /// Parses the identifier of [`DocKind::as_str`].
+    pub fn parse(s: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A heading of the section tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// Label as written, without trailing punctuation: `A`, `II`, `3.2`, `Điều 3`, `Chương I`.
+    pub label: String,
+    /// Heading text after the label (may be empty).
+    pub heading: String,
+    /// Labels from the root down to and including this section.
+    pub path: Vec<String>,
+    /// Span of the heading line in the stored text.
+    pub span: [usize; 2],
+}
+
+/// A clause: a paragraph or item, the unit of search and tagging.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clause {
+    /// Stable id: `<document id>/<place in the tree>`, e.g. `09-nq-dh.tinh-thai-binh.2020-10-15/a.ii.2.t3`.
+    pub id: String,
+    /// What the clause is.
+    pub kind: ClauseKind,
+    /// Item label as written (`(5)`, `a)`, `-`, `+`, `Một là`), if the clause is an item.
+    pub label: Option<String>,
+    /// Timeframe group of a target, e.g. `Bình quân giai đoạn 2021-2025`.
+    pub group: Option<String>,
+    /// Labels of the enclosing sections, from the root.
+    pub section_path: Vec<String>,
+    /// The clause's text, re-flowed into one paragraph, without its label.
+    pub text: String,
+    /// Span in the stored text, label included.
+    pub span: [usize; 2],
+}
+
+/// The kind of a clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseKind {
+    /// A task or solution (nhiệm vụ, giải pháp, đột phá, tổ chức thực hiện).
+    Task,
+    /// A target (chỉ tiêu) with a quantity.
+    Target,
+    /// A lesson (`Một là …`).
+    Lesson,
+    /// A legal basis (`Căn cứ …`, `Xét …`).
+    Basis,
+    /// An article (`Điều N.`) body paragraph of a state document.
+    Article,
+    /// Any other paragraph.
+    Paragraph,
+}
+
+impl ClauseKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [ClauseKind; 6] = [
+        ClauseKind::Task,
+        ClauseKind::Target,
+        ClauseKind::Lesson,
+        ClauseKind::Basis,
+        ClauseKind::Article,
+        ClauseKind::Paragraph,
+    ];
+
+    /// The identifier used in JSON and filters (`task`, `target` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseKind::Task => "task",
+            ClauseKind::Target => "target",
+            ClauseKind::Lesson => "lesson",
+            ClauseKind::Basis => "basis",
+            ClauseKind::Article => "article",
+            ClauseKind::Paragraph => "paragraph",
+        }
+    }
+
+    /// The Vietnamese name shown on the page (`nhiệm vụ`, `chỉ tiêu` …).
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            ClauseKind::Task => "nhiệm vụ",
+            ClauseKind::Target => "chỉ tiêu",
+            ClauseKind::Lesson => "bài học",
+            ClauseKind::Basis => "căn cứ",
+            ClauseKind::Article => "điều khoản",
+            ClauseKind::Paragraph => "đoạn",
+        }
+    }
+
+    /// Parses the identifier of [`ClauseKind::as_str`].
+    pub fn parse(s: &str) -> Option<ClauseKind> {
+        ClauseKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}

@@ -1,0 +1,421 @@
+//! Vietnamese text normalization: the stored form of text, and the match keys the index and the
+//! query path compare.
+//!
+//! Three forms of a text exist in vankien:
+//!
+//! - **stored text** ([`normalize_text`]): NFC, `\n` line endings, odd spaces made plain, zero-width
+//!   characters dropped, trailing spaces trimmed. Words are never rewritten. Every offset in vankien
+//!   is a UTF-8 byte offset into a stored text.
+//! - **exact key** ([`exact_key`]): one word, lower case NFC with one canonical tone-mark placement
+//!   (`hóa` and `hoá` both give `hoá`) and `y` after a consonant as `i` (`kỹ`/`kĩ`, `lý`/`lí`).
+//! - **folded key** ([`folded_key`]): the exact key without any diacritic, `đ` as `d`.
+//!
+//! Both keys are computed per word from any input, NFC or NFD, upper or lower case, either
+//! tone convention; [`words`] finds the words of a text with their byte offsets in that same text,
+//! without normalizing it first, so offsets stay true for NFD input.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The five Vietnamese tone marks as combining characters: grave, acute, hook above, tilde, dot below.
+const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0309}', '\u{0303}', '\u{0323}'];
+
+/// Returns the stored form of a text: NFC, `\n` line endings, NBSP and other odd spaces as plain
+/// spaces, zero-width characters and BOMs dropped, trailing spaces and tabs of every line trimmed.
+///
+/// Only the text's form changes; its words are never rewritten.
+pub fn normalize_text(raw: &str) -> String {
+    let mut unified = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                // CRLF and a lone CR both end a line.
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                unified.push('\n');
+            }
+            '\u{2028}' | '\u{2029}' | '\u{0085}' | '\u{000B}' | '\u{000C}' => unified.push('\n'),
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            c if is_odd_space(c) => unified.push(' '),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => unified.push(c),
+        }
+    }
+    let nfc: String = if unicode_normalization::is_nfc(&unified) {
+        unified
+    } else {
+        unified.nfc().collect()
+    };
+    let mut out = String::with_capacity(nfc.len());
+    for (i, line) in nfc.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line.trim_end_matches([' ', '\t']));
+    }
+    out
+}
+
+/// Whether `c` is a space other than the plain ASCII space: NBSP, the en/em/thin spaces, the
+/// ideographic space and their kin.
+fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// Whether `c` belongs to a word: a letter, a digit, or a combining mark (so that an NFD word is
+/// not cut at its tone marks).
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// The words of `text`, each with its byte range in `text`.
+///
+/// A word is a run of letters, digits and combining marks; digits joined by a single `.` or `,`
+/// stay one word (`1.000`, `8,5`). Works on any text, NFC or NFD: ranges always lie on character
+/// boundaries of `text`.
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, pos: 0 }
+}
+
+/// Iterator over the words of a text; see [`words`].
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (Range<usize>, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = &self.text[self.pos..];
+        let mut start = None;
+        let mut end = self.text.len();
+        let mut prev_digit = false;
+        let mut iter = rest.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let at = self.pos + i;
+            if is_word_char(c) {
+                if start.is_none() {
+                    start = Some(at);
+                }
+                prev_digit = c.is_ascii_digit();
+                continue;
+            }
+            if start.is_some() {
+                // Keep `1.000` and `8,5` whole: a separator between two digits.
+                let next_digit = iter.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+                if prev_digit && next_digit && (c == '.' || c == ',') {
+                    continue;
+                }
+                end = at;
+                break;
+            }
+        }
+        let start = start?;
+        self.pos = end;
+        Some((start..end, &self.text[start..end]))
+    }
+}
+
+/// The exact match key of one word: lower case, NFC, tone mark in its canonical place, `y` after a
+/// consonant as `i`.
+///
+/// `hoá` and `hóa`, `thuỷ` and `thủy`, `khoẻ` and `khỏe`, `kỹ` and `kĩ` give the same key;
+/// `hồ`, `hộ` and `hỗ` do not.
+pub fn exact_key(word: &str) -> String {
+    let mut base: Vec<char> = Vec::with_capacity(word.len());
+    let mut tone = None;
+    for c in word.nfd().flat_map(char::to_lowercase) {
+        if TONE_MARKS.contains(&c) {
+            tone.get_or_insert(c);
+        } else {
+            base.push(c);
+        }
+    }
+    // Recompose the letters (â, ư, ơ …) without the tone, then place the tone.
+    let mut letters: Vec<char> = base.into_iter().nfc().collect();
+    unify_i_y(&mut letters);
+    let Some(tone) = tone else {
+        return letters.into_iter().collect();
+    };
+    let mut out = String::with_capacity(word.len() + 2);
+    match tone_position(&letters) {
+        Some(at) => {
+            for (i, &c) in letters.iter().enumerate() {
+                out.push(c);
+                if i == at {
+                    out.push(tone);
+                }
+            }
+        }
+        // No vowel: keep the mark at the end rather than lose it.
+        None => {
+            out.extend(letters.iter());
+            out.push(tone);
+        }
+    }
+    out.nfc().collect()
+}
+
+/// The folded match key of one word: the exact key with every diacritic removed and `đ` as `d`.
+pub fn folded_key(word: &str) -> String {
+    fold_exact(&exact_key(word))
+}
+
+/// Folds an exact key (see [`exact_key`]) to its folded key without recomputing the tone.
+pub fn fold_exact(exact: &str) -> String {
+    exact
+        .nfd()
+        .filter(|&c| !is_combining_mark(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether a text has any Vietnamese diacritic or `đ`, i.e. whether its folded form differs.
+pub fn has_diacritics(text: &str) -> bool {
+    text.nfd().any(|c| is_combining_mark(c) || c == 'đ' || c == 'Đ')
+}
+
+/// Whether `c` (lower case, without tone) is a Vietnamese vowel letter.
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y')
+}
+
+/// Writes a lone `y` that follows a consonant as `i` (`kỹ` → `kĩ`, `lý` → `lí`, `tỷ` → `tỉ`), the
+/// newer spelling of the older `y`. A word-initial `y` (`y tế`) and `uy`, `quy` stay as they are.
+fn unify_i_y(letters: &mut [char]) {
+    let n = letters.len();
+    if n >= 2 && letters[n - 1] == 'y' {
+        let before = letters[n - 2];
+        if before.is_alphabetic() && !is_vowel(before) {
+            letters[n - 1] = 'i';
+        }
+    }
+}
+
+/// Where the tone mark of a syllable goes: the index of the vowel letter that carries it, by the
+/// newer convention (`hoá`, `thuỷ`, `khoẻ`). `None` when the word has no vowel.
+fn tone_position(letters: &[char]) -> Option<usize> {
+    let mut start = letters.iter().position(|&c| is_vowel(c))?;
+    let mut end = start;
+    while end < letters.len() && is_vowel(letters[end]) {
+        end += 1;
+    }
+    // In `qu` and `gi` the `u` and `i` are part of the consonant.
+    if start > 0 && end - start > 1 {
+        let (prev, first) = (letters[start - 1], letters[start]);
+        if (prev == 'q' && first == 'u') || (prev == 'g' && first == 'i') {
+            start += 1;
+        }
+    }
+    let cluster = &letters[start..end];
+    let closed = end < letters.len() && letters[end].is_alphabetic();
+    if let Some(i) = cluster
+        .iter()
+        .rposition(|&c| matches!(c, 'ă' | 'â' | 'ê' | 'ô' | 'ơ' | 'ư'))
+    {
+        return Some(start + i);
+    }
+    let at = match cluster.len() {
+        1 => 0,
+        _ if closed => cluster.len() - 1,
+        2 => match cluster {
+            ['o', 'a'] | ['o', 'e'] | ['u', 'y'] => 1,
+            _ => 0,
+        },
+        _ => 1,
+    };
+    Some(start + at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each base vowel with each tone, both as NFC and as NFD, in both cases, keys to the same
+    /// lowercase NFC exact key, and folds to the base vowel without marks.
+    #[test]
+    fn every_vowel_with_every_tone() {
+        let bases = [
+            ('a', "a"),
+            ('ă', "a"),
+            ('â', "a"),
+            ('e', "e"),
+            ('ê', "e"),
+            ('i', "i"),
+            ('o', "o"),
+            ('ô', "o"),
+            ('ơ', "o"),
+            ('u', "u"),
+            ('ư', "u"),
+            ('y', "y"),
+        ];
+        for (base, folded) in bases {
+            for tone in TONE_MARKS {
+                let nfc: String = format!("{base}{tone}").nfc().collect();
+                let nfd: String = nfc.nfd().collect();
+                let upper: String = nfc.to_uppercase();
+                let upper_nfd: String = upper.nfd().collect();
+                let key = exact_key(&nfc);
+                assert_eq!(key.chars().count(), 1, "{nfc:?} keys to one char");
+                assert!(unicode_normalization::is_nfc(&key));
+                for variant in [&nfd, &upper, &upper_nfd] {
+                    assert_eq!(exact_key(variant), key, "{variant:?} vs {nfc:?}");
+                    assert_eq!(folded_key(variant), folded, "{variant:?}");
+                }
+                assert_eq!(folded_key(&nfc), folded);
+                assert_ne!(exact_key(&nfc), exact_key(&base.to_string()), "tone kept");
+            }
+        }
+    }
+
+    #[test]
+    fn tone_conventions_meet() {
+        for (old, new) in [
+            ("hóa", "hoá"),
+            ("thủy", "thuỷ"),
+            ("ủy", "uỷ"),
+            ("khỏe", "khoẻ"),
+            ("hòa", "hoà"),
+            ("Thủy", "THUỶ"),
+            ("xóa", "xoá"),
+            ("lòe", "loè"),
+            ("thúy", "thuý"),
+            ("khủyu", "khuỷu"),
+            ("ngòai", "ngoài"),
+        ] {
+            assert_eq!(exact_key(old), exact_key(new), "{old} = {new}");
+        }
+        assert_eq!(exact_key("hóa"), "hoá");
+        assert_eq!(exact_key("toàn"), "toàn");
+        assert_eq!(exact_key("tòan"), "toàn", "closed syllable: mark on the last vowel");
+        assert_eq!(exact_key("Đảng"), "đảng");
+    }
+
+    #[test]
+    fn canonical_places() {
+        for (word, key) in [
+            ("người", "người"),
+            ("quý", "quý"),
+            ("quốc", "quốc"),
+            ("già", "già"),
+            ("giữ", "giữ"),
+            ("gìn", "gìn"),
+            ("mùa", "mùa"),
+            ("mía", "mía"),
+            ("tài", "tài"),
+            ("thuở", "thuở"),
+            ("khuyến", "khuyến"),
+            ("tuyển", "tuyển"),
+            ("nghiệp", "nghiệp"),
+            ("yếu", "yếu"),
+            ("ngoẹo", "ngoẹo"),
+            ("kỹ", "kĩ"),
+            ("lý", "lí"),
+            ("tỷ", "tỉ"),
+            ("ý", "ý"),
+            ("quy", "quy"),
+            ("GRDP", "grdp"),
+            ("2025", "2025"),
+        ] {
+            assert_eq!(exact_key(word), key, "{word}");
+        }
+    }
+
+    #[test]
+    fn folding_is_lossy_but_exact_keys_differ() {
+        for group in [
+            &["hồ", "hộ", "hỗ"][..],
+            &["đồng", "động"],
+            &["sự", "sứ"],
+            &["đang", "đảng", "dạng", "dáng"],
+        ] {
+            let folded: Vec<String> = group.iter().map(|w| folded_key(w)).collect();
+            assert!(folded.windows(2).all(|w| w[0] == w[1]), "{group:?}");
+            for (i, a) in group.iter().enumerate() {
+                for b in &group[i + 1..] {
+                    assert_ne!(exact_key(a), exact_key(b));
+                }
+            }
+        }
+        assert_eq!(folded_key("Đảng"), "dang");
+        assert_eq!(folded_key("ĐẠI HỘI"), "dai hoi");
+        assert_eq!(folded_key("nông"), "nong");
+    }
+
+    #[test]
+    fn stored_text_form() {
+        let raw = "Thu\u{0309}y lợi\u{00A0}và\u{200B} \r\nnông thôn   \rmới\u{FEFF}\t";
+        assert_eq!(normalize_text(raw), "Thủy lợi và\nnông thôn\nmới");
+        assert_eq!(normalize_text(""), "");
+    }
+
+    #[test]
+    fn words_keep_nfd_whole_and_numbers_joined() {
+        let text = "Tha\u{0300}nh pho\u{0302}\u{0301}: 8,5% và 1.000 người, 2021-2025.";
+        let got: Vec<&str> = words(text).map(|(_, w)| w).collect();
+        assert_eq!(
+            got,
+            [
+                "Tha\u{0300}nh",
+                "pho\u{0302}\u{0301}",
+                "8,5",
+                "và",
+                "1.000",
+                "người",
+                "2021",
+                "2025"
+            ]
+        );
+        for (range, w) in words(text) {
+            assert_eq!(&text[range], w);
+        }
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn normalization_never_panics_and_offsets_stay_inside(s in "\\PC*") {
+                let stored = normalize_text(&s);
+                prop_assert!(unicode_normalization::is_nfc(&stored));
+                prop_assert_eq!(normalize_text(&stored), stored.clone());
+                for text in [&s, &stored] {
+                    let mut last = 0;
+                    for (range, w) in words(text) {
+                        prop_assert!(range.start >= last && range.end <= text.len());
+                        prop_assert!(text.is_char_boundary(range.start));
+                        prop_assert!(text.is_char_boundary(range.end));
+                        prop_assert!(!w.is_empty());
+                        last = range.end;
+                        let exact = exact_key(w);
+                        prop_assert_eq!(exact_key(&exact), exact.clone());
+                        prop_assert_eq!(fold_exact(&exact), folded_key(w));
+                    }
+                }
+            }
+
+            #[test]
+            fn vietnamese_words_are_stable(s in "[a-zđăâêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ\u{0300}\u{0301}\u{0309}\u{0303}\u{0323} ]{0,40}") {
+                for (_, w) in words(&s) {
+                    let nfd: String = w.nfd().collect();
+                    prop_assert_eq!(exact_key(&nfd), exact_key(w));
+                    prop_assert_eq!(exact_key(&w.to_uppercase()), exact_key(w));
+                }
+            }
+        }
+    }
+}

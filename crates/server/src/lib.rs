@@ -1,0 +1,1 @@
+//! vankien-server (being written).

@@ -1,0 +1,1 @@
+//! End-to-end test package of vankien; the tests live in `tests/`.
