@@ -1,6 +1,7 @@
 //! Errors of ingestion: input that cannot be read as a document at all.
 
-/// Why a file could not be ingested. Every variant names the file.
+/// Why a file could not be ingested. Every variant names the file, and every message starts with
+/// it, so that a command line can print `vankien: <message>` as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The file could not be read (missing, unreadable).
@@ -12,10 +13,12 @@ pub enum IngestError {
         source: std::io::Error,
     },
     /// The path is a directory or other non-file.
-    #[error("{file}: not a regular file")]
+    #[error("{file}: not a regular file ({what})")]
     NotAFile {
         /// The file.
         file: String,
+        /// What it is instead: `a directory`, `a special file`.
+        what: &'static str,
     },
     /// The file is empty or holds only white space.
     #[error("{file}: empty file")]
@@ -23,12 +26,12 @@ pub enum IngestError {
         /// The file.
         file: String,
     },
-    /// The file is over the size limit.
-    #[error("{file}: {size} bytes is over the limit of {limit} bytes")]
+    /// The file is over the size limit ([`crate::MAX_FILE_BYTES`]).
+    #[error("{file}: too large: {size} bytes, the limit is {limit} bytes")]
     TooLarge {
         /// The file.
         file: String,
-        /// Its size in bytes.
+        /// Its size in bytes (at least; reading stops past the limit).
         size: u64,
         /// The limit in bytes.
         limit: u64,
@@ -38,7 +41,32 @@ pub enum IngestError {
     Undecodable {
         /// The file.
         file: String,
-        /// Why, e.g. `binary data (NUL bytes)`, `looks like TCVN3 (ABC), not supported yet`.
+        /// Why, e.g. `binary data (12 NUL bytes)`, `invalid utf-8 … at byte offset 5 (bytes FF)`.
         reason: String,
     },
+    /// The bytes are in a font-based legacy encoding vankien recognises but does not read yet.
+    #[error(
+        "{file}: cannot decode: looks like {encoding}, a font-based legacy encoding not supported \
+         yet; convert it to utf-8"
+    )]
+    LegacyEncoding {
+        /// The file.
+        file: String,
+        /// The encoding: `TCVN3 (ABC, .VnTime fonts)` or `VNI (VNI-Times fonts)`.
+        encoding: &'static str,
+    },
+}
+
+impl IngestError {
+    /// The file the error is about, as it was given.
+    pub fn file(&self) -> &str {
+        match self {
+            IngestError::Io { file, .. }
+            | IngestError::NotAFile { file, .. }
+            | IngestError::Empty { file }
+            | IngestError::TooLarge { file, .. }
+            | IngestError::Undecodable { file, .. }
+            | IngestError::LegacyEncoding { file, .. } => file,
+        }
+    }
 }

@@ -17,27 +17,37 @@ use std::path::Path;
 pub use error::IngestError;
 pub use model::{Clause, ClauseKind, DocKind, Document, Section};
 
-/// The largest file ingestion reads: 16 MiB. The longest real resolutions are well under 1 MiB.
+/// The largest file ingestion reads: 16 MiB (16 777 216 bytes). The longest real resolutions are
+/// well under 1 MiB; the limit keeps a stray archive or disk image from being read into memory.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads, decodes and parses one file.
 ///
-/// Fails with an error naming the file when it is missing, empty, larger than
-/// [`MAX_FILE_BYTES`], binary, or in no encoding vankien can read.
+/// Fails with an error naming the file when it is missing, not a regular file, empty, larger
+/// than [`MAX_FILE_BYTES`], binary, or in no encoding vankien can read.
 pub fn read_file(path: &Path) -> Result<Document, IngestError> {
     let bytes = read_bytes(path)?;
     parse_bytes(&bytes, &path.display().to_string())
 }
 
-/// Reads a file's bytes, refusing missing, empty and oversized files.
+/// Reads a file's bytes, refusing missing, non-regular and oversized files.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
+    use std::io::Read;
+
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| IngestError::Io {
+    let io = |source| IngestError::Io {
         file: file.clone(),
-        source: e,
-    })?;
-    if meta.is_dir() {
-        return Err(IngestError::NotAFile { file });
+        source,
+    };
+    // Check the path before opening it: opening a FIFO would block.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "a special file"
+        };
+        return Err(IngestError::NotAFile { file, what });
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(IngestError::TooLarge {
@@ -46,10 +56,27 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
             limit: MAX_FILE_BYTES,
         });
     }
-    std::fs::read(path).map_err(|e| IngestError::Io { file, source: e })
+    let handle = std::fs::File::open(path).map_err(io)?;
+    // The file may have grown since the check: never read more than the limit and one byte.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    handle
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(IngestError::TooLarge {
+            file,
+            size: bytes.len() as u64,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Decodes and parses the bytes of one document; `source` names it in errors and in the result.
+///
+/// Fails only when the bytes are not text vankien can read (see [`decode::decode`]); an odd
+/// document parses, with [`Document::diagnostics`].
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
     let decoded = decode::decode(bytes, source)?;
     Ok(parse::parse(&decoded.text, source, decoded.encoding))
