@@ -1,1 +1,26 @@
-//! vankien-annotate (being written).
+//! The annotation store of vankien: the sector taxonomy, users and their API tokens, sector tags on
+//! clauses, and an append-only audit log, in one SQLite file.
+//!
+//! The store is the source of truth for tags; the search index only mirrors them
+//! ([`Store::sector_map`] rebuilds that mirror). It lives in a data directory that must never be
+//! inside the index directory ([`check_data_dir`]), so rebuilding or deleting the index never
+//! touches annotations.
+//!
+//! Durability: SQLite in WAL mode with `synchronous=FULL`, so a write is acknowledged only after
+//! its commit record is fsynced; it survives `kill -9` of the process and a power loss.
+//! Every change is one `BEGIN IMMEDIATE` transaction that also appends to the audit log.
+
+pub mod anchor;
+pub mod error;
+pub mod model;
+mod schema;
+pub mod sectors;
+mod store;
+pub mod token;
+
+pub use error::StoreError;
+pub use model::{
+    AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, Role, Sector, Tag, TokenInfo, User,
+    UserInfo,
+};
+pub use store::{DB_FILE, Store, check_data_dir};

@@ -1,0 +1,99 @@
+//! The database schema and its migrations, versioned by SQLite's `user_version`.
+//!
+//! Each migration runs once, in its own transaction with the version bump, so a crash mid-way
+//! leaves the previous version intact. Never edit a released migration: append a new one.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::StoreError;
+
+/// The migrations, in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE sectors (
+    id       TEXT PRIMARY KEY,
+    name     TEXT NOT NULL CHECK (name <> ''),
+    parent   TEXT REFERENCES sectors(id),
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    role       TEXT NOT NULL CHECK (role IN ('annotator', 'admin')),
+    created_at TEXT NOT NULL
+);
+
+-- A token is `vk_<id>_<secret>`: the row is found by id and the secret checked against an argon2
+-- PHC string. The secret itself is never stored.
+CREATE TABLE tokens (
+    id         TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    hash       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX tokens_user ON tokens(user_id);
+
+-- A tag with its anchor (text hash + quote) and a snapshot of the clause for export.
+-- `orphaned_at` is set when re-attachment found no clause for it; such rows are never deleted.
+CREATE TABLE tags (
+    id           INTEGER PRIMARY KEY,
+    clause_id    TEXT NOT NULL,
+    doc_id       TEXT NOT NULL,
+    sector_id    TEXT NOT NULL REFERENCES sectors(id),
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    at           TEXT NOT NULL,
+    text_hash    TEXT NOT NULL,
+    quote        TEXT NOT NULL,
+    doc_number   TEXT,
+    section_path TEXT NOT NULL,
+    clause_text  TEXT NOT NULL,
+    orphaned_at  TEXT
+);
+-- One live tag per (clause, sector, user); orphans are outside the constraint.
+CREATE UNIQUE INDEX tags_live ON tags(clause_id, sector_id, user_id) WHERE orphaned_at IS NULL;
+CREATE INDEX tags_doc ON tags(doc_id);
+CREATE INDEX tags_clause ON tags(clause_id);
+
+CREATE TABLE audit (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    clause_id  TEXT,
+    sector_id  TEXT,
+    subject    TEXT,
+    from_value TEXT,
+    to_value   TEXT
+);
+-- The audit log is append-only, whoever writes to the file.
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`VERSION`], refusing a database from a newer vankien.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read the version inside the write lock: two processes opening a new file at once must
+        // not both run the same migration.
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                known: VERSION,
+            });
+        }
+        if found == VERSION {
+            return Ok(());
+        }
+        tx.execute_batch(MIGRATIONS[found as usize])?;
+        tx.pragma_update(None, "user_version", found + 1)?;
+        tx.commit()?;
+    }
+}
