@@ -33,6 +33,10 @@ pub struct Document {
     pub sections: Vec<Section>,
     /// Clauses in document order: the units of search and tagging.
     pub clauses: Vec<Clause>,
+    /// Lines read as header, title block or enacting formula (`QUYẾT NGHỊ:`), as written: the
+    /// source of the metadata fields above, kept so that no word of the source is lost.
+    #[serde(default)]
+    pub header: Vec<String>,
     /// Lines of the `Nơi nhận` list, without their leading dash.
     pub recipients: Vec<String>,
     /// Lines of the signature block (`T/M TỈNH ỦY`, `BÍ THƯ`, a name …).
