@@ -1,52 +1,115 @@
-//! The structure parser: header metadata, section tree, clauses. (Placeholder; being written.)
+//! The structure parser: header metadata, section tree, clauses, closing parts.
+//!
+//! The stages, each in its own module: [`lines`] (spans, furniture, numbering markers),
+//! [`header`] (kind, number, issuer, place, date, title, term), [`blocks`] (re-flow of wrapped
+//! lines into paragraphs; recipients, signature, enacting formula) and [`tree`] (levels by the
+//! scheme stack, clause kinds, target groups, ids). The parser never fails: what it cannot read
+//! becomes a diagnostic.
 
-use crate::model::{Clause, ClauseKind, DocKind, Document};
+mod blocks;
+mod header;
+mod lines;
+mod tree;
+
+use std::path::Path;
+
+use crate::model::{DocKind, Document};
 use crate::normalize::normalize_text;
 
-/// Parses a decoded text into a document. Never fails: problems become diagnostics.
+/// Parses a decoded (not yet normalized) text into a document. Never fails: problems become
+/// [`Document::diagnostics`]. `source` names the file; `encoding` is recorded as given.
+///
+/// Every span in the result is a byte range of [`Document::text`], the normalized text.
 pub fn parse(raw: &str, source: &str, encoding: &str) -> Document {
     let text = normalize_text(raw);
-    let id: String = source
-        .rsplit('/')
-        .next()
-        .unwrap_or(source)
-        .trim_end_matches(".txt")
-        .to_lowercase();
-    let mut clauses = Vec::new();
-    let mut offset = 0;
-    for para in text.split("\n\n") {
-        let t = para.trim();
-        if !t.is_empty() {
-            let start = offset + para.find(t).unwrap_or(0);
-            clauses.push(Clause {
-                id: format!("{id}/p{}", clauses.len() + 1),
-                kind: ClauseKind::Paragraph,
-                label: None,
-                group: None,
-                section_path: vec![],
-                text: t.replace('\n', " "),
-                span: [start, start + t.len()],
-            });
+    let all = lines::split(&text);
+    let furn = lines::furniture(&all);
+    let mut head = header::parse(&all, &furn, &text);
+    let mut diagnostics = std::mem::take(&mut head.diagnostics);
+    let stem = Path::new(source)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if head.number.is_none() {
+        match header::number_from_stem(&stem) {
+            Some(n) => {
+                diagnostics.push(format!(
+                    "no number found in the header; `{n}` inferred from the file name"
+                ));
+                head.number = Some(n);
+            }
+            None => diagnostics.push("no number found".to_string()),
         }
-        offset += para.len() + 2;
     }
+    let kind = head
+        .kind
+        .or_else(|| head.number.as_deref().and_then(header::kind_from_number));
+    if head.kind.is_none() {
+        diagnostics.push(match kind {
+            Some(k) => format!(
+                "no title line names the kind; `{}` taken from the number",
+                k.as_str()
+            ),
+            None => "no title line names the kind".to_string(),
+        });
+    }
+    if head.date.is_none() {
+        diagnostics.push("no date found".to_string());
+    }
+    if head.issuer.is_none() {
+        diagnostics.push("no issuing body found".to_string());
+    }
+    let id = document_id(head.number.as_deref(), head.date.as_deref(), &stem);
+    let mut body = blocks::split(&all, &furn, head.body_start);
+    let built = tree::build(&body.blocks, &text, &id);
+    if built.sections.is_empty() {
+        diagnostics.push("no numbered sections found".to_string());
+    }
+    let mut header_lines = head.lines;
+    header_lines.append(&mut body.formulas);
+    let mut furniture: Vec<String> = (0..head.body_start.min(all.len()))
+        .filter(|&i| furn[i])
+        .map(|i| all[i].text.to_string())
+        .collect();
+    furniture.append(&mut body.furniture);
     Document {
         id,
-        kind: DocKind::Resolution,
-        number: None,
-        issuer: None,
-        place: None,
-        date: None,
-        title: None,
-        term: None,
+        kind: kind.unwrap_or(DocKind::Other),
+        number: head.number,
+        issuer: head.issuer,
+        place: head.place,
+        date: head.date,
+        title: head.title,
+        term: head.term,
         encoding: encoding.to_string(),
         source: source.to_string(),
-        sections: vec![],
-        clauses,
-        recipients: vec![],
-        signature: vec![],
-        furniture: vec![],
-        diagnostics: vec!["placeholder parser".into()],
+        sections: built.sections,
+        clauses: built.clauses,
+        header: header_lines,
+        recipients: body.recipients,
+        signature: body.signature,
+        furniture,
+        diagnostics,
         text,
+    }
+}
+
+/// The document id: the number and date slugged (`09-nq-dh.2020-10-15`), or the file stem when
+/// there is no number. URL-safe: `[a-z0-9._-]`.
+fn document_id(number: Option<&str>, date: Option<&str>, stem: &str) -> String {
+    let base = match number.map(tree::slug).filter(|s| !s.is_empty()) {
+        Some(n) => n,
+        None => {
+            let s = tree::slug(stem);
+            if s.is_empty() {
+                "document".to_string()
+            } else {
+                s
+            }
+        }
+    };
+    match date {
+        Some(d) => format!("{base}.{d}"),
+        None => base,
     }
 }

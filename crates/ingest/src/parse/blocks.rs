@@ -1,0 +1,409 @@
+//! From lines to blocks: re-flows hard-wrapped lines into paragraphs, and sets apart the
+//! closing parts (recipients, signature), the enacting formula and page furniture.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::lines::{
+    Line, Marker, Scheme, ends_terminal, is_separator, is_upper, marker, starts_lower,
+    starts_upper, wrap_width,
+};
+
+/// A paragraph or heading of the body: one marker (or none) and the re-flowed text after it.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    /// The numbering marker the block starts with.
+    pub marker: Option<Marker>,
+    /// The label as written (`1.`, `(5)`, `a)`), for items and numbered paragraphs.
+    pub written_label: String,
+    /// The re-flowed text after the marker.
+    pub text: String,
+    /// Span of the whole block in the stored text, marker included.
+    pub span: [usize; 2],
+    /// Byte offset where the text after the marker starts.
+    pub body_start: usize,
+    /// Whether the block is an annex that the source gives no `Phụ lục` line for.
+    pub synthetic_annex: bool,
+    /// Whether an enacting formula (`QUYẾT NGHỊ`) came before this block.
+    pub after_formula: bool,
+}
+
+/// The body split into blocks and closing parts.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    pub blocks: Vec<Block>,
+    pub recipients: Vec<String>,
+    /// How many `Nơi nhận` lines introduced the recipients.
+    pub recipient_markers: usize,
+    pub signature: Vec<String>,
+    pub furniture: Vec<String>,
+    /// Formula lines (`QUYẾT NGHỊ:`), kept with the header lines.
+    pub formulas: Vec<String>,
+}
+
+static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN)$)",
+    )
+    .expect("valid regex")
+});
+
+/// Whether a line opens a signature block (`TM. CHÍNH PHỦ`, `T/M BỘ CHÍNH TRỊ`, `CHỦ TỊCH`).
+fn is_signature_start(t: &str) -> bool {
+    RE_SIGNATURE.is_match(t)
+}
+
+/// Whether a line continues a signature block: a title, `[đã ký]`, or a person's name.
+fn is_signature_line(t: &str) -> bool {
+    if is_signature_start(t) {
+        return true;
+    }
+    if marker(t).is_some() || is_formula(t) {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    if lower == "[đã ký]" || lower == "(đã ký)" || lower == "đã ký" {
+        return true;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty() || words.len() > 6 || ends_terminal(t) {
+        return false;
+    }
+    if is_upper(t) && words.len() <= 8 {
+        return true;
+    }
+    words.iter().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase) && !w.chars().any(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether a line is an enacting formula (`QUYẾT NGHỊ:`, `QUYẾT ĐỊNH:`).
+fn is_formula(t: &str) -> bool {
+    let t = t.trim_end_matches([':', ' ', '.']);
+    matches!(
+        t,
+        "QUYẾT NGHỊ" | "QUYẾT ĐỊNH" | "QUY ĐỊNH" | "BAN HÀNH" | "KẾT LUẬN"
+    ) && t.len() < 30
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Mode {
+    Body,
+    Recipients,
+    Signature,
+}
+
+/// Splits the body lines `from..` into blocks and closing parts.
+pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
+    let mut body = Body::default();
+    let wrap = wrap_width(&lines[from.min(lines.len())..]);
+    let mut mode = Mode::Body;
+    let mut annex_pending = false;
+    let mut after_formula = false;
+    // The open block, as (block, index of its last line).
+    let mut open: Option<(Block, usize)> = None;
+    let mut gap = false;
+    let mut i = from;
+    while i < lines.len() {
+        let l = lines[i];
+        if furn[i] {
+            body.furniture.push(l.text.to_string());
+            i += 1;
+            continue;
+        }
+        if l.is_blank() {
+            gap = true;
+            i += 1;
+            continue;
+        }
+        let t = l.text;
+        if let Some(rest) = t.strip_prefix("Nơi nhận") {
+            close(&mut open, &mut body);
+            mode = Mode::Recipients;
+            body.recipient_markers += 1;
+            let rest = rest.trim_start_matches([':', ' ']);
+            if !rest.is_empty() {
+                body.recipients.push(strip_dash(rest).to_string());
+            }
+            i += 1;
+            continue;
+        }
+        if is_signature_start(t) && (mode != Mode::Body || !t.contains(" là ")) {
+            close(&mut open, &mut body);
+            mode = Mode::Signature;
+            body.signature.push(t.to_string());
+            i += 1;
+            continue;
+        }
+        match mode {
+            Mode::Recipients => {
+                if t.starts_with(['-', '–', '+', '•']) {
+                    body.recipients.push(strip_dash(t).to_string());
+                    i += 1;
+                    continue;
+                }
+                if let Some(last) = body.recipients.last_mut()
+                    && (starts_lower(t) || (!last.ends_with([';', '.', ',']) && !is_upper(t)))
+                {
+                    last.push(' ');
+                    last.push_str(t);
+                    i += 1;
+                    continue;
+                }
+                mode = Mode::Body;
+                annex_pending = true;
+            }
+            Mode::Signature => {
+                if is_signature_line(t) {
+                    body.signature.push(t.to_string());
+                    i += 1;
+                    continue;
+                }
+                mode = Mode::Body;
+                annex_pending = true;
+            }
+            Mode::Body => {}
+        }
+        if is_formula(t) {
+            close(&mut open, &mut body);
+            body.formulas.push(t.to_string());
+            after_formula = true;
+            gap = false;
+            i += 1;
+            continue;
+        }
+        if is_separator(t) {
+            close(&mut open, &mut body);
+            body.furniture.push(t.to_string());
+            i += 1;
+            continue;
+        }
+        let mut m = marker(t);
+        if annex_pending {
+            annex_pending = false;
+            if m.as_ref().is_none_or(|m| m.scheme != Scheme::Annex) {
+                // Body after the signature with no `Phụ lục` line: an annex all the same.
+                close(&mut open, &mut body);
+                let (taken, next) = heading_lines(lines, furn, i, true, &mut body.furniture);
+                if !taken.is_empty() {
+                    let first = lines[taken[0]];
+                    let last = lines[*taken.last().expect("non-empty")];
+                    body.blocks.push(Block {
+                        marker: Some(Marker {
+                            scheme: Scheme::Annex,
+                            label: "Phụ lục".to_string(),
+                            rest: 0,
+                        }),
+                        written_label: String::new(),
+                        text: join(taken.iter().map(|&j| lines[j].text)),
+                        span: [first.start, last.end],
+                        body_start: first.start,
+                        synthetic_annex: true,
+                        after_formula,
+                    });
+                    gap = false;
+                    i = next;
+                    continue;
+                }
+            }
+        }
+        // A dash that starts a wrapped line mid-sentence (`kinh tế` / `- xã hội`) is no item.
+        if let (Some(mk), Some((_, last))) = (&m, &open)
+            && mk.scheme == Scheme::Dash
+            && !gap
+            && starts_lower(&t[mk.rest..])
+            && !ends_terminal(lines[*last].text)
+            && !lines[*last].text.ends_with(',')
+        {
+            m = None;
+        }
+        match m {
+            Some(mk) => {
+                close(&mut open, &mut body);
+                let rest_text = &t[mk.rest..];
+                let scheme = mk.scheme;
+                let block = Block {
+                    written_label: t[..mk.rest].trim().to_string(),
+                    text: rest_text.to_string(),
+                    span: [l.start, l.end],
+                    body_start: l.start + mk.rest,
+                    marker: Some(mk),
+                    synthetic_annex: false,
+                    after_formula,
+                };
+                if scheme.heading_below() && rest_text.is_empty() {
+                    // `Chương I` / `QUY ĐỊNH CHUNG`; `Phụ lục I` / title / `(Kèm theo …)`.
+                    let annex = scheme == Scheme::Annex;
+                    let (taken, next) =
+                        heading_lines(lines, furn, i + 1, annex, &mut body.furniture);
+                    let mut block = block;
+                    if let Some(&lastj) = taken.last() {
+                        block.text = join(taken.iter().map(|&j| lines[j].text));
+                        block.body_start = lines[taken[0]].start;
+                        block.span[1] = lines[lastj].end;
+                    }
+                    body.blocks.push(block);
+                    gap = false;
+                    i = next;
+                    continue;
+                }
+                open = Some((block, i));
+            }
+            None => {
+                let join_it = match &open {
+                    Some((b, last)) => should_join(b, lines[*last].text, t, gap, wrap),
+                    None => false,
+                };
+                if join_it {
+                    let (b, last) = open.as_mut().expect("open block");
+                    if !b.text.is_empty() {
+                        b.text.push(' ');
+                    }
+                    b.text.push_str(t);
+                    b.span[1] = l.end;
+                    *last = i;
+                } else {
+                    close(&mut open, &mut body);
+                    open = Some((
+                        Block {
+                            marker: None,
+                            written_label: String::new(),
+                            text: t.to_string(),
+                            span: [l.start, l.end],
+                            body_start: l.start,
+                            synthetic_annex: false,
+                            after_formula,
+                        },
+                        i,
+                    ));
+                }
+            }
+        }
+        gap = false;
+        i += 1;
+    }
+    close(&mut open, &mut body);
+    body
+}
+
+/// Whether line `t` continues the open block whose last line is `prev`.
+fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<usize>) -> bool {
+    if gap {
+        // A wrapped sentence can lose its line to a blank (`… thành phố trực t` / `` / `phát triển`).
+        return starts_lower(t) && !ends_terminal(prev);
+    }
+    if starts_lower(t) {
+        return true;
+    }
+    // A value on its own line (`1.5`), or a number cut from its sentence (`… năm` / `2021 của`).
+    if !t.chars().any(char::is_alphabetic) {
+        return true;
+    }
+    if !ends_terminal(prev) && t.starts_with(|c: char| c.is_ascii_digit()) {
+        return true;
+    }
+    if ends_terminal(prev) && starts_upper(t) {
+        return false;
+    }
+    // An upper-case heading wrapped over two lines.
+    if b.marker.as_ref().is_some_and(|m| m.scheme.is_section()) && is_upper(&b.text) && is_upper(t)
+    {
+        return true;
+    }
+    if prev.ends_with(',') && wrap.is_none() {
+        return false;
+    }
+    wrap.is_some_and(|w| prev.chars().count() >= w)
+}
+
+/// Collects the heading lines below a label or at the head of an annex: upper-case lines,
+/// bracketed `(Kèm theo …)` lines and, for annexes, one sentence-case subject. Returns the line
+/// indices taken and the index to continue from.
+fn heading_lines(
+    lines: &[Line<'_>],
+    furn: &[bool],
+    from: usize,
+    annex: bool,
+    furniture: &mut Vec<String>,
+) -> (Vec<usize>, usize) {
+    let mut taken = Vec::new();
+    let mut in_paren = false;
+    let mut sentences = 0;
+    let mut sentence_open = false;
+    let mut blanks = 0;
+    let mut j = from;
+    while j < lines.len() {
+        let l = lines[j];
+        if furn[j] {
+            furniture.push(l.text.to_string());
+            j += 1;
+            continue;
+        }
+        if l.is_blank() {
+            blanks += 1;
+            if blanks > 2 {
+                break;
+            }
+            j += 1;
+            continue;
+        }
+        let t = l.text;
+        if in_paren {
+            taken.push(j);
+            in_paren = !t.contains(')');
+            j += 1;
+            continue;
+        }
+        if is_separator(t) {
+            if annex && !taken.is_empty() {
+                furniture.push(t.to_string());
+                j += 1;
+            }
+            break;
+        }
+        if marker(t).is_some() || is_formula(t) {
+            break;
+        }
+        if annex && t.starts_with('(') {
+            taken.push(j);
+            in_paren = !t.contains(')');
+        } else if is_upper(t) && (annex || taken.len() < 3) {
+            taken.push(j);
+        } else if annex && sentence_open && starts_lower(t) {
+            taken.push(j);
+            sentence_open = !ends_terminal(t);
+        } else if annex && !taken.is_empty() && sentences == 0 {
+            taken.push(j);
+            sentences += 1;
+            sentence_open = !ends_terminal(t);
+        } else {
+            break;
+        }
+        blanks = 0;
+        j += 1;
+    }
+    // Lines skipped on the way (blanks, furniture already recorded) stay consumed.
+    (taken, j)
+}
+
+/// Pushes the open block, if any.
+fn close(open: &mut Option<(Block, usize)>, body: &mut Body) {
+    if let Some((mut b, _)) = open.take() {
+        b.text = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        body.blocks.push(b);
+    }
+}
+
+/// Joins lines with single spaces.
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A recipient line without its leading dash.
+fn strip_dash(t: &str) -> &str {
+    t.trim_start_matches(['-', '–', '+', '•', ' '])
+}

@@ -1,0 +1,478 @@
+//! Lines of a stored text: their spans, page furniture, item and heading markers, and the
+//! wrap width that tells a hard-wrapped line from the end of a paragraph.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// One line of the stored text, trimmed on both sides; `start..end` is the trimmed span.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line<'a> {
+    /// Byte offset of the first non-space character.
+    pub start: usize,
+    /// Byte offset just past the last non-space character.
+    pub end: usize,
+    /// The trimmed text.
+    pub text: &'a str,
+}
+
+impl Line<'_> {
+    /// Whether the line has no text.
+    pub fn is_blank(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Splits a stored text into lines with their trimmed spans.
+pub(crate) fn split(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for raw in text.split('\n') {
+        let lead = raw.len() - raw.trim_start().len();
+        let trimmed = raw.trim();
+        let start = offset + lead;
+        out.push(Line {
+            start,
+            end: start + trimmed.len(),
+            text: trimmed,
+        });
+        offset += raw.len() + 1;
+    }
+    out
+}
+
+static GAZETTE_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^CÔNG BÁO\s*/\s*Số").expect("valid regex"));
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,4}|-\s*\d{1,4}\s*-|Trang \d{1,4})$").expect("valid regex")
+});
+
+/// Marks the lines that are page furniture: running Official Gazette heads (`CÔNG BÁO/Số …`),
+/// the page numbers printed next to them, and the Gazette's own section titles.
+pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
+    let mut furn: Vec<bool> = lines
+        .iter()
+        .map(|l| GAZETTE_HEAD.is_match(l.text))
+        .collect();
+    let gazette = furn.iter().any(|&f| f);
+    for i in 0..lines.len() {
+        let t = lines[i].text;
+        if !PAGE_NUMBER.is_match(t) {
+            continue;
+        }
+        // `- 3 -` is a page number anywhere; a bare number only next to a running head, since
+        // tables carry bare row numbers too.
+        if t.starts_with('-') || t.starts_with("Trang") || near_head(lines, i) {
+            furn[i] = true;
+        }
+    }
+    if gazette {
+        for (i, l) in lines.iter().enumerate() {
+            if matches!(
+                l.text,
+                "VĂN BẢN PHÁP LUẬT KHÁC" | "VĂN BẢN QUY PHẠM PHÁP LUẬT" | "VĂN BẢN HỢP NHẤT"
+            ) {
+                furn[i] = true;
+            }
+        }
+    }
+    furn
+}
+
+/// Whether a running head is within two non-blank lines of line `i`.
+fn near_head(lines: &[Line<'_>], i: usize) -> bool {
+    let before = lines[..i]
+        .iter()
+        .rev()
+        .filter(|l| !l.is_blank())
+        .take(2)
+        .any(|l| GAZETTE_HEAD.is_match(l.text));
+    let after = lines[i + 1..]
+        .iter()
+        .filter(|l| !l.is_blank())
+        .take(2)
+        .any(|l| GAZETTE_HEAD.is_match(l.text));
+    before || after
+}
+
+/// A numbering scheme, of a section heading or of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Scheme {
+    /// `Phụ lục I`: an annex; resets the tree.
+    Annex,
+    /// `Phần I`.
+    Part,
+    /// `Chương I`.
+    Chapter,
+    /// `Mục 1`.
+    Division,
+    /// `Điều 1.`.
+    Article,
+    /// `A-`, `B.`.
+    Letter,
+    /// `I.`, `II-`.
+    Roman,
+    /// `1.`, `2-`.
+    Number,
+    /// `1.1.`.
+    Number2,
+    /// `1.1.1.`.
+    Number3,
+    /// `(1)`, `(a)`.
+    Paren,
+    /// `a)`.
+    Alpha,
+    /// `-`, `–`.
+    Dash,
+    /// `+`.
+    Plus,
+    /// `•`.
+    Bullet,
+    /// `Một là`, `Hai là`.
+    Word,
+}
+
+impl Scheme {
+    /// Whether the scheme numbers sections (as opposed to items, which are always clauses).
+    pub fn is_section(self) -> bool {
+        matches!(
+            self,
+            Scheme::Annex
+                | Scheme::Part
+                | Scheme::Chapter
+                | Scheme::Division
+                | Scheme::Article
+                | Scheme::Letter
+                | Scheme::Roman
+                | Scheme::Number
+                | Scheme::Number2
+                | Scheme::Number3
+        )
+    }
+
+    /// Whether the scheme's label stands on a line of its own and its heading follows on the next
+    /// lines (`Chương I` / `QUY ĐỊNH CHUNG`).
+    pub fn heading_below(self) -> bool {
+        matches!(
+            self,
+            Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Division | Scheme::Article
+        )
+    }
+}
+
+/// A numbering marker at the start of a line.
+#[derive(Debug, Clone)]
+pub(crate) struct Marker {
+    /// The scheme.
+    pub scheme: Scheme,
+    /// The label as written, without trailing punctuation for sections (`3.2`, `Điều 3`,
+    /// `Chương I`) and with it for items (`(5)`, `a)`, `-`, `Một là`).
+    pub label: String,
+    /// Byte offset in the line's text where the text after the marker starts.
+    pub rest: usize,
+}
+
+static RE_ANNEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?([IVXLC]+|\d{1,2}|[A-Z]))?\s*$")
+        .expect("valid regex")
+});
+static RE_PART_CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+([IVXLC]+|\d{1,3})\b\s*[.:\-–]?\s*")
+        .expect("valid regex")
+});
+static RE_ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(Điều|ĐIỀU)\s+(\d{1,3}[a-z]?)\s*(?:[.:]\s*|$)").expect("valid regex")
+});
+static RE_NUM3: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2}\.\d{1,2}\.\d{1,2})(?:\.|\s*[-–])?\s+(?:\p{Lu}|\p{Ll}|[“\x22(])")
+        .expect("valid regex")
+});
+static RE_NUM2: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2}\.\d{1,2})(?:\.|\s*[-–])?\s+(?:\p{Lu}|[“\x22(])").expect("valid regex")
+});
+static RE_NUM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,3})(?:\s*\.\s*|\s*[-–]\s+)(?:\p{Lu}|[“\x22(]|\p{Ll})").expect("valid regex")
+});
+static RE_ROMAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([IVX]{1,5})\s*[.\-–]\s*(?:\p{Lu}|[“\x22(])").expect("valid regex")
+});
+static RE_LETTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-H])\s*[.\-–]\s+\p{Lu}").expect("valid regex"));
+static RE_PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\((\d{1,3}|[a-zđ])\)\s*").expect("valid regex"));
+static RE_ALPHA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([a-zđ])\)\s*").expect("valid regex"));
+static RE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là\s*[,:]?\s*").expect("valid regex")
+});
+
+/// Finds the numbering marker at the start of a trimmed line, if any.
+pub(crate) fn marker(t: &str) -> Option<Marker> {
+    let first = t.chars().next()?;
+    if first == '-' || first == '–' || first == '—' || first == '+' || first == '•' {
+        // A run of dashes is a separator, not an item.
+        if t.chars().all(|c| matches!(c, '-' | '–' | '—' | '_' | ' ')) {
+            return None;
+        }
+        let scheme = match first {
+            '+' => Scheme::Plus,
+            '•' => Scheme::Bullet,
+            _ => Scheme::Dash,
+        };
+        let after = &t[first.len_utf8()..];
+        let rest = t.len() - after.trim_start().len();
+        return Some(Marker {
+            scheme,
+            label: first.to_string(),
+            rest,
+        });
+    }
+    if RE_ANNEX.is_match(t) {
+        // As written: `Phụ lục II`, `PHỤ LỤC`.
+        let label = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        return Some(Marker {
+            scheme: Scheme::Annex,
+            label,
+            rest: t.len(),
+        });
+    }
+    if let Some(c) = RE_PART_CHAPTER.captures(t) {
+        let word = &c[1];
+        let scheme = match word.chars().next() {
+            Some('P') => Scheme::Part,
+            Some('C') => Scheme::Chapter,
+            _ => Scheme::Division,
+        };
+        // `Mục tiêu` is not `Mục 1`: the regex already demands a number after the word.
+        let m = c.get(0).expect("whole match");
+        return Some(Marker {
+            scheme,
+            label: format!("{word} {}", &c[2]),
+            rest: m.end(),
+        });
+    }
+    if let Some(c) = RE_ARTICLE.captures(t) {
+        let m = c.get(0).expect("whole match");
+        return Some(Marker {
+            scheme: Scheme::Article,
+            label: format!("Điều {}", &c[2]),
+            rest: m.end(),
+        });
+    }
+    if first.is_ascii_digit() {
+        for (re, scheme) in [
+            (&*RE_NUM3, Scheme::Number3),
+            (&*RE_NUM2, Scheme::Number2),
+            (&*RE_NUM, Scheme::Number),
+        ] {
+            if let Some(c) = re.captures(t) {
+                let label = c.get(1).expect("group");
+                let rest = rest_after_label(t, label.end());
+                return Some(Marker {
+                    scheme,
+                    label: label.as_str().to_string(),
+                    rest,
+                });
+            }
+        }
+        return None;
+    }
+    if let Some(c) = RE_ROMAN.captures(t) {
+        let label = c.get(1).expect("group");
+        return Some(Marker {
+            scheme: Scheme::Roman,
+            label: label.as_str().to_string(),
+            rest: rest_after_label(t, label.end()),
+        });
+    }
+    if let Some(c) = RE_LETTER.captures(t) {
+        let label = c.get(1).expect("group");
+        return Some(Marker {
+            scheme: Scheme::Letter,
+            label: label.as_str().to_string(),
+            rest: rest_after_label(t, label.end()),
+        });
+    }
+    if let Some(c) = RE_PAREN.captures(t) {
+        let m = c.get(0).expect("whole match");
+        return Some(Marker {
+            scheme: Scheme::Paren,
+            label: format!("({})", &c[1]),
+            rest: m.end(),
+        });
+    }
+    if let Some(c) = RE_ALPHA.captures(t) {
+        let m = c.get(0).expect("whole match");
+        return Some(Marker {
+            scheme: Scheme::Alpha,
+            label: format!("{})", &c[1]),
+            rest: m.end(),
+        });
+    }
+    if let Some(c) = RE_WORD.captures(t) {
+        let m = c.get(0).expect("whole match");
+        return Some(Marker {
+            scheme: Scheme::Word,
+            label: format!("{} là", &c[1]),
+            rest: m.end(),
+        });
+    }
+    None
+}
+
+/// The offset after a section label's punctuation (`.`, `-`, `–`) and spaces.
+fn rest_after_label(t: &str, label_end: usize) -> usize {
+    let after = t[label_end..].trim_start_matches([' ', '\t']);
+    let after = after
+        .strip_prefix(['.', '-', '–'])
+        .unwrap_or(after)
+        .trim_start_matches([' ', '\t']);
+    t.len() - after.len()
+}
+
+/// Whether a text has letters and none of them is lower case (`QUY ĐỊNH CHUNG`, `2025`-free
+/// headings); digits and punctuation do not count.
+pub(crate) fn is_upper(t: &str) -> bool {
+    let mut letters = false;
+    for c in t.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        letters |= c.is_alphabetic();
+    }
+    letters
+}
+
+/// Whether a line is a separator rule (`-----`, `_____`, `*`).
+pub(crate) fn is_separator(t: &str) -> bool {
+    !t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, '-' | '–' | '—' | '_' | '*' | '=' | ' ' | '.'))
+}
+
+/// Whether a text ends a sentence or a lead-in: `.`, `:`, `;`, `!`, `?`, ignoring closing
+/// quotes, brackets and the `./.` end mark.
+pub(crate) fn ends_terminal(t: &str) -> bool {
+    let t = t.trim_end_matches(['”', '"', '’', ')', ']', ' ', '/']);
+    t.ends_with(['.', ':', ';', '!', '?', '…'])
+}
+
+/// Whether a text starts like a new sentence: an upper-case letter, a digit, a quote or bracket.
+pub(crate) fn starts_upper(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "“\"‘'([".contains(c))
+}
+
+/// Whether a text starts with a lower-case letter (the continuation of a wrapped sentence).
+pub(crate) fn starts_lower(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// The wrap width of a hard-wrapped text, in characters: lines at least this long that end
+/// mid-sentence continue on the next line. `None` when lines are whole paragraphs.
+pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<usize> {
+    let mut lens: Vec<usize> = lines
+        .iter()
+        .filter(|l| !l.is_blank())
+        .map(|l| l.text.chars().count())
+        .collect();
+    if lens.len() < 10 {
+        return None;
+    }
+    lens.sort_unstable();
+    let p90 = lens[lens.len() * 9 / 10];
+    (p90 <= 110).then(|| (p90 * 6 / 10).max(20))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(t: &str) -> Option<(Scheme, String, String)> {
+        marker(t).map(|m| (m.scheme, m.label, t[m.rest..].to_string()))
+    }
+
+    #[test]
+    fn recognises_every_numbering_scheme() {
+        let cases = [
+            (
+                "Phần I. NHỮNG VẤN ĐỀ CHUNG",
+                Scheme::Part,
+                "Phần I",
+                "NHỮNG VẤN ĐỀ CHUNG",
+            ),
+            ("Chương I", Scheme::Chapter, "Chương I", ""),
+            (
+                "CHƯƠNG II: TỔ CHỨC",
+                Scheme::Chapter,
+                "CHƯƠNG II",
+                "TỔ CHỨC",
+            ),
+            ("Mục 2. Quyền hạn", Scheme::Division, "Mục 2", "Quyền hạn"),
+            ("Điều 3. Hiệu lực", Scheme::Article, "Điều 3", "Hiệu lực"),
+            ("Điều 12.", Scheme::Article, "Điều 12", ""),
+            ("A- Tán thành", Scheme::Letter, "A", "Tán thành"),
+            ("B. Thông qua", Scheme::Letter, "B", "Thông qua"),
+            ("I. Về đánh giá", Scheme::Roman, "I", "Về đánh giá"),
+            (
+                "IV- TỔ CHỨC THỰC HIỆN",
+                Scheme::Roman,
+                "IV",
+                "TỔ CHỨC THỰC HIỆN",
+            ),
+            (
+                "1. Mục tiêu tổng quát",
+                Scheme::Number,
+                "1",
+                "Mục tiêu tổng quát",
+            ),
+            ("2- Những hạn chế", Scheme::Number, "2", "Những hạn chế"),
+            ("3.2. Đẩy mạnh", Scheme::Number2, "3.2", "Đẩy mạnh"),
+            ("2.1- Đổi mới", Scheme::Number2, "2.1", "Đổi mới"),
+            ("1.1.2. Xây dựng", Scheme::Number3, "1.1.2", "Xây dựng"),
+            ("(5) Tốc độ tăng", Scheme::Paren, "(5)", "Tốc độ tăng"),
+            ("a) Nhiều cấp uỷ", Scheme::Alpha, "a)", "Nhiều cấp uỷ"),
+            ("- Ban Bí thư", Scheme::Dash, "-", "Ban Bí thư"),
+            ("+ Tăng cường", Scheme::Plus, "+", "Tăng cường"),
+            ("• Dữ liệu", Scheme::Bullet, "•", "Dữ liệu"),
+            (
+                "Một là, thường xuyên",
+                Scheme::Word,
+                "Một là",
+                "thường xuyên",
+            ),
+            ("Phụ lục II", Scheme::Annex, "Phụ lục II", ""),
+        ];
+        for (line, scheme, label, rest) in cases {
+            assert_eq!(
+                m(line),
+                Some((scheme, label.to_string(), rest.to_string())),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn ignores_what_only_looks_like_a_marker() {
+        for line in [
+            "Mục tiêu tổng quát",
+            "2020 - 2025",
+            "1.000 tỷ đồng",
+            "-----",
+            "Chương trình hành động",
+            "Điều lệ Đảng",
+            "Năm 2025 là",
+        ] {
+            assert!(marker(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn finds_gazette_furniture() {
+        let text = "CÔNG BÁO/Số 238/Ngày 21-04-2026\n92\n\nCHÍNH PHỦ\n7\nDữ liệu";
+        let lines = split(text);
+        let f = furniture(&lines);
+        assert_eq!(f, vec![true, true, false, false, false, false]);
+    }
+}

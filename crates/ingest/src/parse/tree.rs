@@ -1,0 +1,526 @@
+//! From blocks to the section tree and clauses: levels by the scheme stack, headings that carry
+//! their body, clause kinds, target groups and stable ids.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::blocks::Block;
+use super::lines::Scheme;
+use crate::model::{Clause, ClauseKind, Section};
+use crate::normalize::{folded_key, words};
+
+/// The tree built from the blocks.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    pub sections: Vec<Section>,
+    pub clauses: Vec<Clause>,
+}
+
+/// What a heading says its clauses are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Task,
+    Target,
+    Neutral,
+}
+
+/// Keywords of headings (folded, lower case) and what they make of the clauses below.
+const HEADING_KEYWORDS: [(&str, Ctx); 19] = [
+    ("nhiem vu", Ctx::Task),
+    ("giai phap", Ctx::Task),
+    ("dot pha", Ctx::Task),
+    ("to chuc thuc hien", Ctx::Task),
+    ("trach nhiem thi hanh", Ctx::Task),
+    ("chuong trinh hanh dong", Ctx::Task),
+    ("chi tieu", Ctx::Target),
+    ("muc tieu", Ctx::Target),
+    ("danh gia", Ctx::Neutral),
+    ("tinh hinh", Ctx::Neutral),
+    ("quan diem", Ctx::Neutral),
+    ("ket qua", Ctx::Neutral),
+    ("nguyen nhan", Ctx::Neutral),
+    ("bai hoc", Ctx::Neutral),
+    ("pham vi", Ctx::Neutral),
+    ("doi tuong", Ctx::Neutral),
+    ("giai thich tu ngu", Ctx::Neutral),
+    ("hieu luc", Ctx::Neutral),
+    ("vi tri", Ctx::Neutral),
+];
+
+/// How many leading words of a heading are searched for keywords: a long heading that mentions
+/// `nhiệm vụ` in passing is not about tasks.
+const KEYWORD_WINDOW: usize = 10;
+
+/// The longest first sentence a heading that carries its body keeps as the heading.
+const MAX_HEADING_WORDS: usize = 40;
+
+static RE_PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*%").expect("valid regex"));
+/// Numbers that are no quantity: document numbers, dates, years, article and item references.
+static RE_NOT_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:[Ss]ố|ngày)\s+\d[\p{L}\p{N}/\-.]*|\d+\s*[-/]\s*\p{L}[\p{L}\p{N}/\-]*|\d{1,2}/\d{1,2}/\d{4}|tháng\s+\d{1,2}|\b(?:19|20)\d{2}\b|(?:Điều|khoản|điểm|Chương|[Mm]ục|Phụ lục|khóa|khoá|lần thứ|Quý)\s+[\dIVXL]+|\(\d{1,3}\)|\b\d{1,3}\.\s",
+    )
+    .expect("valid regex")
+});
+static RE_TIMEFRAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:Hằng năm|Hàng năm|Bình quân|Đến năm|Đến hết năm|Giai đoạn|Trong giai đoạn|Năm \d{4}|Tầm nhìn|Phấn đấu đến năm|Đến \d{4}|Sau năm)",
+    )
+    .expect("valid regex")
+});
+static RE_BASIS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:Căn cứ|Xét|Theo đề nghị)\b").expect("valid regex"));
+
+/// The folded, lower-case form of a text, word by word, for keyword matching.
+fn folded_words(t: &str) -> Vec<String> {
+    words(t).map(|(_, w)| folded_key(w)).collect()
+}
+
+/// What a heading makes of its clauses: the keyword that comes first in its opening words.
+fn heading_ctx(heading: &str) -> Option<Ctx> {
+    let w = folded_words(heading);
+    let window = w[..w.len().min(KEYWORD_WINDOW)].join(" ");
+    HEADING_KEYWORDS
+        .iter()
+        .filter_map(|&(k, c)| window.find(k).map(|at| (at, c)))
+        .min_by_key(|&(at, _)| at)
+        .map(|(_, c)| c)
+}
+
+/// Whether a text states a quantity: a percentage, a decimal, a fraction, a count — a year alone
+/// is no quantity.
+fn has_quantity(t: &str) -> bool {
+    RE_PERCENT.is_match(t)
+        || RE_NOT_QUANTITY
+            .replace_all(t, " ")
+            .chars()
+            .any(|c| c.is_ascii_digit())
+}
+
+/// Whether a text block is a timeframe group line of targets (`Bình quân giai đoạn 2021-2025:`).
+fn is_group_line(t: &str) -> bool {
+    t.ends_with(':') && t.split_whitespace().count() <= 14 && RE_TIMEFRAME.is_match(t)
+}
+
+/// Whether a numbered text reads as a heading: short and not ended as a sentence, or a lead-in.
+fn heading_like(t: &str) -> bool {
+    let n = t.split_whitespace().count();
+    let end = t.trim_end_matches(['”', '"', ')', ' ']);
+    if end.ends_with(':') {
+        return n <= 60;
+    }
+    !end.ends_with(['.', ';', ',', '!', '?']) && n <= MAX_HEADING_WORDS + 10
+}
+
+/// Splits a heading that carries its body at the end of its first sentence, if that sentence is
+/// short enough to be a heading: returns the word count of the heading part.
+fn sentence_split(t: &str) -> Option<usize> {
+    let bytes = t.as_bytes();
+    let mut n_words = 0;
+    let mut in_word = false;
+    for (i, c) in t.char_indices() {
+        let word_char = !c.is_whitespace();
+        if word_char && !in_word {
+            n_words += 1;
+        }
+        in_word = word_char;
+        if c == '.' && bytes.get(i + 1) == Some(&b' ') {
+            let next = t[i + 2..].chars().next();
+            let prev_digit = t[..i].chars().last().is_some_and(|p| p.is_ascii_digit());
+            if next.is_some_and(char::is_uppercase) && !prev_digit {
+                return (n_words <= MAX_HEADING_WORDS).then_some(n_words);
+            }
+        }
+    }
+    None
+}
+
+/// The byte offset in `text` of the start of the word after the first `n` words of
+/// `text[from..to]`, or `to`.
+fn offset_after_words(text: &str, from: usize, to: usize, n: usize) -> usize {
+    let slice = &text[from..to];
+    // Count whitespace-separated words, the way the re-flowed text counts them.
+    let mut count = 0;
+    let mut in_word = false;
+    for (i, c) in slice.char_indices() {
+        let word_char = !c.is_whitespace();
+        if word_char && !in_word {
+            if count == n {
+                return from + i;
+            }
+            count += 1;
+        }
+        in_word = word_char;
+    }
+    to
+}
+
+/// A URL-safe slug: folded, lower case, `[a-z0-9]` runs joined by `-`.
+pub(crate) fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for (_, w) in words(s) {
+        let f = folded_key(w);
+        for c in f.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        }
+        if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Fixed levels for the schemes that always sit above the numbered ones.
+fn fixed_rank(s: Scheme) -> Option<u8> {
+    match s {
+        Scheme::Annex => Some(0),
+        Scheme::Part => Some(1),
+        Scheme::Chapter => Some(2),
+        Scheme::Division => Some(3),
+        Scheme::Article => Some(4),
+        _ => None,
+    }
+}
+
+fn is_numeric(s: Scheme) -> bool {
+    matches!(s, Scheme::Number | Scheme::Number2 | Scheme::Number3)
+}
+
+/// Builds the tree. `doc_id` prefixes clause ids.
+pub(crate) fn build(blocks: &[Block], text: &str, doc_id: &str) -> Tree {
+    // First pass: each numbered block decides alone; then each list follows its majority, so
+    // that `3.3. Tích cực … Nhân dân. Tiếp tục …` among the headings 3.1–3.4 is a heading too, and
+    // a numbered paragraph followed by a closing sentence stays a paragraph like its siblings.
+    let (_, groups) = build_with(blocks, text, doc_id, &HashMap::new());
+    let mut force = HashMap::new();
+    for members in groups.values() {
+        let sections = members.iter().filter(|&&(_, section)| section).count();
+        let as_sections = sections * 2 >= members.len();
+        force.extend(members.iter().map(|&(b, _)| (b, as_sections)));
+    }
+    build_with(blocks, text, doc_id, &force).0
+}
+
+/// Numbered lists: (parent section, scheme) → (block index, read as a section).
+type Lists = HashMap<(Option<usize>, SchemeKey), Vec<(usize, bool)>>;
+type SchemeKey = u8;
+
+struct Builder<'a> {
+    text: &'a str,
+    doc_id: &'a str,
+    tree: Tree,
+    /// Open sections: (scheme, section index).
+    stack: Vec<(Scheme, usize)>,
+    /// Per section: its id key, its context, its lead-in context.
+    keys: Vec<String>,
+    ctx: Vec<Option<Ctx>>,
+    lead: Vec<Option<Ctx>>,
+    doc_lead: Option<Ctx>,
+    used_keys: HashSet<String>,
+    ordinals: HashMap<Option<usize>, usize>,
+    group: Option<String>,
+}
+
+fn build_with(
+    blocks: &[Block],
+    text: &str,
+    doc_id: &str,
+    force: &HashMap<usize, bool>,
+) -> (Tree, Lists) {
+    let mut b = Builder {
+        text,
+        doc_id,
+        tree: Tree::default(),
+        stack: Vec::new(),
+        keys: Vec::new(),
+        ctx: Vec::new(),
+        lead: Vec::new(),
+        doc_lead: None,
+        used_keys: HashSet::new(),
+        ordinals: HashMap::new(),
+        group: None,
+    };
+    let mut lists: Lists = HashMap::new();
+    for (bi, block) in blocks.iter().enumerate() {
+        let Some(m) = block.marker.as_ref().filter(|m| m.scheme.is_section()) else {
+            let label = block.marker.as_ref().map(|m| m.label.clone());
+            b.clause(block, label, block.span[0], block.text.clone());
+            continue;
+        };
+        let parent_len = b.parent_len(m.scheme);
+        let as_section = if is_numeric(m.scheme) {
+            let parent_article = parent_len > 0 && b.stack[parent_len - 1].0 == Scheme::Article;
+            let alone = heading_like(&block.text) || b.has_body(blocks, bi, parent_len);
+            let section = !parent_article && force.get(&bi).copied().unwrap_or(alone);
+            if !parent_article {
+                let parent = parent_len.checked_sub(1).map(|p| b.stack[p].1);
+                lists
+                    .entry((parent, m.scheme as u8))
+                    .or_default()
+                    .push((bi, section));
+            }
+            section
+        } else {
+            true
+        };
+        b.stack.truncate(parent_len);
+        if as_section {
+            b.section(block, &m.label, m.scheme);
+        } else {
+            b.clause(
+                block,
+                Some(block.written_label.clone()),
+                block.span[0],
+                block.text.clone(),
+            );
+        }
+    }
+    (b.tree, lists)
+}
+
+impl Builder<'_> {
+    /// How many open sections stay open when a heading of `scheme` arrives: a scheme already on
+    /// the path closes back to that level; fixed-level schemes close everything at or below them.
+    fn parent_len(&self, scheme: Scheme) -> usize {
+        if let Some(rank) = fixed_rank(scheme) {
+            return self
+                .stack
+                .iter()
+                .rposition(|&(s, _)| fixed_rank(s).is_some_and(|r| r < rank))
+                .map_or(0, |p| p + 1);
+        }
+        self.stack
+            .iter()
+            .rposition(|&(s, _)| s == scheme)
+            .unwrap_or(self.stack.len())
+    }
+
+    /// Whether the block after `bi` belongs under it (rather than being its sibling or an
+    /// ancestor's sibling).
+    fn has_body(&self, blocks: &[Block], bi: usize, parent_len: usize) -> bool {
+        let Some(next) = blocks.get(bi + 1) else {
+            return false;
+        };
+        let Some(nm) = next.marker.as_ref().filter(|m| m.scheme.is_section()) else {
+            return true;
+        };
+        let scheme = blocks[bi].marker.as_ref().map(|m| m.scheme);
+        if Some(nm.scheme) == scheme || fixed_rank(nm.scheme).is_some() {
+            return false;
+        }
+        !self.stack[..parent_len]
+            .iter()
+            .any(|&(s, _)| s == nm.scheme)
+    }
+
+    fn section(&mut self, block: &Block, label: &str, scheme: Scheme) {
+        let text = &block.text;
+        let (heading, body) = if block.synthetic_annex
+            || scheme.heading_below() && scheme != Scheme::Article
+        {
+            (text.clone(), None)
+        } else if scheme == Scheme::Article {
+            let n = text.split_whitespace().count();
+            let short_sentence = text.ends_with('.') && n <= 6;
+            if text.is_empty() || (heading_like(text) && n <= MAX_HEADING_WORDS) || short_sentence {
+                (text.clone(), None)
+            } else {
+                (String::new(), Some(0))
+            }
+        } else if heading_like(text) {
+            (text.clone(), None)
+        } else if let Some(n) = sentence_split(text) {
+            let head: Vec<&str> = text.split_whitespace().take(n).collect();
+            (head.join(" "), Some(n))
+        } else {
+            // One full sentence: a numbered paragraph, kept whole as the section's clause.
+            (String::new(), Some(0))
+        };
+        let parent_key = self.stack.last().map(|&(_, s)| self.keys[s].clone());
+        let mut key = match &parent_key {
+            Some(p) => format!("{p}.{}", slug(label)),
+            None => slug(label),
+        };
+        if key.is_empty() || key.ends_with('.') {
+            key.push('s');
+        }
+        if self.used_keys.contains(&key) {
+            let mut n = 2;
+            while self.used_keys.contains(&format!("{key}_{n}")) {
+                n += 1;
+            }
+            key = format!("{key}_{n}");
+        }
+        self.used_keys.insert(key.clone());
+        let mut path: Vec<String> = self
+            .stack
+            .iter()
+            .map(|&(_, s)| self.tree.sections[s].label.clone())
+            .collect();
+        path.push(label.to_string());
+        let head_end = match body {
+            Some(n) => offset_after_words(self.text, block.body_start, block.span[1], n),
+            None => block.span[1],
+        };
+        let head_end = self.text[..head_end].trim_end().len().max(block.span[0]);
+        let idx = self.tree.sections.len();
+        self.tree.sections.push(Section {
+            label: label.to_string(),
+            heading: heading.clone(),
+            path,
+            span: [block.span[0], head_end],
+        });
+        self.keys.push(key);
+        self.ctx.push(heading_ctx(&heading));
+        self.lead.push(None);
+        self.stack.push((scheme, idx));
+        self.group = (RE_TIMEFRAME.is_match(&heading) && heading.split_whitespace().count() <= 12)
+            .then(|| heading.trim_end_matches(':').to_string());
+        if let Some(n) = body {
+            let rest: Vec<&str> = text.split_whitespace().skip(n).collect();
+            if !rest.is_empty() {
+                let start = offset_after_words(self.text, block.body_start, block.span[1], n);
+                let synthetic = Block {
+                    span: [start, block.span[1]],
+                    ..block.clone()
+                };
+                self.clause(&synthetic, None, start, rest.join(" "));
+            }
+        }
+    }
+
+    /// The context of the innermost section that has one, or of a lead-in line.
+    fn context(&self) -> Option<Ctx> {
+        for &(_, s) in self.stack.iter().rev() {
+            if let Some(c) = self.ctx[s].or(self.lead[s]) {
+                return Some(c);
+            }
+        }
+        self.doc_lead
+    }
+
+    fn clause(&mut self, block: &Block, label: Option<String>, start: usize, text: String) {
+        if text.is_empty() && label.is_none() {
+            return;
+        }
+        let in_article = self.stack.iter().any(|&(s, _)| s == Scheme::Article);
+        let preamble = self.tree.sections.is_empty();
+        let ctx = self.context();
+        let is_group = label.is_none() && is_group_line(&text);
+        let kind = if label.as_deref().is_some_and(|l| l.ends_with(" là")) {
+            ClauseKind::Lesson
+        } else if preamble && !block.after_formula && RE_BASIS.is_match(&text) {
+            ClauseKind::Basis
+        } else if is_group {
+            ClauseKind::Paragraph
+        } else {
+            match ctx {
+                Some(Ctx::Task) => ClauseKind::Task,
+                Some(Ctx::Target)
+                    if (label.is_some() || self.group.is_some()) && has_quantity(&text) =>
+                {
+                    ClauseKind::Target
+                }
+                _ if in_article => ClauseKind::Article,
+                _ => ClauseKind::Paragraph,
+            }
+        };
+        if is_group {
+            self.group = Some(text.trim_end_matches(':').trim().to_string());
+        } else if label.is_none() && text.ends_with(':') {
+            // A lead-in (`… các nhiệm vụ, giải pháp sau:`) sets the context of what follows.
+            let c = heading_ctx(&text).or_else(|| {
+                let w = folded_words(&text).join(" ");
+                (w.contains("nhiem vu") || w.contains("giai phap")).then_some(Ctx::Task)
+            });
+            if c == Some(Ctx::Task) {
+                match self.stack.last() {
+                    Some(&(_, s)) => self.lead[s] = Some(Ctx::Task),
+                    None => self.doc_lead = Some(Ctx::Task),
+                }
+            }
+        }
+        let section = self.stack.last().map(|&(_, s)| s);
+        let ord = self.ordinals.entry(section).or_insert(0);
+        *ord += 1;
+        let local = format!("p{ord}");
+        let id = match section {
+            Some(s) => format!("{}/{}.{local}", self.doc_id, self.keys[s]),
+            None => format!("{}/{local}", self.doc_id),
+        };
+        let section_path = match section {
+            Some(s) => self.tree.sections[s].path.clone(),
+            None => Vec::new(),
+        };
+        let group = (kind == ClauseKind::Target)
+            .then(|| self.group.clone())
+            .flatten();
+        let end = block.span[1].max(start);
+        self.tree.clauses.push(Clause {
+            id,
+            kind,
+            label,
+            group,
+            section_path,
+            text,
+            span: [start, end],
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slug("09-NQ/ĐH"), "09-nq-dh");
+        assert_eq!(slug("Điều 3"), "dieu-3");
+        assert_eq!(slug("3.2"), "3-2");
+        assert_eq!(slug("12/2021/NQ-HĐND"), "12-2021-nq-hdnd");
+    }
+
+    #[test]
+    fn headings_with_body_split_at_first_sentence() {
+        let t = "Tích cực, chủ động hội nhập kinh tế quốc tế. Tiếp tục mở rộng quan hệ.";
+        assert_eq!(sentence_split(t), Some(10));
+        assert_eq!(sentence_split("Tăng 1.5 lần"), None);
+    }
+
+    #[test]
+    fn quantities_are_not_years() {
+        assert!(has_quantity("đạt 90% trở lên"));
+        assert!(has_quantity("tăng gấp 1,8 lần"));
+        assert!(has_quantity("Giảm 1/3 số hộ nghèo"));
+        assert!(has_quantity("đạt 14 bác sĩ"));
+        assert!(!has_quantity("đến năm 2030"));
+        assert!(!has_quantity(
+            "thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024"
+        ));
+        assert!(!has_quantity("theo Điều 3 của Nghị quyết 20-NQ/TW"));
+    }
+
+    #[test]
+    fn heading_contexts() {
+        assert_eq!(
+            heading_ctx("Các nhiệm vụ và giải pháp chủ yếu"),
+            Some(Ctx::Task)
+        );
+        assert_eq!(heading_ctx("Các chỉ tiêu cơ bản"), Some(Ctx::Target));
+        assert_eq!(
+            heading_ctx("Về mục tiêu, nhiệm vụ và các giải pháp chủ yếu"),
+            Some(Ctx::Target)
+        );
+        assert_eq!(
+            heading_ctx("Về đánh giá kết quả thực hiện"),
+            Some(Ctx::Neutral)
+        );
+        assert_eq!(heading_ctx("Tăng cường công tác xây dựng Đảng"), None);
+    }
+}

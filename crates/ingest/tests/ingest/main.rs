@@ -1,0 +1,3 @@
+//! The integration tests of vankien-ingest: one binary, one module per concern.
+
+mod golden;
