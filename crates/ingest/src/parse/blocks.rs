@@ -42,6 +42,8 @@ pub(crate) struct Body {
     pub formulas: Vec<String>,
 }
 
+static RE_NUMERAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[IVXLC]+|\d{1,3})$").expect("valid regex"));
 static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN)$)",
@@ -179,6 +181,34 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             i += 1;
             continue;
         }
+        // `Chương` / `III`: a label split from its number by a hard wrap.
+        if matches!(t, "Chương" | "CHƯƠNG" | "Phần" | "PHẦN" | "Mục" | "MỤC")
+            && let Some(j) = (i + 1..lines.len().min(i + 3)).find(|&j| !lines[j].is_blank())
+            && !furn[j]
+            && RE_NUMERAL.is_match(lines[j].text)
+            && let Some(mk) = marker(&format!("{t} {}", lines[j].text))
+        {
+            close(&mut open, &mut body);
+            let (taken, next) = heading_lines(lines, furn, j + 1, false, &mut body.furniture);
+            let mut block = Block {
+                written_label: mk.label.clone(),
+                text: String::new(),
+                span: [l.start, lines[j].end],
+                body_start: lines[j].end,
+                marker: Some(mk),
+                synthetic_annex: false,
+                after_formula,
+            };
+            if let Some(&lastj) = taken.last() {
+                block.text = join(taken.iter().map(|&k| lines[k].text));
+                block.body_start = lines[taken[0]].start;
+                block.span[1] = lines[lastj].end;
+            }
+            body.blocks.push(block);
+            gap = false;
+            i = next.max(j + 1);
+            continue;
+        }
         let mut m = marker(t);
         if annex_pending {
             annex_pending = false;
@@ -218,6 +248,15 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
         {
             m = None;
         }
+        // `… tại khoản 3` / `Điều 1.`: a reference wrapped onto its own line is no article.
+        if let (Some(mk), Some((_, last))) = (&m, &open)
+            && mk.scheme == Scheme::Article
+            && !gap
+            && t[mk.rest..].is_empty()
+            && !ends_terminal(lines[*last].text)
+        {
+            m = None;
+        }
         match m {
             Some(mk) => {
                 close(&mut open, &mut body);
@@ -232,7 +271,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                     synthetic_annex: false,
                     after_formula,
                 };
-                if scheme.heading_below() && rest_text.is_empty() {
+                // An article's heading below its label joins it like a wrapped line instead.
+                if scheme.heading_below() && scheme != Scheme::Article && rest_text.is_empty() {
                     // `Chương I` / `QUY ĐỊNH CHUNG`; `Phụ lục I` / title / `(Kèm theo …)`.
                     let annex = scheme == Scheme::Annex;
                     let (taken, next) =
@@ -289,6 +329,14 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
 
 /// Whether line `t` continues the open block whose last line is `prev`.
 fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<usize>) -> bool {
+    // `Điều 2.` / `Thay thế, bãi bỏ …`: the article's heading or first sentence.
+    if b.text.is_empty()
+        && b.marker
+            .as_ref()
+            .is_some_and(|m| m.scheme == Scheme::Article)
+    {
+        return true;
+    }
     if gap {
         // A wrapped sentence can lose its line to a blank (`… thành phố trực t` / `` / `phát triển`).
         return starts_lower(t) && !ends_terminal(prev);

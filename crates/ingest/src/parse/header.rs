@@ -287,6 +287,13 @@ fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Head
         }
         if in_paren && t.contains(')') {
             in_paren = false;
+            // `(… thông qua ngày …)` closes the title; an upper-case line after it heads the
+            // preamble (`ĐẢNG VÀ NHỮNG VẤN ĐỀ CƠ BẢN …` in the Party statute).
+            title.push(t);
+            taken.push(i);
+            h.lines.push(t.to_string());
+            i += 1;
+            break;
         }
         last_sentence_open = !is_upper(t) && !t.trim_end().ends_with('.');
         title.push(t);

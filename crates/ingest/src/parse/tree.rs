@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::blocks::Block;
-use super::lines::Scheme;
+use super::lines::{Scheme, ends_terminal};
 use crate::model::{Clause, ClauseKind, Section};
 use crate::normalize::{folded_key, words};
 
@@ -321,27 +321,29 @@ impl Builder<'_> {
 
     fn section(&mut self, block: &Block, label: &str, scheme: Scheme) {
         let text = &block.text;
-        let (heading, body) = if block.synthetic_annex
-            || scheme.heading_below() && scheme != Scheme::Article
-        {
-            (text.clone(), None)
-        } else if scheme == Scheme::Article {
-            let n = text.split_whitespace().count();
-            let short_sentence = text.ends_with('.') && n <= 6;
-            if text.is_empty() || (heading_like(text) && n <= MAX_HEADING_WORDS) || short_sentence {
+        let (heading, body) =
+            if block.synthetic_annex || scheme.heading_below() && scheme != Scheme::Article {
                 (text.clone(), None)
+            } else if scheme == Scheme::Article {
+                // An article's own heading (`Phạm vi điều chỉnh`, `Hiệu lực thi hành.`); a sentence
+                // or a lead-in after `Điều N.` is its body.
+                let n = text.split_whitespace().count();
+                let short_sentence = text.ends_with('.') && n <= 6;
+                let bare = !ends_terminal(text) && n <= MAX_HEADING_WORDS;
+                if text.is_empty() || bare || short_sentence {
+                    (text.clone(), None)
+                } else {
+                    (String::new(), Some(0))
+                }
+            } else if heading_like(text) {
+                (text.clone(), None)
+            } else if let Some(n) = sentence_split(text) {
+                let head: Vec<&str> = text.split_whitespace().take(n).collect();
+                (head.join(" "), Some(n))
             } else {
+                // One full sentence: a numbered paragraph, kept whole as the section's clause.
                 (String::new(), Some(0))
-            }
-        } else if heading_like(text) {
-            (text.clone(), None)
-        } else if let Some(n) = sentence_split(text) {
-            let head: Vec<&str> = text.split_whitespace().take(n).collect();
-            (head.join(" "), Some(n))
-        } else {
-            // One full sentence: a numbered paragraph, kept whole as the section's clause.
-            (String::new(), Some(0))
-        };
+            };
         let parent_key = self.stack.last().map(|&(_, s)| self.keys[s].clone());
         let mut key = match &parent_key {
             Some(p) => format!("{p}.{}", slug(label)),
@@ -439,7 +441,8 @@ impl Builder<'_> {
                 let w = folded_words(&text).join(" ");
                 (w.contains("nhiem vu") || w.contains("giai phap")).then_some(Ctx::Task)
             });
-            if c == Some(Ctx::Task) {
+            // In a statute or law, `Đảng viên có nhiệm vụ:` lists duties, not tasks.
+            if c == Some(Ctx::Task) && !in_article {
                 match self.stack.last() {
                     Some(&(_, s)) => self.lead[s] = Some(Ctx::Task),
                     None => self.doc_lead = Some(Ctx::Task),

@@ -219,7 +219,12 @@ fn field_words(doc: &Document) -> Vec<String> {
     for s in &doc.sections {
         // A section the source gives no label line for (an annex after the signature) carries
         // a label of the parser's own; only labels written in the source count.
-        if doc.text[s.span[0]..s.span[1]].starts_with(&s.label) {
+        let label: Vec<&str> = words(&s.label).map(|(_, w)| w).collect();
+        let written: Vec<&str> = words(&doc.text[s.span[0]..s.span[1]])
+            .map(|(_, w)| w)
+            .take(label.len())
+            .collect();
+        if label == written {
             add(&s.label);
         }
         add(&s.heading);
