@@ -1,0 +1,1092 @@
+//! Integration tests of the annotation store on real SQLite files in temporary directories: the
+//! shipped taxonomy, tagging and its audit trail, tokens, concurrency, crash safety (a child process
+//! killed with SIGKILL) and re-attachment of tags after a real corpus document changes.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier};
+
+use vankien_annotate::anchor::{canonical_text, text_hash};
+use vankien_annotate::{ClauseRef, DB_FILE, Role, Store, StoreError, User};
+use vankien_ingest::normalize::{folded_key, words};
+use vankien_ingest::{Clause, Document};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sectors_file() -> PathBuf {
+    repo_root().join("corpus/sectors.json")
+}
+
+/// A store in a fresh directory with the shipped taxonomy loaded.
+fn fresh_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("data")).unwrap();
+    store.load_sectors(&sectors_file()).unwrap();
+    (dir, store)
+}
+
+/// A made-up clause reference (for tests where the text's content does not matter).
+fn clause(id: &str, text: &str) -> ClauseRef {
+    ClauseRef {
+        clause_id: id.to_string(),
+        doc_id: id.split('/').next().unwrap().to_string(),
+        doc_number: Some("09-NQ/ĐH".into()),
+        section_path: vec!["A".into(), "II".into()],
+        text: text.to_string(),
+    }
+}
+
+fn count_actions(store: &Store, action: &str) -> usize {
+    store
+        .audit(usize::MAX)
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == action)
+        .count()
+}
+
+#[test]
+fn shipped_taxonomy_loads_and_reloads_idempotently() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let n = store.load_sectors(&sectors_file()).unwrap();
+    let sectors = store.sectors().unwrap();
+    assert_eq!(sectors.len(), n);
+    let top: Vec<_> = sectors.iter().filter(|s| s.parent.is_none()).collect();
+    assert_eq!(top.len(), 22, "the 22 sectors of the issue");
+    assert_eq!(top[0].id, "xay-dung-dang");
+    assert_eq!(top[0].name, "Xây dựng Đảng");
+    assert_eq!(top[21].name, "An ninh và trật tự xã hội");
+    let thuy_loi = sectors.iter().find(|s| s.id == "thuy-loi").unwrap();
+    assert_eq!(
+        thuy_loi.parent.as_deref(),
+        Some("nong-nghiep-nong-thon-thuy-san")
+    );
+    assert!(sectors.iter().any(|s| s.id == "nong-thon-moi"));
+    assert_eq!(count_actions(&store, "sectors_load"), 1);
+
+    // Loading the same file again changes nothing and logs nothing.
+    assert_eq!(store.load_sectors(&sectors_file()).unwrap(), n);
+    assert_eq!(store.sectors().unwrap(), sectors);
+    assert_eq!(count_actions(&store, "sectors_load"), 1);
+
+    // An edited copy: a renamed sector and a new one are upserted by id.
+    let text = std::fs::read_to_string(sectors_file()).unwrap();
+    let edited = text
+        .replace("\"Du lịch\"", "\"Du lịch và lữ hành\"")
+        .replace(
+            "{ \"id\": \"quoc-phong\"",
+            "{ \"id\": \"bien-dao\", \"name\": \"Biển, đảo\" },\n    { \"id\": \"quoc-phong\"",
+        );
+    let copy = dir.path().join("sectors.json");
+    std::fs::write(&copy, edited).unwrap();
+    assert_eq!(store.load_sectors(&copy).unwrap(), n + 1);
+    let after = store.sectors().unwrap();
+    assert_eq!(
+        after.iter().find(|s| s.id == "du-lich").unwrap().name,
+        "Du lịch và lữ hành"
+    );
+    let pos = |id: &str| after.iter().position(|s| s.id == id).unwrap();
+    assert_eq!(pos("bien-dao") + 1, pos("quoc-phong"));
+    // The renamed sector, and the two that moved down one place.
+    assert_eq!(
+        store.audit(1).unwrap()[0].to.as_deref(),
+        Some("1 added, 3 changed")
+    );
+
+    // A broken file is refused with the problem named, and nothing changes.
+    std::fs::write(
+        &copy,
+        text.replace("\"parent\": \"xay-dung-dang\"", "\"parent\": \"khong-co\""),
+    )
+    .unwrap();
+    let err = store.load_sectors(&copy).unwrap_err();
+    assert!(matches!(err, StoreError::Taxonomy { .. }), "{err}");
+    assert!(err.to_string().contains("khong-co"), "{err}");
+    assert!(err.is_user_error());
+    assert_eq!(store.sectors().unwrap(), after);
+}
+
+#[test]
+fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
+    let (_dir, store) = fresh_store();
+    let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
+    let (minh, _) = store.add_user("minh", Role::Annotator).unwrap();
+    let (admin, _) = store.add_user("quan-tri", Role::Admin).unwrap();
+    let c = clause("doc/a.ii.1", "Xây dựng nông thôn mới gắn với đô thị hóa.");
+
+    assert!(store.tag(&lan, &c, "nong-thon-moi").unwrap());
+    assert!(!store.tag(&lan, &c, "nong-thon-moi").unwrap(), "idempotent");
+    assert!(store.tag(&lan, &c, "khu-kinh-te-do-thi-nha-o").unwrap());
+    assert!(
+        store.tag(&minh, &c, "nong-thon-moi").unwrap(),
+        "another annotator, same sector"
+    );
+
+    let tags = store.tags_for_clause("doc/a.ii.1").unwrap();
+    let got: Vec<(&str, &str)> = tags
+        .iter()
+        .map(|t| (t.sector_id.as_str(), t.user.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("nong-thon-moi", "lan"),
+            ("khu-kinh-te-do-thi-nha-o", "lan"),
+            ("nong-thon-moi", "minh")
+        ]
+    );
+    assert!(
+        tags.iter()
+            .all(|t| t.at.ends_with('Z') && t.at.contains('T'))
+    );
+    assert_eq!(
+        store.clause_sectors("doc/a.ii.1").unwrap(),
+        ["khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
+    );
+    assert_eq!(
+        store.sector_map().unwrap(),
+        HashMap::from([(
+            "doc/a.ii.1".to_string(),
+            vec![
+                "khu-kinh-te-do-thi-nha-o".to_string(),
+                "nong-thon-moi".to_string()
+            ]
+        )])
+    );
+
+    // Errors: an unknown sector, an unknown user, a bad clause reference.
+    let err = store.tag(&lan, &c, "khong-co").unwrap_err();
+    assert!(matches!(err, StoreError::UnknownSector(ref s) if s == "khong-co"));
+    assert!(err.is_user_error());
+    let ghost = User {
+        name: "ma".into(),
+        role: Role::Admin,
+    };
+    assert!(matches!(
+        store.tag(&ghost, &c, "du-lich"),
+        Err(StoreError::UnknownUser(_))
+    ));
+    assert!(matches!(
+        store.tag(&lan, &clause("doc/x", " \n "), "du-lich"),
+        Err(StoreError::InvalidInput(_))
+    ));
+
+    // An annotator cannot remove a sector only another put there; a forged role does not help.
+    assert!(!store.untag(&lan, "doc/a.ii.1", "du-lich").unwrap());
+    assert!(store.tag(&minh, &c, "du-lich").unwrap());
+    let err = store.untag(&lan, "doc/a.ii.1", "du-lich").unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    let forged = User {
+        name: "lan".into(),
+        role: Role::Admin,
+    };
+    assert!(matches!(
+        store.untag(&forged, "doc/a.ii.1", "du-lich"),
+        Err(StoreError::Forbidden(_))
+    ));
+
+    // The annotator removes their own tag only; minh's stays.
+    assert!(store.untag(&lan, "doc/a.ii.1", "nong-thon-moi").unwrap());
+    // Asked again, the sector is still there, but only minh's now.
+    assert!(matches!(
+        store.untag(&lan, "doc/a.ii.1", "nong-thon-moi"),
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(
+        !store
+            .untag(&lan, "doc/a.ii.1", "doi-ngoai-hoi-nhap")
+            .unwrap()
+    );
+    assert_eq!(
+        store.clause_sectors("doc/a.ii.1").unwrap(),
+        ["du-lich", "khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
+    );
+    // An admin removes the sector altogether.
+    assert!(store.untag(&admin, "doc/a.ii.1", "du-lich").unwrap());
+    assert_eq!(
+        store.clause_sectors("doc/a.ii.1").unwrap(),
+        ["khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
+    );
+
+    // One audit entry per change, newest first, with the clause's sectors before and after.
+    let log: Vec<_> = store
+        .audit(100)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "tag" || e.action == "untag")
+        .collect();
+    let summary: Vec<(String, String, String, String, String, String)> = log
+        .iter()
+        .rev()
+        .map(|e| {
+            (
+                e.action.clone(),
+                e.actor.clone(),
+                e.subject.clone().unwrap(),
+                e.sector_id.clone().unwrap(),
+                e.from.clone().unwrap(),
+                e.to.clone().unwrap(),
+            )
+        })
+        .collect();
+    let s = |a: &str, b: &str, c: &str, d: &str, e: &str, f: &str| {
+        (a.into(), b.into(), c.into(), d.into(), e.into(), f.into())
+    };
+    assert_eq!(
+        summary,
+        vec![
+            s("tag", "lan", "lan", "nong-thon-moi", "", "nong-thon-moi"),
+            s(
+                "tag",
+                "lan",
+                "lan",
+                "khu-kinh-te-do-thi-nha-o",
+                "nong-thon-moi",
+                "khu-kinh-te-do-thi-nha-o,nong-thon-moi"
+            ),
+            s(
+                "tag",
+                "minh",
+                "minh",
+                "nong-thon-moi",
+                "khu-kinh-te-do-thi-nha-o,nong-thon-moi",
+                "khu-kinh-te-do-thi-nha-o,nong-thon-moi"
+            ),
+            s(
+                "tag",
+                "minh",
+                "minh",
+                "du-lich",
+                "khu-kinh-te-do-thi-nha-o,nong-thon-moi",
+                "du-lich,khu-kinh-te-do-thi-nha-o,nong-thon-moi"
+            ),
+            s(
+                "untag",
+                "lan",
+                "lan",
+                "nong-thon-moi",
+                "du-lich,khu-kinh-te-do-thi-nha-o,nong-thon-moi",
+                "du-lich,khu-kinh-te-do-thi-nha-o,nong-thon-moi"
+            ),
+            s(
+                "untag",
+                "quan-tri",
+                "minh",
+                "du-lich",
+                "du-lich,khu-kinh-te-do-thi-nha-o,nong-thon-moi",
+                "khu-kinh-te-do-thi-nha-o,nong-thon-moi"
+            ),
+        ]
+    );
+    assert!(
+        log.iter()
+            .all(|e| e.clause_id.as_deref() == Some("doc/a.ii.1"))
+    );
+    let ids: Vec<i64> = store.audit(100).unwrap().iter().map(|e| e.id).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first");
+}
+
+#[test]
+fn audit_log_cannot_be_deleted_or_altered() {
+    let (dir, store) = fresh_store();
+    let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
+    store
+        .tag(&lan, &clause("doc/1", "Phát triển du lịch."), "du-lich")
+        .unwrap();
+    store.untag(&lan, "doc/1", "du-lich").unwrap();
+    let before = store.audit(100).unwrap();
+    assert_eq!(before.len(), 4, "sectors_load, user_add, tag, untag");
+
+    // Even someone with the file and plain SQL cannot rewrite history.
+    let conn = rusqlite::Connection::open(dir.path().join("data").join(DB_FILE)).unwrap();
+    for sql in [
+        "DELETE FROM audit",
+        "DELETE FROM audit WHERE action = 'untag'",
+        "UPDATE audit SET actor = 'someone-else'",
+        "UPDATE audit SET to_value = NULL WHERE action = 'tag'",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    drop(conn);
+    assert_eq!(store.audit(100).unwrap(), before);
+    // The untag deleted the tag, not the history.
+    assert!(store.tags_for_clause("doc/1").unwrap().is_empty());
+}
+
+#[test]
+fn tokens_authenticate_and_revocation_is_immediate() {
+    let (_dir, store) = fresh_store();
+    let (lan, token) = store.add_user("lan", Role::Annotator).unwrap();
+    let (_, admin_token) = store.add_user("an", Role::Admin).unwrap();
+    assert!(token.starts_with("vk_"));
+    assert_ne!(token, admin_token);
+
+    assert_eq!(store.authenticate(&token).unwrap(), lan);
+    // The second check is served by the cache and still right.
+    assert_eq!(store.authenticate(&token).unwrap(), lan);
+    assert_eq!(store.authenticate(&admin_token).unwrap().role, Role::Admin);
+
+    // Bad tokens: malformed, unknown id, right id with a wrong secret.
+    let mut wrong = token.clone();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '0' { '1' } else { '0' });
+    let unknown = format!("vk_{}{}", "0".repeat(16), &token[19..]);
+    for bad in [
+        "",
+        "Bearer x",
+        "vk_",
+        &token[..token.len() - 1],
+        &wrong,
+        &unknown,
+    ] {
+        let err = store.authenticate(bad).unwrap_err();
+        assert!(matches!(err, StoreError::BadToken), "{bad:?}: {err}");
+        assert!(err.is_user_error());
+    }
+
+    assert!(matches!(
+        store.add_user("lan", Role::Admin),
+        Err(StoreError::UserExists(_))
+    ));
+    assert!(matches!(
+        store.add_user("a b", Role::Admin),
+        Err(StoreError::InvalidInput(_))
+    ));
+
+    // A second token; both work; revoking kills both at once, cached or not.
+    let second = store.new_token("lan").unwrap();
+    assert_eq!(store.authenticate(&second).unwrap(), lan);
+    assert_eq!(store.revoke_tokens("lan").unwrap(), 2);
+    assert!(matches!(
+        store.authenticate(&token),
+        Err(StoreError::BadToken)
+    ));
+    assert!(matches!(
+        store.authenticate(&second),
+        Err(StoreError::BadToken)
+    ));
+    assert_eq!(store.revoke_tokens("lan").unwrap(), 0);
+    // Other users are untouched; a new token works again.
+    assert!(store.authenticate(&admin_token).is_ok());
+    let third = store.new_token("lan").unwrap();
+    assert_eq!(store.authenticate(&third).unwrap(), lan);
+    assert!(matches!(
+        store.new_token("ai"),
+        Err(StoreError::UnknownUser(_))
+    ));
+    assert!(matches!(
+        store.revoke_tokens("ai"),
+        Err(StoreError::UnknownUser(_))
+    ));
+
+    // The listing shows token ids and states, never secrets.
+    let users = store.users().unwrap();
+    let names: Vec<&str> = users.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["an", "lan"]);
+    let lan_info = &users[1];
+    assert_eq!(lan_info.role, Role::Annotator);
+    assert_eq!(lan_info.tokens.len(), 3);
+    assert_eq!(
+        lan_info
+            .tokens
+            .iter()
+            .filter(|t| t.revoked_at.is_some())
+            .count(),
+        2
+    );
+    for (t, full) in lan_info.tokens.iter().zip([&token, &second, &third]) {
+        assert!(full.starts_with(&format!("vk_{}_", t.id)));
+    }
+    let listing = serde_json::to_string(&users).unwrap();
+    for secret in [&token, &second, &third, &admin_token] {
+        assert!(!listing.contains(&secret[20..]));
+    }
+    let log = store.audit(100).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "token_revoke" && e.subject.as_deref() == Some("lan"))
+    );
+}
+
+/// Every byte under `dir` (the database, its WAL and shared-memory files).
+fn all_bytes(dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        out.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    out
+}
+
+fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn token_secrets_never_reach_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = Store::open(&data).unwrap();
+    let mut tokens = Vec::new();
+    for name in ["lan", "minh", "hoa"] {
+        tokens.push(store.add_user(name, Role::Annotator).unwrap().1);
+    }
+    tokens.push(store.new_token("lan").unwrap());
+    for t in &tokens {
+        store.authenticate(t).unwrap();
+    }
+    // Look both while the WAL holds the writes and after a checkpoint into the main file.
+    for _ in 0..2 {
+        let bytes = all_bytes(&data);
+        assert!(contains_bytes(&bytes, b"$argon2id$"), "hashes are stored");
+        for t in &tokens {
+            let (id, secret) = t[3..].split_once('_').unwrap();
+            assert!(contains_bytes(&bytes, id.as_bytes()), "the id is stored");
+            assert!(!contains_bytes(&bytes, secret.as_bytes()), "secret on disk");
+            assert!(
+                !contains_bytes(&bytes, &secret.as_bytes()[..16]),
+                "part of a secret on disk"
+            );
+        }
+        drop(
+            rusqlite::Connection::open(data.join(DB_FILE))
+                .unwrap()
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)"),
+        );
+    }
+}
+
+#[test]
+fn concurrent_annotators_lose_no_update() {
+    const THREADS: usize = 8;
+    const TAGS: usize = 50;
+    const CLAUSES: usize = 20;
+    let (_dir, store) = fresh_store();
+    let store = Arc::new(store);
+    let sector_ids: Vec<String> = store
+        .sectors()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .take(6)
+        .collect();
+    let mut users = Vec::new();
+    for t in 0..THREADS {
+        users.push(
+            store
+                .add_user(&format!("nguoi-{t}"), Role::Annotator)
+                .unwrap(),
+        );
+    }
+    // Two extra threads share one user and race on the very same tags.
+    let (shared_user, shared_token) = store.add_user("chung", Role::Annotator).unwrap();
+    let audit_before = store.audit(usize::MAX).unwrap().len();
+
+    let barrier = Arc::new(Barrier::new(THREADS + 2));
+    let mut handles = Vec::new();
+    for (t, (user, token)) in users.into_iter().enumerate() {
+        let (store, barrier, sector_ids) = (store.clone(), barrier.clone(), sector_ids.clone());
+        handles.push(std::thread::spawn(move || {
+            barrier.wait();
+            let mut mine = BTreeSet::new();
+            let mut added = 0;
+            for i in 0..TAGS {
+                // Authenticate on every write, as the server does; reads interleave with writes.
+                assert_eq!(store.authenticate(&token).unwrap(), user);
+                let c = (t * 3 + i) % CLAUSES;
+                let s = &sector_ids[(i + t) % sector_ids.len()];
+                let r = clause(
+                    &format!("dong/c{c}"),
+                    &format!("Điều khoản số {c} về phát triển."),
+                );
+                if store.tag(&user, &r, s).unwrap() {
+                    added += 1;
+                }
+                mine.insert((format!("dong/c{c}"), s.clone(), user.name.clone()));
+                store.tags_for_clause(&r.clause_id).unwrap();
+            }
+            (mine, added)
+        }));
+    }
+    let mut shared = Vec::new();
+    for _ in 0..2 {
+        let (store, barrier, sector_ids) = (store.clone(), barrier.clone(), sector_ids.clone());
+        let (user, token) = (shared_user.clone(), shared_token.clone());
+        shared.push(std::thread::spawn(move || {
+            barrier.wait();
+            let mut added = 0;
+            for i in 0..TAGS {
+                assert_eq!(store.authenticate(&token).unwrap(), user);
+                let r = clause(&format!("dong/c{}", i % CLAUSES), "Điều khoản chung.");
+                if store.tag(&user, &r, &sector_ids[i % 3]).unwrap() {
+                    added += 1;
+                }
+            }
+            added
+        }));
+    }
+    let mut expected = BTreeSet::new();
+    let mut added_total = 0;
+    for h in handles {
+        let (mine, added) = h.join().unwrap();
+        assert_eq!(
+            added,
+            mine.len(),
+            "each distinct tag reported new exactly once"
+        );
+        added_total += added;
+        expected.extend(mine);
+    }
+    let shared_added: usize = shared.into_iter().map(|h| h.join().unwrap()).sum();
+    // 50 tags over 20 clauses × 3 sectors: i and i+20 collide only when i % 3 agrees too.
+    let shared_distinct: BTreeSet<(usize, usize)> =
+        (0..TAGS).map(|i| (i % CLAUSES, i % 3)).collect();
+    assert_eq!(
+        shared_added,
+        shared_distinct.len(),
+        "two racing threads, one winner per tag"
+    );
+    for (c, s) in &shared_distinct {
+        expected.insert((
+            format!("dong/c{c}"),
+            sector_ids[*s].clone(),
+            "chung".to_string(),
+        ));
+    }
+
+    let rows = store.export().unwrap();
+    let got: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.clause_id.clone(),
+                r.sector_id.clone(),
+                r.annotator.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), got.len(), "no duplicate rows");
+    assert_eq!(got, expected);
+    assert_eq!(rows.len(), added_total + shared_added);
+    let audit = store.audit(usize::MAX).unwrap();
+    assert_eq!(
+        audit.len() - audit_before,
+        rows.len(),
+        "one audit entry per new tag"
+    );
+    assert!(store.integrity_check().unwrap().is_empty());
+}
+
+/// Set in the child process of [`acknowledged_writes_survive_sigkill`]: the data directory.
+const CRASH_CHILD_ENV: &str = "VANKIEN_TEST_CRASH_CHILD_DATA";
+
+/// The child's part: tag clause after clause and acknowledge each committed tag on stdout, until
+/// killed (or, should the parent vanish, after a while).
+fn crash_child(data: &Path) -> ! {
+    let store = Store::open(data).unwrap();
+    let user = store
+        .authenticate(&std::env::var("VANKIEN_TEST_TOKEN").unwrap())
+        .unwrap();
+    let sectors = store.sectors().unwrap();
+    let mut out = std::io::stdout().lock();
+    for n in 0..20_000 {
+        let r = clause(
+            &format!("sap/c{n}"),
+            &format!("Nội dung điều khoản thứ {n}."),
+        );
+        store
+            .tag(&user, &r, &sectors[n % sectors.len()].id)
+            .unwrap();
+        writeln!(out, "ACK {n}").unwrap();
+        out.flush().unwrap();
+    }
+    std::process::exit(3)
+}
+
+/// The number of an `ACK <n>` line of the child. The test harness may print its own words in
+/// front of the first one.
+fn ack_number(line: &str) -> Option<usize> {
+    let at = line.find("ACK ")?;
+    Some(line[at + 4..].trim().parse().expect("a whole ACK line"))
+}
+
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    if let Some(data) = std::env::var_os(CRASH_CHILD_ENV) {
+        crash_child(Path::new(&data));
+    }
+    const ACKS_BEFORE_KILL: usize = 150;
+    let (dir, store) = fresh_store();
+    let data = dir.path().join("data");
+    let (_, token) = store.add_user("lan", Role::Annotator).unwrap();
+    let sectors = store.sectors().unwrap();
+    drop(store);
+
+    // Re-run this very test binary, selecting only this test, in child mode.
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "acknowledged_writes_survive_sigkill",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CRASH_CHILD_ENV, &data)
+        .env("VANKIEN_TEST_TOKEN", &token)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut acked = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while acked.len() < ACKS_BEFORE_KILL {
+        let line = lines.next().expect("child ended early").unwrap();
+        acked.extend(ack_number(&line));
+    }
+    // SIGKILL: no destructor, no checkpoint, no clean close; the child is mid-write.
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "killed while still writing: {status:?}"
+        );
+    }
+    assert!(!status.success());
+    // ACKs the child wrote before dying may still sit in the pipe: they count too.
+    for line in lines {
+        acked.extend(ack_number(&line.unwrap()));
+    }
+
+    assert_eq!(acked, (0..acked.len()).collect::<Vec<_>>());
+
+    let store = Store::open(&data).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    for n in &acked {
+        let tags = store.tags_for_clause(&format!("sap/c{n}")).unwrap();
+        assert_eq!(tags.len(), 1, "acknowledged tag {n} lost");
+        assert_eq!(tags[0].sector_id, sectors[n % sectors.len()].id);
+        assert_eq!(tags[0].user, "lan");
+    }
+    // Whatever committed after the last acknowledgement is whole: each tag with its audit entry.
+    let rows = store.export().unwrap();
+    assert!(rows.len() >= acked.len());
+    assert!(
+        rows.len() <= acked.len() + 2,
+        "{} rows for {} acks",
+        rows.len(),
+        acked.len()
+    );
+    assert_eq!(count_actions(&store, "tag"), rows.len());
+    // And the store takes writes again.
+    let user = store.authenticate(&token).unwrap();
+    assert!(
+        store
+            .tag(&user, &clause("sap/sau", "Sau sự cố."), "du-lich")
+            .unwrap()
+    );
+}
+
+// ---------------------------------------------------------------- re-attachment
+
+fn folded(text: &str) -> Vec<String> {
+    words(text).map(|(_, w)| folded_key(w)).collect()
+}
+
+/// Clauses of `doc` fit to be anchors in the test: long (the quote is a true prefix), with a text
+/// and a quote found in no other clause, and whose span ends with their text's words.
+fn candidates(doc: &Document) -> Vec<usize> {
+    let texts: Vec<Vec<String>> = doc.clauses.iter().map(|c| folded(&c.text)).collect();
+    (0..doc.clauses.len())
+        .filter(|&i| {
+            let c = &doc.clauses[i];
+            let canon = canonical_text(&c.text);
+            if canon.chars().count() < 320 {
+                return false;
+            }
+            let q = folded(&vankien_annotate::anchor::quote(&c.text));
+            let unique = texts.iter().enumerate().all(|(j, t)| {
+                j == i
+                    || (text_hash(&doc.clauses[j].text) != text_hash(&c.text)
+                        && !t.windows(q.len()).any(|w| w == q))
+            });
+            let span_words = folded(&doc.text[c.span[0]..c.span[1]]);
+            unique && span_words.ends_with(&texts[i])
+        })
+        .collect()
+}
+
+/// Byte range (in the document text) of the `k`-th word of clause `c`'s text (negative: from the
+/// end), found in its span after the label's words.
+fn word_in_span(doc: &Document, c: &Clause, k: isize) -> std::ops::Range<usize> {
+    let span = &doc.text[c.span[0]..c.span[1]];
+    let ws: Vec<_> = words(span).collect();
+    let n_text = words(&c.text).count();
+    let first = ws.len() - n_text;
+    let idx = if k >= 0 {
+        first + k as usize
+    } else {
+        ws.len() - (-k) as usize
+    };
+    let r = ws[idx].0.clone();
+    c.span[0] + r.start..c.span[0] + r.end
+}
+
+/// A word whose folded key differs from `word`'s.
+fn other_word(word: &str) -> &'static str {
+    if folded_key(word) == "thu" {
+        "mới"
+    } else {
+        "thử"
+    }
+}
+
+fn write_doc(dir: &Path, name: &str, text: &str) -> Document {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    vankien_ingest::read_file(&path).unwrap()
+}
+
+#[test]
+fn reattach_keeps_moves_and_orphans_tags_of_a_changed_document() {
+    let name = "57-NQ-TW.txt";
+    let original = vankien_ingest::read_file(&repo_root().join("corpus").join(name)).unwrap();
+    let cands = candidates(&original);
+    assert!(
+        cands.len() >= 8,
+        "57-NQ/TW has long clauses: {} candidates",
+        cands.len()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // Same file name: the document keeps its id.
+    let same = write_doc(dir.path(), name, &original.text);
+    assert_eq!(
+        same.clauses, original.clauses,
+        "parsing the stored text again is stable"
+    );
+
+    // K: untouched, before every edit. L: its last word changed. W: its third word changed.
+    // P: a paragraph inserted before it, chosen so that its id shifts. T: untouched, after P.
+    // D: deleted.
+    let (k, l, w) = (cands[0], cands[1], cands[2]);
+    let d = *cands.last().unwrap();
+    let insert = "Đoạn văn này được chèn thêm để kiểm tra việc gắn lại nhãn.\n\n";
+    let p = cands[3..cands.len() - 2]
+        .iter()
+        .copied()
+        .find(|&p| {
+            let at = original.clauses[p].span[0];
+            let text = format!("{}{insert}{}", &original.text[..at], &original.text[at..]);
+            let edited = write_doc(dir.path(), name, &text);
+            let h = text_hash(&original.clauses[p].text);
+            edited
+                .clauses
+                .iter()
+                .any(|c| text_hash(&c.text) == h && c.id != original.clauses[p].id)
+        })
+        .expect("an insertion that shifts clause ids");
+    let t = *cands.iter().find(|&&t| t > p && t < d).unwrap();
+    let c = |i: usize| &original.clauses[i];
+
+    let (_sdir, store) = fresh_store();
+    let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
+    let doc_number = original.number.as_deref();
+    for (i, sector) in [
+        (k, "du-lich"),
+        (l, "chuyen-doi-so"),
+        (w, "doi-moi-sang-tao"),
+        (p, "quoc-phong"),
+        (t, "y-te-dan-so"),
+        (d, "dat-dai"),
+    ] {
+        let r = ClauseRef::from_clause(&original.id, doc_number, c(i));
+        assert!(store.tag(&lan, &r, sector).unwrap());
+    }
+
+    // Edit the text from the end backwards so earlier offsets stay valid.
+    let mut text = original.text.clone();
+    let dspan = c(d).span;
+    let dend = if text[dspan[1]..].starts_with('\n') {
+        dspan[1] + 1
+    } else {
+        dspan[1]
+    };
+    text.replace_range(dspan[0]..dend, "");
+    text.insert_str(c(p).span[0], insert);
+    let wr = word_in_span(&original, c(w), 2);
+    let wl = word_in_span(&original, c(l), -1);
+    assert!(wr.start > wl.end || wl.start > wr.end);
+    let (first, second) = if wl.start > wr.start {
+        (wr.clone(), wl.clone())
+    } else {
+        (wl.clone(), wr.clone())
+    };
+    let replacement = |r: &std::ops::Range<usize>| other_word(&original.text[r.clone()]);
+    let (rep1, rep2) = (replacement(&first), replacement(&second));
+    text.replace_range(second.clone(), rep2);
+    text.replace_range(first.clone(), rep1);
+    let edited = write_doc(dir.path(), name, &text);
+    assert_eq!(edited.id, original.id);
+
+    let report = store.reattach(&edited.id, &edited.clauses).unwrap();
+
+    let by_hash = |text: &str| {
+        let h = text_hash(text);
+        edited
+            .clauses
+            .iter()
+            .find(|c| text_hash(&c.text) == h)
+            .map(|c| c.id.clone())
+    };
+    let sectors_of = |id: &str| -> Vec<String> {
+        store
+            .tags_for_clause(id)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.sector_id)
+            .collect()
+    };
+    // K: same id, same text.
+    assert_eq!(by_hash(&c(k).text).as_deref(), Some(c(k).id.as_str()));
+    assert_eq!(sectors_of(&c(k).id), ["du-lich"]);
+    // L: the changed clause found by its quote.
+    let l_new = {
+        let old = &original.text[wl.clone()];
+        let expected = canonical_text(&c(l).text);
+        let mut expected = expected;
+        let at = expected.rfind(old).unwrap();
+        expected.replace_range(at..at + old.len(), other_word(old));
+        edited
+            .clauses
+            .iter()
+            .find(|x| canonical_text(&x.text) == expected)
+            .expect("the edited clause")
+            .id
+            .clone()
+    };
+    assert!(sectors_of(&l_new).contains(&"chuyen-doi-so".to_string()));
+    // P: followed its text to its new id; its old id now holds other text and none of its tags.
+    let p_new = by_hash(&c(p).text).unwrap();
+    assert_ne!(p_new, c(p).id);
+    assert!(sectors_of(&p_new).contains(&"quoc-phong".to_string()));
+    assert!(!sectors_of(&c(p).id).contains(&"quoc-phong".to_string()));
+    // T: followed its text, wherever it now is.
+    let t_new = by_hash(&c(t).text).unwrap();
+    assert!(sectors_of(&t_new).contains(&"y-te-dan-so".to_string()));
+    let t_moved = usize::from(t_new != c(t).id);
+    // W and D: orphaned, listed, not deleted.
+    let orphans = store.orphans().unwrap();
+    let mut orphaned: Vec<(String, String)> = orphans
+        .iter()
+        .map(|o| (o.clause_id.clone(), o.sector_id.clone()))
+        .collect();
+    orphaned.sort();
+    let mut want = vec![
+        (c(w).id.clone(), "doi-moi-sang-tao".to_string()),
+        (c(d).id.clone(), "dat-dai".to_string()),
+    ];
+    want.sort();
+    assert_eq!(orphaned, want);
+    let d_orphan = orphans.iter().find(|o| o.sector_id == "dat-dai").unwrap();
+    assert_eq!(d_orphan.clause_text, c(d).text);
+    assert_eq!(d_orphan.user, "lan");
+    assert!(canonical_text(&c(d).text).starts_with(&d_orphan.quote));
+
+    assert_eq!(report.kept, 2 - t_moved);
+    assert_eq!(report.moved, 2 + t_moved);
+    assert_eq!(report.orphaned, 2);
+    assert_eq!(count_actions(&store, "reattach"), report.moved);
+    assert_eq!(count_actions(&store, "orphan"), 2);
+    let map = store.sector_map().unwrap();
+    assert_eq!(
+        map.values().map(Vec::len).sum::<usize>(),
+        4,
+        "orphans are not live"
+    );
+    assert_eq!(
+        store
+            .export()
+            .unwrap()
+            .iter()
+            .filter(|r| r.orphaned)
+            .count(),
+        2
+    );
+
+    // Running it again changes nothing.
+    let again = store.reattach(&edited.id, &edited.clauses).unwrap();
+    assert_eq!((again.kept, again.moved, again.orphaned), (4, 0, 2));
+    assert_eq!(count_actions(&store, "reattach"), report.moved);
+    assert_eq!(count_actions(&store, "orphan"), 2);
+
+    // Back to the original text: the orphans find their clauses again, every tag where it began.
+    let back = store.reattach(&original.id, &original.clauses).unwrap();
+    assert_eq!(back.orphaned, 0);
+    assert!(store.orphans().unwrap().is_empty());
+    for (i, sector) in [
+        (k, "du-lich"),
+        (l, "chuyen-doi-so"),
+        (w, "doi-moi-sang-tao"),
+        (p, "quoc-phong"),
+        (t, "y-te-dan-so"),
+        (d, "dat-dai"),
+    ] {
+        assert_eq!(sectors_of(&c(i).id), [sector], "clause {}", c(i).id);
+    }
+}
+
+fn synthetic(id: &str, text: &str) -> Clause {
+    Clause {
+        id: id.to_string(),
+        kind: vankien_ingest::ClauseKind::Paragraph,
+        label: None,
+        group: None,
+        section_path: vec!["I".into()],
+        text: text.to_string(),
+        span: [0, 0],
+    }
+}
+
+#[test]
+fn reattach_swaps_ids_merges_duplicates_and_reads_quotes_loosely() {
+    let (_dir, store) = fresh_store();
+    let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
+    // Longer than a quote, so a change at its end leaves the quote whole.
+    let a = "Đẩy mạnh cơ giới hoá nông nghiệp, phát triển thuỷ lợi và nông thôn mới; nâng cao thu \
+             nhập và đời sống của người dân nông thôn, gắn sản xuất với chế biến và tiêu thụ sản \
+             phẩm, xây dựng chuỗi giá trị nông sản bền vững, an toàn trên địa bàn toàn tỉnh.";
+    let b = "Phát triển du lịch biển gắn với bảo tồn di sản văn hóa và làng nghề truyền thống.";
+    let tag = |id: &str, text: &str, sector: &str| {
+        let r = ClauseRef {
+            clause_id: id.into(),
+            doc_id: id.split('/').next().unwrap().into(),
+            doc_number: None,
+            section_path: vec![],
+            text: text.into(),
+        };
+        assert!(store.tag(&lan, &r, sector).unwrap());
+    };
+    // The same user and sector on both clauses: swapping ids must not collide.
+    tag("tinh/1", a, "nong-thon-moi");
+    tag("tinh/2", b, "nong-thon-moi");
+    tag("tinh/2", b, "du-lich");
+
+    // The two clauses swap places; a's text is rewritten in the other tone convention, without
+    // diacritics in one word, and with its end changed: found by its quote.
+    let a2 = "Đẩy mạnh cơ giới hóa nong nghiệp, phát triển thủy lợi và nông thôn mới; nâng cao thu \
+              nhập và đời sống của người dân nông thôn, gắn sản xuất với chế biến và tiêu thụ sản \
+              phẩm, xây dựng chuỗi giá trị nông sản bền vững, an toàn, hiệu quả cho cả tỉnh.";
+    let report = store
+        .reattach("tinh", &[synthetic("tinh/1", b), synthetic("tinh/2", a2)])
+        .unwrap();
+    assert_eq!((report.kept, report.moved, report.orphaned), (0, 3, 0));
+    let sectors = |id: &str| -> Vec<String> { store.clause_sectors(id).unwrap() };
+    assert_eq!(sectors("tinh/1"), ["du-lich", "nong-thon-moi"]);
+    assert_eq!(sectors("tinh/2"), ["nong-thon-moi"]);
+
+    // Both texts collapse into one clause: the duplicate tag merges, the audit says so.
+    let report = store
+        .reattach("tinh", &[synthetic("tinh/9", &format!("{b} {a2}"))])
+        .unwrap();
+    assert_eq!((report.kept, report.moved, report.orphaned), (0, 3, 0));
+    assert_eq!(sectors("tinh/9"), ["du-lich", "nong-thon-moi"]);
+    assert_eq!(store.tags_for_clause("tinh/9").unwrap().len(), 2);
+    assert_eq!(count_actions(&store, "merge"), 1);
+    assert_eq!(count_actions(&store, "reattach"), 5);
+    // Tags of other documents are not touched.
+    tag("khac/1", a, "thuy-loi");
+    let report = store.reattach("tinh", &[]).unwrap();
+    assert_eq!((report.kept, report.moved, report.orphaned), (0, 0, 2));
+    assert_eq!(sectors("khac/1"), ["thuy-loi"]);
+}
+
+#[test]
+fn export_rows_carry_the_clause_snapshot() {
+    let (_dir, store) = fresh_store();
+    let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
+    let (minh, _) = store.add_user("minh", Role::Annotator).unwrap();
+    let r = clause(
+        "doc/a.1",
+        "Phát triển du lịch thành ngành kinh tế mũi nhọn.",
+    );
+    store.tag(&lan, &r, "du-lich").unwrap();
+    store.tag(&minh, &r, "du-lich").unwrap();
+    store
+        .tag(
+            &minh,
+            &clause("doc/a.0", "Căn cứ Nghị quyết."),
+            "xay-dung-dang",
+        )
+        .unwrap();
+    let rows = store.export().unwrap();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.clause_id.as_str(),
+                r.sector_id.as_str(),
+                r.annotator.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("doc/a.0", "xay-dung-dang", "minh"),
+            ("doc/a.1", "du-lich", "lan"),
+            ("doc/a.1", "du-lich", "minh")
+        ]
+    );
+    let row = &rows[1];
+    assert_eq!(row.doc_number.as_deref(), Some("09-NQ/ĐH"));
+    assert_eq!(row.doc_id, "doc");
+    assert_eq!(row.section_path, ["A", "II"]);
+    assert_eq!(
+        row.clause_text,
+        "Phát triển du lịch thành ngành kinh tế mũi nhọn."
+    );
+    assert_eq!(row.sector_name, "Du lịch");
+    assert!(!row.orphaned);
+}
+
+#[test]
+fn reopening_keeps_everything_and_refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a/b/data");
+    let token = {
+        let store = Store::open(&data).unwrap();
+        store.load_sectors(&sectors_file()).unwrap();
+        let (lan, token) = store.add_user("lan", Role::Annotator).unwrap();
+        store
+            .tag(&lan, &clause("doc/1", "Một điều khoản."), "du-lich")
+            .unwrap();
+        token
+    };
+    let store = Store::open(&data).unwrap();
+    let lan = store.authenticate(&token).unwrap();
+    assert_eq!(store.clause_sectors("doc/1").unwrap(), ["du-lich"]);
+    assert!(
+        !store
+            .tag(&lan, &clause("doc/1", "Một điều khoản."), "du-lich")
+            .unwrap()
+    );
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(store);
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(&data).unwrap_err();
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+        "{err}"
+    );
+}
