@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::lines::{
-    Line, Marker, Scheme, ends_terminal, is_separator, is_upper, marker, starts_lower,
+    Line, Marker, Scheme, Wrap, ends_terminal, is_separator, is_upper, marker, starts_lower,
     starts_upper, wrap_width,
 };
 
@@ -27,6 +27,9 @@ pub(crate) struct Block {
     pub synthetic_annex: bool,
     /// Whether an enacting formula (`QUYẾT NGHỊ`) came before this block.
     pub after_formula: bool,
+    /// Whether the block may be a heading: a section marker, but not a numbered paragraph
+    /// (khoản) directly inside an article.
+    pub may_head: bool,
 }
 
 /// The body split into blocks and closing parts.
@@ -103,6 +106,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
     let mut mode = Mode::Body;
     let mut annex_pending = false;
     let mut after_formula = false;
+    // The last section scheme above numbered paragraphs: `1.` right under `Điều` is a khoản.
+    let mut parent_scheme: Option<Scheme> = None;
     // The open block, as (block, index of its last line).
     let mut open: Option<(Block, usize)> = None;
     let mut gap = false;
@@ -198,6 +203,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                 marker: Some(mk),
                 synthetic_annex: false,
                 after_formula,
+                may_head: false,
             };
             if let Some(&lastj) = taken.last() {
                 block.text = join(taken.iter().map(|&k| lines[k].text));
@@ -231,6 +237,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                         body_start: first.start,
                         synthetic_annex: true,
                         after_formula,
+                        may_head: false,
                     });
                     gap = false;
                     i = next;
@@ -262,6 +269,12 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                 close(&mut open, &mut body);
                 let rest_text = &t[mk.rest..];
                 let scheme = mk.scheme;
+                let numbered = matches!(scheme, Scheme::Number | Scheme::Number2 | Scheme::Number3);
+                if scheme.is_section() && !numbered {
+                    parent_scheme = Some(scheme);
+                }
+                let may_head =
+                    scheme.is_section() && !(numbered && parent_scheme == Some(Scheme::Article));
                 let block = Block {
                     written_label: t[..mk.rest].trim().to_string(),
                     text: rest_text.to_string(),
@@ -270,6 +283,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                     marker: Some(mk),
                     synthetic_annex: false,
                     after_formula,
+                    may_head,
                 };
                 // An article's heading below its label joins it like a wrapped line instead.
                 if scheme.heading_below() && scheme != Scheme::Article && rest_text.is_empty() {
@@ -314,6 +328,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                             body_start: l.start,
                             synthetic_annex: false,
                             after_formula,
+                            may_head: false,
                         },
                         i,
                     ));
@@ -328,7 +343,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
 }
 
 /// Whether line `t` continues the open block whose last line is `prev`.
-fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<usize>) -> bool {
+fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<Wrap>) -> bool {
     // `Điều 2.` / `Thay thế, bãi bỏ …`: the article's heading or first sentence.
     if b.text.is_empty()
         && b.marker
@@ -351,18 +366,32 @@ fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<usize>) -
     if !ends_terminal(prev) && t.starts_with(|c: char| c.is_ascii_digit()) {
         return true;
     }
-    if ends_terminal(prev) && starts_upper(t) {
-        return false;
-    }
     // An upper-case heading wrapped over two lines.
-    if b.marker.as_ref().is_some_and(|m| m.scheme.is_section()) && is_upper(&b.text) && is_upper(t)
-    {
+    if !ends_terminal(prev) && b.may_head && is_upper(&b.text) && is_upper(t) {
         return true;
     }
-    if prev.ends_with(',') && wrap.is_none() {
+    let Some(wrap) = wrap else {
+        // Lines are whole paragraphs: an upper-case start after a finished line is a new one.
         return false;
+    };
+    let prev_len = prev.chars().count();
+    if wrap.greedy {
+        // A tool filled each line: the line broke at a wrap exactly when the next word would
+        // not have fit on it (a sentence can end at a wrap too).
+        let word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
+        let fits = prev_len + 1 + word <= wrap.max;
+        if ends_terminal(prev) {
+            return !fits && prev.ends_with('.');
+        }
+        // A heading may end short of the width with its body on the next line; a sentence
+        // without its full stop goes on unless the line is short (converters break by hand).
+        let heading = b.may_head;
+        return !fits || (!heading && prev_len * 20 >= wrap.width * 11);
     }
-    wrap.is_some_and(|w| prev.chars().count() >= w)
+    // Wrapped by hand or by a converter: a sentence does not end without punctuation, so a line
+    // without it goes on unless the line is short; a heading's last line is shorter still.
+    let ratio = if b.may_head { 15 } else { 11 };
+    !ends_terminal(prev) && prev_len * 20 >= wrap.width * ratio
 }
 
 /// Collects the heading lines below a label or at the head of an annex: upper-case lines,

@@ -43,6 +43,11 @@ pub(crate) fn split(text: &str) -> Vec<Line<'_>> {
 
 static GAZETTE_HEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^CÔNG BÁO\s*/\s*Số").expect("valid regex"));
+static RE_STAMP_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:Người ký|Ký bởi)\s*:").expect("valid regex"));
+static RE_STAMP_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Email|Cơ quan|Thời gian ký|Ngày ký)\s*:").expect("valid regex")
+});
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d{1,4}|-\s*\d{1,4}\s*-|Trang \d{1,4})$").expect("valid regex")
 });
@@ -64,6 +69,22 @@ pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
         // tables carry bare row numbers too.
         if t.starts_with('-') || t.starts_with("Trang") || near_head(lines, i) {
             furn[i] = true;
+        }
+    }
+    // The stamp of a digital signature printed into the text (`Người ký: …`, `Ký bởi: …`, then
+    // `Email:`, `Cơ quan:`, `Thời gian ký:`/`Ngày ký:`).
+    let mut i = 0;
+    while i < lines.len() {
+        if RE_STAMP_START.is_match(lines[i].text) {
+            furn[i] = true;
+            let mut j = i + 1;
+            while j < lines.len() && j <= i + 4 && RE_STAMP_LINE.is_match(lines[j].text) {
+                furn[j] = true;
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
         }
     }
     if gazette {
@@ -369,9 +390,20 @@ pub(crate) fn starts_lower(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_lowercase)
 }
 
-/// The wrap width of a hard-wrapped text, in characters: lines at least this long that end
-/// mid-sentence continue on the next line. `None` when lines are whole paragraphs.
-pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<usize> {
+/// How a text is hard-wrapped.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wrap {
+    /// The typical full line, in characters (90th percentile of line lengths).
+    pub width: usize,
+    /// The longest line a wrapping tool allowed (99th percentile).
+    pub max: usize,
+    /// Whether the wrap is greedy (a tool filling each line to `max`): then a line broke at a
+    /// wrap exactly when the next word would not have fit on it.
+    pub greedy: bool,
+}
+
+/// The wrap of a hard-wrapped text, or `None` when lines are whole paragraphs.
+pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<Wrap> {
     let mut lens: Vec<usize> = lines
         .iter()
         .filter(|l| !l.is_blank())
@@ -381,8 +413,30 @@ pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<usize> {
         return None;
     }
     lens.sort_unstable();
-    let p90 = lens[lens.len() * 9 / 10];
-    (p90 <= 110).then(|| (p90 * 6 / 10).max(20))
+    let width = lens[lens.len() * 9 / 10];
+    let max = lens[lens.len() * 99 / 100];
+    if width > 110 {
+        return None;
+    }
+    // Greedy when, at the breaks that are surely wraps (the next line goes on in lower case),
+    // the next word almost never had room.
+    let (mut wraps, mut roomy) = (0usize, 0usize);
+    for pair in lines.windows(2) {
+        let (a, b) = (pair[0].text, pair[1].text);
+        if a.is_empty() || !starts_lower(b) || ends_terminal(a) {
+            continue;
+        }
+        wraps += 1;
+        let word = b.split_whitespace().next().map_or(0, |w| w.chars().count());
+        if a.chars().count() + 1 + word <= max {
+            roomy += 1;
+        }
+    }
+    Some(Wrap {
+        width: width.max(20),
+        max,
+        greedy: wraps >= 5 && roomy * 20 <= wraps,
+    })
 }
 
 #[cfg(test)]
