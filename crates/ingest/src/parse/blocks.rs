@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::lines::{
     Line, Marker, Scheme, Wrap, ends_terminal, is_separator, is_upper, marker, starts_lower,
-    starts_upper, wrap_width,
+    wrap_width,
 };
 
 /// A paragraph or heading of the body: one marker (or none) and the re-flowed text after it.

@@ -286,7 +286,6 @@ fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Head
             in_paren = true;
         }
         if in_paren && t.contains(')') {
-            in_paren = false;
             // `(… thông qua ngày …)` closes the title; an upper-case line after it heads the
             // preamble (`ĐẢNG VÀ NHỮNG VẤN ĐỀ CƠ BẢN …` in the Party statute).
             title.push(t);

@@ -378,13 +378,6 @@ pub(crate) fn ends_terminal(t: &str) -> bool {
     t.ends_with(['.', ':', ';', '!', '?', '…'])
 }
 
-/// Whether a text starts like a new sentence: an upper-case letter, a digit, a quote or bracket.
-pub(crate) fn starts_upper(t: &str) -> bool {
-    t.chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "“\"‘'([".contains(c))
-}
-
 /// Whether a text starts with a lower-case letter (the continuation of a wrapped sentence).
 pub(crate) fn starts_lower(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_lowercase)
