@@ -184,12 +184,16 @@ pub fn fold_exact(exact: &str) -> String {
 
 /// Whether a text has any Vietnamese diacritic or `đ`, i.e. whether its folded form differs.
 pub fn has_diacritics(text: &str) -> bool {
-    text.nfd().any(|c| is_combining_mark(c) || c == 'đ' || c == 'Đ')
+    text.nfd()
+        .any(|c| is_combining_mark(c) || c == 'đ' || c == 'Đ')
 }
 
 /// Whether `c` (lower case, without tone) is a Vietnamese vowel letter.
 fn is_vowel(c: char) -> bool {
-    matches!(c, 'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y')
+    matches!(
+        c,
+        'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y'
+    )
 }
 
 /// Writes a lone `y` that follows a consonant as `i` (`kỹ` → `kĩ`, `lý` → `lí`, `tỷ` → `tỉ`), the
@@ -299,7 +303,11 @@ mod tests {
         }
         assert_eq!(exact_key("hóa"), "hoá");
         assert_eq!(exact_key("toàn"), "toàn");
-        assert_eq!(exact_key("tòan"), "toàn", "closed syllable: mark on the last vowel");
+        assert_eq!(
+            exact_key("tòan"),
+            "toàn",
+            "closed syllable: mark on the last vowel"
+        );
         assert_eq!(exact_key("Đảng"), "đảng");
     }
 
