@@ -602,7 +602,12 @@
             el(
               'span',
               { class: 'doc-item-meta' },
-              [d.issuer, formatDate(d.date), d.clauses !== undefined ? `${formatCount(d.clauses)} điều khoản` : '']
+              [
+                d.issuer,
+                formatDate(d.date),
+                d.clauses !== undefined ? `${formatCount(d.clauses)} điều khoản` : '',
+                d.tagged_clauses ? `${formatCount(d.tagged_clauses)} đã gắn lĩnh vực` : '',
+              ]
                 .filter(Boolean)
                 .join(' · '),
             ),
@@ -674,7 +679,7 @@
       ...meta.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })]),
     );
 
-    const sections = Array.isArray(doc.sections) ? doc.sections : [];
+    const sections = flattenSections(Array.isArray(doc.sections) ? doc.sections : []);
     const clauses = Array.isArray(doc.clauses) ? doc.clauses : [];
     const headingNodes = new Map();
     const sectionKey = (path) => (Array.isArray(path) ? path.join('\u0001') : '');
@@ -724,6 +729,19 @@
     }
     $('doc-body').replaceChildren(...body);
     renderOutline(sections, headingNodes, sectionKey);
+  }
+
+  /** The server sends the section tree nested (`children`); the page walks it in reading order. */
+  function flattenSections(tree) {
+    const flat = [];
+    const walk = (nodes) => {
+      for (const node of nodes) {
+        flat.push(node);
+        if (Array.isArray(node.children)) walk(node.children);
+      }
+    };
+    walk(tree);
+    return flat;
   }
 
   function renderOutline(sections, headingNodes, sectionKey) {
@@ -888,7 +906,7 @@
       const body = await api('GET', clauseUrl(entry.clause.id));
       const tags = Array.isArray(body && body.tags) ? body.tags : [];
       // The server's list is the truth: bring the chips in line with it.
-      entry.sectors = [...new Set(tags.map((t) => String(t.sector_id || t.sector)))];
+      entry.sectors = [...new Set(tags.map((t) => String(t.sector || t.sector_id)))];
       renderChips(entry);
       if (tags.length === 0) {
         box.replaceChildren(el('p', { class: 'empty', text: 'Chưa ai gắn lĩnh vực cho điều khoản này.' }));
@@ -902,7 +920,7 @@
             el(
               'li',
               { 'data-testid': 'tag-history-item' },
-              el('strong', { text: sectorName(String(t.sector_id || t.sector)) }),
+              el('strong', { text: t.sector_name || sectorName(String(t.sector || t.sector_id)) }),
               ` — ${t.user || 'không rõ'}, ${formatTime(t.at)}`,
             ),
           ),
@@ -937,10 +955,15 @@
     if (busyWrites.has(key)) return false;
     busyWrites.add(key);
     try {
-      await api(method, clauseSectorUrl(entry.clause.id, sectorId), { auth: true });
-      const has = entry.sectors.includes(sectorId);
-      if (method === 'PUT' && !has) entry.sectors.push(sectorId);
-      if (method === 'DELETE') entry.sectors = entry.sectors.filter((s) => s !== sectorId);
+      const answer = await api(method, clauseSectorUrl(entry.clause.id, sectorId), { auth: true });
+      if (answer && Array.isArray(answer.sectors)) {
+        // The server answers with the clause's live sectors: other annotators' tags included.
+        entry.sectors = sectorIds(answer.sectors);
+      } else if (method === 'PUT' && !entry.sectors.includes(sectorId)) {
+        entry.sectors.push(sectorId);
+      } else if (method === 'DELETE') {
+        entry.sectors = entry.sectors.filter((s) => s !== sectorId);
+      }
       renderChips(entry);
       const message =
         method === 'PUT'

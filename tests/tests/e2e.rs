@@ -80,7 +80,7 @@ fn taggers(server: &Server, clause_id: &str, sector_id: &str) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("no tags list in {}", reply.text));
     tags.iter()
-        .filter(|t| t["sector_id"] == sector_id)
+        .filter(|t| t["sector"] == sector_id || t["sector_id"] == sector_id)
         .map(|t| {
             assert!(
                 t["at"].as_str().is_some_and(|at| !at.is_empty()),
@@ -553,10 +553,17 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
         "the history does not name the tagger: {history:?}"
     );
 
-    // 6. Reload: the chip comes from the server now.
+    // 6. Reload: the chip and the history come from the server now.
     c.refresh().await.ctx("reload")?;
     wait_css(c, &format!("{clause_css}.is-target")).await?;
     wait_css(c, &chip_css).await?;
+    c.find(Locator::Css(&format!(r#"{clause_css} [data-testid="history-button"]"#)))
+        .await
+        .ctx("history button after reload")?
+        .click()
+        .await
+        .ctx("open the history after reload")?;
+    wait_css(c, &format!(r#"{clause_css} [data-testid="tag-history-item"]"#)).await?;
     screenshot(c, &shots.join("e2e-screenshot.png")).await?;
 
     // 7. Search again and filter by the sector: the clause is there, and only tagged clauses.
