@@ -10,6 +10,8 @@
   const LIMIT = 20;
   /** Typing pause before a search request is sent, in milliseconds. */
   const DEBOUNCE_MS = 200;
+  /** The deepest `offset` the server accepts (its `max_offset`). */
+  const MAX_OFFSET = 10000;
   /** Where the annotator's API token lives between visits. */
   const TOKEN_KEY = 'vankien.token';
 
@@ -166,7 +168,9 @@
       case 0:
         return 'Không kết nối được với máy chủ. Kiểm tra máy chủ vankien còn chạy không.';
       case 400:
-        return 'Câu tìm kiếm hoặc yêu cầu không hợp lệ. Hãy bỏ bớt ký tự đặc biệt hoặc rút gọn câu tìm.';
+        return err.code === 'invalid_query'
+          ? 'Câu tìm kiếm không hợp lệ hoặc quá dài. Kiểm tra dấu ngoặc kép, ngoặc đơn, hoặc rút gọn câu tìm.'
+          : 'Yêu cầu không hợp lệ. Hãy bỏ bớt ký tự đặc biệt hoặc bộ lọc lạ trong địa chỉ trang.';
       case 401:
         return 'Mã truy cập không hợp lệ hoặc đã bị thu hồi. Hãy đăng nhập lại bằng mã truy cập mới.';
       case 403:
@@ -182,6 +186,7 @@
         return 'Câu tìm kiếm quá dài. Hãy rút gọn.';
       case 429:
       case 503: {
+        if (err.code === 'timeout') return 'Máy chủ xử lý quá lâu. Vui lòng thử lại.';
         const wait = Number.parseInt(err.retryAfter, 10);
         const hint = Number.isFinite(wait) ? ` sau ${wait} giây` : ' sau ít phút';
         return `Máy chủ đang bận. Vui lòng thử lại${hint}.`;
@@ -472,7 +477,8 @@
     const to = Math.min(s.offset + hits.length, total);
     $('page-info').textContent = `Kết quả ${formatCount(from)}–${formatCount(to)} trên ${formatCount(total)}`;
     $('page-prev').disabled = s.offset === 0;
-    $('page-next').disabled = s.offset + LIMIT >= total;
+    // The server refuses to page deeper than MAX_OFFSET results.
+    $('page-next').disabled = s.offset + LIMIT >= total || s.offset + LIMIT > MAX_OFFSET;
   }
 
   function renderHit(hit) {
@@ -1038,11 +1044,7 @@
     const entry = picker.entry;
     if (!entry) return;
     const needle = fold($('picker-input').value);
-    picker.options = sectorList.filter((s) => {
-      if (!needle) return true;
-      const parent = s.parent ? sectorById.get(s.parent) : null;
-      return fold(`${s.name} ${s.id} ${parent ? parent.name : ''}`).includes(needle);
-    });
+    picker.options = sectorList.filter((s) => !needle || fold(s.name).includes(needle));
     if (picker.active >= picker.options.length) picker.active = Math.max(0, picker.options.length - 1);
     const list = $('picker-list');
     const input = $('picker-input');
