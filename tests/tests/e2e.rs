@@ -353,6 +353,16 @@ async fn wait_css(c: &Client, css: &str) -> Step<Element> {
         .ctx(&format!("wait for {css}"))
 }
 
+/// Clicks the element `css` finds.
+async fn click(c: &Client, css: &str) -> Step<()> {
+    c.find(Locator::Css(css))
+        .await
+        .ctx(&format!("find {css}"))?
+        .click()
+        .await
+        .ctx(&format!("click {css}"))
+}
+
 /// Polls a script until it returns something `ok` accepts; returns the last value either way.
 async fn poll(c: &Client, script: &str, ok: impl Fn(&Value) -> bool) -> Step<Value> {
     let started = Instant::now();
@@ -459,31 +469,14 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
     check!(!title.trim().is_empty(), "the document has no title");
 
     // 3. Sign in with the token.
-    c.find(Locator::Css(r#"[data-testid="login-button"]"#))
-        .await
-        .ctx("login button")?
-        .click()
-        .await
-        .ctx("open sign-in")?;
+    click(c, r#"[data-testid="login-button"]"#).await?;
     let token_input = wait_css(c, r#"[data-testid="token-input"]"#).await?;
     token_input.send_keys(token).await.ctx("type the token")?;
-    c.find(Locator::Css(r#"[data-testid="token-save"]"#))
-        .await
-        .ctx("save token")?
-        .click()
-        .await
-        .ctx("save token")?;
+    click(c, r#"[data-testid="token-save"]"#).await?;
     wait_css(c, "#auth-signed-in:not([hidden])").await?;
 
     // 4. Tag the clause with the keyboard: type the sector without diacritics, Enter.
-    c.find(Locator::Css(&format!(
-        r#"{clause_css} [data-testid="tag-button"]"#
-    )))
-    .await
-    .ctx("tag button")?
-    .click()
-    .await
-    .ctx("open the picker")?;
+    click(c, &format!(r#"{clause_css} [data-testid="tag-button"]"#)).await?;
     let picker = wait_css(
         c,
         &format!(r#"{clause_css} [data-testid="sector-picker-input"]"#),
@@ -532,14 +525,11 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
     check!(hidden == true, "Escape did not close the picker");
 
     // 5. Who tagged it, and when.
-    c.find(Locator::Css(&format!(
-        r#"{clause_css} [data-testid="history-button"]"#
-    )))
-    .await
-    .ctx("history button")?
-    .click()
-    .await
-    .ctx("open the history")?;
+    click(
+        c,
+        &format!(r#"{clause_css} [data-testid="history-button"]"#),
+    )
+    .await?;
     let history = wait_css(
         c,
         &format!(r#"{clause_css} [data-testid="tag-history-item"]"#),
@@ -557,13 +547,16 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
     c.refresh().await.ctx("reload")?;
     wait_css(c, &format!("{clause_css}.is-target")).await?;
     wait_css(c, &chip_css).await?;
-    c.find(Locator::Css(&format!(r#"{clause_css} [data-testid="history-button"]"#)))
-        .await
-        .ctx("history button after reload")?
-        .click()
-        .await
-        .ctx("open the history after reload")?;
-    wait_css(c, &format!(r#"{clause_css} [data-testid="tag-history-item"]"#)).await?;
+    click(
+        c,
+        &format!(r#"{clause_css} [data-testid="history-button"]"#),
+    )
+    .await?;
+    wait_css(
+        c,
+        &format!(r#"{clause_css} [data-testid="tag-history-item"]"#),
+    )
+    .await?;
     screenshot(c, &shots.join("e2e-screenshot.png")).await?;
 
     // 7. Search again and filter by the sector: the clause is there, and only tagged clauses.
