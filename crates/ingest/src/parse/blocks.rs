@@ -467,9 +467,25 @@ fn heading_lines(
 /// Pushes the open block, if any.
 fn close(open: &mut Option<(Block, usize)>, body: &mut Body) {
     if let Some((mut b, _)) = open.take() {
-        b.text = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        b.text = collapse_spaces(&b.text);
         body.blocks.push(b);
     }
+}
+
+/// The text with every run of white space made one space, trimmed.
+pub(crate) fn collapse_spaces(t: &str) -> String {
+    // Lines are trimmed and joined by one space: most blocks have nothing to collapse.
+    if !t.contains("  ") && !t.contains(['\t', '\n']) && t.trim() == t {
+        return t.to_string();
+    }
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Joins lines with single spaces.

@@ -248,7 +248,7 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest,
         });
     }
-    if RE_ANNEX.is_match(t) {
+    if (first == 'P') && RE_ANNEX.is_match(t) {
         // As written: `Phụ lục II`, `PHỤ LỤC`.
         let label = t.split_whitespace().collect::<Vec<_>>().join(" ");
         return Some(Marker {
@@ -257,7 +257,11 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest: t.len(),
         });
     }
-    if let Some(c) = RE_PART_CHAPTER.captures(t) {
+    // Cheap prefix checks first: a failing `captures` still costs a pass over the line.
+    let head_word = ["Phần", "PHẦN", "Chương", "CHƯƠNG", "Mục", "MỤC"]
+        .iter()
+        .any(|w| t.starts_with(w));
+    if let Some(c) = head_word.then(|| RE_PART_CHAPTER.captures(t)).flatten() {
         let word = &c[1];
         let scheme = match word.chars().next() {
             Some('P') => Scheme::Part,
@@ -272,7 +276,8 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest: m.end(),
         });
     }
-    if let Some(c) = RE_ARTICLE.captures(t) {
+    let article = t.starts_with("Điều") || t.starts_with("ĐIỀU");
+    if let Some(c) = article.then(|| RE_ARTICLE.captures(t)).flatten() {
         let m = c.get(0).expect("whole match");
         return Some(Marker {
             scheme: Scheme::Article,
@@ -298,7 +303,10 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
         }
         return None;
     }
-    if let Some(c) = RE_ROMAN.captures(t) {
+    if let Some(c) = matches!(first, 'I' | 'V' | 'X')
+        .then(|| RE_ROMAN.captures(t))
+        .flatten()
+    {
         let label = c.get(1).expect("group");
         return Some(Marker {
             scheme: Scheme::Roman,
@@ -306,7 +314,11 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest: rest_after_label(t, label.end()),
         });
     }
-    if let Some(c) = RE_LETTER.captures(t) {
+    if let Some(c) = ('A'..='H')
+        .contains(&first)
+        .then(|| RE_LETTER.captures(t))
+        .flatten()
+    {
         let label = c.get(1).expect("group");
         return Some(Marker {
             scheme: Scheme::Letter,
@@ -314,7 +326,7 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest: rest_after_label(t, label.end()),
         });
     }
-    if let Some(c) = RE_PAREN.captures(t) {
+    if let Some(c) = (first == '(').then(|| RE_PAREN.captures(t)).flatten() {
         let m = c.get(0).expect("whole match");
         return Some(Marker {
             scheme: Scheme::Paren,
@@ -322,7 +334,8 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest: m.end(),
         });
     }
-    if let Some(c) = RE_ALPHA.captures(t) {
+    let alpha = t.chars().nth(1) == Some(')');
+    if let Some(c) = alpha.then(|| RE_ALPHA.captures(t)).flatten() {
         let m = c.get(0).expect("whole match");
         return Some(Marker {
             scheme: Scheme::Alpha,
@@ -330,7 +343,8 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest: m.end(),
         });
     }
-    if let Some(c) = RE_WORD.captures(t) {
+    let word = t.find(" là").is_some_and(|at| at <= 8);
+    if let Some(c) = word.then(|| RE_WORD.captures(t)).flatten() {
         let m = c.get(0).expect("whole match");
         return Some(Marker {
             scheme: Scheme::Word,

@@ -9,6 +9,8 @@ use regex::Regex;
 use super::blocks::Block;
 use super::lines::{Scheme, ends_terminal};
 use crate::model::{Clause, ClauseKind, Section};
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
 use crate::normalize::{folded_key, words};
 
 /// The tree built from the blocks.
@@ -60,7 +62,7 @@ static RE_PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*%").expe
 /// Numbers that are no quantity: document numbers, dates, years, article and item references.
 static RE_NOT_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:[Ss]ố|ngày)\s+\d[\p{L}\p{N}/\-.]*|\d+\s*[-/]\s*\p{L}[\p{L}\p{N}/\-]*|\d{1,2}/\d{1,2}/\d{4}|tháng\s+\d{1,2}|\b(?:19|20)\d{2}\b|(?:Điều|khoản|điểm|Chương|[Mm]ục|Phụ lục|khóa|khoá|lần thứ|Quý)\s+[\dIVXL]+|\(\d{1,3}\)|\b\d{1,3}\.\s",
+        r"(?:[Ss]ố|ngày)\s+\d[\p{L}\p{N}/\-.]*|\d+\s*[-/]\s*\p{L}[\p{L}\p{N}/\-]*|\d{1,2}/\d{1,2}/\d{4}|tháng\s+\d{1,2}|(?-u:\b)(?:19|20)\d{2}(?-u:\b)|(?:Điều|khoản|điểm|Chương|[Mm]ục|Phụ lục|khóa|khoá|lần thứ|Quý)\s+[\dIVXL]+|\(\d{1,3}\)|(?-u:\b)\d{1,3}\.\s",
     )
     .expect("valid regex")
 });
@@ -73,15 +75,36 @@ static RE_TIMEFRAME: LazyLock<Regex> = LazyLock::new(|| {
 static RE_BASIS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:Căn cứ|Xét|Theo đề nghị)\b").expect("valid regex"));
 
-/// The folded, lower-case form of a text, word by word, for keyword matching.
-fn folded_words(t: &str) -> Vec<String> {
-    words(t).map(|(_, w)| folded_key(w)).collect()
+/// Words folded for keyword matching (lower case, no diacritics, `đ` as `d`), joined by spaces.
+/// A per-character fold: tone placement does not matter here, and it allocates once.
+fn fold_words<'a>(ws: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for w in ws {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars().flat_map(char::to_lowercase) {
+            match c {
+                'đ' => out.push('d'),
+                c if c.is_ascii() => out.push(c),
+                c => {
+                    let mut base = None;
+                    decompose_canonical(c, |d| {
+                        base.get_or_insert(d);
+                    });
+                    if let Some(b) = base.filter(|b| !is_combining_mark(*b)) {
+                        out.push(b);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// What a heading makes of its clauses: the keyword that comes first in its opening words.
 fn heading_ctx(heading: &str) -> Option<Ctx> {
-    let w = folded_words(heading);
-    let window = w[..w.len().min(KEYWORD_WINDOW)].join(" ");
+    let window = fold_words(words(heading).take(KEYWORD_WINDOW).map(|(_, w)| w));
     HEADING_KEYWORDS
         .iter()
         .filter_map(|&(k, c)| window.find(k).map(|at| (at, c)))
@@ -92,6 +115,9 @@ fn heading_ctx(heading: &str) -> Option<Ctx> {
 /// Whether a text states a quantity: a percentage, a decimal, a fraction, a count — a year alone
 /// is no quantity.
 fn has_quantity(t: &str) -> bool {
+    if !t.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     RE_PERCENT.is_match(t)
         || RE_NOT_QUANTITY
             .replace_all(t, " ")
@@ -106,7 +132,8 @@ fn is_group_line(t: &str) -> bool {
 
 /// Whether a numbered text reads as a heading: short and not ended as a sentence, or a lead-in.
 fn heading_like(t: &str) -> bool {
-    let n = t.split_whitespace().count();
+    // Counting stops past the longest lead-in: a long paragraph needs no exact count.
+    let n = t.split_whitespace().take(62).count();
     let end = t.trim_end_matches(['”', '"', ')', ' ']);
     if end.ends_with(':') {
         return n <= 60;
@@ -197,14 +224,14 @@ pub(crate) fn build(blocks: &[Block], text: &str, doc_id: &str) -> Tree {
     // First pass: each numbered block decides alone; then each list follows its majority, so
     // that `3.3. Tích cực … Nhân dân. Tiếp tục …` among the headings 3.1–3.4 is a heading too, and
     // a numbered paragraph followed by a closing sentence stays a paragraph like its siblings.
-    let (_, groups) = build_with(blocks, text, doc_id, &HashMap::new());
+    let (_, groups) = build_with(blocks, text, doc_id, &HashMap::new(), false);
     let mut force = HashMap::new();
     for members in groups.values() {
         let sections = members.iter().filter(|&&(_, section)| section).count();
         let as_sections = sections * 2 >= members.len();
         force.extend(members.iter().map(|&(b, _)| (b, as_sections)));
     }
-    build_with(blocks, text, doc_id, &force).0
+    build_with(blocks, text, doc_id, &force, true).0
 }
 
 /// Numbered lists: (parent section, scheme) → (block index, read as a section).
@@ -212,6 +239,8 @@ type Lists = HashMap<(Option<usize>, SchemeKey), Vec<(usize, bool)>>;
 type SchemeKey = u8;
 
 struct Builder<'a> {
+    /// Whether to work out clause kinds and groups (the first pass only needs the shape).
+    classify: bool,
     text: &'a str,
     doc_id: &'a str,
     tree: Tree,
@@ -232,8 +261,10 @@ fn build_with(
     text: &str,
     doc_id: &str,
     force: &HashMap<usize, bool>,
+    classify: bool,
 ) -> (Tree, Lists) {
     let mut b = Builder {
+        classify,
         text,
         doc_id,
         tree: Tree::default(),
@@ -379,7 +410,8 @@ impl Builder<'_> {
             span: [block.span[0], head_end],
         });
         self.keys.push(key);
-        self.ctx.push(heading_ctx(&heading));
+        self.ctx
+            .push(self.classify.then(|| heading_ctx(&heading)).flatten());
         self.lead.push(None);
         self.stack.push((scheme, idx));
         self.group = (RE_TIMEFRAME.is_match(&heading) && heading.split_whitespace().count() <= 12)
@@ -411,6 +443,18 @@ impl Builder<'_> {
         if text.is_empty() && label.is_none() {
             return;
         }
+        if !self.classify {
+            self.tree.clauses.push(Clause {
+                id: String::new(),
+                kind: ClauseKind::Paragraph,
+                label,
+                group: None,
+                section_path: Vec::new(),
+                text,
+                span: [start, block.span[1].max(start)],
+            });
+            return;
+        }
         let in_article = self.stack.iter().any(|&(s, _)| s == Scheme::Article);
         let preamble = self.tree.sections.is_empty();
         let ctx = self.context();
@@ -438,8 +482,9 @@ impl Builder<'_> {
         } else if label.is_none() && text.ends_with(':') {
             // A lead-in (`… các nhiệm vụ, giải pháp sau:`) sets the context of what follows.
             let c = heading_ctx(&text).or_else(|| {
-                let w = folded_words(&text).join(" ");
-                (w.contains("nhiem vu") || w.contains("giai phap")).then_some(Ctx::Task)
+                // `… thực hiện tốt các nhiệm vụ, giải pháp sau:`: anywhere in the lead-in.
+                let all = fold_words(words(&text).map(|(_, w)| w));
+                (all.contains("nhiem vu") || all.contains("giai phap")).then_some(Ctx::Task)
             });
             // In a statute or law, `Đảng viên có nhiệm vụ:` lists duties, not tasks.
             if c == Some(Ctx::Task) && !in_article {
