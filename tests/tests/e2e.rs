@@ -505,6 +505,7 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
             "the filter let {text:?} through"
         );
     }
+    screenshot(c, &shots.join("e2e-screenshot-picker.png")).await?;
     picker
         .send_keys(&Key::Enter.to_string())
         .await
