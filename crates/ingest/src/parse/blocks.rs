@@ -377,16 +377,11 @@ fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<Wrap>) ->
     let prev_len = prev.chars().count();
     if wrap.greedy {
         // A tool filled each line: the line broke at a wrap exactly when the next word would
-        // not have fit on it (a sentence can end at a wrap too).
+        // not have fit on it (a sentence can end at a wrap too). Two characters of slack: the
+        // tool may have counted the combining marks of NFD letters that are composed now.
         let word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
-        let fits = prev_len + 1 + word <= wrap.max;
-        if ends_terminal(prev) {
-            return !fits && prev.ends_with('.');
-        }
-        // A heading may end short of the width with its body on the next line; a sentence
-        // without its full stop goes on unless the line is short (converters break by hand).
-        let heading = b.may_head;
-        return !fits || (!heading && prev_len * 20 >= wrap.width * 11);
+        let fits = prev_len + 1 + word + 2 <= wrap.max;
+        return !fits && (!ends_terminal(prev) || prev.ends_with('.'));
     }
     // Wrapped by hand or by a converter: a sentence does not end without punctuation, so a line
     // without it goes on unless the line is short; a heading's last line is shorter still.
