@@ -105,6 +105,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
     let wrap = wrap_width(&lines[from.min(lines.len())..]);
     let mut mode = Mode::Body;
     let mut annex_pending = false;
+    // Whether the signature block has its signer's name.
+    let mut signed = false;
     let mut after_formula = false;
     // The last section scheme above numbered paragraphs: `1.` right under `Điều` is a khoản.
     let mut parent_scheme: Option<Scheme> = None;
@@ -139,6 +141,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
         if is_signature_start(t) && (mode != Mode::Body || !t.contains(" là ")) {
             close(&mut open, &mut body);
             mode = Mode::Signature;
+            signed = false;
             body.signature.push(t.to_string());
             i += 1;
             continue;
@@ -162,7 +165,10 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                 annex_pending = true;
             }
             Mode::Signature => {
-                if is_signature_line(t) {
+                // After the signer's name only another title (a second signature) goes on.
+                let stamp = t.to_lowercase().contains("đã ký");
+                if is_signature_line(t) && (!signed || is_signature_start(t)) {
+                    signed = !is_upper(t) && !stamp && !is_signature_start(t);
                     body.signature.push(t.to_string());
                     i += 1;
                     continue;
@@ -367,7 +373,7 @@ fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<Wrap>) ->
         return true;
     }
     // An upper-case heading wrapped over two lines.
-    if !ends_terminal(prev) && b.may_head && is_upper(&b.text) && is_upper(t) {
+    if !ends_terminal(prev) && b.may_head && t.contains(' ') && is_upper(t) && is_upper(&b.text) {
         return true;
     }
     let Some(wrap) = wrap else {
@@ -494,4 +500,103 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
 /// A recipient line without its leading dash.
 fn strip_dash(t: &str) -> &str {
     t.trim_start_matches(['-', '–', '+', '•', ' '])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::lines::{furniture, split as split_lines};
+
+    fn blocks(text: &str) -> Body {
+        let lines = split_lines(text);
+        let furn = furniture(&lines);
+        split(&lines, &furn, 0)
+    }
+
+    fn texts(body: &Body) -> Vec<(String, String)> {
+        body.blocks
+            .iter()
+            .map(|b| (b.written_label.clone(), b.text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn lines_without_blank_lines_split_at_labels_and_sentence_ends() {
+        let body = blocks(
+            "3.1. Tăng cường công tác xây dựng Đảng\nThực hiện đồng bộ.\nTiếp tục đổi mới.\n(1) Tốc độ tăng 10%.\n(2) Năng suất",
+        );
+        assert_eq!(
+            texts(&body),
+            [
+                ("3.1.".into(), "Tăng cường công tác xây dựng Đảng".into()),
+                (String::new(), "Thực hiện đồng bộ.".into()),
+                (String::new(), "Tiếp tục đổi mới.".into()),
+                ("(1)".into(), "Tốc độ tăng 10%.".into()),
+                ("(2)".into(), "Năng suất".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_sentences_join_and_keep_their_span() {
+        let text =
+            "Căn cứ Luật Tổ chức chính\nquyền địa phương số 72/2025/QH15;\n\nCăn cứ Luật Thủ đô;";
+        let body = blocks(text);
+        assert_eq!(body.blocks.len(), 2);
+        assert_eq!(
+            body.blocks[0].text,
+            "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;"
+        );
+        let [a, b] = body.blocks[0].span;
+        assert_eq!(
+            &text[a..b],
+            "Căn cứ Luật Tổ chức chính\nquyền địa phương số 72/2025/QH15;"
+        );
+    }
+
+    #[test]
+    fn closing_parts_are_set_apart() {
+        let body = blocks(
+            "Điều 3. Hiệu lực.\n\nNơi nhận:\n- Chính phủ;\n- Các Bộ, cơ quan ngang Bộ,\ncơ quan thuộc CP;\n- Lưu: VT.\nTM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCHỦ TỊCH\n\nTrần Thanh Mẫn",
+        );
+        assert_eq!(
+            body.recipients,
+            [
+                "Chính phủ;",
+                "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc CP;",
+                "Lưu: VT."
+            ]
+        );
+        assert_eq!(
+            body.signature,
+            [
+                "TM. ỦY BAN THƯỜNG VỤ QUỐC HỘI",
+                "CHỦ TỊCH",
+                "Trần Thanh Mẫn"
+            ]
+        );
+        assert_eq!(body.blocks.len(), 1);
+    }
+
+    #[test]
+    fn body_after_the_signature_is_an_annex() {
+        let body = blocks(
+            "TM. CHÍNH PHỦ\nTHỦ TƯỚNG\nPhạm Minh Chính\n\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n(Kèm theo Nghị quyết số 03/NQ-CP)\n\nI. MỤC TIÊU",
+        );
+        assert!(body.blocks[0].synthetic_annex);
+        assert_eq!(
+            body.blocks[0].text,
+            "CHƯƠNG TRÌNH HÀNH ĐỘNG (Kèm theo Nghị quyết số 03/NQ-CP)"
+        );
+        assert_eq!(body.blocks[1].written_label, "I.");
+    }
+
+    #[test]
+    fn a_label_split_from_its_number_is_rejoined() {
+        let body = blocks("Chương\nIII\n\nĐIỀU KHOẢN THI HÀNH\n\nĐiều 4. Điều\nkhoản thi hành");
+        let m = body.blocks[0].marker.as_ref().expect("marker");
+        assert_eq!(m.label, "Chương III");
+        assert_eq!(body.blocks[0].text, "ĐIỀU KHOẢN THI HÀNH");
+        assert_eq!(body.blocks[1].text, "Điều khoản thi hành");
+    }
 }

@@ -63,6 +63,12 @@ static RE_SENTENCE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static RE_PREFACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(Nghị quyết|Kết luận|Quy định|Chỉ thị|Quyết định)\s+số\s+(\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}])\s*\(?\s*ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)?\s*của\s+(.+?)\s+(về\s+.+)$",
+    )
+    .expect("valid regex")
+});
 static RE_SLASH_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})").expect("valid regex")
 });
@@ -104,6 +110,22 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
             } else {
                 h.diagnostics
                     .push("no header found: the text starts with its body".to_string());
+                // A news preface that names the document (`… ban hành Nghị quyết số 57-NQ/TW
+                // (ngày 22/12/2024) của Bộ Chính trị về …`) stands in for the header.
+                let preface = (0..lines.len())
+                    .filter(|&i| content(i))
+                    .take(3)
+                    .find_map(|i| RE_PREFACE.captures(lines[i].text));
+                if let Some(c) = preface {
+                    h.kind = kind_from_word(&c[1]);
+                    h.number = Some(c[2].trim_end_matches('.').to_string());
+                    h.date = iso_date(&c[5], &c[4], &c[3]);
+                    h.issuer = Some(c[6].to_string());
+                    h.title = Some(format!("{} {}", &c[1], c[7].trim_end_matches(['.', ' '])));
+                    h.diagnostics.push(
+                        "kind, number, date, issuer and title taken from the preface".to_string(),
+                    );
+                }
             }
         }
     }
@@ -332,14 +354,7 @@ fn read_sentence_title(t: &str, h: &mut Header) {
     let Some(c) = RE_SENTENCE_TITLE.captures(t) else {
         return;
     };
-    h.kind = Some(match &c[1] {
-        "Nghị quyết" => DocKind::Resolution,
-        "Kết luận" => DocKind::Conclusion,
-        "Quy định" => DocKind::Regulation,
-        "Chỉ thị" => DocKind::Directive,
-        "Quyết định" => DocKind::Decision,
-        _ => DocKind::ActionProgramme,
-    });
+    h.kind = kind_from_word(&c[1]);
     h.number = Some(c[2].trim_end_matches('.').to_string());
     if let Some(d) = RE_SLASH_DATE.captures(t) {
         h.date = iso_date(&d[3], &d[2], &d[1]);
@@ -348,6 +363,19 @@ fn read_sentence_title(t: &str, h: &mut Header) {
         h.issuer = Some(i[1].to_string());
     }
     h.title = Some(t.to_string());
+}
+
+/// The kind a sentence-case kind word names (`Nghị quyết` → resolution).
+fn kind_from_word(word: &str) -> Option<DocKind> {
+    Some(match word {
+        "Nghị quyết" => DocKind::Resolution,
+        "Kết luận" => DocKind::Conclusion,
+        "Quy định" => DocKind::Regulation,
+        "Chỉ thị" => DocKind::Directive,
+        "Quyết định" => DocKind::Decision,
+        "Chương trình hành động" => DocKind::ActionProgramme,
+        _ => return None,
+    })
 }
 
 /// `2020`, `10`, `15` → `2020-10-15`; `None` for an impossible date.
