@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::lines::{Line, is_separator, is_upper, marker};
+use super::lines::{Line, ends_terminal, is_separator, is_upper, marker};
 use crate::model::DocKind;
 
 /// What the header gave, and where the body starts.
@@ -288,7 +288,8 @@ fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Head
         let opens_body = marker(t).is_some()
             || t.starts_with("Căn cứ")
             || t.starts_with("QUYẾT NGHỊ")
-            || t.starts_with("Xét ");
+            || t.starts_with("Xét ")
+            || t.starts_with("Nơi nhận");
         if opens_body && !in_paren {
             break;
         }
@@ -316,7 +317,7 @@ fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Head
             i += 1;
             break;
         }
-        last_sentence_open = !is_upper(t) && !t.trim_end().ends_with('.');
+        last_sentence_open = !is_upper(t) && !ends_terminal(t);
         title.push(t);
         taken.push(i);
         h.lines.push(t.to_string());

@@ -261,7 +261,11 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
     let head_word = ["Phần", "PHẦN", "Chương", "CHƯƠNG", "Mục", "MỤC"]
         .iter()
         .any(|w| t.starts_with(w));
-    if let Some(c) = head_word.then(|| RE_PART_CHAPTER.captures(t)).flatten() {
+    if let Some(c) = head_word
+        .then(|| RE_PART_CHAPTER.captures(t))
+        .flatten()
+        .filter(|c| !cuts_number(t, c.get(2).map_or(0, |m| m.end())))
+    {
         let word = &c[1];
         let scheme = match word.chars().next() {
             Some('P') => Scheme::Part,
@@ -277,7 +281,11 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
         });
     }
     let article = t.starts_with("Điều") || t.starts_with("ĐIỀU");
-    if let Some(c) = article.then(|| RE_ARTICLE.captures(t)).flatten() {
+    if let Some(c) = article
+        .then(|| RE_ARTICLE.captures(t))
+        .flatten()
+        .filter(|c| !cuts_number(t, c.get(2).map_or(0, |m| m.end())))
+    {
         let m = c.get(0).expect("whole match");
         return Some(Marker {
             scheme: Scheme::Article,
@@ -353,6 +361,13 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
         });
     }
     None
+}
+
+/// Whether a label ending at `end` would cut a number in two (`Chương 3.1`, `Điều 2,5`): the
+/// words of the text and of the label must stay the same words.
+fn cuts_number(t: &str, end: usize) -> bool {
+    let mut rest = t[end..].chars();
+    matches!(rest.next(), Some('.' | ',')) && rest.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// The offset after a section label's punctuation (`.`, `-`, `–`) and spaces.
@@ -524,6 +539,8 @@ mod tests {
             "Chương trình hành động",
             "Điều lệ Đảng",
             "Năm 2025 là",
+            "Chương 3.1.",
+            "Điều 2,5 lần",
         ] {
             assert!(marker(line).is_none(), "{line}");
         }
