@@ -366,7 +366,7 @@ fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<Wrap>) ->
         return true;
     }
     // A value on its own line (`1.5`), or a number cut from its sentence (`… năm` / `2021 của`).
-    if !t.chars().any(char::is_alphabetic) {
+    if t.len() < 24 && !t.chars().any(char::is_alphabetic) {
         return true;
     }
     if !ends_terminal(prev) && t.starts_with(|c: char| c.is_ascii_digit()) {
@@ -468,17 +468,26 @@ fn heading_lines(
 /// Pushes the open block, if any.
 fn close(open: &mut Option<(Block, usize)>, body: &mut Body) {
     if let Some((mut b, _)) = open.take() {
-        b.text = collapse_spaces(&b.text);
+        if needs_collapse(&b.text) {
+            b.text = collapse_spaces(&b.text);
+        }
         body.blocks.push(b);
     }
 }
 
+/// Whether a text has white space other than single spaces between words. Lines are trimmed and
+/// joined by one space, so most blocks have none; a byte scan spares them a copy.
+fn needs_collapse(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.first() == Some(&b' ')
+        || b.last() == Some(&b' ')
+        || b.iter().any(|&c| c == b'\t' || c == b'\n' || c == b'\r')
+        || b.windows(2).any(|w| w == b"  ")
+        || t.chars().any(|c| c.is_whitespace() && !c.is_ascii())
+}
+
 /// The text with every run of white space made one space, trimmed.
 pub(crate) fn collapse_spaces(t: &str) -> String {
-    // Lines are trimmed and joined by one space: most blocks have nothing to collapse.
-    if !t.contains("  ") && !t.contains(['\t', '\n']) && t.trim() == t {
-        return t.to_string();
-    }
     let mut out = String::with_capacity(t.len());
     for w in t.split_whitespace() {
         if !out.is_empty() {

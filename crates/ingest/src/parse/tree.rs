@@ -133,12 +133,12 @@ fn is_group_line(t: &str) -> bool {
 /// Whether a numbered text reads as a heading: short and not ended as a sentence, or a lead-in.
 fn heading_like(t: &str) -> bool {
     // Counting stops past the longest lead-in: a long paragraph needs no exact count.
-    let n = t.split_whitespace().take(62).count();
+    let words = |limit: usize| t.split_whitespace().take(limit + 1).count() <= limit;
     let end = t.trim_end_matches(['”', '"', ')', ' ']);
     if end.ends_with(':') {
-        return n <= 60;
+        return words(60);
     }
-    !end.ends_with(['.', ';', ',', '!', '?']) && n <= MAX_HEADING_WORDS + 10
+    !end.ends_with(['.', ';', ',', '!', '?']) && words(MAX_HEADING_WORDS + 10)
 }
 
 /// Splits a heading that carries its body at the end of its first sentence, if that sentence is
@@ -281,7 +281,7 @@ fn build_with(
     for (bi, block) in blocks.iter().enumerate() {
         let Some(m) = block.marker.as_ref().filter(|m| m.scheme.is_section()) else {
             let label = block.marker.as_ref().map(|m| m.label.clone());
-            b.clause(block, label, block.span[0], block.text.clone());
+            b.clause(block, label, block.span[0], &block.text);
             continue;
         };
         let parent_len = b.parent_len(m.scheme);
@@ -308,7 +308,7 @@ fn build_with(
                 block,
                 Some(block.written_label.clone()),
                 block.span[0],
-                block.text.clone(),
+                &block.text,
             );
         }
     }
@@ -424,7 +424,7 @@ impl Builder<'_> {
                     span: [start, block.span[1]],
                     ..block.clone()
                 };
-                self.clause(&synthetic, None, start, rest.join(" "));
+                self.clause(&synthetic, None, start, &rest.join(" "));
             }
         }
     }
@@ -439,7 +439,7 @@ impl Builder<'_> {
         self.doc_lead
     }
 
-    fn clause(&mut self, block: &Block, label: Option<String>, start: usize, text: String) {
+    fn clause(&mut self, block: &Block, label: Option<String>, start: usize, text: &str) {
         if text.is_empty() && label.is_none() {
             return;
         }
@@ -450,7 +450,8 @@ impl Builder<'_> {
                 label,
                 group: None,
                 section_path: Vec::new(),
-                text,
+                // The first pass needs only the count of clauses, not their text.
+                text: String::new(),
                 span: [start, block.span[1].max(start)],
             });
             return;
@@ -458,10 +459,10 @@ impl Builder<'_> {
         let in_article = self.stack.iter().any(|&(s, _)| s == Scheme::Article);
         let preamble = self.tree.sections.is_empty();
         let ctx = self.context();
-        let is_group = label.is_none() && is_group_line(&text);
+        let is_group = label.is_none() && is_group_line(text);
         let kind = if label.as_deref().is_some_and(|l| l.ends_with(" là")) {
             ClauseKind::Lesson
-        } else if preamble && !block.after_formula && RE_BASIS.is_match(&text) {
+        } else if preamble && !block.after_formula && RE_BASIS.is_match(text) {
             ClauseKind::Basis
         } else if is_group {
             ClauseKind::Paragraph
@@ -469,7 +470,7 @@ impl Builder<'_> {
             match ctx {
                 Some(Ctx::Task) => ClauseKind::Task,
                 Some(Ctx::Target)
-                    if (label.is_some() || self.group.is_some()) && has_quantity(&text) =>
+                    if (label.is_some() || self.group.is_some()) && has_quantity(text) =>
                 {
                     ClauseKind::Target
                 }
@@ -481,9 +482,9 @@ impl Builder<'_> {
             self.group = Some(text.trim_end_matches(':').trim().to_string());
         } else if label.is_none() && text.ends_with(':') {
             // A lead-in (`… các nhiệm vụ, giải pháp sau:`) sets the context of what follows.
-            let c = heading_ctx(&text).or_else(|| {
+            let c = heading_ctx(text).or_else(|| {
                 // `… thực hiện tốt các nhiệm vụ, giải pháp sau:`: anywhere in the lead-in.
-                let all = fold_words(words(&text).map(|(_, w)| w));
+                let all = fold_words(words(text).map(|(_, w)| w));
                 (all.contains("nhiem vu") || all.contains("giai phap")).then_some(Ctx::Task)
             });
             // In a statute or law, `Đảng viên có nhiệm vụ:` lists duties, not tasks.
@@ -516,7 +517,7 @@ impl Builder<'_> {
             label,
             group,
             section_path,
-            text,
+            text: text.to_string(),
             span: [start, end],
         });
     }
