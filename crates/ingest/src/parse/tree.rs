@@ -527,6 +527,68 @@ impl Builder<'_> {
 mod tests {
     use super::*;
 
+    fn tree(text: &str) -> Tree {
+        let lines = crate::parse::lines::split(text);
+        let furn = crate::parse::lines::furniture(&lines);
+        let body = crate::parse::blocks::split(&lines, &furn, 0);
+        build(&body.blocks, text, "doc")
+    }
+
+    fn paths(t: &Tree) -> Vec<String> {
+        t.sections.iter().map(|s| s.path.join("/")).collect()
+    }
+
+    #[test]
+    fn levels_follow_the_scheme_stack() {
+        let t = tree(
+            "A- Đánh giá\nI. Kết quả\n1. Mục tiêu\nNội dung.\n1.1. Chi tiết\nNội dung.\n2. Nhiệm vụ\nNội dung.\nII. Phương hướng\nNội dung.\nB. Thông qua báo cáo\nNội dung.",
+        );
+        assert_eq!(
+            paths(&t),
+            ["A", "A/I", "A/I/1", "A/I/1/1.1", "A/I/2", "A/II", "B"]
+        );
+    }
+
+    #[test]
+    fn item_lists_restart_under_each_heading_and_annexes_restart_the_tree() {
+        let t = tree(
+            "4.1. Nhiệm vụ trọng tâm\n(1) Một.\n(2) Hai.\n4.2. Các đột phá\n(1) Ba.\nPhụ lục I\nDANH MỤC\nI. CHUNG\n1. Một việc cần làm ngay\n\nNội dung.",
+        );
+        assert_eq!(
+            paths(&t),
+            ["4.1", "4.2", "Phụ lục I", "Phụ lục I/I", "Phụ lục I/I/1"]
+        );
+        let ids: Vec<&str> = t.clauses.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids[..3], ["doc/4-1.p1", "doc/4-1.p2", "doc/4-2.p1"]);
+        assert!(t.clauses[..3].iter().all(|c| c.kind == ClauseKind::Task));
+    }
+
+    #[test]
+    fn numbered_paragraphs_in_an_article_are_clauses() {
+        let t = tree(
+            "Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\n1. Khoản một.\na) Điểm a;\n2. Khoản hai.\nĐiều 2. Hiệu lực\nNghị quyết có hiệu lực.",
+        );
+        assert_eq!(
+            paths(&t),
+            ["Chương I", "Chương I/Điều 1", "Chương I/Điều 2"]
+        );
+        let labels: Vec<Option<&str>> = t.clauses.iter().map(|c| c.label.as_deref()).collect();
+        assert_eq!(labels, [Some("1."), Some("a)"), Some("2."), None]);
+        assert!(t.clauses.iter().all(|c| c.kind == ClauseKind::Article));
+    }
+
+    #[test]
+    fn a_list_of_numbered_paragraphs_stays_a_list() {
+        let t = tree(
+            "I- QUAN ĐIỂM\n1. Phát triển khoa học là đột phá quan trọng hàng đầu.\n2. Tăng cường sự lãnh đạo toàn diện của Đảng.\nII- MỤC TIÊU\n1. Đến năm 2030\n- Kinh phí đạt 2% GDP.",
+        );
+        assert_eq!(paths(&t), ["I", "II", "II/1"]);
+        assert_eq!(t.clauses[0].label.as_deref(), Some("1."));
+        let target = t.clauses.last().expect("target");
+        assert_eq!(target.kind, ClauseKind::Target);
+        assert_eq!(target.group.as_deref(), Some("Đến năm 2030"));
+    }
+
     #[test]
     fn slugs_are_url_safe() {
         assert_eq!(slug("09-NQ/ĐH"), "09-nq-dh");
