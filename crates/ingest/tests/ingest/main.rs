@@ -1,3 +1,4 @@
 //! The integration tests of vankien-ingest: one binary, one module per concern.
 
 mod golden;
+mod variants;
