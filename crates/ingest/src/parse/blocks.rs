@@ -476,14 +476,14 @@ fn close(open: &mut Option<(Block, usize)>, body: &mut Body) {
 }
 
 /// Whether a text has white space other than single spaces between words. Lines are trimmed and
-/// joined by one space, so most blocks have none; a byte scan spares them a copy.
+/// joined by one space, so most blocks have none; a byte scan spares them a copy. (The stored
+/// text has no odd spaces left: normalization made them plain.)
 fn needs_collapse(t: &str) -> bool {
     let b = t.as_bytes();
     b.first() == Some(&b' ')
         || b.last() == Some(&b' ')
         || b.iter().any(|&c| c == b'\t' || c == b'\n' || c == b'\r')
         || b.windows(2).any(|w| w == b"  ")
-        || t.chars().any(|c| c.is_whitespace() && !c.is_ascii())
 }
 
 /// The text with every run of white space made one space, trimmed.

@@ -224,14 +224,20 @@ pub(crate) fn build(blocks: &[Block], text: &str, doc_id: &str) -> Tree {
     // First pass: each numbered block decides alone; then each list follows its majority, so
     // that `3.3. Tích cực … Nhân dân. Tiếp tục …` among the headings 3.1–3.4 is a heading too, and
     // a numbered paragraph followed by a closing sentence stays a paragraph like its siblings.
-    let (_, groups) = build_with(blocks, text, doc_id, &HashMap::new(), false);
+    // When every list already agrees with itself the first pass is the answer.
+    let (first, groups) = build_with(blocks, text, doc_id, &HashMap::new());
     let mut force = HashMap::new();
+    let mut changed = false;
     for members in groups.values() {
         let sections = members.iter().filter(|&&(_, section)| section).count();
         let as_sections = sections * 2 >= members.len();
+        changed |= members.iter().any(|&(_, section)| section != as_sections);
         force.extend(members.iter().map(|&(b, _)| (b, as_sections)));
     }
-    build_with(blocks, text, doc_id, &force, true).0
+    if !changed {
+        return first;
+    }
+    build_with(blocks, text, doc_id, &force).0
 }
 
 /// Numbered lists: (parent section, scheme) → (block index, read as a section).
@@ -239,8 +245,6 @@ type Lists = HashMap<(Option<usize>, SchemeKey), Vec<(usize, bool)>>;
 type SchemeKey = u8;
 
 struct Builder<'a> {
-    /// Whether to work out clause kinds and groups (the first pass only needs the shape).
-    classify: bool,
     text: &'a str,
     doc_id: &'a str,
     tree: Tree,
@@ -261,10 +265,8 @@ fn build_with(
     text: &str,
     doc_id: &str,
     force: &HashMap<usize, bool>,
-    classify: bool,
 ) -> (Tree, Lists) {
     let mut b = Builder {
-        classify,
         text,
         doc_id,
         tree: Tree::default(),
@@ -410,8 +412,7 @@ impl Builder<'_> {
             span: [block.span[0], head_end],
         });
         self.keys.push(key);
-        self.ctx
-            .push(self.classify.then(|| heading_ctx(&heading)).flatten());
+        self.ctx.push(heading_ctx(&heading));
         self.lead.push(None);
         self.stack.push((scheme, idx));
         self.group = (RE_TIMEFRAME.is_match(&heading) && heading.split_whitespace().count() <= 12)
@@ -441,19 +442,6 @@ impl Builder<'_> {
 
     fn clause(&mut self, block: &Block, label: Option<String>, start: usize, text: &str) {
         if text.is_empty() && label.is_none() {
-            return;
-        }
-        if !self.classify {
-            self.tree.clauses.push(Clause {
-                id: String::new(),
-                kind: ClauseKind::Paragraph,
-                label,
-                group: None,
-                section_path: Vec::new(),
-                // The first pass needs only the count of clauses, not their text.
-                text: String::new(),
-                span: [start, block.span[1].max(start)],
-            });
             return;
         }
         let in_article = self.stack.iter().any(|&(s, _)| s == Scheme::Article);
