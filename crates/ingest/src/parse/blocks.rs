@@ -85,11 +85,10 @@ fn is_signature_line(t: &str) -> bool {
 
 /// Whether a line is an enacting formula (`QUYẾT NGHỊ:`, `QUYẾT ĐỊNH:`).
 fn is_formula(t: &str) -> bool {
-    let t = t.trim_end_matches([':', ' ', '.']);
-    matches!(
-        t,
-        "QUYẾT NGHỊ" | "QUYẾT ĐỊNH" | "QUY ĐỊNH" | "BAN HÀNH" | "KẾT LUẬN"
-    ) && t.len() < 30
+    let bare = t.trim_end_matches([':', ' ', '.']);
+    // `QUY ĐỊNH` and `KẾT LUẬN` alone are titles (of an annex); with a colon they enact.
+    matches!(bare, "QUYẾT NGHỊ" | "QUYẾT ĐỊNH")
+        || (matches!(bare, "QUY ĐỊNH" | "BAN HÀNH" | "KẾT LUẬN") && t.ends_with(':'))
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -198,7 +198,9 @@ static RE_ANNEX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static RE_PART_CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+([IVXLC]+|\d{1,3})\b\s*[.:\-–]?\s*")
+    Regex::new(
+        r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+([IVXLC]+|\d{1,3}|(?i:thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)))\b\s*[.:\-–]?\s*",
+    )
         .expect("valid regex")
 });
 static RE_ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -479,6 +481,7 @@ mod tests {
                 "NHỮNG VẤN ĐỀ CHUNG",
             ),
             ("Chương I", Scheme::Chapter, "Chương I", ""),
+            ("PHẦN THỨ NHẤT", Scheme::Part, "PHẦN THỨ NHẤT", ""),
             (
                 "CHƯƠNG II: TỔ CHỨC",
                 Scheme::Chapter,
