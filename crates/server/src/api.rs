@@ -1,0 +1,753 @@
+//! The JSON API: search, documents, clauses and their sector tags, sectors, export, orphans.
+//!
+//! Every handler does its tantivy and SQLite work in ONE job through [`AppState::blocking`], and
+//! builds its JSON from view structs here: this crate alone knows the HTTP shapes.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router, routing::get};
+use serde::Serialize;
+use vankien_annotate::{ClauseRef, Sector, User};
+use vankien_index::{DocSummary, SearchResults};
+use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
+
+use crate::error::ApiError;
+use crate::query;
+use crate::state::{AppState, Ctx};
+
+/// The longest id (document, clause, sector) a path may carry, in bytes.
+const MAX_ID_BYTES: usize = 300;
+
+/// The routes under `/api`.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/health", get(health))
+        .route("/api/search", get(search))
+        .route("/api/documents", get(documents))
+        .route("/api/documents/{doc_id}", get(document))
+        .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
+        .route("/api/sectors", get(sectors))
+        .route("/api/annotations/export", get(export))
+        .route("/api/orphans", get(orphans))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extractors
+
+/// The user behind `Authorization: Bearer <token>`; missing or bad → 401.
+pub(crate) struct Annotator(pub User);
+
+impl FromRequestParts<AppState> for Annotator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Err(ApiError::Unauthorized(
+                "a token is needed: send `Authorization: Bearer <token>`".into(),
+            ));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                let (scheme, token) = v.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .filter(|t| !t.is_empty() && t.len() <= 512)
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "malformed Authorization header: expected `Bearer <token>`".into(),
+                )
+            })?
+            .to_string();
+        let user = state
+            .blocking(move |ctx| match ctx.store.authenticate(&token) {
+                Ok(user) => Ok(user),
+                Err(err) if err.is_user_error() => {
+                    Err(ApiError::Unauthorized("unknown or revoked token".into()))
+                }
+                Err(err) => Err(err.into()),
+            })
+            .await?;
+        Ok(Annotator(user))
+    }
+}
+
+/// Checks an id taken from the path: not empty, not huge, no control characters.
+fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
+    if id.is_empty() {
+        return Err(ApiError::NotFound(format!("no {what} given")));
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "{what} too long (at most {MAX_ID_BYTES} bytes)"
+        )));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(ApiError::BadRequest(format!(
+            "control characters in the {what}"
+        )));
+    }
+    Ok(())
+}
+
+/// A path parameter, or a 400 JSON error instead of axum's plain-text rejection (e.g. `%FF`).
+fn path_param<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+    path.map(|Path(t)| t)
+        .map_err(|rejection| ApiError::BadRequest(format!("bad path: {}", rejection.body_text())))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views: the JSON shapes
+
+/// A sector tag as the API shows it.
+#[derive(Debug, Serialize)]
+struct TagView {
+    sector: String,
+    sector_name: Option<String>,
+    user: String,
+    at: String,
+}
+
+/// A clause as the API shows it.
+#[derive(Debug, Serialize)]
+struct ClauseView<'a> {
+    id: &'a str,
+    kind: ClauseKind,
+    kind_label: &'static str,
+    label: Option<&'a str>,
+    group: Option<&'a str>,
+    section_path: &'a [String],
+    text: &'a str,
+    sectors: Vec<String>,
+}
+
+impl<'a> ClauseView<'a> {
+    fn new(clause: &'a Clause, sectors: Vec<String>) -> ClauseView<'a> {
+        ClauseView {
+            id: &clause.id,
+            kind: clause.kind,
+            kind_label: clause.kind.vietnamese(),
+            label: clause.label.as_deref(),
+            group: clause.group.as_deref(),
+            section_path: &clause.section_path,
+            text: &clause.text,
+            sectors,
+        }
+    }
+}
+
+/// A node of the section tree.
+#[derive(Debug, Serialize)]
+struct SectionNode {
+    label: String,
+    heading: String,
+    path: Vec<String>,
+    children: Vec<SectionNode>,
+}
+
+/// A document's metadata (everything but its clauses, sections and text).
+#[derive(Debug, Serialize)]
+struct DocumentMeta<'a> {
+    id: &'a str,
+    kind: DocKind,
+    kind_label: &'static str,
+    number: Option<&'a str>,
+    issuer: Option<&'a str>,
+    place: Option<&'a str>,
+    date: Option<&'a str>,
+    title: Option<&'a str>,
+    term: Option<&'a str>,
+    source: &'a str,
+    recipients: &'a [String],
+    signature: &'a [String],
+    diagnostics: &'a [String],
+    clauses: usize,
+}
+
+/// A document in the list, with its counts.
+#[derive(Debug, Serialize)]
+struct DocListEntry {
+    #[serde(flatten)]
+    summary: DocSummary,
+    kind_label: &'static str,
+    /// Clauses of the document with at least one sector tag.
+    tagged_clauses: usize,
+}
+
+/// Builds the section tree from the flat list in document order: a section hangs under the
+/// nearest earlier section whose path is a prefix of its own.
+fn section_tree(sections: &[Section]) -> Vec<SectionNode> {
+    fn attach(into: &mut Vec<SectionNode>, node: SectionNode) {
+        if let Some(last) = into.last_mut()
+            && node.path.len() > last.path.len()
+            && node.path.starts_with(&last.path)
+        {
+            attach(&mut last.children, node);
+            return;
+        }
+        into.push(node);
+    }
+    let mut roots = Vec::new();
+    for s in sections {
+        attach(
+            &mut roots,
+            SectionNode {
+                label: s.label.clone(),
+                heading: s.heading.clone(),
+                path: s.path.clone(),
+                children: Vec::new(),
+            },
+        );
+    }
+    roots
+}
+
+/// The live sector ids of a clause, distinct and sorted (several annotators may give the same
+/// sector: it counts once).
+fn live_sectors(ctx: &Ctx<'_>, clause_id: &str) -> Result<Vec<String>, ApiError> {
+    Ok(ctx.store.clause_sectors(clause_id)?)
+}
+
+/// The tags of a clause as the API shows them.
+fn tag_views(ctx: &Ctx<'_>, clause_id: &str) -> Result<Vec<TagView>, ApiError> {
+    let names = sector_names(&ctx.store.sectors()?);
+    Ok(ctx
+        .store
+        .tags_for_clause(clause_id)?
+        .into_iter()
+        .map(|t| TagView {
+            sector_name: names.get(&t.sector_id).cloned(),
+            sector: t.sector_id,
+            user: t.user,
+            at: t.at,
+        })
+        .collect())
+}
+
+fn sector_names(sectors: &[Sector]) -> HashMap<String, String> {
+    sectors
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect()
+}
+
+/// Writes a clause's live sectors into the index's mirror. Under the mirror lock, so the last
+/// write always carries the latest list.
+fn mirror_clause(ctx: &Ctx<'_>, clause_id: &str) -> Result<Vec<String>, ApiError> {
+    let _guard = ctx
+        .mirror
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let sectors = live_sectors(ctx, clause_id)?;
+    ctx.index.set_clause_sectors(clause_id, &sectors)?;
+    Ok(sectors)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// The answer of `GET /api/search`.
+#[derive(Debug, Serialize)]
+struct SearchAnswer {
+    #[serde(flatten)]
+    results: SearchResults,
+    limit: usize,
+    offset: usize,
+}
+
+async fn search(State(state): State<AppState>, uri: Uri) -> Result<Json<SearchAnswer>, ApiError> {
+    let req = query::search_request(uri.query(), state.config())?;
+    let (limit, offset) = (req.limit, req.offset);
+    let results = state
+        .blocking(move |ctx| {
+            let mut results = ctx.index.search(&req)?;
+            if let Some(facets) = results.facets.as_mut()
+                && !facets.sector.is_empty()
+            {
+                // The index knows sector ids only; the page shows names.
+                let names = sector_names(&ctx.store.sectors()?);
+                for f in &mut facets.sector {
+                    if let Some(name) = names.get(&f.value) {
+                        f.label = name.clone();
+                    }
+                }
+            }
+            Ok(results)
+        })
+        .await?;
+    Ok(Json(SearchAnswer {
+        results,
+        limit,
+        offset,
+    }))
+}
+
+async fn documents(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    query::single_values(&query::parse_pairs(uri.query())?, &[])?;
+    let list = state
+        .blocking(|ctx| {
+            let docs = ctx.index.documents()?;
+            let map = ctx.store.sector_map()?;
+            let mut tagged: HashMap<&str, usize> = HashMap::new();
+            for (clause_id, sectors) in &map {
+                if let Some((doc_id, _)) = clause_id.split_once('/')
+                    && !sectors.is_empty()
+                {
+                    *tagged.entry(doc_id).or_default() += 1;
+                }
+            }
+            Ok(docs
+                .into_iter()
+                .map(|summary| DocListEntry {
+                    kind_label: summary.kind.vietnamese(),
+                    tagged_clauses: tagged.get(summary.id.as_str()).copied().unwrap_or(0),
+                    summary,
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(Json(
+        serde_json::json!({ "total": list.len(), "documents": list }),
+    ))
+}
+
+async fn document(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let doc_id = path_param(path)?;
+    check_id("document id", &doc_id)?;
+    state
+        .blocking(move |ctx| {
+            let Some(doc) = ctx.index.document(&doc_id)? else {
+                return Err(ApiError::NotFound(format!(
+                    "no document `{}`",
+                    doc_id.escape_debug()
+                )));
+            };
+            let map = ctx.store.sector_map()?;
+            document_json(&doc, &map).map(Json)
+        })
+        .await
+}
+
+fn document_json(
+    doc: &Document,
+    map: &HashMap<String, Vec<String>>,
+) -> Result<serde_json::Value, ApiError> {
+    let meta = DocumentMeta {
+        id: &doc.id,
+        kind: doc.kind,
+        kind_label: doc.kind.vietnamese(),
+        number: doc.number.as_deref(),
+        issuer: doc.issuer.as_deref(),
+        place: doc.place.as_deref(),
+        date: doc.date.as_deref(),
+        title: doc.title.as_deref(),
+        term: doc.term.as_deref(),
+        source: &doc.source,
+        recipients: &doc.recipients,
+        signature: &doc.signature,
+        diagnostics: &doc.diagnostics,
+        clauses: doc.clauses.len(),
+    };
+    let clauses: Vec<ClauseView<'_>> = doc
+        .clauses
+        .iter()
+        .map(|c| {
+            let mut sectors = map.get(&c.id).cloned().unwrap_or_default();
+            sectors.sort();
+            sectors.dedup();
+            ClauseView::new(c, sectors)
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "document": meta,
+        "sections": section_tree(&doc.sections),
+        "clauses": clauses,
+    }))
+}
+
+/// The clause route's path: `{clause_id}` or `{clause_id}/sectors/{sector_id}`.
+fn split_tag_path(rest: &str) -> Result<(String, String), ApiError> {
+    let Some((clause_id, sector_id)) = rest.rsplit_once("/sectors/") else {
+        return Err(ApiError::NotFound(
+            "expected /api/clauses/{clause_id}/sectors/{sector_id}".into(),
+        ));
+    };
+    check_id("clause id", clause_id)?;
+    check_id("sector id", sector_id)?;
+    if sector_id.contains('/') {
+        return Err(ApiError::NotFound(format!(
+            "no sector `{}`",
+            sector_id.escape_debug()
+        )));
+    }
+    Ok((clause_id.to_string(), sector_id.to_string()))
+}
+
+async fn clause(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let clause_id = path_param(path)?;
+    check_id("clause id", &clause_id)?;
+    state
+        .blocking(move |ctx| {
+            let not_found =
+                || ApiError::NotFound(format!("no clause `{}`", clause_id.escape_debug()));
+            let (summary, clause) = ctx.index.clause(&clause_id)?.ok_or_else(not_found)?;
+            let doc = ctx.index.document(&summary.id)?.ok_or_else(not_found)?;
+            let position = doc.clauses.iter().position(|c| c.id == clause.id);
+            let previous = position
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| doc.clauses.get(i))
+                .map(|c| c.id.as_str());
+            let next = position
+                .and_then(|i| doc.clauses.get(i + 1))
+                .map(|c| c.id.as_str());
+            // The headings of every enclosing section, from the root.
+            let sections: Vec<serde_json::Value> = (1..=clause.section_path.len())
+                .map(|n| {
+                    let path = &clause.section_path[..n];
+                    let heading = doc
+                        .sections
+                        .iter()
+                        .find(|s| s.path == path)
+                        .map_or("", |s| s.heading.as_str());
+                    serde_json::json!({ "label": path[n - 1], "heading": heading, "path": path })
+                })
+                .collect();
+            let tags = tag_views(ctx, &clause_id)?;
+            let sectors: BTreeSet<&str> = tags.iter().map(|t| t.sector.as_str()).collect();
+            Ok(Json(serde_json::json!({
+                "clause": ClauseView::new(&clause, sectors.into_iter().map(String::from).collect()),
+                "document": summary,
+                "sections": sections,
+                "position": position.map(|i| i + 1),
+                "previous": previous,
+                "next": next,
+                "tags": tags,
+            })))
+        })
+        .await
+}
+
+/// The answer of a tag change.
+#[derive(Debug, Serialize)]
+struct TagAnswer {
+    clause_id: String,
+    /// Whether the request changed anything (false: the tag was already there / already gone).
+    changed: bool,
+    sectors: Vec<String>,
+    tags: Vec<TagView>,
+}
+
+async fn tag(
+    State(state): State<AppState>,
+    Annotator(user): Annotator,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
+    let answer = state
+        .blocking(move |ctx| {
+            let Some((summary, clause)) = ctx.index.clause(&clause_id)? else {
+                return Err(ApiError::NotFound(format!(
+                    "no clause `{}`",
+                    clause_id.escape_debug()
+                )));
+            };
+            let clause_ref = ClauseRef {
+                clause_id: clause.id.clone(),
+                doc_id: summary.id.clone(),
+                doc_number: summary.number.clone(),
+                section_path: clause.section_path.clone(),
+                text: clause.text.clone(),
+            };
+            let changed = ctx.store.tag(&user, &clause_ref, &sector_id)?;
+            let sectors = mirror_clause(ctx, &clause_id)?;
+            let tags = tag_views(ctx, &clause_id)?;
+            Ok(TagAnswer {
+                clause_id,
+                changed,
+                sectors,
+                tags,
+            })
+        })
+        .await?;
+    let status = if answer.changed {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(answer)).into_response())
+}
+
+async fn untag(
+    State(state): State<AppState>,
+    Annotator(user): Annotator,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<TagAnswer>, ApiError> {
+    let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
+    let answer = state
+        .blocking(move |ctx| {
+            let in_index = ctx.index.clause(&clause_id)?.is_some();
+            let changed = ctx.store.untag(&user, &clause_id, &sector_id)?;
+            if !in_index && !changed {
+                return Err(ApiError::NotFound(format!(
+                    "no clause `{}`",
+                    clause_id.escape_debug()
+                )));
+            }
+            // A tag of a clause gone from the index (an orphan) can still be removed; only
+            // clauses in the index have a mirror to update.
+            let sectors = if in_index {
+                mirror_clause(ctx, &clause_id)?
+            } else {
+                live_sectors(ctx, &clause_id)?
+            };
+            let tags = tag_views(ctx, &clause_id)?;
+            Ok(TagAnswer {
+                clause_id,
+                changed,
+                sectors,
+                tags,
+            })
+        })
+        .await?;
+    Ok(Json(answer))
+}
+
+async fn sectors(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    query::single_values(&query::parse_pairs(uri.query())?, &[])?;
+    let sectors = state.blocking(|ctx| Ok(ctx.store.sectors()?)).await?;
+    let list: Vec<serde_json::Value> = sectors
+        .iter()
+        .map(|s| serde_json::json!({ "id": s.id, "name": s.name, "parent": s.parent }))
+        .collect();
+    Ok(Json(serde_json::json!({ "sectors": list })))
+}
+
+async fn orphans(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    query::single_values(&query::parse_pairs(uri.query())?, &[])?;
+    let orphans = state.blocking(|ctx| Ok(ctx.store.orphans()?)).await?;
+    Ok(Json(
+        serde_json::json!({ "total": orphans.len(), "orphans": orphans }),
+    ))
+}
+
+/// One exported tag.
+#[derive(Debug, Serialize)]
+struct ExportLine {
+    doc_number: String,
+    clause_id: String,
+    section_path: String,
+    text: String,
+    sector: String,
+    sector_name: String,
+    annotator: String,
+    at: String,
+    orphaned: bool,
+}
+
+/// The columns of the CSV export, in order.
+const EXPORT_COLUMNS: [&str; 9] = [
+    "doc_number",
+    "clause_id",
+    "section_path",
+    "text",
+    "sector",
+    "sector_name",
+    "annotator",
+    "at",
+    "orphaned",
+];
+
+async fn export(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let pairs = query::parse_pairs(uri.query())?;
+    let values = query::single_values(&pairs, &["format"])?;
+    let format = values
+        .iter()
+        .find(|(n, _)| *n == "format")
+        .map_or("jsonl", |(_, v)| *v);
+    if !matches!(format, "jsonl" | "csv") {
+        return Err(ApiError::BadRequest(format!(
+            "unknown export format `{}` (known: jsonl, csv)",
+            format.escape_debug()
+        )));
+    }
+    let lines = state
+        .blocking(|ctx| {
+            Ok(ctx
+                .store
+                .export()?
+                .into_iter()
+                .map(|row| ExportLine {
+                    doc_number: row.doc_number.unwrap_or_default(),
+                    clause_id: row.clause_id,
+                    section_path: row.section_path.join("/"),
+                    text: row.clause_text,
+                    sector: row.sector_id,
+                    sector_name: row.sector_name,
+                    annotator: row.annotator,
+                    at: row.at,
+                    orphaned: row.orphaned,
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let (body, content_type, file) = if format == "csv" {
+        (
+            to_csv(&lines),
+            "text/csv; charset=utf-8",
+            "vankien-annotations.csv",
+        )
+    } else {
+        let mut out = String::new();
+        for line in &lines {
+            let json = serde_json::to_string(line)
+                .map_err(|e| ApiError::Internal(format!("serialize an export line: {e}")))?;
+            out.push_str(&json);
+            out.push('\n');
+        }
+        (
+            out,
+            "application/x-ndjson; charset=utf-8",
+            "vankien-annotations.jsonl",
+        )
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
+            .map_err(|e| ApiError::Internal(format!("content-disposition: {e}")))?,
+    );
+    Ok(response)
+}
+
+/// Writes the export as CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
+/// quote or a line break), after a UTF-8 byte-order mark so that spreadsheet programs read the
+/// Vietnamese as UTF-8.
+fn to_csv(lines: &[ExportLine]) -> String {
+    let mut out = String::from("\u{feff}");
+    push_csv_row(&mut out, &EXPORT_COLUMNS);
+    for l in lines {
+        push_csv_row(
+            &mut out,
+            &[
+                &l.doc_number,
+                &l.clause_id,
+                &l.section_path,
+                &l.text,
+                &l.sector,
+                &l.sector_name,
+                &l.annotator,
+                &l.at,
+                if l.orphaned { "true" } else { "false" },
+            ],
+        );
+    }
+    out
+}
+
+fn push_csv_row(out: &mut String, fields: &[&str]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ')
+        {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(field);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(path: &[&str]) -> Section {
+        Section {
+            label: path.last().unwrap().to_string(),
+            heading: format!("heading {}", path.join("/")),
+            path: path.iter().map(|s| s.to_string()).collect(),
+            span: [0, 0],
+        }
+    }
+
+    #[test]
+    fn section_tree_nests_by_path_prefix() {
+        let tree = section_tree(&[
+            section(&["A"]),
+            section(&["A", "I"]),
+            section(&["A", "I", "1"]),
+            section(&["A", "II"]),
+            section(&["B"]),
+            // A section whose parent is missing hangs under the nearest ancestor present.
+            section(&["B", "I", "3"]),
+        ]);
+        assert_eq!(tree.len(), 2);
+        assert_eq!(tree[0].children.len(), 2);
+        assert_eq!(tree[0].children[0].children[0].label, "1");
+        assert_eq!(tree[1].children[0].path, ["B", "I", "3"]);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let mut out = String::new();
+        push_csv_row(
+            &mut out,
+            &["a", "b,c", "say \"hi\"", "two\nlines", " pad", "Đảng"],
+        );
+        assert_eq!(
+            out,
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\" pad\",Đảng\r\n"
+        );
+    }
+
+    #[test]
+    fn tag_paths_split_at_the_last_sectors_segment() {
+        assert_eq!(
+            split_tag_path("doc.1/a.ii.2/sectors/du-lich").unwrap(),
+            ("doc.1/a.ii.2".to_string(), "du-lich".to_string())
+        );
+        assert!(matches!(
+            split_tag_path("doc.1/a.ii.2"),
+            Err(ApiError::NotFound(_))
+        ));
+        assert!(matches!(
+            split_tag_path("/sectors/du-lich"),
+            Err(ApiError::NotFound(_))
+        ));
+        assert!(matches!(
+            split_tag_path("doc/a\u{7}/sectors/x"),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+}

@@ -1,0 +1,250 @@
+//! The errors of the server: [`ApiError`], what a request can fail with, mapped to an HTTP status
+//! and a JSON body `{"code", "message"}` by ONE table ([`ApiError::status_and_code`]), and
+//! [`ServerError`], what starting the server can fail with.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use vankien_annotate::StoreError;
+use vankien_index::IndexError;
+
+/// Everything a request can fail with. User errors carry a message for the client; internal
+/// errors carry details for the log only.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The search query is malformed, too long or too complex.
+    #[error("{0}")]
+    InvalidQuery(String),
+    /// A query-string parameter or a path segment is malformed or out of range.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No such route, document, clause, sector or file.
+    #[error("{0}")]
+    NotFound(String),
+    /// The route exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// No token, or a malformed, unknown or revoked one.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing to create exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// The request body is larger than the limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// Every permit for blocking work is taken: retry in a second.
+    #[error("the server is busy; retry in a second")]
+    Overloaded,
+    /// The request took longer than the request timeout.
+    #[error("the request took too long; retry later")]
+    Timeout,
+    /// Something failed inside the server. The string goes to the log, never to the client.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The JSON body of every error answer.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    /// A stable, machine-readable code (`invalid_query`, `not_found` …).
+    pub code: &'static str,
+    /// A human-readable message in English.
+    pub message: String,
+}
+
+impl ApiError {
+    /// THE table: the status and the code of every error.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
+            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The error a bare status stands for, for answers that did not come from a handler (a body
+    /// limit, a method the router does not know, a panic).
+    pub fn from_status(status: StatusCode) -> ApiError {
+        match status {
+            StatusCode::NOT_FOUND => ApiError::NotFound("not found".into()),
+            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            StatusCode::UNAUTHORIZED => ApiError::Unauthorized("missing or bad token".into()),
+            StatusCode::FORBIDDEN => ApiError::Forbidden("forbidden".into()),
+            StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
+            StatusCode::SERVICE_UNAVAILABLE => ApiError::Overloaded,
+            s if s.is_client_error() => {
+                ApiError::BadRequest(s.canonical_reason().unwrap_or("bad request").to_lowercase())
+            }
+            s => ApiError::Internal(format!("status {s} without a body")),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            ApiError::Internal(details) => {
+                // Details stay in the log: they may name files, SQL or internals.
+                tracing::error!(%details, "internal error");
+                "internal error".to_string()
+            }
+            other => other.to_string(),
+        };
+        let mut response = (status, Json(ErrorBody { code, message })).into_response();
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Overloaded | ApiError::Timeout => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            ApiError::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<IndexError> for ApiError {
+    fn from(err: IndexError) -> ApiError {
+        match err {
+            IndexError::Query(message) => ApiError::InvalidQuery(message),
+            IndexError::Missing { .. } => ApiError::NotFound(err.to_string()),
+            other => ApiError::Internal(format!("index: {other}")),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> ApiError {
+        if err.is_busy() {
+            return ApiError::Overloaded;
+        }
+        match err {
+            StoreError::UnknownSector(_) | StoreError::UnknownUser(_) => {
+                ApiError::NotFound(err.to_string())
+            }
+            StoreError::UserExists(_) => ApiError::Conflict(err.to_string()),
+            StoreError::BadToken => ApiError::Unauthorized("bad token".into()),
+            StoreError::Forbidden(_) => ApiError::Forbidden(err.to_string()),
+            StoreError::InvalidInput(_) => ApiError::BadRequest(err.to_string()),
+            other => ApiError::Internal(format!("store: {other}")),
+        }
+    }
+}
+
+/// What starting or running the server can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_distinct_code_and_a_4xx_or_5xx_status() {
+        let all = [
+            ApiError::InvalidQuery(String::new()),
+            ApiError::BadRequest(String::new()),
+            ApiError::NotFound(String::new()),
+            ApiError::MethodNotAllowed,
+            ApiError::Unauthorized(String::new()),
+            ApiError::Forbidden(String::new()),
+            ApiError::Conflict(String::new()),
+            ApiError::PayloadTooLarge,
+            ApiError::Overloaded,
+            ApiError::Timeout,
+            ApiError::Internal(String::new()),
+        ];
+        let mut codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+        for e in &all {
+            let status = e.status_and_code().0;
+            assert!(
+                status.is_client_error() || status.is_server_error(),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_internal_errors_are_5xx_apart_from_overload() {
+        for (e, five) in [
+            (ApiError::InvalidQuery("x".into()), false),
+            (ApiError::PayloadTooLarge, false),
+            (ApiError::Overloaded, true),
+            (ApiError::Internal("x".into()), true),
+        ] {
+            assert_eq!(e.status_and_code().0.is_server_error(), five, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn internal_details_never_reach_the_client() {
+        let response = ApiError::Internal("/secret/path: sqlite said no".into()).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = futures_body(response);
+        assert!(!body.contains("secret"), "{body}");
+        assert!(body.contains("\"code\":\"internal\""), "{body}");
+    }
+
+    #[test]
+    fn bare_statuses_map_back_to_their_codes() {
+        assert_eq!(
+            ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE)
+                .status_and_code()
+                .1,
+            "payload_too_large"
+        );
+        assert_eq!(
+            ApiError::from_status(StatusCode::METHOD_NOT_ALLOWED)
+                .status_and_code()
+                .1,
+            "method_not_allowed"
+        );
+        assert_eq!(
+            ApiError::from_status(StatusCode::URI_TOO_LONG).status_and_code(),
+            (StatusCode::BAD_REQUEST, "bad_request")
+        );
+    }
+
+    /// Reads a response body to a string on a small runtime.
+    fn futures_body(response: Response) -> String {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let bytes = rt
+            .block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
+            .expect("a body");
+        String::from_utf8(bytes.to_vec()).expect("utf-8")
+    }
+}
