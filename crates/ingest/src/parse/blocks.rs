@@ -45,6 +45,7 @@ pub(crate) struct Body {
     pub formulas: Vec<String>,
 }
 
+static RE_ROW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}$").expect("valid regex"));
 static RE_NUMERAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[IVXLC]+|\d{1,3})$").expect("valid regex"));
 static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -83,6 +84,11 @@ fn is_signature_line(t: &str) -> bool {
     })
 }
 
+/// Whether a marker ends a table: a heading, or an item a cell does not start with.
+fn ends_table(scheme: Scheme) -> bool {
+    scheme.is_section() || scheme == Scheme::Alpha || scheme == Scheme::Word
+}
+
 /// Whether a line is an enacting formula (`QUYẾT NGHỊ:`, `QUYẾT ĐỊNH:`).
 fn is_formula(t: &str) -> bool {
     let bare = t.trim_end_matches([':', ' ', '.']);
@@ -106,6 +112,9 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
     let mut annex_pending = false;
     // Whether the signature block has its signer's name.
     let mut signed = false;
+    // Whether the lines are the cells of a table, and the row number expected next.
+    let mut table = false;
+    let mut next_row = 1;
     let mut after_formula = false;
     // The last section scheme above numbered paragraphs: `1.` right under `Điều` is a khoản.
     let mut parent_scheme: Option<Scheme> = None;
@@ -129,6 +138,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
         if let Some(rest) = t.strip_prefix("Nơi nhận") {
             close(&mut open, &mut body);
             mode = Mode::Recipients;
+            table = false;
             body.recipient_markers += 1;
             let rest = rest.trim_start_matches([':', ' ']);
             if !rest.is_empty() {
@@ -140,6 +150,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
         if is_signature_start(t) && (mode != Mode::Body || !t.contains(" là ")) {
             close(&mut open, &mut body);
             mode = Mode::Signature;
+            table = false;
             signed = false;
             body.signature.push(t.to_string());
             i += 1;
@@ -221,6 +232,90 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             continue;
         }
         let mut m = marker(t);
+        // A table flattened one cell a line (`TT` / `Tên nhiệm vụ` / … / `1` / cells / `2` …):
+        // each numbered row becomes one block, its cells joined, until a heading or item that
+        // cannot be a cell ends the table.
+        if table && m.as_ref().is_some_and(|mk| ends_table(mk.scheme)) {
+            table = false;
+        }
+        if table {
+            // Row numbers run in sequence (a few may be lost to the flattening); other bare
+            // numbers are cell values or stray page numbers.
+            let row = RE_ROW
+                .is_match(t)
+                .then(|| t.parse::<u32>().ok())
+                .flatten()
+                .filter(|n| (next_row..=next_row + 3).contains(n));
+            if matches!(t, "TT" | "STT") {
+                // The header row again, on a new page.
+                close(&mut open, &mut body);
+                open = Some((
+                    Block {
+                        marker: None,
+                        written_label: String::new(),
+                        text: t.to_string(),
+                        span: [l.start, l.end],
+                        body_start: l.start,
+                        synthetic_annex: false,
+                        after_formula,
+                        may_head: false,
+                    },
+                    i,
+                ));
+            } else if let Some(n) = row {
+                next_row = n + 1;
+                close(&mut open, &mut body);
+                open = Some((
+                    Block {
+                        marker: Some(Marker {
+                            scheme: Scheme::Row,
+                            label: t.to_string(),
+                            rest: t.len(),
+                        }),
+                        written_label: t.to_string(),
+                        text: String::new(),
+                        span: [l.start, l.end],
+                        body_start: l.end,
+                        synthetic_annex: false,
+                        after_formula,
+                        may_head: false,
+                    },
+                    i,
+                ));
+            } else if let Some((b, last)) = open.as_mut() {
+                if !b.text.is_empty() {
+                    b.text.push(' ');
+                }
+                b.text.push_str(t);
+                b.span[1] = l.end;
+                *last = i;
+            }
+            gap = false;
+            i += 1;
+            continue;
+        }
+        if matches!(t, "TT" | "STT") && !annex_pending {
+            // The header row: one block of column names, then the rows.
+            close(&mut open, &mut body);
+            table = true;
+            next_row = 1;
+            open = Some((
+                Block {
+                    marker: None,
+                    written_label: String::new(),
+                    text: t.to_string(),
+                    span: [l.start, l.end],
+                    body_start: l.start,
+                    synthetic_annex: false,
+                    after_formula,
+                    may_head: false,
+                },
+                i,
+            ));
+            gap = false;
+            i += 1;
+            continue;
+        }
         if annex_pending {
             annex_pending = false;
             if m.as_ref().is_none_or(|m| m.scheme != Scheme::Annex) {

@@ -151,6 +151,9 @@ pub(crate) enum Scheme {
     Bullet,
     /// `Một là`, `Hai là`.
     Word,
+    /// The number of a table row standing on its own line (`1`, `12`), in a table that
+    /// arrived one cell a line.
+    Row,
 }
 
 impl Scheme {
