@@ -52,7 +52,8 @@ impl Fts5 {
         let tx = self.conn.transaction()?;
         let mut rows = 0;
         {
-            let mut stmt = tx.prepare("INSERT INTO lines (doc, line_no, line) VALUES (?1, ?2, ?3)")?;
+            let mut stmt =
+                tx.prepare("INSERT INTO lines (doc, line_no, line) VALUES (?1, ?2, ?3)")?;
             for (doc, text) in docs {
                 for (i, line) in text.split('\n').enumerate() {
                     let line = line.trim_end_matches('\r');
@@ -107,30 +108,4 @@ pub fn match_expression(query: &str) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join(" "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_words_and_keeps_phrases() {
-        assert_eq!(
-            match_expression("57-NQ/TW \"đào tạo nghề\" nông").as_deref(),
-            Some("\"57-NQ/TW\" \"đào tạo nghề\" \"nông\"")
-        );
-        assert_eq!(match_expression(" - / "), None);
-        assert_eq!(match_expression("a\"b").as_deref(), Some("\"a\" \"b\""));
-    }
-
-    #[test]
-    fn finds_lines_without_diacritics_ranked() {
-        let mut fts = Fts5::create(None).unwrap();
-        fts.insert_docs([("a.txt", "Xây dựng nông thôn mới\n\nđào tạo nghề")])
-            .unwrap();
-        let hits = fts.search("nong thon", 10).unwrap();
-        assert_eq!(hits.len(), 1);
-        assert_eq!((hits[0].doc.as_str(), hits[0].line_no), ("a.txt", 1));
-        assert!(fts.search("NOT OR", 10).unwrap().is_empty());
-    }
 }

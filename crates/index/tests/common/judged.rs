@@ -50,8 +50,7 @@ pub fn corpus_dir() -> PathBuf {
 /// part of the test).
 pub fn load() -> Vec<Judged> {
     let path = queries_path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     parse(&text)
 }
 
@@ -63,11 +62,19 @@ pub fn parse(text: &str) -> Vec<Judged> {
             continue;
         }
         let cols: Vec<&str> = row.split('\t').collect();
-        assert_eq!(cols.len(), 5, "queries.tsv line {}: want 5 columns: {row}", i + 1);
+        assert_eq!(
+            cols.len(),
+            5,
+            "queries.tsv line {}: want 5 columns: {row}",
+            i + 1
+        );
         let nfd = match cols[1] {
             "0" => false,
             "1" => true,
-            other => panic!("queries.tsv line {}: nfd must be 0 or 1, not {other}", i + 1),
+            other => panic!(
+                "queries.tsv line {}: nfd must be 0 or 1, not {other}",
+                i + 1
+            ),
         };
         let query = if nfd {
             cols[3].nfd().collect()

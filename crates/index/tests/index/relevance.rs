@@ -16,6 +16,7 @@ mod judged;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 
 use vankien_index::{Index, IngestOptions, SearchRequest};
@@ -81,7 +82,11 @@ impl Vankien {
         let report = index
             .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
             .expect("ingest corpus");
-        assert!(report.failed.is_empty(), "corpus files failed: {:?}", report.failed);
+        assert!(
+            report.failed.is_empty(),
+            "corpus files failed: {:?}",
+            report.failed
+        );
         let mut doc_of_file = HashMap::new();
         let mut docs = HashMap::new();
         for summary in index.documents().expect("documents") {
@@ -113,16 +118,19 @@ impl Vankien {
             .unwrap_or_default()
     }
 
-    fn run(&self, q: &Judged) -> (Outcome, Vec<(String, String)>) {
+    fn run(&self, q: &Judged) -> Result<(Outcome, Vec<(String, String)>), String> {
         let request = SearchRequest {
             query: q.query.clone(),
             limit: TOP,
             ..SearchRequest::default()
         };
-        let results = self
-            .index
-            .search(&request)
-            .unwrap_or_else(|e| panic!("line {}: {:?} failed: {e}", q.line, q.query));
+        // A panic inside search is a failure of this query, reported with the others.
+        let results =
+            match std::panic::catch_unwind(AssertUnwindSafe(|| self.index.search(&request))) {
+                Ok(Ok(results)) => results,
+                Ok(Err(e)) => return Err(format!("line {}: {:?} failed: {e}", q.line, q.query)),
+                Err(_) => return Err(format!("line {}: {:?} panicked", q.line, q.query)),
+            };
         let want_doc = q.file.as_ref().map(|f| {
             self.doc_of_file
                 .get(f)
@@ -160,7 +168,7 @@ impl Vankien {
             .first()
             .map(|h| format!("{} {}", h.clause_id, clip(&h.text)))
             .unwrap_or_else(|| "(no hit)".into());
-        (Outcome { rank, first }, texts)
+        Ok((Outcome { rank, first }, texts))
     }
 }
 
@@ -194,8 +202,10 @@ impl Peer {
                     relevant.insert(file, None);
                 }
                 Expect::Passages(ps) => {
-                    let lines: Vec<u32> =
-                        ps.iter().flat_map(|p| judged::passage_lines(text, p)).collect();
+                    let lines: Vec<u32> = ps
+                        .iter()
+                        .flat_map(|p| judged::passage_lines(text, p))
+                        .collect();
                     relevant.insert(file, Some(lines));
                 }
             }
@@ -262,7 +272,17 @@ fn relevance_against_fts5() {
     let mut rows: Vec<(&Judged, Outcome, Outcome)> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
     for q in &queries {
-        let (ours, texts) = vankien.run(q);
+        let (ours, texts) = match vankien.run(q) {
+            Ok(run) => run,
+            Err(e) => {
+                failures.push(e.clone());
+                let miss = Outcome {
+                    rank: None,
+                    first: e,
+                };
+                (miss, Vec::new())
+            }
+        };
         let theirs = peer.run(q);
         // Every phrase query is exact: each hit holds each phrase (folded).
         for phrase in judged::phrases(&q.query) {
@@ -339,4 +359,30 @@ fn relevance_against_fts5() {
         failures.push(format!("corpus MRR {all_mrr:.3} < 0.95"));
     }
     assert!(failures.is_empty(), "{}\n{}", table, failures.join("\n"));
+}
+
+/// The peer's query building: words quoted, phrases kept, no FTS5 syntax from the user.
+#[test]
+fn fts5_peer_quotes_words_and_keeps_phrases() {
+    assert_eq!(
+        fts5::match_expression("57-NQ/TW \"đào tạo nghề\" nông").as_deref(),
+        Some("\"57-NQ/TW\" \"đào tạo nghề\" \"nông\"")
+    );
+    assert_eq!(fts5::match_expression(" - / "), None);
+    assert_eq!(
+        fts5::match_expression("a\"b").as_deref(),
+        Some("\"a\" \"b\"")
+    );
+}
+
+/// The peer folds diacritics, ranks lines, and takes `NOT OR` as words, not syntax.
+#[test]
+fn fts5_peer_finds_lines_without_diacritics() {
+    let mut fts = Fts5::create(None).unwrap();
+    fts.insert_docs([("a.txt", "Xây dựng nông thôn mới\n\nđào tạo nghề")])
+        .unwrap();
+    let hits = fts.search("nong thon", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].doc.as_str(), hits[0].line_no), ("a.txt", 1));
+    assert!(fts.search("NOT OR", 10).unwrap().is_empty());
 }

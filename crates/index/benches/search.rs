@@ -1,0 +1,440 @@
+//! The search benchmark: vankien against the SQLite FTS5 peer on a scaled corpus, in one run.
+//!
+//! ```text
+//! cargo bench -p vankien-index --bench search                          # full: 2,000 documents, ~140 MB
+//! VANKIEN_BENCH_DOCS=200 cargo bench -p vankien-index --bench search   # quick check, ~10 MB
+//! cargo bench -p vankien-index --bench search -- /some/dir             # corpus and indexes there
+//! ```
+//!
+//! Expected runtime on the 2-core machine, after the release build: about 6 minutes for the full
+//! run (FTS5 answers its 1,000 queries in about 2 of them); the quick check takes well under a
+//! minute. The generated corpus is kept (by default in `<target>/vankien-bench/corpus-<docs>/`)
+//! and reused by the next run with the same size.
+//!
+//! The run: generate the corpus (`search/generate.rs`) or reuse it; draw 1,000 mixed queries
+//! with a seeded RNG (the judged queries of the relevance suite, and words of the generated
+//! corpus: accented, unaccented, upper case, NFD, quoted phrases, document numbers); then, each
+//! in its own child process so that its peak memory (VmHWM) is its own, ingest the corpus and run
+//! the queries (top 10, implicit AND; bm25 for FTS5) with vankien and with FTS5. The table gives
+//! per system ingest throughput (parse + index for vankien, read + insert lines for FTS5), mean,
+//! p50 and p99 query latency, index size on disk and peak memory, and the ratios FTS5/vankien.
+
+#[path = "../tests/common/fts5.rs"]
+mod fts5;
+#[path = "search/generate.rs"]
+mod generate;
+#[path = "../tests/common/judged.rs"]
+mod judged;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use unicode_normalization::UnicodeNormalization;
+use vankien_index::{Index, IngestOptions, SearchRequest};
+use vankien_ingest::normalize::{folded_key, normalize_text, words};
+
+/// Queries per system.
+const QUERIES: usize = 1_000;
+/// Queries run before timing, to fault in the index files.
+const WARMUP: usize = 20;
+/// Results per query.
+const TOP: usize = 10;
+
+fn main() -> ExitCode {
+    // cargo passes `--bench`; everything else is ours.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let result = if args.first().map(String::as_str) == Some("--child") {
+        child(&args[1..])
+    } else {
+        parent(args.first().map(PathBuf::from))
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("search bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Generates or reuses the corpus, draws the queries, runs both children, prints the table.
+fn parent(dir: Option<PathBuf>) -> Res<()> {
+    let docs: usize = match std::env::var("VANKIEN_BENCH_DOCS") {
+        Ok(v) => v
+            .parse()
+            .map_err(|_| format!("VANKIEN_BENCH_DOCS={v}: not a number"))?,
+        Err(_) => generate::Config::default().docs,
+    };
+    let base = match dir.or_else(|| std::env::var_os("VANKIEN_BENCH_DIR").map(PathBuf::from)) {
+        Some(d) => d,
+        None => default_dir()?,
+    };
+    let cfg = generate::Config {
+        docs,
+        ..generate::Config::default()
+    };
+    let corpus = base.join(format!("corpus-{docs}"));
+    let t = Instant::now();
+    let generated = generate::generate_or_reuse(&judged::corpus_dir(), &corpus, &cfg)?;
+    eprintln!(
+        "corpus: {} documents, {:.1} MB in {} ({:.1} s)",
+        generated.files.len(),
+        mb(generated.bytes),
+        corpus.display(),
+        t.elapsed().as_secs_f64()
+    );
+
+    let queries = draw_queries(&generated, cfg.seed)?;
+    let work = base.join(format!("work-{docs}"));
+    std::fs::create_dir_all(&work)?;
+    let queries_file = work.join("queries.txt");
+    std::fs::write(&queries_file, queries.join("\n") + "\n")?;
+
+    let exe = std::env::current_exe()?;
+    let mut results = Vec::new();
+    for system in ["vankien", "fts5"] {
+        eprintln!("{system}: ingesting and querying …");
+        let out = Command::new(&exe)
+            .arg("--child")
+            .arg(system)
+            .arg(corpus.join("docs"))
+            .arg(&work)
+            .arg(&queries_file)
+            .stderr(std::process::Stdio::inherit())
+            .output()?;
+        if !out.status.success() {
+            return Err(format!("{system} child failed: {}", out.status).into());
+        }
+        let line = String::from_utf8(out.stdout)?;
+        results.push(serde_json::from_str::<Value>(line.trim())?);
+    }
+    print_table(&generated, &queries, &results[0], &results[1]);
+    Ok(())
+}
+
+/// `<target>/vankien-bench`, from the benchmark's own path `<target>/release/deps/search-…`.
+fn default_dir() -> Res<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .ok_or("cannot find the target directory; pass a directory")?;
+    Ok(target.join("vankien-bench"))
+}
+
+/// Draws the mixed queries: shapes of the judged queries and words of the generated corpus.
+fn draw_queries(generated: &generate::Generated, seed: u64) -> Res<Vec<String>> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let judged: Vec<String> = judged::load().into_iter().map(|q| q.query).collect();
+    // Lines of a sample of the generated documents, as stored text (NFC), with enough words.
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    for path in generated.files.choose_multiple(&mut rng, 300) {
+        let text = normalize_text(&std::fs::read_to_string(path)?);
+        for line in text.lines() {
+            let ws: Vec<String> = words(line).map(|(_, w)| w.to_string()).collect();
+            if ws.len() >= 6 {
+                lines.push(ws);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(QUERIES);
+    while out.len() < QUERIES {
+        let ws = lines
+            .choose(&mut rng)
+            .ok_or("no lines in the generated corpus")?;
+        let len = rng.random_range(2..=4);
+        let start = rng.random_range(0..=ws.len() - len);
+        let window = ws[start..start + len].join(" ");
+        let roll = rng.random_range(0..100);
+        let q = match roll {
+            0..15 => judged.choose(&mut rng).ok_or("no judged queries")?.clone(),
+            15..40 => window,
+            40..60 => ws[start..start + len]
+                .iter()
+                .map(|w| folded_key(w))
+                .collect::<Vec<_>>()
+                .join(" "),
+            60..70 => format!("\"{window}\""),
+            70..80 => {
+                let number = generated.numbers.choose(&mut rng).ok_or("no numbers")?;
+                let n = number.split(['-', '/']).next().unwrap_or(number);
+                match rng.random_range(0..4) {
+                    0 => number.clone(),
+                    1 => format!("nq {n}"),
+                    2 => format!("nghị quyết {n}"),
+                    _ => number.replace(['-', '/'], " "),
+                }
+            }
+            80..85 => window.to_uppercase(),
+            85..90 => window.nfd().collect(),
+            _ => ws[start].clone(),
+        };
+        out.push(q);
+    }
+    Ok(out)
+}
+
+/// A child: ingests `corpus` with one system in `work`, runs the queries, prints one JSON line.
+fn child(args: &[String]) -> Res<()> {
+    let [system, corpus, work, queries] = args else {
+        return Err("usage: --child SYSTEM CORPUS WORK QUERIES".into());
+    };
+    let corpus = PathBuf::from(corpus);
+    let work = PathBuf::from(work);
+    let queries: Vec<String> = std::fs::read_to_string(queries)?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.sort();
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()))
+        .sum::<Result<_, _>>()?;
+
+    let mut latencies = Vec::with_capacity(queries.len());
+    let mut empty = 0usize;
+    let (ingest_secs, units, index_bytes, hwm_ingest) = match system.as_str() {
+        "vankien" => {
+            let dir = work.join("vankien-index");
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            let t = Instant::now();
+            let index = Index::open_or_create(&dir)?;
+            let report = index.ingest_paths(
+                std::slice::from_ref(&corpus),
+                &IngestOptions::default(),
+                &mut |_| {},
+            )?;
+            let secs = t.elapsed().as_secs_f64();
+            if !report.failed.is_empty() {
+                eprintln!(
+                    "vankien: {} files failed, e.g. {:?}",
+                    report.failed.len(),
+                    report.failed[0]
+                );
+            }
+            let docs = index.documents()?.len();
+            let units = json!({"documents": docs, "clauses": report.clauses});
+            let size = dir_size(&dir)?;
+            let hwm = vm_hwm_kib();
+            for (i, q) in queries
+                .iter()
+                .take(WARMUP)
+                .chain(queries.iter())
+                .enumerate()
+            {
+                let request = SearchRequest {
+                    query: q.clone(),
+                    limit: TOP,
+                    ..SearchRequest::default()
+                };
+                let t = Instant::now();
+                let result = index.search(&request);
+                let us = t.elapsed().as_secs_f64() * 1e6;
+                if i >= WARMUP {
+                    latencies.push(us);
+                    // A query vankien refuses counts as answered with nothing.
+                    if result.map_or(true, |r| r.hits.is_empty()) {
+                        empty += 1;
+                    }
+                }
+            }
+            (secs, units, size, hwm)
+        }
+        "fts5" => {
+            let path = work.join("fts5.sqlite3");
+            if path.exists() {
+                std::fs::remove_file(&path)?;
+            }
+            let t = Instant::now();
+            let mut fts = fts5::Fts5::create(Some(&path))?;
+            let mut texts = Vec::with_capacity(files.len());
+            for f in &files {
+                let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                texts.push((name.unwrap_or_default(), std::fs::read_to_string(f)?));
+            }
+            let rows = fts.insert_docs(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))?;
+            drop(texts);
+            let secs = t.elapsed().as_secs_f64();
+            let units = json!({"documents": files.len(), "rows": rows});
+            let size = std::fs::metadata(&path)?.len();
+            let hwm = vm_hwm_kib();
+            for (i, q) in queries
+                .iter()
+                .take(WARMUP)
+                .chain(queries.iter())
+                .enumerate()
+            {
+                let t = Instant::now();
+                let result = fts.search(q, TOP);
+                let us = t.elapsed().as_secs_f64() * 1e6;
+                if i >= WARMUP {
+                    latencies.push(us);
+                    if result.map_or(true, |r| r.is_empty()) {
+                        empty += 1;
+                    }
+                }
+            }
+            (secs, units, size, hwm)
+        }
+        other => return Err(format!("unknown system {other}").into()),
+    };
+    let out = json!({
+        "system": system,
+        "bytes": bytes,
+        "ingest_secs": ingest_secs,
+        "units": units,
+        "index_bytes": index_bytes,
+        "hwm_ingest_kib": hwm_ingest,
+        "hwm_kib": vm_hwm_kib(),
+        "latencies_us": latencies,
+        "empty": empty,
+    });
+    println!("{out}");
+    Ok(())
+}
+
+/// The process's peak resident set (VmHWM of /proc/self/status), in KiB.
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Total size of the files under `dir`.
+fn dir_size(dir: &Path) -> std::io::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() {
+            dir_size(&entry.path())?
+        } else {
+            meta.len()
+        };
+    }
+    Ok(total)
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+/// Mean, p50 and p99 of latencies in µs, as milliseconds.
+fn stats(v: &Value) -> (f64, f64, f64) {
+    let mut lat: Vec<f64> = v["latencies_us"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    lat.sort_by(f64::total_cmp);
+    if lat.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let mean = lat.iter().sum::<f64>() / lat.len() as f64;
+    let pct = |p: f64| lat[((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1];
+    (mean / 1e3, pct(0.50) / 1e3, pct(0.99) / 1e3)
+}
+
+fn print_table(generated: &generate::Generated, queries: &[String], ours: &Value, theirs: &Value) {
+    let bytes = generated.bytes;
+    let f = |v: &Value, k: &str| v[k].as_f64().unwrap_or(0.0);
+    let rate = |v: &Value| mb(bytes) / f(v, "ingest_secs");
+    let (om, o50, o99) = stats(ours);
+    let (tm, t50, t99) = stats(theirs);
+    let size = |v: &Value| f(v, "index_bytes") / 1e6;
+    let mem = |v: &Value, k: &str| f(v, k) / 1024.0;
+    println!();
+    println!(
+        "search benchmark: {} documents, {:.1} MB of text, {} queries (top {TOP}, implicit AND), {} cores",
+        generated.files.len(),
+        mb(bytes),
+        queries.len(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "vankien indexed {}; FTS5 {}",
+        ours["units"], theirs["units"]
+    );
+    println!(
+        "{:<28} {:>12} {:>12} {:>14}  aim (index issue)",
+        "", "vankien", "FTS5", "FTS5/vankien"
+    );
+    // `aim` says what the issue asks of the row and whether this run meets it.
+    let row = |name: &str, a: f64, b: f64, aim: &str, met: Option<bool>| {
+        let mark = match met {
+            Some(true) => " (met)",
+            Some(false) => " (NOT met)",
+            None => "",
+        };
+        println!(
+            "{name:<28} {a:>12.3} {b:>12.3} {:>14.2}  {aim}{mark}",
+            b / a
+        );
+    };
+    let (oi, ti) = (f(ours, "ingest_secs"), f(theirs, "ingest_secs"));
+    row("ingest time (s)", oi, ti, "", None);
+    row(
+        "ingest (MB/s)",
+        rate(ours),
+        rate(theirs),
+        "vankien >= 2x FTS5",
+        Some(rate(ours) >= 2.0 * rate(theirs)),
+    );
+    row(
+        "query mean (ms)",
+        om,
+        tm,
+        "FTS5/vankien >= 50",
+        Some(tm >= 50.0 * om),
+    );
+    row("query p50 (ms)", o50, t50, "", None);
+    row("query p99 (ms)", o99, t99, "", None);
+    row("index size (MB)", size(ours), size(theirs), "", None);
+    let (or, tr) = (size(ours) / mb(bytes), size(theirs) / mb(bytes));
+    row(
+        "index size / text",
+        or,
+        tr,
+        "vankien <= 1.5",
+        Some(or <= 1.5),
+    );
+    let (oh, th) = (mem(ours, "hwm_ingest_kib"), mem(theirs, "hwm_ingest_kib"));
+    row("peak RSS after ingest (MiB)", oh, th, "", None);
+    let (ow, tw) = (mem(ours, "hwm_kib"), mem(theirs, "hwm_kib"));
+    row(
+        "peak RSS, whole run (MiB)",
+        ow,
+        tw,
+        "vankien <= 1024",
+        Some(ow <= 1024.0),
+    );
+    println!(
+        "{:<28} {:>12} {:>12}",
+        "queries with no hit",
+        f(ours, "empty"),
+        f(theirs, "empty")
+    );
+    println!(
+        "(peak RSS is VmHWM of each system's own child process; ingest time includes reading the files)"
+    );
+}
