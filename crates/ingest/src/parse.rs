@@ -1,10 +1,21 @@
 //! The structure parser: header metadata, section tree, clauses, closing parts.
 //!
-//! The stages, each in its own module: [`lines`] (spans, furniture, numbering markers),
-//! [`header`] (kind, number, issuer, place, date, title, term), [`blocks`] (re-flow of wrapped
-//! lines into paragraphs; recipients, signature, enacting formula) and [`tree`] (levels by the
-//! scheme stack, clause kinds, target groups, ids). The parser never fails: what it cannot read
-//! becomes a diagnostic.
+//! The stages, each in its own module: `lines` (spans, furniture, numbering markers),
+//! `header` (kind, number, issuer, place, date, title, term), `blocks` (re-flow of wrapped
+//! lines into paragraphs; tables one cell a line; recipients, signature, enacting formula) and
+//! `tree` (levels by the scheme stack, clause kinds, target groups, ids). The parser never
+//! fails: what it cannot read becomes a diagnostic.
+//!
+//! Ids: the document id is the slugged number and the date (`09-nq-dh.2020-10-15`), or the file
+//! stem when there is no number; a clause id is `<document id>/<section path>.p<n>`, the section
+//! labels slugged and joined by `.` and `n` the clause's ordinal in its section
+//! (`09-nq-dh.2020-10-15/a.ii.2.p5`), or `<document id>/p<n>` before the first section. Ids depend
+//! only on the text, so re-ingesting it gives the same ids.
+//!
+//! Every word of the source lands in exactly one field: a header line
+//! ([`Document::header`](crate::model::Document::header)), a section label or heading, a clause
+//! label or text, a recipient, a signature line or a furniture line. Only the words `Nơi nhận`
+//! that introduce the recipients are the field's name.
 
 mod blocks;
 mod header;
