@@ -1,1 +1,455 @@
-//! vankien-index (being written).
+//! The tantivy index of vankien: one tantivy document per clause, Vietnamese analyzers (exact and
+//! folded keys from `vankien_ingest::normalize`), incremental ingestion of files and folders, a
+//! small query language of its own, filters, facets, snippets, and the sector mirror of the
+//! annotation store.
+//!
+//! [`Index`] is the entry point: cheap to clone, `Send + Sync`, synchronous.
+
+pub mod analyzer;
+pub mod error;
+mod ingest;
+pub mod query;
+pub mod schema;
+mod search;
+mod sectors;
+pub mod snippet;
+pub mod store;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
+
+pub use error::IndexError;
+pub use ingest::{FileOutcome, IngestEvent, IngestOptions, IngestReport};
+
+use schema::{Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
+use store::{ClauseMeta, DocRecord};
+
+/// The file beside tantivy's own that records the vankien schema version.
+pub const META_FILE: &str = "vankien-index.json";
+
+/// A search: the query as typed, paging, filters, and whether to count facets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// The query as typed: words, `"phrases"`, `-excluded` words, document numbers.
+    pub query: String,
+    /// How many hits to return. By default (0) 10; at most [`query::MAX_LIMIT`].
+    pub limit: usize,
+    /// How many hits to skip. At most [`query::MAX_OFFSET`].
+    pub offset: usize,
+    /// Only this document: its id or its number as typed (`57-NQ/TW`, `nq 57`).
+    pub doc: Option<String>,
+    /// Only documents of this kind.
+    pub doc_kind: Option<DocKind>,
+    /// Only clauses of this kind.
+    pub clause_kind: Option<ClauseKind>,
+    /// Only clauses tagged with this sector id.
+    pub sector: Option<String>,
+    /// Only documents dated in or after this year.
+    pub year_from: Option<i32>,
+    /// Only documents dated in or before this year.
+    pub year_to: Option<i32>,
+    /// Only clauses under this section path, labels joined by `/`: `A/II/3`, `Chương I/Điều 3`.
+    pub section_prefix: Option<String>,
+    /// Whether to count facets over all matching clauses.
+    pub facets: bool,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// How many clauses match in all.
+    pub total: usize,
+    /// The hits of the requested page, best first.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+}
+
+/// One matching clause.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Clause id.
+    pub clause_id: String,
+    /// Document id.
+    pub doc_id: String,
+    /// Document number as written (`09-NQ/ĐH`).
+    pub doc_number: Option<String>,
+    /// Document kind.
+    pub doc_kind: DocKind,
+    /// Document title.
+    pub doc_title: Option<String>,
+    /// Labels of the enclosing sections, from the root.
+    pub section_path: Vec<String>,
+    /// Clause kind.
+    pub kind: ClauseKind,
+    /// Item label as written.
+    pub label: Option<String>,
+    /// Timeframe group of a target.
+    pub group: Option<String>,
+    /// The clause's text.
+    pub text: String,
+    /// The best fragment of the text, HTML-escaped, matched words in `<mark>…</mark>`.
+    pub snippet: String,
+    /// Relevance score (higher is better).
+    pub score: f32,
+    /// Sector ids tagged on the clause.
+    pub sectors: Vec<String>,
+}
+
+/// Facet counts over all matching clauses.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    /// By document (value: doc id, label: its number or title).
+    pub doc: Vec<FacetCount>,
+    /// By clause kind (value: `task` …, label: `nhiệm vụ` …).
+    pub kind: Vec<FacetCount>,
+    /// By sector id (label: the id; the server knows the names).
+    pub sector: Vec<FacetCount>,
+    /// By year.
+    pub year: Vec<FacetCount>,
+}
+
+/// One facet value and how many matching clauses have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The value to filter by.
+    pub value: String,
+    /// What to show.
+    pub label: String,
+    /// Matching clauses.
+    pub count: u64,
+}
+
+/// A document in the index, without its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocSummary {
+    /// Document id.
+    pub id: String,
+    /// Number as written.
+    pub number: Option<String>,
+    /// Kind.
+    pub kind: DocKind,
+    /// Title.
+    pub title: Option<String>,
+    /// Issuing body.
+    pub issuer: Option<String>,
+    /// Date, ISO.
+    pub date: Option<String>,
+    /// Number of clauses.
+    pub clauses: usize,
+    /// Source file as given at ingestion.
+    pub source: String,
+}
+
+/// What the index remembers of an ingested file (in the tantivy commit payload, so it changes
+/// atomically with the documents).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FileEntry {
+    /// blake3 of the raw bytes, hex.
+    pub hash: String,
+    /// The document it gave.
+    pub doc_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct MetaFile {
+    schema_version: u32,
+    created_by: String,
+}
+
+/// Cached view of the committed index, refreshed after every commit.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    /// Documents by id.
+    pub docs: BTreeMap<String, DocSummary>,
+    /// Ingested files by canonical path.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+pub(crate) struct Inner {
+    pub dir: PathBuf,
+    pub index: tantivy::Index,
+    pub fields: Fields,
+    pub reader: IndexReader,
+    /// Serializes writers inside this process (tantivy's lock file guards across processes).
+    pub write_lock: Mutex<()>,
+    pub cache: RwLock<Cache>,
+}
+
+/// The clause index in a directory. Cheap to clone; all clones share one reader.
+#[derive(Clone)]
+pub struct Index {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("dir", &self.inner.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> IndexError {
+    IndexError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating it (and the directory) if there is none. Refuses an
+    /// index of an unknown schema version.
+    pub fn open_or_create(dir: &Path) -> Result<Index, IndexError> {
+        std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        if dir.join("meta.json").exists() {
+            return Index::open(dir);
+        }
+        let index = tantivy::Index::create_in_dir(dir, schema::build())?;
+        let meta = MetaFile {
+            schema_version: SCHEMA_VERSION,
+            created_by: format!("vankien {}", env!("CARGO_PKG_VERSION")),
+        };
+        let path = dir.join(META_FILE);
+        let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
+        std::fs::write(&path, json + "\n").map_err(|e| io_err(&path, e))?;
+        Index::from_tantivy(dir, index)
+    }
+
+    /// Opens the existing index in `dir`. Refuses an index of an unknown schema version.
+    pub fn open(dir: &Path) -> Result<Index, IndexError> {
+        if !dir.join("meta.json").exists() {
+            return Err(IndexError::NotFound(dir.display().to_string()));
+        }
+        let path = dir.join(META_FILE);
+        let found = match std::fs::read_to_string(&path) {
+            Ok(s) => match serde_json::from_str::<MetaFile>(&s) {
+                Ok(m) if m.schema_version == SCHEMA_VERSION => None,
+                Ok(m) => Some(m.schema_version.to_string()),
+                Err(_) => Some(format!("unreadable ({META_FILE})")),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(format!("unknown (no {META_FILE})"))
+            }
+            Err(e) => return Err(io_err(&path, e)),
+        };
+        if let Some(found) = found {
+            return Err(IndexError::SchemaVersion {
+                dir: dir.display().to_string(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let index = tantivy::Index::open_in_dir(dir)?;
+        Index::from_tantivy(dir, index)
+    }
+
+    fn from_tantivy(dir: &Path, index: tantivy::Index) -> Result<Index, IndexError> {
+        analyzer::register(&index);
+        let fields = Fields::new(&index.schema()).map_err(|_| IndexError::SchemaVersion {
+            dir: dir.display().to_string(),
+            found: "a different field set".into(),
+            expected: SCHEMA_VERSION,
+        })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let inner = Inner {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            reader,
+            write_lock: Mutex::new(()),
+            cache: RwLock::new(Cache::default()),
+        };
+        let index = Index {
+            inner: Arc::new(inner),
+        };
+        index.refresh()?;
+        Ok(index)
+    }
+
+    /// The directory of the index.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    /// Reloads the reader and the cached document list and file map from the last commit.
+    pub(crate) fn refresh(&self) -> Result<(), IndexError> {
+        let inner = &self.inner;
+        inner.reader.reload()?;
+        let files: BTreeMap<String, FileEntry> = match inner.index.load_metas()?.payload {
+            Some(p) if !p.is_empty() => serde_json::from_str(&p)
+                .map_err(|e| IndexError::Data(format!("commit payload: {e}")))?,
+            _ => BTreeMap::new(),
+        };
+        let searcher = inner.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(inner.fields.rec, REC_DOC),
+            IndexRecordOption::Basic,
+        );
+        let mut docs = BTreeMap::new();
+        let n = searcher.num_docs().max(1) as usize;
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let s: DocSummary = stored_json(&d, inner.fields.meta)?;
+            docs.insert(s.id.clone(), s);
+        }
+        let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
+        cache.docs = docs;
+        cache.files = files;
+        Ok(())
+    }
+
+    /// Opens a writer (one at a time in this process; tantivy's lock guards across processes).
+    pub(crate) fn writer(&self) -> Result<IndexWriter, IndexError> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        Ok(self
+            .inner
+            .index
+            .writer_with_num_threads(threads, 64_000_000 * threads)?)
+    }
+
+    /// Whether the index holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.read_cache().docs.is_empty()
+    }
+
+    pub(crate) fn read_cache(&self) -> std::sync::RwLockReadGuard<'_, Cache> {
+        self.inner.cache.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds files and folders to the index; see [`IngestOptions`] and [`IngestReport`].
+    pub fn ingest_paths(
+        &self,
+        paths: &[PathBuf],
+        opts: &IngestOptions,
+        on_event: &mut dyn FnMut(IngestEvent),
+    ) -> Result<IngestReport, IndexError> {
+        ingest::ingest_paths(self, paths, opts, on_event)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+        search::search(self, req)
+    }
+
+    /// Every document in the index, ordered by id.
+    pub fn documents(&self) -> Result<Vec<DocSummary>, IndexError> {
+        Ok(self.read_cache().docs.values().cloned().collect())
+    }
+
+    /// The summary of one document.
+    pub fn summary(&self, doc_id: &str) -> Option<DocSummary> {
+        self.read_cache().docs.get(doc_id).cloned()
+    }
+
+    /// The full parsed document, text included.
+    pub fn document(&self, doc_id: &str) -> Result<Option<Document>, IndexError> {
+        let f = &self.inner.fields;
+        let searcher = self.inner.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term_query(f.rec, REC_DOC)),
+            (Occur::Must, term_query(f.doc_id, doc_id)),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.first() else {
+            return Ok(None);
+        };
+        let d: TantivyDocument = searcher.doc(*addr)?;
+        let rec: DocRecord = stored_json(&d, f.doc_json)?;
+        let mut doc = rec.document;
+        doc.text = rec.text;
+        Ok(Some(doc))
+    }
+
+    /// One clause and the summary of its document.
+    pub fn clause(&self, clause_id: &str) -> Result<Option<(DocSummary, Clause)>, IndexError> {
+        let Some((meta, text)) = self.clause_meta(clause_id)? else {
+            return Ok(None);
+        };
+        let Some(summary) = self.summary(&meta.doc_id) else {
+            return Ok(None);
+        };
+        Ok(Some((summary, meta.to_clause(text))))
+    }
+
+    /// The stored metadata and text of one clause.
+    pub(crate) fn clause_meta(
+        &self,
+        clause_id: &str,
+    ) -> Result<Option<(ClauseMeta, String)>, IndexError> {
+        let f = &self.inner.fields;
+        let searcher = self.inner.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term_query(f.rec, REC_CLAUSE)),
+            (Occur::Must, term_query(f.clause_id, clause_id)),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.first() else {
+            return Ok(None);
+        };
+        let d: TantivyDocument = searcher.doc(*addr)?;
+        let meta: ClauseMeta = stored_json(&d, f.meta)?;
+        let text = stored_str(&d, f.text).to_string();
+        Ok(Some((meta, text)))
+    }
+
+    /// Sets the sectors of one clause (the mirror of the annotation store) and commits.
+    pub fn set_clause_sectors(
+        &self,
+        clause_id: &str,
+        sectors: &[String],
+    ) -> Result<(), IndexError> {
+        let mut map = HashMap::new();
+        map.insert(clause_id.to_string(), sectors.to_vec());
+        sectors::apply(self, &map, false)
+    }
+
+    /// Replaces the sectors of every clause by `map` (clause id → sector ids; absent = none) and
+    /// commits. Only clauses whose sectors change are rewritten.
+    pub fn replace_all_sectors(
+        &self,
+        map: &HashMap<String, Vec<String>>,
+    ) -> Result<(), IndexError> {
+        sectors::apply(self, map, true)
+    }
+}
+
+/// A term query on a raw-string field.
+pub(crate) fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// The first stored string of `field` (empty when absent).
+pub(crate) fn stored_str(d: &TantivyDocument, field: tantivy::schema::Field) -> &str {
+    d.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+/// The stored JSON of `field`, deserialized.
+pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
+    d: &TantivyDocument,
+    field: tantivy::schema::Field,
+) -> Result<T, IndexError> {
+    serde_json::from_str(stored_str(d, field)).map_err(|e| IndexError::Data(e.to_string()))
+}

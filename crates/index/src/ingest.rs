@@ -1,0 +1,385 @@
+//! Ingestion into the index: walk files and folders, skip files whose content hash is unchanged,
+//! parse the rest on every core, replace each changed document's clauses, drop documents whose
+//! file is gone, and commit once at the end of the batch.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur};
+use tantivy::{TantivyDocument, Term};
+use vankien_ingest::Document;
+
+use crate::schema::REC_CLAUSE;
+use crate::store::{ClauseMeta, DocParts};
+use crate::{FileEntry, Index, IndexError, stored_json, term_query};
+
+/// Options of [`Index::ingest_paths`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// Drop documents whose source file no longer exists. By default, false.
+    pub remove_missing: bool,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileOutcome {
+    /// New document (its id).
+    Added(String),
+    /// Changed file: the document's clauses were replaced.
+    Updated(String),
+    /// Same content hash as last time: skipped.
+    Unchanged(String),
+    /// Could not be read or decoded (the error).
+    Failed(String),
+}
+
+/// Progress of an ingestion, reported as it goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngestEvent {
+    /// The files to look at were found.
+    Scanned {
+        /// How many files.
+        files: usize,
+        /// Their total size in bytes.
+        bytes: u64,
+    },
+    /// One file is done.
+    File {
+        /// The file as given or found.
+        file: String,
+        /// Its size in bytes.
+        bytes: u64,
+        /// What happened.
+        outcome: FileOutcome,
+    },
+    /// A document was dropped because its source file is gone.
+    Removed {
+        /// The document id.
+        doc_id: String,
+    },
+    /// Writing the batch to disk.
+    Committing,
+}
+
+/// The result of an ingestion. Lists hold document ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    /// Documents new to the index.
+    pub added: Vec<String>,
+    /// Documents whose file changed.
+    pub updated: Vec<String>,
+    /// Documents whose file did not change.
+    pub unchanged: Vec<String>,
+    /// Documents dropped with their file.
+    pub removed: Vec<String>,
+    /// Files that could not be ingested, with why.
+    pub failed: Vec<(String, String)>,
+    /// Clauses written in this batch.
+    pub clauses: usize,
+    /// Bytes of all files looked at.
+    pub bytes: u64,
+}
+
+/// File extensions a folder walk picks up. Files named explicitly are read whatever their name.
+const TEXT_EXTENSIONS: [&str; 4] = ["txt", "text", "md", "markdown"];
+
+/// Whether a file found in a folder walk is a document.
+fn is_document_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme") {
+        return false;
+    }
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Collects the files under `paths` in a stable order; missing paths go to `failed`.
+fn collect_files(paths: &[PathBuf], failed: &mut Vec<(String, String)>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out, failed);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            failed.push((p.display().to_string(), "no such file or directory".into()));
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, failed: &mut Vec<(String, String)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            failed.push((dir.display().to_string(), e.to_string()));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if p.is_dir() {
+            if !hidden {
+                walk(&p, out, failed);
+            }
+        } else if is_document_file(&p) {
+            out.push(p);
+        }
+    }
+}
+
+/// The key a file is remembered by: its canonical path.
+fn file_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// A file read and, when changed, parsed.
+enum Work {
+    Unchanged { doc_id: String },
+    Parsed { hash: String, doc: Box<Document> },
+    Failed(String),
+}
+
+struct Done {
+    file: String,
+    key: String,
+    bytes: u64,
+    work: Work,
+}
+
+fn process(path: &Path, key: &str, known: &BTreeMap<String, FileEntry>) -> (u64, Work) {
+    let file = path.display().to_string();
+    let bytes = match vankien_ingest::read_bytes(path) {
+        Ok(b) => b,
+        Err(e) => return (0, Work::Failed(e.to_string())),
+    };
+    let size = bytes.len() as u64;
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    if let Some(entry) = known.get(key).filter(|e| e.hash == hash) {
+        return (
+            size,
+            Work::Unchanged {
+                doc_id: entry.doc_id.clone(),
+            },
+        );
+    }
+    match vankien_ingest::parse_bytes(&bytes, &file) {
+        Ok(doc) => (
+            size,
+            Work::Parsed {
+                hash,
+                doc: Box::new(doc),
+            },
+        ),
+        Err(e) => (size, Work::Failed(e.to_string())),
+    }
+}
+
+/// Sectors currently mirrored on the clauses of `doc_id`, so a re-ingested document keeps them.
+fn current_sectors(
+    index: &Index,
+    doc_id: &str,
+) -> Result<HashMap<String, Vec<String>>, IndexError> {
+    let inner = index.inner();
+    let f = &inner.fields;
+    let searcher = inner.reader.searcher();
+    let q = BooleanQuery::new(vec![
+        (Occur::Must, term_query(f.rec, REC_CLAUSE)),
+        (Occur::Must, term_query(f.doc_id, doc_id)),
+    ]);
+    let n = (searcher.num_docs() as usize).max(1);
+    let mut out = HashMap::new();
+    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+        let d: TantivyDocument = searcher.doc(addr)?;
+        let meta: ClauseMeta = stored_json(&d, f.meta)?;
+        if !meta.sectors.is_empty() {
+            out.insert(meta.clause_id, meta.sectors);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn ingest_paths(
+    index: &Index,
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+    on_event: &mut dyn FnMut(IngestEvent),
+) -> Result<IngestReport, IndexError> {
+    let mut report = IngestReport::default();
+    let files = collect_files(paths, &mut report.failed);
+    let total: u64 = files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    on_event(IngestEvent::Scanned {
+        files: files.len(),
+        bytes: total,
+    });
+    for (file, error) in &report.failed {
+        on_event(IngestEvent::File {
+            file: file.clone(),
+            bytes: 0,
+            outcome: FileOutcome::Failed(error.clone()),
+        });
+    }
+
+    let inner = index.inner();
+    let _guard = inner.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+    let known = index.read_cache().files.clone();
+    let mut files_map = known.clone();
+    let keys: Vec<String> = files.iter().map(|p| file_key(p)).collect();
+    let mut writer = None;
+    let f = &inner.fields;
+
+    // Workers read, hash and parse; this thread writes, in the order results arrive.
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+        .min(files.len().max(1));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Done>(threads * 2);
+    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, files, keys, known) = (&next, &files, &keys, &known);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let (bytes, work) = process(path, &keys[i], known);
+                    let done = Done {
+                        file: path.display().to_string(),
+                        key: keys[i].clone(),
+                        bytes,
+                        work,
+                    };
+                    if tx.send(done).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut write = |done: Done| -> Result<(), IndexError> {
+            report.bytes += done.bytes;
+            let outcome = match done.work {
+                Work::Failed(e) => {
+                    report.failed.push((done.file.clone(), e.clone()));
+                    FileOutcome::Failed(e)
+                }
+                Work::Unchanged { doc_id } => {
+                    report.unchanged.push(doc_id.clone());
+                    FileOutcome::Unchanged(doc_id)
+                }
+                Work::Parsed { hash, doc } => {
+                    if writer.is_none() {
+                        writer = Some(index.writer()?);
+                    }
+                    let w = writer.as_ref().expect("writer opened above");
+                    let existed = index.read_cache().docs.contains_key(&doc.id)
+                        || report.added.contains(&doc.id);
+                    let previous = files_map.get(&done.key).map(|e| e.doc_id.clone());
+                    // Keep the sector mirror of clauses that survive the change.
+                    let sectors = if existed {
+                        current_sectors(index, &doc.id)?
+                    } else {
+                        HashMap::new()
+                    };
+                    w.delete_term(Term::from_field_text(f.doc_id, &doc.id));
+                    if let Some(old) = previous.as_ref().filter(|old| **old != doc.id) {
+                        w.delete_term(Term::from_field_text(f.doc_id, old));
+                        files_map.retain(|_, e| e.doc_id != *old);
+                        report.removed.push(old.clone());
+                    }
+                    let parts = DocParts::new(&doc);
+                    w.add_document(parts.record_doc(f))?;
+                    for (i, clause) in doc.clauses.iter().enumerate() {
+                        let s = sectors.get(&clause.id).map(Vec::as_slice).unwrap_or(&[]);
+                        w.add_document(parts.clause_doc(f, i, s))?;
+                    }
+                    report.clauses += doc.clauses.len();
+                    // Another file that gave the same id is replaced by this one.
+                    files_map.retain(|k, e| e.doc_id != doc.id || *k == done.key);
+                    files_map.insert(
+                        done.key.clone(),
+                        FileEntry {
+                            hash,
+                            doc_id: doc.id.clone(),
+                        },
+                    );
+                    if existed || previous.is_some() {
+                        report.updated.push(doc.id.clone());
+                        FileOutcome::Updated(doc.id.clone())
+                    } else {
+                        report.added.push(doc.id.clone());
+                        FileOutcome::Added(doc.id.clone())
+                    }
+                }
+            };
+            on_event(IngestEvent::File {
+                file: done.file,
+                bytes: done.bytes,
+                outcome,
+            });
+            Ok(())
+        };
+        for done in rx.iter() {
+            if let Err(e) = write(done) {
+                *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                break;
+            }
+        }
+        // Dropping the receiver stops the workers at their next send.
+        drop(rx);
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+
+    if opts.remove_missing {
+        let gone: Vec<(String, String)> = files_map
+            .iter()
+            .filter(|(k, _)| !Path::new(k).exists())
+            .map(|(k, e)| (k.clone(), e.doc_id.clone()))
+            .collect();
+        for (key, doc_id) in gone {
+            if writer.is_none() {
+                writer = Some(index.writer()?);
+            }
+            let w = writer.as_ref().expect("writer opened above");
+            w.delete_term(Term::from_field_text(f.doc_id, &doc_id));
+            files_map.remove(&key);
+            report.removed.push(doc_id.clone());
+            on_event(IngestEvent::Removed { doc_id });
+        }
+    }
+
+    if let Some(mut w) = writer {
+        on_event(IngestEvent::Committing);
+        let payload = serde_json::to_string(&files_map).expect("file map serializes");
+        let mut prepared = w.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        w.wait_merging_threads()?;
+        index.refresh()?;
+    }
+    Ok(report)
+}

@@ -1,0 +1,578 @@
+//! vankien's own query language and its translation into tantivy queries.
+//!
+//! The language is small on purpose: words (all required, matched diacritic-insensitively and
+//! ranked higher on their exact spelling when typed with diacritics), `"quoted phrases"`
+//! (required, contiguous), `-word` and `-"phrase"` (excluded), and document numbers in any
+//! spelling (`20/NQ-TW`, `nq 20`, `nghị quyết 20`). There is no grouping, so no recursion: the
+//! work a query does is bounded by [`MAX_QUERY_CHARS`] and [`MAX_TERMS`], checked before anything
+//! is built.
+
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, PhraseQuery,
+    Query, RangeQuery, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader};
+use vankien_ingest::docnum::{self, DocNumber};
+use vankien_ingest::normalize::{self, exact_key, fold_exact, has_diacritics};
+
+use crate::schema::{FLAG_LEAD, Fields, REC_CLAUSE, label_key};
+use crate::{IndexError, SearchRequest};
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// The most words a query may have (words of phrases and exclusions included).
+pub const MAX_TERMS: usize = 64;
+/// The most hits one request returns.
+pub const MAX_LIMIT: usize = 1000;
+/// The deepest page offset accepted.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// Weight of an exact-spelling match over the folded one, when the query has diacritics.
+const EXACT_BOOST: f32 = 2.0;
+/// Weight of a query word found in the clause's context (headings) rather than its text.
+const CONTEXT_BOOST: f32 = 0.3;
+/// Score of a document-number match on the number's own document: a constant far above any
+/// text score, so the document itself ranks above every clause that cites it.
+const DOCNUM_SCORE: f32 = 1000.0;
+/// Extra score for the first clause of a document found by its number alone.
+const LEAD_SCORE: f32 = 200.0;
+/// Score for having the whole run of typed words side by side: a constant, so that every clause
+/// with `nông thôn mới` ranks above clauses with the syllables scattered, however often they
+/// repeat; then the BM25 of the phrase (times [`PHRASE_BOOST`]) orders those clauses.
+const PHRASE_SCORE: f32 = 30.0;
+const PHRASE_BOOST: f32 = 2.0;
+/// Score for having the run within [`NEAR_SLOP`] positions.
+const NEAR_SCORE: f32 = 8.0;
+const NEAR_SLOP: u32 = 3;
+/// Weight of each adjacent pair of the run found side by side.
+const PAIR_BOOST: f32 = 0.5;
+
+/// One query word with its keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The exact key ([`normalize::exact_key`]).
+    pub exact: String,
+    /// The folded key ([`normalize::folded_key`]).
+    pub folded: String,
+    /// Whether the user typed it with diacritics (then its exact spelling is preferred).
+    pub accented: bool,
+}
+
+impl Word {
+    fn new(written: &str) -> Word {
+        let exact = exact_key(written);
+        Word {
+            folded: fold_exact(&exact),
+            accented: has_diacritics(written),
+            exact,
+        }
+    }
+}
+
+/// A part of a parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// Bare words as typed, in order (adjacent words earn proximity boosts).
+    Words(Vec<Word>),
+    /// A quoted phrase: required, contiguous.
+    Phrase(Vec<Word>),
+    /// An excluded word or phrase (`-word`, `-"phrase"`).
+    Exclude(Vec<Word>),
+}
+
+/// A query checked and split into items.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedQuery {
+    /// The items in the order typed.
+    pub items: Vec<Item>,
+}
+
+impl ParsedQuery {
+    /// Whether there is nothing to match (no word, no phrase).
+    pub fn is_empty(&self) -> bool {
+        !self
+            .items
+            .iter()
+            .any(|i| matches!(i, Item::Words(_) | Item::Phrase(_)))
+    }
+
+    /// The positive words (for highlighting) and phrases, as folded keys.
+    pub fn highlight(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut words = Vec::new();
+        let mut phrases = Vec::new();
+        for item in &self.items {
+            match item {
+                Item::Words(ws) => words.extend(ws.iter().map(|w| w.folded.clone())),
+                Item::Phrase(ws) if ws.len() == 1 => words.push(ws[0].folded.clone()),
+                Item::Phrase(ws) => phrases.push(ws.iter().map(|w| w.folded.clone()).collect()),
+                Item::Exclude(_) => {}
+            }
+        }
+        (words, phrases)
+    }
+}
+
+/// The clauses of a boolean query.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
+fn query_error(msg: impl Into<String>) -> IndexError {
+    IndexError::Query(msg.into())
+}
+
+/// Splits typed words into [`Word`]s, with serials glued to kind codes split (`NQ20` → `nq 20`).
+fn words_of(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    for (_, w) in normalize::words(text) {
+        let toks = docnum::query_tokens(w);
+        if toks.len() > 1 {
+            out.extend(toks.iter().map(|t| Word::new(t)));
+        } else {
+            out.push(Word::new(w));
+        }
+    }
+    out
+}
+
+/// Checks a query and splits it into items. Every limit is checked on the raw text before any
+/// work that grows with it.
+pub fn parse(query: &str) -> Result<ParsedQuery, IndexError> {
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(query_error(format!(
+            "query too long: {chars} characters, at most {MAX_QUERY_CHARS}"
+        )));
+    }
+    if let Some(c) = query.chars().find(|&c| c.is_control() && c != '\t') {
+        return Err(query_error(format!(
+            "query has a control character (U+{:04X})",
+            c as u32
+        )));
+    }
+    // Typographic quotes count as quotes.
+    let query: String = query
+        .chars()
+        .map(|c| match c {
+            '“' | '”' | '„' => '"',
+            c => c,
+        })
+        .collect();
+    if query.matches('"').count() % 2 == 1 {
+        return Err(query_error("unbalanced quote: a phrase needs a closing \""));
+    }
+    let mut items: Vec<Item> = Vec::new();
+    let mut terms = 0usize;
+    let mut push = |item: Item, items: &mut Vec<Item>| -> Result<(), IndexError> {
+        let n = match &item {
+            Item::Words(w) | Item::Phrase(w) | Item::Exclude(w) => w.len(),
+        };
+        if n == 0 {
+            return Ok(());
+        }
+        terms += n;
+        if terms > MAX_TERMS {
+            return Err(query_error(format!(
+                "query has too many words: at most {MAX_TERMS}"
+            )));
+        }
+        match (items.last_mut(), item) {
+            (Some(Item::Words(prev)), Item::Words(ws)) => prev.extend(ws),
+            (_, item) => items.push(item),
+        }
+        Ok(())
+    };
+    let mut rest = query.as_str();
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        let (negated, body) = match rest.strip_prefix('-') {
+            Some(b) if b.starts_with('"') || b.starts_with(normalize::is_word_char) => (true, b),
+            _ => (false, rest),
+        };
+        if let Some(quoted) = body.strip_prefix('"') {
+            let end = quoted.find('"').expect("quotes are balanced");
+            let ws = words_of(&quoted[..end]);
+            rest = &quoted[end + 1..];
+            let item = if negated {
+                Item::Exclude(ws)
+            } else {
+                Item::Phrase(ws)
+            };
+            push(item, &mut items)?;
+            continue;
+        }
+        // A chunk runs to the next space or quote.
+        let end = body
+            .find(|c: char| c.is_whitespace() || c == '"')
+            .unwrap_or(body.len());
+        let ws = words_of(&body[..end]);
+        rest = &body[end..];
+        let item = if negated {
+            Item::Exclude(ws)
+        } else {
+            Item::Words(ws)
+        };
+        push(item, &mut items)?;
+    }
+    Ok(ParsedQuery { items })
+}
+
+fn term(field: Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
+}
+
+fn scored_term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        term(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, boost))
+}
+
+/// A filter: matches without adding to the score.
+fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn phrase(field: Field, keys: &[&str], slop: u32) -> Box<dyn Query> {
+    let terms: Vec<(usize, Term)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (i, term(field, k)))
+        .collect();
+    Box::new(NoDanger(Box::new(PhraseQuery::new_with_offset_and_slop(
+        terms, slop,
+    ))))
+}
+
+/// Wraps a query so that its scorers are only ever moved with `advance` and `seek`.
+///
+/// tantivy 0.27's phrase scorer asserts (in debug builds) that `seek_danger` never gets a target
+/// behind its current document, but exclusions and intersections may legally do that after a
+/// miss (see `DocSet::seek_danger`): a `-"phrase"` panics in tests. The wrapper keeps the
+/// scorer in a valid state at the price of tantivy's skip-ahead shortcut.
+#[derive(Debug)]
+struct NoDanger(Box<dyn Query>);
+
+impl Clone for NoDanger {
+    fn clone(&self) -> Self {
+        NoDanger(self.0.box_clone())
+    }
+}
+
+impl Query for NoDanger {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(NoDangerWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct NoDangerWeight(Box<dyn Weight>);
+
+impl Weight for NoDangerWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(NoDangerScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// A scorer with the default (safe) `seek_danger`, which seeks only forward.
+struct NoDangerScorer(Box<dyn Scorer>);
+
+impl DocSet for NoDangerScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.0.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl Scorer for NoDangerScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
+}
+
+/// A word, required: found in the text (folded) or the context, scored higher on its exact
+/// spelling when typed with diacritics.
+fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
+    let mut should = vec![
+        (Occur::Should, scored_term(f.text_folded, &w.folded)),
+        (
+            Occur::Should,
+            boosted(scored_term(f.ctx_folded, &w.folded), CONTEXT_BOOST),
+        ),
+    ];
+    if w.accented {
+        should.push((
+            Occur::Should,
+            boosted(scored_term(f.text_exact, &w.exact), EXACT_BOOST),
+        ));
+    }
+    Box::new(BooleanQuery::new(should))
+}
+
+/// Proximity boosts for a run of adjacent words: the run as a phrase, the run within a small
+/// slop, each adjacent pair; and on the exact field when the run was typed with diacritics.
+fn proximity(f: &Fields, ws: &[Word], out: &mut Vec<(Occur, Box<dyn Query>)>) {
+    if ws.len() < 2 {
+        return;
+    }
+    let folded: Vec<&str> = ws.iter().map(|w| w.folded.as_str()).collect();
+    let exact: Vec<&str> = ws.iter().map(|w| w.exact.as_str()).collect();
+    let accented = ws.iter().any(|w| w.accented);
+    let constant = |q: Box<dyn Query>, score: f32| -> Box<dyn Query> {
+        Box::new(ConstScoreQuery::new(q, score))
+    };
+    out.push((
+        Occur::Should,
+        constant(phrase(f.text_folded, &folded, 0), PHRASE_SCORE),
+    ));
+    out.push((
+        Occur::Should,
+        boosted(phrase(f.text_folded, &folded, 0), PHRASE_BOOST),
+    ));
+    if accented {
+        out.push((
+            Occur::Should,
+            boosted(phrase(f.text_exact, &exact, 0), PHRASE_BOOST),
+        ));
+    }
+    out.push((
+        Occur::Should,
+        constant(phrase(f.text_folded, &folded, NEAR_SLOP), NEAR_SCORE),
+    ));
+    if ws.len() > 2 {
+        for pair in folded.windows(2) {
+            out.push((
+                Occur::Should,
+                boosted(phrase(f.text_folded, pair, 0), PAIR_BOOST),
+            ));
+        }
+    }
+}
+
+/// Every clause of the document with `number`, strongly boosted, its first clause more.
+fn docnum_query(f: &Fields, number: &DocNumber, alone: bool) -> Option<Box<dyn Query>> {
+    let key = number.query_key()?;
+    let on_doc = || -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            term(f.docnum, &key),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let lead = BooleanQuery::new(vec![
+        (Occur::Must, filter(on_doc())),
+        (
+            Occur::Must,
+            filter(Box::new(TermQuery::new(
+                term(f.flags, FLAG_LEAD),
+                IndexRecordOption::Basic,
+            ))),
+        ),
+    ]);
+    let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Should,
+        Box::new(ConstScoreQuery::new(on_doc(), DOCNUM_SCORE)),
+    )];
+    if alone {
+        should.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(lead), LEAD_SCORE)),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(should)))
+}
+
+/// The filters of a request, as non-scoring required clauses. `doc_filter` is the resolved
+/// document filter (see [`crate::search`]).
+fn filters(
+    f: &Fields,
+    req: &SearchRequest,
+    doc_filter: Option<Box<dyn Query>>,
+) -> Result<Clauses, IndexError> {
+    let mut out: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        filter(Box::new(TermQuery::new(
+            term(f.rec, REC_CLAUSE),
+            IndexRecordOption::Basic,
+        ))),
+    )];
+    let mut must = |q: Box<dyn Query>| out.push((Occur::Must, filter(q)));
+    if let Some(q) = doc_filter {
+        must(q);
+    }
+    let basic = |field: Field, v: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(term(field, v), IndexRecordOption::Basic))
+    };
+    if let Some(k) = req.doc_kind {
+        must(basic(f.doc_kind, k.as_str()));
+    }
+    if let Some(k) = req.clause_kind {
+        must(basic(f.clause_kind, k.as_str()));
+    }
+    if let Some(s) = req
+        .sector
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        must(Box::new(TermQuery::new(
+            Term::from_facet(f.facets, &Facet::from_path(["sector", s])),
+            IndexRecordOption::Basic,
+        )));
+    }
+    if req.year_from.is_some() || req.year_to.is_some() {
+        if let (Some(a), Some(b)) = (req.year_from, req.year_to)
+            && a > b
+        {
+            return Err(query_error(format!("year range {a}–{b} is empty")));
+        }
+        let bound = |y: Option<i32>| match y {
+            Some(y) => Bound::Included(Term::from_field_i64(f.year, i64::from(y))),
+            None => Bound::Unbounded,
+        };
+        must(Box::new(RangeQuery::new(
+            bound(req.year_from),
+            bound(req.year_to),
+        )));
+    }
+    if let Some(prefix) = req.section_prefix.as_deref() {
+        let labels: Vec<String> = prefix
+            .split('/')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(label_key)
+            .collect();
+        if !labels.is_empty() {
+            must(Box::new(TermQuery::new(
+                Term::from_facet(f.section, &Facet::from_path(labels)),
+                IndexRecordOption::Basic,
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the request filters anything besides the query.
+fn has_filters(req: &SearchRequest) -> bool {
+    req.doc.is_some()
+        || req.doc_kind.is_some()
+        || req.clause_kind.is_some()
+        || req.sector.is_some()
+        || req.year_from.is_some()
+        || req.year_to.is_some()
+        || req.section_prefix.is_some()
+}
+
+/// Builds the tantivy query of a parsed query and the request's filters.
+pub fn build(
+    f: &Fields,
+    parsed: &ParsedQuery,
+    req: &SearchRequest,
+    doc_filter: Option<Box<dyn Query>>,
+) -> Result<Box<dyn Query>, IndexError> {
+    if parsed.is_empty() && !has_filters(req) {
+        return Err(query_error(
+            "empty query: type a word, a \"phrase\" or a document number",
+        ));
+    }
+    let mut clauses = filters(f, req, doc_filter)?;
+    for item in &parsed.items {
+        match item {
+            Item::Words(ws) => {
+                let folded: Vec<String> = ws.iter().map(|w| w.folded.clone()).collect();
+                let numbers = docnum::find_numbers(&folded);
+                let mut covered = vec![false; ws.len()];
+                for (range, number) in &numbers {
+                    // A query that is only the number wants the document's opening first.
+                    let alone = parsed.items.len() == 1 && range.len() == ws.len();
+                    let Some(boost) = docnum_query(f, number, alone) else {
+                        continue;
+                    };
+                    covered[range.clone()].iter_mut().for_each(|c| *c = true);
+                    // The number's own document, or a clause that has the number's words.
+                    let words: Vec<(Occur, Box<dyn Query>)> = ws[range.clone()]
+                        .iter()
+                        .filter(|w| w.folded != "so")
+                        .map(|w| (Occur::Must, word_query(f, w)))
+                        .collect();
+                    let either = BooleanQuery::new(vec![
+                        (Occur::Should, boost),
+                        (Occur::Should, Box::new(BooleanQuery::new(words))),
+                    ]);
+                    clauses.push((Occur::Must, Box::new(either)));
+                }
+                for (w, c) in ws.iter().zip(&covered) {
+                    if !c {
+                        clauses.push((Occur::Must, word_query(f, w)));
+                    }
+                }
+                proximity(f, ws, &mut clauses);
+            }
+            Item::Phrase(ws) => {
+                if ws.len() == 1 {
+                    clauses.push((Occur::Must, scored_term(f.text_folded, &ws[0].folded)));
+                    if ws[0].accented {
+                        clauses.push((
+                            Occur::Should,
+                            boosted(scored_term(f.text_exact, &ws[0].exact), EXACT_BOOST),
+                        ));
+                    }
+                    continue;
+                }
+                let folded: Vec<&str> = ws.iter().map(|w| w.folded.as_str()).collect();
+                clauses.push((Occur::Must, phrase(f.text_folded, &folded, 0)));
+                if ws.iter().any(|w| w.accented) {
+                    let exact: Vec<&str> = ws.iter().map(|w| w.exact.as_str()).collect();
+                    clauses.push((
+                        Occur::Should,
+                        boosted(phrase(f.text_exact, &exact, 0), EXACT_BOOST),
+                    ));
+                }
+            }
+            Item::Exclude(ws) => {
+                let accented = ws.iter().any(|w| w.accented);
+                let (field, keys): (Field, Vec<&str>) = if accented {
+                    (f.text_exact, ws.iter().map(|w| w.exact.as_str()).collect())
+                } else {
+                    (
+                        f.text_folded,
+                        ws.iter().map(|w| w.folded.as_str()).collect(),
+                    )
+                };
+                let q = if keys.len() == 1 {
+                    scored_term(field, keys[0])
+                } else {
+                    phrase(field, &keys, 0)
+                };
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}

@@ -1,0 +1,136 @@
+//! The tantivy schema: one document per clause (with its document's metadata and its place in the
+//! section tree) and one record per source document (the full parsed [`Document`] as JSON).
+//!
+//! [`Document`]: vankien_ingest::Document
+
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analyzer;
+
+/// The schema version this build reads and writes. Bump it with any change to the fields or the
+/// analyzers: an index of another version is refused, not misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Value of [`Fields::rec`] on clause documents.
+pub const REC_CLAUSE: &str = "c";
+/// Value of [`Fields::rec`] on document records.
+pub const REC_DOC: &str = "d";
+/// Value of [`Fields::flags`] on the first clause of a document (boosted for number queries).
+pub const FLAG_LEAD: &str = "lead";
+
+/// The fields of the schema, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// What the tantivy document is: [`REC_CLAUSE`] or [`REC_DOC`].
+    pub rec: Field,
+    /// Document id (both kinds of records).
+    pub doc_id: Field,
+    /// Clause id (clause documents).
+    pub clause_id: Field,
+    /// Document kind identifier (`resolution` …).
+    pub doc_kind: Field,
+    /// Clause kind identifier (`task` …).
+    pub clause_kind: Field,
+    /// Normalized keys of the document number (see `vankien_ingest::docnum`).
+    pub docnum: Field,
+    /// Flags: [`FLAG_LEAD`].
+    pub flags: Field,
+    /// Year of the document's date.
+    pub year: Field,
+    /// Facets for counting: `/doc/<id>`, `/kind/<clause kind>`, `/sector/<id>`, `/year/<y>`.
+    pub facets: Field,
+    /// The clause's section path, labels folded: `/a/ii/3`, for prefix filters.
+    pub section: Field,
+    /// Clause text by exact key, with positions.
+    pub text_exact: Field,
+    /// Clause text by folded key, with positions.
+    pub text_folded: Field,
+    /// Context (document title and number, enclosing headings, group) by exact key.
+    pub ctx_exact: Field,
+    /// Context by folded key.
+    pub ctx_folded: Field,
+    /// Clause text as stored.
+    pub text: Field,
+    /// JSON of the clause's hit metadata ([`crate::store::ClauseMeta`]).
+    pub meta: Field,
+    /// JSON of the full document ([`crate::store::DocRecord`]), on document records.
+    pub doc_json: Field,
+}
+
+fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
+    let option = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(option),
+    )
+}
+
+/// Builds the schema of [`SCHEMA_VERSION`].
+pub fn build() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("rec", STRING);
+    b.add_text_field("doc_id", STRING | STORED);
+    b.add_text_field("clause_id", STRING | STORED);
+    b.add_text_field("doc_kind", STRING);
+    b.add_text_field("clause_kind", STRING);
+    b.add_text_field("docnum", STRING);
+    b.add_text_field("flags", STRING);
+    b.add_i64_field("year", NumericOptions::default().set_indexed().set_fast());
+    b.add_facet_field("facets", FacetOptions::default());
+    b.add_facet_field("section", FacetOptions::default());
+    b.add_text_field("text_exact", text_options(analyzer::EXACT, true));
+    b.add_text_field("text_folded", text_options(analyzer::FOLDED, true));
+    b.add_text_field("ctx_exact", text_options(analyzer::EXACT, false));
+    b.add_text_field("ctx_folded", text_options(analyzer::FOLDED, false));
+    b.add_text_field("text", STORED);
+    b.add_text_field("meta", STORED);
+    b.add_text_field("doc_json", STORED);
+    b.build()
+}
+
+impl Fields {
+    /// Resolves the fields of `schema`; fails when one is missing (an index of another schema).
+    pub fn new(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            rec: f("rec")?,
+            doc_id: f("doc_id")?,
+            clause_id: f("clause_id")?,
+            doc_kind: f("doc_kind")?,
+            clause_kind: f("clause_kind")?,
+            docnum: f("docnum")?,
+            flags: f("flags")?,
+            year: f("year")?,
+            facets: f("facets")?,
+            section: f("section")?,
+            text_exact: f("text_exact")?,
+            text_folded: f("text_folded")?,
+            ctx_exact: f("ctx_exact")?,
+            ctx_folded: f("ctx_folded")?,
+            text: f("text")?,
+            meta: f("meta")?,
+            doc_json: f("doc_json")?,
+        })
+    }
+}
+
+/// The facet-safe form of a section label: its folded words joined by spaces (`Điều 3` →
+/// `dieu 3`, `(1)` → `1`), so `--section A/II/3` matches however the label was typed.
+pub fn label_key(label: &str) -> String {
+    let words: Vec<String> = vankien_ingest::normalize::words(label)
+        .map(|(_, w)| vankien_ingest::normalize::folded_key(w))
+        .collect();
+    if words.is_empty() {
+        label.trim().to_lowercase()
+    } else {
+        words.join(" ")
+    }
+}

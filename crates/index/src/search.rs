@@ -1,0 +1,146 @@
+//! Running a search: parse and check the query, build it with the filters, collect the top hits,
+//! the total and (when asked) facet counts, and make each hit's snippet.
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{TantivyDocument, Term};
+use vankien_ingest::ClauseKind;
+use vankien_ingest::docnum::DocNumber;
+
+use crate::query::{self, MAX_LIMIT, MAX_OFFSET};
+use crate::snippet::Highlighter;
+use crate::store::ClauseMeta;
+use crate::{
+    FacetCount, Facets, Hit, Index, IndexError, SearchRequest, SearchResults, stored_json,
+    stored_str,
+};
+
+/// Hits returned when the request leaves `limit` at 0.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// The document filter of a request: an id in the index, else a number in any spelling.
+fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
+    let f = &index.inner().fields;
+    let doc = doc.trim();
+    let by_id = |id: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.doc_id, id),
+            IndexRecordOption::Basic,
+        ))
+    };
+    if index.read_cache().docs.contains_key(doc) {
+        return by_id(doc);
+    }
+    match DocNumber::parse(doc).and_then(|n| n.query_key()) {
+        Some(key) => Box::new(TermQuery::new(
+            Term::from_field_text(f.docnum, &key),
+            IndexRecordOption::Basic,
+        )),
+        None => by_id(doc),
+    }
+}
+
+pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+    let parsed = query::parse(&req.query)?;
+    if req.offset > MAX_OFFSET {
+        return Err(IndexError::Query(format!(
+            "offset {} is too deep: at most {MAX_OFFSET}",
+            req.offset
+        )));
+    }
+    let limit = match req.limit {
+        0 => DEFAULT_LIMIT,
+        n => n.min(MAX_LIMIT),
+    };
+    let inner = index.inner();
+    let f = &inner.fields;
+    let doc = req.doc.as_deref().map(|d| doc_filter(index, d));
+    let q = query::build(f, &parsed, req, doc)?;
+    let searcher = inner.reader.searcher();
+    let top = TopDocs::with_limit(limit)
+        .and_offset(req.offset)
+        .order_by_score();
+    let facet_collector = req.facets.then(|| {
+        let mut c = FacetCollector::for_field("facets");
+        for root in ["/doc", "/kind", "/sector", "/year"] {
+            c.add_facet(root);
+        }
+        c
+    });
+    let (top, total, facet_counts) = searcher.search(&q, &(top, Count, facet_collector))?;
+
+    let (words, phrases) = parsed.highlight();
+    let highlighter = Highlighter::new(words, phrases);
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        let d: TantivyDocument = searcher.doc(addr)?;
+        let meta: ClauseMeta = stored_json(&d, f.meta)?;
+        let text = stored_str(&d, f.text).to_string();
+        hits.push(Hit {
+            snippet: highlighter.snippet(&text),
+            clause_id: meta.clause_id,
+            doc_id: meta.doc_id,
+            doc_number: meta.doc_number,
+            doc_kind: meta.doc_kind,
+            doc_title: meta.doc_title,
+            section_path: meta.section_path,
+            kind: meta.kind,
+            label: meta.label,
+            group: meta.group,
+            text,
+            score,
+            sectors: meta.sectors,
+        });
+    }
+
+    let facets = facet_counts.map(|counts| {
+        let cache = index.read_cache();
+        let list = |root: &str, label: &dyn Fn(&str) -> String| -> Vec<FacetCount> {
+            let mut v: Vec<FacetCount> = counts
+                .get(root)
+                .map(|(facet, count)| {
+                    let value = facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default();
+                    FacetCount {
+                        label: label(&value),
+                        value,
+                        count,
+                    }
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            v
+        };
+        let doc_label = |id: &str| {
+            cache
+                .docs
+                .get(id)
+                .and_then(|d| d.number.clone().or_else(|| d.title.clone()))
+                .unwrap_or_else(|| id.to_string())
+        };
+        let kind_label = |k: &str| {
+            ClauseKind::parse(k)
+                .map(|k| k.vietnamese().to_string())
+                .unwrap_or_else(|| k.to_string())
+        };
+        let same = |s: &str| s.to_string();
+        let mut year = list("/year", &same);
+        year.sort_by(|a, b| b.value.cmp(&a.value));
+        Facets {
+            doc: list("/doc", &doc_label),
+            kind: list("/kind", &kind_label),
+            sector: list("/sector", &same),
+            year,
+        }
+    });
+
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+    })
+}

@@ -1,0 +1,96 @@
+//! The sector mirror: the index keeps each clause's sector tags (from the annotation store) as
+//! facets, for filtering and counting. Changing them rewrites the clause's tantivy document.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tantivy::collector::TopDocs;
+use tantivy::{TantivyDocument, Term};
+
+use crate::schema::REC_CLAUSE;
+use crate::store::{ClauseMeta, DocParts};
+use crate::{Index, IndexError, stored_json, term_query};
+
+/// Applies `map` (clause id → sectors). With `all`, clauses absent from the map lose their
+/// sectors; without, only the clauses in the map change. Unknown clause ids are an error when
+/// not `all` (the caller named a clause that is not indexed).
+pub(crate) fn apply(
+    index: &Index,
+    map: &HashMap<String, Vec<String>>,
+    all: bool,
+) -> Result<(), IndexError> {
+    let inner = index.inner();
+    let f = &inner.fields;
+    let _guard = inner.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+    // Which clauses change, grouped by document: clause id → new sectors.
+    let mut changes: BTreeMap<String, HashMap<String, Vec<String>>> = BTreeMap::new();
+    if all {
+        let searcher = inner.reader.searcher();
+        let n = (searcher.num_docs() as usize).max(1);
+        let q = term_query(f.rec, REC_CLAUSE);
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let meta: ClauseMeta = stored_json(&d, f.meta)?;
+            let want = normalized(map.get(&meta.clause_id).map(Vec::as_slice).unwrap_or(&[]));
+            if want != meta.sectors {
+                changes
+                    .entry(meta.doc_id)
+                    .or_default()
+                    .insert(meta.clause_id, want);
+            }
+        }
+    } else {
+        for (clause_id, sectors) in map {
+            let Some((meta, _)) = index.clause_meta(clause_id)? else {
+                return Err(IndexError::Missing {
+                    what: "clause",
+                    id: clause_id.clone(),
+                });
+            };
+            let want = normalized(sectors);
+            if want != meta.sectors {
+                changes
+                    .entry(meta.doc_id)
+                    .or_default()
+                    .insert(meta.clause_id, want);
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut writer = index.writer()?;
+    for (doc_id, clauses) in &changes {
+        let doc = index.document(doc_id)?.ok_or_else(|| IndexError::Missing {
+            what: "document",
+            id: doc_id.clone(),
+        })?;
+        let parts = DocParts::new(&doc);
+        for (i, clause) in doc.clauses.iter().enumerate() {
+            if let Some(sectors) = clauses.get(&clause.id) {
+                writer.delete_term(Term::from_field_text(f.clause_id, &clause.id));
+                writer.add_document(parts.clause_doc(f, i, sectors))?;
+            }
+        }
+    }
+    // Keep the file map: the payload of this commit must carry it on.
+    let payload = inner.index.load_metas()?.payload;
+    let mut prepared = writer.prepare_commit()?;
+    if let Some(p) = payload {
+        prepared.set_payload(&p);
+    }
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    index.refresh()
+}
+
+/// Sector ids sorted and without duplicates, so that comparisons see sets.
+fn normalized(sectors: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = sectors
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}

@@ -1,0 +1,245 @@
+//! Snippets: the best fragment of a clause's text as written, HTML-escaped, with the matched words
+//! in `<mark>…</mark>` and a matched phrase as one mark. Words are found with
+//! [`normalize::words`] and compared by folded key, so offsets are those of the text itself,
+//! whatever its normalization form.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use vankien_ingest::normalize;
+
+/// Texts up to this many bytes are shown whole.
+const WHOLE_BYTES: usize = 420;
+/// The length of a fragment of a longer text, in bytes (about 200 Vietnamese characters).
+const FRAGMENT_BYTES: usize = 320;
+/// How much text to show before the first mark of a fragment, in bytes.
+const LEAD_BYTES: usize = 60;
+
+/// What to mark: folded keys of single words and of phrases.
+#[derive(Debug, Clone, Default)]
+pub struct Highlighter {
+    words: HashSet<String>,
+    phrases: Vec<Vec<String>>,
+}
+
+impl Highlighter {
+    /// A highlighter of `words` and `phrases` (folded keys, see `normalize::folded_key`).
+    pub fn new(words: Vec<String>, phrases: Vec<Vec<String>>) -> Self {
+        Highlighter {
+            words: words.into_iter().collect(),
+            phrases: phrases.into_iter().filter(|p| !p.is_empty()).collect(),
+        }
+    }
+
+    /// The byte ranges to mark in `text`, sorted, not overlapping.
+    pub fn marks(&self, text: &str) -> Vec<Range<usize>> {
+        let toks: Vec<(Range<usize>, String)> = normalize::words(text)
+            .map(|(r, w)| (r, normalize::folded_key(w)))
+            .collect();
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut in_phrase = vec![false; toks.len()];
+        for p in &self.phrases {
+            let n = p.len();
+            if n == 0 || n > toks.len() {
+                continue;
+            }
+            for i in 0..=toks.len() - n {
+                if toks[i..i + n].iter().zip(p).all(|((_, k), q)| k == q) {
+                    spans.push(toks[i].0.start..toks[i + n - 1].0.end);
+                    in_phrase[i..i + n].iter_mut().for_each(|b| *b = true);
+                }
+            }
+        }
+        for (i, (r, k)) in toks.iter().enumerate() {
+            if !in_phrase[i] && self.words.contains(k) {
+                spans.push(r.clone());
+            }
+        }
+        spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for s in spans {
+            match out.last_mut() {
+                Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+                _ => out.push(s),
+            }
+        }
+        out
+    }
+
+    /// The snippet of `text`: the fragment with the most distinct matched words, escaped and
+    /// marked, with `…` where text was cut.
+    pub fn snippet(&self, text: &str) -> String {
+        let marks = self.marks(text);
+        let (start, end) = fragment(text, &marks);
+        let mut out = String::with_capacity(end - start + 64);
+        if start > 0 {
+            out.push('…');
+        }
+        let mut at = start;
+        for m in marks.iter().filter(|m| m.start >= start && m.end <= end) {
+            escape_into(&text[at..m.start], &mut out);
+            out.push_str("<mark>");
+            escape_into(&text[m.clone()], &mut out);
+            out.push_str("</mark>");
+            at = m.end;
+        }
+        escape_into(&text[at..end], &mut out);
+        if end < text.len() {
+            out.push('…');
+        }
+        out
+    }
+}
+
+/// The byte range of the best fragment of `text`, on word boundaries.
+fn fragment(text: &str, marks: &[Range<usize>]) -> (usize, usize) {
+    if text.len() <= WHOLE_BYTES {
+        return (0, text.len());
+    }
+    // The window starting at a mark that covers the most distinct marked words.
+    let mut best = (0usize, 0usize);
+    for (i, m) in marks.iter().enumerate() {
+        let limit = m.start + FRAGMENT_BYTES - LEAD_BYTES;
+        let distinct: HashSet<String> = marks[i..]
+            .iter()
+            .take_while(|n| n.end <= limit)
+            .map(|n| normalize::folded_key(&text[n.clone()]))
+            .collect();
+        if distinct.len() > best.1 {
+            best = (i, distinct.len());
+        }
+    }
+    let anchor = marks.get(best.0).map_or(0, |m| m.start);
+    let mut start = anchor.saturating_sub(LEAD_BYTES);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    // Start at a word: the first word beginning at or after `start`, unless that skips the mark.
+    if start > 0 {
+        start = normalize::words(&text[start..])
+            .next()
+            .map_or(anchor, |(r, _)| start + r.start)
+            .min(anchor);
+    }
+    let mut end = (start + FRAGMENT_BYTES).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() {
+        // End after the last whole word that fits.
+        let mut last = None;
+        for (r, _) in normalize::words(&text[start..]) {
+            if start + r.end > end {
+                break;
+            }
+            last = Some(start + r.end);
+        }
+        end = last.unwrap_or(end);
+        // Never cut a mark.
+        if let Some(m) = marks.iter().find(|m| m.start < end && m.end > end) {
+            end = m.end;
+        }
+    }
+    (start, end)
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML.
+pub fn escape_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn hl(words: &[&str], phrases: &[&[&str]]) -> Highlighter {
+        Highlighter::new(
+            words.iter().map(|w| normalize::folded_key(w)).collect(),
+            phrases
+                .iter()
+                .map(|p| p.iter().map(|w| normalize::folded_key(w)).collect())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn marks_words_and_escapes_the_rest() {
+        let h = hl(&["thủy", "lợi"], &[]);
+        assert_eq!(
+            h.snippet("Công trình <thuỷ lợi> & \"đê\""),
+            "Công trình &lt;<mark>thuỷ</mark> <mark>lợi</mark>&gt; &amp; &quot;đê&quot;"
+        );
+    }
+
+    #[test]
+    fn phrase_is_one_mark() {
+        let h = hl(&[], &[&["đào", "tạo", "nghề"]]);
+        assert_eq!(
+            h.snippet("Đẩy mạnh đào tạo nghề cho lao động, đào tạo lại."),
+            "Đẩy mạnh <mark>đào tạo nghề</mark> cho lao động, đào tạo lại."
+        );
+    }
+
+    #[test]
+    fn nfd_text_marks_whole_words() {
+        let text: String = "Phát triển nông thôn mới bền vững".nfd().collect();
+        let h = hl(&["nong", "thon"], &[]);
+        let s = h.snippet(&text);
+        let nong: String = "nông".nfd().collect();
+        let thon: String = "thôn".nfd().collect();
+        assert!(
+            s.contains(&format!("<mark>{nong}</mark> <mark>{thon}</mark>")),
+            "{s}"
+        );
+        // Nothing of the text is lost or reordered.
+        assert_eq!(s.replace("<mark>", "").replace("</mark>", ""), text);
+    }
+
+    #[test]
+    fn long_text_fragment_holds_the_matches() {
+        let filler =
+            "Tiếp tục thực hiện các nhiệm vụ chung của tỉnh trong giai đoạn mới. ".repeat(12);
+        let text = format!("{filler}Phát triển hồ chứa nước và thủy lợi nội đồng. {filler}");
+        let h = hl(&["hồ", "thủy", "lợi"], &[]);
+        let s = h.snippet(&text);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(
+            s.contains("<mark>hồ</mark>") && s.contains("<mark>thủy</mark>"),
+            "{s}"
+        );
+        assert!(s.len() < FRAGMENT_BYTES + 200, "{}", s.len());
+    }
+
+    /// Whatever word is marked, in a long text of multi-byte letters (NFC and NFD), the snippet
+    /// cuts on character boundaries and is a piece of the text.
+    #[test]
+    fn fragments_cut_on_character_boundaries() {
+        let base =
+            "Tiếp tục đổi mới công tác tổ chức xây dựng Đảng; hoàn thiện tổ chức bộ máy của hệ \
+                    thống chính trị bảo đảm tinh gọn, hoạt động hiệu lực, hiệu quả theo đúng quy \
+                    định, hướng dẫn của Trung ương. "
+                .repeat(4);
+        for text in [base.clone(), base.nfd().collect()] {
+            let mut escaped = String::new();
+            escape_into(&text, &mut escaped);
+            for (_, w) in normalize::words(&text) {
+                let h = hl(&[w], &[]);
+                let s = h.snippet(&text);
+                let plain = s.replace("<mark>", "").replace("</mark>", "");
+                let plain = plain.trim_start_matches('…').trim_end_matches('…');
+                assert!(escaped.contains(plain), "{w}: {s}");
+                assert!(s.contains("<mark>"), "{w}: {s}");
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! What the index stores and how a parsed [`Document`] becomes tantivy documents: one per clause
+//! (searchable text, filters, facets, hit metadata) and one record per document (its summary and
+//! the full document as JSON, so that `document()` works without the source file).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use tantivy::TantivyDocument;
+use tantivy::schema::Facet;
+use vankien_ingest::docnum::DocNumber;
+use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
+
+use crate::DocSummary;
+use crate::schema::{FLAG_LEAD, Fields, REC_CLAUSE, REC_DOC, label_key};
+
+/// Everything a hit shows about a clause besides its text, stored as JSON on the clause document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseMeta {
+    /// Clause id.
+    pub clause_id: String,
+    /// Document id.
+    pub doc_id: String,
+    /// Document number as written.
+    pub doc_number: Option<String>,
+    /// Document kind.
+    pub doc_kind: DocKind,
+    /// Document title.
+    pub doc_title: Option<String>,
+    /// Labels of the enclosing sections.
+    pub section_path: Vec<String>,
+    /// Clause kind.
+    pub kind: ClauseKind,
+    /// Item label.
+    pub label: Option<String>,
+    /// Timeframe group.
+    pub group: Option<String>,
+    /// Span in the document's stored text.
+    pub span: [usize; 2],
+    /// Sector ids tagged on the clause (the mirror of the annotation store).
+    pub sectors: Vec<String>,
+}
+
+impl ClauseMeta {
+    /// Rebuilds the model's clause from the metadata and the stored text.
+    pub fn to_clause(&self, text: String) -> Clause {
+        Clause {
+            id: self.clause_id.clone(),
+            kind: self.kind,
+            label: self.label.clone(),
+            group: self.group.clone(),
+            section_path: self.section_path.clone(),
+            text,
+            span: self.span,
+        }
+    }
+}
+
+/// The full document as stored on its record: the model skips `text` in JSON, so it rides beside.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DocRecord {
+    /// The parsed document (without its text).
+    pub document: Document,
+    /// The document's stored text.
+    pub text: String,
+}
+
+/// The summary of a document.
+pub fn summary(doc: &Document) -> DocSummary {
+    DocSummary {
+        id: doc.id.clone(),
+        number: doc.number.clone(),
+        kind: doc.kind,
+        title: doc.title.clone(),
+        issuer: doc.issuer.clone(),
+        date: doc.date.clone(),
+        clauses: doc.clauses.len(),
+        source: doc.source.clone(),
+    }
+}
+
+/// The year of an ISO date (`2020-10-15` → 2020).
+pub fn year_of(date: Option<&str>) -> Option<i64> {
+    let y = date?.get(..4)?;
+    y.parse().ok()
+}
+
+/// The document's number, parsed: from the header, else from the source file's name
+/// (`20-NQ-TW.txt`), which is how the corpus names its files.
+pub fn doc_number(doc: &Document) -> Option<DocNumber> {
+    if let Some(n) = doc.number.as_deref().and_then(DocNumber::parse) {
+        return Some(n);
+    }
+    let stem = std::path::Path::new(&doc.source).file_stem()?.to_str()?;
+    let toks = vankien_ingest::docnum::query_tokens(stem);
+    vankien_ingest::docnum::find_numbers(&toks)
+        .into_iter()
+        .next()
+        .map(|(_, n)| n)
+}
+
+/// Precomputed per-document parts of every clause document.
+pub struct DocParts<'a> {
+    doc: &'a Document,
+    number_keys: Vec<String>,
+    year: Option<i64>,
+    headings: HashMap<&'a [String], &'a str>,
+}
+
+impl<'a> DocParts<'a> {
+    /// Prepares the shared parts of `doc`'s clause documents.
+    pub fn new(doc: &'a Document) -> Self {
+        let number_keys = doc_number(doc)
+            .map(|n| n.index_keys(Some(doc.kind)))
+            .unwrap_or_default();
+        let headings = doc
+            .sections
+            .iter()
+            .map(|s| (s.path.as_slice(), s.heading.as_str()))
+            .collect();
+        DocParts {
+            doc,
+            number_keys,
+            year: year_of(doc.date.as_deref()),
+            headings,
+        }
+    }
+
+    /// The clause document of clause `i`, tagged with `sectors`.
+    pub fn clause_doc(&self, f: &Fields, i: usize, sectors: &[String]) -> TantivyDocument {
+        let doc = self.doc;
+        let clause = &doc.clauses[i];
+        let mut d = TantivyDocument::new();
+        d.add_text(f.rec, REC_CLAUSE);
+        d.add_text(f.doc_id, &doc.id);
+        d.add_text(f.clause_id, &clause.id);
+        d.add_text(f.doc_kind, doc.kind.as_str());
+        d.add_text(f.clause_kind, clause.kind.as_str());
+        for key in &self.number_keys {
+            d.add_text(f.docnum, key);
+        }
+        if i == 0 {
+            d.add_text(f.flags, FLAG_LEAD);
+        }
+        d.add_facet(f.facets, Facet::from_path(["doc", doc.id.as_str()]));
+        d.add_facet(f.facets, Facet::from_path(["kind", clause.kind.as_str()]));
+        if let Some(y) = self.year {
+            d.add_i64(f.year, y);
+            d.add_facet(
+                f.facets,
+                Facet::from_path(["year".to_string(), y.to_string()]),
+            );
+        }
+        for s in sectors {
+            d.add_facet(f.facets, Facet::from_path(["sector", s.as_str()]));
+        }
+        let section: Vec<String> = clause.section_path.iter().map(|l| label_key(l)).collect();
+        if !section.is_empty() {
+            d.add_facet(f.section, Facet::from_path(section));
+        }
+        d.add_text(f.text_exact, &clause.text);
+        d.add_text(f.text_folded, &clause.text);
+        let ctx = self.context(i);
+        if !ctx.is_empty() {
+            d.add_text(f.ctx_exact, &ctx);
+            d.add_text(f.ctx_folded, &ctx);
+        }
+        d.add_text(f.text, &clause.text);
+        let meta = ClauseMeta {
+            clause_id: clause.id.clone(),
+            doc_id: doc.id.clone(),
+            doc_number: doc.number.clone(),
+            doc_kind: doc.kind,
+            doc_title: doc.title.clone(),
+            section_path: clause.section_path.clone(),
+            kind: clause.kind,
+            label: clause.label.clone(),
+            group: clause.group.clone(),
+            span: clause.span,
+            sectors: sectors.to_vec(),
+        };
+        d.add_text(
+            f.meta,
+            serde_json::to_string(&meta).expect("meta serializes"),
+        );
+        d
+    }
+
+    /// The context of clause `i`: the headings of its enclosing sections and its group; on the
+    /// first clause also the document's kind, number and title, so a search for a document by
+    /// name lands on its opening.
+    fn context(&self, i: usize) -> String {
+        let doc = self.doc;
+        let clause = &doc.clauses[i];
+        let mut parts: Vec<&str> = Vec::new();
+        for n in 1..=clause.section_path.len() {
+            if let Some(h) = self.headings.get(&clause.section_path[..n]) {
+                parts.push(h);
+            }
+        }
+        if let Some(g) = &clause.group {
+            parts.push(g);
+        }
+        if i == 0 {
+            parts.push(doc.kind.vietnamese());
+            parts.extend(doc.number.as_deref());
+            parts.extend(doc.title.as_deref());
+        }
+        parts.join("\n")
+    }
+
+    /// The document's record: its summary and the full document as JSON.
+    pub fn record_doc(&self, f: &Fields) -> TantivyDocument {
+        let doc = self.doc;
+        let mut d = TantivyDocument::new();
+        d.add_text(f.rec, REC_DOC);
+        d.add_text(f.doc_id, &doc.id);
+        d.add_text(
+            f.meta,
+            serde_json::to_string(&summary(doc)).expect("summary serializes"),
+        );
+        let record = DocRecord {
+            document: doc.clone(),
+            text: doc.text.clone(),
+        };
+        d.add_text(
+            f.doc_json,
+            serde_json::to_string(&record).expect("document serializes"),
+        );
+        d
+    }
+}

@@ -1,0 +1,317 @@
+//! Ingestion into a real index: incremental by content hash, bad files, removal, schema version,
+//! reopening, the stored document, the sector mirror.
+
+use std::collections::HashMap;
+
+use vankien_index::{
+    FileOutcome, Index, IndexError, IngestEvent, IngestOptions, META_FILE, SearchRequest,
+};
+
+use crate::common::{corpus_file, doc_id_of, search};
+
+const FILES: [&str; 3] = [
+    "20-NQ-TW.txt",
+    "69-KL-TW.txt",
+    "thai-binh-09-NQ-DH-2020.txt",
+];
+
+/// A temporary folder holding copies of three corpus files.
+fn folder_of_three() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in FILES {
+        std::fs::copy(corpus_file(f), dir.path().join(f)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn incremental_ingest_skips_replaces_and_removes() {
+    let src = folder_of_three();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(idx_dir.path()).unwrap();
+    assert!(index.is_empty());
+    let paths = [src.path().to_path_buf()];
+    let opts = IngestOptions::default();
+
+    let mut events = Vec::new();
+    let first = index
+        .ingest_paths(&paths, &opts, &mut |e| events.push(e))
+        .unwrap();
+    assert_eq!(first.added.len(), 3, "{first:?}");
+    assert!(first.failed.is_empty() && first.updated.is_empty() && first.unchanged.is_empty());
+    assert!(first.clauses > 0);
+    assert!(
+        matches!(events[0], IngestEvent::Scanned { files: 3, .. }),
+        "{events:?}"
+    );
+    assert!(!index.is_empty());
+    assert_eq!(index.documents().unwrap().len(), 3);
+    let total_before = search(&index, "nông thôn", 10).total;
+
+    // Nothing changed: everything is skipped.
+    let second = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    assert_eq!(second.unchanged.len(), 3, "{second:?}");
+    assert!(second.added.is_empty() && second.updated.is_empty());
+    assert_eq!(second.clauses, 0);
+    assert_eq!(search(&index, "nông thôn", 10).total, total_before);
+
+    // One file changes: its clauses are replaced, not added twice.
+    let changed = src.path().join(FILES[1]);
+    let text = std::fs::read_to_string(&changed).unwrap();
+    // A word inserted in the middle of the body, where it is a clause whatever the parser does
+    // with the closing parts.
+    let at = text.match_indices("phát triển").nth(2).unwrap().0;
+    let text = format!("{}xyzqua {}", &text[..at], &text[at..]);
+    std::fs::write(&changed, text).unwrap();
+    let doc69 = doc_id_of(&index, FILES[1]);
+    let clauses_before = index.summary(&doc69).unwrap().clauses;
+    let third = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    assert_eq!(third.updated, vec![doc69.clone()], "{third:?}");
+    assert_eq!(third.unchanged.len(), 2);
+    let hits = search(&index, "xyzqua", 10);
+    assert_eq!(hits.total, 1);
+    assert_eq!(hits.hits[0].doc_id, doc69);
+    assert_eq!(index.summary(&doc69).unwrap().clauses, clauses_before);
+    assert_eq!(search(&index, "nông thôn", 10).total, total_before);
+    // Every clause of the document once: no old clause left behind.
+    let all_of_69 = index
+        .search(&SearchRequest {
+            doc: Some(doc69.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all_of_69.total, clauses_before);
+
+    // One file is removed: only --remove-missing drops its document.
+    std::fs::remove_file(src.path().join(FILES[0])).unwrap();
+    let kept = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    assert!(kept.removed.is_empty());
+    assert_eq!(index.documents().unwrap().len(), 3);
+    let remove = IngestOptions {
+        remove_missing: true,
+    };
+    let gone = index.ingest_paths(&paths, &remove, &mut |_| {}).unwrap();
+    assert_eq!(gone.removed.len(), 1, "{gone:?}");
+    assert_eq!(index.documents().unwrap().len(), 2);
+    assert!(index.document(&gone.removed[0]).unwrap().is_none());
+    let left = index
+        .search(&SearchRequest {
+            query: "khoa học".into(),
+            doc: Some(gone.removed[0].clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(left.total, 0);
+}
+
+#[test]
+fn bad_files_are_reported_and_the_batch_goes_on() {
+    let src = folder_of_three();
+    std::fs::write(
+        src.path().join("binary.txt"),
+        b"\x00\x01\x02PK\x03\x04\x00\x00",
+    )
+    .unwrap();
+    std::fs::write(src.path().join("empty.txt"), b"").unwrap();
+    std::fs::write(src.path().join("README.md"), "# not a document\n").unwrap();
+    std::fs::write(src.path().join("notes.json"), "{}").unwrap();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(idx_dir.path()).unwrap();
+    let mut failed_events = 0;
+    let missing = src.path().join("missing.txt");
+    let report = index
+        .ingest_paths(
+            &[src.path().to_path_buf(), missing],
+            &IngestOptions::default(),
+            &mut |e| {
+                if let IngestEvent::File {
+                    outcome: FileOutcome::Failed(_),
+                    ..
+                } = e
+                {
+                    failed_events += 1;
+                }
+            },
+        )
+        .unwrap();
+    assert_eq!(report.added.len(), 3, "{report:?}");
+    let failed: Vec<&str> = report.failed.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert!(failed.iter().any(|f| f.ends_with("binary.txt")));
+    assert!(failed.iter().any(|f| f.ends_with("empty.txt")));
+    assert!(failed.iter().any(|f| f.ends_with("missing.txt")));
+    assert_eq!(failed_events, 3);
+    assert!(report.failed.iter().all(|(_, e)| !e.is_empty()));
+}
+
+#[test]
+fn unknown_schema_version_is_refused() {
+    let idx_dir = tempfile::tempdir().unwrap();
+    drop(Index::open_or_create(idx_dir.path()).unwrap());
+    assert!(Index::open(idx_dir.path()).is_ok());
+    let meta = idx_dir.path().join(META_FILE);
+    std::fs::write(
+        &meta,
+        r#"{"schema_version": 999, "created_by": "vankien 9"}"#,
+    )
+    .unwrap();
+    for result in [
+        Index::open(idx_dir.path()),
+        Index::open_or_create(idx_dir.path()),
+    ] {
+        match result {
+            Err(e @ IndexError::SchemaVersion { .. }) => {
+                let msg = e.to_string();
+                assert!(msg.contains("999") && msg.contains("rebuild"), "{msg}");
+            }
+            other => panic!("expected a schema version error, got {other:?}"),
+        }
+    }
+    std::fs::remove_file(&meta).unwrap();
+    assert!(matches!(
+        Index::open(idx_dir.path()),
+        Err(IndexError::SchemaVersion { .. })
+    ));
+    let empty = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Index::open(empty.path()),
+        Err(IndexError::NotFound(_))
+    ));
+}
+
+#[test]
+fn analyzers_are_registered_again_on_reopen() {
+    let idx_dir = tempfile::tempdir().unwrap();
+    let file = corpus_file(FILES[2]);
+    {
+        let index = Index::open_or_create(idx_dir.path()).unwrap();
+        index
+            .ingest_paths(
+                std::slice::from_ref(&file),
+                &IngestOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+    }
+    let index = Index::open(idx_dir.path()).unwrap();
+    for q in ["nông thôn mới", "NONG THON MOI", "\"nông thôn mới\""] {
+        assert!(search(&index, q, 5).total > 0, "{q}");
+    }
+    // The file map survived too: the file is unchanged.
+    let again = index
+        .ingest_paths(&[file], &IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    assert_eq!(again.unchanged.len(), 1, "{again:?}");
+}
+
+#[test]
+fn the_full_document_is_stored() {
+    let index = crate::common::corpus_index();
+    for summary in index.documents().unwrap() {
+        let doc = index.document(&summary.id).unwrap().expect("stored");
+        assert_eq!(doc.id, summary.id);
+        assert_eq!(doc.clauses.len(), summary.clauses);
+        assert!(!doc.text.is_empty());
+        for c in &doc.clauses {
+            assert!(
+                c.span[0] <= c.span[1] && c.span[1] <= doc.text.len(),
+                "{}",
+                c.id
+            );
+            let (s, clause) = index.clause(&c.id).unwrap().expect("clause by id");
+            assert_eq!(s.id, doc.id);
+            assert_eq!(&clause, c);
+        }
+    }
+    assert!(index.document("no-such-doc").unwrap().is_none());
+    assert!(index.clause("no-such-doc/p1").unwrap().is_none());
+}
+
+#[test]
+fn sector_mirror_filters_counts_and_survives_reingest() {
+    let src = folder_of_three();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(idx_dir.path()).unwrap();
+    let paths = [src.path().to_path_buf()];
+    index
+        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    let hits = search(&index, "nông thôn mới", 3).hits;
+    assert!(hits.len() >= 2);
+    let (a, b) = (hits[0].clause_id.clone(), hits[1].clause_id.clone());
+    index
+        .set_clause_sectors(&a, &["nong-nghiep".into(), "xay-dung".into()])
+        .unwrap();
+    index
+        .set_clause_sectors(&b, &["nong-nghiep".into()])
+        .unwrap();
+    let by_sector = |s: &str| {
+        index
+            .search(&SearchRequest {
+                sector: Some(s.into()),
+                facets: true,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let r = by_sector("nong-nghiep");
+    let mut got: Vec<String> = r.hits.iter().map(|h| h.clause_id.clone()).collect();
+    got.sort();
+    let mut want = vec![a.clone(), b.clone()];
+    want.sort();
+    assert_eq!(got, want);
+    let facets = r.facets.unwrap();
+    let count = |v: &str| facets.sector.iter().find(|c| c.value == v).map(|c| c.count);
+    assert_eq!(
+        (count("nong-nghiep"), count("xay-dung")),
+        (Some(2), Some(1))
+    );
+    assert_eq!(index.clause(&a).unwrap().unwrap().1.id, a);
+    let hit_a = search(&index, "nông thôn mới", 3)
+        .hits
+        .into_iter()
+        .find(|h| h.clause_id == a)
+        .unwrap();
+    assert_eq!(hit_a.sectors, ["nong-nghiep", "xay-dung"]);
+    assert_eq!(
+        search(&index, "nông thôn mới", 3).total,
+        search(&index, "nông thôn mới", 3).total
+    );
+
+    // A changed file keeps the sectors of clauses that are still there.
+    let doc_of_a = index.clause(&a).unwrap().unwrap().0.source;
+    let mut text = std::fs::read_to_string(&doc_of_a).unwrap();
+    text.push_str("\n\nĐoạn mới thêm vào cuối văn bản.\n");
+    std::fs::write(&doc_of_a, text).unwrap();
+    let report = index
+        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    assert_eq!(report.updated.len(), 1);
+    assert_eq!(by_sector("nong-nghiep").total, 2);
+
+    // Reopened, the mirror is still there; replaced wholesale, it follows the map.
+    drop(index);
+    let index = Index::open(idx_dir.path()).unwrap();
+    let mut map = HashMap::new();
+    map.insert(b.clone(), vec!["y-te".to_string()]);
+    index.replace_all_sectors(&map).unwrap();
+    let count_of = |s: &str| {
+        index
+            .search(&SearchRequest {
+                sector: Some(s.into()),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    assert_eq!(count_of("nong-nghiep").total, 0);
+    assert_eq!(count_of("xay-dung").total, 0);
+    assert_eq!(ids_of(&count_of("y-te")), vec![b.clone()]);
+    assert!(matches!(
+        index.set_clause_sectors("no-such/clause", &["y-te".into()]),
+        Err(IndexError::Missing { .. })
+    ));
+}
+
+fn ids_of(r: &vankien_index::SearchResults) -> Vec<String> {
+    r.hits.iter().map(|h| h.clause_id.clone()).collect()
+}
