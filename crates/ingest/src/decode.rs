@@ -74,10 +74,18 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<Decoded, IngestError> {
             return Err(undecodable(reason));
         }
         match std::str::from_utf8(bytes) {
-            Ok(text) => Decoded {
-                text: text.to_string(),
-                encoding: "utf-8",
-            },
+            Ok(text) => {
+                // The bytes were checked for binary data above: only blankness is left to check.
+                if text.trim().is_empty() {
+                    return Err(IngestError::Empty {
+                        file: file.to_string(),
+                    });
+                }
+                return Ok(Decoded {
+                    text: text.to_string(),
+                    encoding: "utf-8",
+                });
+            }
             Err(e) => decode_legacy(bytes, e.valid_up_to(), file)?,
         }
     };
@@ -175,7 +183,14 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     if let Some((_, why)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
         return Some((*why).to_string());
     }
-    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    // One pass over the bytes: NULs, and other control bytes than white space.
+    let (mut nuls, mut controls) = (0usize, 0usize);
+    for &b in bytes {
+        if b < 0x20 || b == 0x7F {
+            nuls += usize::from(b == 0);
+            controls += usize::from(!matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C));
+        }
+    }
     if nuls > 0 {
         // UTF-16 text without a BOM: NULs (the high bytes of ASCII) all at even or all at odd
         // offsets.
@@ -196,10 +211,6 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
         }
         return Some(format!("binary data ({nuls} NUL bytes)"));
     }
-    let controls = bytes
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) || b == 0x7F)
-        .count();
     if controls * 100 > bytes.len() {
         return Some(format!(
             "binary data ({controls} control bytes in {})",
