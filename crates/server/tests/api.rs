@@ -1,0 +1,1153 @@
+//! The HTTP API in-process (`tower::ServiceExt::oneshot`) on a real tantivy index built from the
+//! real corpus and a real SQLite store: every route, auth, limits, hostile input and overload.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use serde_json::Value;
+use tower::ServiceExt;
+use vankien_annotate::{Role, Store};
+use vankien_index::{Index, IngestOptions};
+use vankien_server::{AppState, ServerConfig, router};
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The index of the real corpus, built once per run of this test binary; each test copies it.
+static BASE_INDEX: LazyLock<PathBuf> = LazyLock::new(|| {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vankien-server-api-index");
+    // Rebuilt on every run: a leftover from an older schema must not be reused.
+    let _ = std::fs::remove_dir_all(&dir);
+    let index = Index::open_or_create(&dir).expect("create the base index");
+    let report = index
+        .ingest_paths(
+            &[root().join("corpus")],
+            &IngestOptions::default(),
+            &mut |_| {},
+        )
+        .expect("ingest the corpus");
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert!(report.added.len() >= 14, "{:?}", report.added);
+    dir
+});
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A server on its own copy of the index and its own store, with three users.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: Router,
+    state: AppState,
+    store: Arc<Store>,
+    /// Token of `lan`, an annotator.
+    lan: String,
+    /// Token of `minh`, another annotator.
+    minh: String,
+    /// Token of `admin`, an admin.
+    admin: String,
+}
+
+fn fixture() -> Fixture {
+    fixture_with(ServerConfig::default())
+}
+
+fn fixture_with(config: ServerConfig) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    copy_dir(&BASE_INDEX, &index_dir);
+    let index = Index::open(&index_dir).expect("open the copied index");
+    let store = Arc::new(Store::open(&dir.path().join("data")).expect("open the store"));
+    store
+        .load_sectors(&root().join("corpus/sectors.json"))
+        .expect("load the sectors");
+    let (_, lan) = store.add_user("lan", Role::Annotator).unwrap();
+    let (_, minh) = store.add_user("minh", Role::Annotator).unwrap();
+    let (_, admin) = store.add_user("admin", Role::Admin).unwrap();
+    let state = AppState::new(index, store.clone(), config);
+    Fixture {
+        _dir: dir,
+        app: router(state.clone()),
+        state,
+        store,
+        lan,
+        minh,
+        admin,
+    }
+}
+
+/// An answer, its body read.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}), status {}: {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("utf-8 body")
+    }
+
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(&name)
+            .unwrap_or_else(|| panic!("no {name} header"))
+            .to_str()
+            .unwrap()
+    }
+
+    /// Checks the answer is a JSON error with this status and code.
+    fn assert_error(&self, status: StatusCode, code: &str) {
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert!(
+            self.header(header::CONTENT_TYPE)
+                .starts_with("application/json"),
+            "{:?}",
+            self.headers
+        );
+        let json = self.json();
+        assert_eq!(json["code"], code, "{json}");
+        assert!(
+            json["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{json}"
+        );
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .expect("read the body")
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Answer {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn with_token(app: &Router, method: Method, uri: &str, token: Option<&str>) -> Answer {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+/// Percent-encodes a query-string value.
+fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The first hit of a search, which must have one.
+async fn first_hit(app: &Router, q: &str) -> Value {
+    let answer = get(app, &format!("/api/search?q={}", enc(q))).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    json["hits"][0].clone()
+}
+
+fn tag_uri(clause_id: &str, sector: &str) -> String {
+    format!("/api/clauses/{clause_id}/sectors/{sector}")
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn health_answers_ok_with_security_headers() {
+    let f = fixture();
+    let answer = get(&f.app, "/api/health").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json()["status"], "ok");
+    assert_eq!(answer.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(answer.header(header::CACHE_CONTROL), "no-store");
+    let csp = answer.header(header::CONTENT_SECURITY_POLICY);
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Same-origin page: no CORS headers at all.
+    assert!(
+        !answer
+            .headers
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+    );
+}
+
+#[tokio::test]
+async fn the_page_and_its_files_are_served_from_the_binary() {
+    let f = fixture();
+    let page = get(&f.app, "/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.header(header::CONTENT_TYPE),
+        "text/html; charset=utf-8"
+    );
+    assert_eq!(
+        page.body,
+        std::fs::read(root().join("web/index.html")).unwrap()
+    );
+    assert_eq!(page.header(header::CACHE_CONTROL), "no-cache");
+    assert!(
+        page.header(header::CONTENT_SECURITY_POLICY)
+            .contains("default-src 'none'")
+    );
+    assert_eq!(page.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+
+    // A second load with the ETag is a 304 without a body.
+    let etag = page.header(header::ETAG).to_string();
+    let again = send(
+        &f.app,
+        Request::get("/")
+            .header(header::IF_NONE_MATCH, &etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+
+    // Every other file of web/ under /static/, with its content type.
+    for entry in std::fs::read_dir(root().join("web")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.starts_with('.') {
+            continue;
+        }
+        let answer = get(&f.app, &format!("/static/{name}")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{name}");
+        assert_eq!(
+            answer.body,
+            std::fs::read(root().join("web").join(&name)).unwrap(),
+            "{name}"
+        );
+        let expected = match name.rsplit_once('.').map(|(_, e)| e) {
+            Some("js") => "text/javascript; charset=utf-8",
+            Some("css") => "text/css; charset=utf-8",
+            Some("html") => "text/html; charset=utf-8",
+            Some("svg") => "image/svg+xml",
+            _ => continue,
+        };
+        assert_eq!(answer.header(header::CONTENT_TYPE), expected, "{name}");
+    }
+    get(&f.app, "/static/no-such-file.js")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn path_traversal_never_leaves_web() {
+    let f = fixture();
+    for uri in [
+        "/static/../../etc/passwd",
+        "/static/../Cargo.toml",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static/%2E%2E%2F%2E%2E%2FCargo.toml",
+        "/static/..%2f..%2fetc%2fpasswd",
+        "/static/..%5c..%5cCargo.toml",
+        "/static//etc/passwd",
+        "/static/%00",
+        "/static/%FF%FE",
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+    ] {
+        let answer = get(&f.app, uri).await;
+        assert!(
+            answer.status == StatusCode::NOT_FOUND || answer.status == StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            answer.status
+        );
+        let json = answer.json();
+        assert!(json["code"].is_string(), "{uri}: {json}");
+        let text = answer.text();
+        assert!(!text.contains("root:"), "{uri}");
+        assert!(!text.contains("[workspace]"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_json_errors() {
+    let f = fixture();
+    get(&f.app, "/api/nothing-here")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    get(&f.app, "/wp-admin/setup.php")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    let answer = with_token(&f.app, Method::POST, "/api/search?q=a", None).await;
+    answer.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    let answer = with_token(&f.app, Method::DELETE, "/api/documents", None).await;
+    answer.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn search_finds_a_clause_typed_without_diacritics() {
+    let f = fixture();
+    let answer = get(&f.app, "/api/search?q=cai+cach+hanh+chinh&limit=5").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.header(header::CACHE_CONTROL), "no-store");
+    let json = answer.json();
+    assert!(json["total"].as_u64().unwrap() > 0, "{json}");
+    let hits = json["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 5);
+    for key in [
+        "clause_id",
+        "doc_id",
+        "doc_number",
+        "doc_kind",
+        "section_path",
+        "kind",
+        "label",
+        "text",
+        "snippet",
+        "score",
+        "sectors",
+    ] {
+        assert!(hits[0].get(key).is_some(), "hit without {key}: {}", hits[0]);
+    }
+    let snippet = hits[0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>"), "{snippet}");
+    let text = hits[0]["text"].as_str().unwrap().to_lowercase();
+    assert!(text.contains("cải cách hành chính"), "{text}");
+    // Facets are there for the filters of the page.
+    for facet in ["doc", "kind", "sector", "year"] {
+        assert!(json["facets"][facet].is_array(), "{json}");
+    }
+    assert!(!json["facets"]["doc"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn search_filters_and_pages() {
+    let f = fixture();
+    let all = get(&f.app, "/api/search?q=phat+trien&limit=100")
+        .await
+        .json();
+    let total = all["total"].as_u64().unwrap();
+    assert!(total > 20, "{total}");
+
+    let page2 = get(&f.app, "/api/search?q=phat+trien&limit=10&offset=10")
+        .await
+        .json();
+    assert_eq!(page2["total"].as_u64().unwrap(), total);
+    assert_eq!(page2["offset"], 10);
+    assert_eq!(page2["hits"][0]["clause_id"], all["hits"][10]["clause_id"]);
+
+    let targets = get(&f.app, "/api/search?q=phat+trien&kind=target&limit=100")
+        .await
+        .json();
+    let n = targets["total"].as_u64().unwrap();
+    assert!(n > 0 && n < total, "{n} of {total}");
+    for hit in targets["hits"].as_array().unwrap() {
+        assert_eq!(hit["kind"], "target", "{hit}");
+    }
+    let same = get(
+        &f.app,
+        "/api/search?q=phat+trien&clause_kind=target&limit=100",
+    )
+    .await
+    .json();
+    assert_eq!(same["total"], targets["total"]);
+
+    let y2020 = get(&f.app, "/api/search?q=phat+trien&year=2020&limit=100")
+        .await
+        .json();
+    assert!(y2020["total"].as_u64().unwrap() > 0);
+    for hit in y2020["hits"].as_array().unwrap() {
+        assert!(
+            hit["doc_id"].as_str().unwrap().contains("2020"),
+            "{}",
+            hit["doc_id"]
+        );
+    }
+
+    let doc_id = all["hits"][0]["doc_id"].as_str().unwrap().to_string();
+    let one_doc = get(
+        &f.app,
+        &format!("/api/search?q=phat+trien&doc={}&limit=100", enc(&doc_id)),
+    )
+    .await
+    .json();
+    for hit in one_doc["hits"].as_array().unwrap() {
+        assert_eq!(hit["doc_id"], doc_id.as_str());
+    }
+
+    let statutes = get(&f.app, "/api/search?q=dang+vien&doc_kind=statute&limit=100")
+        .await
+        .json();
+    assert!(statutes["total"].as_u64().unwrap() > 0);
+    for hit in statutes["hits"].as_array().unwrap() {
+        assert_eq!(hit["doc_kind"], "statute");
+    }
+}
+
+#[tokio::test]
+async fn search_refuses_hostile_and_malformed_input_with_400() {
+    let f = fixture();
+    let long = format!("/api/search?q={}", "a".repeat(1001));
+    let nested = format!("/api/search?q={}", enc(&"(".repeat(900)));
+    let huge = format!("/api/search?q={}", enc(&"(".repeat(5000)));
+    let cases: Vec<(&str, &str)> = vec![
+        ("/api/search?q=a&limit=101", "bad_request"),
+        ("/api/search?q=a&limit=0", "bad_request"),
+        ("/api/search?q=a&limit=lots", "bad_request"),
+        ("/api/search?q=a&offset=10000000", "bad_request"),
+        ("/api/search?q=a&offset=-1", "bad_request"),
+        (long.as_str(), "invalid_query"),
+        ("/api/search?q=%22unclosed+phrase", "invalid_query"),
+        (nested.as_str(), "invalid_query"),
+        (huge.as_str(), "bad_request"),
+        ("/api/search?q=a%00b", "bad_request"),
+        ("/api/search?q=a%07b", "bad_request"),
+        ("/api/search?q=a%1Bb", "bad_request"),
+        ("/api/search?q=%FF%FE", "bad_request"),
+        ("/api/search?q=%C3", "bad_request"),
+        ("/api/search?q=%zz", "bad_request"),
+        ("/api/search?q=a&kind=nonsense", "bad_request"),
+        ("/api/search?q=a&doc_kind=nonsense", "bad_request"),
+        ("/api/search?q=a&year=twenty", "bad_request"),
+        ("/api/search?q=a&from=2025&to=2020", "bad_request"),
+        ("/api/search?q=a&q=b", "bad_request"),
+        ("/api/search?q=a&unknown=1", "bad_request"),
+    ];
+    for (uri, code) in cases {
+        let answer = get(&f.app, uri).await;
+        let shown: String = uri.chars().take(80).collect();
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{shown}");
+        assert_eq!(answer.json()["code"], code, "{shown}: {}", answer.text());
+    }
+    // A deeply nested query is refused without harm; the server still answers afterwards.
+    let answer = get(&f.app, "/api/search?q=dang").await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn search_survives_arbitrary_query_strings() {
+    let f = fixture();
+    // Odd but valid input never yields a 5xx.
+    for q in [
+        "\"\"",
+        "-",
+        "--a",
+        "\"a",
+        "(((a)))",
+        "a OR OR b",
+        "*",
+        "?",
+        "\\",
+        "đ",
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+        "\u{202e}reversed",
+        "<script>alert(1)</script>",
+        "20/NQ-TW",
+        "' OR 1=1 --",
+    ] {
+        let answer = get(&f.app, &format!("/api/search?q={}", enc(q))).await;
+        assert!(
+            answer.status == StatusCode::OK || answer.status == StatusCode::BAD_REQUEST,
+            "{q:?}: {} {}",
+            answer.status,
+            answer.text()
+        );
+        assert!(answer.json().is_object(), "{q:?}");
+        if answer.status == StatusCode::OK {
+            // Document text is data: snippets are escaped, never raw markup.
+            for hit in answer.json()["hits"].as_array().unwrap() {
+                assert!(!hit["snippet"].as_str().unwrap().contains("<script"));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn documents_are_listed_and_shown_in_their_structure() {
+    let f = fixture();
+    let list = get(&f.app, "/api/documents").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let list = list.json();
+    let docs = list["documents"].as_array().unwrap();
+    let files = std::fs::read_dir(root().join("corpus"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "txt")
+        })
+        .count();
+    assert_eq!(docs.len(), files);
+    assert_eq!(list["total"], files);
+    for d in docs {
+        assert!(d["clauses"].as_u64().unwrap() > 0, "{d}");
+        assert!(d["kind_label"].is_string(), "{d}");
+        assert_eq!(d["tagged_clauses"], 0, "{d}");
+    }
+
+    let thai_binh = docs
+        .iter()
+        .find(|d| d["source"].as_str().unwrap().contains("thai-binh"))
+        .expect("the Thái Bình resolution");
+    let id = thai_binh["id"].as_str().unwrap();
+    let answer = get(&f.app, &format!("/api/documents/{id}")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let doc = answer.json();
+    assert_eq!(doc["document"]["id"], id);
+    assert_eq!(doc["document"]["number"], thai_binh["number"]);
+    let clauses = doc["clauses"].as_array().unwrap();
+    assert_eq!(clauses.len() as u64, thai_binh["clauses"].as_u64().unwrap());
+    assert!(
+        clauses
+            .iter()
+            .all(|c| c["sectors"].as_array().unwrap().is_empty())
+    );
+    assert!(clauses.iter().any(|c| c["kind"] == "target"));
+    // The section tree nests: A has sections below it.
+    let sections = doc["sections"].as_array().unwrap();
+    assert!(!sections.is_empty());
+    assert!(
+        sections
+            .iter()
+            .any(|s| !s["children"].as_array().unwrap().is_empty()),
+        "{sections:?}"
+    );
+
+    get(&f.app, "/api/documents/no-such-document")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    get(&f.app, "/api/documents/%FF")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    get(&f.app, "/api/documents/a%07b")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    get(&f.app, &format!("/api/documents/{}", "x".repeat(5000)))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+}
+
+#[tokio::test]
+async fn a_clause_comes_with_its_context() {
+    let f = fixture();
+    let docs = get(&f.app, "/api/documents").await.json();
+    let id = docs["documents"][0]["id"].as_str().unwrap().to_string();
+    let doc = get(&f.app, &format!("/api/documents/{id}")).await.json();
+    let clauses = doc["clauses"].as_array().unwrap();
+    assert!(clauses.len() >= 3);
+    let i = clauses.len() / 2;
+    let clause_id = clauses[i]["id"].as_str().unwrap();
+
+    let answer = get(&f.app, &format!("/api/clauses/{clause_id}")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    assert_eq!(json["clause"]["id"], clause_id);
+    assert_eq!(json["clause"]["text"], clauses[i]["text"]);
+    assert_eq!(json["document"]["id"], id.as_str());
+    assert_eq!(json["previous"], clauses[i - 1]["id"]);
+    assert_eq!(json["next"], clauses[i + 1]["id"]);
+    assert_eq!(json["position"], i + 1);
+    let path = clauses[i]["section_path"].as_array().unwrap();
+    let sections = json["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), path.len());
+    for (s, label) in sections.iter().zip(path) {
+        assert_eq!(&s["label"], label);
+        assert!(s["heading"].is_string());
+    }
+    assert_eq!(json["tags"], serde_json::json!([]));
+
+    // The first clause has no previous one; the last no next one.
+    let first = get(
+        &f.app,
+        &format!("/api/clauses/{}", clauses[0]["id"].as_str().unwrap()),
+    )
+    .await
+    .json();
+    assert_eq!(first["previous"], Value::Null);
+    let last_id = clauses.last().unwrap()["id"].as_str().unwrap();
+    let last = get(&f.app, &format!("/api/clauses/{last_id}")).await.json();
+    assert_eq!(last["next"], Value::Null);
+
+    // The `/` inside a clause id may also come percent-encoded.
+    let encoded = clause_id.replace('/', "%2F");
+    let again = get(&f.app, &format!("/api/clauses/{encoded}")).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["clause"]["id"], clause_id);
+
+    get(&f.app, &format!("/api/clauses/{id}/no-such-clause"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    get(&f.app, "/api/clauses/")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    get(&f.app, "/api/clauses/a%0Ab")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    get(&f.app, "/api/clauses/%C3%28")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+}
+
+#[tokio::test]
+async fn sectors_are_listed_with_vietnamese_names() {
+    let f = fixture();
+    let answer = get(&f.app, "/api/sectors").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let json = answer.json();
+    let sectors = json["sectors"].as_array().unwrap();
+    let file: Value =
+        serde_json::from_slice(&std::fs::read(root().join("corpus/sectors.json")).unwrap())
+            .unwrap();
+    assert_eq!(sectors.len(), file["sectors"].as_array().unwrap().len());
+    let xd = sectors
+        .iter()
+        .find(|s| s["id"] == "xay-dung-dang")
+        .expect("xay-dung-dang");
+    assert_eq!(xd["name"], "Xây dựng Đảng");
+    assert!(sectors.iter().any(|s| s["parent"] == "xay-dung-dang"));
+}
+
+#[tokio::test]
+async fn writing_needs_a_good_token() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "du lich").await;
+    let clause_id = hit["clause_id"].as_str().unwrap();
+    let uri = tag_uri(clause_id, "du-lich");
+
+    for method in [Method::PUT, Method::DELETE] {
+        let answer = with_token(&f.app, method.clone(), &uri, None).await;
+        answer.assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_eq!(answer.header(header::WWW_AUTHENTICATE), "Bearer");
+        with_token(&f.app, method.clone(), &uri, Some("vk_nonsense_token"))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+        // A good token's secret with one character changed.
+        let mut forged = f.lan.clone();
+        let last = forged.pop().unwrap();
+        forged.push(if last == 'a' { 'b' } else { 'a' });
+        with_token(&f.app, method.clone(), &uri, Some(&forged))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    for header_value in ["Basic bGFuOnB3", "Bearer", "Bearer ", "lan"] {
+        let answer = send(
+            &f.app,
+            Request::put(&uri)
+                .header(header::AUTHORIZATION, header_value)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        answer.assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    // Nothing was written by the refused requests.
+    assert!(f.store.tags_for_clause(clause_id).unwrap().is_empty());
+
+    let ok = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+
+    // A revoked token no longer works.
+    f.store.revoke_tokens("lan").unwrap();
+    with_token(&f.app, Method::DELETE, &uri, Some(&f.lan))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(f.store.tags_for_clause(clause_id).unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn tag_then_untag_shows_who_and_when_and_updates_search() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "du lich").await;
+    let clause_id = hit["clause_id"].as_str().unwrap().to_string();
+    let doc_id = hit["doc_id"].as_str().unwrap().to_string();
+
+    let put = with_token(
+        &f.app,
+        Method::PUT,
+        &tag_uri(&clause_id, "du-lich"),
+        Some(&f.lan),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.text());
+    let json = put.json();
+    assert_eq!(json["changed"], true);
+    assert_eq!(json["sectors"], serde_json::json!(["du-lich"]));
+    assert_eq!(json["tags"][0]["user"], "lan");
+
+    // The same tag again changes nothing.
+    let again = with_token(
+        &f.app,
+        Method::PUT,
+        &tag_uri(&clause_id, "du-lich"),
+        Some(&f.lan),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["changed"], false);
+
+    // A second annotator adds the same sector and another one.
+    for sector in ["du-lich", "thuong-mai-dich-vu-logistics"] {
+        let sector = if sector == "du-lich" {
+            sector.to_string()
+        } else {
+            // Take a real second id from the taxonomy rather than guessing it.
+            f.store
+                .sectors()
+                .unwrap()
+                .into_iter()
+                .find(|s| s.id != "du-lich" && s.parent.is_none())
+                .unwrap()
+                .id
+        };
+        let answer = with_token(
+            &f.app,
+            Method::PUT,
+            &tag_uri(&clause_id, &sector),
+            Some(&f.minh),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
+    }
+
+    let clause = get(&f.app, &format!("/api/clauses/{clause_id}"))
+        .await
+        .json();
+    let tags = clause["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 3, "{tags:?}");
+    let lan_tag = tags.iter().find(|t| t["user"] == "lan").unwrap();
+    assert_eq!(lan_tag["sector"], "du-lich");
+    assert_eq!(lan_tag["sector_name"], "Du lịch");
+    let at = lan_tag["at"].as_str().unwrap();
+    assert!(at.len() >= 20 && at.contains('T'), "not RFC 3339: {at}");
+    let sectors = clause["clause"]["sectors"].as_array().unwrap();
+    assert_eq!(sectors.len(), 2, "{sectors:?}");
+
+    // The document view and the list show the sectors.
+    let doc = get(&f.app, &format!("/api/documents/{doc_id}"))
+        .await
+        .json();
+    let in_doc = doc["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == clause_id.as_str())
+        .unwrap();
+    assert_eq!(in_doc["sectors"].as_array().unwrap().len(), 2);
+    let list = get(&f.app, "/api/documents").await.json();
+    let entry = list["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == doc_id.as_str())
+        .unwrap();
+    assert_eq!(entry["tagged_clauses"], 1);
+
+    // The index mirror: filter and count by sector.
+    let filtered = get(&f.app, "/api/search?q=du+lich&sector=du-lich")
+        .await
+        .json();
+    assert_eq!(filtered["total"], 1, "{filtered}");
+    assert_eq!(filtered["hits"][0]["clause_id"], clause_id.as_str());
+    assert!(
+        filtered["hits"][0]["sectors"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("du-lich"))
+    );
+    let facet = filtered["facets"]["sector"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"] == "du-lich")
+        .cloned()
+        .expect("a du-lich facet");
+    assert_eq!(facet["count"], 1);
+    assert_eq!(facet["label"], "Du lịch");
+
+    // lan removes her tag; minh's du-lich tag keeps the sector on the clause.
+    let del = with_token(
+        &f.app,
+        Method::DELETE,
+        &tag_uri(&clause_id, "du-lich"),
+        Some(&f.lan),
+    )
+    .await;
+    assert_eq!(del.status, StatusCode::OK, "{}", del.text());
+    assert_eq!(del.json()["changed"], true);
+    assert!(
+        del.json()["sectors"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("du-lich"))
+    );
+    // minh removes his: the sector leaves the clause and the mirror.
+    let del = with_token(
+        &f.app,
+        Method::DELETE,
+        &tag_uri(&clause_id, "du-lich"),
+        Some(&f.minh),
+    )
+    .await;
+    assert_eq!(del.status, StatusCode::OK, "{}", del.text());
+    assert!(
+        !del.json()["sectors"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("du-lich"))
+    );
+    let filtered = get(&f.app, "/api/search?q=du+lich&sector=du-lich")
+        .await
+        .json();
+    assert_eq!(filtered["total"], 0, "{filtered}");
+    // Removing a tag that is gone changes nothing.
+    let del = with_token(
+        &f.app,
+        Method::DELETE,
+        &tag_uri(&clause_id, "du-lich"),
+        Some(&f.minh),
+    )
+    .await;
+    assert_eq!(del.status, StatusCode::OK);
+    assert_eq!(del.json()["changed"], false);
+}
+
+#[tokio::test]
+async fn only_the_tagger_or_an_admin_removes_a_tag() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "quoc phong").await;
+    let clause_id = hit["clause_id"].as_str().unwrap();
+    let uri = tag_uri(clause_id, "quoc-phong");
+    let put = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.text());
+    with_token(&f.app, Method::DELETE, &uri, Some(&f.minh))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let del = with_token(&f.app, Method::DELETE, &uri, Some(&f.admin)).await;
+    assert_eq!(del.status, StatusCode::OK, "{}", del.text());
+    assert_eq!(del.json()["tags"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn tagging_unknown_things_is_404() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "quoc phong").await;
+    let clause_id = hit["clause_id"].as_str().unwrap();
+    for (method, uri) in [
+        (Method::PUT, tag_uri(clause_id, "no-such-sector")),
+        (Method::DELETE, tag_uri(clause_id, "no-such-sector")),
+        (Method::PUT, tag_uri("no-such-doc/a.1", "quoc-phong")),
+        (Method::DELETE, tag_uri("no-such-doc/a.1", "quoc-phong")),
+        (Method::PUT, format!("/api/clauses/{clause_id}")),
+        (Method::PUT, format!("/api/clauses/{clause_id}/sectors/a/b")),
+    ] {
+        with_token(&f.app, method.clone(), &uri, Some(&f.lan))
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
+    }
+    with_token(
+        &f.app,
+        Method::PUT,
+        &format!("/api/clauses/{clause_id}/sectors/a%00b"),
+        Some(&f.lan),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(f.store.export().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_huge_body_is_413() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "quoc phong").await;
+    let uri = tag_uri(hit["clause_id"].as_str().unwrap(), "quoc-phong");
+    let body = vec![b'x'; 1 << 20];
+    let answer = send(
+        &f.app,
+        Request::put(&uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", f.lan))
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    answer.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let answer = send(
+        &f.app,
+        Request::get("/api/search?q=a")
+            .header(header::CONTENT_LENGTH, 100_000)
+            .body(Body::from(vec![b'{'; 100_000]))
+            .unwrap(),
+    )
+    .await;
+    answer.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+/// Parses the CSV export (RFC 4180) into rows of fields.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "CSV ends with a line break"
+    );
+    rows
+}
+
+#[tokio::test]
+async fn export_in_jsonl_and_csv_agree() {
+    let f = fixture();
+    let mut tagged = Vec::new();
+    for (q, sector) in [("du lich", "du-lich"), ("quoc phong", "quoc-phong")] {
+        let hit = first_hit(&f.app, q).await;
+        let id = hit["clause_id"].as_str().unwrap().to_string();
+        let answer = with_token(&f.app, Method::PUT, &tag_uri(&id, sector), Some(&f.lan)).await;
+        assert_eq!(answer.status, StatusCode::CREATED);
+        tagged.push((id, sector, hit));
+    }
+
+    let jsonl = get(&f.app, "/api/annotations/export?format=jsonl").await;
+    assert_eq!(jsonl.status, StatusCode::OK);
+    assert!(
+        jsonl
+            .header(header::CONTENT_TYPE)
+            .starts_with("application/x-ndjson")
+    );
+    let lines: Vec<Value> = jsonl
+        .text()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for (id, sector, hit) in &tagged {
+        let line = lines
+            .iter()
+            .find(|l| l["clause_id"] == id.as_str())
+            .unwrap();
+        assert_eq!(line["sector"], *sector);
+        assert_eq!(line["annotator"], "lan");
+        assert_eq!(line["text"], hit["text"]);
+        assert_eq!(line["doc_number"], hit["doc_number"]);
+        let path: Vec<&str> = hit["section_path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert_eq!(line["section_path"], path.join("/"));
+        assert!(line["at"].as_str().unwrap().contains('T'));
+    }
+    // The default format is JSONL.
+    let default = get(&f.app, "/api/annotations/export").await;
+    assert_eq!(default.body, jsonl.body);
+
+    let csv = get(&f.app, "/api/annotations/export?format=csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.header(header::CONTENT_TYPE), "text/csv; charset=utf-8");
+    assert!(
+        csv.header(header::CONTENT_DISPOSITION)
+            .contains("attachment")
+    );
+    let text = csv.text();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a UTF-8 BOM for spreadsheets");
+    let rows = parse_csv(text);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let header_row = &rows[0];
+    for (row, line) in rows[1..].iter().zip(&lines) {
+        assert_eq!(row.len(), header_row.len());
+        for (name, value) in header_row.iter().zip(row) {
+            let expected = match &line[name.as_str()] {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            assert_eq!(value, &expected, "column {name}");
+        }
+    }
+    // Clause text has commas and Vietnamese letters; both survive the quoting.
+    assert!(rows[1..].iter().any(|r| r[3].contains(',')), "{rows:?}");
+
+    get(&f.app, "/api/annotations/export?format=xml")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+}
+
+#[tokio::test]
+async fn orphans_are_listed() {
+    let f = fixture();
+    let empty = get(&f.app, "/api/orphans").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(empty.json()["total"], 0);
+
+    let hit = first_hit(&f.app, "quoc phong").await;
+    let clause_id = hit["clause_id"].as_str().unwrap();
+    let doc_id = hit["doc_id"].as_str().unwrap();
+    let put = with_token(
+        &f.app,
+        Method::PUT,
+        &tag_uri(clause_id, "quoc-phong"),
+        Some(&f.lan),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::CREATED);
+    // The document changed so much that no clause is left: the tag is orphaned, not lost.
+    let report = f.store.reattach(doc_id, &[]).unwrap();
+    assert_eq!(report.orphaned, 1);
+    let orphans = get(&f.app, "/api/orphans").await.json();
+    assert_eq!(orphans["total"], 1);
+    assert_eq!(orphans["orphans"][0]["clause_id"], clause_id);
+    assert_eq!(orphans["orphans"][0]["sector_id"], "quoc-phong");
+}
+
+#[tokio::test]
+async fn overload_answers_503_with_retry_after() {
+    let f = fixture();
+    let limiter = f.state.blocking_limiter();
+    let permits = f.state.config().blocking_permits as u32;
+    let held = limiter.clone().acquire_many_owned(permits).await.unwrap();
+
+    for uri in ["/api/search?q=dang", "/api/documents", "/api/sectors"] {
+        let answer = get(&f.app, uri).await;
+        answer.assert_error(StatusCode::SERVICE_UNAVAILABLE, "overloaded");
+        assert_eq!(answer.header(header::RETRY_AFTER), "1");
+    }
+    // Work that needs no blocking job still answers.
+    assert_eq!(get(&f.app, "/api/health").await.status, StatusCode::OK);
+    assert_eq!(get(&f.app, "/").await.status, StatusCode::OK);
+
+    drop(held);
+    assert_eq!(
+        get(&f.app, "/api/search?q=dang").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_slow_request_times_out_as_503_json() {
+    let f = fixture_with(ServerConfig {
+        request_timeout: Duration::ZERO,
+        ..ServerConfig::default()
+    });
+    let answer = get(&f.app, "/api/search?q=dang").await;
+    answer.assert_error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
+    assert_eq!(answer.header(header::RETRY_AFTER), "1");
+}
+
+#[tokio::test]
+async fn concurrent_taggers_leave_the_mirror_complete() {
+    // Patient permits: this test is about the mirror, not about overload.
+    let f = fixture_with(ServerConfig {
+        acquire_timeout: Duration::from_secs(60),
+        request_timeout: Duration::from_secs(60),
+        ..ServerConfig::default()
+    });
+    let hit = first_hit(&f.app, "kinh te").await;
+    let clause_id = hit["clause_id"].as_str().unwrap().to_string();
+    let sectors: Vec<String> = f
+        .store
+        .sectors()
+        .unwrap()
+        .into_iter()
+        .take(6)
+        .map(|s| s.id)
+        .collect();
+    let mut tasks = Vec::new();
+    for (i, sector) in sectors.iter().enumerate() {
+        let app = f.app.clone();
+        let token = if i % 2 == 0 {
+            f.lan.clone()
+        } else {
+            f.minh.clone()
+        };
+        let uri = tag_uri(&clause_id, sector);
+        tasks.push(tokio::spawn(async move {
+            with_token(&app, Method::PUT, &uri, Some(&token))
+                .await
+                .status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::CREATED);
+    }
+    // Every sector is in the mirror: the last mirror write carried the full list.
+    for sector in &sectors {
+        let found = get(
+            &f.app,
+            &format!("/api/search?q=kinh+te&sector={sector}&limit=100"),
+        )
+        .await
+        .json();
+        assert!(
+            found["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["clause_id"] == clause_id.as_str()),
+            "{sector}: {found}"
+        );
+    }
+}
