@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// A parsed document: header metadata, section tree, clauses, closing parts and diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
-    /// Stable, URL-safe id (`[a-z0-9._-]`) from number, issuer and date, e.g. `09-nq-dh.tinh-thai-binh.2020-10-15`.
+    /// Stable, URL-safe id (`[a-z0-9._-]`) from number, issuer and date, e.g. `09-nq-dh.thai-binh.2020-10-15`.
     pub id: String,
     /// Document kind.
     pub kind: DocKind,
@@ -140,7 +140,7 @@ pub struct Section {
 /// A clause: a paragraph or item, the unit of search and tagging.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clause {
-    /// Stable id: `<document id>/<place in the tree>`, e.g. `09-nq-dh.tinh-thai-binh.2020-10-15/a.ii.2.t3`.
+    /// Stable id: `<document id>/<place in the tree>`, e.g. `09-nq-dh.thai-binh.2020-10-15/a.ii.2.p3`.
     pub id: String,
     /// What the clause is.
     pub kind: ClauseKind,

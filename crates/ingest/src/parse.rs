@@ -6,10 +6,10 @@
 //! `tree` (levels by the scheme stack, clause kinds, target groups, ids). The parser never
 //! fails: what it cannot read becomes a diagnostic.
 //!
-//! Ids: the document id is the slugged number and the date (`09-nq-dh.2020-10-15`), or the file
+//! Ids: the document id is the slugged number, place and date (`09-nq-dh.thai-binh.2020-10-15`), or the file
 //! stem when there is no number; a clause id is `<document id>/<section path>.p<n>`, the section
 //! labels slugged and joined by `.` and `n` the clause's ordinal in its section
-//! (`09-nq-dh.2020-10-15/a.ii.2.p5`), or `<document id>/p<n>` before the first section. Ids depend
+//! (`09-nq-dh.thai-binh.2020-10-15/a.ii.2.p5`), or `<document id>/p<n>` before the first section. Ids depend
 //! only on the text, so re-ingesting it gives the same ids.
 //!
 //! Every word of the source lands in exactly one field: a header line
@@ -70,7 +70,12 @@ pub fn parse(raw: &str, source: &str, encoding: &str) -> Document {
     if head.issuer.is_none() {
         diagnostics.push("no issuing body found".to_string());
     }
-    let id = document_id(head.number.as_deref(), head.date.as_deref(), &stem);
+    let id = document_id(
+        head.number.as_deref(),
+        head.place.as_deref(),
+        head.date.as_deref(),
+        &stem,
+    );
     let mut body = blocks::split(&all, &furn, head.body_start);
     let built = tree::build(&body.blocks, &text, &id);
     if built.sections.is_empty() {
@@ -105,10 +110,17 @@ pub fn parse(raw: &str, source: &str, encoding: &str) -> Document {
     }
 }
 
-/// The document id: the number and date slugged (`09-nq-dh.2020-10-15`), or the file stem when
-/// there is no number. URL-safe: `[a-z0-9._-]`.
-fn document_id(number: Option<&str>, date: Option<&str>, stem: &str) -> String {
-    let base = match number.map(tree::slug).filter(|s| !s.is_empty()) {
+/// The document id: the number, the place of issue (standing for the issuer: two provinces'
+/// congresses both issue a `09-NQ/ĐH`) and the date, slugged and joined by dots
+/// (`09-nq-dh.thai-binh.2020-10-15`); the file stem stands in for a missing number. URL-safe:
+/// `[a-z0-9._-]`.
+fn document_id(
+    number: Option<&str>,
+    place: Option<&str>,
+    date: Option<&str>,
+    stem: &str,
+) -> String {
+    let mut id = match number.map(tree::slug).filter(|s| !s.is_empty()) {
         Some(n) => n,
         None => {
             let s = tree::slug(stem);
@@ -119,8 +131,13 @@ fn document_id(number: Option<&str>, date: Option<&str>, stem: &str) -> String {
             }
         }
     };
-    match date {
-        Some(d) => format!("{base}.{d}"),
-        None => base,
+    for part in [place.map(tree::slug), date.map(str::to_string)]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+    {
+        id.push('.');
+        id.push_str(&part);
     }
+    id
 }

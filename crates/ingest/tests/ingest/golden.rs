@@ -92,7 +92,7 @@ fn seed_resolution_is_recovered_completely() {
     assert_eq!(doc.date.as_deref(), Some("2020-10-15"));
     assert_eq!(doc.place.as_deref(), Some("Thái Bình"));
     assert_eq!(doc.term.as_deref(), Some("2020 - 2025"));
-    assert_eq!(doc.id, "09-nq-dh.2020-10-15");
+    assert_eq!(doc.id, "09-nq-dh.thai-binh.2020-10-15");
     assert_eq!(
         doc.issuer.as_deref(),
         Some("ĐẠI HỘI ĐẠI BIỂU ĐẢNG BỘ TỈNH THÁI BÌNH LẦN THỨ XX")
