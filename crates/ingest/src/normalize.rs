@@ -27,29 +27,40 @@ const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0309}', '\u{0303}', '
 ///
 /// Only the text's form changes; its words are never rewritten.
 pub fn normalize_text(raw: &str) -> String {
+    // Most text needs no change at all: copy runs of untouched characters as slices and touch
+    // only what differs, so that the common case costs one scan and one copy.
     let mut unified = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
+    let mut run_start = 0;
+    let mut iter = raw.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let replacement = match c {
             '\r' => {
                 // CRLF and a lone CR both end a line.
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
+                if iter.peek().is_some_and(|&(_, n)| n == '\n') {
+                    iter.next();
                 }
-                unified.push('\n');
+                Some("\n")
             }
-            '\u{2028}' | '\u{2029}' | '\u{0085}' | '\u{000B}' | '\u{000C}' => unified.push('\n'),
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
-            c if is_odd_space(c) => unified.push(' '),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => unified.push(c),
+            '\u{2028}' | '\u{2029}' | '\u{0085}' | '\u{000B}' | '\u{000C}' => Some("\n"),
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Some(""),
+            c if is_odd_space(c) => Some(" "),
+            c if c.is_control() && c != '\n' && c != '\t' => Some(""),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            unified.push_str(&raw[run_start..i]);
+            unified.push_str(r);
+            run_start = iter.peek().map_or(raw.len(), |&(n, _)| n);
         }
     }
-    let nfc: String = if unicode_normalization::is_nfc(&unified) {
-        unified
-    } else {
-        unified.nfc().collect()
+    unified.push_str(&raw[run_start..]);
+    let nfc = match unicode_normalization::is_nfc_quick(unified.chars()) {
+        unicode_normalization::IsNormalized::Yes => unified,
+        _ => unified.nfc().collect(),
     };
+    if !has_trailing_blanks(&nfc) {
+        return nfc;
+    }
     let mut out = String::with_capacity(nfc.len());
     for (i, line) in nfc.split('\n').enumerate() {
         if i > 0 {
@@ -58,6 +69,15 @@ pub fn normalize_text(raw: &str) -> String {
         out.push_str(line.trim_end_matches([' ', '\t']));
     }
     out
+}
+
+/// Whether any line of `text` ends in a space or a tab.
+fn has_trailing_blanks(text: &str) -> bool {
+    text.ends_with([' ', '\t'])
+        || text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[1] == b'\n' && (w[0] == b' ' || w[0] == b'\t'))
 }
 
 /// Whether `c` is a space other than the plain ASCII space: NBSP, the en/em/thin spaces, the
