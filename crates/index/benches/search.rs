@@ -206,6 +206,8 @@ fn child(args: &[String]) -> Res<()> {
 
     let mut latencies = Vec::with_capacity(queries.len());
     let mut empty = 0usize;
+    // Queries the system answered with an error (for FTS5, a MATCH syntax error).
+    let mut refused = 0usize;
     let (ingest_secs, units, index_bytes, hwm_ingest) = match system.as_str() {
         "vankien" => {
             let dir = work.join("vankien-index");
@@ -247,9 +249,10 @@ fn child(args: &[String]) -> Res<()> {
                 let us = t.elapsed().as_secs_f64() * 1e6;
                 if i >= WARMUP {
                     latencies.push(us);
-                    // A query vankien refuses counts as answered with nothing.
-                    if result.map_or(true, |r| r.hits.is_empty()) {
-                        empty += 1;
+                    match result {
+                        Ok(r) if r.hits.is_empty() => empty += 1,
+                        Ok(_) => {}
+                        Err(_) => refused += 1,
                     }
                 }
             }
@@ -284,8 +287,10 @@ fn child(args: &[String]) -> Res<()> {
                 let us = t.elapsed().as_secs_f64() * 1e6;
                 if i >= WARMUP {
                     latencies.push(us);
-                    if result.map_or(true, |r| r.is_empty()) {
-                        empty += 1;
+                    match result {
+                        Ok(r) if r.is_empty() => empty += 1,
+                        Ok(_) => {}
+                        Err(_) => refused += 1,
                     }
                 }
             }
@@ -303,6 +308,7 @@ fn child(args: &[String]) -> Res<()> {
         "hwm_kib": vm_hwm_kib(),
         "latencies_us": latencies,
         "empty": empty,
+        "refused": refused,
     });
     println!("{out}");
     Ok(())
@@ -428,12 +434,12 @@ fn print_table(generated: &generate::Generated, queries: &[String], ours: &Value
         "vankien <= 1024",
         Some(ow <= 1024.0),
     );
-    println!(
-        "{:<28} {:>12} {:>12}",
-        "queries with no hit",
-        f(ours, "empty"),
-        f(theirs, "empty")
-    );
+    for (name, key) in [
+        ("queries with no hit", "empty"),
+        ("queries refused", "refused"),
+    ] {
+        println!("{name:<28} {:>12} {:>12}", f(ours, key), f(theirs, key));
+    }
     println!(
         "(peak RSS is VmHWM of each system's own child process; ingest time includes reading the files)"
     );
