@@ -1,12 +1,365 @@
-//! `vankien serve`. (Placeholder; being written.)
+//! `vankien serve`: the main job. Opens (or builds from `corpus/`) the index, opens the
+//! annotation store, loads the sector taxonomy, re-attaches tags of re-ingested documents,
+//! rebuilds the index's sector mirror from the store, then serves the page and the API until
+//! Ctrl-C or SIGTERM.
 
+use std::io::IsTerminal;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use vankien_annotate::Store;
+use vankien_index::{FileOutcome, Index, IngestEvent, IngestOptions};
+use vankien_server::{AppState, ServerConfig};
+
+/// The address served on when neither `--addr` nor `VANKIEN_ADDR` says otherwise.
+const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// The default corpus folder, relative to the current directory.
+const DEFAULT_CORPUS: &str = "corpus";
+
+/// The taxonomy file inside the corpus folder.
+const SECTORS_FILE: &str = "sectors.json";
 
 /// Arguments of `vankien serve`.
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {}
+pub struct ServeArgs {
+    /// Index directory; built from the corpus when empty or missing. By default, `index`.
+    #[arg(long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    /// Data directory of the annotation store (never inside the index directory). By default,
+    /// `data`.
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// Corpus folder: ingested when the index is empty (given explicitly, it is also re-ingested
+    /// incrementally on every start), and the home of `sectors.json`. By default, `corpus`.
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Address to listen on. By default, `$VANKIEN_ADDR` or 127.0.0.1:8080.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+}
 
 /// Runs `vankien serve`.
-pub fn run(_args: ServeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not written yet")
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let addr = resolve_addr(
+        args.addr.as_deref(),
+        std::env::var("VANKIEN_ADDR").ok().as_deref(),
+    )?;
+    let state = prepare(&args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} (pass --addr HOST:PORT)"))?;
+        let local = listener.local_addr().unwrap_or(addr);
+        println!("vankien: serving on http://{local}/");
+        vankien_server::serve_on(listener, state, vankien_server::shutdown_signal())
+            .await
+            .context("the server stopped with an error")?;
+        eprintln!("vankien: stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs to stderr; `RUST_LOG` chooses what (by default warnings and errors only).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // A second call (tests) finds a subscriber already set: that is fine.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The address to listen on: `--addr`, else `VANKIEN_ADDR`, else 127.0.0.1:8080.
+fn resolve_addr(flag: Option<&str>, env: Option<&str>) -> anyhow::Result<SocketAddr> {
+    let (text, from) = match (flag, env.filter(|e| !e.trim().is_empty())) {
+        (Some(f), _) => (f, "--addr"),
+        (None, Some(e)) => (e, "VANKIEN_ADDR"),
+        (None, None) => (DEFAULT_ADDR, "the default"),
+    };
+    let text = text.trim();
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    // `localhost:8080` and other names.
+    text.to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .with_context(|| {
+            format!("bad address {text:?} from {from}: expected HOST:PORT, e.g. 127.0.0.1:8080")
+        })
+}
+
+/// Everything before serving: index (built if empty), store, taxonomy, re-attachment, mirror.
+fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
+    vankien_annotate::check_data_dir(&args.data, &args.index)?;
+    let corpus = args
+        .corpus
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
+
+    let index = Index::open_or_create(&args.index)
+        .with_context(|| format!("cannot open the index in {}", args.index.display()))?;
+    let mut changed_docs = Vec::new();
+    if index.is_empty() || args.corpus.is_some() {
+        if !corpus.is_dir() {
+            bail!(
+                "the index in {} is empty and there is no corpus folder at {}: run vankien from \
+                 the repository root, pass --corpus DIR, or build the index with `vankien ingest`",
+                args.index.display(),
+                corpus.display()
+            );
+        }
+        changed_docs = ingest_corpus(&index, &corpus)?;
+    }
+
+    let store = Store::open(&args.data).with_context(|| {
+        format!(
+            "cannot open the annotation store in {}",
+            args.data.display()
+        )
+    })?;
+    let sectors_file = corpus.join(SECTORS_FILE);
+    if sectors_file.is_file() {
+        let n = store
+            .load_sectors(&sectors_file)
+            .with_context(|| format!("cannot load the sectors of {}", sectors_file.display()))?;
+        eprintln!("vankien: {n} sectors from {}", sectors_file.display());
+    } else if store.sectors()?.is_empty() {
+        eprintln!(
+            "vankien: warning: no {} and no sectors in the store: nothing can be tagged",
+            sectors_file.display()
+        );
+    }
+
+    // Tags of documents whose text may have changed follow their clauses (or become orphans).
+    let (mut moved, mut orphaned) = (0, 0);
+    for doc_id in &changed_docs {
+        let Some(doc) = index.document(doc_id)? else {
+            continue;
+        };
+        let report = store
+            .reattach(doc_id, &doc.clauses)
+            .with_context(|| format!("cannot re-attach the tags of {doc_id}"))?;
+        moved += report.moved;
+        orphaned += report.orphaned;
+    }
+    if moved + orphaned > 0 {
+        eprintln!(
+            "vankien: re-attached tags: {moved} moved, {orphaned} orphaned (see /api/orphans)"
+        );
+    }
+    // The store is the source of truth; the index's sector facet is rebuilt from it.
+    let map = store.sector_map()?;
+    index
+        .replace_all_sectors(&map)
+        .context("cannot rebuild the sector mirror of the index")?;
+
+    let users = store.users()?;
+    if users.is_empty() {
+        eprintln!(
+            "vankien: no annotators yet; create one with `vankien user add NAME --role annotator --data {}`",
+            args.data.display()
+        );
+    }
+    let docs = index.documents()?;
+    let clauses: usize = docs.iter().map(|d| d.clauses).sum();
+    eprintln!(
+        "vankien: {} documents, {clauses} clauses, {} tagged clauses, {} users",
+        docs.len(),
+        map.len(),
+        users.len()
+    );
+    Ok(AppState::new(
+        index,
+        Arc::new(store),
+        ServerConfig::default(),
+    ))
+}
+
+/// Ingests the corpus folder, with a progress bar on a terminal; returns the ids of the documents
+/// added or updated.
+fn ingest_corpus(index: &Index, corpus: &Path) -> anyhow::Result<Vec<String>> {
+    let started = Instant::now();
+    eprintln!("vankien: indexing {} …", corpus.display());
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {wide_msg}")
+            .expect("template is valid"),
+    );
+    let report = index
+        .ingest_paths(
+            &[corpus.to_path_buf()],
+            &IngestOptions::default(),
+            &mut |event| match event {
+                IngestEvent::Scanned { bytes, .. } => bar.set_length(bytes),
+                IngestEvent::File {
+                    file,
+                    bytes,
+                    outcome,
+                } => {
+                    bar.inc(bytes);
+                    if let FileOutcome::Failed(error) = outcome {
+                        bar.suspend(|| eprintln!("vankien: skipped {file}: {error}"));
+                    }
+                    bar.set_message(file);
+                }
+                IngestEvent::Removed { doc_id } => bar.set_message(format!("removed {doc_id}")),
+                IngestEvent::Committing => bar.set_message("writing the index"),
+            },
+        )
+        .with_context(|| format!("cannot index {}", corpus.display()))?;
+    bar.finish_and_clear();
+    eprintln!(
+        "vankien: {} added, {} updated, {} unchanged, {} failed; {} clauses in {:.1} s",
+        report.added.len(),
+        report.updated.len(),
+        report.unchanged.len(),
+        report.failed.len(),
+        report.clauses,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(report.added.into_iter().chain(report.updated).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+    }
+
+    #[test]
+    fn addr_comes_from_the_flag_then_the_environment_then_the_default() {
+        assert_eq!(
+            resolve_addr(Some("0.0.0.0:9000"), Some("127.0.0.1:7000")).unwrap(),
+            "0.0.0.0:9000".parse().unwrap()
+        );
+        assert_eq!(
+            resolve_addr(None, Some("127.0.0.1:7000")).unwrap(),
+            "127.0.0.1:7000".parse().unwrap()
+        );
+        assert_eq!(
+            resolve_addr(None, Some("  ")).unwrap(),
+            DEFAULT_ADDR.parse().unwrap()
+        );
+        assert_eq!(
+            resolve_addr(None, None).unwrap(),
+            DEFAULT_ADDR.parse().unwrap()
+        );
+        let err = resolve_addr(Some("not an address"), None).unwrap_err();
+        assert!(err.to_string().contains("--addr"), "{err}");
+    }
+
+    #[test]
+    fn prepare_builds_an_empty_index_from_the_corpus_once() {
+        let dir = tempfile::tempdir().unwrap();
+        // A small corpus: two documents and the taxonomy.
+        let small = dir.path().join("corpus");
+        std::fs::create_dir(&small).unwrap();
+        for name in ["thai-binh-09-NQ-DH-2020.txt", "69-KL-TW.txt", SECTORS_FILE] {
+            std::fs::copy(corpus().join(name), small.join(name)).unwrap();
+        }
+        let args = ServeArgs {
+            index: dir.path().join("index"),
+            data: dir.path().join("data"),
+            corpus: Some(small.clone()),
+            addr: None,
+        };
+        prepare(&args).unwrap();
+        let index = Index::open(&args.index).unwrap();
+        assert_eq!(index.documents().unwrap().len(), 2);
+        let store = Store::open(&args.data).unwrap();
+        assert!(store.sectors().unwrap().len() > 20);
+        drop((index, store));
+
+        // A tag survives a restart and is mirrored into the index again.
+        let (doc_id, clause) = {
+            let index = Index::open(&args.index).unwrap();
+            let doc = index.documents().unwrap().remove(0);
+            let full = index.document(&doc.id).unwrap().unwrap();
+            (doc, full.clauses[3].clone())
+        };
+        {
+            let store = Store::open(&args.data).unwrap();
+            let (user, _) = store
+                .add_user("lan", vankien_annotate::Role::Annotator)
+                .unwrap();
+            let clause_ref = vankien_annotate::ClauseRef::from_clause(
+                &doc_id.id,
+                doc_id.number.as_deref(),
+                &clause,
+            );
+            store.tag(&user, &clause_ref, "du-lich").unwrap();
+        }
+        let state_args = ServeArgs {
+            corpus: None,
+            ..args
+        };
+        // No corpus flag and a full index: nothing is re-ingested; the mirror is rebuilt.
+        prepare(&state_args).unwrap();
+        let index = Index::open(&state_args.index).unwrap();
+        assert_eq!(index.documents().unwrap().len(), 2);
+        let words: Vec<&str> = clause
+            .text
+            .split_whitespace()
+            .filter(|w| w.chars().all(char::is_alphabetic))
+            .take(3)
+            .collect();
+        let by_words = index
+            .search(&vankien_index::SearchRequest {
+                query: words.join(" "),
+                sector: Some("du-lich".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(by_words.hits.len(), 1, "{words:?}");
+        assert_eq!(by_words.hits[0].clause_id, clause.id);
+    }
+
+    #[test]
+    fn prepare_refuses_a_data_dir_inside_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = ServeArgs {
+            index: dir.path().join("index"),
+            data: dir.path().join("index/data"),
+            corpus: Some(corpus()),
+            addr: None,
+        };
+        let err = prepare(&args).unwrap_err();
+        assert!(format!("{err:#}").contains("inside the index"), "{err:#}");
+        assert!(!args.data.exists());
+    }
+
+    #[test]
+    fn prepare_says_clearly_when_there_is_no_corpus() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = ServeArgs {
+            index: dir.path().join("index"),
+            data: dir.path().join("data"),
+            corpus: Some(dir.path().join("no-corpus-here")),
+            addr: None,
+        };
+        let err = format!("{:#}", prepare(&args).unwrap_err());
+        assert!(err.contains("no corpus folder"), "{err}");
+        assert!(err.contains("--corpus"), "{err}");
+    }
 }

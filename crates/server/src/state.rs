@@ -53,6 +53,15 @@ pub struct AppState {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.inner.config)
+            .field("free_permits", &self.inner.limiter.available_permits())
+            .finish_non_exhaustive()
+    }
+}
+
 struct Inner {
     index: Index,
     store: Arc<Store>,
