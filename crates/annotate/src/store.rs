@@ -58,6 +58,12 @@ pub struct Store {
     verified: Mutex<HashMap<[u8; 32], String>>,
 }
 
+// The server shares one store across threads; keep it that way.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Store>();
+};
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
