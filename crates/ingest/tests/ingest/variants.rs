@@ -1,7 +1,7 @@
 //! The seed resolution as it may arrive: NFD, CRLF with a UTF-8 BOM, UTF-16 LE and BE with a BOM,
 //! Windows-1258, and hard-wrapped at 72 columns without blank lines. Each variant is made here
 //! from the real corpus file and must give the same document as the original (the wrapped one:
-//! at least 98% identical clauses).
+//! at least 98% identical clause texts).
 
 use std::collections::HashMap;
 
@@ -167,30 +167,40 @@ fn hard_wrapped_without_blank_lines() {
     );
     let doc = parse_bytes(wrapped_text.as_bytes(), SEED).unwrap();
 
-    // A clause is identical when the wrapped document has one with the same id, kind, label and
-    // text. The share is taken over the larger of the two clause counts, so that clauses split
-    // or merged by the wrapping count against it.
+    // The measure is the issue's: identical clause texts. Each original clause text is matched
+    // to at most one equal text of the wrapped document, and the share is taken over the larger
+    // of the two clause counts, so that clauses split or merged by the wrapping count against it.
+    // How many also keep their id, kind and label is printed beside it.
+    let mut texts: HashMap<&str, usize> = HashMap::new();
+    let mut whole: HashMap<_, usize> = HashMap::new();
     let key = |c: &Clause| (c.id.clone(), c.kind, c.label.clone(), c.text.clone());
-    let mut wrapped: HashMap<_, usize> = HashMap::new();
     for c in &doc.clauses {
-        *wrapped.entry(key(c)).or_default() += 1;
+        *texts.entry(c.text.as_str()).or_default() += 1;
+        *whole.entry(key(c)).or_default() += 1;
     }
+    let take = |n: Option<&mut usize>| match n {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            true
+        }
+        _ => false,
+    };
     let mut identical = 0;
+    let mut identical_whole = 0;
     let mut differing = Vec::new();
     for c in &original.clauses {
-        match wrapped.get_mut(&key(c)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                identical += 1;
-            }
-            _ => differing.push(c),
+        if take(texts.get_mut(c.text.as_str())) {
+            identical += 1;
+        } else {
+            differing.push(c);
         }
+        identical_whole += usize::from(take(whole.get_mut(&key(c))));
     }
     let total = original.clauses.len().max(doc.clauses.len());
     let share = identical as f64 / total as f64;
     println!(
-        "hard-wrapped at 72, no blank lines: {identical} of {} original clauses identical \
-         ({} clauses wrapped), {:.1}%",
+        "hard-wrapped at 72, no blank lines: {identical} of {} original clause texts identical \
+         ({} clauses wrapped): {:.1}%; {identical_whole} also with the same id, kind and label",
         original.clauses.len(),
         doc.clauses.len(),
         100.0 * share
@@ -206,7 +216,7 @@ fn hard_wrapped_without_blank_lines() {
     assert!(!original.clauses.is_empty());
     assert!(
         share >= 0.98,
-        "only {:.1}% identical clauses",
+        "only {:.1}% identical clause texts",
         100.0 * share
     );
 }
