@@ -963,6 +963,33 @@ mod tests {
         assert_eq!(d.text.nfc().collect::<String>(), sentence);
     }
 
+    proptest::proptest! {
+        /// Any bytes, also after a byte-order mark, decode or are refused: never a panic, and a
+        /// decoded text is never blank.
+        #[test]
+        fn never_panics(
+            bom in proptest::sample::select(vec![&b""[..], b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF"]),
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..400),
+        ) {
+            let bytes = [bom, &body[..]].concat();
+            if let Ok(d) = decode(&bytes, "t.txt") {
+                proptest::prop_assert!(!d.text.trim().is_empty());
+            }
+        }
+
+        /// Vietnamese-looking bytes (letters, spaces and high bytes) take the legacy detection
+        /// path without panicking.
+        #[test]
+        fn legacy_detection_never_panics(
+            body in proptest::collection::vec(
+                proptest::sample::select(b"aeiouy ngthcAEIOU\n\xE1\xE0\xF2\xEC\xD2\xCC\xDE\xF9\xF8\xEF\xB8\xB5\xAD\xD0\xF0\x93\x94\x81".to_vec()),
+                1..600,
+            ),
+        ) {
+            let _ = decode(&body, "t.txt");
+        }
+    }
+
     #[test]
     fn corpus_words_are_syllables() {
         // The syllable check must accept real Vietnamese, or Windows-1258 files would be refused.
