@@ -43,17 +43,22 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 /// There is deliberately no CORS layer: the page is served from the same origin.
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
-    api::routes()
+    let app = api::routes()
         .route("/", get(index_page))
         .route("/index.html", get(index_page))
         .route("/favicon.ico", get(favicon))
         .route("/static/{*path}", get(static_file))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
-        // Innermost first: a panic in a handler becomes a 500 JSON answer that still passes
-        // through the header layers below.
-        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state);
+    with_layers(app, &config)
+}
+
+/// Wraps routes in the layers every answer goes through.
+fn with_layers(app: Router, config: &ServerConfig) -> Router {
+    // Innermost first: a panic in a handler becomes a 500 JSON answer that still passes
+    // through the header layers below.
+    app.layer(CatchPanicLayer::custom(panic_response))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
@@ -213,4 +218,56 @@ fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
     let mut response = ApiError::Internal(format!("handler panicked: {details}")).into_response();
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    async fn call(app: Router, uri: &str) -> (StatusCode, HeaderMap, String) {
+        let response = app
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_json_without_details() {
+        let app = Router::new().route(
+            "/boom",
+            get(|| async {
+                if true {
+                    panic!("secret detail from deep inside");
+                }
+                "unreachable"
+            }),
+        );
+        let (status, headers, body) =
+            call(with_layers(app, &ServerConfig::default()), "/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("\"code\":\"internal\""), "{body}");
+        assert!(!body.contains("secret"), "{body}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+
+    #[tokio::test]
+    async fn plain_error_answers_become_json_with_their_status() {
+        let app = Router::new().route(
+            "/teapot",
+            get(|| async { (StatusCode::IM_A_TEAPOT, "short and stout") }),
+        );
+        let (status, headers, body) =
+            call(with_layers(app, &ServerConfig::default()), "/teapot").await;
+        assert_eq!(status, StatusCode::IM_A_TEAPOT);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+        assert!(body.contains("\"code\":\"bad_request\""), "{body}");
+    }
 }
