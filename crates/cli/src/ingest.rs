@@ -1,12 +1,86 @@
-//! `vankien ingest`. (Placeholder; being written.)
+//! `vankien ingest`: add files and folders to the index, incrementally, with a progress bar on a
+//! terminal and a summary at the end. Bad files are reported and skipped; the exit code is 1 when
+//! any failed.
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use vankien_index::{FileOutcome, Index, IngestEvent, IngestOptions};
 
 /// Arguments of `vankien ingest`.
 #[derive(Debug, clap::Args)]
-pub struct IngestArgs {}
+pub struct IngestArgs {
+    /// Index directory (created if missing).
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Drop documents whose source file no longer exists.
+    #[arg(long)]
+    pub remove_missing: bool,
+    /// Files and folders to ingest (folders are walked for .txt and .md files, README skipped).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
 
 /// Runs `vankien ingest`.
-pub fn run(_args: IngestArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not written yet")
+pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let index = Index::open_or_create(&args.index)
+        .with_context(|| format!("opening the index in {}", args.index.display()))?;
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {wide_msg}")
+            .expect("template is valid"),
+    );
+    let opts = IngestOptions {
+        remove_missing: args.remove_missing,
+    };
+    let report = index.ingest_paths(&args.paths, &opts, &mut |event| match event {
+        IngestEvent::Scanned { bytes, .. } => bar.set_length(bytes),
+        IngestEvent::File {
+            file,
+            bytes,
+            outcome,
+        } => {
+            bar.inc(bytes);
+            if let FileOutcome::Failed(error) = outcome {
+                // Decoding errors name the file already; a missing path does not.
+                let line = if error.starts_with(file.as_str()) {
+                    error
+                } else {
+                    format!("{file}: {error}")
+                };
+                bar.suspend(|| eprintln!("vankien: skipped {line}"));
+            }
+            bar.set_message(file);
+        }
+        IngestEvent::Removed { doc_id } => bar.set_message(format!("removed {doc_id}")),
+        IngestEvent::Committing => bar.set_message("writing the index"),
+    })?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    let mb = report.bytes as f64 / 1_000_000.0;
+    eprintln!(
+        "{} added, {} updated, {} unchanged, {} removed, {} failed; {} clauses; {:.1} MB in {:.1} s",
+        report.added.len(),
+        report.updated.len(),
+        report.unchanged.len(),
+        report.removed.len(),
+        report.failed.len(),
+        report.clauses,
+        mb,
+        secs,
+    );
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

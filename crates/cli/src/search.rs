@@ -1,12 +1,183 @@
-//! `vankien search`. (Placeholder; being written.)
+//! `vankien search`: run a query against the index and print readable results, or JSON with
+//! `--json`; `--queries FILE` runs every line of a file as a query in one process (benchmarks).
 
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+use vankien_index::{Hit, Index, IndexError, SearchRequest, SearchResults};
+use vankien_ingest::{ClauseKind, DocKind};
 
 /// Arguments of `vankien search`.
 #[derive(Debug, clap::Args)]
-pub struct SearchArgs {}
+pub struct SearchArgs {
+    /// Index directory.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// How many hits to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Print one JSON object `{"total", "hits": [...]}` instead of readable text.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this document (its id or its number, e.g. `57-NQ/TW`).
+    #[arg(long)]
+    pub doc: Option<String>,
+    /// Only documents of this kind (`resolution`, `conclusion`, `regulation` …).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only clauses of this kind (`task`, `target`, `lesson`, `basis`, `article`, `paragraph`).
+    #[arg(long)]
+    pub clause_kind: Option<String>,
+    /// Only clauses tagged with this sector id.
+    #[arg(long)]
+    pub sector: Option<String>,
+    /// Only documents of this year.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub year: Option<i32>,
+    /// Only documents of this year or later.
+    #[arg(long)]
+    pub from: Option<i32>,
+    /// Only documents of this year or earlier.
+    #[arg(long)]
+    pub to: Option<i32>,
+    /// Only clauses under this section path (`A/II/3`).
+    #[arg(long)]
+    pub section: Option<String>,
+    /// Run every non-empty line of FILE as a query; print one JSON object a line.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub queries: Option<PathBuf>,
+    /// The query: words, "quoted phrases", -excluded words, document numbers.
+    #[arg(required_unless_present = "queries")]
+    pub query: Option<String>,
+}
+
+/// The `--json` shape: the results without facets.
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    total: usize,
+    hits: &'a [Hit],
+}
+
+fn json_of(r: &SearchResults) -> String {
+    serde_json::to_string(&JsonResults {
+        total: r.total,
+        hits: &r.hits,
+    })
+    .expect("results serialize")
+}
+
+/// Terminal rendering of a snippet: marks as brackets, entities unescaped.
+fn plain_snippet(s: &str) -> String {
+    s.replace("<mark>", "[")
+        .replace("</mark>", "]")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "{} clauses match", r.total)?;
+    for (i, h) in r.hits.iter().enumerate() {
+        let place = if h.section_path.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", h.section_path.join(" › "))
+        };
+        let label = h
+            .label
+            .as_deref()
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\n{}. {}{place}{label}  ({}, {:.2})",
+            i + 1,
+            h.doc_number.as_deref().unwrap_or(&h.doc_id),
+            h.kind.vietnamese(),
+            h.score
+        )?;
+        writeln!(out, "   {}", plain_snippet(&h.snippet))?;
+        writeln!(out, "   {}", h.clause_id)?;
+    }
+    Ok(())
+}
 
 /// Runs `vankien search`.
-pub fn run(_args: SearchArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not written yet")
+pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let index = Index::open(&args.index)
+        .with_context(|| format!("opening the index in {}", args.index.display()))?;
+    let doc_kind = match args.kind.as_deref() {
+        Some(k) => Some(DocKind::parse(k).with_context(|| {
+            let all: Vec<&str> = DocKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown document kind {k:?}; one of {}", all.join(", "))
+        })?),
+        None => None,
+    };
+    let clause_kind = match args.clause_kind.as_deref() {
+        Some(k) => Some(ClauseKind::parse(k).with_context(|| {
+            let all: Vec<&str> = ClauseKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown clause kind {k:?}; one of {}", all.join(", "))
+        })?),
+        None => None,
+    };
+    let template = SearchRequest {
+        query: String::new(),
+        limit: args.limit,
+        offset: 0,
+        doc: args.doc.clone(),
+        doc_kind,
+        clause_kind,
+        sector: args.sector.clone(),
+        year_from: args.year.or(args.from),
+        year_to: args.year.or(args.to),
+        section_prefix: args.section.clone(),
+        facets: false,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Some(file) = &args.queries {
+        let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+        let mut failed = 0usize;
+        for line in std::io::BufReader::new(f).lines() {
+            let line = line.with_context(|| format!("reading {}", file.display()))?;
+            let q = line.trim();
+            if q.is_empty() {
+                continue;
+            }
+            let req = SearchRequest {
+                query: q.to_string(),
+                ..template.clone()
+            };
+            match index.search(&req) {
+                Ok(r) => writeln!(out, "{}", json_of(&r))?,
+                Err(IndexError::Query(msg)) => {
+                    failed += 1;
+                    writeln!(out, "{}", serde_json::json!({ "query": q, "error": msg }))?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        out.flush()?;
+        return Ok(if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    let Some(query) = args.query else {
+        bail!("no query given");
+    };
+    let r = index.search(&SearchRequest { query, ..template })?;
+    if args.json {
+        writeln!(out, "{}", json_of(&r))?;
+    } else {
+        print_readable(&r, &mut out)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

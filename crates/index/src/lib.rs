@@ -377,6 +377,31 @@ impl Index {
         let rec: DocRecord = stored_json(&d, f.doc_json)?;
         let mut doc = rec.document;
         doc.text = rec.text;
+        // Fill in the clause texts from the clause documents.
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term_query(f.rec, REC_CLAUSE)),
+            (Occur::Must, term_query(f.doc_id, doc_id)),
+        ]);
+        let n = doc.clauses.len().max(1);
+        let mut texts = HashMap::with_capacity(n);
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            texts.insert(
+                stored_str(&d, f.clause_id).to_string(),
+                stored_str(&d, f.text).to_string(),
+            );
+        }
+        for c in &mut doc.clauses {
+            match texts.remove(&c.id) {
+                Some(t) => c.text = t,
+                None => {
+                    return Err(IndexError::Data(format!(
+                        "clause {} of {doc_id} is missing",
+                        c.id
+                    )));
+                }
+            }
+        }
         Ok(Some(doc))
     }
 

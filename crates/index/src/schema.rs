@@ -12,7 +12,7 @@ use crate::analyzer;
 
 /// The schema version this build reads and writes. Bump it with any change to the fields or the
 /// analyzers: an index of another version is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Value of [`Fields::rec`] on clause documents.
 pub const REC_CLAUSE: &str = "c";
@@ -48,9 +48,8 @@ pub struct Fields {
     pub text_exact: Field,
     /// Clause text by folded key, with positions.
     pub text_folded: Field,
-    /// Context (document title and number, enclosing headings, group) by exact key.
-    pub ctx_exact: Field,
-    /// Context by folded key.
+    /// Context (enclosing headings, group; on a document's first clause also its kind, number
+    /// and title) by folded key: a weak signal, so no exact twin.
     pub ctx_folded: Field,
     /// Clause text as stored.
     pub text: Field,
@@ -88,7 +87,6 @@ pub fn build() -> Schema {
     b.add_facet_field("section", FacetOptions::default());
     b.add_text_field("text_exact", text_options(analyzer::EXACT, true));
     b.add_text_field("text_folded", text_options(analyzer::FOLDED, true));
-    b.add_text_field("ctx_exact", text_options(analyzer::EXACT, false));
     b.add_text_field("ctx_folded", text_options(analyzer::FOLDED, false));
     b.add_text_field("text", STORED);
     b.add_text_field("meta", STORED);
@@ -113,7 +111,6 @@ impl Fields {
             section: f("section")?,
             text_exact: f("text_exact")?,
             text_folded: f("text_folded")?,
-            ctx_exact: f("ctx_exact")?,
             ctx_folded: f("ctx_folded")?,
             text: f("text")?,
             meta: f("meta")?,

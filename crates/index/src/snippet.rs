@@ -56,10 +56,16 @@ impl Highlighter {
             }
         }
         spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        // Overlapping marks merge, and so do marks with only spaces between them: `thuỷ lợi`
+        // reads as one mark, like the phrase it is.
         let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
         for s in spans {
             match out.last_mut() {
-                Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+                Some(last)
+                    if s.start < last.end || text[last.end..s.start].chars().all(|c| c == ' ') =>
+                {
+                    last.end = last.end.max(s.end)
+                }
                 _ => out.push(s),
             }
         }
@@ -174,10 +180,16 @@ mod tests {
 
     #[test]
     fn marks_words_and_escapes_the_rest() {
+        let h = hl(&["thủy", "lợi", "đê"], &[]);
+        assert_eq!(
+            h.snippet("thuỷ, lợi"),
+            "<mark>thuỷ</mark>, <mark>lợi</mark>",
+            "punctuation keeps marks apart"
+        );
         let h = hl(&["thủy", "lợi"], &[]);
         assert_eq!(
             h.snippet("Công trình <thuỷ lợi> & \"đê\""),
-            "Công trình &lt;<mark>thuỷ</mark> <mark>lợi</mark>&gt; &amp; &quot;đê&quot;"
+            "Công trình &lt;<mark>thuỷ lợi</mark>&gt; &amp; &quot;đê&quot;"
         );
     }
 
@@ -197,10 +209,7 @@ mod tests {
         let s = h.snippet(&text);
         let nong: String = "nông".nfd().collect();
         let thon: String = "thôn".nfd().collect();
-        assert!(
-            s.contains(&format!("<mark>{nong}</mark> <mark>{thon}</mark>")),
-            "{s}"
-        );
+        assert!(s.contains(&format!("<mark>{nong} {thon}</mark>")), "{s}");
         // Nothing of the text is lost or reordered.
         assert_eq!(s.replace("<mark>", "").replace("</mark>", ""), text);
     }
@@ -214,7 +223,7 @@ mod tests {
         let s = h.snippet(&text);
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert!(
-            s.contains("<mark>hồ</mark>") && s.contains("<mark>thủy</mark>"),
+            s.contains("<mark>hồ</mark>") && s.contains("<mark>thủy lợi</mark>"),
             "{s}"
         );
         assert!(s.len() < FRAGMENT_BYTES + 200, "{}", s.len());

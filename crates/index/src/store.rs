@@ -55,7 +55,8 @@ impl ClauseMeta {
     }
 }
 
-/// The full document as stored on its record: the model skips `text` in JSON, so it rides beside.
+/// The full document as stored on its record: the model skips `text` in JSON, so it rides beside;
+/// clause texts are left empty (they are stored on the clause documents).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DocRecord {
     /// The parsed document (without its text).
@@ -161,7 +162,6 @@ impl<'a> DocParts<'a> {
         d.add_text(f.text_folded, &clause.text);
         let ctx = self.context(i);
         if !ctx.is_empty() {
-            d.add_text(f.ctx_exact, &ctx);
             d.add_text(f.ctx_folded, &ctx);
         }
         d.add_text(f.text, &clause.text);
@@ -218,8 +218,13 @@ impl<'a> DocParts<'a> {
             f.meta,
             serde_json::to_string(&summary(doc)).expect("summary serializes"),
         );
+        // Clause texts are stored on the clause documents already: not twice.
+        let mut document = doc.clone();
+        for c in &mut document.clauses {
+            c.text.clear();
+        }
         let record = DocRecord {
-            document: doc.clone(),
+            document,
             text: doc.text.clone(),
         };
         d.add_text(
