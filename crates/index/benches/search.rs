@@ -6,9 +6,11 @@
 //! cargo bench -p vankien-index --bench search -- /some/dir             # corpus and indexes there
 //! ```
 //!
-//! Expected runtime on the 2-core machine, after the release build: about 6 minutes for the full
-//! run (FTS5 answers its 1,000 queries in about 2 of them); the quick check takes well under a
-//! minute. The generated corpus is kept (by default in `<target>/vankien-bench/corpus-<docs>/`)
+//! Expected runtime on the 2-core machine, after the release build: 3 to 5 minutes for the full
+//! run (measured 3 min 2 s and 4 min 36 s while other builds kept the load average near 12: about
+//! 10 s to generate the corpus, a minute for vankien to ingest it, a minute or two for the queries
+//! of both systems); the quick check takes about 30 seconds. The generated corpus is kept (by
+//! default in `<target>/vankien-bench/corpus-<docs>/`)
 //! and reused by the next run with the same size.
 //!
 //! The run: generate the corpus (`search/generate.rs`) or reuse it; draw 1,000 mixed queries
@@ -98,7 +100,8 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
     let work = base.join(format!("work-{docs}"));
     std::fs::create_dir_all(&work)?;
     let queries_file = work.join("queries.txt");
-    std::fs::write(&queries_file, queries.join("\n") + "\n")?;
+    let text: String = queries.iter().map(|(_, q)| format!("{q}\n")).collect();
+    std::fs::write(&queries_file, text)?;
 
     let exe = std::env::current_exe()?;
     let mut results = Vec::new();
@@ -132,8 +135,9 @@ fn default_dir() -> Res<PathBuf> {
     Ok(target.join("vankien-bench"))
 }
 
-/// Draws the mixed queries: shapes of the judged queries and words of the generated corpus.
-fn draw_queries(generated: &generate::Generated, seed: u64) -> Res<Vec<String>> {
+/// Draws the mixed queries, each with its shape: the judged queries, and words of the generated
+/// corpus typed in the ways users type them.
+fn draw_queries(generated: &generate::Generated, seed: u64) -> Res<Vec<(&'static str, String)>> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
     let judged: Vec<String> = judged::load().into_iter().map(|q| q.query).collect();
     // Lines of a sample of the generated documents, as stored text (NFC), with enough words.
@@ -157,27 +161,33 @@ fn draw_queries(generated: &generate::Generated, seed: u64) -> Res<Vec<String>> 
         let window = ws[start..start + len].join(" ");
         let roll = rng.random_range(0..100);
         let q = match roll {
-            0..15 => judged.choose(&mut rng).ok_or("no judged queries")?.clone(),
-            15..40 => window,
-            40..60 => ws[start..start + len]
-                .iter()
-                .map(|w| folded_key(w))
-                .collect::<Vec<_>>()
-                .join(" "),
-            60..70 => format!("\"{window}\""),
+            0..15 => (
+                "judged",
+                judged.choose(&mut rng).ok_or("no judged queries")?.clone(),
+            ),
+            15..40 => ("accented", window),
+            40..60 => {
+                let folded: Vec<String> = ws[start..start + len]
+                    .iter()
+                    .map(|w| folded_key(w))
+                    .collect();
+                ("unaccented", folded.join(" "))
+            }
+            60..70 => ("phrase", format!("\"{window}\"")),
             70..80 => {
                 let number = generated.numbers.choose(&mut rng).ok_or("no numbers")?;
                 let n = number.split(['-', '/']).next().unwrap_or(number);
-                match rng.random_range(0..4) {
+                let typed = match rng.random_range(0..4) {
                     0 => number.clone(),
                     1 => format!("nq {n}"),
                     2 => format!("nghị quyết {n}"),
                     _ => number.replace(['-', '/'], " "),
-                }
+                };
+                ("number", typed)
             }
-            80..85 => window.to_uppercase(),
-            85..90 => window.nfd().collect(),
-            _ => ws[start].clone(),
+            80..85 => ("upper", window.to_uppercase()),
+            85..90 => ("nfd", window.nfd().collect()),
+            _ => ("one word", ws[start].clone()),
         };
         out.push(q);
     }
@@ -361,7 +371,12 @@ fn stats(v: &Value) -> (f64, f64, f64) {
     (mean / 1e3, pct(0.50) / 1e3, pct(0.99) / 1e3)
 }
 
-fn print_table(generated: &generate::Generated, queries: &[String], ours: &Value, theirs: &Value) {
+fn print_table(
+    generated: &generate::Generated,
+    queries: &[(&str, String)],
+    ours: &Value,
+    theirs: &Value,
+) {
     let bytes = generated.bytes;
     let f = |v: &Value, k: &str| v[k].as_f64().unwrap_or(0.0);
     let rate = |v: &Value| mb(bytes) / f(v, "ingest_secs");
@@ -439,6 +454,34 @@ fn print_table(generated: &generate::Generated, queries: &[String], ours: &Value
         ("queries refused", "refused"),
     ] {
         println!("{name:<28} {:>12} {:>12}", f(ours, key), f(theirs, key));
+    }
+    // Mean latency per query shape, to show where the time goes.
+    let lat = |v: &Value| -> Vec<f64> {
+        v["latencies_us"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let (ol, tl) = (lat(ours), lat(theirs));
+    let mut shapes: Vec<&str> = queries.iter().map(|(s, _)| *s).collect();
+    shapes.sort_unstable();
+    shapes.dedup();
+    println!("\nmean query time by shape (ms):");
+    for shape in shapes {
+        let idx: Vec<usize> = (0..queries.len())
+            .filter(|&i| queries[i].0 == shape)
+            .collect();
+        let mean =
+            |l: &[f64]| idx.iter().filter_map(|&i| l.get(i)).sum::<f64>() / idx.len() as f64 / 1e3;
+        let (a, b) = (mean(&ol), mean(&tl));
+        println!(
+            "  {:<26} {:>12.3} {:>12.3} {:>14.2}   ({} queries)",
+            shape,
+            a,
+            b,
+            b / a,
+            idx.len()
+        );
     }
     println!(
         "(peak RSS is VmHWM of each system's own child process; ingest time includes reading the files)"
