@@ -48,6 +48,11 @@ const PHRASE_BOOST: f32 = 2.0;
 /// Score for having the run within [`NEAR_SLOP`] positions.
 const NEAR_SCORE: f32 = 8.0;
 const NEAR_SLOP: u32 = 3;
+/// Score, per word, for a run of at least [`CONTEXT_PHRASE_MIN`] words found side by side in the
+/// clause's headings: a user who types a heading's words in order means the clauses under it,
+/// and the longer the run, the surer that is.
+const CONTEXT_PHRASE_SCORE: f32 = 5.0;
+const CONTEXT_PHRASE_MIN: usize = 3;
 /// Weight of each adjacent pair of the run found side by side.
 const PAIR_BOOST: f32 = 0.5;
 
@@ -366,6 +371,15 @@ fn proximity(f: &Fields, ws: &[Word], out: &mut Vec<(Occur, Box<dyn Query>)>) {
         Occur::Should,
         constant(phrase(f.text_folded, &folded, NEAR_SLOP), NEAR_SCORE),
     ));
+    if ws.len() >= CONTEXT_PHRASE_MIN {
+        out.push((
+            Occur::Should,
+            constant(
+                phrase(f.ctx_folded, &folded, 0),
+                CONTEXT_PHRASE_SCORE * ws.len() as f32,
+            ),
+        ));
+    }
     if ws.len() > 2 {
         for pair in folded.windows(2) {
             out.push((

@@ -12,7 +12,7 @@ use crate::analyzer;
 
 /// The schema version this build reads and writes. Bump it with any change to the fields or the
 /// analyzers: an index of another version is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Value of [`Fields::rec`] on clause documents.
 pub const REC_CLAUSE: &str = "c";
@@ -87,7 +87,7 @@ pub fn build() -> Schema {
     b.add_facet_field("section", FacetOptions::default());
     b.add_text_field("text_exact", text_options(analyzer::EXACT, true));
     b.add_text_field("text_folded", text_options(analyzer::FOLDED, true));
-    b.add_text_field("ctx_folded", text_options(analyzer::FOLDED, false));
+    b.add_text_field("ctx_folded", text_options(analyzer::FOLDED, true));
     b.add_text_field("text", STORED);
     b.add_text_field("meta", STORED);
     b.add_text_field("doc_json", STORED);
