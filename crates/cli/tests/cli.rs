@@ -261,3 +261,40 @@ fn mixed_batch_parses_the_good_and_names_the_bad() {
     // All good: exit code 0.
     assert!(parse(&[&good1, &good2], false).status.success());
 }
+
+#[test]
+fn legacy_font_encodings_are_refused_by_name() {
+    // Real legacy text as it shows in Latin-1: the national motto and a basis line in TCVN3
+    // (`.VnTime`) and in VNI, as they head old state documents.
+    let latin1 = |s: &str| -> Vec<u8> {
+        s.chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let tcvn3 = write(
+        dir.path(),
+        "tcvn3.txt",
+        &latin1(
+            "Céng hoµ x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do - H¹nh phóc\n\
+             C¨n cø NghÞ ®Þnh sè 15/CP\n",
+        ),
+    );
+    assert_refused(
+        &parse(&[&tcvn3], false),
+        &tcvn3,
+        "cannot decode: looks like TCVN3 (ABC, .VnTime fonts), a font-based legacy encoding not \
+         supported yet; convert it to utf-8",
+    );
+    let vni = write(
+        dir.path(),
+        "vni.txt",
+        &latin1("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam\nÑoäc laäp - Töï do - Haïnh phuùc\n"),
+    );
+    assert_refused(
+        &parse(&[&vni], true),
+        &vni,
+        "cannot decode: looks like VNI (VNI-Times fonts), a font-based legacy encoding not \
+         supported yet; convert it to utf-8",
+    );
+}
