@@ -132,34 +132,25 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> Result<St
     }
     let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
     let mut text = String::with_capacity(bytes.len());
-    for (i, r) in char::decode_utf16(units).enumerate() {
+    // The UTF-16 unit the next character starts at: a surrogate pair is one char but two units.
+    let mut at = 0;
+    for r in char::decode_utf16(units) {
         match r {
-            Ok(c) => text.push(c),
+            Ok(c) => {
+                text.push(c);
+                at += c.len_utf16();
+            }
             Err(e) => {
+                // Offsets are in the file: the BOM's 2 bytes, then 2 bytes a unit.
                 return Err(format!(
                     "{name}: unpaired surrogate 0x{:04X} at byte offset {}",
                     e.unpaired_surrogate(),
-                    // Each unit before it is 2 bytes; surrogate pairs decode as one char but two
-                    // units, so count units, not chars, via the byte position of the error.
-                    2 + 2 * utf16_unit_index(bytes, unit, i)
+                    2 + 2 * at
                 ));
             }
         }
     }
     Ok(text)
-}
-
-/// The index of the UTF-16 unit where the `nth` decoded item starts (pairs count as two units).
-fn utf16_unit_index(bytes: &[u8], unit: fn([u8; 2]) -> u16, nth: usize) -> usize {
-    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
-    let mut at = 0;
-    for (i, r) in char::decode_utf16(units).enumerate() {
-        if i == nth {
-            break;
-        }
-        at += r.map_or(1, char::len_utf16);
-    }
-    at
 }
 
 /// Why `bytes` (no BOM) look like binary data rather than text, if they do.
