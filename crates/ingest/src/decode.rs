@@ -666,6 +666,13 @@ mod tests {
             err.contains("unpaired surrogate 0xD800 at byte offset 6"),
             "{err}"
         );
+        // After a surrogate pair (one char, two units), the offset still counts bytes.
+        let broken = [0xFF, 0xFE, 0x35, 0xD8, 0x4F, 0xDD, 0x00, 0xD8, b'x', 0];
+        let err = decode_err(&broken);
+        assert!(
+            err.contains("unpaired surrogate 0xD800 at byte offset 6"),
+            "{err}"
+        );
     }
 
     #[test]
