@@ -74,11 +74,12 @@
     return m ? `${m[3]}/${m[2]}/${m[1]}` : iso || '';
   }
 
-  /** Formats an RFC 3339 time in local Vietnamese style. */
+  /** Formats an RFC 3339 time as local `28/11/2026 lúc 10:41`. */
   function formatTime(rfc3339) {
     const d = new Date(rfc3339);
     if (Number.isNaN(d.getTime())) return rfc3339 || '';
-    return new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short' }).format(d);
+    const two = (n) => String(n).padStart(2, '0');
+    return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} lúc ${two(d.getHours())}:${two(d.getMinutes())}`;
   }
 
   function formatCount(n) {
@@ -444,6 +445,7 @@
       if (controller !== searchController) return;
       $('results').replaceChildren();
       $('pager').hidden = true;
+      renderFacets(s, {});
       $('result-status').textContent = errorText(err);
       $('result-status').classList.add('is-error');
     } finally {
@@ -527,11 +529,11 @@
     });
   }
 
+  /** `Mục A › II › 3` and the item's own label (`(5)`, `a)`), bullets left out. */
   function sectionPathText(path, label) {
     const parts = Array.isArray(path) ? path.map(String) : [];
-    const text = [parts.length ? `Mục ${parts.join(' › ')}` : '', label ? `khoản ${label}` : '']
-      .filter(Boolean)
-      .join(', ');
+    const item = label && !/^[-+•*–]$/.test(label) ? label : '';
+    const text = [parts.length ? `Mục ${parts.join(' › ')}` : '', item].filter(Boolean).join(' · ');
     return text ? el('span', { class: 'path', text }) : null;
   }
 

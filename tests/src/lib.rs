@@ -11,6 +11,7 @@ use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Once;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
@@ -65,7 +66,8 @@ pub fn vankien_bin() -> PathBuf {
          (or set VANKIEN_BIN)",
         bin.display()
     );
-    warn_if_stale(&bin);
+    static STALE_CHECK: Once = Once::new();
+    STALE_CHECK.call_once(|| warn_if_stale(&bin));
     bin
 }
 
