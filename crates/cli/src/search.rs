@@ -181,3 +181,59 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_read_plainly_on_a_terminal() {
+        assert_eq!(
+            plain_snippet("<mark>thuỷ lợi</mark> &amp; &lt;đê&gt; &quot;x&quot; &#39;y&#39;"),
+            "[thuỷ lợi] & <đê> \"x\" 'y'"
+        );
+    }
+
+    #[test]
+    fn json_has_the_contract_fields() {
+        let r = SearchResults {
+            total: 7,
+            hits: vec![Hit {
+                clause_id: "d/a.1.p1".into(),
+                doc_id: "d".into(),
+                doc_number: Some("20-NQ/TW".into()),
+                doc_kind: DocKind::Resolution,
+                doc_title: None,
+                section_path: vec!["A".into(), "1".into()],
+                kind: ClauseKind::Task,
+                label: Some("a)".into()),
+                group: None,
+                text: "Phát triển".into(),
+                snippet: "<mark>Phát triển</mark>".into(),
+                score: 1.5,
+                sectors: vec![],
+            }],
+            facets: None,
+        };
+        let v: serde_json::Value = serde_json::from_str(&json_of(&r)).unwrap();
+        assert_eq!(v["total"], 7);
+        let hit = &v["hits"][0];
+        for key in [
+            "clause_id",
+            "doc_id",
+            "doc_number",
+            "doc_kind",
+            "section_path",
+            "kind",
+            "label",
+            "text",
+            "snippet",
+            "score",
+        ] {
+            assert!(hit.get(key).is_some(), "{key}");
+        }
+        assert_eq!(hit["doc_kind"], "resolution");
+        assert_eq!(hit["kind"], "task");
+        assert_eq!(hit["section_path"], serde_json::json!(["A", "1"]));
+    }
+}

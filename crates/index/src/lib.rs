@@ -478,3 +478,13 @@ pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, IndexError> {
     serde_json::from_str(stored_str(d, field)).map_err(|e| IndexError::Data(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The server shares one `Index` between threads.
+    #[test]
+    fn index_is_send_sync_and_clone() {
+        fn shared<T: Send + Sync + Clone + 'static>() {}
+        shared::<super::Index>();
+    }
+}

@@ -73,17 +73,19 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let (words, phrases) = parsed.highlight();
     let highlighter = Highlighter::new(words, phrases);
     let mut hits = Vec::with_capacity(top.len());
+    let cache = index.read_cache();
     for (score, addr) in top {
         let d: TantivyDocument = searcher.doc(addr)?;
         let meta: ClauseMeta = stored_json(&d, f.meta)?;
         let text = stored_str(&d, f.text).to_string();
+        let summary = cache.docs.get(&meta.doc_id);
         hits.push(Hit {
             snippet: highlighter.snippet(&text),
             clause_id: meta.clause_id,
             doc_id: meta.doc_id,
-            doc_number: meta.doc_number,
+            doc_number: summary.and_then(|d| d.number.clone()),
             doc_kind: meta.doc_kind,
-            doc_title: meta.doc_title,
+            doc_title: summary.and_then(|d| d.title.clone()),
             section_path: meta.section_path,
             kind: meta.kind,
             label: meta.label,
@@ -95,7 +97,6 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     }
 
     let facets = facet_counts.map(|counts| {
-        let cache = index.read_cache();
         let list = |root: &str, label: &dyn Fn(&str) -> String| -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = counts
                 .get(root)

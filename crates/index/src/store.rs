@@ -13,19 +13,16 @@ use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
 use crate::DocSummary;
 use crate::schema::{FLAG_LEAD, Fields, REC_CLAUSE, REC_DOC, label_key};
 
-/// Everything a hit shows about a clause besides its text, stored as JSON on the clause document.
+/// Everything a hit shows about a clause besides its text and its document's number and title
+/// (those come from the document list, not repeated on every clause), stored as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClauseMeta {
     /// Clause id.
     pub clause_id: String,
     /// Document id.
     pub doc_id: String,
-    /// Document number as written.
-    pub doc_number: Option<String>,
     /// Document kind.
     pub doc_kind: DocKind,
-    /// Document title.
-    pub doc_title: Option<String>,
     /// Labels of the enclosing sections.
     pub section_path: Vec<String>,
     /// Clause kind.
@@ -168,9 +165,7 @@ impl<'a> DocParts<'a> {
         let meta = ClauseMeta {
             clause_id: clause.id.clone(),
             doc_id: doc.id.clone(),
-            doc_number: doc.number.clone(),
             doc_kind: doc.kind,
-            doc_title: doc.title.clone(),
             section_path: clause.section_path.clone(),
             kind: clause.kind,
             label: clause.label.clone(),
