@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo bench -p vankien-index --bench search                          # full: 2,000 documents, ~140 MB
-//! VANKIEN_BENCH_DOCS=200 cargo bench -p vankien-index --bench search   # quick check, ~10 MB
+//! VANKIEN_BENCH_DOCS=200 cargo bench -p vankien-index --bench search   # quick check, ~14 MB
 //! cargo bench -p vankien-index --bench search -- /some/dir             # corpus and indexes there
 //! ```
 //!
