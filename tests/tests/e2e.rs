@@ -617,6 +617,37 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
             .is_some_and(|h| !h.contains("sector=")),
         "Back did not remove the filter: {back}"
     );
+
+    // 9. The clause's permalink opens it; undoing the tag removes the chip, also after a reload.
+    let permalink = c
+        .find(Locator::Css(&format!(
+            r#"[data-testid="result-item"][data-clause-id="{clause_id}"] [data-testid="result-doc-link"]"#
+        )))
+        .await
+        .ctx("the result's link")?
+        .attr("href")
+        .await
+        .ctx("href")?
+        .ok_or("a result link without href")?;
+    check!(
+        permalink.starts_with("#/clause/"),
+        "not a clause permalink: {permalink}"
+    );
+    c.goto(&format!("{base}/{permalink}"))
+        .await
+        .ctx("open the permalink")?;
+    wait_css(c, &format!("{clause_css}.is-target")).await?;
+    click(c, &format!(r#"{chip_css} [data-testid="chip-remove"]"#)).await?;
+    let chip_count = format!(
+        "return document.querySelectorAll('{}').length;",
+        chip_css.replace('\'', "\\'")
+    );
+    let left = poll(c, &chip_count, |v| v == 0).await?;
+    check!(left == 0, "the chip stayed after undoing the tag");
+    c.refresh().await.ctx("reload after undo")?;
+    wait_css(c, &format!("{clause_css}.is-target")).await?;
+    let left = c.execute(&chip_count, vec![]).await.ctx("count chips")?;
+    check!(left == 0, "the undone tag came back after a reload");
     Ok(())
 }
 
