@@ -677,6 +677,8 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
     let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
     let profile = tmp.path().join("chromium-profile");
     let shots = target_dir();
+    // A failure screenshot of an earlier run would mislead.
+    let _ = std::fs::remove_file(shots.join("e2e-failure.png"));
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
