@@ -51,15 +51,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         args.addr.as_deref(),
         std::env::var("VANKIEN_ADDR").ok().as_deref(),
     )?;
+    // Bind before the (possibly long) first indexing, so that a busy port fails at once.
+    let listener = std::net::TcpListener::bind(addr)
+        .with_context(|| format!("cannot listen on {addr} (pass --addr HOST:PORT)"))?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot make the listening socket non-blocking")?;
     let state = prepare(&args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr} (pass --addr HOST:PORT)"))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .context("cannot listen with the async runtime")?;
         let local = listener.local_addr().unwrap_or(addr);
         println!("vankien: serving on http://{local}/");
         vankien_server::serve_on(listener, state, vankien_server::shutdown_signal())
