@@ -1,7 +1,8 @@
 //! The `vankien` command line: parse documents, build the index, search it, serve the page, manage
-//! annotators.
+//! annotators, list orphaned tags.
 
 mod ingest;
+mod orphans;
 mod parse;
 mod search;
 mod serve;
@@ -31,6 +32,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Manage annotators and their API tokens.
     User(user::UserArgs),
+    /// List tags that could not be re-attached after their document changed.
+    Orphans(orphans::OrphansArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::Serve(args) => serve::run(args),
         Command::User(args) => user::run(args),
+        Command::Orphans(args) => orphans::run(args),
     };
     match result {
         Ok(code) => code,
