@@ -33,7 +33,7 @@ use schema::{Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
 use store::{ClauseMeta, DocRecord};
 
 /// Size of the doc store's compressed blocks, in bytes (tantivy's default is 16 KiB).
-const DOCSTORE_BLOCK_BYTES: usize = 64 * 1024;
+const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
 
 /// The file beside tantivy's own that records the vankien schema version.
 pub const META_FILE: &str = "vankien-index.json";
@@ -217,8 +217,8 @@ impl Index {
         if dir.join("meta.json").exists() {
             return Index::open(dir);
         }
-        // Larger doc-store blocks compress the stored texts better (lz4 sees more repetition);
-        // a hit reads one block either way.
+        // Larger doc-store blocks compress the stored texts better (lz4 sees more repetition),
+        // at the price of decompressing more to read one hit.
         let settings = tantivy::IndexSettings {
             docstore_blocksize: DOCSTORE_BLOCK_BYTES,
             ..Default::default()

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use unicode_normalization::char::is_combining_mark;
 use vankien_ingest::normalize;
 
 /// Texts up to this many bytes are shown whole.
@@ -33,8 +34,19 @@ impl Highlighter {
 
     /// The byte ranges to mark in `text`, sorted, not overlapping.
     pub fn marks(&self, text: &str) -> Vec<Range<usize>> {
-        let toks: Vec<(Range<usize>, String)> = normalize::words(text)
-            .map(|(r, w)| (r, normalize::folded_key(w)))
+        // Only words as long as some query key can match it: a folded key has one character
+        // per base letter of the word (marks dropped), so other words need no key at all.
+        let lens: HashSet<usize> = self
+            .words
+            .iter()
+            .chain(self.phrases.iter().flatten())
+            .map(|k| k.chars().count())
+            .collect();
+        let toks: Vec<(Range<usize>, Option<String>)> = normalize::words(text)
+            .map(|(r, w)| {
+                let base = w.chars().filter(|&c| !is_combining_mark(c)).count();
+                (r, lens.contains(&base).then(|| normalize::folded_key(w)))
+            })
             .collect();
         let mut spans: Vec<Range<usize>> = Vec::new();
         let mut in_phrase = vec![false; toks.len()];
@@ -44,14 +56,18 @@ impl Highlighter {
                 continue;
             }
             for i in 0..=toks.len() - n {
-                if toks[i..i + n].iter().zip(p).all(|((_, k), q)| k == q) {
+                if toks[i..i + n]
+                    .iter()
+                    .zip(p)
+                    .all(|((_, k), q)| k.as_deref() == Some(q.as_str()))
+                {
                     spans.push(toks[i].0.start..toks[i + n - 1].0.end);
                     in_phrase[i..i + n].iter_mut().for_each(|b| *b = true);
                 }
             }
         }
         for (i, (r, k)) in toks.iter().enumerate() {
-            if !in_phrase[i] && self.words.contains(k) {
+            if !in_phrase[i] && k.as_ref().is_some_and(|k| self.words.contains(k)) {
                 spans.push(r.clone());
             }
         }
