@@ -92,6 +92,13 @@ fn is_odd_space(c: char) -> bool {
 /// Whether `c` belongs to a word: a letter, a digit, or a combining mark (so that an NFD word is
 /// not cut at its tone marks).
 pub fn is_word_char(c: char) -> bool {
+    // ASCII and the precomposed Vietnamese letters answer without Unicode's tables.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if letter_entry(c).is_some() {
+        return true;
+    }
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
@@ -151,6 +158,179 @@ impl<'a> Iterator for Words<'a> {
 /// `hoá` and `hóa`, `thuỷ` and `thủy`, `khoẻ` and `khỏe`, `kỹ` and `kĩ` give the same key;
 /// `hồ`, `hộ` and `hỗ` do not.
 pub fn exact_key(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 2);
+    exact_key_into(word, &mut out);
+    out
+}
+
+/// Appends the exact key of `word` (see [`exact_key`]) to `out`, without allocating when the word
+/// is ASCII or precomposed Vietnamese (NFC), which is nearly every word of a stored text.
+pub fn exact_key_into(word: &str, out: &mut String) {
+    if !fast_key(word, out, false) {
+        out.push_str(&exact_key_slow(word));
+    }
+}
+
+/// Appends the folded key of `word` (see [`folded_key`]) to `out`; fast for ASCII and
+/// precomposed Vietnamese, like [`exact_key_into`].
+pub fn folded_key_into(word: &str, out: &mut String) {
+    if !fast_key(word, out, true) {
+        out.push_str(&fold_exact(&exact_key_slow(word)));
+    }
+}
+
+/// The base letters of the precomposed Vietnamese letters, by their number in [`letter_entry`].
+const BASES: [char; 13] = [
+    'a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y', 'đ',
+];
+/// The folded form of each of [`BASES`].
+const FOLDED_BASES: [char; 13] = [
+    'a', 'a', 'a', 'e', 'e', 'i', 'o', 'o', 'o', 'u', 'u', 'y', 'd',
+];
+/// The code points where precomposed Vietnamese letters live: Latin-1 and Latin Extended-A/B
+/// (`à`, `ă`, `đ`, `ơ`, `ư` …) and Latin Extended Additional (`ạ` … `ỹ`).
+const LOW_LETTERS: std::ops::RangeInclusive<u32> = 0xC0..=0x1B0;
+const HIGH_LETTERS: std::ops::RangeInclusive<u32> = 0x1EA0..=0x1EF9;
+
+/// Per code point of [`LOW_LETTERS`] then [`HIGH_LETTERS`]: 0 when the character is not a
+/// precomposed Vietnamese letter, else `1 + base * 8 + tone` (base: index in [`BASES`], tone: 0
+/// for none, else 1 + index in [`TONE_MARKS`]), [`UPPER`] set for upper case; plus the toned
+/// letters by base and tone.
+struct LetterTable {
+    entries: Vec<u8>,
+    toned: [[char; 5]; 12],
+}
+
+/// The table of precomposed letters, derived once from the slow path's own decomposition so the
+/// two cannot disagree.
+fn letter_table() -> &'static LetterTable {
+    static TABLE: std::sync::OnceLock<LetterTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut entries = Vec::new();
+        for cp in LOW_LETTERS.chain(HIGH_LETTERS) {
+            entries.push(char::from_u32(cp).map_or(0, derive_entry));
+        }
+        let mut toned = [['\0'; 5]; 12];
+        for (b, row) in toned.iter_mut().enumerate() {
+            for (t, slot) in row.iter_mut().enumerate() {
+                let composed: Vec<char> = [BASES[b], TONE_MARKS[t]].into_iter().nfc().collect();
+                assert_eq!(composed.len(), 1, "every Vietnamese vowel takes every tone");
+                *slot = composed[0];
+            }
+        }
+        LetterTable { entries, toned }
+    })
+}
+
+/// The table entry of `c` (see [`LetterTable`]), computed the slow way.
+fn derive_entry(c: char) -> u8 {
+    let mut tones = Vec::new();
+    let mut base = Vec::new();
+    for d in c.nfd().flat_map(char::to_lowercase) {
+        match TONE_MARKS.iter().position(|&t| t == d) {
+            Some(t) => tones.push(t),
+            None => base.push(d),
+        }
+    }
+    let base: Vec<char> = base.into_iter().nfc().collect();
+    let Some(b) = BASES.iter().position(|&x| [x] == base[..]) else {
+        return 0;
+    };
+    let upper = if c.to_lowercase().eq([c]) { 0 } else { UPPER };
+    match tones[..] {
+        [] => upper | (1 + b as u8 * 8),
+        [t] => upper | (1 + b as u8 * 8 + 1 + t as u8),
+        _ => 0,
+    }
+}
+
+/// The flag of an upper-case letter in a [`LetterTable`] entry.
+const UPPER: u8 = 0x80;
+
+/// Whether `c`, a precomposed Vietnamese letter, is upper case.
+fn is_upper_letter(c: char) -> bool {
+    letter_raw(c) & UPPER != 0
+}
+
+/// The raw [`LetterTable`] entry of `c` (0 for no letter).
+#[inline]
+fn letter_raw(c: char) -> u8 {
+    let cp = c as u32;
+    let at = if LOW_LETTERS.contains(&cp) {
+        cp - LOW_LETTERS.start()
+    } else if HIGH_LETTERS.contains(&cp) {
+        cp - HIGH_LETTERS.start() + (LOW_LETTERS.end() - LOW_LETTERS.start() + 1)
+    } else {
+        return 0;
+    };
+    letter_table().entries[at as usize]
+}
+
+/// The base (index in [`BASES`]) and tone (index in [`TONE_MARKS`]) of a precomposed Vietnamese
+/// letter, or `None` for any other character.
+#[inline]
+fn letter_entry(c: char) -> Option<(usize, Option<usize>)> {
+    match letter_raw(c) & !UPPER {
+        0 => None,
+        e => {
+            let e = (e - 1) as usize;
+            Some((e / 8, (e % 8).checked_sub(1)))
+        }
+    }
+}
+
+/// The exact key (or with `folded`, the folded key) of a word made only of ASCII and precomposed
+/// Vietnamese letters, appended to `out`, exactly as the slow path computes it. Returns false,
+/// leaving `out` as it was, for any other word (NFD, other scripts …).
+fn fast_key(word: &str, out: &mut String, folded: bool) -> bool {
+    // Letters as in the slow path: lower case, tone removed; at most a syllable's worth inline.
+    let mut letters = ['\0'; 24];
+    let mut n = 0;
+    let mut tone = None;
+    for c in word.chars() {
+        if n == letters.len() {
+            return false;
+        }
+        letters[n] = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            let Some((b, t)) = letter_entry(c) else {
+                return false;
+            };
+            if tone.is_none() {
+                tone = t;
+            }
+            if folded { FOLDED_BASES[b] } else { BASES[b] }
+        };
+        n += 1;
+    }
+    let letters = &mut letters[..n];
+    unify_i_y(letters);
+    let at = match tone {
+        Some(_) if !folded => tone_position(letters),
+        _ => None,
+    };
+    let start = out.len();
+    for (i, &c) in letters.iter().enumerate() {
+        if Some(i) == at {
+            let (Some(b), Some(t)) = (BASES[..12].iter().position(|&x| x == c), tone) else {
+                out.truncate(start);
+                return false;
+            };
+            out.push(letter_table().toned[b][t]);
+        } else {
+            out.push(c);
+        }
+    }
+    if tone.is_some() && !folded && at.is_none() {
+        out.truncate(start);
+        return false;
+    }
+    true
+}
+
+/// [`exact_key`] by decomposition: right for any input.
+fn exact_key_slow(word: &str) -> String {
     let mut base: Vec<char> = Vec::with_capacity(word.len());
     let mut tone = None;
     for c in word.nfd().flat_map(char::to_lowercase) {
@@ -187,11 +367,32 @@ pub fn exact_key(word: &str) -> String {
 
 /// The folded match key of one word: the exact key with every diacritic removed and `đ` as `d`.
 pub fn folded_key(word: &str) -> String {
-    fold_exact(&exact_key(word))
+    let mut out = String::with_capacity(word.len());
+    folded_key_into(word, &mut out);
+    out
 }
 
 /// Folds an exact key (see [`exact_key`]) to its folded key without recomputing the tone.
 pub fn fold_exact(exact: &str) -> String {
+    // ASCII and precomposed letters fold by table; anything else (NFD …) by decomposition.
+    let mut out = String::with_capacity(exact.len());
+    for c in exact.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        match letter_entry(c) {
+            Some((12, _)) => out.push('d'),
+            Some((b, _)) if is_upper_letter(c) => out.push(FOLDED_BASES[b].to_ascii_uppercase()),
+            Some((b, _)) => out.push(FOLDED_BASES[b]),
+            None => return fold_exact_slow(exact),
+        }
+    }
+    out
+}
+
+/// [`fold_exact`] by decomposition: right for any input.
+fn fold_exact_slow(exact: &str) -> String {
     exact
         .nfd()
         .filter(|&c| !is_combining_mark(c))
@@ -411,11 +612,94 @@ mod tests {
         }
     }
 
+    /// The slow key of a word, as it was before the fast paths.
+    fn slow_keys(w: &str) -> (String, String) {
+        let exact = exact_key_slow(w);
+        let folded = fold_exact_slow(&exact);
+        (exact, folded)
+    }
+
+    /// Every character of the table's ranges, alone and inside syllables, in both cases: the fast
+    /// paths give exactly what decomposition gives.
+    #[test]
+    fn fast_paths_equal_slow_paths_on_every_letter() {
+        let mut chars: Vec<char> = LOW_LETTERS
+            .chain(HIGH_LETTERS)
+            .chain(0..0x80)
+            .filter_map(char::from_u32)
+            .collect();
+        chars.extend([
+            '\u{0300}', '\u{0301}', '\u{0302}', '\u{0306}', '\u{031B}', 'ß', 'Ω',
+        ]);
+        for &c in &chars {
+            assert_eq!(
+                is_word_char(c),
+                c.is_alphanumeric() || is_combining_mark(c),
+                "{c:?}"
+            );
+            for w in [
+                format!("{c}"),
+                format!("th{c}n"),
+                format!("qu{c}"),
+                format!("gi{c}"),
+                format!("ng{c}y"),
+                format!("{c}a"),
+                format!("o{c}"),
+                format!("k{c}"),
+                format!("TH{c}Y"),
+            ] {
+                let (exact, folded) = slow_keys(&w);
+                assert_eq!(exact_key(&w), exact, "{w:?}");
+                assert_eq!(folded_key(&w), folded, "{w:?}");
+                assert_eq!(fold_exact(&w), fold_exact_slow(&w), "{w:?}");
+                assert_eq!(fold_exact(&exact), folded, "{w:?}");
+            }
+        }
+    }
+
+    /// NFC Vietnamese words take the fast path; NFD ones the slow path.
+    #[test]
+    fn precomposed_words_take_the_fast_path() {
+        for w in [
+            "người", "THUỶ", "Đảng", "khuỷu", "kỹ", "GRDP", "1.000", "quốc",
+        ] {
+            let mut out = String::new();
+            assert!(fast_key(w, &mut out, false), "{w}");
+            assert_eq!(out, exact_key_slow(w));
+            let nfd: String = w.nfd().collect();
+            if nfd != w {
+                assert!(!fast_key(&nfd, &mut String::new(), false), "{w}");
+            }
+        }
+    }
+
     mod props {
         use super::super::*;
+        use super::slow_keys;
         use proptest::prelude::*;
 
         proptest! {
+            /// The fast paths of the keys equal the decomposing slow paths, on Vietnamese words
+            /// in any case and form and on any text at all.
+            #[test]
+            fn fast_keys_equal_slow_keys(
+                viet in "[a-zA-ZđĐăâêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵẮẰẲẴẶẤẦẨẪẬẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰÀÁẢÃẠÝỲ\u{0300}\u{0301}\u{0309}\u{0303}\u{0323}0-9., ]{0,40}",
+                any in "\\PC{0,30}",
+            ) {
+                for text in [&viet, &any] {
+                    for (_, w) in words(text) {
+                        let (exact, folded) = slow_keys(w);
+                        prop_assert_eq!(exact_key(w), exact.clone());
+                        prop_assert_eq!(folded_key(w), folded.clone());
+                        prop_assert_eq!(fold_exact(&exact), folded);
+                        prop_assert_eq!(fold_exact(w), fold_exact_slow(w));
+                    }
+                    for c in text.chars() {
+                        prop_assert_eq!(is_word_char(c), c.is_alphanumeric() || is_combining_mark(c));
+                    }
+                }
+            }
+
             #[test]
             fn normalization_never_panics_and_offsets_stay_inside(s in "\\PC*") {
                 let stored = normalize_text(&s);
