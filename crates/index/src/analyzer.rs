@@ -5,8 +5,6 @@
 //! tantivy forgets custom tokenizers when an index is reopened: [`register`] runs on every create
 //! and every open.
 
-use std::collections::HashMap;
-
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use vankien_ingest::normalize::{self, Words};
 
@@ -34,36 +32,11 @@ impl KeyKind {
     }
 }
 
-/// Words whose keys a tokenizer remembers before it starts over. Vietnamese has a few thousand
-/// syllables, so the cache is nearly always hit and computing keys (NFD, case, tone placement,
-/// NFC) mostly happens once per word per indexing thread.
-const KEY_CACHE_WORDS: usize = 50_000;
-
-/// Remembered keys of words as written.
-#[derive(Debug, Clone, Default)]
-pub struct KeyCache {
-    map: HashMap<Box<str>, Box<str>>,
-}
-
-impl KeyCache {
-    /// The key of `word` by `kind`, computed once.
-    pub fn get(&mut self, kind: KeyKind, word: &str) -> &str {
-        if !self.map.contains_key(word) {
-            if self.map.len() >= KEY_CACHE_WORDS {
-                self.map.clear();
-            }
-            self.map.insert(word.into(), kind.key(word).into());
-        }
-        &self.map[word]
-    }
-}
-
 /// A tokenizer that splits with [`normalize::words`] and emits one key per word.
 #[derive(Debug, Clone)]
 pub struct VnTokenizer {
     kind: KeyKind,
     token: Token,
-    cache: KeyCache,
 }
 
 impl VnTokenizer {
@@ -72,7 +45,6 @@ impl VnTokenizer {
         VnTokenizer {
             kind,
             token: Token::default(),
-            cache: KeyCache::default(),
         }
     }
 }
@@ -82,7 +54,6 @@ pub struct VnTokenStream<'a> {
     words: Words<'a>,
     kind: KeyKind,
     token: &'a mut Token,
-    cache: &'a mut KeyCache,
 }
 
 impl Tokenizer for VnTokenizer {
@@ -94,7 +65,6 @@ impl Tokenizer for VnTokenizer {
             words: normalize::words(text),
             kind: self.kind,
             token: &mut self.token,
-            cache: &mut self.cache,
         }
     }
 }
@@ -108,7 +78,12 @@ impl TokenStream for VnTokenStream<'_> {
         self.token.offset_from = range.start;
         self.token.offset_to = range.end;
         self.token.text.clear();
-        self.token.text.push_str(self.cache.get(self.kind, word));
+        // Keys are written straight into the token: ASCII and precomposed words (nearly all)
+        // cost one table lookup per character and no allocation, which beat a cache of keys.
+        match self.kind {
+            KeyKind::Exact => normalize::exact_key_into(word, &mut self.token.text),
+            KeyKind::Folded => normalize::folded_key_into(word, &mut self.token.text),
+        }
         true
     }
 
