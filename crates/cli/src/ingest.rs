@@ -1,6 +1,6 @@
 //! `vankien ingest`: add files and folders to the index, incrementally, with a progress bar on a
 //! terminal and a summary at the end. Bad files are reported and skipped; the exit code is 1 when
-//! any failed.
+//! any failed. Tags in the annotation store follow the clauses of changed documents.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use vankien_index::{FileOutcome, Index, IngestEvent, IngestOptions};
+use vankien_annotate::Store;
+use vankien_index::{FileOutcome, Index, IngestEvent, IngestOptions, IngestReport};
 
 /// Arguments of `vankien ingest`.
 #[derive(Debug, clap::Args)]
@@ -20,6 +21,10 @@ pub struct IngestArgs {
     /// Drop documents whose source file no longer exists.
     #[arg(long)]
     pub remove_missing: bool,
+    /// Data directory of the annotation store: when it holds a store, the tags of changed
+    /// documents are re-attached and the index's sector facet rebuilt. By default, `data`.
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
     /// Files and folders to ingest (folders are walked for .txt and .md files, README skipped).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -27,9 +32,40 @@ pub struct IngestArgs {
 
 /// Runs `vankien ingest`.
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
     let index = Index::open_or_create(&args.index)
         .with_context(|| format!("opening the index in {}", args.index.display()))?;
+    let opts = IngestOptions {
+        remove_missing: args.remove_missing,
+    };
+    let report = ingest_with_progress(&index, &args.paths, &opts)?;
+    // Tags follow their clauses into the new text; only an existing store is touched.
+    if args.data.join(vankien_annotate::DB_FILE).is_file() {
+        vankien_annotate::check_data_dir(&args.data, &args.index)?;
+        let store = Store::open(&args.data)
+            .with_context(|| format!("opening the annotation store in {}", args.data.display()))?;
+        let changed: Vec<String> = report
+            .added
+            .iter()
+            .chain(&report.updated)
+            .cloned()
+            .collect();
+        crate::tags::sync(&index, &store, &changed)?;
+    }
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Ingests `paths` into `index` with a progress bar on a terminal (hidden otherwise), reports
+/// bad files as it meets them, and prints a summary line at the end.
+pub(crate) fn ingest_with_progress(
+    index: &Index,
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+) -> anyhow::Result<IngestReport> {
+    let started = Instant::now();
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
     } else {
@@ -39,10 +75,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {wide_msg}")
             .expect("template is valid"),
     );
-    let opts = IngestOptions {
-        remove_missing: args.remove_missing,
-    };
-    let report = index.ingest_paths(&args.paths, &opts, &mut |event| match event {
+    let report = index.ingest_paths(paths, opts, &mut |event| match event {
         IngestEvent::Scanned { bytes, .. } => bar.set_length(bytes),
         IngestEvent::File {
             file,
@@ -78,9 +111,5 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         mb,
         secs,
     );
-    Ok(if report.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(report)
 }

@@ -3,17 +3,14 @@
 //! rebuilds the index's sector mirror from the store, then serves the page and the API until
 //! Ctrl-C or SIGTERM.
 
-use std::io::IsTerminal;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
 
 use anyhow::{Context, bail};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use vankien_annotate::Store;
-use vankien_index::{FileOutcome, Index, IngestEvent, IngestOptions};
+use vankien_index::{Index, IngestOptions};
 use vankien_server::{AppState, ServerConfig};
 
 /// The address served on when neither `--addr` nor `VANKIEN_ADDR` says otherwise.
@@ -150,27 +147,7 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
     }
 
     // Tags of documents whose text may have changed follow their clauses (or become orphans).
-    let (mut moved, mut orphaned) = (0, 0);
-    for doc_id in &changed_docs {
-        let Some(doc) = index.document(doc_id)? else {
-            continue;
-        };
-        let report = store
-            .reattach(doc_id, &doc.clauses)
-            .with_context(|| format!("cannot re-attach the tags of {doc_id}"))?;
-        moved += report.moved;
-        orphaned += report.orphaned;
-    }
-    if moved + orphaned > 0 {
-        eprintln!(
-            "vankien: re-attached tags: {moved} moved, {orphaned} orphaned (see /api/orphans)"
-        );
-    }
-    // The store is the source of truth; the index's sector facet is rebuilt from it.
-    let map = store.sector_map()?;
-    index
-        .replace_all_sectors(&map)
-        .context("cannot rebuild the sector mirror of the index")?;
+    let tagged = crate::tags::sync(&index, &store, &changed_docs)?;
 
     let users = store.users()?;
     if users.is_empty() {
@@ -184,7 +161,7 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
     eprintln!(
         "vankien: {} documents, {clauses} clauses, {} tagged clauses, {} users",
         docs.len(),
-        map.len(),
+        tagged,
         users.len()
     );
     Ok(AppState::new(
@@ -197,49 +174,13 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
 /// Ingests the corpus folder, with a progress bar on a terminal; returns the ids of the documents
 /// added or updated.
 fn ingest_corpus(index: &Index, corpus: &Path) -> anyhow::Result<Vec<String>> {
-    let started = Instant::now();
     eprintln!("vankien: indexing {} …", corpus.display());
-    let bar = if std::io::stderr().is_terminal() {
-        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {wide_msg}")
-            .expect("template is valid"),
-    );
-    let report = index
-        .ingest_paths(
-            &[corpus.to_path_buf()],
-            &IngestOptions::default(),
-            &mut |event| match event {
-                IngestEvent::Scanned { bytes, .. } => bar.set_length(bytes),
-                IngestEvent::File {
-                    file,
-                    bytes,
-                    outcome,
-                } => {
-                    bar.inc(bytes);
-                    if let FileOutcome::Failed(error) = outcome {
-                        bar.suspend(|| eprintln!("vankien: skipped {file}: {error}"));
-                    }
-                    bar.set_message(file);
-                }
-                IngestEvent::Removed { doc_id } => bar.set_message(format!("removed {doc_id}")),
-                IngestEvent::Committing => bar.set_message("writing the index"),
-            },
-        )
-        .with_context(|| format!("cannot index {}", corpus.display()))?;
-    bar.finish_and_clear();
-    eprintln!(
-        "vankien: {} added, {} updated, {} unchanged, {} failed; {} clauses in {:.1} s",
-        report.added.len(),
-        report.updated.len(),
-        report.unchanged.len(),
-        report.failed.len(),
-        report.clauses,
-        started.elapsed().as_secs_f64()
-    );
+    let report = crate::ingest::ingest_with_progress(
+        index,
+        &[corpus.to_path_buf()],
+        &IngestOptions::default(),
+    )
+    .with_context(|| format!("cannot index {}", corpus.display()))?;
     Ok(report.added.into_iter().chain(report.updated).collect())
 }
 
