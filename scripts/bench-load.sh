@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# The HTTP load benchmark: searches and tag writes against a running `vankien serve`, with wrk.
+#
+#   scripts/bench-load.sh                                           # full: 2,000 documents, ~140 MB
+#   VANKIEN_BENCH_DOCS=200 VANKIEN_LOAD_SECONDS=3 scripts/bench-load.sh   # quick check of the script
+#
+# Expected runtime on the 2-core machine: the first time, the release builds (a few minutes each
+# when the dependencies are already compiled), ~10 s to generate the corpus and about a minute to
+# index it; then 4 wrk runs of VANKIEN_LOAD_SECONDS (15 s by default) plus a few seconds of setup:
+# about 2 minutes when the builds, corpus and index are reused. The quick mode takes well under a
+# minute once built.
+#
+# The run, from the repository root (any working directory works):
+#  1. `cargo build --release -p vankien-cli`; the scaled corpus of the search benchmark
+#     (crates/index/benches/search/generate.rs) is generated or reused through
+#     `VANKIEN_BENCH_GENERATE_ONLY=1 cargo bench -p vankien-index --bench search`; the index is
+#     built with `vankien ingest` (timed) unless one built by this same binary from this same
+#     corpus is already in $WORK (a changed binary may index differently, so it rebuilds).
+#  2. `vankien serve` on a free port of 127.0.0.1, killed on exit; a fresh annotation store with
+#     one annotator `bench`.
+#  3. Searches: wrk rotates through ~40 mixed queries (accented, unaccented, quoted phrases,
+#     document numbers, upper case), sending the page's own request (web/app.js: `q`,
+#     `limit=20`, `offset=0`; facets are on by default), at 1 connection and at 16.
+#  4. Tag writes: PUT then DELETE of /api/clauses/<id>/sectors/<sector> over ~200 clause ids, in
+#     passes (all PUTs of a pass, then all DELETEs), so every request changes the store; at 1
+#     connection and at 4. Answers with "changed":false (a write that did nothing) are counted.
+#  5. One table, also written to $WORK/load-report.txt, with the machine's load average before and
+#     after (the machine is shared: read the figures with it).
+#
+# Environment: VANKIEN_BENCH_DOCS (2000), VANKIEN_LOAD_SECONDS (15), VANKIEN_LOAD_DIR (the work
+# folder $WORK, by default <target>/vankien-load/docs-<docs>), VANKIEN_BENCH_DIR (where the corpus
+# is generated, by default <target>/vankien-bench), CARGO_TARGET_DIR.
+# Needs: cargo, python3, wrk (`apt-get install wrk`). Installs nothing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DOCS=${VANKIEN_BENCH_DOCS:-2000}
+SECS=${VANKIEN_LOAD_SECONDS:-15}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+WORK=${VANKIEN_LOAD_DIR:-$TARGET/vankien-load/docs-$DOCS}
+BIN=$TARGET/release/vankien
+# The page's request (web/app.js: LIMIT = 20, offset always sent).
+SEARCH_PARAMS='limit=20&offset=0'
+
+say() { printf 'bench-load: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+[[ $DOCS =~ ^[0-9]+$ && $DOCS -gt 0 ]] || die "VANKIEN_BENCH_DOCS=$DOCS: not a positive number"
+[[ $SECS =~ ^[0-9]+$ && $SECS -gt 0 ]] || die "VANKIEN_LOAD_SECONDS=$SECS: not a positive number"
+command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
+command -v python3 >/dev/null || die "python3 is missing: apt-get install python3"
+command -v cargo >/dev/null || die "cargo is missing"
+
+cd "$ROOT"
+mkdir -p "$WORK"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- 1. build, corpus, index -------------------------------------------------------------------
+say "building the release binary …"
+cargo build --release -p vankien-cli >&2
+[[ -x $BIN ]] || die "no binary at $BIN after the build"
+
+say "generating or reusing the corpus of $DOCS documents …"
+GEN_DIR=$(VANKIEN_BENCH_DOCS=$DOCS VANKIEN_BENCH_GENERATE_ONLY=1 \
+    cargo bench -p vankien-index --bench search | tail -n 1)
+[[ -f $GEN_DIR/MANIFEST && -d $GEN_DIR/docs ]] || die "the generator gave no corpus (got '$GEN_DIR')"
+CORPUS_MB=$(du -sm --apparent-size "$GEN_DIR/docs" | cut -f1)
+
+# The corpus folder the server is given: the generated documents (through a link) and the
+# taxonomy of the repository, which `vankien serve` loads from `<corpus>/sectors.json`.
+CORPUS=$WORK/corpus
+mkdir -p "$CORPUS"
+ln -sfn "$GEN_DIR/docs" "$CORPUS/docs"
+cp "$ROOT/corpus/sectors.json" "$CORPUS/sectors.json"
+
+INDEX=$WORK/index
+STAMP="$(sha256sum <"$GEN_DIR/MANIFEST" | cut -d' ' -f1) $(sha256sum <"$BIN" | cut -d' ' -f1)"
+if [[ -d $INDEX && -f $WORK/index.stamp && $(cat "$WORK/index.stamp") == "$STAMP" ]]; then
+    INGEST="reused (built earlier by this binary from this corpus)"
+    say "reusing the index in $INDEX"
+else
+    rm -rf "$INDEX" "$WORK/index.stamp"
+    say "indexing $DOCS documents into $INDEX …"
+    t0=$(date +%s.%N)
+    "$BIN" ingest --index "$INDEX" "$CORPUS" >"$WORK/ingest.log" 2>&1 \
+        || { tail -n 20 "$WORK/ingest.log" >&2; die "vankien ingest failed (log: $WORK/ingest.log)"; }
+    t1=$(date +%s.%N)
+    INGEST=$(python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); \
+print(f'{s:.1f} s ({float(sys.argv[3])/s:.2f} MB/s)')" "$t0" "$t1" "$CORPUS_MB")
+    echo "$STAMP" >"$WORK/index.stamp"
+fi
+INDEX_MB=$(du -sm "$INDEX" | cut -f1)
+
+# --- 2. server and user ------------------------------------------------------------------------
+# A fresh store each run: the writes of an earlier run must not change what this one measures.
+DATA=$WORK/data
+rm -rf "$DATA"
+TOKEN=$("$BIN" user add bench --role annotator --data "$DATA" --index "$INDEX" | awk '{w=$NF} END {print w}')
+[[ -n $TOKEN ]] || die "vankien user add gave no token"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+SERVER_PID=
+cleanup() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "starting the server on $BASE …"
+t0=$(date +%s.%N)
+"$BIN" serve --index "$INDEX" --data "$DATA" --corpus "$CORPUS" --addr "127.0.0.1:$PORT" \
+    >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+# `--corpus` re-ingests incrementally (every file is hashed): allow it time on a big corpus.
+for ((i = 0; ; i++)); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        tail -n 20 "$WORK/serve.log" >&2
+        die "the server exited before answering (log: $WORK/serve.log)"
+    fi
+    if python3 -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+        "$BASE/api/health" 2>/dev/null; then
+        break
+    fi
+    ((i < 1200)) || die "the server did not answer /api/health within 10 minutes"
+    sleep 0.5
+done
+t1=$(date +%s.%N)
+STARTUP=$(python3 -c "import sys; print(f'{float(sys.argv[2])-float(sys.argv[1]):.1f} s')" "$t0" "$t1")
+say "server up after $STARTUP"
+
+# --- wrk scripts -------------------------------------------------------------------------------
+# Prints the queries' paths as a Lua table, and how many of them find nothing (a sanity check:
+# a benchmark of empty answers would flatter the server).
+QUERIES_LUA=$WORK/queries.lua
+python3 - "$BASE" "$SEARCH_PARAMS" "$GEN_DIR/MANIFEST" "$QUERIES_LUA" >"$WORK/queries.check" <<'PY'
+import json, sys, urllib.parse, urllib.request
+base, params, manifest, out = sys.argv[1:5]
+queries = [
+    # unaccented, as most people type
+    "chuyen doi so", "khoa hoc cong nghe", "doi moi sang tao", "kinh te tu nhan",
+    "hoi nhap quoc te", "tinh gon bo may", "sap xep don vi hanh chinh", "nguon nhan luc",
+    "nong thon moi", "bao hiem y te", "giao duc dao tao", "phong chong tham nhung",
+    # accented
+    "chuyển đổi số", "khoa học công nghệ", "đổi mới sáng tạo", "kinh tế tư nhân",
+    "chính quyền địa phương hai cấp", "nguồn nhân lực chất lượng cao", "ngân sách nhà nước",
+    "thủ tục hành chính", "trí tuệ nhân tạo", "bảo vệ môi trường", "đất đai", "an ninh quốc phòng",
+    # quoted phrases
+    '"đổi mới sáng tạo"', '"chuyển đổi số"', '"kinh tế tư nhân"', '"cán bộ, đảng viên"',
+    '"hệ thống chính trị"',
+    # document numbers, as typed
+    "57-NQ/TW", "66-NQ/TW", "nghị quyết 57", "NQ 20", "69-KL/TW",
+    # upper case
+    "XÂY DỰNG ĐẢNG", "CÁN BỘ", "KINH TE SO", "DOANH NGHIỆP NHÀ NƯỚC",
+]
+# Numbers of generated documents (the MANIFEST lists them after its first line).
+numbers = [l for l in open(manifest, encoding="utf-8").read().splitlines()[1:] if l.strip()]
+for n in numbers[:: max(1, len(numbers) // 3)][:3]:
+    queries.append(n)
+paths = [f"/api/search?q={urllib.parse.quote_plus(q)}&{params}" for q in queries]
+empty, failed = [], []
+for q, p in zip(queries, paths):
+    try:
+        with urllib.request.urlopen(base + p, timeout=60) as r:
+            if not json.load(r).get("hits"):
+                empty.append(q)
+    except Exception as e:
+        failed.append(f"{q} ({e})")
+with open(out, "w") as f:
+    f.write("paths = {\n" + "".join(f'  "{p}",\n' for p in paths) + "}\n")
+print(len(queries), len(empty), len(failed))
+for q in empty:
+    print("  no hit:", q, file=sys.stderr)
+for q in failed:
+    print("  failed:", q, file=sys.stderr)
+PY
+read -r NQ NEMPTY NFAILED <"$WORK/queries.check"
+((NFAILED == 0)) || die "$NFAILED of $NQ queries failed before the load (see above)"
+
+# The common part of both wrk scripts: per-thread start offsets, and one RESULT line at the end
+# (latencies in µs; `status` counts answers >= 400; `noop` counts writes that changed nothing).
+COMMON_LUA='
+local threads = {}
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+function done(summary, latency, requests)
+  local noop = 0
+  for _, t in ipairs(threads) do noop = noop + (t:get("noop") or 0) end
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d status=%d connect=%d read=%d write=%d timeout=%d noop=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect, e.read, e.write, e.timeout, noop))
+end
+'
+SEARCH_LUA=$WORK/search.lua
+{
+    cat "$QUERIES_LUA"
+    cat <<'LUA'
+local i = 0
+function init(args)
+  -- Threads start at different queries.
+  i = (tid or 0) * 7
+end
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+LUA
+    echo "$COMMON_LUA"
+} >"$SEARCH_LUA"
+
+# ~200 clause ids from a few searches, each path segment percent-encoded (ids contain `/`).
+CLAUSES_LUA=$WORK/clauses.lua
+python3 - "$BASE" "$CLAUSES_LUA" >"$WORK/clauses.count" <<'PY'
+import json, sys, urllib.parse, urllib.request
+base, out = sys.argv[1:3]
+ids = []
+for q in ["nghị quyết", "phát triển", "kinh tế", "cán bộ", "xây dựng", "quốc gia", "đảng"]:
+    for offset in (0, 100):
+        url = f"{base}/api/search?q={urllib.parse.quote_plus(q)}&limit=100&offset={offset}&facets=false"
+        with urllib.request.urlopen(url, timeout=60) as r:
+            for hit in json.load(r)["hits"]:
+                if hit["clause_id"] not in ids:
+                    ids.append(hit["clause_id"])
+    if len(ids) >= 200:
+        break
+ids = ids[:200]
+enc = ["/".join(urllib.parse.quote(s, safe="") for s in i.split("/")) for i in ids]
+with open(out, "w") as f:
+    f.write("clauses = {\n" + "".join(f'  "{e}",\n' for e in enc) + "}\n")
+print(len(ids))
+PY
+NCLAUSES=$(cat "$WORK/clauses.count")
+((NCLAUSES > 0)) || die "no clause ids found to tag"
+
+# One writes script per sector, so that a run never meets the tags another run left behind.
+write_lua() {
+    local sector=$1 out=$2
+    {
+        cat "$CLAUSES_LUA"
+        cat <<LUA
+local sector = "$sector"
+local token = "$TOKEN"
+LUA
+        cat <<'LUA'
+-- Request n: pass p = n // #clauses; even passes PUT every clause, odd passes DELETE them, so a
+-- DELETE comes #clauses requests after its PUT (long done at a few connections) and every
+-- request changes the store. One thread only: threads do not share this counter.
+local n = 0
+noop = 0
+function request()
+  local k = n % #clauses
+  local method = (math.floor(n / #clauses) % 2 == 0) and "PUT" or "DELETE"
+  n = n + 1
+  return wrk.format(method, "/api/clauses/" .. clauses[k + 1] .. "/sectors/" .. sector,
+    { ["Authorization"] = "Bearer " .. token })
+end
+function response(status, headers, body)
+  if body and string.find(body, '"changed":false', 1, true) then noop = noop + 1 end
+end
+LUA
+        echo "$COMMON_LUA"
+    } >"$out"
+}
+SECTORS=($(python3 -c "import json,sys; print(' '.join(s['id'] for s in json.load(open(sys.argv[1]))['sectors'][:2]))" "$CORPUS/sectors.json"))
+((${#SECTORS[@]} == 2)) || die "fewer than 2 sectors in $CORPUS/sectors.json"
+write_lua "${SECTORS[0]}" "$WORK/write-a.lua"
+write_lua "${SECTORS[1]}" "$WORK/write-b.lua"
+
+# --- 3, 4. the runs ----------------------------------------------------------------------------
+RESULTS=$WORK/results.txt
+: >"$RESULTS"
+run() {
+    local label=$1 threads=$2 conns=$3 script=$4 log=$WORK/wrk-${1// /-}-$3.log
+    local before
+    before=$(wc -l <"$WORK/serve.log")
+    say "wrk: $label at $conns connection(s), $SECS s …"
+    wrk --latency -t"$threads" -c"$conns" -d"${SECS}s" --timeout 10s -s "$script" "$BASE" >"$log" 2>&1 \
+        || { cat "$log" >&2; die "wrk failed"; }
+    local line codes
+    line=$(grep '^RESULT ' "$log") || { cat "$log" >&2; die "wrk printed no RESULT line"; }
+    # wrk counts failed answers but not by status; the server logs every 5xx with its status.
+    sleep 0.2
+    codes=$( { tail -n +"$((before + 1))" "$WORK/serve.log" | grep -ao 'Status code: [0-9]*' || true; } |
+        awk '{c[$3]++} END {for (k in c) printf "%s%s:%d", (n++ ? "," : ""), k, c[k]}')
+    echo "$label conns=$conns ${line#RESULT } server5xx=${codes:--}" >>"$RESULTS"
+}
+# A short warm-up, not counted: the first queries fault the index files in.
+wrk -t1 -c1 -d2s -s "$SEARCH_LUA" "$BASE" >/dev/null 2>&1 || true
+run search 1 1 "$SEARCH_LUA"
+run search 2 16 "$SEARCH_LUA"
+run write 1 1 "$WORK/write-a.lua"
+run write 1 4 "$WORK/write-b.lua"
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- 5. the table ------------------------------------------------------------------------------
+REPORT=$WORK/load-report.txt
+python3 - "$RESULTS" >"$REPORT" <<PY
+import sys
+rows = []
+for line in open(sys.argv[1]):
+    label, *kv = line.split()
+    rows.append((label, dict(x.split("=") for x in kv)))
+commit = "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+changes')"
+print(f"vankien HTTP load benchmark: commit {commit}, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), wrk {$SECS} s per run")
+print(f"corpus: $DOCS generated documents, ${CORPUS_MB} MB ($GEN_DIR); index ${INDEX_MB} MB, ingest: $INGEST")
+print(f"server start (incremental re-ingest of --corpus): $STARTUP; load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER")
+print(f"searches: $NQ queries rotated ($NEMPTY find nothing), GET /api/search?q=…&$SEARCH_PARAMS (the page's request, facets on)")
+print(f"writes: PUT/DELETE /api/clauses/<id>/sectors/<sector> over $NCLAUSES clauses, bearer token of an annotator")
+print()
+head = f"{'run':<8} {'conns':>5} {'requests':>9} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} {'no-op':>6} {'5xx (log)':>10}  aim (issue 4)"
+print(head)
+print("-" * len(head))
+for label, r in rows:
+    n = int(r["requests"]); secs = int(r["duration_us"]) / 1e6
+    status = int(r["status"]); sock = sum(int(r[k]) for k in ("connect", "read", "write", "timeout"))
+    rate = n / secs; ok = (n - status) / secs
+    p50 = int(r["p50_us"]) / 1e3; p99 = int(r["p99_us"]) / 1e3
+    aim = ""
+    if label == "search":
+        met = ok >= 2000 and p99 < 50 and sock == 0
+        aim = ">= 2,000 searches/s at p99 < 50 ms: " + ("met" if met else "NOT met")
+    noop = r["noop"] if label == "write" else "-"
+    print(f"{label:<8} {r['conns']:>5} {n:>9} {rate:>9.0f} {ok:>9.0f} {p50:>8.2f} {p99:>8.2f} {status:>8} {sock:>8} {noop:>6} {r['server5xx']:>10}  {aim}")
+print()
+print("req/s counts every answer, 2xx/s only the successful ones (the aim is judged on 2xx/s);")
+print("non-2xx = answers >= 400 (wrk's count; every query answers 200 before the load); 5xx (log) = status:count")
+print("of the server's log for the run (503 = overloaded: no blocking permit within 50 ms); no-op = writes")
+print("answered changed:false (should be 0: every write request changes the store).")
+PY
+cat "$REPORT"
+say "report written to $REPORT"
