@@ -214,6 +214,24 @@ fn current_sectors(
     Ok(out)
 }
 
+/// Memory budget of the batch writer, shared by its threads. tantivy writes a segment each time a
+/// thread's share fills, and every segment costs a flush now and a merge or a lookup later: a big
+/// batch gets a big budget, kept well below the 1 GiB the whole ingestion may use.
+const BATCH_WRITER_BYTES: usize = 400_000_000;
+
+/// The writer of an ingestion batch: one indexing thread per core (parsing runs beside it), with
+/// [`BATCH_WRITER_BYTES`].
+fn batch_writer(index: &Index) -> Result<tantivy::IndexWriter, IndexError> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    Ok(index
+        .inner()
+        .index
+        .writer_with_num_threads(threads, BATCH_WRITER_BYTES)?)
+}
+
 pub(crate) fn ingest_paths(
     index: &Index,
     paths: &[PathBuf],
@@ -291,7 +309,7 @@ pub(crate) fn ingest_paths(
                 }
                 Work::Parsed { hash, doc } => {
                     if writer.is_none() {
-                        writer = Some(index.writer()?);
+                        writer = Some(batch_writer(index)?);
                     }
                     let w = writer.as_ref().expect("writer opened above");
                     let existed = index.read_cache().docs.contains_key(&doc.id)
@@ -362,7 +380,7 @@ pub(crate) fn ingest_paths(
             .collect();
         for (key, doc_id) in gone {
             if writer.is_none() {
-                writer = Some(index.writer()?);
+                writer = Some(batch_writer(index)?);
             }
             let w = writer.as_ref().expect("writer opened above");
             w.delete_term(Term::from_field_text(f.doc_id, &doc_id));
