@@ -12,7 +12,7 @@ use crate::analyzer;
 
 /// The schema version this build reads and writes. Bump it with any change to the fields or the
 /// analyzers: an index of another version is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Value of [`Fields::rec`] on clause documents.
 pub const REC_CLAUSE: &str = "c";
@@ -72,16 +72,30 @@ fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
     )
 }
 
+/// A keyword field holding one token per document: indexed whole, without the field norm (one
+/// byte per document and field; with a single token it is the same for every document, so BM25
+/// scores are unchanged).
+fn keyword() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
 /// Builds the schema of [`SCHEMA_VERSION`].
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("rec", STRING);
-    b.add_text_field("doc_id", STRING | STORED);
-    b.add_text_field("clause_id", STRING | STORED);
-    b.add_text_field("doc_kind", STRING);
-    b.add_text_field("clause_kind", STRING);
+    b.add_text_field("rec", keyword());
+    // Found by term only: the id a hit shows comes from its metadata.
+    b.add_text_field("doc_id", keyword());
+    b.add_text_field("clause_id", keyword() | STORED);
+    b.add_text_field("doc_kind", keyword());
+    b.add_text_field("clause_kind", keyword());
+    // Several keys per document: the norm is kept for scoring.
     b.add_text_field("docnum", STRING);
-    b.add_text_field("flags", STRING);
+    b.add_text_field("flags", keyword());
     b.add_i64_field("year", NumericOptions::default().set_indexed().set_fast());
     b.add_facet_field("facets", FacetOptions::default());
     b.add_facet_field("section", FacetOptions::default());

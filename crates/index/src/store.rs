@@ -28,12 +28,15 @@ pub struct ClauseMeta {
     /// Clause kind.
     pub kind: ClauseKind,
     /// Item label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Timeframe group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Span in the document's stored text.
     pub span: [usize; 2],
     /// Sector ids tagged on the clause (the mirror of the annotation store).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<String>,
 }
 
