@@ -9,6 +9,7 @@ pub mod analyzer;
 pub mod error;
 mod ingest;
 pub mod query;
+mod rerank;
 pub mod schema;
 mod search;
 mod sectors;

@@ -43,10 +43,10 @@ const LEAD_SCORE: f32 = 200.0;
 /// Score for having the whole run of typed words side by side: a constant, so that every clause
 /// with `nông thôn mới` ranks above clauses with the syllables scattered, however often they
 /// repeat; then the BM25 of the phrase (times [`PHRASE_BOOST`]) orders those clauses.
-const PHRASE_SCORE: f32 = 30.0;
-const PHRASE_BOOST: f32 = 2.0;
+pub(crate) const PHRASE_SCORE: f32 = 30.0;
+pub(crate) const PHRASE_BOOST: f32 = 2.0;
 /// Score for having the run within [`NEAR_SLOP`] positions.
-const NEAR_SCORE: f32 = 8.0;
+pub(crate) const NEAR_SCORE: f32 = 8.0;
 const NEAR_SLOP: u32 = 3;
 /// Score, per word, for a run of at least [`CONTEXT_PHRASE_MIN`] words found side by side in the
 /// clause's headings: a user who types a heading's words in order means the clauses under it,
@@ -54,7 +54,7 @@ const NEAR_SLOP: u32 = 3;
 const CONTEXT_PHRASE_SCORE: f32 = 5.0;
 const CONTEXT_PHRASE_MIN: usize = 3;
 /// Weight of each adjacent pair of the run found side by side.
-const PAIR_BOOST: f32 = 0.5;
+pub(crate) const PAIR_BOOST: f32 = 0.5;
 
 /// One query word with its keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +122,7 @@ impl ParsedQuery {
 }
 
 /// The clauses of a boolean query.
-type Clauses = Vec<(Occur, Box<dyn Query>)>;
+pub type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 fn query_error(msg: impl Into<String>) -> IndexError {
     IndexError::Query(msg.into())
@@ -341,52 +341,82 @@ fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(should))
 }
 
-/// Proximity boosts for a run of adjacent words: the run as a phrase, the run within a small
-/// slop, each adjacent pair; and on the exact field when the run was typed with diacritics.
-fn proximity(f: &Fields, ws: &[Word], out: &mut Vec<(Occur, Box<dyn Query>)>) {
-    if ws.len() < 2 {
-        return;
-    }
-    let folded: Vec<&str> = ws.iter().map(|w| w.folded.as_str()).collect();
-    let exact: Vec<&str> = ws.iter().map(|w| w.exact.as_str()).collect();
-    let accented = ws.iter().any(|w| w.accented);
-    let constant = |q: Box<dyn Query>, score: f32| -> Box<dyn Query> {
-        Box::new(ConstScoreQuery::new(q, score))
-    };
-    out.push((
-        Occur::Should,
-        constant(phrase(f.text_folded, &folded, 0), PHRASE_SCORE),
-    ));
-    out.push((
-        Occur::Should,
-        boosted(phrase(f.text_folded, &folded, 0), PHRASE_BOOST),
-    ));
-    if accented {
-        out.push((
-            Occur::Should,
-            boosted(phrase(f.text_exact, &exact, 0), PHRASE_BOOST),
-        ));
-    }
-    out.push((
-        Occur::Should,
-        constant(phrase(f.text_folded, &folded, NEAR_SLOP), NEAR_SCORE),
-    ));
-    if ws.len() >= CONTEXT_PHRASE_MIN {
-        out.push((
-            Occur::Should,
-            constant(
-                phrase(f.ctx_folded, &folded, 0),
-                CONTEXT_PHRASE_SCORE * ws.len() as f32,
-            ),
-        ));
-    }
-    if ws.len() > 2 {
-        for pair in folded.windows(2) {
-            out.push((
-                Occur::Should,
-                boosted(phrase(f.text_folded, pair, 0), PAIR_BOOST),
-            ));
+/// The proximity boosts of one run of adjacent typed words: the run as a phrase, the run within a
+/// small slop, each adjacent pair, the run in the headings; and on the exact field when the run
+/// was typed with diacritics.
+///
+/// They are kept apart from the query that finds the clauses, so that they are looked at only on
+/// clauses that can still make the page ([`crate::rerank`]); [`Proximity::clauses`] gives them
+/// back as the boolean clauses of the single query they mean. The queries here are unboosted:
+/// the weights ([`PHRASE_BOOST`], [`PAIR_BOOST`]) and constants go with them.
+#[derive(Debug)]
+pub struct Proximity {
+    /// The run side by side in the text (folded keys). A match earns [`PHRASE_SCORE`], its BM25
+    /// times [`PHRASE_BOOST`], and also [`NEAR_SCORE`] (a run side by side is within any slop).
+    pub phrase: Box<dyn Query>,
+    /// The run side by side in its exact spelling, when typed with diacritics: its BM25 times
+    /// [`PHRASE_BOOST`]. Exact keys fold to the folded ones at the same positions, so it can only
+    /// match where [`Proximity::phrase`] does.
+    pub exact: Option<Box<dyn Query>>,
+    /// The run within [`NEAR_SLOP`] positions: [`NEAR_SCORE`].
+    pub near: Box<dyn Query>,
+    /// The run side by side in the headings, and the constant it earns.
+    pub context: Option<(Box<dyn Query>, f32)>,
+    /// Each adjacent pair of a run of three words or more: its BM25 times [`PAIR_BOOST`].
+    pub pairs: Vec<Box<dyn Query>>,
+}
+
+impl Proximity {
+    /// The boosts of a run, or `None` for a single word.
+    fn of_run(f: &Fields, ws: &[Word]) -> Option<Proximity> {
+        if ws.len() < 2 {
+            return None;
         }
+        let folded: Vec<&str> = ws.iter().map(|w| w.folded.as_str()).collect();
+        let exact: Vec<&str> = ws.iter().map(|w| w.exact.as_str()).collect();
+        let accented = ws.iter().any(|w| w.accented);
+        Some(Proximity {
+            phrase: phrase(f.text_folded, &folded, 0),
+            exact: accented.then(|| phrase(f.text_exact, &exact, 0)),
+            near: phrase(f.text_folded, &folded, NEAR_SLOP),
+            context: (ws.len() >= CONTEXT_PHRASE_MIN).then(|| {
+                (
+                    phrase(f.ctx_folded, &folded, 0),
+                    CONTEXT_PHRASE_SCORE * ws.len() as f32,
+                )
+            }),
+            pairs: if ws.len() > 2 {
+                folded
+                    .windows(2)
+                    .map(|pair| phrase(f.text_folded, pair, 0))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    /// The boosts as optional clauses of one boolean query.
+    pub fn clauses(&self) -> Clauses {
+        let constant = |q: &dyn Query, score: f32| -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(q.box_clone(), score))
+        };
+        let weighted = |q: &dyn Query, boost: f32| boosted(q.box_clone(), boost);
+        let mut out: Clauses = vec![
+            (Occur::Should, constant(&*self.phrase, PHRASE_SCORE)),
+            (Occur::Should, weighted(&*self.phrase, PHRASE_BOOST)),
+        ];
+        if let Some(exact) = &self.exact {
+            out.push((Occur::Should, weighted(&**exact, PHRASE_BOOST)));
+        }
+        out.push((Occur::Should, constant(&*self.near, NEAR_SCORE)));
+        if let Some((ctx, score)) = &self.context {
+            out.push((Occur::Should, constant(&**ctx, *score)));
+        }
+        for pair in &self.pairs {
+            out.push((Occur::Should, weighted(&**pair, PAIR_BOOST)));
+        }
+        out
     }
 }
 
@@ -503,19 +533,48 @@ fn has_filters(req: &SearchRequest) -> bool {
         || req.section_prefix.is_some()
 }
 
-/// Builds the tantivy query of a parsed query and the request's filters.
+/// Builds the tantivy query of a parsed query and the request's filters, proximity boosts
+/// included: the query whose ranking [`build_split`] and [`crate::rerank`] reproduce.
 pub fn build(
     f: &Fields,
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
 ) -> Result<Box<dyn Query>, IndexError> {
+    let (mut clauses, proximity) = parts(f, parsed, req, doc_filter)?;
+    for p in &proximity {
+        clauses.extend(p.clauses());
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Builds the query that finds the clauses (words, phrases, numbers, exclusions, filters: every
+/// required part, with the scores of its words) and, apart, the proximity boosts of each run of
+/// words. Together they score as [`build`] does.
+pub fn build_split(
+    f: &Fields,
+    parsed: &ParsedQuery,
+    req: &SearchRequest,
+    doc_filter: Option<Box<dyn Query>>,
+) -> Result<(Box<dyn Query>, Vec<Proximity>), IndexError> {
+    let (clauses, proximity) = parts(f, parsed, req, doc_filter)?;
+    Ok((Box::new(BooleanQuery::new(clauses)), proximity))
+}
+
+/// The clauses of the finding query and the proximity boosts of each run of words.
+fn parts(
+    f: &Fields,
+    parsed: &ParsedQuery,
+    req: &SearchRequest,
+    doc_filter: Option<Box<dyn Query>>,
+) -> Result<(Clauses, Vec<Proximity>), IndexError> {
     if parsed.is_empty() && !has_filters(req) {
         return Err(query_error(
             "empty query: type a word, a \"phrase\" or a document number",
         ));
     }
     let mut clauses = filters(f, req, doc_filter)?;
+    let mut boosts = Vec::new();
     for item in &parsed.items {
         match item {
             Item::Words(ws) => {
@@ -546,7 +605,7 @@ pub fn build(
                         clauses.push((Occur::Must, word_query(f, w)));
                     }
                 }
-                proximity(f, ws, &mut clauses);
+                boosts.extend(Proximity::of_run(f, ws));
             }
             Item::Phrase(ws) => {
                 if ws.len() == 1 {
@@ -588,5 +647,5 @@ pub fn build(
             }
         }
     }
-    Ok(Box::new(BooleanQuery::new(clauses)))
+    Ok((clauses, boosts))
 }

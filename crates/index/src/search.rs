@@ -1,7 +1,7 @@
 //! Running a search: parse and check the query, build it with the filters, collect the top hits,
 //! the total and (when asked) facet counts, and make each hit's snippet.
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::FacetCollector;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
@@ -9,6 +9,7 @@ use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
 use crate::query::{self, MAX_LIMIT, MAX_OFFSET};
+use crate::rerank::RerankCollector;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
 use crate::{
@@ -56,11 +57,10 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let inner = index.inner();
     let f = &inner.fields;
     let doc = req.doc.as_deref().map(|d| doc_filter(index, d));
-    let q = query::build(f, &parsed, req, doc)?;
+    // The query that finds the clauses, and apart the proximity boosts, looked at only where
+    // they can still change the page (see `rerank`).
+    let (q, proximity) = query::build_split(f, &parsed, req, doc)?;
     let searcher = inner.reader.searcher();
-    let top = TopDocs::with_limit(limit)
-        .and_offset(req.offset)
-        .order_by_score();
     let facet_collector = req.facets.then(|| {
         let mut c = FacetCollector::for_field("facets");
         for root in ["/doc", "/kind", "/sector", "/year"] {
@@ -68,7 +68,11 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         }
         c
     });
-    let (top, total, facet_counts) = searcher.search(&q, &(top, Count, facet_collector))?;
+    let wanted = req.offset + limit;
+    let collector = RerankCollector::new(&searcher, &proximity, wanted)?;
+    let (ranked, facet_counts) = searcher.search(&q, &(collector, facet_collector))?;
+    let total = ranked.total;
+    let top: Vec<_> = ranked.top.into_iter().skip(req.offset).collect();
 
     let (words, phrases) = parsed.highlight();
     let highlighter = Highlighter::new(words, phrases);
