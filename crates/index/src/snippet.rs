@@ -118,17 +118,25 @@ fn fragment(text: &str, marks: &[Range<usize>]) -> (usize, usize) {
     if text.len() <= WHOLE_BYTES {
         return (0, text.len());
     }
-    // The window starting at a mark that covers the most distinct marked words.
-    let mut best = (0usize, 0usize);
+    // The window starting at a mark that covers the most distinct marked words, and among those
+    // the one whose longest mark holds the most words: words side by side as in the query (one
+    // merged mark, `thuỷ lợi`) beat the same words scattered.
+    let mut best = (0usize, (0usize, 0usize));
     for (i, m) in marks.iter().enumerate() {
         let limit = m.start + FRAGMENT_BYTES - LEAD_BYTES;
-        let distinct: HashSet<String> = marks[i..]
-            .iter()
-            .take_while(|n| n.end <= limit)
-            .map(|n| normalize::folded_key(&text[n.clone()]))
-            .collect();
-        if distinct.len() > best.1 {
-            best = (i, distinct.len());
+        let mut distinct: HashSet<String> = HashSet::new();
+        let mut longest = 0;
+        for n in marks[i..].iter().take_while(|n| n.end <= limit) {
+            let mut in_mark = 0;
+            for (_, w) in normalize::words(&text[n.clone()]) {
+                distinct.insert(normalize::folded_key(w));
+                in_mark += 1;
+            }
+            longest = longest.max(in_mark);
+        }
+        let score = (distinct.len(), longest);
+        if score > best.1 {
+            best = (i, score);
         }
     }
     let anchor = marks.get(best.0).map_or(0, |m| m.start);
@@ -228,6 +236,19 @@ mod tests {
         assert!(s.contains(&format!("<mark>{nong} {thon}</mark>")), "{s}");
         // Nothing of the text is lost or reordered.
         assert_eq!(s.replace("<mark>", "").replace("</mark>", ""), text);
+    }
+
+    #[test]
+    fn fragment_prefers_words_side_by_side() {
+        let filler =
+            "Tiếp tục thực hiện các nhiệm vụ chung của tỉnh trong giai đoạn mới. ".repeat(6);
+        let text = format!(
+            "Phát triển giao thông thuỷ nội địa, khai thác lợi thế các cửa sông. {filler}\
+             Đầu tư kết cấu hạ tầng thuỷ lợi, nông nghiệp. {filler}"
+        );
+        let h = hl(&["thủy", "lợi"], &[]);
+        let s = h.snippet(&text);
+        assert!(s.contains("<mark>thuỷ lợi</mark>"), "{s}");
     }
 
     #[test]
