@@ -512,8 +512,9 @@ async fn untag(
                     clause_id.escape_debug()
                 )));
             }
-            // A tag of a clause gone from the index (an orphan) can still be removed; only
-            // clauses in the index have a mirror to update.
+            // A live tag on a clause gone from the index (its document was removed) can still be
+            // removed; only clauses in the index have a mirror to update. Orphaned tags are not
+            // live, so they are listed (`/api/orphans`), never untagged here.
             let sectors = if in_index {
                 mirror_clause(ctx, &clause_id)?
             } else {
