@@ -122,29 +122,39 @@ impl<'a> Iterator for Words<'a> {
     type Item = (Range<usize>, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let rest = &self.text[self.pos..];
+        // Walks bytes, decoding only non-ASCII characters: most of a text is ASCII.
+        let bytes = self.text.as_bytes();
+        let mut at = self.pos;
         let mut start = None;
-        let mut end = self.text.len();
+        let mut end = bytes.len();
         let mut prev_digit = false;
-        let mut iter = rest.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            let at = self.pos + i;
+        while at < bytes.len() {
+            let b = bytes[at];
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                let c = self.text[at..].chars().next().expect("at a char boundary");
+                (c, c.len_utf8())
+            };
             if is_word_char(c) {
                 if start.is_none() {
                     start = Some(at);
                 }
                 prev_digit = c.is_ascii_digit();
+                at += len;
                 continue;
             }
             if start.is_some() {
                 // Keep `1.000` and `8,5` whole: a separator between two digits.
-                let next_digit = iter.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+                let next_digit = bytes.get(at + len).is_some_and(u8::is_ascii_digit);
                 if prev_digit && next_digit && (c == '.' || c == ',') {
+                    at += len;
                     continue;
                 }
                 end = at;
                 break;
             }
+            at += len;
         }
         let start = start?;
         self.pos = end;
@@ -612,6 +622,42 @@ mod tests {
         }
     }
 
+    /// The words of `text` as [`words`] found them before its byte-wise fast path.
+    fn words_by_chars(text: &str) -> Vec<(Range<usize>, &str)> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        loop {
+            let rest = &text[pos..];
+            let mut start = None;
+            let mut end = text.len();
+            let mut prev_digit = false;
+            let mut iter = rest.char_indices().peekable();
+            while let Some((i, c)) = iter.next() {
+                let at = pos + i;
+                if c.is_alphanumeric() || is_combining_mark(c) {
+                    if start.is_none() {
+                        start = Some(at);
+                    }
+                    prev_digit = c.is_ascii_digit();
+                    continue;
+                }
+                if start.is_some() {
+                    let next_digit = iter.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+                    if prev_digit && next_digit && (c == '.' || c == ',') {
+                        continue;
+                    }
+                    end = at;
+                    break;
+                }
+            }
+            let Some(start) = start else {
+                return out;
+            };
+            pos = end;
+            out.push((start..end, &text[start..end]));
+        }
+    }
+
     /// The slow key of a word, as it was before the fast paths.
     fn slow_keys(w: &str) -> (String, String) {
         let exact = exact_key_slow(w);
@@ -675,7 +721,7 @@ mod tests {
 
     mod props {
         use super::super::*;
-        use super::slow_keys;
+        use super::{slow_keys, words_by_chars};
         use proptest::prelude::*;
 
         proptest! {
@@ -687,6 +733,7 @@ mod tests {
                 any in "\\PC{0,30}",
             ) {
                 for text in [&viet, &any] {
+                    prop_assert_eq!(words(text).collect::<Vec<_>>(), words_by_chars(text));
                     for (_, w) in words(text) {
                         let (exact, folded) = slow_keys(w);
                         prop_assert_eq!(exact_key(w), exact.clone());
