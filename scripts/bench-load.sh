@@ -20,7 +20,9 @@
 #     one annotator `bench`.
 #  3. Searches: wrk rotates through ~40 mixed queries (accented, unaccented, quoted phrases,
 #     document numbers, upper case), sending the page's own request (web/app.js: `q`,
-#     `limit=20`, `offset=0`; facets are on by default), at 1 connection and at 16.
+#     `limit=20`, `offset=0`; facets are on by default), at 1 connection and at 16; then once
+#     more at 16 with `facets=false`, a diagnostic row (not the page's request) showing what the
+#     facets cost.
 #  4. Tag writes: PUT then DELETE of /api/clauses/<id>/sectors/<sector> over ~200 clause ids, in
 #     passes (all PUTs of a pass, then all DELETEs), so every request changes the store; at 1
 #     connection and at 4. Answers with "changed":false (a write that did nothing) are counted.
@@ -64,7 +66,7 @@ say "generating or reusing the corpus of $DOCS documents …"
 GEN_DIR=$(VANKIEN_BENCH_DOCS=$DOCS VANKIEN_BENCH_GENERATE_ONLY=1 \
     cargo bench -p vankien-index --bench search | tail -n 1)
 [[ -f $GEN_DIR/MANIFEST && -d $GEN_DIR/docs ]] || die "the generator gave no corpus (got '$GEN_DIR')"
-CORPUS_MB=$(du -sm --apparent-size "$GEN_DIR/docs" | cut -f1)
+CORPUS_MB=$(du -sbL "$GEN_DIR/docs" | awk '{printf "%.1f", $1 / 1e6}')
 
 # The corpus folder the server is given: the generated documents (through a link) and the
 # taxonomy of the repository, which `vankien serve` loads from `<corpus>/sectors.json`.
@@ -89,7 +91,7 @@ else
 print(f'{s:.1f} s ({float(sys.argv[3])/s:.2f} MB/s)')" "$t0" "$t1" "$CORPUS_MB")
     echo "$STAMP" >"$WORK/index.stamp"
 fi
-INDEX_MB=$(du -sm "$INDEX" | cut -f1)
+INDEX_MB=$(du -sb "$INDEX" | awk '{printf "%.1f", $1 / 1e6}')
 
 # --- 2. server and user ------------------------------------------------------------------------
 # A fresh store each run: the writes of an earlier run must not change what this one measures.
@@ -200,9 +202,10 @@ function done(summary, latency, requests)
     e.status, e.connect, e.read, e.write, e.timeout, noop))
 end
 '
-SEARCH_LUA=$WORK/search.lua
-{
+# search_lua EXTRA_PARAMS: the searches script, with EXTRA_PARAMS appended to every request.
+search_lua() {
     cat "$QUERIES_LUA"
+    echo "local extra = \"$1\""
     cat <<'LUA'
 local i = 0
 function init(args)
@@ -211,11 +214,14 @@ function init(args)
 end
 function request()
   i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
+  return wrk.format("GET", paths[(i % #paths) + 1] .. extra)
 end
 LUA
     echo "$COMMON_LUA"
-} >"$SEARCH_LUA"
+}
+SEARCH_LUA=$WORK/search.lua
+search_lua "" >"$SEARCH_LUA"
+search_lua "&facets=false" >"$WORK/search-nofacets.lua"
 
 # ~200 clause ids from a few searches, each path segment percent-encoded (ids contain `/`).
 CLAUSES_LUA=$WORK/clauses.lua
@@ -297,6 +303,7 @@ run() {
 wrk -t1 -c1 -d2s -s "$SEARCH_LUA" "$BASE" >/dev/null 2>&1 || true
 run search 1 1 "$SEARCH_LUA"
 run search 2 16 "$SEARCH_LUA"
+run search-nofacets 2 16 "$WORK/search-nofacets.lua"
 run write 1 1 "$WORK/write-a.lua"
 run write 1 4 "$WORK/write-b.lua"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -316,7 +323,7 @@ print(f"server start (incremental re-ingest of --corpus): $STARTUP; load average
 print(f"searches: $NQ queries rotated ($NEMPTY find nothing), GET /api/search?q=…&$SEARCH_PARAMS (the page's request, facets on)")
 print(f"writes: PUT/DELETE /api/clauses/<id>/sectors/<sector> over $NCLAUSES clauses, bearer token of an annotator")
 print()
-head = f"{'run':<8} {'conns':>5} {'requests':>9} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} {'no-op':>6} {'5xx (log)':>10}  aim (issue 4)"
+head = f"{'run':<15} {'conns':>5} {'requests':>9} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} {'no-op':>6} {'5xx (log)':>10}  aim (issue 4)"
 print(head)
 print("-" * len(head))
 for label, r in rows:
@@ -325,11 +332,13 @@ for label, r in rows:
     rate = n / secs; ok = (n - status) / secs
     p50 = int(r["p50_us"]) / 1e3; p99 = int(r["p99_us"]) / 1e3
     aim = ""
+    if label == "search-nofacets":
+        aim = "(diagnostic: facets=false, not the page's request)"
     if label == "search":
         met = ok >= 2000 and p99 < 50 and sock == 0
         aim = ">= 2,000 searches/s at p99 < 50 ms: " + ("met" if met else "NOT met")
     noop = r["noop"] if label == "write" else "-"
-    print(f"{label:<8} {r['conns']:>5} {n:>9} {rate:>9.0f} {ok:>9.0f} {p50:>8.2f} {p99:>8.2f} {status:>8} {sock:>8} {noop:>6} {r['server5xx']:>10}  {aim}")
+    print(f"{label:<15} {r['conns']:>5} {n:>9} {rate:>9.0f} {ok:>9.0f} {p50:>8.2f} {p99:>8.2f} {status:>8} {sock:>8} {noop:>6} {r['server5xx']:>10}  {aim}")
 print()
 print("req/s counts every answer, 2xx/s only the successful ones (the aim is judged on 2xx/s);")
 print("non-2xx = answers >= 400 (wrk's count; every query answers 200 before the load); 5xx (log) = status:count")
