@@ -14,29 +14,36 @@ use crate::DocSummary;
 use crate::schema::{FLAG_LEAD, Fields, REC_CLAUSE, REC_DOC, label_key};
 
 /// Everything a hit shows about a clause besides its text and its document's number and title
-/// (those come from the document list, not repeated on every clause), stored as JSON.
+/// (those come from the document list, not repeated on every clause), stored as JSON with
+/// short keys (it is stored once per clause).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClauseMeta {
     /// Clause id.
+    #[serde(rename = "c")]
     pub clause_id: String,
     /// Document id.
+    #[serde(rename = "d")]
     pub doc_id: String,
     /// Document kind.
+    #[serde(rename = "dk")]
     pub doc_kind: DocKind,
     /// Labels of the enclosing sections.
+    #[serde(rename = "s")]
     pub section_path: Vec<String>,
     /// Clause kind.
+    #[serde(rename = "k")]
     pub kind: ClauseKind,
     /// Item label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Timeframe group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Span in the document's stored text.
+    #[serde(rename = "p")]
     pub span: [usize; 2],
     /// Sector ids tagged on the clause (the mirror of the annotation store).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "t", default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<String>,
 }
 
