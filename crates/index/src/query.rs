@@ -247,15 +247,18 @@ fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
-fn phrase(field: Field, keys: &[&str], slop: u32) -> Box<dyn Query> {
+/// A phrase query, bare: for [`Proximity`], whose scorers only ever seek forward.
+fn bare_phrase(field: Field, keys: &[&str], slop: u32) -> Box<dyn Query> {
     let terms: Vec<(usize, Term)> = keys
         .iter()
         .enumerate()
         .map(|(i, k)| (i, term(field, k)))
         .collect();
-    Box::new(NoDanger(Box::new(PhraseQuery::new_with_offset_and_slop(
-        terms, slop,
-    ))))
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}
+
+fn phrase(field: Field, keys: &[&str], slop: u32) -> Box<dyn Query> {
+    Box::new(NoDanger(bare_phrase(field, keys, slop)))
 }
 
 /// Wraps a query so that its scorers are only ever moved with `advance` and `seek`.
@@ -376,19 +379,19 @@ impl Proximity {
         let exact: Vec<&str> = ws.iter().map(|w| w.exact.as_str()).collect();
         let accented = ws.iter().any(|w| w.accented);
         Some(Proximity {
-            phrase: phrase(f.text_folded, &folded, 0),
-            exact: accented.then(|| phrase(f.text_exact, &exact, 0)),
-            near: phrase(f.text_folded, &folded, NEAR_SLOP),
+            phrase: bare_phrase(f.text_folded, &folded, 0),
+            exact: accented.then(|| bare_phrase(f.text_exact, &exact, 0)),
+            near: bare_phrase(f.text_folded, &folded, NEAR_SLOP),
             context: (ws.len() >= CONTEXT_PHRASE_MIN).then(|| {
                 (
-                    phrase(f.ctx_folded, &folded, 0),
+                    bare_phrase(f.ctx_folded, &folded, 0),
                     CONTEXT_PHRASE_SCORE * ws.len() as f32,
                 )
             }),
             pairs: if ws.len() > 2 {
                 folded
                     .windows(2)
-                    .map(|pair| phrase(f.text_folded, pair, 0))
+                    .map(|pair| bare_phrase(f.text_folded, pair, 0))
                     .collect()
             } else {
                 Vec::new()
@@ -398,10 +401,11 @@ impl Proximity {
 
     /// The boosts as optional clauses of one boolean query.
     pub fn clauses(&self) -> Clauses {
+        let guarded = |q: &dyn Query| -> Box<dyn Query> { Box::new(NoDanger(q.box_clone())) };
         let constant = |q: &dyn Query, score: f32| -> Box<dyn Query> {
-            Box::new(ConstScoreQuery::new(q.box_clone(), score))
+            Box::new(ConstScoreQuery::new(guarded(q), score))
         };
-        let weighted = |q: &dyn Query, boost: f32| boosted(q.box_clone(), boost);
+        let weighted = |q: &dyn Query, boost: f32| boosted(guarded(q), boost);
         let mut out: Clauses = vec![
             (Occur::Should, constant(&*self.phrase, PHRASE_SCORE)),
             (Occur::Should, weighted(&*self.phrase, PHRASE_BOOST)),

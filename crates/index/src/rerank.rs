@@ -15,7 +15,10 @@
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentOrdinal, SegmentReader,
+    Term,
+};
 
 use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity};
 
@@ -62,14 +65,16 @@ struct RunWeights {
 
 impl RunWeights {
     fn new(searcher: &Searcher, p: &Proximity) -> tantivy::Result<RunWeights> {
-        let scoring = || EnableScoring::enabled_from_searcher(searcher);
+        // The constant boosts only ask whether the phrase is there, which is cheaper than
+        // counting its occurrences.
+        let exists = || EnableScoring::disabled_from_searcher(searcher);
         let phrase = Scored::new(searcher, &*p.phrase, PHRASE_BOOST)?;
         let exact = match &p.exact {
             Some(q) => Some(Scored::new(searcher, &**q, PHRASE_BOOST)?),
             None => None,
         };
         let context = match &p.context {
-            Some((q, score)) => Some((q.weight(scoring())?, *score)),
+            Some((q, score)) => Some((q.weight(exists())?, *score)),
             None => None,
         };
         let pairs = p
@@ -84,7 +89,7 @@ impl RunWeights {
         Ok(RunWeights {
             phrase,
             exact,
-            near: p.near.weight(scoring())?,
+            near: p.near.weight(exists())?,
             context,
             pairs,
             max,
@@ -124,25 +129,48 @@ pub(crate) struct Reranked {
     pub total: usize,
 }
 
-/// A boost's scorer in one segment, moved forward only.
+/// A boost's scorer in one segment, asked about documents in ascending order.
 struct Cursor {
     scorer: Box<dyn Scorer>,
+    /// No document below this one matches (what the last look-up told).
+    floor: DocId,
+    /// The most it can add (a constant boost adds exactly this).
+    max: Score,
 }
 
 impl Cursor {
-    fn new(weight: &dyn Weight, reader: &SegmentReader, boost: Score) -> tantivy::Result<Cursor> {
+    fn new(
+        weight: &dyn Weight,
+        reader: &SegmentReader,
+        boost: Score,
+        max: Score,
+    ) -> tantivy::Result<Cursor> {
+        let scorer = weight.scorer(reader, boost)?;
         Ok(Cursor {
-            scorer: weight.scorer(reader, boost)?,
+            floor: scorer.doc(),
+            scorer,
+            max,
         })
     }
 
     /// The score at `doc` if the boost matches there. Docs must come in ascending order.
+    ///
+    /// `seek_danger` checks `doc` alone: a plain `seek` would, on a miss, go on reading positions
+    /// up to the phrase's next match, through clauses that the required query skips or that
+    /// are dropped here before their boosts are looked at.
     fn at(&mut self, doc: DocId) -> Option<Score> {
-        let s = &mut self.scorer;
-        if s.doc() <= doc && s.seek(doc) == doc {
-            Some(s.score())
-        } else {
-            None
+        if doc < self.floor {
+            return None;
+        }
+        match self.scorer.seek_danger(doc) {
+            SeekDangerResult::Found => {
+                self.floor = doc + 1;
+                Some(self.scorer.score())
+            }
+            SeekDangerResult::SeekLowerBound(bound) => {
+                self.floor = bound;
+                None
+            }
         }
     }
 }
@@ -151,7 +179,7 @@ struct RunCursors {
     phrase: Cursor,
     exact: Option<Cursor>,
     near: Cursor,
-    context: Option<(Cursor, Score)>,
+    context: Option<Cursor>,
     pairs: Vec<Cursor>,
     max: Score,
     max_apart: Score,
@@ -178,13 +206,13 @@ impl Collector for RerankCollector {
     ) -> tantivy::Result<RerankSegment> {
         let mut runs = Vec::with_capacity(self.runs.len());
         for r in &self.runs {
-            let scored = |s: &Scored| Cursor::new(&*s.weight, reader, s.boost);
+            let scored = |s: &Scored| Cursor::new(&*s.weight, reader, s.boost, s.max);
             runs.push(RunCursors {
                 phrase: scored(&r.phrase)?,
                 exact: r.exact.as_ref().map(scored).transpose()?,
-                near: Cursor::new(&*r.near, reader, 1.0)?,
+                near: Cursor::new(&*r.near, reader, 1.0, NEAR_SCORE)?,
                 context: match &r.context {
-                    Some((w, score)) => Some((Cursor::new(&**w, reader, 1.0)?, *score)),
+                    Some((w, score)) => Some(Cursor::new(&**w, reader, 1.0, *score)?),
                     None => None,
                 },
                 pairs: r.pairs.iter().map(scored).collect::<tantivy::Result<_>>()?,
@@ -215,7 +243,8 @@ impl Collector for RerankCollector {
 }
 
 impl RerankSegment {
-    /// The final score of `doc`, or `None` when it cannot beat `threshold`.
+    /// The final score of `doc`, or `None` when it cannot beat `threshold`. Before each boost
+    /// is looked at, the score so far plus the most that is left must beat the threshold.
     fn score(&mut self, doc: DocId, base: Score, threshold: Option<Score>) -> Option<Score> {
         let beaten = |bound: Score| threshold.is_some_and(|t| bound <= t);
         if beaten(base + self.max) {
@@ -226,38 +255,52 @@ impl RerankSegment {
         let mut rest = self.max;
         for run in &mut self.runs {
             rest -= run.max;
-            let mut add = 0.0;
+            // What this run can still add.
+            let mut left;
             match run.phrase.at(doc) {
                 Some(s) => {
-                    // Side by side is also near; the exact spelling can only match here.
-                    add += PHRASE_SCORE + s + NEAR_SCORE;
-                    if let Some(e) = run.exact.as_mut().and_then(|e| e.at(doc)) {
-                        add += e;
+                    // Side by side is also near.
+                    score += PHRASE_SCORE + s + NEAR_SCORE;
+                    left = run.max_apart - NEAR_SCORE + run.exact.as_ref().map_or(0.0, |e| e.max);
+                    // The exact spelling can only match where the folded keys do.
+                    if let Some(e) = &mut run.exact {
+                        if beaten(score + left + rest) {
+                            return None;
+                        }
+                        left -= e.max;
+                        score += e.at(doc).unwrap_or(0.0);
                     }
                 }
                 None => {
-                    if beaten(score + run.max_apart + rest) {
+                    left = run.max_apart;
+                    if beaten(score + left + rest) {
                         return None;
                     }
+                    left -= NEAR_SCORE;
                     if run.near.at(doc).is_some() {
-                        add += NEAR_SCORE;
+                        score += NEAR_SCORE;
                     }
                 }
             }
-            if let Some((ctx, s)) = &mut run.context
-                && ctx.at(doc).is_some()
-            {
-                add += *s;
-            }
-            for pair in &mut run.pairs {
-                if let Some(s) = pair.at(doc) {
-                    add += s;
+            if let Some(ctx) = &mut run.context {
+                if beaten(score + left + rest) {
+                    return None;
+                }
+                left -= ctx.max;
+                if ctx.at(doc).is_some() {
+                    score += ctx.max;
                 }
             }
-            score += add;
-            if beaten(score + rest) {
-                return None;
+            for pair in &mut run.pairs {
+                if beaten(score + left + rest) {
+                    return None;
+                }
+                left -= pair.max;
+                score += pair.at(doc).unwrap_or(0.0);
             }
+        }
+        if beaten(score) {
+            return None;
         }
         Some(score)
     }
