@@ -331,3 +331,111 @@ impl SegmentCollector for RerankSegment {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use tantivy::TantivyDocument;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::schema::Value;
+
+    use crate::{Index, IngestOptions, SearchRequest, query};
+
+    /// Score and clause id of each hit, and the total, of the single query that scores every
+    /// boost on every matching clause.
+    fn single(index: &Index, req: &SearchRequest) -> (Vec<(f32, String)>, usize) {
+        let inner = index.inner();
+        let parsed = query::parse(&req.query).unwrap();
+        let q = query::build(&inner.fields, &parsed, req, None).unwrap();
+        let searcher = inner.reader.searcher();
+        let top = TopDocs::with_limit(req.limit)
+            .and_offset(req.offset)
+            .order_by_score();
+        let (top, total) = searcher.search(&q, &(top, Count)).unwrap();
+        let hits = top
+            .iter()
+            .map(|(score, addr)| {
+                let d: TantivyDocument = searcher.doc(*addr).unwrap();
+                let id = d.get_first(inner.fields.clause_id).and_then(|v| v.as_str());
+                (*score, id.unwrap().to_string())
+            })
+            .collect();
+        (hits, total)
+    }
+
+    #[test]
+    fn two_phase_ranking_equals_the_single_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open_or_create(dir.path()).unwrap();
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let files: Vec<PathBuf> = [
+            "thai-binh-09-NQ-DH-2020.txt",
+            "57-NQ-TW.txt",
+            "20-NQ-TW.txt",
+        ]
+        .iter()
+        .map(|f| corpus.join(f))
+        .collect();
+        let report = index
+            .ingest_paths(&files, &IngestOptions::default(), &mut |_| {})
+            .unwrap();
+        assert_eq!(report.added.len(), 3, "{:?}", report.failed);
+        let queries = [
+            "nông thôn mới",
+            "nong thon moi",
+            "xây dựng nông thôn mới",
+            "KHOA HỌC CÔNG NGHỆ",
+            "khoa học, công nghệ và đổi mới sáng tạo",
+            "phát triển kinh tế xã hội",
+            "\"đổi mới sáng tạo\" chuyển đổi số",
+            "hồ chứa nước",
+            "các cơ quan nhà nước",
+            "cải cách hành chính -thủ",
+            "nghị quyết 57 khoa học",
+            "57-NQ/TW",
+            "của các",
+            "đào tạo nghề cho lao động nông thôn",
+        ];
+        let mut requests: Vec<SearchRequest> = Vec::new();
+        for q in queries {
+            for (limit, offset) in [(10, 0), (5, 7), (60, 0)] {
+                requests.push(SearchRequest {
+                    query: q.into(),
+                    limit,
+                    offset,
+                    ..SearchRequest::default()
+                });
+            }
+        }
+        // No words: the filter alone finds the clauses, and nothing is reranked.
+        requests.push(SearchRequest {
+            year_from: Some(2000),
+            limit: 20,
+            ..SearchRequest::default()
+        });
+        let mut compared = 0;
+        for req in requests {
+            let (q, limit, offset) = (&req.query, req.limit, req.offset);
+            let got = index.search(&req).unwrap();
+            let (want, total) = single(&index, &req);
+            let what = format!("{q:?} limit {limit} offset {offset}");
+            assert_eq!(got.total, total, "{what}");
+            assert_eq!(got.hits.len(), want.len(), "{what}");
+            for (i, (hit, (score, id))) in got.hits.iter().zip(&want).enumerate() {
+                // Sums in another order may differ in the last bits; a clause may then
+                // swap places with one of the same score, never with another.
+                assert!((hit.score - score).abs() < 1e-3, "{what}: hit {i}");
+                let tied = |j: usize| want.get(j).is_some_and(|w| (w.0 - score).abs() < 1e-3);
+                if &hit.clause_id != id {
+                    assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{what}: hit {i}");
+                }
+            }
+            compared += want.len();
+        }
+        assert!(
+            compared > 300,
+            "the queries find enough to compare: {compared}"
+        );
+    }
+}
