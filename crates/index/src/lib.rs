@@ -374,7 +374,25 @@ impl Index {
         self.read_cache().docs.get(doc_id).cloned()
     }
 
-    /// The full parsed document, text included.
+    /// The stored (normalized) text of a document, re-read from its source file, or `None` when
+    /// the file is gone or no longer has the content that was indexed (its hash differs): the
+    /// index does not keep a second copy of every text.
+    fn source_text(&self, doc_id: &str) -> Option<String> {
+        let (path, hash) = {
+            let cache = self.read_cache();
+            let (path, entry) = cache.files.iter().find(|(_, e)| e.doc_id == doc_id)?;
+            (path.clone(), entry.hash.clone())
+        };
+        let bytes = std::fs::read(&path).ok()?;
+        if blake3::hash(&bytes).to_hex().as_str() != hash {
+            return None;
+        }
+        let decoded = vankien_ingest::decode::decode(&bytes, &path).ok()?;
+        Some(vankien_ingest::normalize::normalize_text(&decoded.text))
+    }
+
+    /// The full parsed document. Its `text`, the stored text the spans point into, is re-read
+    /// from the source file while that file still has the indexed content; else it is empty.
     pub fn document(&self, doc_id: &str) -> Result<Option<Document>, IndexError> {
         let f = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
@@ -389,7 +407,11 @@ impl Index {
         let d: TantivyDocument = searcher.doc(*addr)?;
         let rec: DocRecord = stored_json(&d, f.doc_json)?;
         let mut doc = rec.document;
-        doc.text = rec.text;
+        doc.text = if rec.text.is_empty() {
+            self.source_text(doc_id).unwrap_or_default()
+        } else {
+            rec.text
+        };
         // Fill in the clause texts from the clause documents.
         let q = BooleanQuery::new(vec![
             (Occur::Must, term_query(f.rec, REC_CLAUSE)),

@@ -68,7 +68,7 @@ impl ClauseMeta {
 pub struct DocRecord {
     /// The parsed document (without its text).
     pub document: Document,
-    /// The document's stored text.
+    /// The document's stored text; empty since schema 5 (see [`crate::Index::document`]).
     pub text: String,
 }
 
@@ -228,9 +228,11 @@ impl<'a> DocParts<'a> {
         for c in &mut document.clauses {
             c.text.clear();
         }
+        // Nor the stored text: it is a third of the index's size and is derived from the source
+        // file, which `Index::document` re-reads (checked against its content hash) when asked.
         let record = DocRecord {
             document,
-            text: doc.text.clone(),
+            text: String::new(),
         };
         d.add_text(
             f.doc_json,

@@ -218,6 +218,17 @@ fn the_full_document_is_stored() {
                 "{}",
                 c.id
             );
+            // The text is the one the spans were taken in: the clause's last word ends its span.
+            let last = vankien_ingest::normalize::words(&c.text)
+                .last()
+                .map(|(_, w)| w);
+            if let Some(last) = last {
+                assert!(
+                    doc.text[c.span[0]..c.span[1]].contains(last),
+                    "{}: {last}",
+                    c.id
+                );
+            }
             let (s, clause) = index.clause(&c.id).unwrap().expect("clause by id");
             assert_eq!(s.id, doc.id);
             assert_eq!(&clause, c);
