@@ -328,16 +328,11 @@ impl Index {
         Ok(())
     }
 
-    /// Opens a writer (one at a time in this process; tantivy's lock guards across processes).
+    /// Opens a writer for small edits, the sector mirror's: one thread and a small budget, since
+    /// an edit rewrites a few clauses (one at a time in this process; tantivy's lock guards
+    /// across processes). Batch ingestion has its own, larger writer.
     pub(crate) fn writer(&self) -> Result<IndexWriter, IndexError> {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 4);
-        Ok(self
-            .inner
-            .index
-            .writer_with_num_threads(threads, 64_000_000 * threads)?)
+        Ok(self.inner.index.writer_with_num_threads(1, 20_000_000)?)
     }
 
     /// Whether the index holds no document.
@@ -394,6 +389,16 @@ impl Index {
     /// The full parsed document. Its `text`, the stored text the spans point into, is re-read
     /// from the source file while that file still has the indexed content; else it is empty.
     pub fn document(&self, doc_id: &str) -> Result<Option<Document>, IndexError> {
+        self.load_document(doc_id, true)
+    }
+
+    /// The parsed document, with its clause texts; with `with_text`, also its stored text (read
+    /// from the source file: see [`Index::document`]).
+    pub(crate) fn load_document(
+        &self,
+        doc_id: &str,
+        with_text: bool,
+    ) -> Result<Option<Document>, IndexError> {
         let f = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
         let q = BooleanQuery::new(vec![
@@ -407,7 +412,7 @@ impl Index {
         let d: TantivyDocument = searcher.doc(*addr)?;
         let rec: DocRecord = stored_json(&d, f.doc_json)?;
         let mut doc = rec.document;
-        doc.text = if rec.text.is_empty() {
+        doc.text = if rec.text.is_empty() && with_text {
             self.source_text(doc_id).unwrap_or_default()
         } else {
             rec.text
