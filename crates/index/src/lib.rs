@@ -7,6 +7,7 @@
 
 pub mod analyzer;
 pub mod error;
+mod facets;
 mod ingest;
 pub mod query;
 mod rerank;

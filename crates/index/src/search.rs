@@ -1,13 +1,13 @@
 //! Running a search: parse and check the query, build it with the filters, collect the top hits,
 //! the total and (when asked) facet counts, and make each hit's snippet.
 
-use tantivy::collector::FacetCollector;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
+use crate::facets::TallyCollector;
 use crate::query::{self, MAX_LIMIT, MAX_OFFSET};
 use crate::rerank::RerankCollector;
 use crate::snippet::Highlighter;
@@ -61,13 +61,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     // they can still change the page (see `rerank`).
     let (q, proximity) = query::build_split(f, &parsed, req, doc)?;
     let searcher = inner.reader.searcher();
-    let facet_collector = req.facets.then(|| {
-        let mut c = FacetCollector::for_field("facets");
-        for root in ["/doc", "/kind", "/sector", "/year"] {
-            c.add_facet(root);
-        }
-        c
-    });
+    let facet_collector = req.facets.then_some(TallyCollector);
     let wanted = req.offset + limit;
     let collector = RerankCollector::new(&searcher, &proximity, wanted)?;
     let (ranked, facet_counts) = searcher.search(&q, &(collector, facet_collector))?;
@@ -103,18 +97,11 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let facets = facet_counts.map(|counts| {
         let list = |root: &str, label: &dyn Fn(&str) -> String| -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = counts
-                .get(root)
-                .map(|(facet, count)| {
-                    let value = facet
-                        .to_path()
-                        .last()
-                        .map(|s| s.to_string())
-                        .unwrap_or_default();
-                    FacetCount {
-                        label: label(&value),
-                        value,
-                        count,
-                    }
+                .under(root)
+                .map(|(value, count)| FacetCount {
+                    label: label(value),
+                    value: value.to_string(),
+                    count,
                 })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
@@ -133,12 +120,12 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
                 .unwrap_or_else(|| k.to_string())
         };
         let same = |s: &str| s.to_string();
-        let mut year = list("/year", &same);
+        let mut year = list("year", &same);
         year.sort_by(|a, b| b.value.cmp(&a.value));
         Facets {
-            doc: list("/doc", &doc_label),
-            kind: list("/kind", &kind_label),
-            sector: list("/sector", &same),
+            doc: list("doc", &doc_label),
+            kind: list("kind", &kind_label),
+            sector: list("sector", &same),
             year,
         }
     });
