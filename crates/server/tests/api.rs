@@ -1089,10 +1089,24 @@ async fn overload_answers_503_with_retry_after() {
 #[tokio::test]
 async fn a_slow_request_times_out_as_503_json() {
     let f = fixture_with(ServerConfig {
-        request_timeout: Duration::ZERO,
+        request_timeout: Duration::from_millis(300),
         ..ServerConfig::default()
     });
-    let answer = get(&f.app, "/api/search?q=dang").await;
+    let hit = first_hit(&f.app, "kinh te").await;
+    let clause_id = hit["clause_id"].as_str().unwrap().to_string();
+    let sector = f.store.sectors().unwrap()[0].id.clone();
+    // Another process holds the database's write lock: the tag waits on SQLite's busy timeout
+    // (seconds), well past the request's 300 ms, whatever the speed of the machine.
+    let other = rusqlite::Connection::open(f.store.path()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let answer = with_token(
+        &f.app,
+        Method::PUT,
+        &tag_uri(&clause_id, &sector),
+        Some(&f.lan),
+    )
+    .await;
+    other.execute_batch("ROLLBACK").unwrap();
     answer.assert_error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
     assert_eq!(answer.header(header::RETRY_AFTER), "1");
 }
