@@ -32,6 +32,22 @@ pub(crate) struct Block {
     pub may_head: bool,
 }
 
+impl Block {
+    /// A block of one line that starts with no marker (a table row or cell, a line of its own).
+    fn unmarked(text: &str, start: usize, end: usize, after_formula: bool) -> Block {
+        Block {
+            marker: None,
+            written_label: String::new(),
+            text: text.to_string(),
+            span: [start, end],
+            body_start: start,
+            synthetic_annex: false,
+            after_formula,
+            may_head: false,
+        }
+    }
+}
+
 /// The body split into blocks and closing parts.
 #[derive(Debug, Default)]
 pub(crate) struct Body {
@@ -249,19 +265,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             if matches!(t, "TT" | "STT") {
                 // The header row again, on a new page.
                 close(&mut open, &mut body);
-                open = Some((
-                    Block {
-                        marker: None,
-                        written_label: String::new(),
-                        text: t.to_string(),
-                        span: [l.start, l.end],
-                        body_start: l.start,
-                        synthetic_annex: false,
-                        after_formula,
-                        may_head: false,
-                    },
-                    i,
-                ));
+                open = Some((Block::unmarked(t, l.start, l.end, after_formula), i));
             } else if let Some(n) = row {
                 next_row = n + 1;
                 close(&mut open, &mut body);
@@ -299,19 +303,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             close(&mut open, &mut body);
             table = true;
             next_row = 1;
-            open = Some((
-                Block {
-                    marker: None,
-                    written_label: String::new(),
-                    text: t.to_string(),
-                    span: [l.start, l.end],
-                    body_start: l.start,
-                    synthetic_annex: false,
-                    after_formula,
-                    may_head: false,
-                },
-                i,
-            ));
+            open = Some((Block::unmarked(t, l.start, l.end, after_formula), i));
             gap = false;
             i += 1;
             continue;
@@ -419,19 +411,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                     *last = i;
                 } else {
                     close(&mut open, &mut body);
-                    open = Some((
-                        Block {
-                            marker: None,
-                            written_label: String::new(),
-                            text: t.to_string(),
-                            span: [l.start, l.end],
-                            body_start: l.start,
-                            synthetic_annex: false,
-                            after_formula,
-                            may_head: false,
-                        },
-                        i,
-                    ));
+                    open = Some((Block::unmarked(t, l.start, l.end, after_formula), i));
                 }
             }
         }
