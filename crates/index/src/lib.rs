@@ -370,36 +370,34 @@ impl Index {
         self.read_cache().docs.get(doc_id).cloned()
     }
 
-    /// The stored (normalized) text of a document, re-read from its source file, or `None` when
-    /// the file is gone or no longer has the content that was indexed (its hash differs): the
-    /// index does not keep a second copy of every text.
-    fn source_text(&self, doc_id: &str) -> Option<String> {
-        let (path, hash) = {
-            let cache = self.read_cache();
-            let (path, entry) = cache.files.iter().find(|(_, e)| e.doc_id == doc_id)?;
-            (path.clone(), entry.hash.clone())
+    /// The stored (normalized) text of a document, the text its spans point into, re-read from
+    /// its source file. `None` when the document is unknown, or its file is gone or no longer has
+    /// the content that was indexed (its hash differs): the index keeps no second copy of every
+    /// text, and no caller but one that shows spans needs it.
+    pub fn document_text(&self, doc_id: &str) -> Result<Option<String>, IndexError> {
+        let Some((path, hash)) = self
+            .read_cache()
+            .files
+            .iter()
+            .find(|(_, e)| e.doc_id == doc_id)
+            .map(|(path, e)| (path.clone(), e.hash.clone()))
+        else {
+            return Ok(None);
         };
-        let bytes = std::fs::read(&path).ok()?;
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Ok(None);
+        };
         if blake3::hash(&bytes).to_hex().as_str() != hash {
-            return None;
+            return Ok(None);
         }
-        let decoded = vankien_ingest::decode::decode(&bytes, &path).ok()?;
-        Some(vankien_ingest::normalize::normalize_text(&decoded.text))
+        Ok(vankien_ingest::decode::decode(&bytes, &path)
+            .ok()
+            .map(|d| vankien_ingest::normalize::normalize_text(&d.text)))
     }
 
-    /// The full parsed document. Its `text`, the stored text the spans point into, is re-read
-    /// from the source file while that file still has the indexed content; else it is empty.
+    /// The parsed document with its sections, clauses (texts included) and closing parts. Its
+    /// `text` is empty: [`Index::document_text`] reads it from the source when it is needed.
     pub fn document(&self, doc_id: &str) -> Result<Option<Document>, IndexError> {
-        self.load_document(doc_id, true)
-    }
-
-    /// The parsed document, with its clause texts; with `with_text`, also its stored text (read
-    /// from the source file: see [`Index::document`]).
-    pub(crate) fn load_document(
-        &self,
-        doc_id: &str,
-        with_text: bool,
-    ) -> Result<Option<Document>, IndexError> {
         let f = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
         let q = BooleanQuery::new(vec![
@@ -413,11 +411,8 @@ impl Index {
         let d: TantivyDocument = searcher.doc(*addr)?;
         let rec: DocRecord = stored_json(&d, f.doc_json)?;
         let mut doc = rec.document;
-        doc.text = if rec.text.is_empty() && with_text {
-            self.source_text(doc_id).unwrap_or_default()
-        } else {
-            rec.text
-        };
+        // Older indexes may still carry the text; newer ones leave it empty.
+        doc.text = rec.text;
         // Fill in the clause texts from the clause documents.
         let q = BooleanQuery::new(vec![
             (Occur::Must, term_query(f.rec, REC_CLAUSE)),

@@ -60,13 +60,10 @@ pub(crate) fn apply(
     }
     let mut writer = index.writer()?;
     for (doc_id, clauses) in &changes {
-        // The stored text is not needed to rebuild clause documents.
-        let doc = index
-            .load_document(doc_id, false)?
-            .ok_or_else(|| IndexError::Missing {
-                what: "document",
-                id: doc_id.clone(),
-            })?;
+        let doc = index.document(doc_id)?.ok_or_else(|| IndexError::Missing {
+            what: "document",
+            id: doc_id.clone(),
+        })?;
         let parts = DocParts::new(&doc);
         for (i, clause) in doc.clauses.iter().enumerate() {
             if let Some(sectors) = clauses.get(&clause.id) {

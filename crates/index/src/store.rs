@@ -68,7 +68,7 @@ impl ClauseMeta {
 pub struct DocRecord {
     /// The parsed document (without its text).
     pub document: Document,
-    /// The document's stored text; empty since schema 5 (see [`crate::Index::document`]).
+    /// The document's stored text; empty in newer indexes (see [`crate::Index::document_text`]).
     pub text: String,
 }
 
@@ -229,7 +229,7 @@ impl<'a> DocParts<'a> {
             c.text.clear();
         }
         // Nor the stored text: it is a third of the index's size and is derived from the source
-        // file, which `Index::document` re-reads (checked against its content hash) when asked.
+        // file, which `Index::document_text` re-reads (checked against its content hash) when asked.
         let record = DocRecord {
             document,
             text: String::new(),

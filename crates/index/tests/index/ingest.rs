@@ -211,10 +211,13 @@ fn the_full_document_is_stored() {
         let doc = index.document(&summary.id).unwrap().expect("stored");
         assert_eq!(doc.id, summary.id);
         assert_eq!(doc.clauses.len(), summary.clauses);
-        assert!(!doc.text.is_empty());
+        let text = index
+            .document_text(&summary.id)
+            .unwrap()
+            .expect("the source is unchanged");
         for c in &doc.clauses {
             assert!(
-                c.span[0] <= c.span[1] && c.span[1] <= doc.text.len(),
+                c.span[0] <= c.span[1] && c.span[1] <= text.len(),
                 "{}",
                 c.id
             );
@@ -224,7 +227,7 @@ fn the_full_document_is_stored() {
                 .map(|(_, w)| w);
             if let Some(last) = last {
                 assert!(
-                    doc.text[c.span[0]..c.span[1]].contains(last),
+                    text[c.span[0]..c.span[1]].contains(last),
                     "{}: {last}",
                     c.id
                 );
@@ -236,6 +239,34 @@ fn the_full_document_is_stored() {
     }
     assert!(index.document("no-such-doc").unwrap().is_none());
     assert!(index.clause("no-such-doc/p1").unwrap().is_none());
+}
+
+#[test]
+fn document_text_is_read_back_from_an_unchanged_source_only() {
+    let src = folder_of_three();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(idx_dir.path()).unwrap();
+    index
+        .ingest_paths(
+            &[src.path().to_path_buf()],
+            &IngestOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let doc = index.documents().unwrap().remove(0);
+    let text = index
+        .document_text(&doc.id)
+        .unwrap()
+        .expect("source unchanged");
+    assert!(!text.is_empty());
+    assert!(index.document(&doc.id).unwrap().unwrap().text.is_empty());
+    assert_eq!(index.document_text("no-such-doc").unwrap(), None);
+    // Changed behind the index's back: its text is no longer the one the spans point into.
+    let path = src
+        .path()
+        .join(std::path::Path::new(&doc.source).file_name().unwrap());
+    std::fs::write(&path, format!("{text}\nThêm một dòng.")).unwrap();
+    assert_eq!(index.document_text(&doc.id).unwrap(), None);
 }
 
 #[test]
