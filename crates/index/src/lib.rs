@@ -16,6 +16,7 @@ mod search;
 mod sectors;
 pub mod snippet;
 pub mod store;
+mod word;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
