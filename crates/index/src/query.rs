@@ -452,19 +452,25 @@ fn docnum_query(f: &Fields, number: &DocNumber, alone: bool) -> Option<Box<dyn Q
 }
 
 /// The filters of a request, as non-scoring required clauses. `doc_filter` is the resolved
-/// document filter (see [`crate::search`]).
+/// document filter (see [`crate::search`]). `words` says whether the query has a word or phrase
+/// to match: its fields are on clause documents only, so the filter to clauses is needed only
+/// without one (and would cost an intersection with every clause).
 fn filters(
     f: &Fields,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
+    words: bool,
 ) -> Result<Clauses, IndexError> {
-    let mut out: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        filter(Box::new(TermQuery::new(
-            term(f.rec, REC_CLAUSE),
-            IndexRecordOption::Basic,
-        ))),
-    )];
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if !words {
+        out.push((
+            Occur::Must,
+            filter(Box::new(TermQuery::new(
+                term(f.rec, REC_CLAUSE),
+                IndexRecordOption::Basic,
+            ))),
+        ));
+    }
     let mut must = |q: Box<dyn Query>| out.push((Occur::Must, filter(q)));
     if let Some(q) = doc_filter {
         must(q);
@@ -572,7 +578,7 @@ fn parts(
             "empty query: type a word, a \"phrase\" or a document number",
         ));
     }
-    let mut clauses = filters(f, req, doc_filter)?;
+    let mut clauses = filters(f, req, doc_filter, !parsed.is_empty())?;
     let mut boosts = Vec::new();
     for item in &parsed.items {
         match item {
