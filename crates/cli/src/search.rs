@@ -137,6 +137,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         year_to: args.year.or(args.to),
         section_prefix: args.section.clone(),
         facets: false,
+        facet_limit: 0,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -3,13 +3,16 @@
 //!
 //! tantivy's `FacetCollector` maps every facet of a segment's dictionary onto the requested roots
 //! before collecting, a fixed cost of tens of milliseconds a search on a large index. Here each
-//! segment counts by facet ordinal into a plain array, and only the ordinals that were seen are
-//! turned into facet paths at the end: the cost follows the number of matches.
+//! segment counts by facet ordinal into a plain array, and the ordinals that were seen are named
+//! from [`FacetNames`]: each segment's dictionary read once, not (zstd-compressed block by block)
+//! on every search.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fastfield::FacetReader;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// The name of the facet field counted.
@@ -29,16 +32,56 @@ impl FacetTally {
     }
 }
 
-/// Collects a [`FacetTally`] over every matching clause.
-pub struct TallyCollector;
+/// A segment's facets by ordinal: (root, value).
+type Names = Arc<Vec<(Arc<str>, Arc<str>)>>;
+
+/// The facets of each segment by ordinal, read from its dictionary the first time a search
+/// counts in it. A segment never changes, so its names never go stale; those of segments that
+/// merges have retired are dropped by [`FacetNames::retain`].
+#[derive(Default)]
+pub(crate) struct FacetNames(Mutex<HashMap<SegmentId, Names>>);
+
+impl FacetNames {
+    fn of(&self, segment: &SegmentReader, reader: &FacetReader) -> tantivy::Result<Names> {
+        let id = segment.segment_id();
+        if let Some(names) = self.lock().get(&id) {
+            return Ok(names.clone());
+        }
+        let mut names = Vec::with_capacity(reader.num_facets());
+        let mut stream = reader.facet_dict().stream()?;
+        while stream.advance() {
+            // An encoded facet separates its components by a 0 byte: `doc\0<id>`.
+            let mut parts = stream.key().splitn(2, |&b| b == 0);
+            let root = String::from_utf8_lossy(parts.next().unwrap_or_default());
+            let value = String::from_utf8_lossy(parts.next().unwrap_or_default());
+            names.push((Arc::from(root.as_ref()), Arc::from(value.as_ref())));
+        }
+        let names = Arc::new(names);
+        self.lock().insert(id, names.clone());
+        Ok(names)
+    }
+
+    /// Forgets the segments not in `live`.
+    pub fn retain(&self, live: &HashSet<SegmentId>) {
+        self.lock().retain(|id, _| live.contains(id));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Names>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Collects a [`FacetTally`] over every matching clause, naming facets from a [`FacetNames`].
+pub(crate) struct TallyCollector<'a>(pub &'a FacetNames);
 
 /// One segment's part of a [`TallyCollector`].
-pub struct TallySegment {
+pub(crate) struct TallySegment {
     reader: FacetReader,
+    names: Names,
     counts: Vec<u32>,
 }
 
-impl Collector for TallyCollector {
+impl Collector for TallyCollector<'_> {
     type Fruit = FacetTally;
     type Child = TallySegment;
 
@@ -48,25 +91,38 @@ impl Collector for TallyCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<TallySegment> {
         let reader = segment.facet_reader(FIELD)?;
+        let names = self.0.of(segment, &reader)?;
         let counts = vec![0; reader.num_facets()];
-        Ok(TallySegment { reader, counts })
+        Ok(TallySegment {
+            reader,
+            names,
+            counts,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(String, String, u64)>>) -> tantivy::Result<FacetTally> {
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<(Arc<str>, Arc<str>, u64)>>,
+    ) -> tantivy::Result<FacetTally> {
         let mut tally = FacetTally::default();
         for (root, value, n) in fruits.into_iter().flatten() {
-            *tally.0.entry(root).or_default().entry(value).or_default() += n;
+            *tally
+                .0
+                .entry(root.to_string())
+                .or_default()
+                .entry(value.to_string())
+                .or_default() += n;
         }
         Ok(tally)
     }
 }
 
 impl SegmentCollector for TallySegment {
-    type Fruit = Vec<(String, String, u64)>;
+    type Fruit = Vec<(Arc<str>, Arc<str>, u64)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         for ord in self.reader.facet_ords(doc) {
@@ -74,35 +130,15 @@ impl SegmentCollector for TallySegment {
         }
     }
 
-    fn harvest(self) -> Vec<(String, String, u64)> {
-        // The facets seen, resolved in one ordered walk of the dictionary: looking each ordinal
-        // up on its own decodes a dictionary block per facet, which was most of the cost.
-        let seen: Vec<u64> = (0..self.counts.len() as u64)
-            .filter(|&ord| self.counts[ord as usize] > 0)
-            .collect();
-        let mut out = Vec::with_capacity(seen.len());
-        let mut next = seen.iter();
-        let resolved = self
-            .reader
-            .facet_dict()
-            .sorted_ords_to_term_cb(&seen, |bytes| {
-                let Some(&ord) = next.next() else {
-                    return;
-                };
-                // An encoded facet separates its components by a 0 byte: `doc\0<id>`.
-                let mut parts = bytes.splitn(2, |&b| b == 0);
-                if let (Some(root), Some(value)) = (parts.next(), parts.next()) {
-                    out.push((
-                        String::from_utf8_lossy(root).into_owned(),
-                        String::from_utf8_lossy(value).into_owned(),
-                        u64::from(self.counts[ord as usize]),
-                    ));
-                }
-            });
-        debug_assert!(
-            resolved.unwrap_or(false),
-            "every counted facet is in the dictionary"
-        );
-        out
+    fn harvest(self) -> Self::Fruit {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(ord, &n)| {
+                let (root, value) = self.names.get(ord)?;
+                Some((root.clone(), value.clone(), u64::from(n)))
+            })
+            .collect()
     }
 }

@@ -31,6 +31,7 @@ use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
 
 pub use error::IndexError;
 pub use ingest::{FileOutcome, IngestEvent, IngestOptions, IngestReport};
+pub use search::FACET_LIMIT;
 
 use schema::{Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
 use store::{ClauseMeta, DocRecord};
@@ -67,6 +68,9 @@ pub struct SearchRequest {
     pub section_prefix: Option<String>,
     /// Whether to count facets over all matching clauses.
     pub facets: bool,
+    /// The most values each facet lists, the most frequent first. By default (0)
+    /// [`FACET_LIMIT`].
+    pub facet_limit: usize,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -189,6 +193,8 @@ pub(crate) struct Inner {
     /// Serializes writers inside this process (tantivy's lock file guards across processes).
     pub write_lock: Mutex<()>,
     pub cache: RwLock<Cache>,
+    /// Each segment's facets by ordinal, for counting.
+    pub facet_names: facets::FacetNames,
 }
 
 /// The clause index in a directory. Cheap to clone; all clones share one reader.
@@ -286,6 +292,7 @@ impl Index {
             reader,
             write_lock: Mutex::new(()),
             cache: RwLock::new(Cache::default()),
+            facet_names: facets::FacetNames::default(),
         };
         let index = Index {
             inner: Arc::new(inner),

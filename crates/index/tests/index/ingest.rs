@@ -281,6 +281,15 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
     let hits = search(&index, "nông thôn mới", 3).hits;
     assert!(hits.len() >= 2);
     let (a, b) = (hits[0].clause_id.clone(), hits[1].clause_id.clone());
+    // Facets counted before the change: the segments' facet names are read and kept.
+    let before = index
+        .search(&SearchRequest {
+            query: "nông thôn mới".into(),
+            facets: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(before.facets.unwrap().sector.is_empty());
     index
         .set_clause_sectors(&a, &["nong-nghiep".into(), "xay-dung".into()])
         .unwrap();

@@ -527,6 +527,19 @@ fn facets_count_every_matching_clause() {
     assert_eq!(only.total as u64, first.count);
     assert!(f.kind.iter().all(|k| ClauseKind::parse(&k.value).is_some()));
     assert!(search(index, "phát triển", 3).facets.is_none());
+    // A facet lists its most frequent values first, at most `facet_limit` of them.
+    assert!(f.doc.len() > 2, "{:?}", f.doc);
+    let capped = index
+        .search(&SearchRequest {
+            facets: true,
+            facet_limit: 2,
+            ..request("phát triển")
+        })
+        .unwrap()
+        .facets
+        .unwrap();
+    assert_eq!(capped.doc, f.doc[..2]);
+    assert!(capped.kind.len() <= 2 && capped.year.len() <= 2);
     // Paging: the second page follows the first.
     let all = search(index, "phát triển", 20);
     let page2 = index
