@@ -225,11 +225,7 @@ fn child(args: &[String]) -> Res<()> {
         .map(|f| std::fs::metadata(f).map(|m| m.len()))
         .sum::<Result<_, _>>()?;
 
-    let mut latencies = Vec::with_capacity(queries.len());
-    let mut empty = 0usize;
-    // Queries the system answered with an error (for FTS5, a MATCH syntax error).
-    let mut refused = 0usize;
-    let (ingest_secs, units, index_bytes, hwm_ingest) = match system.as_str() {
+    let (ingest_secs, units, index_bytes, hwm_ingest, timed) = match system.as_str() {
         "vankien" => {
             let dir = work.join("vankien-index");
             if dir.exists() {
@@ -254,30 +250,15 @@ fn child(args: &[String]) -> Res<()> {
             let units = json!({"documents": docs, "clauses": report.clauses});
             let size = dir_size(&dir)?;
             let hwm = vm_hwm_kib();
-            for (i, q) in queries
-                .iter()
-                .take(WARMUP)
-                .chain(queries.iter())
-                .enumerate()
-            {
+            let timed = time_queries(&queries, |q| {
                 let request = SearchRequest {
-                    query: q.clone(),
+                    query: q.to_string(),
                     limit: TOP,
                     ..SearchRequest::default()
                 };
-                let t = Instant::now();
-                let result = index.search(&request);
-                let us = t.elapsed().as_secs_f64() * 1e6;
-                if i >= WARMUP {
-                    latencies.push(us);
-                    match result {
-                        Ok(r) if r.hits.is_empty() => empty += 1,
-                        Ok(_) => {}
-                        Err(_) => refused += 1,
-                    }
-                }
-            }
-            (secs, units, size, hwm)
+                index.search(&request).map(|r| !r.hits.is_empty())
+            });
+            (secs, units, size, hwm, timed)
         }
         "fts5" => {
             let path = work.join("fts5.sqlite3");
@@ -297,25 +278,8 @@ fn child(args: &[String]) -> Res<()> {
             let units = json!({"documents": files.len(), "rows": rows});
             let size = std::fs::metadata(&path)?.len();
             let hwm = vm_hwm_kib();
-            for (i, q) in queries
-                .iter()
-                .take(WARMUP)
-                .chain(queries.iter())
-                .enumerate()
-            {
-                let t = Instant::now();
-                let result = fts.search(q, TOP);
-                let us = t.elapsed().as_secs_f64() * 1e6;
-                if i >= WARMUP {
-                    latencies.push(us);
-                    match result {
-                        Ok(r) if r.is_empty() => empty += 1,
-                        Ok(_) => {}
-                        Err(_) => refused += 1,
-                    }
-                }
-            }
-            (secs, units, size, hwm)
+            let timed = time_queries(&queries, |q| fts.search(q, TOP).map(|r| !r.is_empty()));
+            (secs, units, size, hwm, timed)
         }
         other => return Err(format!("unknown system {other}").into()),
     };
@@ -327,12 +291,46 @@ fn child(args: &[String]) -> Res<()> {
         "index_bytes": index_bytes,
         "hwm_ingest_kib": hwm_ingest,
         "hwm_kib": vm_hwm_kib(),
-        "latencies_us": latencies,
-        "empty": empty,
-        "refused": refused,
+        "latencies_us": timed.latencies_us,
+        "empty": timed.empty,
+        "refused": timed.refused,
     });
     println!("{out}");
     Ok(())
+}
+
+/// What the timed queries gave.
+struct Timed {
+    /// Each query's time, in µs, in the order of the queries.
+    latencies_us: Vec<f64>,
+    /// Queries that found nothing.
+    empty: usize,
+    /// Queries the system answered with an error (for FTS5, a MATCH syntax error).
+    refused: usize,
+}
+
+/// Runs the first [`WARMUP`] queries untimed (to fault in the index files), then every query
+/// timed. `run` answers whether a query found anything.
+fn time_queries<E>(queries: &[String], mut run: impl FnMut(&str) -> Result<bool, E>) -> Timed {
+    for q in queries.iter().take(WARMUP) {
+        let _ = run(q);
+    }
+    let mut timed = Timed {
+        latencies_us: Vec::with_capacity(queries.len()),
+        empty: 0,
+        refused: 0,
+    };
+    for q in queries {
+        let t = Instant::now();
+        let result = run(q);
+        timed.latencies_us.push(t.elapsed().as_secs_f64() * 1e6);
+        match result {
+            Ok(true) => {}
+            Ok(false) => timed.empty += 1,
+            Err(_) => timed.refused += 1,
+        }
+    }
+    timed
 }
 
 /// The process's peak resident set (VmHWM of /proc/self/status), in KiB.
