@@ -37,7 +37,7 @@ type Names = Arc<Vec<(Arc<str>, Arc<str>)>>;
 
 /// The facets of each segment by ordinal, read from its dictionary the first time a search
 /// counts in it. A segment never changes, so its names never go stale; those of segments that
-/// merges have retired are dropped by [`FacetNames::retain`].
+/// merges have retired are dropped by [`FacetNames::retain`] when the reader reloads.
 #[derive(Default)]
 pub(crate) struct FacetNames(Mutex<HashMap<SegmentId, Names>>);
 

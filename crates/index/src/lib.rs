@@ -313,7 +313,7 @@ impl Index {
     /// Reloads the reader and the cached document list and file map from the last commit.
     pub(crate) fn refresh(&self) -> Result<(), IndexError> {
         let inner = &self.inner;
-        inner.reader.reload()?;
+        self.reload_reader()?;
         let files: BTreeMap<String, FileEntry> = match inner.index.load_metas()?.payload {
             Some(p) if !p.is_empty() => serde_json::from_str(&p)
                 .map_err(|e| IndexError::Data(format!("commit payload: {e}")))?,
@@ -334,6 +334,22 @@ impl Index {
         let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
         cache.docs = docs;
         cache.files = files;
+        Ok(())
+    }
+
+    /// Reloads the reader alone, for a commit that changed no document record (the sector
+    /// mirror's), and forgets the facet names of segments the commit retired.
+    pub(crate) fn reload_reader(&self) -> Result<(), IndexError> {
+        let inner = &self.inner;
+        inner.reader.reload()?;
+        let live = inner
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        inner.facet_names.retain(&live);
         Ok(())
     }
 

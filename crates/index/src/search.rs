@@ -65,15 +65,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     // they can still change the page (see `rerank`).
     let (q, proximity) = query::build_split(f, &parsed, req, doc)?;
     let searcher = inner.reader.searcher();
-    let facet_collector = req.facets.then(|| {
-        let live = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
-        inner.facet_names.retain(&live);
-        TallyCollector(&inner.facet_names)
-    });
+    let facet_collector = req.facets.then_some(TallyCollector(&inner.facet_names));
     let wanted = req.offset + limit;
     let collector = RerankCollector::new(&searcher, &proximity, wanted)?;
     let (ranked, facet_counts) = searcher.search(&q, &(collector, facet_collector))?;

@@ -83,8 +83,7 @@ pub(crate) fn apply(
     // Sectors change no document record and the file map is carried on: only the reader needs
     // the new commit, not the cached document list (re-reading every record took 60 ms a write
     // on a 2,000-document index).
-    index.inner().reader.reload()?;
-    Ok(())
+    index.reload_reader()
 }
 
 /// Sector ids sorted and without duplicates, so that comparisons see sets.
