@@ -274,8 +274,12 @@ impl Index {
         Index::from_tantivy(dir, index)
     }
 
-    fn from_tantivy(dir: &Path, index: tantivy::Index) -> Result<Index, IndexError> {
+    fn from_tantivy(dir: &Path, mut index: tantivy::Index) -> Result<Index, IndexError> {
         analyzer::register(&index);
+        // Search every segment of a query on its own core: a query's segments are searched
+        // at once instead of one after the other (set before the reader, whose searchers keep
+        // this index's executor).
+        index.set_default_multithread_executor()?;
         let fields = Fields::new(&index.schema()).map_err(|_| IndexError::SchemaVersion {
             dir: dir.display().to_string(),
             found: "a different field set".into(),
