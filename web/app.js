@@ -463,6 +463,12 @@
       status.textContent = `Không tìm thấy kết quả nào cho “${s.q}”.${
         filtered ? ' Thử bỏ bớt bộ lọc.' : ' Thử từ khác hoặc bớt từ.'
       }`;
+    } else if (data.relaxed && Number(data.relaxed.words) > 0) {
+      // No clause had every word: the server shows those with the most of them.
+      const { matched_words: matched, words } = data.relaxed;
+      status.textContent = `Không có kết quả nào chứa đủ cả ${formatCount(Number(words))} từ; ${formatCount(
+        total,
+      )} kết quả chứa ${formatCount(Number(matched))} trong số đó.`;
     } else {
       status.textContent = `Tìm thấy ${formatCount(total)} kết quả`;
     }

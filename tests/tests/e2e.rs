@@ -648,6 +648,27 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
     wait_css(c, &format!("{clause_css}.is-target")).await?;
     let left = c.execute(&chip_count, vec![]).await.ctx("count chips")?;
     check!(left == 0, "the undone tag came back after a reload");
+
+    // 10. A query that no clause has in full: the page says so and shows the nearest clauses.
+    c.goto(&format!("{base}/"))
+        .await
+        .ctx("open the page again")?;
+    let input = wait_css(c, r#"[data-testid="search-input"]"#).await?;
+    input
+        .send_keys(&format!("{QUERY} xyzzy"))
+        .await
+        .ctx("type a query with an unknown word")?;
+    let count_script = r#"const s = document.querySelector('[data-testid="result-count"]');
+        return [s ? s.textContent : '', document.querySelectorAll('[data-testid="result-item"]').length];"#;
+    let relaxed = poll(c, count_script, |v| {
+        v[0].as_str()
+            .is_some_and(|t| t.starts_with("Không có kết quả nào chứa đủ"))
+    })
+    .await?;
+    check!(
+        relaxed[0].as_str().is_some_and(|t| t.contains("4 từ")) && relaxed[1].as_u64() > Some(0),
+        "the relaxed search reads {relaxed}"
+    );
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
-use vankien_index::{Hit, Index, IndexError, SearchRequest, SearchResults};
+use vankien_index::{Hit, Index, IndexError, Relaxed, SearchRequest, SearchResults};
 use vankien_ingest::{ClauseKind, DocKind};
 
 /// Arguments of `vankien search`.
@@ -59,12 +59,16 @@ pub struct SearchArgs {
 struct JsonResults<'a> {
     total: usize,
     hits: &'a [Hit],
+    /// Only when no clause has every word (see [`SearchResults::relaxed`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relaxed: Option<Relaxed>,
 }
 
 fn json_of(r: &SearchResults) -> String {
     serde_json::to_string(&JsonResults {
         total: r.total,
         hits: &r.hits,
+        relaxed: r.relaxed,
     })
     .expect("results serialize")
 }
@@ -81,7 +85,15 @@ fn plain_snippet(s: &str) -> String {
 }
 
 fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "{} clauses match", r.total)?;
+    if let Some(relaxed) = r.relaxed {
+        writeln!(
+            out,
+            "no clause has all {} words; {} clauses have {} of them",
+            relaxed.words, r.total, relaxed.matched_words
+        )?;
+    } else {
+        writeln!(out, "{} clauses match", r.total)?;
+    }
     for (i, h) in r.hits.iter().enumerate() {
         let place = if h.section_path.is_empty() {
             String::new()
@@ -196,6 +208,31 @@ mod tests {
     }
 
     #[test]
+    fn a_relaxed_search_says_so() {
+        let r = SearchResults {
+            total: 3,
+            hits: vec![],
+            facets: None,
+            relaxed: Some(Relaxed {
+                matched_words: 4,
+                words: 5,
+            }),
+        };
+        let mut out = Vec::new();
+        print_readable(&r, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("no clause has all 5 words; 3 clauses have 4 of them"),
+            "{text}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&json_of(&r)).unwrap();
+        assert_eq!(
+            v["relaxed"],
+            serde_json::json!({"matched_words": 4, "words": 5})
+        );
+    }
+
+    #[test]
     fn json_has_the_contract_fields() {
         let r = SearchResults {
             total: 7,
@@ -215,9 +252,11 @@ mod tests {
                 sectors: vec![],
             }],
             facets: None,
+            relaxed: None,
         };
         let v: serde_json::Value = serde_json::from_str(&json_of(&r)).unwrap();
         assert_eq!(v["total"], 7);
+        assert!(v.get("relaxed").is_none(), "only a relaxed search says so");
         let hit = &v["hits"][0];
         for key in [
             "clause_id",

@@ -82,6 +82,19 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts, when asked for.
     pub facets: Option<Facets>,
+    /// Set when no clause has every word of the query, so the results are the clauses that have
+    /// the most of them (phrases, exclusions and filters still hold). Left out of JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relaxed: Option<Relaxed>,
+}
+
+/// How a query that found nothing was relaxed: its hits have `matched_words` of its `words`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Relaxed {
+    /// How many of the query's words each hit has, at least.
+    pub matched_words: usize,
+    /// How many words the query has (a document number typed as several words counts as one).
+    pub words: usize,
 }
 
 /// One matching clause.

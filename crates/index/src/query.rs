@@ -545,34 +545,57 @@ pub fn build(
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
+    min_words: Option<usize>,
 ) -> Result<Box<dyn Query>, IndexError> {
-    let (mut clauses, proximity) = parts(f, parsed, req, doc_filter)?;
+    let (mut clauses, proximity, _) = parts(f, parsed, req, doc_filter, min_words)?;
     for p in &proximity {
         clauses.extend(p.clauses());
     }
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// Builds the query that finds the clauses (words, phrases, numbers, exclusions, filters: every
-/// required part, with the scores of its words) and, apart, the proximity boosts of each run of
+/// The query that finds the clauses, apart from its proximity boosts ([`build_split`]).
+pub struct Split {
+    /// Words, phrases, numbers, exclusions and filters: every required part, with the scores of
+    /// its words.
+    pub query: Box<dyn Query>,
+    /// The proximity boosts of each run of typed words.
+    pub proximity: Vec<Proximity>,
+    /// How many units of bare words the query has: a word, or a document number typed as
+    /// several words. A relaxed query ([`build_split`]'s `min_words`) needs only some of them.
+    pub word_units: usize,
+}
+
+/// Builds the query that finds the clauses and, apart, the proximity boosts of each run of
 /// words. Together they score as [`build`] does.
+///
+/// With `min_words`, a clause needs only that many of the query's word units instead of all
+/// of them (the search relaxes a query that finds nothing); its phrases, exclusions and filters
+/// stay required.
 pub fn build_split(
     f: &Fields,
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
-) -> Result<(Box<dyn Query>, Vec<Proximity>), IndexError> {
-    let (clauses, proximity) = parts(f, parsed, req, doc_filter)?;
-    Ok((Box::new(BooleanQuery::new(clauses)), proximity))
+    min_words: Option<usize>,
+) -> Result<Split, IndexError> {
+    let (clauses, proximity, word_units) = parts(f, parsed, req, doc_filter, min_words)?;
+    Ok(Split {
+        query: Box::new(BooleanQuery::new(clauses)),
+        proximity,
+        word_units,
+    })
 }
 
-/// The clauses of the finding query and the proximity boosts of each run of words.
+/// The clauses of the finding query, the proximity boosts of each run of words, and the number
+/// of word units (see [`Split::word_units`]).
 fn parts(
     f: &Fields,
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
-) -> Result<(Clauses, Vec<Proximity>), IndexError> {
+    min_words: Option<usize>,
+) -> Result<(Clauses, Vec<Proximity>, usize), IndexError> {
     if parsed.is_empty() && !has_filters(req) {
         return Err(query_error(
             "empty query: type a word, a \"phrase\" or a document number",
@@ -580,6 +603,8 @@ fn parts(
     }
     let mut clauses = filters(f, req, doc_filter, !parsed.is_empty())?;
     let mut boosts = Vec::new();
+    // Each bare word, or each document number with its words: all required, or `min_words`.
+    let mut units: Vec<Box<dyn Query>> = Vec::new();
     for item in &parsed.items {
         match item {
             Item::Words(ws) => {
@@ -603,11 +628,11 @@ fn parts(
                         (Occur::Should, boost),
                         (Occur::Should, Box::new(BooleanQuery::new(words))),
                     ]);
-                    clauses.push((Occur::Must, Box::new(either)));
+                    units.push(Box::new(either));
                 }
                 for (w, c) in ws.iter().zip(&covered) {
                     if !c {
-                        clauses.push((Occur::Must, word_query(f, w)));
+                        units.push(word_query(f, w));
                     }
                 }
                 boosts.extend(Proximity::of_run(f, ws));
@@ -652,5 +677,19 @@ fn parts(
             }
         }
     }
-    Ok((clauses, boosts))
+    let word_units = units.len();
+    match min_words {
+        Some(min) if min < word_units => {
+            let should = units.into_iter().map(|q| (Occur::Should, q)).collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    should,
+                    min.max(1),
+                )),
+            ));
+        }
+        _ => clauses.extend(units.into_iter().map(|q| (Occur::Must, q))),
+    }
+    Ok((clauses, boosts, word_units))
 }

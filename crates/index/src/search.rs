@@ -1,9 +1,9 @@
 //! Running a search: parse and check the query, build it with the filters, collect the top hits,
 //! the total and (when asked) facet counts, and make each hit's snippet.
 
-use tantivy::query::{Query, TermQuery};
+use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
@@ -13,7 +13,7 @@ use crate::rerank::RerankCollector;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
 use crate::{
-    FacetCount, Facets, Hit, Index, IndexError, SearchRequest, SearchResults, stored_json,
+    FacetCount, Facets, Hit, Index, IndexError, Relaxed, SearchRequest, SearchResults, stored_json,
     stored_str,
 };
 
@@ -60,15 +60,48 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     };
     let inner = index.inner();
     let f = &inner.fields;
-    let doc = req.doc.as_deref().map(|d| doc_filter(index, d));
+    let searcher = inner.reader.searcher();
+    let split = |min_words: Option<usize>| {
+        let doc = req.doc.as_deref().map(|d| doc_filter(index, d));
+        query::build_split(f, &parsed, req, doc, min_words)
+    };
     // The query that finds the clauses, and apart the proximity boosts, looked at only where
     // they can still change the page (see `rerank`).
-    let (q, proximity) = query::build_split(f, &parsed, req, doc)?;
-    let searcher = inner.reader.searcher();
-    let facet_collector = req.facets.then_some(TallyCollector(&inner.facet_names));
+    let facet_collector = || req.facets.then_some(TallyCollector(&inner.facet_names));
     let wanted = req.offset + limit;
-    let collector = RerankCollector::new(&searcher, &proximity, wanted)?;
-    let (ranked, facet_counts) = searcher.search(&q, &(collector, facet_collector))?;
+    let run = |found: &query::Split| {
+        let collector = RerankCollector::new(&searcher, &found.proximity, wanted)?;
+        searcher.search(&*found.query, &(collector, facet_collector()))
+    };
+    let found = split(None)?;
+    let (mut ranked, mut facet_counts) = run(&found)?;
+    let mut relaxed = None;
+    if ranked.total == 0 && found.word_units > 1 {
+        // No clause has every word: show the clauses that have the most of them. Having k of
+        // the words is harder than having k - 1, so search for the largest k that any clause
+        // has, by looking for a first match only.
+        let words = found.word_units;
+        let (mut lo, mut hi) = (0, words - 1);
+        let mut best = None;
+        while lo < hi {
+            let k = (lo + hi).div_ceil(2);
+            let q = split(Some(k))?;
+            if matches_any(&searcher, &*q.query)? {
+                lo = k;
+                best = Some(q);
+            } else {
+                hi = k - 1;
+            }
+        }
+        // `best` is the query of the last k that matched, which is `lo`.
+        if let Some(q) = best {
+            (ranked, facet_counts) = run(&q)?;
+            relaxed = Some(Relaxed {
+                matched_words: lo,
+                words,
+            });
+        }
+    }
     let total = ranked.total;
     let top: Vec<_> = ranked.top.into_iter().skip(req.offset).collect();
 
@@ -142,5 +175,23 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         total,
         hits,
         facets,
+        relaxed,
     })
+}
+
+/// Whether any live clause matches `query`: stops at the first.
+fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool, IndexError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
 }

@@ -357,6 +357,19 @@ async fn search_finds_a_clause_typed_without_diacritics() {
         assert!(json["facets"][facet].is_array(), "{json}");
     }
     assert!(!json["facets"]["doc"].as_array().unwrap().is_empty());
+    assert!(json.get("relaxed").is_none(), "every word matched: {json}");
+
+    // No clause has every word: the answer says so and lists those with the most of them.
+    let answer = get(&f.app, "/api/search?q=cai+cach+hanh+chinh+xyzzy&limit=5").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let relaxed = answer.json();
+    assert_eq!(
+        relaxed["relaxed"],
+        serde_json::json!({"matched_words": 4, "words": 5}),
+        "{relaxed}"
+    );
+    assert_eq!(relaxed["total"], json["total"]);
+    assert_eq!(relaxed["hits"][0]["clause_id"], hits[0]["clause_id"]);
 }
 
 #[tokio::test]

@@ -551,3 +551,56 @@ fn facets_count_every_matching_clause() {
     assert_eq!(ids(&page2.hits), ids(&all.hits[10..20]));
     let _ = corpus_dir();
 }
+
+#[test]
+fn a_query_no_clause_fully_matches_shows_the_clauses_with_most_of_its_words() {
+    let index = corpus_index();
+    // Every word is there: nothing is relaxed.
+    assert_eq!(search(index, "nông thôn mới", 10).relaxed, None);
+
+    // No clause has `xyzzy`: the answer is the clauses with the other word, in the same order.
+    let alone = search(index, "GRDP", 10);
+    let r = search(index, "GRDP xyzzy", 10);
+    let relaxed = r.relaxed.expect("GRDP xyzzy is relaxed");
+    assert_eq!((relaxed.matched_words, relaxed.words), (1, 2));
+    assert!(alone.total > 0);
+    assert_eq!(r.total, alone.total);
+    assert_eq!(ids(&r.hits), ids(&alone.hits));
+
+    // A researcher's query of five syllables that no clause has in full: the clauses with four
+    // of them, the GRDP growth target first.
+    let r = search(index, "tăng trưởng GRDP bình quân", 10);
+    let relaxed = r.relaxed.expect("relaxed");
+    assert_eq!((relaxed.matched_words, relaxed.words), (4, 5));
+    assert!(r.total > 0);
+    let top = folded_words(&r.hits[0].text);
+    assert!(
+        top.contains(&"grdp".into()) && top.contains(&"tang".into()),
+        "{}",
+        r.hits[0].text
+    );
+
+    // Phrases, exclusions and filters are never relaxed.
+    let r = search(index, "\"xyzzy abc\" GRDP", 10);
+    assert_eq!((r.total, r.relaxed), (0, None));
+    let r = search(index, "GRDP xyzzy -usd", 100);
+    assert!(r.relaxed.is_some() && r.total > 0);
+    assert!(r.total < alone.total, "the exclusion still holds");
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| !folded_words(&h.text).contains(&"usd".into()))
+    );
+    let r = index
+        .search(&SearchRequest {
+            clause_kind: Some(ClauseKind::Target),
+            limit: 100,
+            ..request("GRDP xyzzy")
+        })
+        .unwrap();
+    assert!(r.relaxed.is_some() && r.total > 0);
+    assert!(r.hits.iter().all(|h| h.kind == ClauseKind::Target));
+
+    // A lone word that is nowhere finds nothing, relaxed or not.
+    assert_eq!(search(index, "xyzzy", 10).total, 0);
+}
