@@ -83,8 +83,12 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         let words = found.word_units;
         let (mut lo, mut hi) = (0, words - 1);
         let mut best = None;
+        // Most often one word is missing (a typo, a word the text puts otherwise): try all but
+        // one first, then bisect.
+        let mut first = true;
         while lo < hi {
-            let k = (lo + hi).div_ceil(2);
+            let k = if first { hi } else { (lo + hi).div_ceil(2) };
+            first = false;
             let q = split(Some(k))?;
             if matches_any(&searcher, &*q.query)? {
                 lo = k;
