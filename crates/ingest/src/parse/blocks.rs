@@ -514,7 +514,8 @@ fn heading_lines(
             }
             break;
         }
-        if marker(t).is_some() || is_formula(t) {
+        // `Nơi nhận` always opens the recipients, never goes on a heading.
+        if marker(t).is_some() || is_formula(t) || t.starts_with("Nơi nhận") {
             break;
         }
         if annex && t.starts_with('(') {

@@ -455,6 +455,27 @@ const PIECES: &[&str] = &[
     "70",
 ];
 
+/// A case `arbitrary_documents_parse` found: a `Nơi nhận` line below an annex's first line was
+/// read as the rest of its heading, not as the recipients it opens.
+#[test]
+fn recipients_never_continue_an_annex_heading() {
+    let doc = parse("Nơi nhận: \n II \r\n Nơi nhận:", "x.txt", "utf-8");
+    let headings: Vec<&str> = doc.sections.iter().map(|s| s.heading.as_str()).collect();
+    assert!(
+        headings.iter().all(|h| !h.contains("Nơi nhận")),
+        "{headings:?}"
+    );
+    let mut count: HashMap<String, i64> = HashMap::new();
+    for (_, w) in words(&doc.text) {
+        *count.entry(w.to_string()).or_default() += 1;
+    }
+    discount_recipient_markers(&doc, &mut count);
+    for w in field_words(&doc) {
+        *count.entry(w).or_default() -= 1;
+    }
+    assert!(count.values().all(|&n| n == 0), "{count:?}");
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 
