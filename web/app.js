@@ -469,6 +469,9 @@
       status.textContent = `Không có kết quả nào chứa đủ cả ${formatCount(Number(words))} từ; ${formatCount(
         total,
       )} kết quả chứa ${formatCount(Number(matched))} trong số đó.`;
+    } else if (typeof data.prefix === 'string' && data.prefix) {
+      // The last word, maybe still being typed, matched as the start of words.
+      status.textContent = `Tìm thấy ${formatCount(total)} kết quả có từ bắt đầu bằng “${data.prefix}”`;
     } else {
       status.textContent = `Tìm thấy ${formatCount(total)} kết quả`;
     }

@@ -669,6 +669,22 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
         relaxed[0].as_str().is_some_and(|t| t.contains("4 từ")) && relaxed[1].as_u64() > Some(0),
         "the relaxed search reads {relaxed}"
     );
+
+    // 11. Half a word typed: the clauses with the words it starts, and the page says so.
+    input.clear().await.ctx("clear the search box")?;
+    input
+        .send_keys("nong thon m")
+        .await
+        .ctx("type an unfinished word")?;
+    let typing = poll(c, count_script, |v| {
+        v[0].as_str()
+            .is_some_and(|t| t.contains("bắt đầu bằng “m”"))
+    })
+    .await?;
+    check!(
+        typing[1].as_u64() > Some(0),
+        "the unfinished query shows no results: {typing}"
+    );
     Ok(())
 }
 

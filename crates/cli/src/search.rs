@@ -62,6 +62,9 @@ struct JsonResults<'a> {
     /// Only when no clause has every word (see [`SearchResults::relaxed`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     relaxed: Option<Relaxed>,
+    /// Only when the last word was matched as the start of words (see [`SearchResults::prefix`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
 }
 
 fn json_of(r: &SearchResults) -> String {
@@ -69,6 +72,7 @@ fn json_of(r: &SearchResults) -> String {
         total: r.total,
         hits: &r.hits,
         relaxed: r.relaxed,
+        prefix: r.prefix.as_deref(),
     })
     .expect("results serialize")
 }
@@ -90,6 +94,12 @@ fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()
             out,
             "no clause has all {} words; {} clauses have {} of them",
             relaxed.words, r.total, relaxed.matched_words
+        )?;
+    } else if let Some(prefix) = &r.prefix {
+        writeln!(
+            out,
+            "{} clauses match, with a word that starts with \"{prefix}\"",
+            r.total
         )?;
     } else {
         writeln!(out, "{} clauses match", r.total)?;
@@ -217,6 +227,7 @@ mod tests {
                 matched_words: 4,
                 words: 5,
             }),
+            prefix: None,
         };
         let mut out = Vec::new();
         print_readable(&r, &mut out).unwrap();
@@ -253,6 +264,7 @@ mod tests {
             }],
             facets: None,
             relaxed: None,
+            prefix: None,
         };
         let v: serde_json::Value = serde_json::from_str(&json_of(&r)).unwrap();
         assert_eq!(v["total"], 7);

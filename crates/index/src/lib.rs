@@ -86,6 +86,11 @@ pub struct SearchResults {
     /// the most of them (phrases, exclusions and filters still hold). Left out of JSON when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxed: Option<Relaxed>,
+    /// Set when no clause has the query's last word as typed and the query does not end with a
+    /// space: the word (exact key) was then matched as the start of longer words, as a user
+    /// still typing it means (`nong thon m` finds `nông thôn mới`). Left out of JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
 }
 
 /// How a query that found nothing was relaxed: its hits have `matched_words` of its `words`.

@@ -11,8 +11,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, PhraseQuery,
-    Query, RangeQuery, Scorer, TermQuery, Weight,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring, Explanation,
+    Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader};
@@ -104,6 +104,15 @@ impl ParsedQuery {
             .items
             .iter()
             .any(|i| matches!(i, Item::Words(_) | Item::Phrase(_)))
+    }
+
+    /// The query's last word when the query ends with bare words: the word a user may still
+    /// be typing.
+    pub fn last_word(&self) -> Option<&Word> {
+        match self.items.last()? {
+            Item::Words(ws) => ws.last(),
+            _ => None,
+        }
     }
 
     /// The positive words (for highlighting) and phrases, as folded keys.
@@ -339,6 +348,27 @@ fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
     Box::new(WordQuery::new(terms))
 }
 
+/// A word that may be any of the folded keys `keys` (the words an unfinished word starts),
+/// scored as the best of them: a clause with many different completions is not worth more.
+fn completion_query(f: &Fields, keys: &[String]) -> Box<dyn Query> {
+    let words = keys.iter().map(|k| word_query(f, &Word::new(k))).collect();
+    Box::new(DisjunctionMaxQuery::new(words))
+}
+
+/// The unfinished word right after `prev` as typed, as any of its completions `keys`: scored
+/// as a phrase match ([`PHRASE_SCORE`]), so that `chuyen doi s` ranks `chuyển đổi số` above a
+/// clause with `chuyển đổi` and some other word in `s`.
+fn completion_after(f: &Fields, prev: &Word, keys: &[String]) -> Box<dyn Query> {
+    let pairs = keys
+        .iter()
+        .map(|k| phrase(f.text_folded, &[prev.folded.as_str(), k.as_str()], 0))
+        .collect();
+    Box::new(ConstScoreQuery::new(
+        Box::new(DisjunctionMaxQuery::new(pairs)),
+        PHRASE_SCORE,
+    ))
+}
+
 /// The proximity boosts of one run of adjacent typed words: the run as a phrase, the run within a
 /// small slop, each adjacent pair, the run in the headings; and on the exact field when the run
 /// was typed with diacritics.
@@ -545,13 +575,23 @@ pub fn build(
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
-    min_words: Option<usize>,
+    widen: &Widen,
 ) -> Result<Box<dyn Query>, IndexError> {
-    let (mut clauses, proximity, _) = parts(f, parsed, req, doc_filter, min_words)?;
+    let (mut clauses, proximity, _) = parts(f, parsed, req, doc_filter, widen)?;
     for p in &proximity {
         clauses.extend(p.clauses());
     }
     Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// How the words of a query that finds nothing are loosened. The default loosens nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Widen<'a> {
+    /// A clause needs only this many of the query's word units, not all of them.
+    pub min_words: Option<usize>,
+    /// The query's last word ([`ParsedQuery::last_word`]) matches any of these folded keys
+    /// (the words it starts), unless it is part of a document number.
+    pub completions: Option<&'a [String]>,
 }
 
 /// The query that finds the clauses, apart from its proximity boosts ([`build_split`]).
@@ -569,17 +609,16 @@ pub struct Split {
 /// Builds the query that finds the clauses and, apart, the proximity boosts of each run of
 /// words. Together they score as [`build`] does.
 ///
-/// With `min_words`, a clause needs only that many of the query's word units instead of all
-/// of them (the search relaxes a query that finds nothing); its phrases, exclusions and filters
-/// stay required.
+/// `widen` loosens the words of a query that finds nothing (see [`Widen`]); its phrases,
+/// exclusions and filters stay required.
 pub fn build_split(
     f: &Fields,
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
-    min_words: Option<usize>,
+    widen: &Widen,
 ) -> Result<Split, IndexError> {
-    let (clauses, proximity, word_units) = parts(f, parsed, req, doc_filter, min_words)?;
+    let (clauses, proximity, word_units) = parts(f, parsed, req, doc_filter, widen)?;
     Ok(Split {
         query: Box::new(BooleanQuery::new(clauses)),
         proximity,
@@ -594,7 +633,7 @@ fn parts(
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
-    min_words: Option<usize>,
+    widen: &Widen,
 ) -> Result<(Clauses, Vec<Proximity>, usize), IndexError> {
     if parsed.is_empty() && !has_filters(req) {
         return Err(query_error(
@@ -605,7 +644,8 @@ fn parts(
     let mut boosts = Vec::new();
     // Each bare word, or each document number with its words: all required, or `min_words`.
     let mut units: Vec<Box<dyn Query>> = Vec::new();
-    for item in &parsed.items {
+    let last_item = parsed.items.len().saturating_sub(1);
+    for (i, item) in parsed.items.iter().enumerate() {
         match item {
             Item::Words(ws) => {
                 let folded: Vec<String> = ws.iter().map(|w| w.folded.clone()).collect();
@@ -630,9 +670,19 @@ fn parts(
                     ]);
                     units.push(Box::new(either));
                 }
-                for (w, c) in ws.iter().zip(&covered) {
-                    if !c {
-                        units.push(word_query(f, w));
+                for (j, (w, c)) in ws.iter().zip(&covered).enumerate() {
+                    if *c {
+                        continue;
+                    }
+                    match widen.completions {
+                        Some(keys) if i == last_item && j + 1 == ws.len() => {
+                            units.push(completion_query(f, keys));
+                            if j > 0 && !covered[j - 1] {
+                                clauses
+                                    .push((Occur::Should, completion_after(f, &ws[j - 1], keys)));
+                            }
+                        }
+                        _ => units.push(word_query(f, w)),
                     }
                 }
                 boosts.extend(Proximity::of_run(f, ws));
@@ -678,7 +728,7 @@ fn parts(
         }
     }
     let word_units = units.len();
-    match min_words {
+    match widen.min_words {
         Some(min) if min < word_units => {
             let should = units.into_iter().map(|q| (Occur::Should, q)).collect();
             clauses.push((

@@ -351,7 +351,11 @@ mod tests {
     ) -> (Vec<(f32, String)>, usize) {
         let inner = index.inner();
         let parsed = query::parse(&req.query).unwrap();
-        let q = query::build(&inner.fields, &parsed, req, None, min_words).unwrap();
+        let widen = query::Widen {
+            min_words,
+            ..Default::default()
+        };
+        let q = query::build(&inner.fields, &parsed, req, None, &widen).unwrap();
         let searcher = inner.reader.searcher();
         let top = TopDocs::with_limit(req.limit)
             .and_offset(req.offset)

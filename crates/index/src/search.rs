@@ -1,14 +1,16 @@
 //! Running a search: parse and check the query, build it with the filters, collect the top hits,
 //! the total and (when asked) facet counts, and make each hit's snippet.
 
+use std::collections::HashMap;
+
 use tantivy::query::{EnableScoring, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
 use crate::facets::TallyCollector;
-use crate::query::{self, MAX_LIMIT, MAX_OFFSET};
+use crate::query::{self, MAX_LIMIT, MAX_OFFSET, Widen};
 use crate::rerank::RerankCollector;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
@@ -61,9 +63,9 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let inner = index.inner();
     let f = &inner.fields;
     let searcher = inner.reader.searcher();
-    let split = |min_words: Option<usize>| {
+    let split = |widen: &Widen| {
         let doc = req.doc.as_deref().map(|d| doc_filter(index, d));
-        query::build_split(f, &parsed, req, doc, min_words)
+        query::build_split(f, &parsed, req, doc, widen)
     };
     // The query that finds the clauses, and apart the proximity boosts, looked at only where
     // they can still change the page (see `rerank`).
@@ -73,9 +75,30 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         let collector = RerankCollector::new(&searcher, &found.proximity, wanted)?;
         searcher.search(&*found.query, &(collector, facet_collector()))
     };
-    let found = split(None)?;
+    let found = split(&Widen::default())?;
     let (mut ranked, mut facet_counts) = run(&found)?;
-    let mut relaxed = None;
+    let (mut relaxed, mut prefix) = (None, None);
+    let (mut words, phrases) = parsed.highlight();
+    // A query that ends in a word, not a space, may be still being typed: when nothing has
+    // that word, it is matched as the start of a word.
+    let typing = parsed
+        .last_word()
+        .filter(|_| !req.query.ends_with(char::is_whitespace));
+    if let Some(last) = typing.filter(|_| ranked.total == 0) {
+        let keys = completions(&searcher, f.text_folded, &last.folded)?;
+        if !keys.is_empty() {
+            let q = split(&Widen {
+                completions: Some(&keys),
+                ..Widen::default()
+            })?;
+            let answer = run(&q)?;
+            if answer.0.total > 0 {
+                (ranked, facet_counts) = answer;
+                prefix = Some(last.exact.clone());
+                words.extend(keys);
+            }
+        }
+    }
     if ranked.total == 0 && found.word_units > 1 {
         // No clause has every word: show the clauses that have the most of them. Having k of
         // the words is harder than having k - 1, so search for the largest k that any clause
@@ -89,7 +112,10 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         while lo < hi {
             let k = if first { hi } else { (lo + hi).div_ceil(2) };
             first = false;
-            let q = split(Some(k))?;
+            let q = split(&Widen {
+                min_words: Some(k),
+                ..Widen::default()
+            })?;
             if matches_any(&searcher, &*q.query)? {
                 lo = k;
                 best = Some(q);
@@ -109,7 +135,6 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let total = ranked.total;
     let top: Vec<_> = ranked.top.into_iter().skip(req.offset).collect();
 
-    let (words, phrases) = parsed.highlight();
     let highlighter = Highlighter::new(words, phrases);
     let mut hits = Vec::with_capacity(top.len());
     let cache = index.read_cache();
@@ -180,7 +205,42 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         hits,
         facets,
         relaxed,
+        prefix,
     })
+}
+
+/// The words a query word may be the start of, while it is being typed: at most this many,
+/// the most frequent first (as Elasticsearch's `max_expansions`).
+const MAX_COMPLETIONS: usize = 50;
+
+/// The folded keys of `field` that start with `start`, the [`MAX_COMPLETIONS`] most frequent.
+fn completions(searcher: &Searcher, field: Field, start: &str) -> Result<Vec<String>, IndexError> {
+    if start.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut freq: HashMap<Vec<u8>, u32> = HashMap::new();
+    for reader in searcher.segment_readers() {
+        let terms = reader.inverted_index(field)?;
+        let mut stream = terms
+            .terms()
+            .range()
+            .ge(start.as_bytes())
+            .into_stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            if !stream.key().starts_with(start.as_bytes()) {
+                break;
+            }
+            *freq.entry(stream.key().to_vec()).or_default() += stream.value().doc_freq;
+        }
+    }
+    let mut keys: Vec<(Vec<u8>, u32)> = freq.into_iter().collect();
+    keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(keys
+        .into_iter()
+        .take(MAX_COMPLETIONS)
+        .filter_map(|(k, _)| String::from_utf8(k).ok())
+        .collect())
 }
 
 /// Whether any live clause matches `query`: stops at the first.

@@ -370,6 +370,15 @@ async fn search_finds_a_clause_typed_without_diacritics() {
     );
     assert_eq!(relaxed["total"], json["total"]);
     assert_eq!(relaxed["hits"][0]["clause_id"], hits[0]["clause_id"]);
+
+    // The last word still being typed: matched as the start of words, and the answer says so.
+    let answer = get(&f.app, "/api/search?q=cai+cach+hanh+ch&limit=5").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let typing = answer.json();
+    assert_eq!(typing["prefix"], "ch", "{typing}");
+    assert!(typing.get("relaxed").is_none(), "{typing}");
+    let text = typing["hits"][0]["text"].as_str().unwrap().to_lowercase();
+    assert!(text.contains("cải cách hành chính"), "{text}");
 }
 
 #[tokio::test]

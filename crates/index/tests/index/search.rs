@@ -604,3 +604,53 @@ fn a_query_no_clause_fully_matches_shows_the_clauses_with_most_of_its_words() {
     // A lone word that is nowhere finds nothing, relaxed or not.
     assert_eq!(search(index, "xyzzy", 10).total, 0);
 }
+
+#[test]
+fn an_unfinished_last_word_matches_the_words_it_starts() {
+    let index = corpus_index();
+    // Typing `nông thôn mới` without diacritics, one letter of the last word so far.
+    let r = search(index, "nong thon m", 10);
+    assert_eq!(r.prefix.as_deref(), Some("m"));
+    assert_eq!(r.relaxed, None);
+    assert!(r.total > 0);
+    assert!(
+        contains_phrase(&r.hits[0].text, "nông thôn mới"),
+        "{}",
+        r.hits[0].text
+    );
+    assert!(
+        r.hits[0].snippet.contains("<mark>nông thôn mới</mark>"),
+        "{}",
+        r.hits[0].snippet
+    );
+
+    // The completion that follows the previous word as typed ranks first, over clauses that
+    // have the other words and some word in `s` elsewhere.
+    let r = search(index, "chuyen doi s", 10);
+    assert_eq!(r.prefix.as_deref(), Some("s"));
+    let with_phrase = r
+        .hits
+        .iter()
+        .take_while(|h| contains_phrase(&h.text, "chuyển đổi số"))
+        .count();
+    assert!(with_phrase >= 5, "{with_phrase} of the first hits have it");
+
+    // Accented and upper case as typed.
+    let r = search(index, "ĐÀO TẠO NGH", 10);
+    assert_eq!(r.prefix.as_deref(), Some("ngh"));
+    assert!(
+        r.hits
+            .iter()
+            .any(|h| contains_phrase(&h.text, "đào tạo nghề"))
+    );
+
+    // A space after the word says it is finished: no completion, the query is relaxed instead.
+    let r = search(index, "nong thon m ", 10);
+    assert_eq!(r.prefix, None);
+    assert!(r.relaxed.is_some());
+    // A whole word that matches is not completed; nor is the word of an exclusion.
+    assert_eq!(search(index, "nong thon moi", 10).prefix, None);
+    let r = search(index, "nong thon -m", 10);
+    assert_eq!(r.prefix, None);
+    assert!(r.total > 0);
+}
