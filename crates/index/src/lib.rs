@@ -5,6 +5,7 @@
 //!
 //! [`Index`] is the entry point: cheap to clone, `Send + Sync`, synchronous.
 
+mod abbrev;
 pub mod analyzer;
 pub mod error;
 mod facets;

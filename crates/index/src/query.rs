@@ -19,6 +19,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader};
 use vankien_ingest::docnum::{self, DocNumber};
 use vankien_ingest::normalize::{self, exact_key, fold_exact, has_diacritics};
 
+use crate::abbrev;
 use crate::schema::{FLAG_LEAD, Fields, REC_CLAUSE, label_key};
 use crate::word::WordQuery;
 use crate::{IndexError, SearchRequest};
@@ -577,7 +578,11 @@ pub fn build(
     doc_filter: Option<Box<dyn Query>>,
     widen: &Widen,
 ) -> Result<Box<dyn Query>, IndexError> {
-    let (mut clauses, proximity, _) = parts(f, parsed, req, doc_filter, widen)?;
+    let Parts {
+        mut clauses,
+        proximity,
+        ..
+    } = parts(f, parsed, req, doc_filter, widen)?;
     for p in &proximity {
         clauses.extend(p.clauses());
     }
@@ -587,7 +592,8 @@ pub fn build(
 /// How the words of a query that finds nothing are loosened. The default loosens nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Widen<'a> {
-    /// A clause needs only this many of the query's word units, not all of them.
+    /// A clause needs only this many of the query's word units, not all of them. Words typed
+    /// in full for an abbreviation are then units of their own (see [`Split::word_units`]).
     pub min_words: Option<usize>,
     /// The query's last word ([`ParsedQuery::last_word`]) matches any of these folded keys
     /// (the words it starts), unless it is part of a document number.
@@ -601,9 +607,21 @@ pub struct Split {
     pub query: Box<dyn Query>,
     /// The proximity boosts of each run of typed words.
     pub proximity: Vec<Proximity>,
-    /// How many units of bare words the query has: a word, or a document number typed as
-    /// several words. A relaxed query ([`build_split`]'s `min_words`) needs only some of them.
+    /// How many units of bare words the query has: a word, an abbreviation with its words in
+    /// full, or a document number typed as several words. A relaxed query ([`Widen`]'s
+    /// `min_words`) needs only some of them.
     pub word_units: usize,
+    /// Folded keys to mark in snippets besides the typed words: the other form of each
+    /// abbreviation or abbreviated words typed (one key, or the words of a phrase).
+    pub marks: Vec<Vec<String>>,
+}
+
+/// The parts of a query, before they are put together ([`build`], [`build_split`]).
+struct Parts {
+    clauses: Clauses,
+    proximity: Vec<Proximity>,
+    word_units: usize,
+    marks: Vec<Vec<String>>,
 }
 
 /// Builds the query that finds the clauses and, apart, the proximity boosts of each run of
@@ -618,23 +636,24 @@ pub fn build_split(
     doc_filter: Option<Box<dyn Query>>,
     widen: &Widen,
 ) -> Result<Split, IndexError> {
-    let (clauses, proximity, word_units) = parts(f, parsed, req, doc_filter, widen)?;
+    let p = parts(f, parsed, req, doc_filter, widen)?;
     Ok(Split {
-        query: Box::new(BooleanQuery::new(clauses)),
-        proximity,
-        word_units,
+        query: Box::new(BooleanQuery::new(p.clauses)),
+        proximity: p.proximity,
+        word_units: p.word_units,
+        marks: p.marks,
     })
 }
 
-/// The clauses of the finding query, the proximity boosts of each run of words, and the number
-/// of word units (see [`Split::word_units`]).
+/// The clauses of the finding query, the proximity boosts of each run of words, the number
+/// of word units and the marks of abbreviations (see [`Split`]).
 fn parts(
     f: &Fields,
     parsed: &ParsedQuery,
     req: &SearchRequest,
     doc_filter: Option<Box<dyn Query>>,
     widen: &Widen,
-) -> Result<(Clauses, Vec<Proximity>, usize), IndexError> {
+) -> Result<Parts, IndexError> {
     if parsed.is_empty() && !has_filters(req) {
         return Err(query_error(
             "empty query: type a word, a \"phrase\" or a document number",
@@ -644,6 +663,7 @@ fn parts(
     let mut boosts = Vec::new();
     // Each bare word, or each document number with its words: all required, or `min_words`.
     let mut units: Vec<Box<dyn Query>> = Vec::new();
+    let mut marks = Vec::new();
     let last_item = parsed.items.len().saturating_sub(1);
     for (i, item) in parsed.items.iter().enumerate() {
         match item {
@@ -669,6 +689,35 @@ fn parts(
                         (Occur::Should, Box::new(BooleanQuery::new(words))),
                     ]);
                     units.push(Box::new(either));
+                }
+                // An abbreviation, or the words it stands for: either form. A relaxed query
+                // keeps typed words in full apart, so that it counts and drops them one by one.
+                for (range, found) in abbrev::find(&folded, &covered) {
+                    if widen.min_words.is_some() && matches!(found, abbrev::Match::Full(_)) {
+                        continue;
+                    }
+                    covered[range.clone()].iter_mut().for_each(|c| *c = true);
+                    let typed: Vec<(Occur, Box<dyn Query>)> = ws[range]
+                        .iter()
+                        .map(|w| (Occur::Must, word_query(f, w)))
+                        .collect();
+                    let other = match found {
+                        abbrev::Match::Short(full) => {
+                            let keys: Vec<&str> = full.iter().map(String::as_str).collect();
+                            let q = phrase(f.text_folded, &keys, 0);
+                            marks.push(full);
+                            q
+                        }
+                        abbrev::Match::Full(short) => {
+                            let q = word_query(f, &Word::new(&short));
+                            marks.push(vec![short]);
+                            q
+                        }
+                    };
+                    units.push(Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, Box::new(BooleanQuery::new(typed))),
+                        (Occur::Should, other),
+                    ])));
                 }
                 for (j, (w, c)) in ws.iter().zip(&covered).enumerate() {
                     if *c {
@@ -741,5 +790,10 @@ fn parts(
         }
         _ => clauses.extend(units.into_iter().map(|q| (Occur::Must, q))),
     }
-    Ok((clauses, boosts, word_units))
+    Ok(Parts {
+        clauses,
+        proximity: boosts,
+        word_units,
+        marks,
+    })
 }

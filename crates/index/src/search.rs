@@ -78,7 +78,13 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let found = split(&Widen::default())?;
     let (mut ranked, mut facet_counts) = run(&found)?;
     let (mut relaxed, mut prefix) = (None, None);
-    let (mut words, phrases) = parsed.highlight();
+    let (mut words, mut phrases) = parsed.highlight();
+    for mark in &found.marks {
+        match mark.as_slice() {
+            [one] => words.push(one.clone()),
+            _ => phrases.push(mark.clone()),
+        }
+    }
     // A query that ends in a word, not a space, may be still being typed: when nothing has
     // that word, it is matched as the start of a word.
     let typing = parsed
@@ -99,12 +105,23 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             }
         }
     }
-    if ranked.total == 0 && found.word_units > 1 {
+    // The word units of a relaxed query (typed words in full for an abbreviation count one by
+    // one there): a `min_words` of them all relaxes nothing, it only counts.
+    let units = match ranked.total {
+        0 => {
+            split(&Widen {
+                min_words: Some(usize::MAX),
+                ..Widen::default()
+            })?
+            .word_units
+        }
+        _ => 0,
+    };
+    if ranked.total == 0 && units > 1 {
         // No clause has every word: show the clauses that have the most of them. Having k of
         // the words is harder than having k - 1, so search for the largest k that any clause
         // has, by looking for a first match only.
-        let words = found.word_units;
-        let (mut lo, mut hi) = (0, words - 1);
+        let (mut lo, mut hi) = (0, units - 1);
         let mut best = None;
         // Most often one word is missing (a typo, a word the text puts otherwise): try all but
         // one first, then bisect.
@@ -128,7 +145,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             (ranked, facet_counts) = run(&q)?;
             relaxed = Some(Relaxed {
                 matched_words: lo,
-                words,
+                words: units,
             });
         }
     }

@@ -24,7 +24,8 @@ pub enum Expect {
 pub struct Judged {
     /// Line number in the TSV file, to name the query in messages.
     pub line: usize,
-    /// `unaccented`, `upper`, `nfd`, `tone`, `d`, `ambiguous`, `phrase`, `number` or `topic`.
+    /// `unaccented`, `upper`, `nfd`, `tone`, `d`, `ambiguous`, `phrase`, `number`, `topic` or
+    /// `abbreviation`.
     pub category: String,
     /// The query as the user types it (already decomposed to NFD when the row asks for it).
     pub query: String,

@@ -654,3 +654,40 @@ fn an_unfinished_last_word_matches_the_words_it_starts() {
     assert_eq!(r.prefix, None);
     assert!(r.total > 0);
 }
+
+#[test]
+fn an_abbreviation_and_its_words_in_full_find_each_other() {
+    let index = corpus_index();
+    let short = search(index, "UBND", 1000);
+    let full = search(index, "ủy ban nhân dân", 1000);
+    let has_short = |h: &vankien_index::Hit| folded_words(&h.text).contains(&"ubnd".into());
+    let has_full = |h: &vankien_index::Hit| contains_phrase(&h.text, "ủy ban nhân dân");
+    for (q, r) in [("UBND", &short), ("ủy ban nhân dân", &full)] {
+        assert!(r.hits.iter().any(has_short), "{q}: no clause with UBND");
+        assert!(r.hits.iter().any(has_full), "{q}: no clause in full");
+    }
+    // Both forms are marked in the snippets.
+    let marked = |r: &vankien_index::SearchResults, s: &str| {
+        r.hits
+            .iter()
+            .any(|h| h.snippet.contains(&format!("<mark>{s}</mark>")))
+    };
+    assert!(marked(&short, "UBND") && marked(&short, "Ủy ban nhân dân"));
+    assert!(marked(&full, "UBND") && marked(&full, "Ủy ban nhân dân"));
+
+    // Typed without diacritics and in a sentence, the abbreviation still stands for its words.
+    let r = search(index, "chu tich UBND cac tinh", 10);
+    assert_eq!(r.relaxed, None);
+    assert!(
+        contains_phrase(&r.hits[0].text, "Chủ tịch Ủy ban nhân dân các tỉnh"),
+        "{}",
+        r.hits[0].text
+    );
+    // Words that only start the full form are not the abbreviation.
+    assert!(
+        search(index, "ban nhân dân", 1000)
+            .hits
+            .iter()
+            .all(|h| !has_short(h) || contains_phrase(&h.text, "ban nhân dân"))
+    );
+}
