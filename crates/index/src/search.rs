@@ -105,46 +105,21 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             }
         }
     }
-    // The word units of a relaxed query (typed words in full for an abbreviation count one by
-    // one there): a `min_words` of them all relaxes nothing, it only counts.
-    let units = match ranked.total {
-        0 => {
-            split(&Widen {
-                min_words: Some(usize::MAX),
-                ..Widen::default()
-            })?
-            .word_units
-        }
-        _ => 0,
-    };
-    if ranked.total == 0 && units > 1 {
-        // No clause has every word: show the clauses that have the most of them. Having k of
-        // the words is harder than having k - 1, so search for the largest k that any clause
-        // has, by looking for a first match only.
-        let (mut lo, mut hi) = (0, units - 1);
-        let mut best = None;
-        // Most often one word is missing (a typo, a word the text puts otherwise): try all but
-        // one first, then bisect.
-        let mut first = true;
-        while lo < hi {
-            let k = if first { hi } else { (lo + hi).div_ceil(2) };
-            first = false;
-            let q = split(&Widen {
-                min_words: Some(k),
-                ..Widen::default()
-            })?;
-            if matches_any(&searcher, &*q.query)? {
-                lo = k;
-                best = Some(q);
-            } else {
-                hi = k - 1;
-            }
-        }
-        // `best` is the query of the last k that matched, which is `lo`.
-        if let Some(q) = best {
+    if ranked.total == 0 {
+        // No clause has every word: show the clauses that have the most of them. The word units
+        // of a relaxed query (typed words in full for an abbreviation count one by one there):
+        // a `min_words` of them all relaxes nothing, it only counts.
+        let units = split(&Widen {
+            min_words: Some(usize::MAX),
+            ..Widen::default()
+        })?
+        .word_units;
+        if units > 1
+            && let Some((k, q)) = most_words(&searcher, units, &split)?
+        {
             (ranked, facet_counts) = run(&q)?;
             relaxed = Some(Relaxed {
-                matched_words: lo,
+                matched_words: k,
                 words: units,
             });
         }
@@ -258,6 +233,34 @@ fn completions(searcher: &Searcher, field: Field, start: &str) -> Result<Vec<Str
         .take(MAX_COMPLETIONS)
         .filter_map(|(k, _)| String::from_utf8(k).ok())
         .collect())
+}
+
+/// The largest `k` below `units` for which some clause has `k` of a query's word units, with
+/// the query that asks for `k`; `None` when no clause has even one. Having k of the words is
+/// harder than having k - 1, so each step only looks for a first match: all but one first (most
+/// often one word is missing: a typo, a word the text puts otherwise), then by bisection.
+fn most_words(
+    searcher: &Searcher,
+    units: usize,
+    split: &dyn Fn(&Widen) -> Result<query::Split, IndexError>,
+) -> Result<Option<(usize, query::Split)>, IndexError> {
+    let (mut lo, mut hi) = (0, units.saturating_sub(1));
+    let mut best = None;
+    let mut k = hi;
+    while lo < hi {
+        let q = split(&Widen {
+            min_words: Some(k),
+            ..Widen::default()
+        })?;
+        if matches_any(searcher, &*q.query)? {
+            lo = k;
+            best = Some((k, q));
+        } else {
+            hi = k - 1;
+        }
+        k = (lo + hi).div_ceil(2);
+    }
+    Ok(best)
 }
 
 /// Whether any live clause matches `query`: stops at the first.
