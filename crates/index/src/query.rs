@@ -116,6 +116,14 @@ impl ParsedQuery {
         }
     }
 
+    /// The word typed right before [`ParsedQuery::last_word`], in the same run of words.
+    pub fn word_before_last(&self) -> Option<&Word> {
+        match self.items.last()? {
+            Item::Words(ws) if ws.len() > 1 => ws.get(ws.len() - 2),
+            _ => None,
+        }
+    }
+
     /// The positive words (for highlighting) and phrases, as folded keys.
     pub fn highlight(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let mut words = Vec::new();

@@ -101,7 +101,14 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             if answer.0.total > 0 {
                 (ranked, facet_counts) = answer;
                 prefix = Some(last.exact.clone());
-                words.extend(keys);
+                // Mark a completion where it follows the word typed before it, as ranked
+                // first; marking every word that starts so would mark half the text.
+                match parsed.word_before_last() {
+                    Some(prev) => {
+                        phrases.extend(keys.into_iter().map(|k| vec![prev.folded.clone(), k]));
+                    }
+                    None => words.extend(keys),
+                }
             }
         }
     }

@@ -634,6 +634,24 @@ fn an_unfinished_last_word_matches_the_words_it_starts() {
         .take_while(|h| contains_phrase(&h.text, "chuyển đổi số"))
         .count();
     assert!(with_phrase >= 5, "{with_phrase} of the first hits have it");
+    // Marked where the completion follows `đổi`, not on every word in `s`.
+    for h in &r.hits[..with_phrase] {
+        assert!(
+            h.snippet.contains("<mark>chuyển đổi số</mark>"),
+            "{}",
+            h.snippet
+        );
+        for marked in h.snippet.split("<mark>").skip(1) {
+            let marked = marked.split("</mark>").next().unwrap_or_default();
+            assert!(
+                folded_words(marked)
+                    .iter()
+                    .all(|w| ["chuyen", "doi", "so"].contains(&w.as_str())),
+                "{marked:?} in {}",
+                h.snippet
+            );
+        }
+    }
 
     // Accented and upper case as typed.
     let r = search(index, "ĐÀO TẠO NGH", 10);
