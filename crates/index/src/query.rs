@@ -604,7 +604,7 @@ pub struct Widen<'a> {
     /// in full for an abbreviation are then units of their own (see [`Split::word_units`]).
     pub min_words: Option<usize>,
     /// The query's last word ([`ParsedQuery::last_word`]) matches any of these folded keys
-    /// (the words it starts), unless it is part of a document number.
+    /// (the words it starts), unless it is part of a document number or an abbreviation.
     pub completions: Option<&'a [String]>,
 }
 
