@@ -401,6 +401,9 @@ pub struct Proximity {
     pub context: Option<(Box<dyn Query>, f32)>,
     /// Each adjacent pair of a run of three words or more: its BM25 times [`PAIR_BOOST`].
     pub pairs: Vec<Box<dyn Query>>,
+    /// The run's words in the folded text, in order: the terms of [`Proximity::phrase`], and
+    /// pair `i` of [`Proximity::pairs`] is words `i` and `i + 1`.
+    pub words: Vec<Term>,
 }
 
 impl Proximity {
@@ -430,6 +433,7 @@ impl Proximity {
             } else {
                 Vec::new()
             },
+            words: folded.iter().map(|k| term(f.text_folded, k)).collect(),
         })
     }
 

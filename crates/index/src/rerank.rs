@@ -14,7 +14,10 @@
 
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentOrdinal, SegmentReader,
     Term,
@@ -31,23 +34,35 @@ struct Scored {
     weight: Box<dyn Weight>,
     boost: Score,
     max: Score,
+    /// The phrase's BM25 weight (`None` for a phrase of no term, which never matches), to bound
+    /// its score in one clause.
+    bm25: Option<Bm25Weight>,
+    /// The field of the phrase.
+    field: Option<Field>,
 }
 
 impl Scored {
     fn new(searcher: &Searcher, query: &dyn Query, boost: Score) -> tantivy::Result<Scored> {
         let mut terms: Vec<Term> = Vec::new();
         query.query_terms(&mut |t, _| terms.push(t.clone()));
-        let max = if terms.is_empty() {
-            0.0
-        } else {
-            Bm25Weight::for_terms(searcher, &terms)?.max_score() * boost
+        let bm25 = match terms.is_empty() {
+            true => None,
+            false => Some(Bm25Weight::for_terms(searcher, &terms)?),
         };
+        let max = bm25.as_ref().map_or(0.0, |w| w.max_score() * boost);
         Ok(Scored {
             weight: query.weight(EnableScoring::enabled_from_searcher(searcher))?,
             boost,
-            max: max * 1.001 + BOUND_SLACK,
+            max: padded(max),
+            bm25,
+            field: terms.first().map(Term::field),
         })
     }
+}
+
+/// A bound with room for rounding.
+fn padded(bound: Score) -> Score {
+    bound * 1.001 + BOUND_SLACK
 }
 
 /// The weights of one run's boosts, with the bounds of what they can add.
@@ -57,10 +72,10 @@ struct RunWeights {
     near: Box<dyn Weight>,
     context: Option<(Box<dyn Weight>, Score)>,
     pairs: Vec<Scored>,
+    /// The run's words in the folded text, in order.
+    words: Vec<Term>,
     /// The most the run can add.
     max: Score,
-    /// The most the run can add when its words are not side by side.
-    max_apart: Score,
 }
 
 impl RunWeights {
@@ -92,8 +107,8 @@ impl RunWeights {
             near: p.near.weight(exists())?,
             context,
             pairs,
+            words: p.words.clone(),
             max,
-            max_apart,
         })
     }
 }
@@ -175,14 +190,116 @@ impl Cursor {
     }
 }
 
+/// How often one word occurs in each clause of a segment, read from its postings (no
+/// positions), asked about documents in ascending order.
+struct Count(Option<SegmentPostings>);
+
+impl Count {
+    fn new(reader: &SegmentReader, term: &Term) -> tantivy::Result<Count> {
+        let index = reader.inverted_index(term.field())?;
+        Ok(Count(
+            index.read_postings(term, IndexRecordOption::WithFreqs)?,
+        ))
+    }
+
+    fn at(&mut self, doc: DocId) -> u32 {
+        let Some(p) = &mut self.0 else {
+            return 0;
+        };
+        if p.doc() < doc {
+            p.seek(doc);
+        }
+        if p.doc() == doc { p.term_freq() } else { 0 }
+    }
+}
+
+/// The fieldnorms of a phrase's field in a segment (length 1 everywhere when it has none).
+fn norms(reader: &SegmentReader, scored: Option<&Scored>) -> tantivy::Result<FieldNormReader> {
+    let norms = match scored.and_then(|s| s.field) {
+        Some(field) => reader.fieldnorms_readers().get_field(field)?,
+        None => None,
+    };
+    Ok(norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1)))
+}
+
 struct RunCursors {
-    phrase: Cursor,
-    exact: Option<Cursor>,
+    phrase: PhraseCursor,
+    exact: Option<PhraseCursor>,
     near: Cursor,
     context: Option<Cursor>,
-    pairs: Vec<Cursor>,
+    pairs: Vec<PhraseCursor>,
+    /// The run's words' counts, in order.
+    words: Vec<Count>,
+    norms: FieldNormReader,
+    exact_norms: FieldNormReader,
     max: Score,
-    max_apart: Score,
+    /// What the run can add to the clause at hand, found by [`RunCursors::bound`].
+    doc: DocBound,
+}
+
+/// A phrase's cursor in a segment and its weights, to bound its score in one clause.
+struct PhraseCursor {
+    cursor: Cursor,
+    bm25: Option<Bm25Weight>,
+    boost: Score,
+}
+
+impl PhraseCursor {
+    /// The most the phrase can give in a clause of length `fieldnorm_id` where it occurs at
+    /// most `count` times. BM25 grows with the count, and the phrase's count is at most that of
+    /// each of its words.
+    fn bound(&self, fieldnorm_id: u8, count: u32) -> Score {
+        match (&self.bm25, count) {
+            (Some(w), 1..) => padded(w.score(fieldnorm_id, count) * self.boost),
+            _ => 0.0,
+        }
+    }
+}
+
+/// What one run can add to one clause, bounded from its words' counts in the clause.
+#[derive(Default)]
+struct DocBound {
+    /// Whether every word of the run is in the clause's text: else neither the phrase nor the
+    /// words near each other can match.
+    all_words: bool,
+    phrase: Score,
+    exact: Score,
+    /// One bound per pair.
+    pairs: Vec<Score>,
+    /// The most the run can add when its words are not side by side.
+    apart: Score,
+    /// The most the run can add.
+    max: Score,
+}
+
+impl RunCursors {
+    /// Bounds what the run can add to `doc` (kept in `self.doc`) and returns the whole bound.
+    fn bound(&mut self, doc: DocId) -> Score {
+        let counts: Vec<u32> = self.words.iter_mut().map(|w| w.at(doc)).collect();
+        let least = counts.iter().copied().min().unwrap_or(0);
+        let norm = self.norms.fieldnorm_id(doc);
+        let b = &mut self.doc;
+        b.all_words = least > 0;
+        b.phrase = self.phrase.bound(norm, least);
+        b.exact = match &self.exact {
+            // Where the exact phrase is, the folded one is too: it is no more frequent.
+            Some(e) => e.bound(self.exact_norms.fieldnorm_id(doc), least),
+            None => 0.0,
+        };
+        b.pairs.clear();
+        for (i, pair) in self.pairs.iter().enumerate() {
+            let count = counts[i].min(counts.get(i + 1).copied().unwrap_or(0));
+            b.pairs.push(pair.bound(norm, count));
+        }
+        let near = if b.all_words { NEAR_SCORE } else { 0.0 };
+        let context = self.context.as_ref().map_or(0.0, |c| c.max);
+        b.apart = near + context + b.pairs.iter().sum::<Score>() + BOUND_SLACK;
+        b.max = match b.all_words {
+            true => PHRASE_SCORE + b.phrase + b.exact + b.apart,
+            false => b.apart,
+        };
+        b.max
+    }
 }
 
 /// The collector of one segment.
@@ -206,7 +323,13 @@ impl Collector for RerankCollector {
     ) -> tantivy::Result<RerankSegment> {
         let mut runs = Vec::with_capacity(self.runs.len());
         for r in &self.runs {
-            let scored = |s: &Scored| Cursor::new(&*s.weight, reader, s.boost, s.max);
+            let scored = |s: &Scored| -> tantivy::Result<PhraseCursor> {
+                Ok(PhraseCursor {
+                    cursor: Cursor::new(&*s.weight, reader, s.boost, s.max)?,
+                    bm25: s.bm25.clone(),
+                    boost: s.boost,
+                })
+            };
             runs.push(RunCursors {
                 phrase: scored(&r.phrase)?,
                 exact: r.exact.as_ref().map(scored).transpose()?,
@@ -216,8 +339,15 @@ impl Collector for RerankCollector {
                     None => None,
                 },
                 pairs: r.pairs.iter().map(scored).collect::<tantivy::Result<_>>()?,
+                words: r
+                    .words
+                    .iter()
+                    .map(|t| Count::new(reader, t))
+                    .collect::<tantivy::Result<_>>()?,
+                norms: norms(reader, Some(&r.phrase))?,
+                exact_norms: norms(reader, r.exact.as_ref())?,
                 max: r.max,
-                max_apart: r.max_apart,
+                doc: DocBound::default(),
             });
         }
         Ok(RerankSegment {
@@ -250,29 +380,39 @@ impl RerankSegment {
         if beaten(base + self.max) {
             return None;
         }
+        // The bounds for any clause are loose (a phrase's BM25 is bounded as if it occurred
+        // without end); bounded from how often the words occur in this clause, they drop most
+        // clauses before any position is read.
+        let mut rest: Score = self.runs.iter_mut().map(|r| r.bound(doc)).sum();
+        if beaten(base + rest) {
+            return None;
+        }
         let mut score = base;
-        // What the runs not yet looked at can add.
-        let mut rest = self.max;
         for run in &mut self.runs {
-            rest -= run.max;
+            let b = &run.doc;
+            // What the runs not yet looked at can add.
+            rest -= b.max;
             // What this run can still add.
-            let mut left;
-            match run.phrase.at(doc) {
+            let mut left = b.apart;
+            let side_by_side = match b.all_words {
+                true => run.phrase.cursor.at(doc),
+                false => None,
+            };
+            match side_by_side {
                 Some(s) => {
                     // Side by side is also near.
                     score += PHRASE_SCORE + s + NEAR_SCORE;
-                    left = run.max_apart - NEAR_SCORE + run.exact.as_ref().map_or(0.0, |e| e.max);
+                    left += b.exact - NEAR_SCORE;
                     // The exact spelling can only match where the folded keys do.
                     if let Some(e) = &mut run.exact {
                         if beaten(score + left + rest) {
                             return None;
                         }
-                        left -= e.max;
-                        score += e.at(doc).unwrap_or(0.0);
+                        left -= b.exact;
+                        score += e.cursor.at(doc).unwrap_or(0.0);
                     }
                 }
-                None => {
-                    left = run.max_apart;
+                None if b.all_words => {
                     if beaten(score + left + rest) {
                         return None;
                     }
@@ -281,6 +421,7 @@ impl RerankSegment {
                         score += NEAR_SCORE;
                     }
                 }
+                None => {}
             }
             if let Some(ctx) = &mut run.context {
                 if beaten(score + left + rest) {
@@ -291,12 +432,14 @@ impl RerankSegment {
                     score += ctx.max;
                 }
             }
-            for pair in &mut run.pairs {
+            for (pair, &most) in run.pairs.iter_mut().zip(&b.pairs) {
                 if beaten(score + left + rest) {
                     return None;
                 }
-                left -= pair.max;
-                score += pair.at(doc).unwrap_or(0.0);
+                left -= most;
+                if most > 0.0 {
+                    score += pair.cursor.at(doc).unwrap_or(0.0);
+                }
             }
         }
         if beaten(score) {
