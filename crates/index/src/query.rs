@@ -347,14 +347,16 @@ impl Scorer for NoDangerScorer {
 /// A word, required: found in the text (folded) or the context, scored higher on its exact
 /// spelling when typed with diacritics. One [`WordQuery`], whose union is cheap to seek.
 fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
-    let mut terms = vec![
+    let terms = vec![
         (term(f.text_folded, &w.folded), 1.0),
         (term(f.ctx_folded, &w.folded), CONTEXT_BOOST),
     ];
-    if w.accented {
-        terms.push((term(f.text_exact, &w.exact), EXACT_BOOST));
-    }
-    Box::new(WordQuery::new(terms))
+    // The exact spelling is in the text only where the folded key is.
+    let exact = match w.accented {
+        true => vec![(term(f.text_exact, &w.exact), EXACT_BOOST)],
+        false => Vec::new(),
+    };
+    Box::new(WordQuery::new(terms, exact))
 }
 
 /// A word that may be any of the folded keys `keys` (the words an unfinished word starts),

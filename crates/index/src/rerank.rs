@@ -230,6 +230,8 @@ struct RunCursors {
     pairs: Vec<PhraseCursor>,
     /// The run's words' counts, in order.
     words: Vec<Count>,
+    /// Their counts in the clause at hand (a buffer kept from clause to clause).
+    counts: Vec<u32>,
     norms: FieldNormReader,
     exact_norms: FieldNormReader,
     max: Score,
@@ -275,7 +277,9 @@ struct DocBound {
 impl RunCursors {
     /// Bounds what the run can add to `doc` (kept in `self.doc`) and returns the whole bound.
     fn bound(&mut self, doc: DocId) -> Score {
-        let counts: Vec<u32> = self.words.iter_mut().map(|w| w.at(doc)).collect();
+        let counts = &mut self.counts;
+        counts.clear();
+        counts.extend(self.words.iter_mut().map(|w| w.at(doc)));
         let least = counts.iter().copied().min().unwrap_or(0);
         let norm = self.norms.fieldnorm_id(doc);
         let b = &mut self.doc;
@@ -344,6 +348,7 @@ impl Collector for RerankCollector {
                     .iter()
                     .map(|t| Count::new(reader, t))
                     .collect::<tantivy::Result<_>>()?,
+                counts: Vec::with_capacity(r.words.len()),
                 norms: norms(reader, Some(&r.phrase))?,
                 exact_norms: norms(reader, r.exact.as_ref())?,
                 max: r.max,
