@@ -54,10 +54,7 @@ pub fn normalize_text(raw: &str) -> String {
         }
     }
     unified.push_str(&raw[run_start..]);
-    let nfc = match unicode_normalization::is_nfc_quick(unified.chars()) {
-        unicode_normalization::IsNormalized::Yes => unified,
-        _ => unified.nfc().collect(),
-    };
+    let nfc = to_nfc(unified);
     if !has_trailing_blanks(&nfc) {
         return nfc;
     }
@@ -67,6 +64,25 @@ pub fn normalize_text(raw: &str) -> String {
             out.push('\n');
         }
         out.push_str(line.trim_end_matches([' ', '\t']));
+    }
+    out
+}
+
+/// `text` in NFC, composing only the lines that need it: a file that mixes NFC and NFD has most
+/// of its lines in NFC already. Lines compose apart because nothing composes with `\n`.
+fn to_nfc(text: String) -> String {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    let mut lines = text.split_inclusive('\n');
+    let Some(first) = lines.position(|l| is_nfc_quick(l.chars()) != IsNormalized::Yes) else {
+        return text;
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i >= first && is_nfc_quick(line.chars()) != IsNormalized::Yes {
+            out.extend(line.nfc());
+        } else {
+            out.push_str(line);
+        }
     }
     out
 }
@@ -765,6 +781,24 @@ mod tests {
                         prop_assert_eq!(fold_exact(&exact), folded_key(w));
                     }
                 }
+            }
+
+            /// Composing line by line gives the NFC of the whole text, whichever lines are in
+            /// NFD (combining marks may also start a line).
+            #[test]
+            fn lines_compose_as_the_whole_text(
+                lines in proptest::collection::vec(
+                    ("[a-zđăâêôơưàáảãạèéẻẽẹìíòóỏõọùúủũụỳýĐƯẮẦỆ\u{0300}\u{0301}\u{0309}\u{0303}\u{0323}\u{0302}\u{031B} ]{0,30}", any::<bool>()),
+                    0..8,
+                ),
+            ) {
+                let text: String = lines
+                    .iter()
+                    .map(|(l, nfd)| if *nfd { l.nfd().collect::<String>() } else { l.clone() })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let whole: String = text.nfc().collect();
+                prop_assert_eq!(to_nfc(text), whole);
             }
 
             #[test]
