@@ -5,9 +5,9 @@
 //! before collecting, a fixed cost of tens of milliseconds a search on a large index. Here each
 //! segment counts by facet ordinal into a plain array, and the ordinals that were seen are named
 //! from [`FacetNames`]: each segment's dictionary read once, not (zstd-compressed block by block)
-//! on every search. The ordinals of each clause are read once per segment too, into a flat
-//! table: looked up in tantivy's multi-valued column for every matching clause, they were a fifth
-//! of the server's time on common queries.
+//! on every search. The facets of each clause are read once per segment too, into a flat table,
+//! and numbered across segments, so that a search counts into one array and merges its segments
+//! by adding arrays: no facet name is hashed or copied while counting.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -19,53 +19,66 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 /// The name of the facet field counted.
 const FIELD: &str = "facets";
 
-/// Counts of matching clauses by facet: root (`doc`, `kind`, `sector`, `year`) → value → count.
+/// A facet: its root (`doc`, `kind`, `sector`, `year`) and its value.
+type Name = (Arc<str>, Arc<str>);
+
+/// Counts of matching clauses by facet: (root, value, count), each facet once.
 #[derive(Debug, Default)]
-pub struct FacetTally(pub HashMap<String, HashMap<String, u64>>);
+pub struct FacetTally(Vec<(Arc<str>, Arc<str>, u64)>);
 
 impl FacetTally {
     /// The counts under one root (`doc`, `kind`, `sector`, `year`), in no particular order.
-    pub fn under(&self, root: &str) -> impl Iterator<Item = (&str, u64)> {
+    pub fn under<'a>(&'a self, root: &'a str) -> impl Iterator<Item = (&'a str, u64)> + 'a {
         self.0
-            .get(root)
-            .into_iter()
-            .flat_map(|m| m.iter().map(|(v, &n)| (v.as_str(), n)))
+            .iter()
+            .filter(move |(r, _, _)| &**r == root)
+            .map(|(_, v, n)| (&**v, *n))
     }
 }
 
-/// A segment's facets: their names by ordinal, (root, value), and each clause's ordinals.
+/// A segment's facets, by number across segments ([`FacetNames`]).
 #[derive(Default)]
 struct SegmentFacets {
-    names: Vec<(Arc<str>, Arc<str>)>,
-    /// The ordinals of clause `d` are `ords[starts[d]..starts[d + 1]]`.
+    /// The facets of clause `d` are `ids[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
-    ords: Vec<u32>,
+    ids: Vec<u32>,
+    /// One more than the largest number in `ids`.
+    width: usize,
 }
 
 impl SegmentFacets {
     fn of_clause(&self, doc: DocId) -> &[u32] {
         let d = doc as usize;
         match (self.starts.get(d), self.starts.get(d + 1)) {
-            (Some(&a), Some(&b)) => &self.ords[a as usize..b as usize],
+            (Some(&a), Some(&b)) => &self.ids[a as usize..b as usize],
             _ => &[],
         }
     }
 }
 
-/// The facets of each segment, read from its dictionary and its column the first time a search
-/// counts in it. A segment never changes, so they never go stale; those of segments that
-/// merges have retired are dropped by [`FacetNames::retain`] when the reader reloads.
 #[derive(Default)]
-pub(crate) struct FacetNames(Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>);
+struct Known {
+    segments: HashMap<SegmentId, Arc<SegmentFacets>>,
+    /// Every facet seen, by number.
+    names: Vec<Name>,
+    numbers: HashMap<Name, u32>,
+}
+
+/// The facets of each segment, read from its dictionary and its column the first time a search
+/// counts in it, and the numbers given to facets across segments. A segment never changes, so
+/// its facets never go stale; those of segments that merges have retired are dropped by
+/// [`FacetNames::retain`] when the reader reloads (the numbers stay: one per facet ever seen).
+#[derive(Default)]
+pub(crate) struct FacetNames(Mutex<Known>);
 
 impl FacetNames {
     fn of(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
         let id = segment.segment_id();
-        if let Some(facets) = self.lock().get(&id) {
+        if let Some(facets) = self.lock().segments.get(&id) {
             return Ok(facets.clone());
         }
         let reader = segment.facet_reader(FIELD)?;
-        let mut names = Vec::with_capacity(reader.num_facets());
+        let mut names: Vec<Name> = Vec::with_capacity(reader.num_facets());
         let mut stream = reader.facet_dict().stream()?;
         while stream.advance() {
             // An encoded facet separates its components by a 0 byte: `doc\0<id>`.
@@ -74,31 +87,46 @@ impl FacetNames {
             let value = String::from_utf8_lossy(parts.next().unwrap_or_default());
             names.push((Arc::from(root.as_ref()), Arc::from(value.as_ref())));
         }
+        let too_many = || tantivy::TantivyError::InvalidArgument("too many facets".into());
+        // The segment's ordinals, numbered across segments.
+        let numbers: Vec<u32> = {
+            let mut known = self.lock();
+            let known = &mut *known;
+            names
+                .into_iter()
+                .map(|name| match known.numbers.get(&name) {
+                    Some(&n) => Ok(n),
+                    None => {
+                        let n = u32::try_from(known.names.len()).map_err(|_| too_many())?;
+                        known.names.push(name.clone());
+                        known.numbers.insert(name, n);
+                        Ok(n)
+                    }
+                })
+                .collect::<tantivy::Result<_>>()?
+        };
         let max_doc = segment.max_doc();
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut ords = Vec::with_capacity(max_doc as usize * 4);
+        let mut ids = Vec::with_capacity(max_doc as usize * 4);
         starts.push(0);
         for doc in 0..max_doc {
-            ords.extend(reader.facet_ords(doc).map(|o| o as u32));
-            starts.push(u32::try_from(ords.len()).map_err(|_| {
-                tantivy::TantivyError::InvalidArgument("too many facets in a segment".into())
-            })?);
+            for ord in reader.facet_ords(doc) {
+                ids.push(*numbers.get(ord as usize).ok_or_else(too_many)?);
+            }
+            starts.push(u32::try_from(ids.len()).map_err(|_| too_many())?);
         }
-        let facets = Arc::new(SegmentFacets {
-            names,
-            starts,
-            ords,
-        });
-        self.lock().insert(id, facets.clone());
+        let width = numbers.iter().max().map_or(0, |&n| n as usize + 1);
+        let facets = Arc::new(SegmentFacets { starts, ids, width });
+        self.lock().segments.insert(id, facets.clone());
         Ok(facets)
     }
 
     /// Forgets the segments not in `live`.
     pub fn retain(&self, live: &HashSet<SegmentId>) {
-        self.lock().retain(|id, _| live.contains(id));
+        self.lock().segments.retain(|id, _| live.contains(id));
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<SegmentFacets>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -109,6 +137,7 @@ pub(crate) struct TallyCollector<'a>(pub &'a FacetNames);
 /// One segment's part of a [`TallyCollector`].
 pub(crate) struct TallySegment {
     facets: Arc<SegmentFacets>,
+    /// Clauses found by facet number.
     counts: Vec<u32>,
 }
 
@@ -122,7 +151,7 @@ impl Collector for TallyCollector<'_> {
         segment: &SegmentReader,
     ) -> tantivy::Result<TallySegment> {
         let facets = self.0.of(segment)?;
-        let counts = vec![0; facets.names.len()];
+        let counts = vec![0; facets.width];
         Ok(TallySegment { facets, counts })
     }
 
@@ -130,43 +159,40 @@ impl Collector for TallyCollector<'_> {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<Vec<(Arc<str>, Arc<str>, u64)>>,
-    ) -> tantivy::Result<FacetTally> {
-        let mut tally = FacetTally::default();
-        for (root, value, n) in fruits.into_iter().flatten() {
-            *tally
-                .0
-                .entry(root.to_string())
-                .or_default()
-                .entry(value.to_string())
-                .or_default() += n;
+    fn merge_fruits(&self, fruits: Vec<Vec<u32>>) -> tantivy::Result<FacetTally> {
+        let width = fruits.iter().map(Vec::len).max().unwrap_or(0);
+        let mut total = vec![0u64; width];
+        for counts in &fruits {
+            for (t, &n) in total.iter_mut().zip(counts) {
+                *t += u64::from(n);
+            }
         }
-        Ok(tally)
+        let known = self.0.lock();
+        let tally = total
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(i, &n)| {
+                let (root, value) = known.names.get(i)?;
+                Some((root.clone(), value.clone(), n))
+            })
+            .collect();
+        Ok(FacetTally(tally))
     }
 }
 
 impl SegmentCollector for TallySegment {
-    type Fruit = Vec<(Arc<str>, Arc<str>, u64)>;
+    type Fruit = Vec<u32>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for &ord in self.facets.of_clause(doc) {
-            if let Some(n) = self.counts.get_mut(ord as usize) {
+        for &id in self.facets.of_clause(doc) {
+            if let Some(n) = self.counts.get_mut(id as usize) {
                 *n += 1;
             }
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(self) -> Vec<u32> {
         self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .filter_map(|(ord, &n)| {
-                let (root, value) = self.facets.names.get(ord)?;
-                Some((root.clone(), value.clone(), u64::from(n)))
-            })
-            .collect()
     }
 }
