@@ -10,6 +10,7 @@ pub mod analyzer;
 pub mod error;
 mod facets;
 mod ingest;
+mod minmatch;
 pub mod query;
 mod rerank;
 pub mod schema;

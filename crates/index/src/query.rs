@@ -20,6 +20,7 @@ use vankien_ingest::docnum::{self, DocNumber};
 use vankien_ingest::normalize::{self, exact_key, fold_exact, has_diacritics};
 
 use crate::abbrev;
+use crate::minmatch::MinMatchQuery;
 use crate::schema::{FLAG_LEAD, Fields, REC_CLAUSE, label_key};
 use crate::word::WordQuery;
 use crate::{IndexError, SearchRequest};
@@ -793,14 +794,7 @@ fn parts(
     let word_units = units.len();
     match widen.min_words {
         Some(min) if min < word_units => {
-            let should = units.into_iter().map(|q| (Occur::Should, q)).collect();
-            clauses.push((
-                Occur::Must,
-                Box::new(BooleanQuery::with_minimum_required_clauses(
-                    should,
-                    min.max(1),
-                )),
-            ));
+            clauses.push((Occur::Must, Box::new(MinMatchQuery::new(units, min))));
         }
         _ => clauses.extend(units.into_iter().map(|q| (Occur::Must, q))),
     }

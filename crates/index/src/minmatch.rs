@@ -1,0 +1,298 @@
+//! A query that matches where at least `min` of its parts match, scored as the sum of the parts
+//! that do: what a relaxed search asks when no clause has every word.
+//!
+//! tantivy's `BooleanQuery::with_minimum_required_clauses` does the same by walking the union of
+//! every part through a heap and counting, so that asking whether any clause has 11 of 12 common
+//! words visits every clause that has one of them. Here, as Lucene's `MinShouldMatchSumScorer`
+//! does, a clause with `min` of `n` parts must have one of any `n - min + 1` of them: the union
+//! of the `n - min + 1` rarest parts gives the candidates, and the others are only sought at
+//! those. The closer `min` is to `n`, the fewer candidates.
+
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+/// Matches where at least `min` of `parts` match.
+#[derive(Debug)]
+pub(crate) struct MinMatchQuery {
+    parts: Vec<Box<dyn Query>>,
+    min: usize,
+}
+
+impl MinMatchQuery {
+    /// At least `min` (1 or more) of `parts`.
+    pub fn new(parts: Vec<Box<dyn Query>>, min: usize) -> MinMatchQuery {
+        MinMatchQuery {
+            parts,
+            min: min.max(1),
+        }
+    }
+}
+
+impl Clone for MinMatchQuery {
+    fn clone(&self) -> Self {
+        MinMatchQuery {
+            parts: self.parts.iter().map(|p| p.box_clone()).collect(),
+            min: self.min,
+        }
+    }
+}
+
+impl Query for MinMatchQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self
+            .parts
+            .iter()
+            .map(|p| p.weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(MinMatchWeight {
+            weights,
+            min: self.min,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for p in &self.parts {
+            p.query_terms(visitor);
+        }
+    }
+}
+
+struct MinMatchWeight {
+    weights: Vec<Box<dyn Weight>>,
+    min: usize,
+}
+
+impl Weight for MinMatchWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut parts = Vec::with_capacity(self.weights.len());
+        for w in &self.weights {
+            let s = w.scorer(reader, boost)?;
+            // A part with no match in the segment can never count.
+            if s.doc() != TERMINATED {
+                parts.push(s);
+            }
+        }
+        if parts.len() < self.min {
+            return Ok(Box::new(EmptyScorer));
+        }
+        // The rarest parts lead.
+        parts.sort_by_key(|s| s.size_hint());
+        let others = parts.split_off(parts.len() - self.min + 1);
+        let mut scorer = MinMatchScorer {
+            lead: parts,
+            others,
+            min: self.min,
+            doc: 0,
+        };
+        scorer.settle();
+        Ok(Box::new(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let matched: Vec<Explanation> = self
+            .weights
+            .iter()
+            .filter_map(|w| w.explain(reader, doc).ok())
+            .collect();
+        if matched.len() < self.min {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document #({doc}) does not match"
+            )));
+        }
+        let total = matched.iter().map(Explanation::value).sum();
+        let mut out = Explanation::new("sum of the parts that match", total);
+        for e in matched {
+            out.add_detail(e);
+        }
+        Ok(out)
+    }
+}
+
+/// The scorer: candidates from the union of `lead`, the `others` sought at each candidate.
+struct MinMatchScorer {
+    lead: Vec<Box<dyn Scorer>>,
+    others: Vec<Box<dyn Scorer>>,
+    min: usize,
+    doc: DocId,
+}
+
+impl MinMatchScorer {
+    /// Moves to the first candidate from the leads' current documents on that has `min` parts.
+    fn settle(&mut self) -> DocId {
+        loop {
+            let d = self
+                .lead
+                .iter()
+                .map(|s| s.doc())
+                .min()
+                .unwrap_or(TERMINATED);
+            if d == TERMINATED {
+                self.doc = TERMINATED;
+                return TERMINATED;
+            }
+            let mut count = self.lead.iter().filter(|s| s.doc() == d).count();
+            let mut left = self.others.len();
+            for s in &mut self.others {
+                if count >= self.min || count + left < self.min {
+                    break;
+                }
+                left -= 1;
+                if s.doc() < d {
+                    s.seek(d);
+                }
+                count += usize::from(s.doc() == d);
+            }
+            if count >= self.min {
+                self.doc = d;
+                return d;
+            }
+            for s in &mut self.lead {
+                if s.doc() == d {
+                    s.advance();
+                }
+            }
+        }
+    }
+}
+
+impl DocSet for MinMatchScorer {
+    fn advance(&mut self) -> DocId {
+        let doc = self.doc;
+        for s in &mut self.lead {
+            if s.doc() == doc {
+                s.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for s in &mut self.lead {
+            if s.doc() < target {
+                s.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.lead.iter().map(|s| s.size_hint()).sum()
+    }
+}
+
+impl Scorer for MinMatchScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        let mut score = 0.0;
+        for s in &mut self.lead {
+            if s.doc() == doc {
+                score += s.score();
+            }
+        }
+        // `settle` may have stopped seeking once it counted enough.
+        for s in &mut self.others {
+            if s.doc() < doc {
+                s.seek(doc);
+            }
+            if s.doc() == doc {
+                score += s.score();
+            }
+        }
+        score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, Query};
+    use tantivy::{DocAddress, Term};
+    use vankien_ingest::normalize::folded_key;
+
+    use super::MinMatchQuery;
+    use crate::word::WordQuery;
+    use crate::{Index, IngestOptions};
+
+    /// Every (address, score) a query matches, in address order.
+    fn all(index: &Index, q: &dyn Query) -> Vec<(DocAddress, f32)> {
+        let searcher = index.inner().reader.searcher();
+        let top = TopDocs::with_limit(1_000_000).order_by_score();
+        let mut hits: Vec<(DocAddress, f32)> = searcher
+            .search(q, &top)
+            .unwrap()
+            .into_iter()
+            .map(|(s, a)| (a, s))
+            .collect();
+        hits.sort_by_key(|h| h.0);
+        hits
+    }
+
+    /// For every `min`, the same clauses with the same scores as tantivy's boolean query with
+    /// that many required clauses.
+    #[test]
+    fn matches_and_scores_as_the_boolean_query_with_a_minimum() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open_or_create(dir.path()).unwrap();
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let files = [
+            "thai-binh-09-NQ-DH-2020.txt",
+            "57-NQ-TW.txt",
+            "20-NQ-TW.txt",
+        ]
+        .map(|f| corpus.join(f));
+        let report = index
+            .ingest_paths(&files, &IngestOptions::default(), &mut |_| {})
+            .unwrap();
+        assert_eq!(report.added.len(), 3, "{:?}", report.failed);
+        let f = &index.inner().fields;
+        let word = |w: &str| -> Box<dyn Query> {
+            let key = folded_key(w);
+            Box::new(WordQuery::new(
+                vec![
+                    (Term::from_field_text(f.text_folded, &key), 1.0),
+                    (Term::from_field_text(f.ctx_folded, &key), 0.3),
+                ],
+                Vec::new(),
+            ))
+        };
+        let mut compared = 0;
+        for words in [
+            "phát triển nông thôn mới hồ chứa",
+            "khoa học công nghệ đổi mới sáng tạo xyzzy",
+            "của và các",
+            "giáo dục đào tạo",
+        ] {
+            let ws: Vec<&str> = words.split(' ').collect();
+            for min in 1..=ws.len() + 1 {
+                let parts = || ws.iter().map(|w| word(w)).collect::<Vec<_>>();
+                let should = parts().into_iter().map(|q| (Occur::Should, q)).collect();
+                let want = all(
+                    &index,
+                    &BooleanQuery::with_minimum_required_clauses(should, min),
+                );
+                let got = all(&index, &MinMatchQuery::new(parts(), min));
+                assert_eq!(want.len(), got.len(), "{words}: {min}");
+                for (w, g) in want.iter().zip(&got) {
+                    assert_eq!(w.0, g.0, "{words}: {min}");
+                    assert!(
+                        (w.1 - g.1).abs() < 1e-4,
+                        "{words}: {min}: {} vs {}",
+                        w.1,
+                        g.1
+                    );
+                }
+                compared += want.len();
+            }
+        }
+        assert!(compared > 1_000, "enough matches compared: {compared}");
+    }
+}
