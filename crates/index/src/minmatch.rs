@@ -11,6 +11,8 @@
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
+use crate::word::{Union, lands_on};
+
 /// Matches where at least `min` of `parts` match.
 #[derive(Debug)]
 pub(crate) struct MinMatchQuery {
@@ -79,10 +81,9 @@ impl Weight for MinMatchWeight {
         parts.sort_by_key(|s| s.size_hint());
         let others = parts.split_off(parts.len() - self.min + 1);
         let mut scorer = MinMatchScorer {
-            lead: parts,
+            lead: Union::new(parts),
             others,
             min: self.min,
-            doc: 0,
         };
         scorer.settle();
         Ok(Box::new(scorer))
@@ -110,98 +111,66 @@ impl Weight for MinMatchWeight {
 
 /// The scorer: candidates from the union of `lead`, the `others` sought at each candidate.
 struct MinMatchScorer {
-    lead: Vec<Box<dyn Scorer>>,
+    lead: Union<Box<dyn Scorer>>,
     others: Vec<Box<dyn Scorer>>,
     min: usize,
-    doc: DocId,
 }
 
 impl MinMatchScorer {
-    /// Moves to the first candidate from the leads' current documents on that has `min` parts.
+    /// Moves the leads on from their current document to the first that has `min` parts.
     fn settle(&mut self) -> DocId {
         loop {
-            let d = self
-                .lead
-                .iter()
-                .map(|s| s.doc())
-                .min()
-                .unwrap_or(TERMINATED);
+            let d = self.lead.doc();
             if d == TERMINATED {
-                self.doc = TERMINATED;
                 return TERMINATED;
             }
-            let mut count = self.lead.iter().filter(|s| s.doc() == d).count();
+            let mut count = self.lead.on_doc().count();
             let mut left = self.others.len();
             for s in &mut self.others {
                 if count >= self.min || count + left < self.min {
                     break;
                 }
                 left -= 1;
-                if s.doc() < d {
-                    s.seek(d);
-                }
-                count += usize::from(s.doc() == d);
+                count += usize::from(lands_on(&mut **s, d));
             }
             if count >= self.min {
-                self.doc = d;
                 return d;
             }
-            for s in &mut self.lead {
-                if s.doc() == d {
-                    s.advance();
-                }
-            }
+            self.lead.advance();
         }
     }
 }
 
 impl DocSet for MinMatchScorer {
     fn advance(&mut self) -> DocId {
-        let doc = self.doc;
-        for s in &mut self.lead {
-            if s.doc() == doc {
-                s.advance();
-            }
-        }
+        self.lead.advance();
         self.settle()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
+        if self.lead.doc() >= target {
+            return self.lead.doc();
         }
-        for s in &mut self.lead {
-            if s.doc() < target {
-                s.seek(target);
-            }
-        }
+        self.lead.seek(target);
         self.settle()
     }
 
     fn doc(&self) -> DocId {
-        self.doc
+        self.lead.doc()
     }
 
     fn size_hint(&self) -> u32 {
-        self.lead.iter().map(|s| s.size_hint()).sum()
+        self.lead.size_hint()
     }
 }
 
 impl Scorer for MinMatchScorer {
     fn score(&mut self) -> Score {
-        let doc = self.doc;
-        let mut score = 0.0;
-        for s in &mut self.lead {
-            if s.doc() == doc {
-                score += s.score();
-            }
-        }
+        let doc = self.lead.doc();
+        let mut score: Score = self.lead.on_doc().map(|s| s.score()).sum();
         // `settle` may have stopped seeking once it counted enough.
         for s in &mut self.others {
-            if s.doc() < doc {
-                s.seek(doc);
-            }
-            if s.doc() == doc {
+            if lands_on(&mut **s, doc) {
                 score += s.score();
             }
         }

@@ -24,6 +24,7 @@ use tantivy::{
 };
 
 use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity};
+use crate::word::lands_on;
 
 /// Slack added to every bound, so that rounding (the single query sums in another order) never
 /// drops a clause that would tie.
@@ -203,13 +204,13 @@ impl Count {
     }
 
     fn at(&mut self, doc: DocId) -> u32 {
-        let Some(p) = &mut self.0 else {
-            return 0;
-        };
-        if p.doc() < doc {
-            p.seek(doc);
+        match &mut self.0 {
+            Some(p) => match lands_on(p, doc) {
+                true => p.term_freq(),
+                false => 0,
+            },
+            None => 0,
         }
-        if p.doc() == doc { p.term_freq() } else { 0 }
     }
 }
 

@@ -124,8 +124,10 @@ impl Weight for WordWeight {
             true => self.term_scorers(&self.within, reader, boost)?,
             false => Vec::new(),
         };
-        let doc = subs.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        Ok(Box::new(WordScorer { subs, within, doc }))
+        Ok(Box::new(WordScorer {
+            union: Union::new(subs),
+            within,
+        }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -164,21 +166,6 @@ struct TermScorer {
 
 impl TermScorer {
     #[inline]
-    fn doc(&self) -> DocId {
-        self.postings.doc()
-    }
-
-    #[inline]
-    fn advance(&mut self) -> DocId {
-        self.postings.advance()
-    }
-
-    #[inline]
-    fn seek(&mut self, target: DocId) -> DocId {
-        self.postings.seek(target)
-    }
-
-    #[inline]
     fn score(&self) -> Score {
         let doc = self.postings.doc();
         self.bm25
@@ -190,21 +177,48 @@ impl TermScorer {
         self.bm25
             .explain(self.norms.fieldnorm_id(doc), self.postings.term_freq())
     }
+}
+
+impl DocSet for TermScorer {
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    #[inline]
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
 
     fn size_hint(&self) -> u32 {
         self.postings.size_hint()
     }
 }
 
-/// The union of a word's term scorers.
-struct WordScorer {
-    subs: Vec<TermScorer>,
-    /// Scorers of the terms within the first, moved only when a score is asked.
-    within: Vec<TermScorer>,
+/// The union of docsets: on the smallest current document of any of them. A seek moves only
+/// those behind the target. A word's terms are one ([`WordScorer`]); the leading parts of a
+/// min-match query another (`crate::minmatch`).
+pub(crate) struct Union<S> {
+    subs: Vec<S>,
     doc: DocId,
 }
 
-impl WordScorer {
+impl<S: DocSet> Union<S> {
+    /// The union of `subs`, on its first document.
+    pub fn new(subs: Vec<S>) -> Union<S> {
+        let mut union = Union {
+            subs,
+            doc: TERMINATED,
+        };
+        union.settle();
+        union
+    }
+
     fn settle(&mut self) -> DocId {
         self.doc = self
             .subs
@@ -214,9 +228,15 @@ impl WordScorer {
             .unwrap_or(TERMINATED);
         self.doc
     }
+
+    /// The docsets on the current document.
+    pub fn on_doc(&mut self) -> impl Iterator<Item = &mut S> {
+        let doc = self.doc;
+        self.subs.iter_mut().filter(move |s| s.doc() == doc)
+    }
 }
 
-impl DocSet for WordScorer {
+impl<S: DocSet> DocSet for Union<S> {
     fn advance(&mut self) -> DocId {
         let doc = self.doc;
         for s in &mut self.subs {
@@ -248,21 +268,47 @@ impl DocSet for WordScorer {
     }
 }
 
+/// Whether `docset`, moved forward to `doc` if it is behind, is on `doc`: for a docset that is
+/// only looked at where others match. Documents must come in ascending order.
+pub(crate) fn lands_on<S: DocSet + ?Sized>(docset: &mut S, doc: DocId) -> bool {
+    if docset.doc() < doc {
+        docset.seek(doc);
+    }
+    docset.doc() == doc
+}
+
+/// A word's scorer: the union of its terms, and the terms within the first.
+struct WordScorer {
+    union: Union<TermScorer>,
+    /// Scorers of the terms within the first, moved only when a score is asked.
+    within: Vec<TermScorer>,
+}
+
+impl DocSet for WordScorer {
+    fn advance(&mut self) -> DocId {
+        self.union.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.union.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.union.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.union.size_hint()
+    }
+}
+
 impl Scorer for WordScorer {
     fn score(&mut self) -> Score {
-        let doc = self.doc;
-        let found: Score = self
-            .subs
-            .iter()
-            .filter(|s| s.doc() == doc)
-            .map(|s| s.score())
-            .sum();
+        let doc = self.union.doc();
+        let found: Score = self.union.on_doc().map(|s| s.score()).sum();
         let mut within: Score = 0.0;
         for s in &mut self.within {
-            if s.doc() < doc {
-                s.seek(doc);
-            }
-            if s.doc() == doc {
+            if lands_on(s, doc) {
                 within += s.score();
             }
         }
