@@ -18,6 +18,8 @@ mod search;
 mod sectors;
 pub mod snippet;
 pub mod store;
+#[cfg(test)]
+mod testing;
 mod word;
 
 use std::collections::{BTreeMap, HashMap};

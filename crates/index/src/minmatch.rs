@@ -180,48 +180,23 @@ impl Scorer for MinMatchScorer {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
-    use tantivy::collector::TopDocs;
+    use tantivy::Term;
     use tantivy::query::{BooleanQuery, Occur, Query};
-    use tantivy::{DocAddress, Term};
     use vankien_ingest::normalize::folded_key;
 
     use super::MinMatchQuery;
+    use crate::testing::{corpus_index, every_hit as all};
     use crate::word::WordQuery;
-    use crate::{Index, IngestOptions};
-
-    /// Every (address, score) a query matches, in address order.
-    fn all(index: &Index, q: &dyn Query) -> Vec<(DocAddress, f32)> {
-        let searcher = index.inner().reader.searcher();
-        let top = TopDocs::with_limit(1_000_000).order_by_score();
-        let mut hits: Vec<(DocAddress, f32)> = searcher
-            .search(q, &top)
-            .unwrap()
-            .into_iter()
-            .map(|(s, a)| (a, s))
-            .collect();
-        hits.sort_by_key(|h| h.0);
-        hits
-    }
 
     /// For every `min`, the same clauses with the same scores as tantivy's boolean query with
     /// that many required clauses.
     #[test]
     fn matches_and_scores_as_the_boolean_query_with_a_minimum() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = Index::open_or_create(dir.path()).unwrap();
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
-        let files = [
+        let (_dir, index) = corpus_index(&[
             "thai-binh-09-NQ-DH-2020.txt",
             "57-NQ-TW.txt",
             "20-NQ-TW.txt",
-        ]
-        .map(|f| corpus.join(f));
-        let report = index
-            .ingest_paths(&files, &IngestOptions::default(), &mut |_| {})
-            .unwrap();
-        assert_eq!(report.added.len(), 3, "{:?}", report.failed);
+        ]);
         let f = &index.inner().fields;
         let word = |w: &str| -> Box<dyn Query> {
             let key = folded_key(w);

@@ -483,13 +483,12 @@ impl SegmentCollector for RerankSegment {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use tantivy::TantivyDocument;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::schema::Value;
 
-    use crate::{Index, IngestOptions, SearchRequest, query};
+    use crate::testing::corpus_index;
+    use crate::{Index, SearchRequest, query};
 
     /// Score and clause id of each hit, and the total, of the single query that scores every
     /// boost on every matching clause (relaxed to `min_words` of its words, if given).
@@ -523,21 +522,11 @@ mod tests {
 
     #[test]
     fn two_phase_ranking_equals_the_single_query() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = Index::open_or_create(dir.path()).unwrap();
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
-        let files: Vec<PathBuf> = [
+        let (_dir, index) = corpus_index(&[
             "thai-binh-09-NQ-DH-2020.txt",
             "57-NQ-TW.txt",
             "20-NQ-TW.txt",
-        ]
-        .iter()
-        .map(|f| corpus.join(f))
-        .collect();
-        let report = index
-            .ingest_paths(&files, &IngestOptions::default(), &mut |_| {})
-            .unwrap();
-        assert_eq!(report.added.len(), 3, "{:?}", report.failed);
+        ]);
         let queries = [
             "nông thôn mới",
             "nong thon moi",

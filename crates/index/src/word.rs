@@ -318,41 +318,17 @@ impl Scorer for WordScorer {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
-    use tantivy::collector::TopDocs;
+    use tantivy::Term;
     use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
     use tantivy::schema::IndexRecordOption;
-    use tantivy::{DocAddress, Term};
     use vankien_ingest::normalize::{exact_key, fold_exact};
 
     use super::WordQuery;
-    use crate::{Index, IngestOptions};
-
-    /// Every (address, score) a query matches, in address order.
-    fn all(index: &Index, q: &dyn Query) -> Vec<(DocAddress, f32)> {
-        let searcher = index.inner().reader.searcher();
-        let top = TopDocs::with_limit(1_000_000).order_by_score();
-        let mut hits: Vec<(DocAddress, f32)> = searcher
-            .search(q, &top)
-            .unwrap()
-            .into_iter()
-            .map(|(s, a)| (a, s))
-            .collect();
-        hits.sort_by_key(|h| h.0);
-        hits
-    }
+    use crate::testing::{corpus_index, every_hit as all};
 
     #[test]
     fn a_word_matches_and_scores_as_the_boolean_union_of_its_terms() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = Index::open_or_create(dir.path()).unwrap();
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
-        let files = ["thai-binh-09-NQ-DH-2020.txt", "57-NQ-TW.txt"].map(|f| corpus.join(f));
-        let report = index
-            .ingest_paths(&files, &IngestOptions::default(), &mut |_| {})
-            .unwrap();
-        assert_eq!(report.added.len(), 2, "{:?}", report.failed);
+        let (_dir, index) = corpus_index(&["thai-binh-09-NQ-DH-2020.txt", "57-NQ-TW.txt"]);
         let f = &index.inner().fields;
         let terms = |w: &str| {
             let exact = exact_key(w);
