@@ -37,13 +37,6 @@ enum Command {
     Orphans(orphans::OrphansArgs),
 }
 
-// mimalloc, as meilisearch uses: ingestion allocates and frees many small strings and documents,
-// and with it an ingestion takes about 15 % less CPU (measured on the 2,000-document
-// benchmark corpus: 10.1 s against 12.6 s of user time), for a higher peak (about 500 MiB
-// against 300 MiB).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

@@ -45,11 +45,6 @@ use unicode_normalization::UnicodeNormalization;
 use vankien_index::{Index, IngestOptions, SearchRequest};
 use vankien_ingest::normalize::{folded_key, normalize_text, words};
 
-// The allocator of the `vankien` binary, so that the vankien child measures what ships (SQLite
-// allocates with the system's `malloc` either way).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Queries per system.
 const QUERIES: usize = 1_000;
 /// Queries run before timing, to fault in the index files.
