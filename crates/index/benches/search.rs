@@ -25,7 +25,13 @@
 //! the queries (top 10, implicit AND; bm25 for FTS5) with vankien and with FTS5. The table gives
 //! per system ingest throughput (parse + index for vankien, read + insert lines for FTS5), mean,
 //! p50 and p99 query latency, index size on disk and peak memory, and the ratios FTS5/vankien.
+//! A third child runs a reference, bare tantivy (`search/bare.rs`): one folded field, one
+//! document per line as FTS5, tantivy's own top-10 collector; its rows show how fast the index
+//! library alone ingests and answers the same queries here, with and without counting every
+//! match (vankien's `total` counts them).
 
+#[path = "search/bare.rs"]
+mod bare;
 #[path = "../tests/common/fts5.rs"]
 mod fts5;
 #[path = "search/generate.rs"]
@@ -51,6 +57,9 @@ const QUERIES: usize = 1_000;
 const WARMUP: usize = 20;
 /// Results per query.
 const TOP: usize = 10;
+/// The bare reference's writer budget: that of vankien's batch writer (`BATCH_WRITER_BYTES` in
+/// `src/ingest.rs`), with as many threads.
+const BARE_BUDGET: usize = 400_000_000;
 
 fn main() -> ExitCode {
     // cargo passes `--bench`; everything else is ours.
@@ -116,7 +125,7 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
 
     let exe = std::env::current_exe()?;
     let mut results = Vec::new();
-    for system in ["vankien", "fts5"] {
+    for system in ["vankien", "fts5", "bare"] {
         eprintln!("{system}: ingesting and querying …");
         let out = Command::new(&exe)
             .arg("--child")
@@ -133,6 +142,7 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
         results.push(serde_json::from_str::<Value>(line.trim())?);
     }
     print_table(&generated, &queries, &results[0], &results[1]);
+    print_reference(&results[0], &results[1], &results[2], generated.bytes);
     Ok(())
 }
 
@@ -227,6 +237,10 @@ fn child(args: &[String]) -> Res<()> {
 
     // Queries answered relaxed (no clause has every word; FTS5 never relaxes).
     let mut relaxed = 0;
+    // The bare reference's latencies when it also counts every match (vankien's total).
+    let mut with_total = None;
+    // Bare tantivy's latencies over vankien's clauses: top 10 only, and with the total.
+    let mut bare_on_clauses: Option<[Vec<f64>; 2]> = None;
     let (ingest_secs, units, index_bytes, hwm_ingest, timed) = match system.as_str() {
         "vankien" => {
             let dir = work.join("vankien-index");
@@ -266,6 +280,11 @@ fn child(args: &[String]) -> Res<()> {
             });
             let first_timed = was_relaxed.len().saturating_sub(queries.len());
             relaxed = was_relaxed[first_timed..].iter().filter(|&&r| r).count();
+            // The reference: bare tantivy queries over the same clauses.
+            let on_clauses = bare::OnClauses::open(&dir)?;
+            bare_on_clauses = Some([false, true].map(|count| {
+                time_queries(&queries, |q| on_clauses.search(q, TOP, count)).latencies_us
+            }));
             (secs, units, size, hwm, timed)
         }
         "fts5" => {
@@ -289,6 +308,28 @@ fn child(args: &[String]) -> Res<()> {
             let timed = time_queries(&queries, |q| fts.search(q, TOP).map(|r| !r.is_empty()));
             (secs, units, size, hwm, timed)
         }
+        "bare" => {
+            let dir = work.join("bare-tantivy");
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            let t = Instant::now();
+            let mut bare = bare::Bare::create(&dir)?;
+            let mut texts = Vec::with_capacity(files.len());
+            for f in &files {
+                texts.push(std::fs::read_to_string(f)?);
+            }
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+            let rows = bare.insert_docs(texts.iter().map(String::as_str), threads, BARE_BUDGET)?;
+            drop(texts);
+            let secs = t.elapsed().as_secs_f64();
+            let units = json!({"documents": files.len(), "rows": rows});
+            let size = dir_size(&dir)?;
+            let hwm = vm_hwm_kib();
+            let timed = time_queries(&queries, |q| bare.search(q, TOP, false));
+            with_total = Some(time_queries(&queries, |q| bare.search(q, TOP, true)).latencies_us);
+            (secs, units, size, hwm, timed)
+        }
         other => return Err(format!("unknown system {other}").into()),
     };
     let out = json!({
@@ -303,6 +344,9 @@ fn child(args: &[String]) -> Res<()> {
         "empty": timed.empty,
         "refused": timed.refused,
         "relaxed": relaxed,
+        "latencies_with_total_us": with_total,
+        "bare_latencies_us": bare_on_clauses.as_ref().map(|b| &b[0]),
+        "bare_latencies_with_total_us": bare_on_clauses.as_ref().map(|b| &b[1]),
     });
     println!("{out}");
     Ok(())
@@ -376,7 +420,12 @@ fn mb(bytes: u64) -> f64 {
 
 /// Mean, p50 and p99 of latencies in µs, as milliseconds.
 fn stats(v: &Value) -> (f64, f64, f64) {
-    let mut lat: Vec<f64> = v["latencies_us"]
+    stats_of(v, "latencies_us")
+}
+
+/// [`stats`] of the latencies under `key`.
+fn stats_of(v: &Value, key: &str) -> (f64, f64, f64) {
+    let mut lat: Vec<f64> = v[key]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_f64).collect())
         .unwrap_or_default();
@@ -504,5 +553,56 @@ fn print_table(
     }
     println!(
         "(peak RSS is VmHWM of each system's own child process; ingest time includes reading the files)"
+    );
+}
+
+/// The reference rows: bare tantivy beside FTS5, to show how far the index library alone goes
+/// on this machine: its ingest of the lines (`search/bare.rs`), and the same queries, top 10 by
+/// BM25 with the hits' texts read, over those lines and over vankien's own clauses (the folded
+/// field of vankien's index), each without and with counting every match (vankien's `total`
+/// counts them).
+fn print_reference(ours: &Value, theirs: &Value, bare: &Value, bytes: u64) {
+    let f = |v: &Value, k: &str| v[k].as_f64().unwrap_or(0.0);
+    let rate = |v: &Value| mb(bytes) / f(v, "ingest_secs");
+    println!();
+    println!(
+        "reference: bare tantivy, one folded field; no exact spelling, headings, proximity, \
+         number keys, filters or snippets"
+    );
+    println!(
+        "bare tantivy indexed {} (the lines, as FTS5)",
+        bare["units"]
+    );
+    println!(
+        "{:<34} {:>12} {:>12} {:>10}",
+        "", "bare", "FTS5", "FTS5/bare"
+    );
+    let row =
+        |name: &str, a: f64, b: f64| println!("{name:<34} {a:>12.3} {b:>12.3} {:>10.2}", b / a);
+    row("ingest (MB/s)", rate(bare), rate(theirs));
+    row(
+        "index size (MB)",
+        f(bare, "index_bytes") / 1e6,
+        f(theirs, "index_bytes") / 1e6,
+    );
+    let (tm, t50, t99) = stats(theirs);
+    for (what, v, key) in [
+        ("lines, top 10", bare, "latencies_us"),
+        ("lines, top 10 + total", bare, "latencies_with_total_us"),
+        ("clauses, top 10", ours, "bare_latencies_us"),
+        (
+            "clauses, top 10 + total",
+            ours,
+            "bare_latencies_with_total_us",
+        ),
+    ] {
+        let (m, p50, p99) = stats_of(v, key);
+        row(&format!("{what}: query mean (ms)"), m, tm);
+        row("  p50 (ms)", p50, t50);
+        row("  p99 (ms)", p99, t99);
+    }
+    println!(
+        "(in the MB/s row FTS5/x is below 1 where x is faster: the ingest aim asks vankien for \
+         0.5 or less, the query aim for a mean ratio of 50 or more)"
     );
 }
