@@ -6,7 +6,7 @@
 #
 # Expected runtime on the 2-core machine: the first time, the release builds (a few minutes each
 # when the dependencies are already compiled), ~10 s to generate the corpus and about a minute to
-# index it; then 4 wrk runs of VANKIEN_LOAD_SECONDS (15 s by default) plus a few seconds of setup:
+# index it; then 6 wrk runs of VANKIEN_LOAD_SECONDS (15 s by default) plus a few seconds of setup:
 # about 2 minutes when the builds, corpus and index are reused. The quick mode takes well under a
 # minute once built.
 #
@@ -22,7 +22,8 @@
 #     document numbers, upper case), sending the page's own request (web/app.js: `q`,
 #     `limit=20`, `offset=0`; facets are on by default), at 1 connection and at 16; then once
 #     more at 16 with `facets=false`, a diagnostic row (not the page's request) showing what the
-#     facets cost.
+#     facets cost; and at 16 `GET /api/health`, a diagnostic row showing what the HTTP server and
+#     wrk cost with no search work at all (the floor under every search figure).
 #  4. Tag writes: PUT then DELETE of /api/clauses/<id>/sectors/<sector> over ~200 clause ids, in
 #     passes (all PUTs of a pass, then all DELETEs), so every request changes the store; at 1
 #     connection and at 4. Answers with "changed":false (a write that did nothing) are counted.
@@ -222,6 +223,11 @@ LUA
 SEARCH_LUA=$WORK/search.lua
 search_lua "" >"$SEARCH_LUA"
 search_lua "&facets=false" >"$WORK/search-nofacets.lua"
+# The HTTP floor: the same server and wrk with no search work (GET /api/health).
+{
+    echo 'function request() return wrk.format("GET", "/api/health") end'
+    echo "$COMMON_LUA"
+} >"$WORK/health.lua"
 
 # ~200 clause ids from a few searches, each path segment percent-encoded (ids contain `/`).
 CLAUSES_LUA=$WORK/clauses.lua
@@ -306,6 +312,7 @@ wrk -t1 -c1 -d2s -s "$SEARCH_LUA" "$BASE" >/dev/null 2>&1 || true
 run search 1 1 "$SEARCH_LUA"
 run search 2 16 "$SEARCH_LUA"
 run search-nofacets 2 16 "$WORK/search-nofacets.lua"
+run health 2 16 "$WORK/health.lua"
 run write 1 1 "$WORK/write-a.lua"
 run write 1 4 "$WORK/write-b.lua"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -336,6 +343,8 @@ for label, r in rows:
     aim = ""
     if label == "search-nofacets":
         aim = "(diagnostic: facets=false, not the page's request)"
+    if label == "health":
+        aim = "(diagnostic: GET /api/health, the HTTP floor of server and wrk)"
     if label == "search":
         met = ok >= 2000 and p99 < 50 and sock == 0
         aim = ">= 2,000 searches/s at p99 < 50 ms: " + ("met" if met else "NOT met")
