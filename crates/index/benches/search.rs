@@ -128,7 +128,11 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
     let mut results = Vec::new();
     // The vankien child leaves its index for the bare-clauses one.
     for system in ["vankien", "fts5", "bare", "bare-clauses"] {
-        eprintln!("{system}: ingesting and querying …");
+        let work_done = match system {
+            "bare-clauses" => "querying vankien's index",
+            _ => "ingesting and querying",
+        };
+        eprintln!("{system}: {work_done} …");
         let out = Command::new(&exe)
             .arg("--child")
             .arg(system)
