@@ -150,22 +150,14 @@ struct Cursor {
     scorer: Box<dyn Scorer>,
     /// No document below this one matches (what the last look-up told).
     floor: DocId,
-    /// The most it can add (a constant boost adds exactly this).
-    max: Score,
 }
 
 impl Cursor {
-    fn new(
-        weight: &dyn Weight,
-        reader: &SegmentReader,
-        boost: Score,
-        max: Score,
-    ) -> tantivy::Result<Cursor> {
+    fn new(weight: &dyn Weight, reader: &SegmentReader, boost: Score) -> tantivy::Result<Cursor> {
         let scorer = weight.scorer(reader, boost)?;
         Ok(Cursor {
             floor: scorer.doc(),
             scorer,
-            max,
         })
     }
 
@@ -227,7 +219,8 @@ struct RunCursors {
     phrase: PhraseCursor,
     exact: Option<PhraseCursor>,
     near: Cursor,
-    context: Option<Cursor>,
+    /// The headings' boost, with the constant it adds where it matches.
+    context: Option<(Cursor, Score)>,
     pairs: Vec<PhraseCursor>,
     /// The run's words' counts, in order.
     words: Vec<Count>,
@@ -297,7 +290,7 @@ impl RunCursors {
             b.pairs.push(pair.bound(norm, count));
         }
         let near = if b.all_words { NEAR_SCORE } else { 0.0 };
-        let context = self.context.as_ref().map_or(0.0, |c| c.max);
+        let context = self.context.as_ref().map_or(0.0, |c| c.1);
         b.apart = near + context + b.pairs.iter().sum::<Score>() + BOUND_SLACK;
         b.max = match b.all_words {
             true => PHRASE_SCORE + b.phrase + b.exact + b.apart,
@@ -330,7 +323,7 @@ impl Collector for RerankCollector {
         for r in &self.runs {
             let scored = |s: &Scored| -> tantivy::Result<PhraseCursor> {
                 Ok(PhraseCursor {
-                    cursor: Cursor::new(&*s.weight, reader, s.boost, s.max)?,
+                    cursor: Cursor::new(&*s.weight, reader, s.boost)?,
                     bm25: s.bm25.clone(),
                     boost: s.boost,
                 })
@@ -338,9 +331,9 @@ impl Collector for RerankCollector {
             runs.push(RunCursors {
                 phrase: scored(&r.phrase)?,
                 exact: r.exact.as_ref().map(scored).transpose()?,
-                near: Cursor::new(&*r.near, reader, 1.0, NEAR_SCORE)?,
+                near: Cursor::new(&*r.near, reader, 1.0)?,
                 context: match &r.context {
-                    Some((w, score)) => Some(Cursor::new(&**w, reader, 1.0, *score)?),
+                    Some((w, score)) => Some((Cursor::new(&**w, reader, 1.0)?, *score)),
                     None => None,
                 },
                 pairs: r.pairs.iter().map(scored).collect::<tantivy::Result<_>>()?,
@@ -429,13 +422,13 @@ impl RerankSegment {
                 }
                 None => {}
             }
-            if let Some(ctx) = &mut run.context {
+            if let Some((ctx, adds)) = &mut run.context {
                 if beaten(score + left + rest) {
                     return None;
                 }
-                left -= ctx.max;
+                left -= *adds;
                 if ctx.at(doc).is_some() {
-                    score += ctx.max;
+                    score += *adds;
                 }
             }
             for (pair, &most) in run.pairs.iter_mut().zip(&b.pairs) {
