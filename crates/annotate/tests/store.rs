@@ -950,6 +950,9 @@ fn synthetic(id: &str, text: &str) -> Clause {
         section_path: vec!["I".into()],
         text: text.to_string(),
         span: [0, 0],
+        assignee: None,
+        cells: Vec::new(),
+        pages: None,
     }
 }
 

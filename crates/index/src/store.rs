@@ -42,6 +42,15 @@ pub struct ClauseMeta {
     /// Span in the document's stored text.
     #[serde(rename = "p")]
     pub span: [usize; 2],
+    /// Who must carry the clause out, where the document says so.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// The cells of a table row.
+    #[serde(rename = "x", default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
+    /// First and last page, where the source has pages.
+    #[serde(rename = "pg", default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
     /// Sector ids tagged on the clause (the mirror of the annotation store).
     #[serde(rename = "t", default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<String>,
@@ -58,6 +67,9 @@ impl ClauseMeta {
             section_path: self.section_path.clone(),
             text,
             span: self.span,
+            assignee: self.assignee.clone(),
+            cells: self.cells.clone(),
+            pages: self.pages,
         }
     }
 }
@@ -181,6 +193,9 @@ impl<'a> DocParts<'a> {
             label: clause.label.clone(),
             group: clause.group.clone(),
             span: clause.span,
+            assignee: clause.assignee.clone(),
+            cells: clause.cells.clone(),
+            pages: clause.pages,
             sectors: sectors.to_vec(),
         };
         d.add_text(

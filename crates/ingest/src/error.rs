@@ -55,6 +55,17 @@ pub enum IngestError {
         /// The encoding: `TCVN3 (ABC, .VnTime fonts)` or `VNI (VNI-Times fonts)`.
         encoding: &'static str,
     },
+    /// A document format vankien reads (PDF, Word, OpenDocument, HTML) whose file cannot be read:
+    /// damaged, encrypted, a scan without text, too large unpacked, or a converter missing.
+    #[error("{file}: cannot read this {format} file: {reason}")]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// The format recognised from its content: `pdf`, `docx`, `odt`, `html`, `doc`.
+        format: &'static str,
+        /// Why, and what to do where something can be done (`no text layer: a scan; run OCR …`).
+        reason: String,
+    },
 }
 
 impl IngestError {
@@ -66,7 +77,8 @@ impl IngestError {
             | IngestError::Empty { file }
             | IngestError::TooLarge { file, .. }
             | IngestError::Undecodable { file, .. }
-            | IngestError::LegacyEncoding { file, .. } => file,
+            | IngestError::LegacyEncoding { file, .. }
+            | IngestError::Unreadable { file, .. } => file,
         }
     }
 }

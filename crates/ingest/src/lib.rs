@@ -8,6 +8,7 @@
 pub mod decode;
 pub mod docnum;
 pub mod error;
+pub mod formats;
 pub mod model;
 pub mod normalize;
 pub mod parse;
@@ -73,11 +74,12 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
     Ok(bytes)
 }
 
-/// Decodes and parses the bytes of one document; `source` names it in errors and in the result.
+/// Recognises the format of one document's bytes, extracts and parses its text; `source` names
+/// it in errors and in the result.
 ///
-/// Fails only when the bytes are not text vankien can read (see [`decode::decode`]); an odd
-/// document parses, with [`Document::diagnostics`].
+/// Fails only when the bytes hold no text vankien can read (see [`formats::extract`] and
+/// [`decode::decode`]); an odd document parses, with [`Document::diagnostics`].
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
-    let decoded = decode::decode(bytes, source)?;
-    Ok(parse::parse(&decoded.text, source, decoded.encoding))
+    let extracted = formats::extract(bytes, source)?;
+    Ok(parse::parse_extracted(extracted, source))
 }

@@ -29,6 +29,12 @@ pub struct Document {
     pub encoding: String,
     /// Where the document came from: the file name as given on the command line.
     pub source: String,
+    /// What the source file was: `text`, `html`, `pdf`, `docx`, `odt` or `doc`.
+    #[serde(default = "default_format")]
+    pub format: String,
+    /// How many pages the source has, where it has pages (PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u32>,
     /// Sections in document order.
     pub sections: Vec<Section>,
     /// Clauses in document order: the units of search and tagging.
@@ -48,6 +54,30 @@ pub struct Document {
     /// The stored (normalized) text the spans point into. Not part of the JSON output.
     #[serde(skip)]
     pub text: String,
+    /// Where each page starts in [`Document::text`] (byte offsets, ascending), where the source
+    /// has pages; empty otherwise. Not part of the JSON output (clauses carry their pages).
+    #[serde(skip)]
+    pub page_starts: Vec<usize>,
+}
+
+fn default_format() -> String {
+    "text".to_string()
+}
+
+impl Document {
+    /// The 1-based page of a byte offset of [`Document::text`], where the source has pages.
+    pub fn page_of(&self, offset: usize) -> Option<u32> {
+        page_of(&self.page_starts, offset)
+    }
+}
+
+/// The 1-based page holding `offset`, given the pages' start offsets; `None` without pages.
+pub fn page_of(page_starts: &[usize], offset: usize) -> Option<u32> {
+    if page_starts.is_empty() {
+        return None;
+    }
+    let i = page_starts.partition_point(|&s| s <= offset);
+    u32::try_from(i.max(1)).ok()
 }
 
 /// The kind of a document, from its title line.
@@ -135,6 +165,9 @@ pub struct Section {
     pub path: Vec<String>,
     /// Span of the heading line in the stored text.
     pub span: [usize; 2],
+    /// The first and last page of the heading, where the source has pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
 }
 
 /// A clause: a paragraph or item, the unit of search and tagging.
@@ -154,6 +187,17 @@ pub struct Clause {
     pub text: String,
     /// Span in the stored text, label included.
     pub span: [usize; 2],
+    /// Who must carry the clause out, where the document says so: the body an assignee heading
+    /// names (`5. Bộ Nội vụ`) for the clauses under it, or the body a `Giao X chủ trì …` clause
+    /// names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// The cells of a table row (kind [`ClauseKind::Row`]), in order; empty for other clauses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
+    /// The first and last page of the clause, where the source has pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
 }
 
 /// The kind of a clause.
@@ -172,17 +216,20 @@ pub enum ClauseKind {
     Article,
     /// Any other paragraph.
     Paragraph,
+    /// A row of a table, its cells in [`Clause::cells`].
+    Row,
 }
 
 impl ClauseKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [ClauseKind; 6] = [
+    pub const ALL: [ClauseKind; 7] = [
         ClauseKind::Task,
         ClauseKind::Target,
         ClauseKind::Lesson,
         ClauseKind::Basis,
         ClauseKind::Article,
         ClauseKind::Paragraph,
+        ClauseKind::Row,
     ];
 
     /// The identifier used in JSON and filters (`task`, `target` …).
@@ -194,6 +241,7 @@ impl ClauseKind {
             ClauseKind::Basis => "basis",
             ClauseKind::Article => "article",
             ClauseKind::Paragraph => "paragraph",
+            ClauseKind::Row => "row",
         }
     }
 
@@ -206,6 +254,7 @@ impl ClauseKind {
             ClauseKind::Basis => "căn cứ",
             ClauseKind::Article => "điều khoản",
             ClauseKind::Paragraph => "đoạn",
+            ClauseKind::Row => "dòng bảng",
         }
     }
 

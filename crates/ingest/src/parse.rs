@@ -24,7 +24,8 @@ mod tree;
 
 use std::path::Path;
 
-use crate::model::{DocKind, Document};
+use crate::formats::{Extracted, Format};
+use crate::model::{DocKind, Document, page_of};
 use crate::normalize::normalize_text;
 
 /// Parses a decoded (not yet normalized) text into a document. Never fails: problems become
@@ -32,7 +33,50 @@ use crate::normalize::normalize_text;
 ///
 /// Every span in the result is a byte range of [`Document::text`], the normalized text.
 pub fn parse(raw: &str, source: &str, encoding: &str) -> Document {
-    let text = normalize_text(raw);
+    parse_extracted(
+        Extracted::unpaged(Format::Text, encoding, raw.to_string()),
+        source,
+    )
+}
+
+/// Parses the text a format's extractor found (see [`crate::formats`]): its pages are normalized
+/// one by one and joined by a line break, so that every clause can name its pages.
+pub fn parse_extracted(src: Extracted, source: &str) -> Document {
+    let mut text = String::new();
+    let mut page_starts = Vec::new();
+    for (i, page) in src.pages.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        page_starts.push(text.len());
+        text.push_str(&normalize_text(page));
+    }
+    if !src.paged {
+        page_starts.clear();
+    }
+    let mut doc = parse_text(text, source, &src.encoding);
+    doc.format = src.format.as_str().to_string();
+    doc.diagnostics.splice(0..0, src.diagnostics);
+    if !page_starts.is_empty() {
+        doc.page_count = u32::try_from(page_starts.len()).ok();
+        let pages = |span: [usize; 2]| {
+            let first = page_of(&page_starts, span[0])?;
+            let last = page_of(&page_starts, span[1].saturating_sub(1).max(span[0]))?;
+            Some([first, last])
+        };
+        for c in &mut doc.clauses {
+            c.pages = pages(c.span);
+        }
+        for s in &mut doc.sections {
+            s.pages = pages(s.span);
+        }
+        doc.page_starts = page_starts;
+    }
+    doc
+}
+
+/// Parses a stored (normalized) text.
+fn parse_text(text: String, source: &str, encoding: &str) -> Document {
     let all = lines::split(&text);
     let furn = lines::furniture(&all);
     let mut head = header::parse(&all, &furn, &text);
@@ -99,6 +143,8 @@ pub fn parse(raw: &str, source: &str, encoding: &str) -> Document {
         term: head.term,
         encoding: encoding.to_string(),
         source: source.to_string(),
+        format: Format::Text.as_str().to_string(),
+        page_count: None,
         sections: built.sections,
         clauses: built.clauses,
         header: header_lines,
@@ -107,6 +153,7 @@ pub fn parse(raw: &str, source: &str, encoding: &str) -> Document {
         furniture,
         diagnostics,
         text,
+        page_starts: Vec::new(),
     }
 }
 

@@ -410,6 +410,7 @@ impl Builder<'_> {
             heading: heading.clone(),
             path,
             span: [block.span[0], head_end],
+            pages: None,
         });
         self.keys.push(key);
         self.ctx.push(heading_ctx(&heading));
@@ -507,6 +508,9 @@ impl Builder<'_> {
             section_path,
             text: text.to_string(),
             span: [start, end],
+            assignee: None,
+            cells: Vec::new(),
+            pages: None,
         });
     }
 }
