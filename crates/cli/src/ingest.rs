@@ -25,7 +25,9 @@ pub struct IngestArgs {
     /// documents are re-attached and the index's sector facet rebuilt. By default, `data`.
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data: PathBuf,
-    /// Files and folders to ingest (folders are walked for .txt and .md files, README skipped).
+    /// Files and folders to ingest. Every file of a folder is looked at and recognised by its
+    /// content (text, Markdown, PDF, Word, OpenDocument, HTML); hidden files and READMEs are passed
+    /// over, and files that are not documents (images, archives) are named as skipped.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
@@ -83,14 +85,28 @@ pub(crate) fn ingest_with_progress(
             outcome,
         } => {
             bar.inc(bytes);
-            if let FileOutcome::Failed(error) = outcome {
-                // Decoding errors name the file already; a missing path does not.
-                let line = if error.starts_with(file.as_str()) {
-                    error
+            // Decoding errors name the file already; a missing path does not.
+            let named = |why: &str| {
+                if why.starts_with(file.as_str()) {
+                    why.to_string()
                 } else {
-                    format!("{file}: {error}")
-                };
-                bar.suspend(|| eprintln!("vankien: skipped {line}"));
+                    format!("{file}: {why}")
+                }
+            };
+            match &outcome {
+                FileOutcome::Failed(error) => {
+                    let line = named(error);
+                    bar.suspend(|| eprintln!("vankien: failed {line}"));
+                }
+                FileOutcome::Skipped(why) => {
+                    let line = named(why);
+                    bar.suspend(|| eprintln!("vankien: skipped {line}"));
+                }
+                FileOutcome::Duplicate(id) => {
+                    let line = named(&format!("the same text as document {id}, already in"));
+                    bar.suspend(|| eprintln!("vankien: {line}"));
+                }
+                _ => {}
             }
             bar.set_message(file);
         }
@@ -101,11 +117,13 @@ pub(crate) fn ingest_with_progress(
     let secs = started.elapsed().as_secs_f64();
     let mb = report.bytes as f64 / 1_000_000.0;
     eprintln!(
-        "{} added, {} updated, {} unchanged, {} removed, {} failed; {} clauses; {:.1} MB in {:.1} s",
+        "{} added, {} updated, {} unchanged, {} duplicates, {} removed, {} skipped, {} failed; {} clauses; {:.1} MB in {:.1} s",
         report.added.len(),
         report.updated.len(),
         report.unchanged.len(),
+        report.duplicates.len(),
         report.removed.len(),
+        report.skipped.len(),
         report.failed.len(),
         report.clauses,
         mb,

@@ -36,6 +36,10 @@ pub enum FileOutcome {
     Unchanged(String),
     /// Could not be read or decoded (the error).
     Failed(String),
+    /// Found in a folder but not a document at all (an image, an archive, a program): why.
+    Skipped(String),
+    /// The same text as a document already in the index from another file (that document's id).
+    Duplicate(String),
 }
 
 /// Progress of an ingestion, reported as it goes.
@@ -80,34 +84,47 @@ pub struct IngestReport {
     pub removed: Vec<String>,
     /// Files that could not be ingested, with why.
     pub failed: Vec<(String, String)>,
+    /// Files found in a folder that are not documents (images, archives, programs), with why.
+    pub skipped: Vec<(String, String)>,
+    /// Files whose text is already in the index from another file: (file, document id).
+    pub duplicates: Vec<(String, String)>,
     /// Clauses written in this batch.
     pub clauses: usize,
     /// Bytes of all files looked at.
     pub bytes: u64,
 }
 
-/// File extensions a folder walk picks up. Files named explicitly are read whatever their name.
-const TEXT_EXTENSIONS: [&str; 4] = ["txt", "text", "md", "markdown"];
-
-/// Whether a file found in a folder walk is a document.
-fn is_document_file(path: &Path) -> bool {
+/// Whether a file found in a folder walk is a candidate document. Its content decides what it
+/// is (a PDF, a Word file, text …), never its name; only hidden files and READMEs (which describe
+/// a folder, not a document of it) are passed over unread.
+fn is_candidate_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme") {
-        return false;
-    }
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    !(name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme"))
+}
+
+/// A file to ingest, and whether it was named (rather than found in a folder).
+struct Candidate {
+    path: PathBuf,
+    named: bool,
 }
 
 /// Collects the files under `paths` in a stable order; missing paths go to `failed`.
-fn collect_files(paths: &[PathBuf], failed: &mut Vec<(String, String)>) -> Vec<PathBuf> {
+fn collect_files(paths: &[PathBuf], failed: &mut Vec<(String, String)>) -> Vec<Candidate> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out, failed);
+            let mut found = Vec::new();
+            walk(p, &mut found, failed);
+            out.extend(
+                found
+                    .into_iter()
+                    .map(|path| Candidate { path, named: false }),
+            );
         } else if p.exists() {
-            out.push(p.clone());
+            out.push(Candidate {
+                path: p.clone(),
+                named: true,
+            });
         } else {
             failed.push((p.display().to_string(), "no such file or directory".into()));
         }
@@ -134,7 +151,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, failed: &mut Vec<(String, String)>) 
             if !hidden {
                 walk(&p, out, failed);
             }
-        } else if is_document_file(&p) {
+        } else if is_candidate_file(&p) {
             out.push(p);
         }
     }
@@ -153,6 +170,7 @@ enum Work {
     Unchanged { doc_id: String },
     Parsed { hash: String, doc: Box<Document> },
     Failed(String),
+    Skipped(String),
 }
 
 struct Done {
@@ -162,13 +180,21 @@ struct Done {
     work: Work,
 }
 
-fn process(path: &Path, key: &str, known: &BTreeMap<String, FileEntry>) -> (u64, Work) {
+fn process(
+    path: &Path,
+    named: bool,
+    key: &str,
+    known: &BTreeMap<String, FileEntry>,
+) -> (u64, Work) {
     let file = path.display().to_string();
     let bytes = match vankien_ingest::read_bytes(path) {
         Ok(b) => b,
         Err(e) => return (0, Work::Failed(e.to_string())),
     };
     let size = bytes.len() as u64;
+    if !named && let Some(what) = vankien_ingest::formats::not_a_document(&bytes) {
+        return (size, Work::Skipped(format!("not a document ({what})")));
+    }
     let hash = blake3::hash(&bytes).to_hex().to_string();
     if let Some(entry) = known.get(key).filter(|e| e.hash == hash) {
         return (
@@ -179,6 +205,10 @@ fn process(path: &Path, key: &str, known: &BTreeMap<String, FileEntry>) -> (u64,
         );
     }
     match vankien_ingest::parse_bytes(&bytes, &file) {
+        Ok(doc) if !named && !has_vietnamese_letter(&doc.text) => (
+            size,
+            Work::Skipped("not a document (no Vietnamese letter in its text)".to_string()),
+        ),
         Ok(doc) => (
             size,
             Work::Parsed {
@@ -188,6 +218,61 @@ fn process(path: &Path, key: &str, known: &BTreeMap<String, FileEntry>) -> (u64,
         ),
         Err(e) => (size, Work::Failed(e.to_string())),
     }
+}
+
+/// Whether a text has a letter with a Vietnamese diacritic (every Vietnamese document has many):
+/// a folder walk skips text files without one (code, data, notes in another language).
+fn has_vietnamese_letter(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'ă' | 'Ă')
+            || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+    })
+}
+
+/// Whether a parsed document may take its id.
+enum Claim {
+    /// It takes its id (possibly renamed by [`claim_id`] to one no other file holds).
+    Own,
+    /// Another existing file holds the same text under this id.
+    Duplicate(String),
+}
+
+/// Settles the id of a document parsed from the file `key`: two different texts never share an
+/// id. When another file that still exists holds the id with another text, this document takes
+/// the first free `<id>.2`, `<id>.3` … (keeping the one it had, on a re-ingest) and says so in a
+/// diagnostic; when it holds the same text, the two files are one document.
+fn claim_id(
+    files_map: &BTreeMap<String, FileEntry>,
+    key: &str,
+    hash: &str,
+    doc: &mut Document,
+) -> Claim {
+    let holder = |id: &str| {
+        files_map
+            .iter()
+            .find(|(k, e)| *k != key && e.doc_id == id && Path::new(k).exists())
+            .map(|(k, e)| (k.clone(), e.hash.clone()))
+    };
+    let Some((other, other_hash)) = holder(&doc.id) else {
+        return Claim::Own;
+    };
+    if other_hash == hash {
+        return Claim::Duplicate(doc.id.clone());
+    }
+    let base = doc.id.clone();
+    let mut n = 2;
+    let id = loop {
+        let candidate = format!("{base}.{n}");
+        if holder(&candidate).is_none() {
+            break candidate;
+        }
+        n += 1;
+    };
+    doc.diagnostics.push(format!(
+        "another file ({other}) gives the same id `{base}` with a different text; this one is `{id}`"
+    ));
+    doc.set_id(&id);
+    Claim::Own
 }
 
 /// Sectors currently mirrored on the clauses of `doc_id`, so a re-ingested document keeps them.
@@ -242,7 +327,7 @@ pub(crate) fn ingest_paths(
     let files = collect_files(paths, &mut report.failed);
     let total: u64 = files
         .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
+        .filter_map(|c| std::fs::metadata(&c.path).ok())
         .map(|m| m.len())
         .sum();
     on_event(IngestEvent::Scanned {
@@ -261,18 +346,20 @@ pub(crate) fn ingest_paths(
     let _guard = inner.write_lock.lock().unwrap_or_else(|e| e.into_inner());
     let known = index.read_cache().files.clone();
     let mut files_map = known.clone();
-    let keys: Vec<String> = files.iter().map(|p| file_key(p)).collect();
+    let keys: Vec<String> = files.iter().map(|c| file_key(&c.path)).collect();
     let mut writer = None;
     let f = &inner.fields;
 
-    // Workers read, hash and parse; this thread writes, in the order results arrive.
+    // Workers read, hash and parse; this thread writes, in the files' order (results that arrive
+    // early wait in `pending`), so that which of two documents sharing an id keeps it does not
+    // depend on which worker finished first.
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4)
         .min(files.len().max(1));
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Done>(threads * 2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(threads * 2);
     let failure: Mutex<Option<IndexError>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -281,15 +368,15 @@ pub(crate) fn ingest_paths(
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    let (bytes, work) = process(path, &keys[i], known);
+                    let Some(c) = files.get(i) else { break };
+                    let (bytes, work) = process(&c.path, c.named, &keys[i], known);
                     let done = Done {
-                        file: path.display().to_string(),
+                        file: c.path.display().to_string(),
                         key: keys[i].clone(),
                         bytes,
                         work,
                     };
-                    if tx.send(done).is_err() {
+                    if tx.send((i, done)).is_err() {
                         break;
                     }
                 }
@@ -303,11 +390,35 @@ pub(crate) fn ingest_paths(
                     report.failed.push((done.file.clone(), e.clone()));
                     FileOutcome::Failed(e)
                 }
+                Work::Skipped(why) => {
+                    report.skipped.push((done.file.clone(), why.clone()));
+                    FileOutcome::Skipped(why)
+                }
                 Work::Unchanged { doc_id } => {
                     report.unchanged.push(doc_id.clone());
                     FileOutcome::Unchanged(doc_id)
                 }
-                Work::Parsed { hash, doc } => {
+                Work::Parsed { hash, mut doc } => {
+                    match claim_id(&files_map, &done.key, &hash, &mut doc) {
+                        Claim::Duplicate(id) => {
+                            // The same text from another file: one document, known by both files.
+                            files_map.insert(
+                                done.key.clone(),
+                                FileEntry {
+                                    hash,
+                                    doc_id: id.clone(),
+                                },
+                            );
+                            report.duplicates.push((done.file.clone(), id.clone()));
+                            on_event(IngestEvent::File {
+                                file: done.file,
+                                bytes: done.bytes,
+                                outcome: FileOutcome::Duplicate(id),
+                            });
+                            return Ok(());
+                        }
+                        Claim::Own => {}
+                    }
                     if writer.is_none() {
                         writer = Some(batch_writer(index)?);
                     }
@@ -323,9 +434,15 @@ pub(crate) fn ingest_paths(
                     };
                     w.delete_term(Term::from_field_text(f.doc_id, &doc.id));
                     if let Some(old) = previous.as_ref().filter(|old| **old != doc.id) {
-                        w.delete_term(Term::from_field_text(f.doc_id, old));
-                        files_map.retain(|_, e| e.doc_id != *old);
-                        report.removed.push(old.clone());
+                        // The file now reads as another document: drop the old one unless
+                        // another file still holds it.
+                        let shared = files_map
+                            .iter()
+                            .any(|(k, e)| *k != done.key && e.doc_id == *old);
+                        if !shared {
+                            w.delete_term(Term::from_field_text(f.doc_id, old));
+                            report.removed.push(old.clone());
+                        }
                     }
                     let parts = DocParts::new(&doc);
                     w.add_document(parts.record_doc(f))?;
@@ -334,7 +451,7 @@ pub(crate) fn ingest_paths(
                         w.add_document(parts.clause_doc(f, i, s))?;
                     }
                     report.clauses += doc.clauses.len();
-                    // Another file that gave the same id is replaced by this one.
+                    // A file that held this id and is gone (moved or renamed) gives it up.
                     files_map.retain(|k, e| e.doc_id != doc.id || *k == done.key);
                     files_map.insert(
                         done.key.clone(),
@@ -359,10 +476,16 @@ pub(crate) fn ingest_paths(
             });
             Ok(())
         };
-        for done in rx.iter() {
-            if let Err(e) = write(done) {
-                *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
-                break;
+        let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut want = 0;
+        'receive: for (i, done) in rx.iter() {
+            pending.insert(i, done);
+            while let Some(done) = pending.remove(&want) {
+                want += 1;
+                if let Err(e) = write(done) {
+                    *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                    break 'receive;
+                }
             }
         }
         // Dropping the receiver stops the workers at their next send.
@@ -382,9 +505,13 @@ pub(crate) fn ingest_paths(
             if writer.is_none() {
                 writer = Some(batch_writer(index)?);
             }
+            files_map.remove(&key);
+            if files_map.values().any(|e| e.doc_id == doc_id) {
+                // Another file holds the same text: the document stays.
+                continue;
+            }
             let w = writer.as_ref().expect("writer opened above");
             w.delete_term(Term::from_field_text(f.doc_id, &doc_id));
-            files_map.remove(&key);
             report.removed.push(doc_id.clone());
             on_event(IngestEvent::Removed { doc_id });
         }

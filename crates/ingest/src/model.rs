@@ -65,6 +65,17 @@ fn default_format() -> String {
 }
 
 impl Document {
+    /// Gives the document another id, and its clauses ids under it (`<id>/<place>`): for a second
+    /// document that would share an id with a different text.
+    pub fn set_id(&mut self, id: &str) {
+        for c in &mut self.clauses {
+            if let Some(rest) = c.id.strip_prefix(self.id.as_str()) {
+                c.id = format!("{id}{rest}");
+            }
+        }
+        self.id = id.to_string();
+    }
+
     /// The 1-based page of a byte offset of [`Document::text`], where the source has pages.
     pub fn page_of(&self, offset: usize) -> Option<u32> {
         page_of(&self.page_starts, offset)

@@ -115,6 +115,12 @@ fn bad_files_are_reported_and_the_batch_goes_on() {
     std::fs::write(src.path().join("empty.txt"), b"").unwrap();
     std::fs::write(src.path().join("README.md"), "# not a document\n").unwrap();
     std::fs::write(src.path().join("notes.json"), "{}").unwrap();
+    std::fs::write(src.path().join("Makefile"), "all:\n\tcargo build\n").unwrap();
+    std::fs::write(
+        src.path().join("scan.png"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    )
+    .unwrap();
     let idx_dir = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(idx_dir.path()).unwrap();
     let mut failed_events = 0;
@@ -142,6 +148,95 @@ fn bad_files_are_reported_and_the_batch_goes_on() {
     assert!(failed.iter().any(|f| f.ends_with("missing.txt")));
     assert_eq!(failed_events, 3);
     assert!(report.failed.iter().all(|(_, e)| !e.is_empty()));
+    // Files of a folder that are no documents are named as skipped, with why.
+    let skipped: Vec<(&str, &str)> = report
+        .skipped
+        .iter()
+        .map(|(f, why)| (f.rsplit('/').next().unwrap(), why.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                "Makefile",
+                "not a document (no Vietnamese letter in its text)"
+            ),
+            ("notes.json", "not a document (JSON data)"),
+            ("scan.png", "not a document (a PNG image)"),
+        ]
+    );
+}
+
+/// A resolution whose header gives number, place and date, with `body` as its only task.
+fn resolution(body: &str) -> String {
+    format!(
+        "TỈNH ỦY BẮC NINH\nSố 05-NQ/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nBắc Ninh, ngày 12 tháng 3 năm 2021\n\n\
+         NGHỊ QUYẾT\nvề chuyển đổi số\n\nI. NHIỆM VỤ\n1. {body}\n"
+    )
+}
+
+#[test]
+fn two_texts_never_share_an_id_and_one_text_twice_is_one_document() {
+    let src = tempfile::tempdir().unwrap();
+    for (dir, body) in [
+        ("a", "Phát triển hạ tầng số."),
+        ("b", "Đào tạo nhân lực số."),
+        ("c", "Phát triển hạ tầng số."),
+    ] {
+        std::fs::create_dir(src.path().join(dir)).unwrap();
+        std::fs::write(src.path().join(dir).join("nq.txt"), resolution(body)).unwrap();
+    }
+    let idx_dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(idx_dir.path()).unwrap();
+    let paths = [src.path().to_path_buf()];
+    let first = index
+        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    let id = "05-nq-tu.bac-ninh.2021-03-12";
+    assert_eq!(
+        first.added,
+        [id.to_string(), format!("{id}.2")],
+        "{first:?}"
+    );
+    assert_eq!(first.duplicates.len(), 1, "{first:?}");
+    assert!(first.duplicates[0].0.ends_with("c/nq.txt"));
+    assert_eq!(first.duplicates[0].1, id);
+    let second = index.document(&format!("{id}.2")).unwrap().unwrap();
+    assert!(
+        second
+            .clauses
+            .iter()
+            .all(|c| c.id.starts_with(&format!("{id}.2/")))
+    );
+    assert!(
+        second
+            .diagnostics
+            .iter()
+            .any(|d| d.contains("same id") && d.contains("a/nq.txt")),
+        "{:?}",
+        second.diagnostics
+    );
+    assert_eq!(search(&index, "nhân lực số", 10).total, 1);
+    assert_eq!(search(&index, "hạ tầng số", 10).total, 1);
+
+    // Ingested again, nothing moves: the second text keeps its id.
+    let again = index
+        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    assert!(
+        again.added.is_empty() && again.updated.is_empty(),
+        "{again:?}"
+    );
+    assert_eq!(again.unchanged.len(), 3, "{again:?}");
+
+    // The first copy of a text shared by two files goes: the document stays with the other.
+    std::fs::remove_dir_all(src.path().join("a")).unwrap();
+    let opts = IngestOptions {
+        remove_missing: true,
+    };
+    let removed = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    assert!(removed.removed.is_empty(), "{removed:?}");
+    assert_eq!(search(&index, "hạ tầng số", 10).total, 1);
 }
 
 #[test]

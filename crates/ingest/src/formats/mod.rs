@@ -106,6 +106,44 @@ pub fn sniff(bytes: &[u8]) -> Format {
     Format::Text
 }
 
+/// What `bytes` are when they are plainly not a document at all (an image, an archive, a
+/// program, a database), recognised by their magic numbers: a folder walk skips such files and
+/// names them, instead of counting them as documents that failed.
+pub fn not_a_document(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 16] = [
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"II*\0", "a TIFF image"),
+        (b"MM\0*", "a TIFF image"),
+        (b"BM", "a BMP image"),
+        (b"\x7FELF", "a program"),
+        (b"MZ", "a Windows program"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7-zip archive"),
+        (b"Rar!\x1A\x07", "a RAR archive"),
+        (b"SQLite format 3\0", "an SQLite database"),
+        (b"ID3", "an MP3 file"),
+        (b"OggS", "an Ogg file"),
+        (b"\x00\x00\x00\x18ftyp", "an MP4 video"),
+    ];
+    if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Some("a WebP image");
+    }
+    // Data beside documents (a sector list, a manifest) is JSON: a document never parses as it.
+    let trimmed = bytes.trim_ascii_start();
+    if (trimmed.starts_with(b"{") || trimmed.starts_with(b"["))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+    {
+        return Some("JSON data");
+    }
+    MAGIC
+        .iter()
+        .find(|(m, _)| bytes.starts_with(m))
+        .map(|&(_, what)| what)
+}
+
 /// Recognises the format of `bytes` and extracts the text; `file` names the input in errors.
 pub fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError> {
     match sniff(bytes) {
@@ -166,5 +204,18 @@ mod tests {
         assert_eq!(sniff(b"<html lang=\"vi\">"), Format::Html);
         assert_eq!(sniff("NGHỊ QUYẾT\n".as_bytes()), Format::Text);
         assert_eq!(sniff(b"a <b>bold</b> text"), Format::Text);
+    }
+
+    #[test]
+    fn images_and_programs_are_not_documents() {
+        assert_eq!(
+            not_a_document(b"\x89PNG\r\n\x1a\nrest"),
+            Some("a PNG image")
+        );
+        assert_eq!(not_a_document(b"\xFF\xD8\xFF\xE0"), Some("a JPEG image"));
+        assert_eq!(not_a_document(b"%PDF-1.7"), None);
+        assert_eq!(not_a_document(b" {\"a\": [1]}\n"), Some("JSON data"));
+        assert_eq!(not_a_document(b"{ not json"), None);
+        assert_eq!(not_a_document("Nghị quyết".as_bytes()), None);
     }
 }
