@@ -19,6 +19,7 @@
 
 mod blocks;
 mod header;
+mod joins;
 mod lines;
 mod tree;
 

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::joins::Evidence;
 use super::lines::{
     Line, Marker, Scheme, Wrap, ends_terminal, is_separator, is_upper, marker, starts_lower,
     wrap_width,
@@ -124,6 +125,7 @@ enum Mode {
 pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
     let mut body = Body::default();
     let wrap = wrap_width(&lines[from.min(lines.len())..]);
+    let evidence = wrap.map(|_| Evidence::gather(lines, furn, from));
     let mut mode = Mode::Body;
     let mut annex_pending = false;
     // Whether the signature block has its signer's name.
@@ -398,7 +400,9 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             }
             None => {
                 let join_it = match &open {
-                    Some((b, last)) => should_join(b, lines[*last].text, t, gap, wrap),
+                    Some((b, last)) => {
+                        should_join(b, lines[*last].text, t, gap, wrap, evidence.as_ref())
+                    }
                     None => false,
                 };
                 if join_it {
@@ -422,8 +426,17 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
     body
 }
 
-/// Whether line `t` continues the open block whose last line is `prev`.
-fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<Wrap>) -> bool {
+/// Whether line `t` continues the open block whose last line is `prev`, from the evidence of
+/// the document: its line lengths (`wrap`), sentence ends, and how it writes the words at the
+/// break ([`Evidence`]).
+fn should_join(
+    b: &Block,
+    prev: &str,
+    t: &str,
+    gap: bool,
+    wrap: Option<Wrap>,
+    evidence: Option<&Evidence>,
+) -> bool {
     // `Điều 2.` / `Thay thế, bãi bỏ …`: the article's heading or first sentence.
     if b.text.is_empty()
         && b.marker
@@ -450,7 +463,7 @@ fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<Wrap>) ->
     if !ends_terminal(prev) && b.may_head && t.contains(' ') && is_upper(t) && is_upper(&b.text) {
         return true;
     }
-    let Some(wrap) = wrap else {
+    let (Some(wrap), Some(evidence)) = (wrap, evidence) else {
         // Lines are whole paragraphs: an upper-case start after a finished line is a new one.
         return false;
     };
@@ -463,10 +476,33 @@ fn should_join(b: &Block, prev: &str, t: &str, gap: bool, wrap: Option<Wrap>) ->
         let fits = prev_len + 1 + word + 2 <= wrap.max;
         return !fits && (!ends_terminal(prev) || prev.ends_with('.'));
     }
-    // Wrapped by hand or by a converter: a sentence does not end without punctuation, so a line
-    // without it goes on unless the line is short; a heading's last line is shorter still.
+    if !ends_terminal(prev) && evidence.pair_seen(prev, t) {
+        // `Văn phòng` / `Trung ương Đảng …`: a phrase the document writes whole elsewhere.
+        return true;
+    }
+    let last = prev.rsplit(' ').next().unwrap_or("");
+    if last.len() <= 5 && last.ends_with(')') && marker(last).is_some() {
+        // `… bắt đầu thực hiện: (1)` / `Cung cấp hạ tầng …`: an inline item's label, its text
+        // on the next line.
+        return true;
+    }
+    if b.text.matches('“').count() > b.text.matches('”').count() && !ends_terminal(prev) {
+        // Inside a quotation (`thay thế cụm từ “Sở Lao động` / `Thương binh và Xã hội” …`).
+        return true;
+    }
+    if !ends_terminal(prev) && evidence.starts_sentence(prev, t) {
+        // `… thời gian tới` / `Thời gian tới, dự báo …`: a word the document writes in lower
+        // case inside sentences starts one here; the line before was a heading or a last line.
+        return false;
+    }
+    // Wrapped by hand, by a converter or by typesetting: a sentence does not end without
+    // punctuation, so a line without it goes on when the next word would not have fit on it
+    // (with the slack that proportional type leaves), or when the line is long; a heading's
+    // last line is shorter still.
+    let word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
+    let full = prev_len + 1 + word + wrap.slack > wrap.width;
     let ratio = if b.may_head { 15 } else { 11 };
-    !ends_terminal(prev) && prev_len * 20 >= wrap.width * ratio
+    !ends_terminal(prev) && (full || prev_len * 20 >= wrap.width * ratio)
 }
 
 /// Collects the heading lines below a label or at the head of an annex: upper-case lines,

@@ -427,6 +427,9 @@ pub(crate) struct Wrap {
     /// Whether the wrap is greedy (a tool filling each line to `max`): then a line broke at a
     /// wrap exactly when the next word would not have fit on it.
     pub greedy: bool,
+    /// How many characters short of `width` a wrapped line may end although the next word
+    /// would have fit, as proportional type allows (from the document's own sure wraps).
+    pub slack: usize,
 }
 
 /// The wrap of a hard-wrapped text, or `None` when lines are whole paragraphs.
@@ -448,6 +451,7 @@ pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<Wrap> {
     // Greedy when, at the breaks that are surely wraps (the next line goes on in lower case),
     // the next word almost never had room.
     let (mut wraps, mut roomy) = (0usize, 0usize);
+    let mut short: Vec<usize> = Vec::new();
     for pair in lines.windows(2) {
         let (a, b) = (pair[0].text, pair[1].text);
         if a.is_empty() || !starts_lower(b) || ends_terminal(a) {
@@ -455,14 +459,21 @@ pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<Wrap> {
         }
         wraps += 1;
         let word = b.split_whitespace().next().map_or(0, |w| w.chars().count());
-        if a.chars().count() + 1 + word <= max {
+        let len = a.chars().count() + 1 + word;
+        if len <= max {
             roomy += 1;
         }
+        short.push(width.saturating_sub(len));
     }
+    // The slack is what the shortest tenth of the sure wraps fell short by; table cells one a
+    // line (far shorter) say nothing about type, hence the cap.
+    short.sort_unstable();
+    let slack = short.get(short.len() * 9 / 10).copied().unwrap_or(0).min(8);
     Some(Wrap {
         width: width.max(20),
         max,
         greedy: wraps >= 5 && roomy * 20 <= wraps,
+        slack,
     })
 }
 
