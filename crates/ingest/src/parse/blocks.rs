@@ -31,6 +31,12 @@ pub(crate) struct Block {
     /// Whether the block may be a heading: a section marker, but not a numbered paragraph
     /// (khoản) directly inside an article.
     pub may_head: bool,
+    /// The cells of a table row, in order (a `| a | b |` line, or the cells of a table that
+    /// arrived one cell a line); empty for other blocks.
+    pub cells: Vec<String>,
+    /// Whether the block is a form to fill in (`1. Họ và tên: ……`): its numbered fields are one
+    /// block, never sections.
+    pub form: bool,
 }
 
 impl Block {
@@ -45,6 +51,8 @@ impl Block {
             synthetic_annex: false,
             after_formula,
             may_head: false,
+            cells: Vec::new(),
+            form: false,
         }
     }
 }
@@ -181,8 +189,11 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                     i += 1;
                     continue;
                 }
+                // A recipient wrapped after a comma (`Tỉnh ủy, HĐND,` / `UBND …`) goes on too.
                 if let Some(last) = body.recipients.last_mut()
-                    && (starts_lower(t) || (!last.ends_with([';', '.', ',']) && !is_upper(t)))
+                    && (starts_lower(t)
+                        || last.ends_with(',')
+                        || (!last.ends_with([';', '.']) && !is_upper(t)))
                 {
                     last.push(' ');
                     last.push_str(t);
@@ -195,6 +206,12 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             Mode::Signature => {
                 // After the signer's name only another title (a second signature) goes on.
                 let stamp = t.to_lowercase().contains("đã ký");
+                if !t.chars().any(char::is_alphanumeric) {
+                    // A bracket or mark of the signature stamp (`[`, `(…)`) between its lines.
+                    body.signature.push(t.to_string());
+                    i += 1;
+                    continue;
+                }
                 if is_signature_line(t) && (!signed || is_signature_start(t)) {
                     signed = !is_upper(t) && !stamp && !is_signature_start(t);
                     body.signature.push(t.to_string());
@@ -214,10 +231,80 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             i += 1;
             continue;
         }
-        if is_separator(t) {
+        if let Some(cells) = pipe_cells(t) {
+            // A table row written between pipes: one block, its cells kept apart. A rule row
+            // (`|---|---|`) or a row of empty cells is furniture.
+            close(&mut open, &mut body);
+            if cells.iter().any(|c| !is_separator(c) && !c.is_empty()) {
+                let mut row = Block::unmarked(&cells.join(" | "), l.start, l.end, after_formula);
+                row.cells = cells;
+                body.blocks.push(row);
+            } else {
+                body.furniture.push(t.to_string());
+            }
+            table = false;
+            gap = false;
+            i += 1;
+            continue;
+        }
+        // An empty cell (`-`) of a table that arrived one cell a line is a cell, not a rule.
+        if is_separator(t) && !(table && t.chars().count() <= 2) {
             close(&mut open, &mut body);
             body.furniture.push(t.to_string());
             i += 1;
+            continue;
+        }
+        if !table && is_form_field(t) {
+            // A form to fill in (`1. Họ và tên: ……`, `Đơn vị: ……`): its fields are one block,
+            // whatever numbering they carry.
+            match open.as_mut() {
+                Some((b, last)) if b.form => {
+                    b.text.push(' ');
+                    b.text.push_str(t);
+                    b.span[1] = l.end;
+                    *last = i;
+                }
+                _ => {
+                    close(&mut open, &mut body);
+                    let mut form = Block::unmarked(t, l.start, l.end, after_formula);
+                    form.form = true;
+                    open = Some((form, i));
+                }
+            }
+            gap = false;
+            i += 1;
+            continue;
+        }
+        // `Điều` / `4. Tên điều`: an article's label split from its number by a hard wrap.
+        if matches!(t, "Điều" | "ĐIỀU")
+            && let Some(j) = (i + 1..lines.len().min(i + 3)).find(|&j| !lines[j].is_blank())
+            && !furn[j]
+            && let Some(mk) =
+                marker(&format!("{t} {}", lines[j].text)).filter(|mk| mk.scheme == Scheme::Article)
+        {
+            close(&mut open, &mut body);
+            // The marker was read from `Điều 4. …`: its text starts that many bytes, less the
+            // label and the space, into the number's line.
+            let rest = mk.rest.saturating_sub(t.len() + 1).min(lines[j].text.len());
+            let rest_text = &lines[j].text[rest..];
+            open = Some((
+                Block {
+                    written_label: mk.label.clone(),
+                    text: rest_text.to_string(),
+                    span: [l.start, lines[j].end],
+                    body_start: lines[j].start + rest,
+                    marker: Some(mk),
+                    synthetic_annex: false,
+                    after_formula,
+                    may_head: true,
+                    cells: Vec::new(),
+                    form: false,
+                },
+                j,
+            ));
+            parent_scheme = Some(Scheme::Article);
+            gap = false;
+            i = j + 1;
             continue;
         }
         // `Chương` / `III`: a label split from its number by a hard wrap.
@@ -238,6 +325,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                 synthetic_annex: false,
                 after_formula,
                 may_head: false,
+                cells: Vec::new(),
+                form: false,
             };
             if let Some(&lastj) = taken.last() {
                 block.text = join(taken.iter().map(|&k| lines[k].text));
@@ -267,7 +356,9 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             if matches!(t, "TT" | "STT") {
                 // The header row again, on a new page.
                 close(&mut open, &mut body);
-                open = Some((Block::unmarked(t, l.start, l.end, after_formula), i));
+                let mut head = Block::unmarked(t, l.start, l.end, after_formula);
+                head.cells.push(t.to_string());
+                open = Some((head, i));
             } else if let Some(n) = row {
                 next_row = n + 1;
                 close(&mut open, &mut body);
@@ -285,6 +376,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                         synthetic_annex: false,
                         after_formula,
                         may_head: false,
+                        cells: vec![t.to_string()],
+                        form: false,
                     },
                     i,
                 ));
@@ -293,6 +386,7 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                     b.text.push(' ');
                 }
                 b.text.push_str(t);
+                b.cells.push(t.to_string());
                 b.span[1] = l.end;
                 *last = i;
             }
@@ -305,7 +399,9 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             close(&mut open, &mut body);
             table = true;
             next_row = 1;
-            open = Some((Block::unmarked(t, l.start, l.end, after_formula), i));
+            let mut head = Block::unmarked(t, l.start, l.end, after_formula);
+            head.cells.push(t.to_string());
+            open = Some((head, i));
             gap = false;
             i += 1;
             continue;
@@ -332,6 +428,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                         synthetic_annex: true,
                         after_formula,
                         may_head: false,
+                        cells: Vec::new(),
+                        form: false,
                     });
                     gap = false;
                     i = next;
@@ -378,6 +476,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
                     synthetic_annex: false,
                     after_formula,
                     may_head,
+                    cells: Vec::new(),
+                    form: false,
                 };
                 // An article's heading below its label joins it like a wrapped line instead.
                 if scheme.heading_below() && scheme != Scheme::Article && rest_text.is_empty() {
@@ -574,6 +674,25 @@ fn heading_lines(
     }
     // Lines skipped on the way (blanks, furniture already recorded) stay consumed.
     (taken, j)
+}
+
+static RE_LEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"…{2,}|\.{5,}|_{5,}").expect("valid regex"));
+
+/// Whether a line is a field of a form to fill in: a label followed by a dotted leader
+/// (`Họ và tên: ……………`, `Chương trình: ………`).
+fn is_form_field(t: &str) -> bool {
+    RE_LEADER.find(t).is_some_and(|m| m.start() > 0)
+}
+
+/// The cells of a table row written between pipes (`| 1 | Bộ Nội vụ | 2026 |`), trimmed; `None`
+/// for any other line.
+fn pipe_cells(t: &str) -> Option<Vec<String>> {
+    let inner = t.strip_prefix('|')?.strip_suffix('|')?;
+    if inner.is_empty() {
+        return None;
+    }
+    Some(inner.split('|').map(|c| c.trim().to_string()).collect())
 }
 
 /// Pushes the open block, if any.

@@ -281,7 +281,11 @@ fn build_with(
     };
     let mut lists: Lists = HashMap::new();
     for (bi, block) in blocks.iter().enumerate() {
-        let Some(m) = block.marker.as_ref().filter(|m| m.scheme.is_section()) else {
+        let Some(m) = block
+            .marker
+            .as_ref()
+            .filter(|m| m.scheme.is_section() && !block.form)
+        else {
             let label = block.marker.as_ref().map(|m| m.label.clone());
             b.clause(block, label, block.span[0], &block.text);
             continue;
@@ -449,7 +453,14 @@ impl Builder<'_> {
         let preamble = self.tree.sections.is_empty();
         let ctx = self.context();
         let is_group = label.is_none() && is_group_line(text);
-        let kind = if label.as_deref().is_some_and(|l| l.ends_with(" là")) {
+        let is_row = !block.cells.is_empty()
+            || block
+                .marker
+                .as_ref()
+                .is_some_and(|m| m.scheme == Scheme::Row);
+        let kind = if is_row {
+            ClauseKind::Row
+        } else if label.as_deref().is_some_and(|l| l.ends_with(" là")) {
             ClauseKind::Lesson
         } else if preamble && !block.after_formula && RE_BASIS.is_match(text) {
             ClauseKind::Basis
@@ -509,7 +520,7 @@ impl Builder<'_> {
             text: text.to_string(),
             span: [start, end],
             assignee: None,
-            cells: Vec::new(),
+            cells: block.cells.clone(),
             pages: None,
         });
     }
