@@ -17,6 +17,7 @@
 //! label or text, a recipient, a signature line or a furniture line. Only the words `Nơi nhận`
 //! that introduce the recipients are the field's name.
 
+mod assign;
 mod blocks;
 mod header;
 mod joins;

@@ -838,4 +838,62 @@ mod tests {
         assert_eq!(body.blocks[0].text, "ĐIỀU KHOẢN THI HÀNH");
         assert_eq!(body.blocks[1].text, "Điều khoản thi hành");
     }
+
+    #[test]
+    fn pipe_rows_are_rows_with_their_cells() {
+        let body = blocks(
+            "PHỤ LỤC\n| STT | Nhiệm vụ | Cơ quan chủ trì |\n|---|---|---|\n| 1 | Xây dựng đề án | Bộ Nội vụ |",
+        );
+        let rows: Vec<&Vec<String>> = body
+            .blocks
+            .iter()
+            .map(|b| &b.cells)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1], &["1", "Xây dựng đề án", "Bộ Nội vụ"]);
+        assert_eq!(body.furniture, ["|---|---|---|"]);
+    }
+
+    #[test]
+    fn a_table_one_cell_a_line_keeps_its_empty_cells() {
+        let body = blocks("TT\nNội dung\nGhi chú\n1\nHội nghị\n-\n2\nTập huấn\nCấp xã");
+        let rows: Vec<&Vec<String>> = body.blocks.iter().map(|b| &b.cells).collect();
+        assert_eq!(rows[1], &["1", "Hội nghị", "-"]);
+        assert_eq!(rows[2], &["2", "Tập huấn", "Cấp xã"]);
+        assert!(body.furniture.is_empty());
+    }
+
+    #[test]
+    fn a_form_is_one_block() {
+        let body =
+            blocks("Mẫu 1\n1. Họ và tên: ……………\n2. Đơn vị công tác: ……………\n3. Chương trình: ………");
+        let forms: Vec<&Block> = body.blocks.iter().filter(|b| b.form).collect();
+        assert_eq!(forms.len(), 1, "{:?}", body.blocks);
+        assert!(forms[0].text.contains("Chương trình"));
+    }
+
+    #[test]
+    fn an_article_label_split_from_its_number_is_one_article() {
+        let body =
+            blocks("Điều 3. Hiệu lực\nNội dung ba.\nĐiều\n4. Trách nhiệm thi hành\nNội dung bốn.");
+        let labels: Vec<&str> = body
+            .blocks
+            .iter()
+            .filter_map(|b| b.marker.as_ref().map(|m| m.label.as_str()))
+            .collect();
+        assert_eq!(labels, ["Điều 3", "Điều 4"]);
+        let four = body
+            .blocks
+            .iter()
+            .find(|b| b.marker.as_ref().is_some_and(|m| m.label == "Điều 4"))
+            .unwrap();
+        assert!(four.text.starts_with("Trách nhiệm thi hành"), "{four:?}");
+    }
+
+    #[test]
+    fn a_recipient_wrapped_after_a_comma_goes_on() {
+        let body = blocks("Nội dung.\nNơi nhận:\n- Tỉnh ủy, HĐND,\nUBND tỉnh;\n- Lưu VT.");
+        assert_eq!(body.recipients, ["Tỉnh ủy, HĐND, UBND tỉnh;", "Lưu VT."]);
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::assign::{clause_assignee, heading_assignee};
 use super::blocks::Block;
 use super::lines::{Scheme, ends_terminal};
 use crate::model::{Clause, ClauseKind, Section};
@@ -29,7 +30,7 @@ enum Ctx {
 }
 
 /// Keywords of headings (folded, lower case) and what they make of the clauses below.
-const HEADING_KEYWORDS: [(&str, Ctx); 19] = [
+const HEADING_KEYWORDS: [(&str, Ctx); 22] = [
     ("nhiem vu", Ctx::Task),
     ("giai phap", Ctx::Task),
     ("dot pha", Ctx::Task),
@@ -49,6 +50,10 @@ const HEADING_KEYWORDS: [(&str, Ctx); 19] = [
     ("giai thich tu ngu", Ctx::Neutral),
     ("hieu luc", Ctx::Neutral),
     ("vi tri", Ctx::Neutral),
+    // Aims and principles of a plan are no tasks, even under a task heading.
+    ("muc dich", Ctx::Neutral),
+    ("yeu cau", Ctx::Neutral),
+    ("nguyen tac", Ctx::Neutral),
 ];
 
 /// How many leading words of a heading are searched for keywords: a long heading that mentions
@@ -128,6 +133,24 @@ fn has_quantity(t: &str) -> bool {
 /// Whether a text block is a timeframe group line of targets (`Bình quân giai đoạn 2021-2025:`).
 fn is_group_line(t: &str) -> bool {
     t.ends_with(':') && t.split_whitespace().count() <= 14 && RE_TIMEFRAME.is_match(t)
+}
+
+/// Superscript digits that open a footnote printed in the text (`¹ Nghị quyết số …`).
+const SUPERSCRIPTS: [char; 10] = ['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰'];
+
+/// Whether an item's text is only a timeframe (`Giai đoạn 1 (2026 - 2028)`, `Đến năm 2030`):
+/// it groups the targets below it.
+fn is_timeframe_item(t: &str) -> bool {
+    RE_TIMEFRAME.is_match(t)
+        && t.split_whitespace().count() <= 10
+        && !t.trim_end_matches(':').contains(['.', ';', ','])
+}
+
+/// Whether an article's heading is about carrying the document out (`Tổ chức thực hiện`,
+/// `Trách nhiệm thi hành`), whose clauses are tasks.
+fn is_execution(heading: &str) -> bool {
+    let f = fold_words(words(heading).map(|(_, w)| w));
+    f.contains("to chuc thuc hien") || f.contains("trach nhiem thi hanh")
 }
 
 /// Whether a numbered text reads as a heading: short and not ended as a sentence, or a lead-in.
@@ -258,6 +281,11 @@ struct Builder<'a> {
     used_keys: HashSet<String>,
     ordinals: HashMap<Option<usize>, usize>,
     group: Option<String>,
+    /// Per section: the body its heading names, if it is an assignee heading.
+    assignee: Vec<Option<String>>,
+    /// The body an item that is an assignee heading names (`a) Tổ đảng ở …`), with its label's
+    /// scheme: the dash items after it are its tasks, until the next item of that scheme.
+    item_assignee: Option<(Option<Scheme>, String)>,
 }
 
 fn build_with(
@@ -278,6 +306,8 @@ fn build_with(
         used_keys: HashSet::new(),
         ordinals: HashMap::new(),
         group: None,
+        assignee: Vec::new(),
+        item_assignee: None,
     };
     let mut lists: Lists = HashMap::new();
     for (bi, block) in blocks.iter().enumerate() {
@@ -326,11 +356,21 @@ impl Builder<'_> {
     /// the path closes back to that level; fixed-level schemes close everything at or below them.
     fn parent_len(&self, scheme: Scheme) -> usize {
         if let Some(rank) = fixed_rank(scheme) {
-            return self
+            let fixed = self
                 .stack
                 .iter()
                 .rposition(|&(s, _)| fixed_rank(s).is_some_and(|r| r < rank))
                 .map_or(0, |p| p + 1);
+            if scheme == Scheme::Article {
+                // A Party regulation's parts (`I- QUY ĐỊNH CHUNG`, `A.`) hold its articles: the
+                // roman or letter sections opened before any article stay open above them.
+                let parts = self.stack[fixed..]
+                    .iter()
+                    .take_while(|&&(s, _)| matches!(s, Scheme::Roman | Scheme::Letter))
+                    .count();
+                return fixed + parts;
+            }
+            return fixed;
         }
         self.stack
             .iter()
@@ -417,8 +457,19 @@ impl Builder<'_> {
             pages: None,
         });
         self.keys.push(key);
-        self.ctx.push(heading_ctx(&heading));
+        // An article on `nhiệm vụ, quyền hạn` lists duties, not tasks.
+        let ctx = heading_ctx(&heading)
+            .filter(|&c| !(scheme == Scheme::Article && c == Ctx::Task && !is_execution(&heading)));
+        self.ctx.push(ctx);
         self.lead.push(None);
+        // Parts, chapters and annexes title a whole stretch of text, never one body's tasks.
+        let names = !matches!(
+            scheme,
+            Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Division
+        );
+        self.assignee
+            .push(heading_assignee(&heading).filter(|_| names && !block.synthetic_annex));
+        self.item_assignee = None;
         self.stack.push((scheme, idx));
         self.group = (RE_TIMEFRAME.is_match(&heading) && heading.split_whitespace().count() <= 12)
             .then(|| heading.trim_end_matches(':').to_string());
@@ -452,7 +503,11 @@ impl Builder<'_> {
         let in_article = self.stack.iter().any(|&(s, _)| s == Scheme::Article);
         let preamble = self.tree.sections.is_empty();
         let ctx = self.context();
-        let is_group = label.is_none() && is_group_line(text);
+        // A timeframe line groups the targets after it, also as an item (`a) Giai đoạn 1
+        // (2026 - 2028)`) under a target heading.
+        let is_group = is_group_line(text)
+            || (label.is_some() && ctx == Some(Ctx::Target) && is_timeframe_item(text));
+        let footnote = text.starts_with(SUPERSCRIPTS);
         let is_row = !block.cells.is_empty()
             || block
                 .marker
@@ -464,7 +519,7 @@ impl Builder<'_> {
             ClauseKind::Lesson
         } else if preamble && !block.after_formula && RE_BASIS.is_match(text) {
             ClauseKind::Basis
-        } else if is_group {
+        } else if is_group || footnote {
             ClauseKind::Paragraph
         } else {
             match ctx {
@@ -510,6 +565,45 @@ impl Builder<'_> {
         let group = (kind == ClauseKind::Target)
             .then(|| self.group.clone())
             .flatten();
+        // Who must do it: the clause itself (`Giao Bộ X …`), an item that heads its dash items,
+        // or the nearest section whose heading names a body.
+        let scheme = block.marker.as_ref().map(|m| m.scheme);
+        let dash = matches!(scheme, Some(Scheme::Dash | Scheme::Plus | Scheme::Bullet));
+        if !dash
+            && self
+                .item_assignee
+                .as_ref()
+                .is_some_and(|(s, _)| *s == scheme || scheme.is_none())
+        {
+            self.item_assignee = None;
+        }
+        let own = clause_assignee(text);
+        if label.is_some() && !dash && own.is_none() && !footnote && !is_row {
+            if let Some(body) = heading_assignee(text).filter(|_| !text.ends_with('.')) {
+                self.item_assignee = Some((scheme, body));
+            }
+        }
+        let inherited = self
+            .item_assignee
+            .as_ref()
+            .map(|(_, b)| b.clone())
+            .or_else(|| {
+                self.stack
+                    .iter()
+                    .rev()
+                    .find_map(|&(_, s)| self.assignee[s].clone())
+            });
+        let assignee = if footnote || is_row {
+            None
+        } else {
+            own.clone().or(inherited)
+        };
+        // A clause that assigns a task is a task, wherever it stands.
+        let kind = if own.is_some() && kind == ClauseKind::Paragraph {
+            ClauseKind::Task
+        } else {
+            kind
+        };
         let end = block.span[1].max(start);
         self.tree.clauses.push(Clause {
             id,
@@ -519,7 +613,7 @@ impl Builder<'_> {
             section_path,
             text: text.to_string(),
             span: [start, end],
-            assignee: None,
+            assignee,
             cells: block.cells.clone(),
             pages: None,
         });
@@ -636,5 +730,107 @@ mod tests {
             Some(Ctx::Neutral)
         );
         assert_eq!(heading_ctx("Tăng cường công tác xây dựng Đảng"), None);
+    }
+
+    fn clause_view(t: &Tree) -> Vec<(String, &'static str, Option<String>, Option<String>)> {
+        t.clauses
+            .iter()
+            .map(|c| {
+                (
+                    c.text.clone(),
+                    c.kind.as_str(),
+                    c.assignee.clone(),
+                    c.group.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn roman_parts_hold_the_articles_of_a_regulation() {
+        let t = tree(
+            "I- QUY ĐỊNH CHUNG\nĐiều 1. Phạm vi\nNội dung một.\nĐiều 2. Đối tượng\nNội dung hai.\n\
+             II- QUY ĐỊNH CỤ THỂ\nĐiều 3. Trách nhiệm\nNội dung ba.\nĐiều 4. Quyền\nNội dung bốn.",
+        );
+        assert_eq!(
+            paths(&t),
+            ["I", "I/Điều 1", "I/Điều 2", "II", "II/Điều 3", "II/Điều 4"]
+        );
+        // An article that opens a document keeps later roman items inside it.
+        let t =
+            tree("Điều 1. Phê duyệt Đề án\nI. MỤC TIÊU\nNội dung.\nĐiều 2. Hiệu lực\nNội dung.");
+        assert_eq!(paths(&t), ["Điều 1", "Điều 1/I", "Điều 2"]);
+    }
+
+    #[test]
+    fn tasks_under_an_assignee_heading_say_who_must_do_them() {
+        let t = tree(
+            "II. NHIỆM VỤ\n4. Ủy ban nhân dân các tỉnh, thành phố\na) Rà soát quy hoạch.\nb) Báo cáo kết quả.\n\
+             5. Bộ Nội vụ chủ trì, phối hợp với các bộ:\na) Hướng dẫn sắp xếp.\n\
+             6. Về chuyển đổi số\na) Giao Bộ Công an chủ trì xây dựng cơ sở dữ liệu.\nb) Phát triển hạ tầng.",
+        );
+        let who: Vec<Option<&str>> = t.clauses.iter().map(|c| c.assignee.as_deref()).collect();
+        assert_eq!(
+            who,
+            [
+                Some("Ủy ban nhân dân các tỉnh, thành phố"),
+                Some("Ủy ban nhân dân các tỉnh, thành phố"),
+                Some("Bộ Nội vụ"),
+                Some("Bộ Công an"),
+                None
+            ]
+        );
+        assert!(t.clauses.iter().all(|c| c.kind == ClauseKind::Task));
+    }
+
+    #[test]
+    fn an_item_that_names_a_body_heads_the_dashes_below_it() {
+        let t = tree(
+            "III. TỔ CHỨC THỰC HIỆN\na) Tổ đảng ở Thường trực Ủy ban Kinh tế\n- Chủ trì thẩm tra dự án luật.\n\
+             - Giám sát việc thực hiện.\nb) Các Đoàn đại biểu Quốc hội\n- Tiếp xúc cử tri.\nc) Tổng kết việc thực hiện.\n- Báo cáo.",
+        );
+        let who: Vec<Option<&str>> = t.clauses.iter().map(|c| c.assignee.as_deref()).collect();
+        assert_eq!(
+            who,
+            [
+                Some("Tổ đảng ở Thường trực Ủy ban Kinh tế"),
+                Some("Tổ đảng ở Thường trực Ủy ban Kinh tế"),
+                Some("Tổ đảng ở Thường trực Ủy ban Kinh tế"),
+                Some("Các Đoàn đại biểu Quốc hội"),
+                Some("Các Đoàn đại biểu Quốc hội"),
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn timeframe_items_group_the_targets_below_them() {
+        let t = tree(
+            "II. MỤC TIÊU\n2. Chỉ tiêu cụ thể\na) Giai đoạn 1 (2026 - 2028)\n- Tăng trưởng GRDP đạt 10%/năm.\n\
+             b) Giai đoạn 2 (2029 - 2030)\n- Tỷ lệ đô thị hóa đạt 60%.",
+        );
+        let v = clause_view(&t);
+        assert_eq!(v[0].1, "paragraph", "{v:?}");
+        assert_eq!(v[1].1, "target", "{v:?}");
+        assert_eq!(v[1].3.as_deref(), Some("Giai đoạn 1 (2026 - 2028)"));
+        assert_eq!(v[3].3.as_deref(), Some("Giai đoạn 2 (2029 - 2030)"));
+    }
+
+    #[test]
+    fn aims_principles_duties_and_footnotes_are_no_tasks() {
+        let t = tree(
+            "III. NHIỆM VỤ, GIẢI PHÁP\n1. Mục đích, yêu cầu\na) Quán triệt đầy đủ.\n2. Nhiệm vụ cụ thể\na) Xây dựng đề án.\n\
+             ¹ Nghị quyết số 57-NQ/TW ngày 22/12/2024.",
+        );
+        let kinds: Vec<&str> = t.clauses.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(kinds, ["paragraph", "task", "paragraph"]);
+        let t =
+            tree("Điều 5. Nhiệm vụ và quyền hạn của Sở\n1. Tham mưu cho Ủy ban.\n2. Hướng dẫn.");
+        assert!(
+            t.clauses.iter().all(|c| c.kind == ClauseKind::Article),
+            "{:?}",
+            clause_view(&t)
+        );
     }
 }

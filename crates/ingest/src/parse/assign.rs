@@ -1,0 +1,231 @@
+//! Who must carry a task out: the body an assignee heading names (`5. Bộ Nội vụ`, `4. Ủy ban
+//! nhân dân các tỉnh, thành phố`, `11. Bộ Giáo dục và Đào tạo chủ trì, phối hợp với các cơ quan:`,
+//! `Điều 5. Trách nhiệm của Ủy ban nhân dân cấp tỉnh`), and the body a clause assigns itself
+//! (`Giao Bộ Chính trị căn cứ …`, `Bộ Tài chính chủ trì, phối hợp với …`).
+//!
+//! A heading names a body when it starts with one of the words Vietnamese administration names
+//! its bodies with (`Bộ`, `Ủy ban`, `Sở`, `Ban`, `Văn phòng`, `Đảng ủy` …: the vocabulary of the
+//! state and the Party, not of any one document) and is a name, not a sentence.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// How the name of a body starts: bodies of the Party, the state, the fronts and the
+/// enterprises they own, in the forms documents write them (also the old tone placement).
+const BODY_STARTS: [&str; 66] = [
+    "Bộ ",
+    "Các bộ",
+    "Các Bộ",
+    "Ủy ban",
+    "Uỷ ban",
+    "Các Ủy ban",
+    "UBND",
+    "Sở ",
+    "Các sở",
+    "Các Sở",
+    "Ban ",
+    "Các ban",
+    "Các Ban",
+    "Văn phòng",
+    "Thanh tra",
+    "Ngân hàng",
+    "Kiểm toán",
+    "Tòa án",
+    "Toà án",
+    "Viện ",
+    "Tỉnh ủy",
+    "Tỉnh uỷ",
+    "Thành ủy",
+    "Thành uỷ",
+    "Huyện ủy",
+    "Huyện uỷ",
+    "Đảng ủy",
+    "Đảng uỷ",
+    "Các đảng ủy",
+    "Các đảng uỷ",
+    "Đảng đoàn",
+    "Quân ủy",
+    "Quân uỷ",
+    "Ban cán sự",
+    "Các cấp ủy",
+    "Các cấp uỷ",
+    "Cấp ủy",
+    "Cấp uỷ",
+    "Hội đồng",
+    "Thường trực",
+    "Mặt trận",
+    "Tổng cục",
+    "Cục ",
+    "Đài ",
+    "Thông tấn",
+    "Bảo hiểm xã hội",
+    "Tập đoàn",
+    "Các Tập đoàn",
+    "Các tập đoàn",
+    "Tổng công ty",
+    "Công an",
+    "Bộ Chỉ huy",
+    "Liên đoàn",
+    "Hội ",
+    "Đoàn ",
+    "Các Đoàn",
+    "Tổ đảng",
+    "Chi bộ",
+    "Đảng bộ",
+    "Các cơ quan",
+    "Các địa phương",
+    "Chính phủ",
+    "Thủ tướng",
+    "Người đứng đầu",
+    "Thủ trưởng",
+    "Chủ tịch",
+];
+
+/// Where the body's name ends in a heading or clause that goes on about its task: a lead-in to
+/// the task, also after a comma (`Bộ Tài chính chủ trì, phối hợp …`, `…, có trách nhiệm:`).
+static RE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:,?\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|theo chức năng|là cơ quan)\b|\s*:\s*$)",
+    )
+    .expect("valid regex")
+});
+/// A verb that starts the task right after the name (`Bộ Công an khẩn trương xây dựng …`); after
+/// a comma these words name more bodies (`các cơ quan, tổ chức khác`) and are passed over.
+static RE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|cần|phải)\b",
+    )
+    .expect("valid regex")
+});
+
+static RE_DUTY_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Trách nhiệm|Nhiệm vụ(?:,| và) quyền hạn|Nhiệm vụ) của (.+)$")
+        .expect("valid regex")
+});
+static RE_GIAO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^Giao\s+(?:cho\s+)?").expect("valid regex"));
+
+/// Whether a text starts with the name of a body. After a one-word start (`Bộ `, `Sở `) a
+/// capital must follow: `Bộ Nội vụ` is a body, `Bộ máy` is not.
+fn names_body(t: &str) -> bool {
+    BODY_STARTS.iter().any(|b| {
+        t.strip_prefix(b).is_some_and(|rest| {
+            !b.ends_with(' ') || rest.chars().next().is_some_and(char::is_uppercase)
+        })
+    })
+}
+
+/// The body's name at the start of `t`: up to where the text goes on about the task.
+fn body_name(t: &str) -> Option<String> {
+    let lead = RE_LEAD.find(t).map_or(t.len(), |m| m.start());
+    let verb = RE_VERB
+        .find_iter(t)
+        .find(|m| !t[..m.start()].ends_with(','))
+        .map_or(t.len(), |m| m.start());
+    let end = lead.min(verb);
+    let name = t[..end]
+        .trim()
+        .trim_end_matches([',', ':', ';', ' '])
+        .trim();
+    let words = name.split_whitespace().count();
+    (words >= 2 && words <= 30 || name == "UBND").then(|| name.to_string())
+}
+
+/// The body an assignee heading names (`Bộ Nội vụ`, `Bộ Tài chính chủ trì, phối hợp …:`, `Trách
+/// nhiệm của Sở Công Thương`), or `None` when the heading is not one.
+pub(crate) fn heading_assignee(heading: &str) -> Option<String> {
+    let t = heading.trim();
+    if let Some(c) = RE_DUTY_OF.captures(t)
+        && names_body(&c[1])
+    {
+        return body_name(&c[1]);
+    }
+    if !names_body(t) {
+        return None;
+    }
+    // A name, or a name that leads in to its tasks: never a sentence that ends.
+    let end = t.trim_end_matches(['”', '"', ')', ' ']);
+    if end.ends_with(['.', ';', '!', '?']) || t.split_whitespace().count() > 40 {
+        return None;
+    }
+    if end.contains(". ") {
+        return None;
+    }
+    body_name(t)
+}
+
+/// The body a clause assigns its task to, in the clause itself: `Giao Bộ Chính trị căn cứ …`,
+/// `Bộ Tài chính chủ trì, phối hợp với …`.
+pub(crate) fn clause_assignee(text: &str) -> Option<String> {
+    if let Some(m) = RE_GIAO.find(text) {
+        let rest = &text[m.end()..];
+        if names_body(rest) {
+            return body_name(rest).filter(|n| n.split_whitespace().count() <= 20);
+        }
+        return None;
+    }
+    if names_body(text) {
+        let head: String = text
+            .split_whitespace()
+            .take(25)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if head.contains(" chủ trì") || head.contains(" có trách nhiệm") {
+            return body_name(text).filter(|n| n.split_whitespace().count() <= 20);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignee_headings_name_a_body() {
+        let a = |t: &str| heading_assignee(t);
+        assert_eq!(a("Bộ Nội vụ").as_deref(), Some("Bộ Nội vụ"));
+        assert_eq!(
+            a("Ủy ban nhân dân các tỉnh, thành phố").as_deref(),
+            Some("Ủy ban nhân dân các tỉnh, thành phố")
+        );
+        assert_eq!(
+            a("Bộ Tài chính chủ trì, phối hợp với các cơ quan, địa phương:").as_deref(),
+            Some("Bộ Tài chính")
+        );
+        assert_eq!(
+            a("Bộ Kế hoạch và Đầu tư:").as_deref(),
+            Some("Bộ Kế hoạch và Đầu tư")
+        );
+        assert_eq!(
+            a("Trách nhiệm của Ủy ban nhân dân cấp tỉnh").as_deref(),
+            Some("Ủy ban nhân dân cấp tỉnh")
+        );
+        assert_eq!(a("Mục tiêu tổng quát"), None);
+        assert_eq!(a("Về phát triển kinh tế"), None);
+        assert_eq!(a("Bộ máy tổ chức"), None);
+        assert_eq!(a("Bộ Tài chính đã hoàn thành nhiệm vụ. Năm 2025 …"), None);
+    }
+
+    #[test]
+    fn clauses_that_assign_their_own_task() {
+        let c = |t: &str| clause_assignee(t);
+        assert_eq!(
+            c("Giao Bộ Chính trị căn cứ ý kiến thảo luận của Trung ương để ban hành Kết luận.")
+                .as_deref(),
+            Some("Bộ Chính trị")
+        );
+        assert_eq!(
+            c("Bộ Công Thương chủ trì, phối hợp với các bộ xây dựng đề án.").as_deref(),
+            Some("Bộ Công Thương")
+        );
+        assert_eq!(
+            c("Các cơ quan đảng và các cơ quan, tổ chức khác có trách nhiệm cung cấp dữ liệu.")
+                .as_deref(),
+            Some("Các cơ quan đảng và các cơ quan, tổ chức khác")
+        );
+        assert_eq!(c("Tăng cường công tác kiểm tra, giám sát."), None);
+        assert_eq!(c("Bộ máy được sắp xếp tinh gọn."), None);
+    }
+}
