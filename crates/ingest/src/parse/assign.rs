@@ -129,7 +129,7 @@ fn body_name(t: &str) -> Option<String> {
         .trim_end_matches([',', ':', ';', ' '])
         .trim();
     let words = name.split_whitespace().count();
-    (words >= 2 && words <= 30 || name == "UBND").then(|| name.to_string())
+    ((2..=30).contains(&words) || name == "UBND").then(|| name.to_string())
 }
 
 /// The body an assignee heading names (`Bộ Nội vụ`, `Bộ Tài chính chủ trì, phối hợp …:`, `Trách

@@ -578,10 +578,14 @@ impl Builder<'_> {
             self.item_assignee = None;
         }
         let own = clause_assignee(text);
-        if label.is_some() && !dash && own.is_none() && !footnote && !is_row {
-            if let Some(body) = heading_assignee(text).filter(|_| !text.ends_with('.')) {
-                self.item_assignee = Some((scheme, body));
-            }
+        if label.is_some()
+            && !dash
+            && own.is_none()
+            && !footnote
+            && !is_row
+            && let Some(body) = heading_assignee(text).filter(|_| !text.ends_with('.'))
+        {
+            self.item_assignee = Some((scheme, body));
         }
         let inherited = self
             .item_assignee
