@@ -56,7 +56,7 @@ pub fn parse_extracted(src: Extracted, source: &str) -> Document {
     if !src.paged {
         page_starts.clear();
     }
-    let mut doc = parse_text(text, source, &src.encoding);
+    let mut doc = parse_text(text, source, &src.encoding, &page_starts);
     doc.format = src.format.as_str().to_string();
     doc.diagnostics.splice(0..0, src.diagnostics);
     if !page_starts.is_empty() {
@@ -78,9 +78,12 @@ pub fn parse_extracted(src: Extracted, source: &str) -> Document {
 }
 
 /// Parses a stored (normalized) text.
-fn parse_text(text: String, source: &str, encoding: &str) -> Document {
+fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize]) -> Document {
     let all = lines::split(&text);
-    let furn = lines::furniture(&all);
+    let mut furn = lines::furniture(&all);
+    for (f, running) in furn.iter_mut().zip(lines::running_heads(&all, page_starts)) {
+        *f |= running;
+    }
     let mut head = header::parse(&all, &furn, &text);
     let mut diagnostics = std::mem::take(&mut head.diagnostics);
     let stem = Path::new(source)

@@ -13,7 +13,7 @@ use regex::Regex;
 
 /// How the name of a body starts: bodies of the Party, the state, the fronts and the
 /// enterprises they own, in the forms documents write them (also the old tone placement).
-const BODY_STARTS: [&str; 66] = [
+const BODY_STARTS: [&str; 67] = [
     "Bộ ",
     "Các bộ",
     "Các Bộ",
@@ -58,6 +58,7 @@ const BODY_STARTS: [&str; 66] = [
     "Tổng cục",
     "Cục ",
     "Đài ",
+    "Các Khu",
     "Thông tấn",
     "Bảo hiểm xã hội",
     "Tập đoàn",
@@ -103,8 +104,10 @@ static RE_DUTY_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:Trách nhiệm|Nhiệm vụ(?:,| và) quyền hạn|Nhiệm vụ) của (.+)$")
         .expect("valid regex")
 });
+/// A clause that hands a task to a body (`Giao Bộ Chính trị …`) or asks one outside the
+/// issuer's authority (`Đề nghị Đài Truyền hình Việt Nam …`).
 static RE_GIAO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^Giao\s+(?:cho\s+)?").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^(?:Giao|Đề nghị)\s+(?:cho\s+)?").expect("valid regex"));
 
 /// Whether a text starts with the name of a body. After a one-word start (`Bộ `, `Sở `) a
 /// capital must follow: `Bộ Nội vụ` is a body, `Bộ máy` is not.

@@ -100,6 +100,64 @@ pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
     furn
 }
 
+/// Marks the running heads and feet of a paged source: lines among the first or last two of a
+/// page whose text, digits aside (`Trang 3`, `CÔNG BÁO/Số 286 … 17`), comes back on at least a
+/// third of the pages (and three). `page_starts` are the pages' start offsets; empty when the
+/// source has no pages, and then nothing is marked.
+pub(crate) fn running_heads(lines: &[Line<'_>], page_starts: &[usize]) -> Vec<bool> {
+    let mut marks = vec![false; lines.len()];
+    if page_starts.len() < 3 {
+        return marks;
+    }
+    let shape = |t: &str| -> String {
+        t.chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect()
+    };
+    // The candidate lines of each page: its first and last two non-blank lines.
+    let mut candidates: Vec<Vec<usize>> = Vec::with_capacity(page_starts.len());
+    let mut page = 0;
+    let mut on_page: Vec<usize> = Vec::new();
+    let edges = |on_page: &[usize]| -> Vec<usize> {
+        let n = on_page.len();
+        let mut v: Vec<usize> = on_page.iter().take(2).copied().collect();
+        v.extend(on_page.iter().skip(n.saturating_sub(2).max(2)).copied());
+        v
+    };
+    for (i, l) in lines.iter().enumerate() {
+        while page + 1 < page_starts.len() && l.start >= page_starts[page + 1] {
+            candidates.push(edges(&on_page));
+            on_page.clear();
+            page += 1;
+        }
+        if !l.is_blank() {
+            on_page.push(i);
+        }
+    }
+    candidates.push(edges(&on_page));
+    let mut pages_with: std::collections::HashMap<String, usize> = Default::default();
+    for c in &candidates {
+        let mut seen: Vec<String> = c.iter().map(|&i| shape(lines[i].text)).collect();
+        seen.sort();
+        seen.dedup();
+        for s in seen {
+            *pages_with.entry(s).or_default() += 1;
+        }
+    }
+    let need = (candidates.len() / 3).max(3);
+    for c in &candidates {
+        for &i in c {
+            if pages_with
+                .get(&shape(lines[i].text))
+                .is_some_and(|&n| n >= need)
+            {
+                marks[i] = true;
+            }
+        }
+    }
+    marks
+}
+
 /// Whether a running head is within two non-blank lines of line `i`.
 fn near_head(lines: &[Line<'_>], i: usize) -> bool {
     let before = lines[..i]
@@ -569,5 +627,37 @@ mod tests {
         let lines = split(text);
         let f = furniture(&lines);
         assert_eq!(f, vec![true, true, false, false, false, false]);
+    }
+
+    #[test]
+    fn running_heads_of_a_paged_source_are_furniture() {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        let bodies = [
+            ("Mở đầu về kinh tế.", "Tiếp theo về đầu tư."),
+            ("Về văn hóa, xã hội.", "Giáo dục và y tế."),
+            ("Về quốc phòng.", "An ninh trật tự."),
+            ("Về đối ngoại.", "Hội nhập quốc tế."),
+        ];
+        for (p, (a, b)) in bodies.iter().enumerate() {
+            starts.push(text.len());
+            text.push_str(&format!("BÁO CÁO TỔNG KẾT\n{a}\n{b}\nTrang {}\n", p + 1));
+        }
+        let lines = split(&text);
+        let marks = running_heads(&lines, &starts);
+        let marked: Vec<&str> = lines
+            .iter()
+            .zip(&marks)
+            .filter(|(_, m)| **m)
+            .map(|(l, _)| l.text)
+            .collect();
+        assert_eq!(marked.len(), 8, "{marked:?}");
+        assert!(
+            marked
+                .iter()
+                .all(|t| t.starts_with("BÁO CÁO") || t.starts_with("Trang"))
+        );
+        // Without pages nothing is marked.
+        assert!(!running_heads(&lines, &[]).contains(&true));
     }
 }
