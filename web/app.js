@@ -22,6 +22,7 @@
     basis: 'căn cứ',
     article: 'điều khoản',
     paragraph: 'đoạn',
+    row: 'dòng bảng',
   };
   const DOC_KINDS = {
     resolution: 'Nghị quyết',
@@ -32,8 +33,23 @@
     action_programme: 'Chương trình hành động',
     statute: 'Điều lệ',
     report: 'Báo cáo',
+    notice: 'Thông báo',
+    plan: 'Kế hoạch',
+    guidance: 'Hướng dẫn',
+    scheme: 'Đề án',
+    proposal: 'Tờ trình',
+    official_letter: 'Công văn',
+    decree: 'Nghị định',
+    circular: 'Thông tư',
+    law: 'Luật',
     other: 'Văn bản',
   };
+
+  /** `tr. 3` or `tr. 3–4`: the pages of a clause, where its source has pages. */
+  function pagesText(pages) {
+    if (!Array.isArray(pages) || pages.length !== 2) return '';
+    return pages[0] === pages[1] ? `tr. ${pages[0]}` : `tr. ${pages[0]}–${pages[1]}`;
+  }
 
   const $ = (id) => document.getElementById(id);
 
@@ -836,6 +852,22 @@
         c.label ? el('span', { class: 'clause-label', text: c.label }) : null,
         kind ? kindBadge(kind) : null,
         c.group ? el('span', { class: 'group', text: c.group }) : null,
+        c.assignee
+          ? el('span', {
+              class: 'assignee',
+              'data-testid': 'clause-assignee',
+              title: 'Cơ quan thực hiện',
+              text: `Thực hiện: ${c.assignee}`,
+            })
+          : null,
+        c.pages
+          ? el('span', {
+              class: 'pages',
+              'data-testid': 'clause-pages',
+              title: 'Trang trong văn bản gốc',
+              text: pagesText(c.pages),
+            })
+          : null,
         el('a', {
           class: 'permalink',
           href: clauseHash(c.id),
@@ -845,7 +877,13 @@
           text: '#',
         }),
       ),
-      el('p', { class: 'clause-text', text: c.text || '' }),
+      Array.isArray(c.cells) && c.cells.length
+        ? el(
+            'ul',
+            { class: 'clause-cells', 'data-testid': 'clause-cells' },
+            ...c.cells.map((cell) => el('li', { text: cell })),
+          )
+        : el('p', { class: 'clause-text', text: c.text || '' }),
       el('div', { class: 'clause-tags' }, chips, tagButton, historyButton),
       history,
     );

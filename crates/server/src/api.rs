@@ -124,6 +124,15 @@ struct ClauseView<'a> {
     group: Option<&'a str>,
     section_path: &'a [String],
     text: &'a str,
+    /// Who must carry the clause out, where the document says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assignee: Option<&'a str>,
+    /// The cells of a table row.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    cells: &'a [String],
+    /// First and last page, where the source has pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<[u32; 2]>,
     sectors: Vec<String>,
 }
 
@@ -137,6 +146,9 @@ impl<'a> ClauseView<'a> {
             group: clause.group.as_deref(),
             section_path: &clause.section_path,
             text: &clause.text,
+            assignee: clause.assignee.as_deref(),
+            cells: &clause.cells,
+            pages: clause.pages,
             sectors,
         }
     }
@@ -168,6 +180,11 @@ struct DocumentMeta<'a> {
     signature: &'a [String],
     diagnostics: &'a [String],
     clauses: usize,
+    /// What the source file was (`text`, `markdown`, `pdf`, `docx` …).
+    format: &'a str,
+    /// How many pages the source has, where it has pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_count: Option<u32>,
 }
 
 /// A document in the list, with its counts.
@@ -363,6 +380,8 @@ fn document_json(
         signature: &doc.signature,
         diagnostics: &doc.diagnostics,
         clauses: doc.clauses.len(),
+        format: &doc.format,
+        page_count: doc.page_count,
     };
     let clauses: Vec<ClauseView<'_>> = doc
         .clauses
