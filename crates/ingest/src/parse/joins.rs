@@ -65,6 +65,15 @@ fn opening(t: &str) -> String {
     }
 }
 
+/// A lower-case word with its first letter capitalized (`thời` → `Thời`).
+fn capitalize(w: &str) -> String {
+    let mut chars = w.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Whether a word starts with a capital and goes on in lower case (`Thời`, `Bộ`; not `UBND`).
 fn is_capitalized(w: &str) -> bool {
     let mut chars = w.chars();
@@ -95,11 +104,13 @@ impl Evidence {
         if ev.case.is_empty() {
             return ev;
         }
-        // Only the first word of a pair or phrase is hashed when it can start one.
+        // The first words of the phrases, as written both ways (`thời`, `Thời`), so that a word
+        // of the text is looked up as it stands, without lowering it first.
         let firsts: HashSet<String> = ev
             .case
             .keys()
-            .map(|k| k.split(' ').next().unwrap_or("").to_string())
+            .map(|k| k.split(' ').next().unwrap_or(""))
+            .flat_map(|w| [w.to_string(), capitalize(w)])
             .collect();
         let seconds: HashSet<&str> = pairs
             .iter()
@@ -133,7 +144,7 @@ impl Evidence {
                     }
                 }
                 // Inside a sentence only: after a full stop any word is capitalized.
-                if prev_ends || !firsts.contains(&w.to_lowercase()) {
+                if prev_ends || !firsts.contains(w) {
                     continue;
                 }
                 let phrase = match ws.get(i + 1) {
