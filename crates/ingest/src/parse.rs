@@ -135,6 +135,7 @@ fn parse_text(text: String, source: &str, encoding: &str) -> Document {
     Document {
         id,
         kind: kind.unwrap_or(DocKind::Other),
+        kind_name: None,
         number: head.number,
         issuer: head.issuer,
         place: head.place,
