@@ -5,14 +5,18 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::lines::{Line, ends_terminal, is_separator, is_upper, marker};
+use super::lines::{Line, ends_terminal, is_separator, is_upper, marker, starts_lower};
 use crate::model::DocKind;
 
 /// What the header gave, and where the body starts.
 #[derive(Debug, Default)]
 pub(crate) struct Header {
     pub kind: Option<DocKind>,
+    /// The kind line (or the kind words of a `Công văn số …` line) as written.
+    pub kind_name: Option<String>,
     pub number: Option<String>,
+    /// The type code of a number left blank in a draft (`Số:      /KH-SCT` → `/KH-SCT`).
+    pub blank_number: Option<String>,
     pub issuer: Option<String>,
     pub place: Option<String>,
     pub date: Option<String>,
@@ -25,34 +29,73 @@ pub(crate) struct Header {
     pub diagnostics: Vec<String>,
 }
 
-/// Title lines that name the document kind, upper case as printed.
-const KIND_TITLES: [(&str, DocKind); 10] = [
+/// Kind words as printed (upper case), longest first where one starts another.
+const KIND_TITLES: [(&str, DocKind); 22] = [
+    ("CHƯƠNG TRÌNH HÀNH ĐỘNG", DocKind::ActionProgramme),
+    ("BÁO CÁO CHÍNH TRỊ", DocKind::Report),
+    ("THÔNG BÁO KẾT LUẬN", DocKind::Notice),
+    ("THÔNG TƯ LIÊN TỊCH", DocKind::Circular),
     ("NGHỊ QUYẾT", DocKind::Resolution),
     ("KẾT LUẬN", DocKind::Conclusion),
     ("QUY ĐỊNH", DocKind::Regulation),
     ("ĐIỀU LỆ", DocKind::Statute),
     ("CHỈ THỊ", DocKind::Directive),
     ("QUYẾT ĐỊNH", DocKind::Decision),
-    ("CHƯƠNG TRÌNH HÀNH ĐỘNG", DocKind::ActionProgramme),
     ("BÁO CÁO", DocKind::Report),
-    ("BÁO CÁO CHÍNH TRỊ", DocKind::Report),
     ("QUY CHẾ", DocKind::Regulation),
+    ("THÔNG BÁO", DocKind::Notice),
+    ("KẾ HOẠCH", DocKind::Plan),
+    ("HƯỚNG DẪN", DocKind::Guidance),
+    ("ĐỀ ÁN", DocKind::Scheme),
+    ("TỜ TRÌNH", DocKind::Proposal),
+    ("CÔNG VĂN", DocKind::OfficialLetter),
+    ("NGHỊ ĐỊNH", DocKind::Decree),
+    ("THÔNG TƯ", DocKind::Circular),
+    ("BỘ LUẬT", DocKind::Law),
+    ("LUẬT", DocKind::Law),
 ];
 
-/// Phrases of the right-hand column that name no issuer.
-const MOTTOS: [&str; 5] = [
+/// Phrases of the right-hand column that name no issuer, longest first.
+const MOTTOS: [&str; 14] = [
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "Độc lập - Tự do - Hạnh phúc",
+    "Độc lập - Tự do - Hạnh Phúc",
     "ĐỘC LẬP - TỰ DO - HẠNH PHÚC",
     "ĐẢNG CỘNG SẢN VIỆT NAM",
+    "CỘNG HÒA XÃ HỘI",
+    "CỘNG HOÀ XÃ HỘI",
+    "CỘNG HÒA XÃ",
+    "ĐẢNG CỘNG SẢN",
+    "XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "HỘI CHỦ NGHĨA VIỆT NAM",
+    "CHỦ NGHĨA VIỆT NAM",
 ];
 
-static RE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)Số\s*:?\s*(\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}])").expect("valid regex")
-});
+static RE_NUMBER_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^Số(?:\s*:\s*|\s+)(.*)$|^Số\s*:?$").expect("valid regex"));
+static RE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}]|^\d+").expect("valid regex"));
+static RE_SLASH_SPACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*([/-])\s*").expect("valid regex"));
 static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(.+?)\s*,\s*)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+    Regex::new(
+        r"^(?:([^,\d]{2,40}?)\s*,\s*)?ngày\s*(\d{1,2})?\s*(?:/|tháng)\s*(\d{1,2})\s*(?:/|năm)\s*(\d{4})",
+    )
+    .expect("valid regex")
+});
+/// A date line cut after `ngày` or its day (`Hà Nội, ngày 19` / `tháng 11 năm 2025`), or a place
+/// waiting for its date (`Thành phố Huế,`).
+static RE_DATE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[^,\d]{2,40}?\s*,\s*ngày(?:\s+\d{1,2})?|ngày(?:\s+\d{1,2})?|[^,\d]{2,40},)\s*$",
+    )
+    .expect("valid regex")
+});
+static RE_COLUMNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{3,}").expect("valid regex"));
+static RE_LABEL_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Người ký|Ngày ký|Nơi ban hành|Loại văn bản|Số hiệu)\s*:\s*\S")
         .expect("valid regex")
 });
 static RE_TERM: LazyLock<Regex> =
@@ -79,157 +122,383 @@ static RE_PASSED_ON: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Reads the header of `lines` (furniture already marked in `furn`).
-pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
-    let mut h = Header::default();
-    let content = |i: usize| !lines[i].is_blank() && !furn[i];
-    let limit = lines.len().min(80);
-    let kind_line = (0..limit).filter(|&i| content(i)).find_map(|i| {
-        KIND_TITLES
-            .iter()
-            .find(|(t, _)| lines[i].text == *t)
-            .map(|&(_, k)| (i, k))
-    });
-    match kind_line {
-        Some((k, kind)) => {
-            h.kind = Some(kind);
-            let pre: Vec<usize> = (0..k).filter(|&i| content(i)).collect();
-            read_columns(lines, &pre, &mut h);
-            for &i in &pre {
-                h.lines.push(lines[i].text.to_string());
-            }
-            h.lines.push(lines[k].text.to_string());
-            read_title_block(lines, furn, k + 1, &mut h);
-        }
-        None => {
-            let first = (0..lines.len()).find(|&i| content(i));
-            if let Some(i) = first.filter(|&i| RE_SENTENCE_TITLE.is_match(lines[i].text)) {
-                read_sentence_title(lines[i].text, &mut h);
-                h.lines.push(lines[i].text.to_string());
-                h.body_start = i + 1;
-            } else {
-                h.diagnostics
-                    .push("no header found: the text starts with its body".to_string());
-                // A news preface that names the document (`… ban hành Nghị quyết số 57-NQ/TW
-                // (ngày 22/12/2024) của Bộ Chính trị về …`) stands in for the header.
-                let preface = (0..lines.len())
-                    .filter(|&i| content(i))
-                    .take(3)
-                    .find_map(|i| RE_PREFACE.captures(lines[i].text));
-                if let Some(c) = preface {
-                    h.kind = kind_from_word(&c[1]);
-                    h.number = Some(c[2].trim_end_matches('.').to_string());
-                    h.date = iso_date(&c[5], &c[4], &c[3]);
-                    h.issuer = Some(c[6].to_string());
-                    h.title = Some(format!("{} {}", &c[1], c[7].trim_end_matches(['.', ' '])));
-                    h.diagnostics.push(
-                        "kind, number, date, issuer and title taken from the preface".to_string(),
-                    );
-                }
-            }
-        }
-    }
-    if h.date.is_none()
-        && let Some(c) = RE_PASSED_ON.captures(text)
-    {
-        h.date = iso_date(&c[3], &c[2], &c[1]);
-        h.diagnostics.push(
-            "no date in the header: date taken from the closing `thông qua ngày …` formula"
-                .to_string(),
-        );
-    }
-    h
+/// What one piece of a header line is.
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    /// A motto phrase, with what is left of the text beside it (a flattened issuer).
+    Motto(String),
+    /// `Số …`: the number as written, or the blank draft's type code, or nothing yet (`Số:`).
+    Number(Option<String>, Option<String>),
+    /// A place-and-date line: place, ISO date (`None` for a blank day).
+    Date(Option<String>, Option<String>),
+    /// The start of a date line whose rest is on the next line.
+    DateStart,
+    /// `V/v …`: the subject of an official letter.
+    Subject,
+    /// A rule or the Party star.
+    Separator,
+    /// `Người ký: …` and other labelled metadata lines of a rebuilt header.
+    Label,
+    /// An upper-case text: an issuing body, or the kind line.
+    Upper,
+    /// Anything else: the header has ended.
+    Other,
 }
 
-/// Reads number, place, date and issuer from the lines before the kind line.
-fn read_columns(lines: &[Line<'_>], pre: &[usize], h: &mut Header) {
-    let mut used = vec![false; pre.len()];
-    // Number: `Số 09-NQ/ĐH`, `Số: 03/NQ-CP`, or `Số:` with the number on the next line.
-    for j in 0..pre.len() {
-        let t = lines[pre[j]].text;
-        if !(t.starts_with("Số") || t.contains(" Số")) {
+/// The pieces of a header line: the cells of a pipe row, the columns of a line flattened side
+/// by side (runs of three spaces or more), else the line itself.
+fn pieces(t: &str) -> Vec<&str> {
+    let t = t.trim();
+    if t.len() > 1 && t.starts_with('|') && t.ends_with('|') {
+        return t[1..t.len() - 1]
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+    }
+    RE_COLUMNS
+        .split(t)
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// Classifies one piece of a header line.
+fn classify(p: &str) -> Item {
+    let bare = strip_mottos(p);
+    if bare.len() < p.split_whitespace().collect::<Vec<_>>().join(" ").len() {
+        return Item::Motto(bare);
+    }
+    if let Some(c) = RE_NUMBER_LINE.captures(p) {
+        let v = c.get(1).map_or("", |m| m.as_str()).trim();
+        if v.is_empty() {
+            return Item::Number(None, None);
+        }
+        // `1050 /QĐ-SCT`: a stray space around the slash is not part of the number.
+        let joined = RE_SLASH_SPACE.replace_all(v, "$1");
+        if let Some(m) = RE_NUMBER.find(&joined) {
+            return Item::Number(Some(m.as_str().trim_end_matches('.').to_string()), None);
+        }
+        // A draft's blank number, kept as written: `/KH-SCT`, `- CV/ĐU`, `.../CN`.
+        if v.starts_with(['/', '-', '.', '…']) && v.chars().any(char::is_uppercase) {
+            return Item::Number(None, Some(v.to_string()));
+        }
+    }
+    if let Some(c) = RE_DATE.captures(p) {
+        let date = c.get(2).and_then(|d| iso_date(&c[4], &c[3], d.as_str()));
+        let place = c.get(1).map(|m| m.as_str().trim().to_string());
+        return Item::Date(place, date);
+    }
+    if RE_DATE_START.is_match(p) && !is_upper(p) {
+        return Item::DateStart;
+    }
+    if p.starts_with("V/v") || p.starts_with("V/V") {
+        return Item::Subject;
+    }
+    if is_separator(p) {
+        return Item::Separator;
+    }
+    if RE_LABEL_VALUE.is_match(p) {
+        return Item::Label;
+    }
+    if is_upper(p) && marker(p).is_none() {
+        return Item::Upper;
+    }
+    Item::Other
+}
+
+/// The kind words a line starts with: the kind, the words as written and the rest of the line.
+/// Upper-case kind words head a kind line (`THÔNG BÁO`, `NGHỊ QUYẾT CỦA BỘ CHÍNH TRỊ`,
+/// `THÔNG BÁO Kết luận của …`); `with_number` also accepts sentence case followed by `số`
+/// (`Công Văn Số 402-CV/VPĐU`), a heading some transcriptions put above the header.
+fn kind_words(t: &str, with_number: bool) -> Option<(DocKind, String, String)> {
+    let t = t.trim();
+    let t = t.strip_prefix("DỰ THẢO ").unwrap_or(t);
+    for (phrase, kind) in KIND_TITLES {
+        let n = phrase.chars().count();
+        let head: String = t.chars().take(n).collect();
+        if head.to_uppercase() != phrase {
             continue;
         }
-        let joined = match pre.get(j + 1) {
-            Some(&n) if t.trim_end().ends_with(':') || t.trim() == "Số" => {
-                used[j + 1] = true;
-                format!("{t} {}", lines[n].text)
+        let rest = &t[head.len()..];
+        if !(rest.is_empty() || rest.starts_with([' ', ':'])) {
+            continue;
+        }
+        let rest = rest.trim_start_matches(':').trim();
+        let numbered = rest.starts_with("số ") || rest.starts_with("Số ");
+        if head == phrase || (with_number && numbered) {
+            return Some((kind, head, rest.to_string()));
+        }
+    }
+    None
+}
+
+/// Reads the header of `lines` (furniture already marked in `furn`).
+///
+/// The header is read from its layout, not from a list of kinds: the issuing body (upper-case
+/// lines), the `Số …` line, the motto, the place-and-date line, in any order and whether the
+/// two columns arrive line after line, side by side or as table cells; then the kind line, the
+/// first upper-case line after them that is none of those (or any line that starts with known
+/// kind words), and the title block under it.
+pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
+    let mut h = Header::default();
+    let content: Vec<usize> = (0..lines.len().min(150))
+        .filter(|&i| !lines[i].is_blank() && !furn[i])
+        .collect();
+    if let Some(&first) = content.first()
+        && RE_SENTENCE_TITLE.is_match(lines[first].text)
+    {
+        read_sentence_title(lines[first].text, &mut h);
+        h.lines.push(lines[first].text.to_string());
+        h.body_start = first + 1;
+        return finish(h, text);
+    }
+    let mut issuer: Vec<String> = Vec::new();
+    let (mut motto, mut number, mut date) = (false, false, false);
+    let mut subject: Option<String> = None;
+    let mut kind_line: Option<usize> = None;
+    let mut kind_rest = String::new();
+    let mut taken: Vec<usize> = Vec::new();
+    let mut p = 0;
+    while p < content.len() {
+        let i = content[p];
+        let t = lines[i].text;
+        // A kind line ends the header block, whichever column it came after.
+        if kind_line.is_none() && pieces(t).len() == 1 {
+            if let Some((kind, name, rest)) = kind_words(t, false) {
+                h.kind = Some(kind);
+                h.kind_name = Some(name);
+                kind_rest = rest;
+                kind_line = Some(i);
+                taken.push(i);
+                p += 1;
+                continue;
             }
-            _ => t.to_string(),
-        };
-        if let Some(c) = RE_NUMBER.captures(&joined) {
-            h.number = Some(c[1].trim_end_matches('.').to_string());
-            used[j] = true;
-            // A flattened line can carry the left column before `Số`.
-            let before = t[..t.find("Số").unwrap_or(0)].trim();
-            if !before.is_empty() {
-                used[j] = false;
+            if let Some((kind, name, rest)) = kind_words(t, true)
+                && !number
+            {
+                // `Công Văn Số 402-CV/VPĐU` above the header: kind and number, the header follows.
+                h.kind = Some(kind);
+                h.kind_name = Some(name);
+                if let Item::Number(n, _) = classify(&rest) {
+                    h.number = n;
+                    number = h.number.is_some();
+                }
+                taken.push(i);
+                p += 1;
+                continue;
+            }
+        }
+        let mut items: Vec<(Item, String)> = Vec::new();
+        for s in pieces(t) {
+            // A blank left in a draft splits one piece in two (`Số:      /KH-SCT`,
+            // `ngày        tháng 4 năm 2026`): join them back.
+            if let Some(last) = items.last_mut()
+                && matches!(last.0, Item::DateStart | Item::Number(None, None))
+            {
+                let j = format!("{} {s}", last.1);
+                if let c @ (Item::Date(..) | Item::Number(..)) = classify(&j) {
+                    *last = (c, j);
+                    continue;
+                }
+            }
+            items.push((classify(s), s.to_string()));
+        }
+        // A date or a number cut at the end of the line continues on the next one.
+        let mut joined_next = false;
+        if let Some(last) = items.last_mut()
+            && matches!(last.0, Item::DateStart | Item::Number(None, None))
+            && let Some(&n) = content.get(p + 1)
+        {
+            let next = pieces(lines[n].text);
+            let cont = next.last().copied().unwrap_or("");
+            let j = format!("{} {cont}", last.1);
+            let c = classify(&j);
+            if matches!(c, Item::Date(..) | Item::Number(..)) && c != Item::Number(None, None) {
+                *last = (c, j);
+                joined_next = next.len() == 1;
+            }
+        }
+        // Under the kind line only a number, a date or a labelled line (a rebuilt header) still
+        // belong to the header block; a motto-like line there is the title's
+        // (`ĐIỀU LỆ` / `ĐẢNG CỘNG SẢN VIỆT NAM`), and rules are the title block's to read.
+        let after_kind = kind_line.is_some();
+        let header_line = items.iter().all(|(it, s)| match it {
+            _ if after_kind => matches!(it, Item::Number(..) | Item::Date(..) | Item::Label),
+            Item::Upper => {
+                kind_line.is_none() && !(date || number && motto) && kind_words(s, false).is_none()
+            }
+            Item::Other | Item::DateStart => false,
+            Item::Label => kind_line.is_some() || number || date,
+            _ => true,
+        });
+        if !header_line {
+            let upper_kind = kind_line.is_none()
+                && (date || number && motto)
+                && items.len() == 1
+                && items[0].0 == Item::Upper;
+            if upper_kind {
+                // A kind outside the list (`ĐIỀU ƯỚC QUỐC TẾ`): kept as written.
+                h.kind_name = Some(t.to_string());
+                kind_line = Some(i);
+                taken.push(i);
+                p += 1;
+                continue;
             }
             break;
         }
-        used[j] = false;
-        if j + 1 < pre.len() {
-            used[j + 1] = false;
+        for (it, s) in items {
+            match it {
+                Item::Motto(rest) => {
+                    motto = true;
+                    if !rest.is_empty() && !is_separator(&rest) && kind_line.is_none() {
+                        issuer.push(rest);
+                    }
+                }
+                Item::Number(n, blank) => {
+                    if h.number.is_none() && n.is_some() {
+                        h.number = n;
+                    }
+                    if blank.is_some() && h.number.is_none() {
+                        h.blank_number = blank;
+                    }
+                    number = true;
+                }
+                Item::Date(place, d) => {
+                    if !date {
+                        h.place = place.filter(|p| !p.is_empty());
+                        h.date = d;
+                    }
+                    date = true;
+                }
+                Item::Subject => subject = Some(s),
+                Item::Upper => issuer.push(s),
+                _ => {}
+            }
+        }
+        taken.push(i);
+        p += 1;
+        if joined_next {
+            taken.push(content[p]);
+            p += 1;
         }
     }
-    // Place and date, also split over two lines (`Hà Nội, ngày 19` / `tháng 11 năm 2025`,
-    // `Thành phố Huế,` / `ngày 18 tháng 11 năm 2025`).
-    for j in 0..pre.len() {
-        let t = lines[pre[j]].text;
-        if !t.contains("ngày") {
-            continue;
-        }
-        let from = t.find(|c: char| !c.is_whitespace()).unwrap_or(0);
-        let mut joined = t[from..].to_string();
-        let mut next_used = false;
-        if let Some(&n) = pre.get(j + 1)
-            && !RE_DATE.is_match(&joined)
-        {
-            joined = format!("{joined} {}", lines[n].text);
-            next_used = true;
-        }
-        // The date may follow a flattened left column on the same line; try each `, ngày`.
-        let Some(c) = RE_DATE.captures(&joined) else {
-            continue;
-        };
-        h.date = iso_date(&c[4], &c[3], &c[2]);
-        let mut place = c.get(1).map(|m| m.as_str().trim().to_string());
-        if place.is_none() && j > 0 && lines[pre[j - 1]].text.ends_with(',') && !used[j - 1] {
-            place = Some(
-                lines[pre[j - 1]]
-                    .text
-                    .trim_end_matches(',')
-                    .trim()
-                    .to_string(),
-            );
-            used[j - 1] = true;
-        }
-        if let Some(p) = &place {
-            // A flattened line: keep only the words after the motto or issuer.
-            let p = strip_mottos(p);
-            h.place = Some(p.trim().to_string()).filter(|p| !p.is_empty());
-        }
-        used[j] = true;
-        if next_used {
-            used[j + 1] = true;
-        }
-        break;
+    let found = motto || number || date || h.kind.is_some() || kind_line.is_some();
+    if !found {
+        return no_header(lines, furn, text, h);
     }
-    // Issuer: what is left, without mottos and separators.
-    let mut parts: Vec<&str> = Vec::new();
-    for (j, &i) in pre.iter().enumerate() {
+    // A place on the line before a date line that had none (`Thành phố Huế,`).
+    set_issuer(&issuer, &mut h);
+    taken.sort_unstable();
+    taken.dedup();
+    let last = taken.last().copied().unwrap_or(0);
+    for &i in &taken {
+        h.lines.push(lines[i].text.to_string());
+    }
+    let mut title_from = last + 1;
+    if kind_line.is_none() {
+        // No kind line (an official letter): the header ends with its last line; the `V/v`
+        // subject is the title.
+        h.body_start = title_from;
+        h.title = subject;
+    } else {
+        title_from = title_from.max(kind_line.map_or(0, |k| k + 1));
+        read_title_block(lines, furn, title_from, &mut h);
+        let title = [Some(kind_rest), h.title.take()]
+            .into_iter()
+            .flatten()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        h.title = Some(title).filter(|t| !t.is_empty()).or(subject);
+    }
+    if let Some(b) = &h.blank_number {
+        h.diagnostics
+            .push(format!("the number is left blank (a draft): `Số {b}`"));
+    }
+    finish(h, text)
+}
+
+/// The headers of documents attached after the body starts (`from`): a report sent with a
+/// letter, the forms of a regulation, each with its own issuer, `Số`, motto and date. Found by a
+/// motto line; the header then runs back over its issuer block and forward through its title.
+/// Each comes with a line saying what it was, for the diagnostics.
+pub(crate) fn attached_headers(
+    lines: &[Line<'_>],
+    furn: &[bool],
+    from: usize,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < lines.len() {
         let t = lines[i].text;
-        if used[j] || is_separator(t) {
+        let motto = !furn[i] && matches!(classify(t), Item::Motto(ref r) if r.is_empty());
+        if !motto {
+            i += 1;
             continue;
         }
-        let t = match t.find("Số") {
-            Some(at) if at > 0 && RE_NUMBER.is_match(&t[at..]) => t[..at].trim(),
-            _ => t,
-        };
-        parts.push(t);
+        let mut s = i;
+        while s > from && i - s < 8 {
+            let p = lines[s - 1].text;
+            let header_like = p.is_empty()
+                || furn[s - 1]
+                || matches!(
+                    classify(p),
+                    Item::Upper
+                        | Item::Number(..)
+                        | Item::Subject
+                        | Item::Separator
+                        | Item::Motto(_)
+                );
+            if !header_like || kind_words(p, false).is_some() {
+                break;
+            }
+            s -= 1;
+        }
+        let sub = parse(&lines[s..], &furn[s..], "");
+        // A number, a date, or a body or kind line beside the motto: a header, not a quotation.
+        let has_header = sub.number.is_some()
+            || sub.blank_number.is_some()
+            || sub.date.is_some()
+            || sub.kind_name.is_some()
+            || sub.issuer.is_some();
+        if has_header && sub.body_start > i - s {
+            let end = s + sub.body_start;
+            let what = [
+                sub.kind_name.as_deref(),
+                sub.number.as_deref().or(sub.blank_number.as_deref()),
+                sub.issuer.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            out.push((
+                s..end,
+                format!(
+                    "the header of an attached document (lines {}-{}: {what}) kept as header lines",
+                    s + 1,
+                    end
+                ),
+            ));
+            i = end;
+        } else {
+            i += 1;
+        }
     }
+    out
+}
+
+/// The issuing body from the upper-case lines of the left column.
+fn set_issuer(parts: &[String], h: &mut Header) {
     let joined = parts.join(" ");
     let mut issuer = strip_mottos(&joined);
+    issuer = issuer
+        .split_whitespace()
+        // Rules and the Party star, not the dash inside `LAO ĐỘNG - THƯƠNG BINH`.
+        .filter(|w| !(is_separator(w) && (w.chars().count() >= 3 || *w == "*")))
+        .collect::<Vec<_>>()
+        .join(" ");
     // The Gazette prints the issuer twice (`CHÍNH PHỦ CHÍNH PHỦ`).
     let words: Vec<&str> = issuer.split_whitespace().collect();
     if words.len() >= 2
@@ -243,11 +512,53 @@ fn read_columns(lines: &[Line<'_>], pre: &[usize], h: &mut Header) {
     }
 }
 
+/// A text with no header block: a sentence title, a news preface, or nothing.
+fn no_header(lines: &[Line<'_>], furn: &[bool], text: &str, mut h: Header) -> Header {
+    let content = |i: usize| !lines[i].is_blank() && !furn[i];
+    h.diagnostics
+        .push("no header found: the text starts with its body".to_string());
+    // A news preface that names the document (`… ban hành Nghị quyết số 57-NQ/TW
+    // (ngày 22/12/2024) của Bộ Chính trị về …`) stands in for the header.
+    let preface = (0..lines.len())
+        .filter(|&i| content(i))
+        .take(3)
+        .find_map(|i| RE_PREFACE.captures(lines[i].text));
+    if let Some(c) = preface {
+        h.kind = kind_from_word(&c[1]);
+        h.number = Some(c[2].trim_end_matches('.').to_string());
+        h.date = iso_date(&c[5], &c[4], &c[3]);
+        h.issuer = Some(c[6].to_string());
+        h.title = Some(format!("{} {}", &c[1], c[7].trim_end_matches(['.', ' '])));
+        h.diagnostics
+            .push("kind, number, date, issuer and title taken from the preface".to_string());
+    }
+    finish(h, text)
+}
+
+/// The date of a closing `thông qua ngày …` formula when the header had none.
+fn finish(mut h: Header, text: &str) -> Header {
+    if h.date.is_none()
+        && let Some(c) = RE_PASSED_ON.captures(text)
+    {
+        h.date = iso_date(&c[3], &c[2], &c[1]);
+        h.diagnostics.push(
+            "no date in the header: date taken from the closing `thông qua ngày …` formula"
+                .to_string(),
+        );
+    }
+    h
+}
+
 /// Removes the national and Party mottos from a flattened header text; collapses spaces.
 fn strip_mottos(s: &str) -> String {
     let mut s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     for m in MOTTOS {
         s = s.replace(m, " ");
+    }
+    // `VIỆT NAM` alone is the second line of `ĐẢNG CỘNG SẢN` / `VIỆT NAM`.
+    let t = s.trim();
+    if t == "VIỆT NAM" {
+        return String::new();
     }
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -260,13 +571,22 @@ fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Head
     let mut in_paren = false;
     let mut last_sentence_open = false;
     let mut sentence_lines = 0;
+    let mut gap = false;
     while i < lines.len() {
         let l = &lines[i];
         if l.is_blank() || furn[i] {
+            gap |= l.is_blank();
             i += 1;
             continue;
         }
         let t = l.text;
+        // After a blank line, a sentence-case line under a title opens the body (`Thực hiện …`);
+        // a line in lower case (`nhiệm kỳ 2020 - 2025`) or after a comma still continues it.
+        let continues = starts_lower(t) || title.last().is_some_and(|l| l.ends_with(','));
+        if gap && !title.is_empty() && !is_upper(t) && !continues && !in_paren {
+            break;
+        }
+        gap = false;
         if is_separator(t) {
             h.lines.push(t.to_string());
             i += 1;
@@ -289,7 +609,8 @@ fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Head
             || t.starts_with("Căn cứ")
             || t.starts_with("QUYẾT NGHỊ")
             || t.starts_with("Xét ")
-            || t.starts_with("Nơi nhận");
+            || t.starts_with("Nơi nhận")
+            || t.starts_with("Kính gửi");
         if opens_body && !in_paren {
             break;
         }
@@ -386,36 +707,14 @@ pub(crate) fn iso_date(y: &str, m: &str, d: &str) -> Option<String> {
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// The document number the corpus file name encodes (`57-NQ-TW` → `57-NQ/TW`,
-/// `198-2025-QH15` → `198/2025/QH15`), for documents whose header lost it.
-pub(crate) fn number_from_stem(stem: &str) -> Option<String> {
-    let parts: Vec<&str> = stem.split(['-', '_']).collect();
-    if parts.len() < 2 || !parts[0].chars().all(|c| c.is_ascii_digit()) || parts[0].is_empty() {
-        return None;
-    }
-    let is_year =
-        |p: &str| p.len() == 4 && p.starts_with("20") && p.chars().all(|c| c.is_ascii_digit());
-    if is_year(parts[1]) {
-        // State style: `12/2021/NQ-HĐND`, `198/2025/QH15`.
-        let rest = parts[2..]
-            .iter()
-            .take(2)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("-");
-        return (!rest.is_empty()).then(|| format!("{}/{}/{}", parts[0], parts[1], rest));
-    }
-    if parts.len() >= 3 {
-        // Party style: `57-NQ/TW`.
-        return Some(format!("{}-{}/{}", parts[0], parts[1], parts[2]));
-    }
-    None
-}
-
-/// The kind a number's type code names (`NQ` → resolution, `KL` → conclusion …).
+/// The kind a number's type code names (`NQ` → resolution, `TB` → notice, `NĐ` → decree …), also
+/// of a draft's blank number (`/KH-SCT`).
 pub(crate) fn kind_from_number(number: &str) -> Option<DocKind> {
     let upper = number.to_uppercase();
-    let codes = upper.split(['-', '/']).collect::<Vec<_>>();
+    let codes = upper
+        .split(['-', '/'])
+        .map(|c| c.trim().trim_matches('.'))
+        .collect::<Vec<_>>();
     codes.iter().find_map(|c| match *c {
         "NQ" => Some(DocKind::Resolution),
         "KL" => Some(DocKind::Conclusion),
@@ -426,22 +725,194 @@ pub(crate) fn kind_from_number(number: &str) -> Option<DocKind> {
         } else {
             DocKind::Decision
         }),
+        "TB" => Some(DocKind::Notice),
+        "KH" => Some(DocKind::Plan),
+        "HD" => Some(DocKind::Guidance),
+        "ĐA" | "DA" => Some(DocKind::Scheme),
+        "TTR" => Some(DocKind::Proposal),
+        "CV" => Some(DocKind::OfficialLetter),
+        "NĐ" | "ND" => Some(DocKind::Decree),
+        "TT" | "TTLT" => Some(DocKind::Circular),
+        "BC" => Some(DocKind::Report),
+        // `69/2025/QH15`: a law, when nothing else names the kind (the Assembly's resolutions
+        // carry a kind line).
+        c if c.starts_with("QH") && c[2..].chars().all(|d| d.is_ascii_digit()) => {
+            Some(DocKind::Law)
+        }
         _ => None,
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::lines::{furniture, split};
     use super::*;
 
+    fn head(text: &str) -> Header {
+        let lines = split(text);
+        let furn = furniture(&lines);
+        parse(&lines, &furn, text)
+    }
+
+    /// Kind, number, date, place, issuer, title of a header.
+    fn fields(h: &Header) -> [Option<String>; 6] {
+        [
+            h.kind.map(|k| k.as_str().to_string()),
+            h.number.clone(),
+            h.date.clone(),
+            h.place.clone(),
+            h.issuer.clone(),
+            h.title.clone(),
+        ]
+    }
+
+    fn some(v: [&str; 6]) -> [Option<String>; 6] {
+        v.map(|s| (!s.is_empty()).then(|| s.to_string()))
+    }
+
     #[test]
-    fn numbers_from_file_stems() {
-        assert_eq!(number_from_stem("57-NQ-TW").as_deref(), Some("57-NQ/TW"));
-        assert_eq!(
-            number_from_stem("198-2025-QH15").as_deref(),
-            Some("198/2025/QH15")
+    fn interleaved_columns() {
+        let h = head(
+            "UBND TỈNH LÀO CAI\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ CÔNG THƯƠNG\nĐộc lập - Tự do - Hạnh phúc\nSố: 12/KH-SCT\nLào Cai, ngày 23 tháng 4 năm 2026\nKẾ HOẠCH\nKiểm tra cấp giấy chứng nhận\n\nCăn cứ Luật số 42/2024/QH15;",
         );
-        assert_eq!(number_from_stem("Dieu-le-Dang-2011"), None);
+        assert_eq!(
+            fields(&h),
+            some([
+                "plan",
+                "12/KH-SCT",
+                "2026-04-23",
+                "Lào Cai",
+                "UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG",
+                "Kiểm tra cấp giấy chứng nhận"
+            ])
+        );
+        assert_eq!(h.kind_name.as_deref(), Some("KẾ HOẠCH"));
+        assert_eq!(h.lines.len(), 8);
+    }
+
+    #[test]
+    fn columns_side_by_side() {
+        let h = head(
+            "  UBND TỈNH LÀO CAI             CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n SỞ CÔNG THƯƠNG                  Độc lập - Tự do - Hạnh phúc\n\n  Số: 1894 /TB-SCT               Lào Cai, ngày 09 tháng 4 năm 2026\n\n         THÔNG BÁO\n   Kết quả kiểm tra việc chấp hành\n\n   Thực hiện Quyết định số 1050/QĐ-SCT.",
+        );
+        assert_eq!(
+            fields(&h),
+            some([
+                "notice",
+                "1894/TB-SCT",
+                "2026-04-09",
+                "Lào Cai",
+                "UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG",
+                "Kết quả kiểm tra việc chấp hành"
+            ])
+        );
+    }
+
+    #[test]
+    fn table_cells() {
+        let h = head(
+            "| BỘ CÔNG THƯƠNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc |\n| Số: 38/2025/TT-BCT | Hà Nội, ngày 19 tháng 6 năm 2025 |\nTHÔNG TƯ\nSửa đổi quy định phân cấp\nCăn cứ Luật Tổ chức Chính phủ;",
+        );
+        assert_eq!(
+            fields(&h),
+            some([
+                "circular",
+                "38/2025/TT-BCT",
+                "2025-06-19",
+                "Hà Nội",
+                "BỘ CÔNG THƯƠNG",
+                "Sửa đổi quy định phân cấp"
+            ])
+        );
+    }
+
+    #[test]
+    fn blank_draft_number_and_day() {
+        let h = head(
+            "UBND TỈNH LÀO CAI\nSỞ CÔNG THƯƠNG\nSố:           /KH-SCT\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLào Cai, ngày        tháng 4năm 2026\nĐỀ ÁN\nPhát triển cụm công nghiệp",
+        );
+        assert_eq!(h.number, None);
+        assert_eq!(h.blank_number.as_deref(), Some("/KH-SCT"));
+        assert_eq!(h.date, None);
+        assert_eq!(h.place.as_deref(), Some("Lào Cai"));
+        assert_eq!(h.kind, Some(DocKind::Scheme));
+        assert_eq!(kind_from_number("/KH-SCT"), Some(DocKind::Plan));
+    }
+
+    #[test]
+    fn number_and_date_split_across_lines() {
+        let h = head(
+            "VĂN PHÒNG CHÍNH\nPHỦ\nCỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM\nSố:\n659/TB-VPCP\nHà Nội, ngày 29\ntháng 11 năm 2025\nTHÔNG BÁO\nKẾT LUẬN CỦA PHÓ THỦ TƯỚNG\nNgày 28 tháng 11 năm 2025, tại Trụ sở Chính phủ.",
+        );
+        assert_eq!(
+            fields(&h),
+            some([
+                "notice",
+                "659/TB-VPCP",
+                "2025-11-29",
+                "Hà Nội",
+                "VĂN PHÒNG CHÍNH PHỦ",
+                "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG"
+            ])
+        );
+        assert_eq!(h.body_start, 10);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_kept_as_written() {
+        let h = head(
+            "BỘ NGOẠI GIAO\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 02/2023/TB-LPQT\nHà Nội, ngày 07 tháng 3 năm 2023\nBẢN GHI NHỚ\nVề hợp tác",
+        );
+        assert_eq!(h.kind, None);
+        assert_eq!(h.kind_name.as_deref(), Some("BẢN GHI NHỚ"));
+        assert_eq!(h.title.as_deref(), Some("Về hợp tác"));
+    }
+
+    #[test]
+    fn a_letter_without_kind_line_takes_its_subject_as_title() {
+        let h = head(
+            "Công Văn Số 402-CV/VPĐU\n\nĐẢNG ỦY CHÍNH PHỦ\nVĂN PHÒNG\n*\nSố 402-CV/VPĐU\nV/v xin ý kiến dự thảo báo cáo\n\nĐẢNG CỘNG SẢN VIỆT NAM\nHà Nội, ngày 25 tháng 5 năm 2025\n\nKính gửi:",
+        );
+        assert_eq!(
+            fields(&h),
+            some([
+                "official_letter",
+                "402-CV/VPĐU",
+                "2025-05-25",
+                "Hà Nội",
+                "ĐẢNG ỦY CHÍNH PHỦ VĂN PHÒNG",
+                "V/v xin ý kiến dự thảo báo cáo"
+            ])
+        );
+        assert_eq!(h.body_start, 10);
+    }
+
+    #[test]
+    fn a_kind_line_with_its_subject_on_the_same_line() {
+        let h = head(
+            "ĐẢNG ỦY TỈNH\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 5-TB/ĐU\nNinh Bình, ngày 2 tháng 3 năm 2026\nTHÔNG BÁO KẾT LUẬN Của Thường trực Tỉnh ủy\n\n1. Đánh giá",
+        );
+        assert_eq!(h.kind, Some(DocKind::Notice));
+        assert_eq!(h.kind_name.as_deref(), Some("THÔNG BÁO KẾT LUẬN"));
+        assert_eq!(h.title.as_deref(), Some("Của Thường trực Tỉnh ủy"));
+        assert_eq!(h.place.as_deref(), Some("Ninh Bình"));
+    }
+
+    #[test]
+    fn kinds_from_type_codes() {
+        for (n, k) in [
+            ("634/TB-VPCP", DocKind::Notice),
+            ("3260-KH/ĐĐQH15", DocKind::Plan),
+            ("45-HD/BTCTW", DocKind::Guidance),
+            ("12-ĐA/TU", DocKind::Scheme),
+            ("444/TTr-UBND", DocKind::Proposal),
+            ("- CV/ĐU", DocKind::OfficialLetter),
+            ("158/2025/NĐ-CP", DocKind::Decree),
+            ("02/2025/TT-BLĐTBXH", DocKind::Circular),
+            ("69/2025/QH15", DocKind::Law),
+        ] {
+            assert_eq!(kind_from_number(n), Some(k), "{n}");
+        }
     }
 
     #[test]
