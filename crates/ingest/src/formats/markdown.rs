@@ -152,6 +152,20 @@ pub(crate) fn convert(md: &str) -> Converted {
         ));
         start = h;
     }
+    let mut lines = lines;
+    if let Some(f) = footer_start(&lines, start) {
+        let dropped: Vec<String> = lines[f..]
+            .iter()
+            .map(|l| inline(l).trim().to_string())
+            .filter(|l| !l.is_empty() && l != "|")
+            .collect();
+        out.diagnostics.push(format!(
+            "markdown: portal text after the document dropped ({} lines: the page's footer): {}",
+            lines.len() - f,
+            dropped.join(" | ")
+        ));
+        lines.truncate(f);
+    }
     let mut text: Vec<String> = Vec::with_capacity(lines.len());
     let (mut data_tables, mut layout_tables) = (0, 0);
     let mut i = start;
@@ -446,6 +460,46 @@ fn chrome_end(lines: &[&str], from: usize) -> Option<usize> {
     (labels >= 3).then_some(row_start)
 }
 
+static RE_HEADER_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^Số\s*:?\s*(\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}])").expect("valid regex")
+});
+
+/// Where a portal's footer starts: after the body, a line that names the document by its own
+/// header number (`Thông báo 659/TB-VPCP năm 2025 …`), a heading within the next lines, and a
+/// table of at least three `**Label:**` cells (the page's contact block) before the end. `None`
+/// when the text ends with the document.
+fn footer_start(lines: &[&str], from: usize) -> Option<usize> {
+    let number = lines[from..lines.len().min(from + 200)]
+        .iter()
+        .find_map(|l| {
+            let l = inline(l);
+            RE_HEADER_NUMBER
+                .captures(l.trim())
+                .map(|c| c[1].to_string())
+        })?;
+    let labels_after = |i: usize| {
+        (i..lines.len().saturating_sub(1))
+            .filter(|&j| {
+                let t = inline(lines[j]);
+                let t = t.trim();
+                t.ends_with(':') && t.chars().count() <= 40 && lines[j + 1].trim() == "|"
+            })
+            .count()
+    };
+    (from + 20..lines.len()).find(|&i| {
+        let t = inline(lines[i]);
+        let t = t.trim();
+        let names_itself = t
+            .char_indices()
+            .take_while(|&(b, _)| b <= 40)
+            .any(|(b, _)| t[b..].starts_with(&number))
+            && !t.starts_with("Số");
+        names_itself
+            && (i + 1..lines.len().min(i + 6)).any(|j| RE_HEADING.is_match(lines[j]))
+            && labels_after(i) >= 3
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,6 +572,18 @@ mod tests {
         assert!(!c.text.contains("Đang tải"), "{}", c.text);
         assert!(c.text.contains("CHÍNH PHỦ") && c.text.contains("Số: 1/NQ-CP"));
         assert!(c.diagnostics.iter().any(|d| d.contains("Đang tải văn bản")));
+    }
+
+    #[test]
+    fn a_portal_footer_after_the_document_is_dropped() {
+        let mut md = String::from("Số: 5/TB-VPCP\nHà Nội, ngày 1 tháng 1 năm 2025\nTHÔNG BÁO\n");
+        for i in 0..25 {
+            md.push_str(&format!("Nội dung {i}.\n"));
+        }
+        md.push_str("Thông báo 5/TB-VPCP năm 2025 về việc\n## Văn bản liên quan\n**Địa chỉ:**\n|\nPhố\n|\n**Điện thoại:**\n|\n1\n|\n**E-mail:**\n|\na\n|\n");
+        let c = convert(&md);
+        assert!(c.text.ends_with("Nội dung 24."), "{}", c.text);
+        assert!(c.diagnostics[0].contains("Văn bản liên quan"));
     }
 
     #[test]
