@@ -67,23 +67,20 @@ const KIND_TITLES: [(&str, DocKind); 22] = [
     ("LUẬT", DocKind::Law),
 ];
 
-/// Phrases of the right-hand column that name no issuer, longest first.
-const MOTTOS: [&str; 14] = [
-    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "Độc lập - Tự do - Hạnh phúc",
-    "Độc lập - Tự do - Hạnh Phúc",
-    "ĐỘC LẬP - TỰ DO - HẠNH PHÚC",
-    "ĐẢNG CỘNG SẢN VIỆT NAM",
-    "CỘNG HÒA XÃ HỘI",
-    "CỘNG HOÀ XÃ HỘI",
-    "CỘNG HÒA XÃ",
-    "ĐẢNG CỘNG SẢN",
-    "XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "HỘI CHỦ NGHĨA VIỆT NAM",
-    "CHỦ NGHĨA VIỆT NAM",
-];
+/// The national and Party mottos of the right-hand column, which name no issuer: whole, or the
+/// pieces a narrow column breaks them into (`CỘNG HÒA XÃ` / `HỘI CHỦ NGHĨA VIỆT NAM`), with the
+/// spellings and slips real headers have (`CỘNG HOÀ`, `CỘNG HÕA`, `HÒAXÃ`, `Hạnh Phúc`).
+static RE_MOTTO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"C[ỘÔO]NG\s*H[OÒÕÓ][AÀ]\s*X[ÃA]\s*H[ỘÔO]I\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆÊE]T\s*NAM",
+        r"|(?i:độc\s*lập\s*[-–]\s*tự\s*do\s*[-–]\s*hạnh\s*phúc)",
+        r"|ĐẢNG\s*CỘNG\s*SẢN\s*VIỆT\s*NAM",
+        r"|C[ỘÔO]NG\s*H[OÒÕÓ][AÀ](?:\s*X[ÃA](?:\s*H[ỘÔO]I)?)?",
+        r"|(?:(?:X[ÃA]\s*)?H[ỘÔO]I\s*)?CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆÊE]T\s*NAM",
+        r"|ĐẢNG\s*CỘNG\s*SẢN",
+    ))
+    .expect("valid regex")
+});
 
 static RE_NUMBER_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^Số(?:\s*:\s*|\s+)(.*)$|^Số\s*:?$").expect("valid regex"));
@@ -451,13 +448,10 @@ fn finish(mut h: Header, text: &str) -> Header {
 
 /// Removes the national and Party mottos from a flattened header text; collapses spaces.
 fn strip_mottos(s: &str) -> String {
-    let mut s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    for m in MOTTOS {
-        s = s.replace(m, " ");
-    }
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = RE_MOTTO.replace_all(&s, " ");
     // `VIỆT NAM` alone is the second line of `ĐẢNG CỘNG SẢN` / `VIỆT NAM`.
-    let t = s.trim();
-    if t == "VIỆT NAM" {
+    if s.trim() == "VIỆT NAM" {
         return String::new();
     }
     s.split_whitespace().collect::<Vec<_>>().join(" ")

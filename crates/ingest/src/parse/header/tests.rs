@@ -176,3 +176,15 @@ fn iso_dates() {
     assert_eq!(iso_date("2025", "4", "6").as_deref(), Some("2025-04-06"));
     assert_eq!(iso_date("2025", "13", "6"), None);
 }
+
+#[test]
+fn mottos_with_slips_name_no_issuer() {
+    assert_eq!(
+        strip_mottos("BỘ NỘI VỤ CỘNG HÒAXÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "BỘ NỘI VỤ"
+    );
+    assert_eq!(strip_mottos("CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "");
+    assert_eq!(strip_mottos("Độc lập - Tự do - Hạnh Phúc"), "");
+    assert_eq!(strip_mottos("HỘI CHỦ NGHĨA VIỆT NAM"), "");
+    assert_eq!(strip_mottos("ĐẢNG ỦY KHỐI"), "ĐẢNG ỦY KHỐI");
+}

@@ -102,6 +102,17 @@ pub(super) fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h
         if opens_body && !in_paren {
             break;
         }
+        // An upper-case line under a sentence-case title names the enacting authority
+        // (`GIÁM ĐỐC SỞ CÔNG THƯƠNG TỈNH LÀO CAI`, `CHÍNH PHỦ`): a header line, not the title's.
+        if is_upper(t) && !in_paren && !title.is_empty() && title.iter().all(|l| !is_upper(l)) {
+            taken.push(i);
+            h.lines.push(t.to_string());
+            if h.issuer.is_none() {
+                h.issuer = Some(t.to_string());
+            }
+            i += 1;
+            break;
+        }
         // A sentence-case subject continues while it has not ended with a full stop.
         let accept = in_paren
             || t.starts_with('(')
