@@ -137,20 +137,59 @@ enum Item {
 
 /// The pieces of a header line: the cells of a pipe row, the columns of a line flattened side
 /// by side (runs of three spaces or more), else the line itself.
-fn pieces(t: &str) -> Vec<&str> {
+fn pieces(t: &str) -> Vec<String> {
     let t = t.trim();
-    if t.len() > 1 && t.starts_with('|') && t.ends_with('|') {
-        return t[1..t.len() - 1]
-            .split('|')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
+    let raw: Vec<&str> = if t.len() > 1 && t.starts_with('|') && t.ends_with('|') {
+        t[1..t.len() - 1].split('|').collect()
+    } else {
+        RE_COLUMNS.split(t).collect()
+    };
+    let mut out = Vec::new();
+    for p in raw.into_iter().map(str::trim).filter(|c| !c.is_empty()) {
+        // A cell or a column joined with single spaces can still hold two elements: the motto
+        // beside the issuer, or `Số …` / the place and date after the issuer's upper-case words.
+        let mut last = 0;
+        for m in RE_MOTTO.find_iter(p) {
+            split_after_upper(&p[last..m.start()], &mut out);
+            out.push(m.as_str().to_string());
+            last = m.end();
+        }
+        split_after_upper(&p[last..], &mut out);
     }
-    RE_COLUMNS
-        .split(t)
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect()
+    out
+}
+
+/// Pushes `seg`, cut in two where upper-case words are followed by a number or a place-and-date
+/// (`BỘ CÔNG THƯƠNG Số: 38/2025/TT-BCT`, `THÀNH PHỐ HÀ NỘI Hà Nội, ngày 27 …`).
+fn split_after_upper(seg: &str, out: &mut Vec<String>) {
+    let seg = seg.trim();
+    if seg.is_empty() {
+        return;
+    }
+    let cut = seg
+        .char_indices()
+        .filter(|&(b, c)| b > 0 && !c.is_whitespace() && seg[..b].ends_with(char::is_whitespace))
+        .map(|(b, _)| b)
+        .find(|&b| {
+            seg[b..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.chars().any(char::is_lowercase))
+        })
+        .filter(|&b| is_upper(&seg[..b]))
+        .filter(|&b| {
+            matches!(
+                classify(&seg[b..]),
+                Item::Number(..) | Item::Date(..) | Item::DateStart
+            )
+        });
+    match cut {
+        Some(b) => {
+            out.push(seg[..b].trim().to_string());
+            out.push(seg[b..].to_string());
+        }
+        None => out.push(seg.to_string()),
+    }
 }
 
 /// Classifies one piece of a header line.
@@ -254,7 +293,7 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
         let i = content[p];
         let t = lines[i].text;
         // A kind line ends the header block, whichever column it came after.
-        if kind_line.is_none() && pieces(t).len() == 1 {
+        if kind_line.is_none() && pieces(t).len() <= 1 {
             if let Some((kind, name, rest)) = kind_words(t, false) {
                 h.kind = Some(kind);
                 h.kind_name = Some(name);
@@ -292,7 +331,7 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
                     continue;
                 }
             }
-            items.push((classify(s), s.to_string()));
+            items.push((classify(&s), s));
         }
         // A date or a number cut at the end of the line continues on the next one.
         let mut joined_next = false;
@@ -301,7 +340,7 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
             && let Some(&n) = content.get(p + 1)
         {
             let next = pieces(lines[n].text);
-            let cont = next.last().copied().unwrap_or("");
+            let cont = next.last().map_or("", String::as_str);
             let j = format!("{} {cont}", last.1);
             let c = classify(&j);
             if matches!(c, Item::Date(..) | Item::Number(..)) && c != Item::Number(None, None) {

@@ -188,3 +188,21 @@ fn mottos_with_slips_name_no_issuer() {
     assert_eq!(strip_mottos("HỘI CHỦ NGHĨA VIỆT NAM"), "");
     assert_eq!(strip_mottos("ĐẢNG ỦY KHỐI"), "ĐẢNG ỦY KHỐI");
 }
+
+#[test]
+fn a_column_in_one_cell_still_gives_its_parts() {
+    let h = head(
+        "| BỘ CÔNG THƯƠNG Số: 38/2025/TT-BCT | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Hà Nội, ngày 19 tháng 6 năm 2025 |\nTHÔNG TƯ\nSửa đổi quy định\nCăn cứ Luật;",
+    );
+    assert_eq!(
+        fields(&h),
+        some([
+            "circular",
+            "38/2025/TT-BCT",
+            "2025-06-19",
+            "Hà Nội",
+            "BỘ CÔNG THƯƠNG",
+            "Sửa đổi quy định"
+        ])
+    );
+}
