@@ -33,7 +33,7 @@ pub struct Document {
     pub encoding: String,
     /// Where the document came from: the file name as given on the command line.
     pub source: String,
-    /// What the source file was: `text`, `html`, `pdf`, `docx`, `odt` or `doc`.
+    /// What the source file was: `text`, `markdown`, `html`, `pdf`, `docx`, `odt` or `doc`.
     #[serde(default = "default_format")]
     pub format: String,
     /// How many pages the source has, where it has pages (PDF).

@@ -90,11 +90,8 @@ pub(crate) fn looks_like_markdown(text: &str) -> bool {
         escapes += usize::from(RE_ESCAPE.is_match(l));
     }
     let signs = [emphasis, headings, bullets, pipes, escapes];
-    emphasis >= 3
-        || pipes >= 3
-        || bullets >= 3
-        || escapes >= 3
-        || signs.iter().filter(|&&n| n > 0).count() >= 2
+    // `*` bullets alone are no sign: plain documents use `* Về kinh tế:` as an item marker.
+    emphasis >= 3 || pipes >= 3 || escapes >= 3 || signs.iter().filter(|&&n| n > 0).count() >= 2
 }
 
 /// The lines of a text, without a trailing carriage return.
@@ -593,6 +590,9 @@ mod tests {
         assert!(looks_like_markdown("**NGHỊ QUYẾT**\n# I. A\ntext"));
         assert!(!looks_like_markdown(
             "NGHỊ QUYẾT\n| 1 | Bộ |\n- a\n+ b\n_____"
+        ));
+        assert!(!looks_like_markdown(
+            "* Về kinh tế:\n* Về xã hội:\n* Về môi trường:\n(*) ghi chú"
         ));
     }
 }
