@@ -42,7 +42,7 @@ pub(crate) struct Header {
 }
 
 /// Kind words as printed (upper case), longest first where one starts another.
-const KIND_TITLES: [(&str, DocKind); 22] = [
+const KIND_TITLES: [(&str, DocKind); 23] = [
     ("CHƯƠNG TRÌNH HÀNH ĐỘNG", DocKind::ActionProgramme),
     ("BÁO CÁO CHÍNH TRỊ", DocKind::Report),
     ("THÔNG BÁO KẾT LUẬN", DocKind::Notice),
@@ -54,6 +54,8 @@ const KIND_TITLES: [(&str, DocKind); 22] = [
     ("CHỈ THỊ", DocKind::Directive),
     ("QUYẾT ĐỊNH", DocKind::Decision),
     ("BÁO CÁO", DocKind::Report),
+    // A programme without `hành động` (`CHƯƠNG TRÌNH CÔNG TÁC`): numbered `CTr` like one.
+    ("CHƯƠNG TRÌNH", DocKind::ActionProgramme),
     ("QUY CHẾ", DocKind::Regulation),
     ("THÔNG BÁO", DocKind::Notice),
     ("KẾ HOẠCH", DocKind::Plan),
@@ -374,6 +376,14 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
                 p += 1;
                 continue;
             }
+            // A stray line above the header (`Dự thảo 2`, a file label) does not hide it; it
+            // stays a header line if a header follows, and the body's if none does.
+            let nothing_yet = !(motto || number || date || h.kind.is_some()) && issuer.is_empty();
+            if nothing_yet && p < 2 {
+                taken.push(i);
+                p += 1;
+                continue;
+            }
             break;
         }
         for (it, s) in items {
@@ -511,6 +521,11 @@ pub(crate) fn kind_from_number(number: &str) -> Option<DocKind> {
         .split(['-', '/'])
         .map(|c| c.trim().trim_matches('.'))
         .collect::<Vec<_>>();
+    // Party numbers put the type code after a dash and the issuer after the slash (`57-NQ/TW`);
+    // state numbers after the slash (`01/NQ-CP`).
+    let party = upper.split_once('-').is_some_and(|(serial, rest)| {
+        serial.chars().all(|c| c.is_ascii_digit()) && rest.contains('/')
+    });
     codes.iter().find_map(|c| match *c {
         "NQ" => Some(DocKind::Resolution),
         "KL" => Some(DocKind::Conclusion),
@@ -528,7 +543,8 @@ pub(crate) fn kind_from_number(number: &str) -> Option<DocKind> {
         "TTR" => Some(DocKind::Proposal),
         "CV" => Some(DocKind::OfficialLetter),
         "NĐ" | "ND" => Some(DocKind::Decree),
-        "TT" | "TTLT" => Some(DocKind::Circular),
+        // In a Party number (`05-TT/TW`) `TT` is a thông tri, which has no kind of its own.
+        "TT" | "TTLT" if !party => Some(DocKind::Circular),
         "BC" => Some(DocKind::Report),
         // `69/2025/QH15`: a law, when nothing else names the kind (the Assembly's resolutions
         // carry a kind line).

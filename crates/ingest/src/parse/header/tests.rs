@@ -206,3 +206,15 @@ fn a_column_in_one_cell_still_gives_its_parts() {
         ])
     );
 }
+
+#[test]
+fn a_stray_line_above_the_header_does_not_hide_it() {
+    let h = head(
+        "Dự thảo 2\nTỈNH ỦY NINH BÌNH\n*\nSố 12-NQ/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nNinh Bình, ngày 3 tháng 2 năm 2026\nNGHỊ QUYẾT\nVề phát triển\n\n1. Mục tiêu",
+    );
+    assert_eq!(h.number.as_deref(), Some("12-NQ/TU"));
+    assert_eq!(h.issuer.as_deref(), Some("TỈNH ỦY NINH BÌNH"));
+    assert_eq!(h.lines[0], "Dự thảo 2");
+    assert_eq!(kind_from_number("05-TT/TW"), None);
+    assert_eq!(kind_from_number("05/2025/TT-BCT"), Some(DocKind::Circular));
+}
