@@ -320,6 +320,14 @@ fn strip_emphasis(s: &str) -> String {
             }
             ('*', _) => true,
             ('_', 2) => true,
+            // `_italic_`: at a word's edge, never inside one (`khoan_10_1`).
+            ('_', 1) => {
+                let edge = |c: Option<char>| {
+                    c.is_none_or(|c| c.is_whitespace() || c.is_ascii_punctuation())
+                };
+                let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                !(word(prev) && word(next)) && (edge(prev) != edge(next))
+            }
             _ => false,
         };
         if !markup {
@@ -504,11 +512,11 @@ mod tests {
     #[test]
     fn emphasis_is_removed_also_across_lines() {
         let c = convert(
-            "**I. Về\nphân cấp quản lý**\n*Hà Nội, ngày 19\ntháng 11 năm 2025*\nchỉ tiêu (*) và 3 * 4",
+            "**I. Về\nphân cấp quản lý**\n*Hà Nội, ngày 19\ntháng 11 năm 2025*\nchỉ tiêu (*) và 3 * 4\n_Ninh Bình_, khoan_10_1",
         );
         assert_eq!(
             c.text,
-            "I. Về\nphân cấp quản lý\nHà Nội, ngày 19\ntháng 11 năm 2025\nchỉ tiêu (*) và 3 * 4"
+            "I. Về\nphân cấp quản lý\nHà Nội, ngày 19\ntháng 11 năm 2025\nchỉ tiêu (*) và 3 * 4\nNinh Bình, khoan_10_1"
         );
     }
 

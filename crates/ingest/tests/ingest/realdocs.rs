@@ -385,3 +385,43 @@ fn no_header_line_becomes_a_clause() {
         found.join("\n")
     );
 }
+
+/// Headers in the other shapes Markdown gives them, end to end through `parse_bytes`.
+#[test]
+fn markdown_headers_of_other_shapes() {
+    let cases: [(&str, &str, &str, &str); 3] = [
+        (
+            "| UBND TỈNH BẮC NINH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự do - Hạnh phúc |\n|---|---|\n| Số: 12/KH-UBND | *Bắc Ninh, ngày 1 tháng 2 năm 2025* |\n\n## KẾ HOẠCH\n\n**Phát triển kinh tế số**\n\n## I. MỤC TIÊU\n\n1\\. Tăng trưởng.\n",
+            "plan",
+            "12/KH-UBND",
+            "UBND TỈNH BẮC NINH",
+        ),
+        (
+            "> **TỈNH ỦY NINH BÌNH**\n> \\*\n> Số 5-TB/TU\n\n**ĐẢNG CỘNG SẢN VIỆT NAM**\n\n_Ninh Bình, ngày 2 tháng 3 năm 2026_\n\n# THÔNG BÁO KẾT LUẬN\n\nCủa Ban Thường vụ Tỉnh ủy\n\n1. Đánh giá chung.\n",
+            "notice",
+            "5-TB/TU",
+            "TỈNH ỦY NINH BÌNH",
+        ),
+        (
+            "---\ntitle: Tờ trình\n---\n\n**SỞ TÀI CHÍNH**\n\nSố:      /TTr-STC\n\n**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\n\n*Hà Nội, ngày      tháng 5 năm 2026*\n\n**TỜ TRÌNH**\n\nVề việc phê duyệt dự toán\n\nKính gửi: Ủy ban nhân dân thành phố.\n",
+            "proposal",
+            "",
+            "SỞ TÀI CHÍNH",
+        ),
+    ];
+    for (md, kind, number, issuer) in cases {
+        let d = vankien_ingest::parse_bytes(md.as_bytes(), "case.md").expect("parses");
+        assert_eq!(d.format, "markdown", "{md}");
+        assert_eq!(d.kind.as_str(), kind, "{md}");
+        assert_eq!(d.number.as_deref().unwrap_or(""), number, "{md}");
+        assert_eq!(d.issuer.as_deref(), Some(issuer), "{md}");
+        assert!(d.date.is_some() || number.is_empty(), "{md}");
+        assert!(d.title.is_some(), "{md}");
+        assert!(
+            d.place
+                .as_deref()
+                .is_some_and(|p| p.chars().all(|c| c.is_alphabetic() || c == ' ')),
+            "{md}"
+        );
+    }
+}
