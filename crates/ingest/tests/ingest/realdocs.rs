@@ -11,11 +11,12 @@
 //!
 //! `cargo test -p vankien-ingest --test ingest realdocs -- --nocapture` prints the table.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use vankien_ingest::Document;
+use vankien_ingest::normalize::words;
 
 /// The expected header of one document.
 struct Expected {
@@ -424,4 +425,49 @@ fn markdown_headers_of_other_shapes() {
             "{md}"
         );
     }
+}
+
+/// Every word of each document's text lands in a field (header, sections, clauses, recipients,
+/// signature, furniture): the header reader and the attached headers lose nothing. Only the
+/// words `Nơi nhận` that name the recipients list are the field's name, not its content.
+#[test]
+fn no_word_of_the_development_set_is_lost() {
+    let mut lost = Vec::new();
+    for e in &EXPECTED {
+        let d = vankien_ingest::read_file(&realdocs_dir().join(e.file)).expect("readable");
+        let mut count: HashMap<&str, i64> = HashMap::new();
+        for (_, w) in words(&d.text) {
+            *count.entry(w).or_default() += 1;
+        }
+        let mut fields: Vec<&str> = d.header.iter().map(String::as_str).collect();
+        for s in &d.sections {
+            fields.extend([s.label.as_str(), s.heading.as_str()]);
+        }
+        for c in &d.clauses {
+            fields.extend(c.label.as_deref());
+            fields.push(&c.text);
+        }
+        fields.extend(
+            d.recipients
+                .iter()
+                .chain(&d.signature)
+                .chain(&d.furniture)
+                .map(String::as_str),
+        );
+        for f in fields {
+            for (_, w) in words(f) {
+                if let Some(n) = count.get_mut(w) {
+                    *n -= 1;
+                }
+            }
+        }
+        let missing: Vec<_> = count
+            .into_iter()
+            .filter(|&(w, n)| n > 0 && w != "Nơi" && w != "nhận")
+            .collect();
+        if !missing.is_empty() {
+            lost.push(format!("{}: {missing:?}", e.file));
+        }
+    }
+    assert!(lost.is_empty(), "words lost:\n{}", lost.join("\n"));
 }
