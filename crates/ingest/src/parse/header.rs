@@ -84,12 +84,17 @@ static RE_MOTTO: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-static RE_NUMBER_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^Số(?:\s*:\s*|\s+)(.*)$|^Số\s*:?$").expect("valid regex"));
+/// `Số 09-NQ/ĐH`, `Số: 03/NQ-CP`, `Số:` alone, and the kind-prefixed `Luật số: 69/2025/QH15`.
+static RE_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\p{Lu}\p{Ll}*(?:\s+\p{Ll}+)?\s+số\s*:|Số(?:\s*:|\s))\s*(.*)$|^Số\s*:?$")
+        .expect("valid regex")
+});
 static RE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}]|^\d+").expect("valid regex"));
 static RE_SLASH_SPACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*([/-])\s*").expect("valid regex"));
+static RE_RULE_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[-_–—*=]{3,}").expect("valid regex"));
 static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:([^,\d]{2,40}?)\s*,\s*)?ngày\s*(\d{1,2})?\s*(?:/|tháng)\s*(\d{1,2})\s*(?:/|năm)\s*(\d{4})",
@@ -462,6 +467,8 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
 fn set_issuer(parts: &[String], h: &mut Header) {
     let joined = parts.join(" ");
     let mut issuer = strip_mottos(&joined);
+    // A rule run into the last word of a cell (`QUỐC HỘI-------`).
+    issuer = RE_RULE_RUN.replace_all(&issuer, " ").into_owned();
     issuer = issuer
         .split_whitespace()
         // Rules and the Party star, not the dash inside `LAO ĐỘNG - THƯƠNG BINH`.

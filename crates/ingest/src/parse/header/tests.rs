@@ -218,3 +218,23 @@ fn a_stray_line_above_the_header_does_not_hide_it() {
     assert_eq!(kind_from_number("05-TT/TW"), None);
     assert_eq!(kind_from_number("05/2025/TT-BCT"), Some(DocKind::Circular));
 }
+
+#[test]
+fn a_law_header_as_word_gives_it() {
+    // The two-column table of a Word law, the national name and motto one paragraph split only
+    // by line breaks the extractor drops.
+    let h = head(
+        "| QUỐC HỘI------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAMĐộc lập - Tự do - Hạnh phúc --------------- |\n| Luật số: 69/2025/QH15 | Hà Nội, ngày 14 tháng 6 năm 2025 |\nLUẬT\nHÓA CHẤT\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;",
+    );
+    assert_eq!(
+        fields(&h),
+        some([
+            "law",
+            "69/2025/QH15",
+            "2025-06-14",
+            "Hà Nội",
+            "QUỐC HỘI",
+            "HÓA CHẤT"
+        ])
+    );
+}
