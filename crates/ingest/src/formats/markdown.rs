@@ -52,6 +52,8 @@ static RE_FENCE: LazyLock<Regex> =
 static RE_TABLE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$").expect("valid regex")
 });
+static RE_COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<!--.*?-->").expect("valid regex"));
 static RE_BR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").expect("valid regex"));
 static RE_IMAGE: LazyLock<Regex> =
@@ -241,7 +243,10 @@ fn markup_only(t: &str) -> Option<Option<&'static str>> {
 
 /// Converts the inline markup of a line: links, images, emphasis, escapes, tags, entities.
 fn inline(s: &str) -> String {
-    let s = RE_BR.replace_all(s, "\n");
+    // A backslash or two spaces at the end of a line are a hard break: the line ends anyway.
+    let s = s.strip_suffix('\\').unwrap_or(s);
+    let s = RE_COMMENT.replace_all(s, "");
+    let s = RE_BR.replace_all(&s, "\n");
     let s = RE_IMAGE.replace_all(&s, "");
     let s = RE_LINK.replace_all(&s, "$1");
     let s = RE_AUTOLINK.replace_all(&s, "$1");
@@ -528,6 +533,12 @@ mod tests {
             c.text,
             "ĐẢNG CỘNG SẢN VIỆT NAM\nquoted\n- a task\n+ kept plus\n1. first\nLuật \nA\nB & C\nNơi nhận: \n*"
         );
+    }
+
+    #[test]
+    fn hard_breaks_and_comments_leave_no_trace() {
+        let c = convert("**Số: 5/TB**\\\n<!-- trang 1 -->Hà Nội, ngày 1 tháng 1 năm 2025  ");
+        assert_eq!(c.text, "Số: 5/TB\nHà Nội, ngày 1 tháng 1 năm 2025  ");
     }
 
     #[test]
