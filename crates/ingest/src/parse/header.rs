@@ -248,8 +248,8 @@ fn classify(p: &str) -> Item {
 /// `THÔNG BÁO Kết luận của …`); `with_number` also accepts sentence case followed by `số`
 /// (`Công Văn Số 402-CV/VPĐU`), a heading some transcriptions put above the header.
 fn kind_words(t: &str, with_number: bool) -> Option<(DocKind, String, String)> {
-    let t = t.trim();
-    let t = t.strip_prefix("DỰ THẢO ").unwrap_or(t);
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.strip_prefix("DỰ THẢO ").unwrap_or(&t);
     for (phrase, kind) in KIND_TITLES {
         let n = phrase.chars().count();
         let head: String = t.chars().take(n).collect();
@@ -261,12 +261,25 @@ fn kind_words(t: &str, with_number: bool) -> Option<(DocKind, String, String)> {
             continue;
         }
         let rest = rest.trim_start_matches(':').trim();
-        let numbered = rest.starts_with("số ") || rest.starts_with("Số ");
+        let numbered = ["số ", "Số ", "SỐ "].iter().any(|p| rest.starts_with(p));
         if head == phrase || (with_number && numbered) {
             return Some((kind, head, rest.to_string()));
         }
     }
     None
+}
+
+/// The number at the start of the rest of a kind line (`SỐ 15/NQ-HĐND VỀ …`) and what follows it.
+fn number_after_kind(rest: &str) -> Option<(String, String)> {
+    let after = ["số ", "Số ", "SỐ "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))?
+        .trim_start_matches([':', ' ']);
+    let m = RE_NUMBER.find(after)?;
+    Some((
+        m.as_str().trim_end_matches('.').to_string(),
+        after[m.end()..].trim().to_string(),
+    ))
 }
 
 /// Reads the header of `lines` (furniture already marked in `furn`).
@@ -304,7 +317,15 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
             if let Some((kind, name, rest)) = kind_words(t, false) {
                 h.kind = Some(kind);
                 h.kind_name = Some(name);
-                kind_rest = rest;
+                // `NGHỊ QUYẾT SỐ 15/NQ-HĐND …`: the number, then what follows is the title's.
+                kind_rest = match number_after_kind(&rest) {
+                    Some((n, after)) => {
+                        h.number = h.number.take().or(Some(n));
+                        number = true;
+                        after
+                    }
+                    None => rest,
+                };
                 kind_line = Some(i);
                 taken.push(i);
                 p += 1;
@@ -373,6 +394,27 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
                 && (date || number && motto)
                 && items.len() == 1
                 && items[0].0 == Item::Upper;
+            // Not the kind line but the header's, when the next line is a header part (an
+            // issuer after the date in a column read right to left) or the kind line itself (a
+            // `DỰ THẢO` stamp above it).
+            let next = content.get(p + 1).map(|&n| lines[n].text);
+            let next_is_header = next.is_some_and(|n| {
+                kind_words(n, false).is_some()
+                    || pieces(n).iter().any(|s| {
+                        matches!(
+                            classify(s),
+                            Item::Number(..) | Item::Motto(_) | Item::Date(..)
+                        )
+                    })
+            });
+            if upper_kind && next_is_header {
+                if next.is_none_or(|n| kind_words(n, false).is_none()) {
+                    issuer.push(t.to_string());
+                }
+                taken.push(i);
+                p += 1;
+                continue;
+            }
             if upper_kind {
                 // A kind outside the list (`ĐIỀU ƯỚC QUỐC TẾ`): kept as written.
                 h.kind_name = Some(t.to_string());

@@ -238,3 +238,35 @@ fn a_law_header_as_word_gives_it() {
         ])
     );
 }
+
+#[test]
+fn a_column_read_right_to_left_and_a_draft_stamp() {
+    let h = head(
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 3 tháng 5 năm 2026\nBỘ CÔNG THƯƠNG\nSố: 12/2026/TT-BCT\nDỰ THẢO\nTHÔNG  TƯ\nQuy định về an toàn\nCăn cứ Luật;",
+    );
+    assert_eq!(
+        fields(&h),
+        some([
+            "circular",
+            "12/2026/TT-BCT",
+            "2026-05-03",
+            "Hà Nội",
+            "BỘ CÔNG THƯƠNG",
+            "Quy định về an toàn"
+        ])
+    );
+    assert_eq!(h.kind_name.as_deref(), Some("THÔNG TƯ"));
+}
+
+#[test]
+fn a_number_on_the_kind_line() {
+    let h = head(
+        "HỘI ĐỒNG NHÂN DÂN\nTỈNH NINH BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nNinh Bình, ngày 10 tháng 7 năm 2025\nNGHỊ QUYẾT SỐ 15/NQ-HĐND\nVề giá đất\n\nĐiều 1. Phạm vi",
+    );
+    assert_eq!(h.number.as_deref(), Some("15/NQ-HĐND"));
+    assert_eq!(h.title.as_deref(), Some("Về giá đất"));
+    assert_eq!(
+        h.issuer.as_deref(),
+        Some("HỘI ĐỒNG NHÂN DÂN TỈNH NINH BÌNH")
+    );
+}
