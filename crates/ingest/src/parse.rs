@@ -224,3 +224,53 @@ fn fnv1a(text: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<'a>(
+        number: Option<&'a str>,
+        kind: Option<&'a str>,
+        place: Option<&'a str>,
+        date: Option<&'a str>,
+    ) -> IdParts<'a> {
+        IdParts {
+            number,
+            kind,
+            issuer: Some("SỞ CÔNG THƯƠNG"),
+            place,
+            date,
+        }
+    }
+
+    #[test]
+    fn ids_come_from_the_text_never_from_the_file_name() {
+        let with_number = parts(
+            Some("09-NQ/ĐH"),
+            Some("resolution"),
+            Some("Thái Bình"),
+            Some("2020-10-15"),
+        );
+        assert_eq!(
+            document_id(&with_number, "whatever-57-NQ-TW", "t"),
+            "09-nq-dh.thai-binh.2020-10-15"
+        );
+        let draft = parts(None, Some("plan"), Some("Lào Cai"), Some("2026-04-23"));
+        assert_eq!(
+            document_id(&draft, "KH-2242", "t"),
+            "plan.lao-cai.2026-04-23"
+        );
+        let no_place = parts(None, Some("notice"), None, Some("2026-06-19"));
+        assert_eq!(
+            document_id(&no_place, "x", "t"),
+            "notice.so-cong-thuong.2026-06-19"
+        );
+        // Neither number nor date: two files named alike with different texts differ.
+        let bare = parts(None, None, None, None);
+        let a = document_id(&bare, "du-thao", "văn bản một");
+        let b = document_id(&bare, "du-thao", "văn bản hai");
+        assert!(a.starts_with("du-thao.") && a != b, "{a} {b}");
+        assert_eq!(a, document_id(&bare, "du-thao", "văn bản một"));
+    }
+}
