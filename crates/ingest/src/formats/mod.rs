@@ -179,4 +179,17 @@ mod tests {
         assert_eq!(sniff("NGHỊ QUYẾT\n".as_bytes()), Format::Text);
         assert_eq!(sniff(b"a <b>bold</b> text"), Format::Text);
     }
+
+    #[test]
+    fn markdown_is_told_from_text_after_decoding() {
+        let md = extract(
+            "**NGHỊ QUYẾT**\n\n## I. MỤC TIÊU\n\n1\\. Tăng trưởng".as_bytes(),
+            "a",
+        )
+        .expect("reads");
+        assert_eq!(md.format, Format::Markdown);
+        assert_eq!(md.pages, ["NGHỊ QUYẾT\n\nI. MỤC TIÊU\n\n1. Tăng trưởng"]);
+        let text = extract("NGHỊ QUYẾT\n\nI. MỤC TIÊU\n- a\n+ b".as_bytes(), "b").expect("reads");
+        assert_eq!(text.format, Format::Text);
+    }
 }
