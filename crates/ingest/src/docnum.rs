@@ -149,7 +149,16 @@ pub fn kind_code(kind: DocKind) -> Option<&'static str> {
         DocKind::Regulation | DocKind::Decision => "qd",
         DocKind::ActionProgramme => "ctr",
         DocKind::Report => "bc",
-        DocKind::Statute | DocKind::Other => return None,
+        DocKind::Notice => "tb",
+        DocKind::Plan => "kh",
+        DocKind::Guidance => "hd",
+        DocKind::Scheme => "da",
+        DocKind::Proposal => "ttr",
+        DocKind::OfficialLetter => "cv",
+        DocKind::Decree => "nd",
+        DocKind::Circular => "tt",
+        // A law's number names the issuing legislature (`69/2025/QH15`), not its kind.
+        DocKind::Statute | DocKind::Law | DocKind::Other => return None,
     })
 }
 

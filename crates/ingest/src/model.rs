@@ -13,6 +13,10 @@ pub struct Document {
     pub id: String,
     /// Document kind.
     pub kind: DocKind,
+    /// The kind line as written in the header (`THÔNG BÁO`, `NGHỊ QUYẾT`, `ĐIỀU ƯỚC QUỐC TẾ`):
+    /// kept so that a kind outside [`DocKind`] is not lost (its `kind` is then `other`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_name: Option<String>,
     /// Number as written in the header, e.g. `09-NQ/ĐH`, `12/2021/NQ-HĐND`.
     pub number: Option<String>,
     /// Issuing body, e.g. `Đại hội đại biểu Đảng bộ tỉnh Thái Bình lần thứ XX`.
@@ -29,7 +33,7 @@ pub struct Document {
     pub encoding: String,
     /// Where the document came from: the file name as given on the command line.
     pub source: String,
-    /// What the source file was: `text`, `html`, `pdf`, `docx`, `odt` or `doc`.
+    /// What the source file was: `text`, `markdown`, `html`, `pdf`, `docx`, `odt` or `doc`.
     #[serde(default = "default_format")]
     pub format: String,
     /// How many pages the source has, where it has pages (PDF).
@@ -111,13 +115,31 @@ pub enum DocKind {
     Statute,
     /// Báo cáo (report).
     Report,
+    /// Thông báo, also Thông báo kết luận (notice).
+    Notice,
+    /// Kế hoạch (plan).
+    Plan,
+    /// Hướng dẫn (guidance).
+    Guidance,
+    /// Đề án (scheme).
+    Scheme,
+    /// Tờ trình (proposal submitted for approval).
+    Proposal,
+    /// Công văn (official letter).
+    OfficialLetter,
+    /// Nghị định (Government decree).
+    Decree,
+    /// Thông tư (ministerial circular).
+    Circular,
+    /// Luật, Bộ luật (law).
+    Law,
     /// Anything else.
     Other,
 }
 
 impl DocKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [DocKind; 9] = [
+    pub const ALL: [DocKind; 18] = [
         DocKind::Resolution,
         DocKind::Directive,
         DocKind::Conclusion,
@@ -126,6 +148,15 @@ impl DocKind {
         DocKind::ActionProgramme,
         DocKind::Statute,
         DocKind::Report,
+        DocKind::Notice,
+        DocKind::Plan,
+        DocKind::Guidance,
+        DocKind::Scheme,
+        DocKind::Proposal,
+        DocKind::OfficialLetter,
+        DocKind::Decree,
+        DocKind::Circular,
+        DocKind::Law,
         DocKind::Other,
     ];
 
@@ -140,6 +171,15 @@ impl DocKind {
             DocKind::ActionProgramme => "action_programme",
             DocKind::Statute => "statute",
             DocKind::Report => "report",
+            DocKind::Notice => "notice",
+            DocKind::Plan => "plan",
+            DocKind::Guidance => "guidance",
+            DocKind::Scheme => "scheme",
+            DocKind::Proposal => "proposal",
+            DocKind::OfficialLetter => "official_letter",
+            DocKind::Decree => "decree",
+            DocKind::Circular => "circular",
+            DocKind::Law => "law",
             DocKind::Other => "other",
         }
     }
@@ -155,6 +195,15 @@ impl DocKind {
             DocKind::ActionProgramme => "Chương trình hành động",
             DocKind::Statute => "Điều lệ",
             DocKind::Report => "Báo cáo",
+            DocKind::Notice => "Thông báo",
+            DocKind::Plan => "Kế hoạch",
+            DocKind::Guidance => "Hướng dẫn",
+            DocKind::Scheme => "Đề án",
+            DocKind::Proposal => "Tờ trình",
+            DocKind::OfficialLetter => "Công văn",
+            DocKind::Decree => "Nghị định",
+            DocKind::Circular => "Thông tư",
+            DocKind::Law => "Luật",
             DocKind::Other => "Văn bản",
         }
     }

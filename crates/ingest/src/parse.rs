@@ -6,8 +6,9 @@
 //! `tree` (levels by the scheme stack, clause kinds, target groups, ids). The parser never
 //! fails: what it cannot read becomes a diagnostic.
 //!
-//! Ids: the document id is the slugged number, place and date (`09-nq-dh.thai-binh.2020-10-15`), or the file
-//! stem when there is no number; a clause id is `<document id>/<section path>.p<n>`, the section
+//! Ids: the document id is the slugged number, place and date (`09-nq-dh.thai-binh.2020-10-15`);
+//! without a number, the kind, place or issuer and date; with neither number nor date, the file
+//! stem and a hash of the text (see `document_id`); a clause id is `<document id>/<section path>.p<n>`, the section
 //! labels slugged and joined by `.` and `n` the clause's ordinal in its section
 //! (`09-nq-dh.thai-binh.2020-10-15/a.ii.2.p5`), or `<document id>/p<n>` before the first section. Ids depend
 //! only on the text, so re-ingesting it gives the same ids.
@@ -90,20 +91,15 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if head.number.is_none() {
-        match header::number_from_stem(&stem) {
-            Some(n) => {
-                diagnostics.push(format!(
-                    "no number found in the header; `{n}` inferred from the file name"
-                ));
-                head.number = Some(n);
-            }
-            None => diagnostics.push("no number found".to_string()),
-        }
+    if head.number.is_none() && head.blank_number.is_none() {
+        diagnostics.push("no number found".to_string());
     }
-    let kind = head
-        .kind
-        .or_else(|| head.number.as_deref().and_then(header::kind_from_number));
+    let kind = head.kind.or_else(|| {
+        head.number
+            .as_deref()
+            .or(head.blank_number.as_deref())
+            .and_then(header::kind_from_number)
+    });
     if head.kind.is_none() {
         diagnostics.push(match kind {
             Some(k) => format!(
@@ -120,18 +116,44 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
         diagnostics.push("no issuing body found".to_string());
     }
     let id = document_id(
-        head.number.as_deref(),
-        head.place.as_deref(),
-        head.date.as_deref(),
+        &IdParts {
+            number: head.number.as_deref(),
+            kind: kind.map(DocKind::as_str).or(head.kind_name.as_deref()),
+            issuer: head.issuer.as_deref(),
+            place: head.place.as_deref(),
+            date: head.date.as_deref(),
+        },
         &stem,
+        &text,
     );
-    let mut body = blocks::split(&all, &furn, head.body_start);
+    // Headers of attached documents (a report sent with a letter, the forms of a regulation)
+    // are header lines, not clauses: the body parser skips them, the document keeps them.
+    let attached = header::attached_headers(&all, &furn, head.body_start);
+    let mut body_furn = furn.clone();
+    let mut attached_lines = Vec::new();
+    for (range, summary) in &attached {
+        diagnostics.push(summary.clone());
+        for i in range.clone() {
+            if !body_furn[i] && !all[i].is_blank() {
+                body_furn[i] = true;
+                attached_lines.push(all[i].text.to_string());
+            }
+        }
+    }
+    let mut body = blocks::split(&all, &body_furn, head.body_start);
+    // The attached headers came back as furniture: they are header lines.
+    for l in &attached_lines {
+        if let Some(p) = body.furniture.iter().position(|f| f == l) {
+            body.furniture.remove(p);
+        }
+    }
     let built = tree::build(&body.blocks, &text, &id);
     if built.sections.is_empty() {
         diagnostics.push("no numbered sections found".to_string());
     }
     let mut header_lines = head.lines;
     header_lines.append(&mut body.formulas);
+    header_lines.append(&mut attached_lines);
     let mut furniture: Vec<String> = (0..head.body_start.min(all.len()))
         .filter(|&i| furn[i])
         .map(|i| all[i].text.to_string())
@@ -140,6 +162,7 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
     Document {
         id,
         kind: kind.unwrap_or(DocKind::Other),
+        kind_name: head.kind_name,
         number: head.number,
         issuer: head.issuer,
         place: head.place,
@@ -162,34 +185,97 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
     }
 }
 
-/// The document id: the number, the place of issue (standing for the issuer: two provinces'
-/// congresses both issue a `09-NQ/ĐH`) and the date, slugged and joined by dots
-/// (`09-nq-dh.thai-binh.2020-10-15`); the file stem stands in for a missing number. URL-safe:
-/// `[a-z0-9._-]`.
-fn document_id(
-    number: Option<&str>,
-    place: Option<&str>,
-    date: Option<&str>,
-    stem: &str,
-) -> String {
-    let mut id = match number.map(tree::slug).filter(|s| !s.is_empty()) {
-        Some(n) => n,
-        None => {
-            let s = tree::slug(stem);
-            if s.is_empty() {
-                "document".to_string()
-            } else {
-                s
-            }
-        }
-    };
-    for part in [place.map(tree::slug), date.map(str::to_string)]
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.is_empty())
-    {
-        id.push('.');
-        id.push_str(&part);
+/// What a document id is made of.
+struct IdParts<'a> {
+    number: Option<&'a str>,
+    kind: Option<&'a str>,
+    issuer: Option<&'a str>,
+    place: Option<&'a str>,
+    date: Option<&'a str>,
+}
+
+/// The document id, from the text only, never from the file name when the header has a number:
+///
+/// - with a number: the number, the place of issue (standing for the issuer: two provinces'
+///   congresses both issue a `09-NQ/ĐH`) and the date, slugged and joined by dots
+///   (`09-nq-dh.thai-binh.2020-10-15`);
+/// - without a number but with a date: the kind, the place (else the issuing body) and the date
+///   (`plan.lao-cai.2026-04-23`, `statute.ha-noi.2011-01-19`), so that two drafts named alike
+///   with different texts do not share an id;
+/// - with neither: the file stem and a short hash of the text (`draft-kh.3f9a0c12`).
+///
+/// URL-safe: `[a-z0-9._-]`.
+fn document_id(p: &IdParts<'_>, stem: &str, text: &str) -> String {
+    let slug = |s: Option<&str>| s.map(tree::slug).filter(|s| !s.is_empty());
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(n) = slug(p.number) {
+        parts.push(n);
+        parts.extend(slug(p.place));
+        parts.extend(p.date.map(str::to_string));
+    } else if let Some(d) = p.date {
+        parts.push(slug(p.kind).unwrap_or_else(|| "document".to_string()));
+        parts.extend(slug(p.place).or_else(|| slug(p.issuer)));
+        parts.push(d.to_string());
+    } else {
+        parts.push(slug(Some(stem)).unwrap_or_else(|| "document".to_string()));
+        parts.push(format!("{:08x}", fnv1a(text) as u32));
     }
-    id
+    parts.join(".")
+}
+
+/// The 64-bit FNV-1a hash of a text: stable across runs and platforms, unlike std's hasher.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<'a>(
+        number: Option<&'a str>,
+        kind: Option<&'a str>,
+        place: Option<&'a str>,
+        date: Option<&'a str>,
+    ) -> IdParts<'a> {
+        IdParts {
+            number,
+            kind,
+            issuer: Some("SỞ CÔNG THƯƠNG"),
+            place,
+            date,
+        }
+    }
+
+    #[test]
+    fn ids_come_from_the_text_never_from_the_file_name() {
+        let with_number = parts(
+            Some("09-NQ/ĐH"),
+            Some("resolution"),
+            Some("Thái Bình"),
+            Some("2020-10-15"),
+        );
+        assert_eq!(
+            document_id(&with_number, "whatever-57-NQ-TW", "t"),
+            "09-nq-dh.thai-binh.2020-10-15"
+        );
+        let draft = parts(None, Some("plan"), Some("Lào Cai"), Some("2026-04-23"));
+        assert_eq!(
+            document_id(&draft, "KH-2242", "t"),
+            "plan.lao-cai.2026-04-23"
+        );
+        let no_place = parts(None, Some("notice"), None, Some("2026-06-19"));
+        assert_eq!(
+            document_id(&no_place, "x", "t"),
+            "notice.so-cong-thuong.2026-06-19"
+        );
+        // Neither number nor date: two files named alike with different texts differ.
+        let bare = parts(None, None, None, None);
+        let a = document_id(&bare, "du-thao", "văn bản một");
+        let b = document_id(&bare, "du-thao", "văn bản hai");
+        assert!(a.starts_with("du-thao.") && a != b, "{a} {b}");
+        assert_eq!(a, document_id(&bare, "du-thao", "văn bản một"));
+    }
 }

@@ -10,6 +10,7 @@
 mod doc;
 mod docx;
 mod html;
+mod markdown;
 mod odt;
 mod pdf;
 mod zip;
@@ -20,8 +21,11 @@ use crate::decode;
 /// What a file holds, as recognised from its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// Plain text (also Markdown), in any encoding [`decode`] reads.
+    /// Plain text, in any encoding [`decode`] reads.
     Text,
+    /// Markdown (a legal portal's crawl, a transcription), recognised after decoding by its shape
+    /// and converted to plain text.
+    Markdown,
     /// An HTML page (for example one saved from a legal portal).
     Html,
     /// A PDF with a text layer.
@@ -35,10 +39,11 @@ pub enum Format {
 }
 
 impl Format {
-    /// The identifier used in JSON (`text`, `html`, `pdf`, `docx`, `odt`, `doc`).
+    /// The identifier used in JSON (`text`, `markdown`, `html`, `pdf`, `docx`, `odt`, `doc`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",
+            Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Pdf => "pdf",
             Format::Docx => "docx",
@@ -147,8 +152,15 @@ pub fn not_a_document(bytes: &[u8]) -> Option<&'static str> {
 /// Recognises the format of `bytes` and extracts the text; `file` names the input in errors.
 pub fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError> {
     match sniff(bytes) {
-        Format::Text => {
+        // Markdown is text with markup: only its shape after decoding tells it apart.
+        Format::Text | Format::Markdown => {
             let d = decode::decode(bytes, file)?;
+            if markdown::looks_like_markdown(&d.text) {
+                let c = markdown::convert(&d.text);
+                let mut e = Extracted::unpaged(Format::Markdown, d.encoding, c.text);
+                e.diagnostics = c.diagnostics;
+                return Ok(e);
+            }
             Ok(Extracted::unpaged(Format::Text, d.encoding, d.text))
         }
         Format::Html => html::extract(bytes, file),
@@ -217,5 +229,18 @@ mod tests {
         assert_eq!(not_a_document(b" {\"a\": [1]}\n"), Some("JSON data"));
         assert_eq!(not_a_document(b"{ not json"), None);
         assert_eq!(not_a_document("Nghị quyết".as_bytes()), None);
+    }
+
+    #[test]
+    fn markdown_is_told_from_text_after_decoding() {
+        let md = extract(
+            "**NGHỊ QUYẾT**\n\n## I. MỤC TIÊU\n\n1\\. Tăng trưởng".as_bytes(),
+            "a",
+        )
+        .expect("reads");
+        assert_eq!(md.format, Format::Markdown);
+        assert_eq!(md.pages, ["NGHỊ QUYẾT\n\nI. MỤC TIÊU\n\n1. Tăng trưởng"]);
+        let text = extract("NGHỊ QUYẾT\n\nI. MỤC TIÊU\n- a\n+ b".as_bytes(), "b").expect("reads");
+        assert_eq!(text.format, Format::Text);
     }
 }

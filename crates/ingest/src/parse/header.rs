@@ -1,18 +1,34 @@
-//! The header and title block: document kind, number, issuing body, place, date, title and term,
-//! read from a two-column header that may arrive flattened and split across lines.
-
+//! The header and title block: document kind, number, issuing body, place, date, title and term.
+//!
+//! Read from the header's layout, not from a list of kinds: the issuing-body block (upper-case
+//! lines, a rule or `*` under it), the `Số …` line (also a draft's blank number), the motto
+//! block, the place-and-date line, then the kind line and the title block under it. The two
+//! columns may arrive line after line, interleaved, flattened side by side with runs of spaces,
+//! or as the cells of pipe rows; each line is read piece by piece (see `pieces`). A kind the
+//! list does not know is kept as written (`kind_name`), its kind `other`; the number's type code
+//! is the fallback kind.
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::lines::{Line, ends_terminal, is_separator, is_upper, marker};
+use super::lines::{Line, is_separator, is_upper, marker};
 use crate::model::DocKind;
+
+mod attached;
+mod title;
+
+pub(crate) use attached::attached_headers;
+use title::{RE_SENTENCE_TITLE, no_header, read_sentence_title, read_title_block};
 
 /// What the header gave, and where the body starts.
 #[derive(Debug, Default)]
 pub(crate) struct Header {
     pub kind: Option<DocKind>,
+    /// The kind line (or the kind words of a `Công văn số …` line) as written.
+    pub kind_name: Option<String>,
     pub number: Option<String>,
+    /// The type code of a number left blank in a draft (`Số:      /KH-SCT` → `/KH-SCT`).
+    pub blank_number: Option<String>,
     pub issuer: Option<String>,
     pub place: Option<String>,
     pub date: Option<String>,
@@ -25,211 +41,482 @@ pub(crate) struct Header {
     pub diagnostics: Vec<String>,
 }
 
-/// Title lines that name the document kind, upper case as printed.
-const KIND_TITLES: [(&str, DocKind); 10] = [
+/// Kind words as printed (upper case), longest first where one starts another.
+const KIND_TITLES: [(&str, DocKind); 23] = [
+    ("CHƯƠNG TRÌNH HÀNH ĐỘNG", DocKind::ActionProgramme),
+    ("BÁO CÁO CHÍNH TRỊ", DocKind::Report),
+    ("THÔNG BÁO KẾT LUẬN", DocKind::Notice),
+    ("THÔNG TƯ LIÊN TỊCH", DocKind::Circular),
     ("NGHỊ QUYẾT", DocKind::Resolution),
     ("KẾT LUẬN", DocKind::Conclusion),
     ("QUY ĐỊNH", DocKind::Regulation),
     ("ĐIỀU LỆ", DocKind::Statute),
     ("CHỈ THỊ", DocKind::Directive),
     ("QUYẾT ĐỊNH", DocKind::Decision),
-    ("CHƯƠNG TRÌNH HÀNH ĐỘNG", DocKind::ActionProgramme),
     ("BÁO CÁO", DocKind::Report),
-    ("BÁO CÁO CHÍNH TRỊ", DocKind::Report),
+    // A programme without `hành động` (`CHƯƠNG TRÌNH CÔNG TÁC`): numbered `CTr` like one.
+    ("CHƯƠNG TRÌNH", DocKind::ActionProgramme),
     ("QUY CHẾ", DocKind::Regulation),
+    ("THÔNG BÁO", DocKind::Notice),
+    ("KẾ HOẠCH", DocKind::Plan),
+    ("HƯỚNG DẪN", DocKind::Guidance),
+    ("ĐỀ ÁN", DocKind::Scheme),
+    ("TỜ TRÌNH", DocKind::Proposal),
+    ("CÔNG VĂN", DocKind::OfficialLetter),
+    ("NGHỊ ĐỊNH", DocKind::Decree),
+    ("THÔNG TƯ", DocKind::Circular),
+    ("BỘ LUẬT", DocKind::Law),
+    ("LUẬT", DocKind::Law),
 ];
 
-/// Phrases of the right-hand column that name no issuer.
-const MOTTOS: [&str; 5] = [
-    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "Độc lập - Tự do - Hạnh phúc",
-    "ĐỘC LẬP - TỰ DO - HẠNH PHÚC",
-    "ĐẢNG CỘNG SẢN VIỆT NAM",
-];
-
-static RE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)Số\s*:?\s*(\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}])").expect("valid regex")
+/// The national and Party mottos of the right-hand column, which name no issuer: whole, or the
+/// pieces a narrow column breaks them into (`CỘNG HÒA XÃ` / `HỘI CHỦ NGHĨA VIỆT NAM`), with the
+/// spellings and slips real headers have (`CỘNG HOÀ`, `CỘNG HÕA`, `HÒAXÃ`, `Hạnh Phúc`).
+static RE_MOTTO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"C[ỘÔO]NG\s*H[OÒÕÓ][AÀ]\s*X[ÃA]\s*H[ỘÔO]I\s*CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆÊE]T\s*NAM",
+        r"|(?i:độc\s*lập\s*[-–]\s*tự\s*do\s*[-–]\s*hạnh\s*phúc)",
+        r"|ĐẢNG\s*CỘNG\s*SẢN\s*VIỆT\s*NAM",
+        r"|C[ỘÔO]NG\s*H[OÒÕÓ][AÀ](?:\s*X[ÃA](?:\s*H[ỘÔO]I)?)?",
+        r"|(?:(?:X[ÃA]\s*)?H[ỘÔO]I\s*)?CH[ỦU]\s*NGH[ĨI]A\s*VI[ỆÊE]T\s*NAM",
+        r"|ĐẢNG\s*CỘNG\s*SẢN",
+    ))
+    .expect("valid regex")
 });
-static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(.+?)\s*,\s*)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+/// `Số 09-NQ/ĐH`, `Số: 03/NQ-CP`, `Số:` alone, and the kind-prefixed `Luật số: 69/2025/QH15`.
+static RE_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\p{Lu}\p{Ll}*(?:\s+\p{Ll}+)?\s+số\s*:|Số(?:\s*:|\s))\s*(.*)$|^Số\s*:?$")
         .expect("valid regex")
 });
-static RE_TERM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)nhiệm kỳ\s+(\d{4})\s*[-–]\s*(\d{4})").expect("valid regex"));
-static RE_SENTENCE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+static RE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}]|^\d+").expect("valid regex"));
+static RE_SLASH_SPACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*([/-])\s*").expect("valid regex"));
+static RE_RULE_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[-_–—*=]{3,}").expect("valid regex"));
+static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(Nghị quyết|Kết luận|Quy định|Chỉ thị|Quyết định|Chương trình hành động)\s+số\s+(\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}])",
+        r"^(?:([^,\d]{2,40}?)\s*,\s*)?ngày\s*(\d{1,2})?\s*(?:/|tháng)\s*(\d{1,2})\s*(?:/|năm)\s*(\d{4})",
     )
     .expect("valid regex")
 });
-static RE_PREFACE: LazyLock<Regex> = LazyLock::new(|| {
+/// A date line cut after `ngày` or its day (`Hà Nội, ngày 19` / `tháng 11 năm 2025`), or a place
+/// waiting for its date (`Thành phố Huế,`).
+static RE_DATE_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(Nghị quyết|Kết luận|Quy định|Chỉ thị|Quyết định)\s+số\s+(\d[\p{L}\p{N}/\-.]*[\p{L}\p{N}])\s*\(?\s*ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)?\s*của\s+(.+?)\s+(về\s+.+)$",
+        r"^(?:[^,\d]{2,40}?\s*,\s*ngày(?:\s+\d{1,2})?|ngày(?:\s+\d{1,2})?|[^,\d]{2,40},)\s*$",
     )
     .expect("valid regex")
 });
-static RE_SLASH_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})").expect("valid regex")
+static RE_COLUMNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{3,}").expect("valid regex"));
+static RE_LABEL_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Người ký|Ngày ký|Nơi ban hành|Loại văn bản|Số hiệu)\s*:\s*\S")
+        .expect("valid regex")
 });
-static RE_OF_ISSUER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bcủa\s+(.+?)\s+về\b").expect("valid regex"));
 static RE_PASSED_ON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
         .expect("valid regex")
 });
 
-/// Reads the header of `lines` (furniture already marked in `furn`).
-pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
-    let mut h = Header::default();
-    let content = |i: usize| !lines[i].is_blank() && !furn[i];
-    let limit = lines.len().min(80);
-    let kind_line = (0..limit).filter(|&i| content(i)).find_map(|i| {
-        KIND_TITLES
-            .iter()
-            .find(|(t, _)| lines[i].text == *t)
-            .map(|&(_, k)| (i, k))
-    });
-    match kind_line {
-        Some((k, kind)) => {
-            h.kind = Some(kind);
-            let pre: Vec<usize> = (0..k).filter(|&i| content(i)).collect();
-            read_columns(lines, &pre, &mut h);
-            for &i in &pre {
-                h.lines.push(lines[i].text.to_string());
-            }
-            h.lines.push(lines[k].text.to_string());
-            read_title_block(lines, furn, k + 1, &mut h);
-        }
-        None => {
-            let first = (0..lines.len()).find(|&i| content(i));
-            if let Some(i) = first.filter(|&i| RE_SENTENCE_TITLE.is_match(lines[i].text)) {
-                read_sentence_title(lines[i].text, &mut h);
-                h.lines.push(lines[i].text.to_string());
-                h.body_start = i + 1;
-            } else {
-                h.diagnostics
-                    .push("no header found: the text starts with its body".to_string());
-                // A news preface that names the document (`… ban hành Nghị quyết số 57-NQ/TW
-                // (ngày 22/12/2024) của Bộ Chính trị về …`) stands in for the header.
-                let preface = (0..lines.len())
-                    .filter(|&i| content(i))
-                    .take(3)
-                    .find_map(|i| RE_PREFACE.captures(lines[i].text));
-                if let Some(c) = preface {
-                    h.kind = kind_from_word(&c[1]);
-                    h.number = Some(c[2].trim_end_matches('.').to_string());
-                    h.date = iso_date(&c[5], &c[4], &c[3]);
-                    h.issuer = Some(c[6].to_string());
-                    h.title = Some(format!("{} {}", &c[1], c[7].trim_end_matches(['.', ' '])));
-                    h.diagnostics.push(
-                        "kind, number, date, issuer and title taken from the preface".to_string(),
-                    );
-                }
-            }
-        }
-    }
-    if h.date.is_none()
-        && let Some(c) = RE_PASSED_ON.captures(text)
-    {
-        h.date = iso_date(&c[3], &c[2], &c[1]);
-        h.diagnostics.push(
-            "no date in the header: date taken from the closing `thông qua ngày …` formula"
-                .to_string(),
-        );
-    }
-    h
+/// What one piece of a header line is.
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    /// A motto phrase, with what is left of the text beside it (a flattened issuer).
+    Motto(String),
+    /// `Số …`: the number as written, or the blank draft's type code, or nothing yet (`Số:`).
+    Number(Option<String>, Option<String>),
+    /// A place-and-date line: place, ISO date (`None` for a blank day).
+    Date(Option<String>, Option<String>),
+    /// The start of a date line whose rest is on the next line.
+    DateStart,
+    /// `V/v …`: the subject of an official letter.
+    Subject,
+    /// A rule or the Party star.
+    Separator,
+    /// `Người ký: …` and other labelled metadata lines of a rebuilt header.
+    Label,
+    /// An upper-case text: an issuing body, or the kind line.
+    Upper,
+    /// Anything else: the header has ended.
+    Other,
 }
 
-/// Reads number, place, date and issuer from the lines before the kind line.
-fn read_columns(lines: &[Line<'_>], pre: &[usize], h: &mut Header) {
-    let mut used = vec![false; pre.len()];
-    // Number: `Số 09-NQ/ĐH`, `Số: 03/NQ-CP`, or `Số:` with the number on the next line.
-    for j in 0..pre.len() {
-        let t = lines[pre[j]].text;
-        if !(t.starts_with("Số") || t.contains(" Số")) {
+/// The pieces of a header line: the cells of a pipe row, the columns of a line flattened side
+/// by side (runs of three spaces or more), else the line itself.
+fn pieces(t: &str) -> Vec<String> {
+    let t = t.trim();
+    let raw: Vec<&str> = if t.len() > 1 && t.starts_with('|') && t.ends_with('|') {
+        t[1..t.len() - 1].split('|').collect()
+    } else {
+        RE_COLUMNS.split(t).collect()
+    };
+    let mut out = Vec::new();
+    for p in raw.into_iter().map(str::trim).filter(|c| !c.is_empty()) {
+        // A cell or a column joined with single spaces can still hold two elements: the motto
+        // beside the issuer, or `Số …` / the place and date after the issuer's upper-case words.
+        let mut last = 0;
+        for m in RE_MOTTO.find_iter(p) {
+            split_after_upper(&p[last..m.start()], &mut out);
+            out.push(m.as_str().to_string());
+            last = m.end();
+        }
+        split_after_upper(&p[last..], &mut out);
+    }
+    out
+}
+
+/// Pushes `seg`, cut in two where upper-case words are followed by a number or a place-and-date
+/// (`BỘ CÔNG THƯƠNG Số: 38/2025/TT-BCT`, `THÀNH PHỐ HÀ NỘI Hà Nội, ngày 27 …`).
+fn split_after_upper(seg: &str, out: &mut Vec<String>) {
+    let seg = seg.trim();
+    if seg.is_empty() {
+        return;
+    }
+    let cut = seg
+        .char_indices()
+        .filter(|&(b, c)| b > 0 && !c.is_whitespace() && seg[..b].ends_with(char::is_whitespace))
+        .map(|(b, _)| b)
+        .find(|&b| {
+            seg[b..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.chars().any(char::is_lowercase))
+        })
+        .filter(|&b| is_upper(&seg[..b]))
+        .filter(|&b| {
+            matches!(
+                classify(&seg[b..]),
+                Item::Number(..) | Item::Date(..) | Item::DateStart
+            )
+        });
+    match cut {
+        Some(b) => {
+            out.push(seg[..b].trim().to_string());
+            out.push(seg[b..].to_string());
+        }
+        None => out.push(seg.to_string()),
+    }
+}
+
+/// Classifies one piece of a header line.
+fn classify(p: &str) -> Item {
+    let bare = strip_mottos(p);
+    if bare.len() < p.split_whitespace().collect::<Vec<_>>().join(" ").len() {
+        return Item::Motto(bare);
+    }
+    if let Some(c) = RE_NUMBER_LINE.captures(p) {
+        let v = c.get(1).map_or("", |m| m.as_str()).trim();
+        if v.is_empty() {
+            return Item::Number(None, None);
+        }
+        // `1050 /QĐ-SCT`: a stray space around the slash is not part of the number.
+        let joined = RE_SLASH_SPACE.replace_all(v, "$1");
+        if let Some(m) = RE_NUMBER.find(&joined) {
+            return Item::Number(Some(m.as_str().trim_end_matches('.').to_string()), None);
+        }
+        // A draft's blank number, kept as written: `/KH-SCT`, `- CV/ĐU`, `.../CN`.
+        if v.starts_with(['/', '-', '.', '…']) && v.chars().any(char::is_uppercase) {
+            return Item::Number(None, Some(v.to_string()));
+        }
+    }
+    if let Some(c) = RE_DATE.captures(p) {
+        let date = c.get(2).and_then(|d| iso_date(&c[4], &c[3], d.as_str()));
+        let place = c.get(1).map(|m| m.as_str().trim().to_string());
+        return Item::Date(place, date);
+    }
+    if RE_DATE_START.is_match(p) && !is_upper(p) {
+        return Item::DateStart;
+    }
+    if p.starts_with("V/v") || p.starts_with("V/V") {
+        return Item::Subject;
+    }
+    if is_separator(p) {
+        return Item::Separator;
+    }
+    if RE_LABEL_VALUE.is_match(p) {
+        return Item::Label;
+    }
+    if is_upper(p) && marker(p).is_none() {
+        return Item::Upper;
+    }
+    Item::Other
+}
+
+/// The kind words a line starts with: the kind, the words as written and the rest of the line.
+/// Upper-case kind words head a kind line (`THÔNG BÁO`, `NGHỊ QUYẾT CỦA BỘ CHÍNH TRỊ`,
+/// `THÔNG BÁO Kết luận của …`); `with_number` also accepts sentence case followed by `số`
+/// (`Công Văn Số 402-CV/VPĐU`), a heading some transcriptions put above the header.
+fn kind_words(t: &str, with_number: bool) -> Option<(DocKind, String, String)> {
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.strip_prefix("DỰ THẢO ").unwrap_or(&t);
+    for (phrase, kind) in KIND_TITLES {
+        let n = phrase.chars().count();
+        let head: String = t.chars().take(n).collect();
+        if head.to_uppercase() != phrase {
             continue;
         }
-        let joined = match pre.get(j + 1) {
-            Some(&n) if t.trim_end().ends_with(':') || t.trim() == "Số" => {
-                used[j + 1] = true;
-                format!("{t} {}", lines[n].text)
+        let rest = &t[head.len()..];
+        if !(rest.is_empty() || rest.starts_with([' ', ':'])) {
+            continue;
+        }
+        let rest = rest.trim_start_matches(':').trim();
+        let numbered = ["số ", "Số ", "SỐ "].iter().any(|p| rest.starts_with(p));
+        if head == phrase || (with_number && numbered) {
+            return Some((kind, head, rest.to_string()));
+        }
+    }
+    None
+}
+
+/// The number at the start of the rest of a kind line (`SỐ 15/NQ-HĐND VỀ …`) and what follows it.
+fn number_after_kind(rest: &str) -> Option<(String, String)> {
+    let after = ["số ", "Số ", "SỐ "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))?
+        .trim_start_matches([':', ' ']);
+    let m = RE_NUMBER.find(after)?;
+    Some((
+        m.as_str().trim_end_matches('.').to_string(),
+        after[m.end()..].trim().to_string(),
+    ))
+}
+
+/// Reads the header of `lines` (furniture already marked in `furn`).
+///
+/// The header is read from its layout, not from a list of kinds: the issuing body (upper-case
+/// lines), the `Số …` line, the motto, the place-and-date line, in any order and whether the
+/// two columns arrive line after line, side by side or as table cells; then the kind line, the
+/// first upper-case line after them that is none of those (or any line that starts with known
+/// kind words), and the title block under it.
+pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
+    let mut h = Header::default();
+    let content: Vec<usize> = (0..lines.len().min(150))
+        .filter(|&i| !lines[i].is_blank() && !furn[i])
+        .collect();
+    if let Some(&first) = content.first()
+        && RE_SENTENCE_TITLE.is_match(lines[first].text)
+    {
+        read_sentence_title(lines[first].text, &mut h);
+        h.lines.push(lines[first].text.to_string());
+        h.body_start = first + 1;
+        return finish(h, text);
+    }
+    let mut issuer: Vec<String> = Vec::new();
+    let (mut motto, mut number, mut date) = (false, false, false);
+    let mut subject: Option<String> = None;
+    let mut kind_line: Option<usize> = None;
+    let mut kind_rest = String::new();
+    let mut taken: Vec<usize> = Vec::new();
+    let mut p = 0;
+    while p < content.len() {
+        let i = content[p];
+        let t = lines[i].text;
+        // A kind line ends the header block, whichever column it came after.
+        if kind_line.is_none() && pieces(t).len() <= 1 {
+            if let Some((kind, name, rest)) = kind_words(t, false) {
+                h.kind = Some(kind);
+                h.kind_name = Some(name);
+                // `NGHỊ QUYẾT SỐ 15/NQ-HĐND …`: the number, then what follows is the title's.
+                kind_rest = match number_after_kind(&rest) {
+                    Some((n, after)) => {
+                        h.number = h.number.take().or(Some(n));
+                        number = true;
+                        after
+                    }
+                    None => rest,
+                };
+                kind_line = Some(i);
+                taken.push(i);
+                p += 1;
+                continue;
             }
-            _ => t.to_string(),
-        };
-        if let Some(c) = RE_NUMBER.captures(&joined) {
-            h.number = Some(c[1].trim_end_matches('.').to_string());
-            used[j] = true;
-            // A flattened line can carry the left column before `Số`.
-            let before = t[..t.find("Số").unwrap_or(0)].trim();
-            if !before.is_empty() {
-                used[j] = false;
+            if let Some((kind, name, rest)) = kind_words(t, true)
+                && !number
+            {
+                // `Công Văn Số 402-CV/VPĐU` above the header: kind and number, the header follows.
+                h.kind = Some(kind);
+                h.kind_name = Some(name);
+                if let Item::Number(n, _) = classify(&rest) {
+                    h.number = n;
+                    number = h.number.is_some();
+                }
+                taken.push(i);
+                p += 1;
+                continue;
+            }
+        }
+        let mut items: Vec<(Item, String)> = Vec::new();
+        for s in pieces(t) {
+            // A blank left in a draft splits one piece in two (`Số:      /KH-SCT`,
+            // `ngày        tháng 4 năm 2026`): join them back.
+            if let Some(last) = items.last_mut()
+                && matches!(last.0, Item::DateStart | Item::Number(None, None))
+            {
+                let j = format!("{} {s}", last.1);
+                if let c @ (Item::Date(..) | Item::Number(..)) = classify(&j) {
+                    *last = (c, j);
+                    continue;
+                }
+            }
+            items.push((classify(&s), s));
+        }
+        // A date or a number cut at the end of the line continues on the next one.
+        let mut joined_next = false;
+        if let Some(last) = items.last_mut()
+            && matches!(last.0, Item::DateStart | Item::Number(None, None))
+            && let Some(&n) = content.get(p + 1)
+        {
+            let next = pieces(lines[n].text);
+            let cont = next.last().map_or("", String::as_str);
+            let j = format!("{} {cont}", last.1);
+            let c = classify(&j);
+            if matches!(c, Item::Date(..) | Item::Number(..)) && c != Item::Number(None, None) {
+                *last = (c, j);
+                joined_next = next.len() == 1;
+            }
+        }
+        // Under the kind line only a number, a date or a labelled line (a rebuilt header) still
+        // belong to the header block; a motto-like line there is the title's
+        // (`ĐIỀU LỆ` / `ĐẢNG CỘNG SẢN VIỆT NAM`), and rules are the title block's to read.
+        let after_kind = kind_line.is_some();
+        let header_line = items.iter().all(|(it, s)| match it {
+            _ if after_kind => matches!(it, Item::Number(..) | Item::Date(..) | Item::Label),
+            Item::Upper => {
+                kind_line.is_none() && !(date || number && motto) && kind_words(s, false).is_none()
+            }
+            Item::Other | Item::DateStart => false,
+            Item::Label => kind_line.is_some() || number || date,
+            _ => true,
+        });
+        if !header_line {
+            let upper_kind = kind_line.is_none()
+                && (date || number && motto)
+                && items.len() == 1
+                && items[0].0 == Item::Upper;
+            // Not the kind line but the header's, when the next line is a header part (an
+            // issuer after the date in a column read right to left) or the kind line itself (a
+            // `DỰ THẢO` stamp above it).
+            let next = content.get(p + 1).map(|&n| lines[n].text);
+            let next_is_header = next.is_some_and(|n| {
+                kind_words(n, false).is_some()
+                    || pieces(n).iter().any(|s| {
+                        matches!(
+                            classify(s),
+                            Item::Number(..) | Item::Motto(_) | Item::Date(..)
+                        )
+                    })
+            });
+            if upper_kind && next_is_header {
+                if next.is_none_or(|n| kind_words(n, false).is_none()) {
+                    issuer.push(t.to_string());
+                }
+                taken.push(i);
+                p += 1;
+                continue;
+            }
+            if upper_kind {
+                // A kind outside the list (`ĐIỀU ƯỚC QUỐC TẾ`): kept as written.
+                h.kind_name = Some(t.to_string());
+                kind_line = Some(i);
+                taken.push(i);
+                p += 1;
+                continue;
+            }
+            // A stray line above the header (`Dự thảo 2`, a file label) does not hide it; it
+            // stays a header line if a header follows, and the body's if none does.
+            let nothing_yet = !(motto || number || date || h.kind.is_some()) && issuer.is_empty();
+            if nothing_yet && p < 2 {
+                taken.push(i);
+                p += 1;
+                continue;
             }
             break;
         }
-        used[j] = false;
-        if j + 1 < pre.len() {
-            used[j + 1] = false;
+        for (it, s) in items {
+            match it {
+                Item::Motto(rest) => {
+                    motto = true;
+                    if !rest.is_empty() && !is_separator(&rest) && kind_line.is_none() {
+                        issuer.push(rest);
+                    }
+                }
+                Item::Number(n, blank) => {
+                    if h.number.is_none() && n.is_some() {
+                        h.number = n;
+                    }
+                    if blank.is_some() && h.number.is_none() {
+                        h.blank_number = blank;
+                    }
+                    number = true;
+                }
+                Item::Date(place, d) => {
+                    if !date {
+                        h.place = place.filter(|p| !p.is_empty());
+                        h.date = d;
+                    }
+                    date = true;
+                }
+                Item::Subject => subject = Some(s),
+                Item::Upper => issuer.push(s),
+                _ => {}
+            }
+        }
+        taken.push(i);
+        p += 1;
+        if joined_next {
+            taken.push(content[p]);
+            p += 1;
         }
     }
-    // Place and date, also split over two lines (`Hà Nội, ngày 19` / `tháng 11 năm 2025`,
-    // `Thành phố Huế,` / `ngày 18 tháng 11 năm 2025`).
-    for j in 0..pre.len() {
-        let t = lines[pre[j]].text;
-        if !t.contains("ngày") {
-            continue;
-        }
-        let from = t.find(|c: char| !c.is_whitespace()).unwrap_or(0);
-        let mut joined = t[from..].to_string();
-        let mut next_used = false;
-        if let Some(&n) = pre.get(j + 1)
-            && !RE_DATE.is_match(&joined)
-        {
-            joined = format!("{joined} {}", lines[n].text);
-            next_used = true;
-        }
-        // The date may follow a flattened left column on the same line; try each `, ngày`.
-        let Some(c) = RE_DATE.captures(&joined) else {
-            continue;
-        };
-        h.date = iso_date(&c[4], &c[3], &c[2]);
-        let mut place = c.get(1).map(|m| m.as_str().trim().to_string());
-        if place.is_none() && j > 0 && lines[pre[j - 1]].text.ends_with(',') && !used[j - 1] {
-            place = Some(
-                lines[pre[j - 1]]
-                    .text
-                    .trim_end_matches(',')
-                    .trim()
-                    .to_string(),
-            );
-            used[j - 1] = true;
-        }
-        if let Some(p) = &place {
-            // A flattened line: keep only the words after the motto or issuer.
-            let p = strip_mottos(p);
-            h.place = Some(p.trim().to_string()).filter(|p| !p.is_empty());
-        }
-        used[j] = true;
-        if next_used {
-            used[j + 1] = true;
-        }
-        break;
+    let found = motto || number || date || h.kind.is_some() || kind_line.is_some();
+    if !found {
+        return no_header(lines, furn, text, h);
     }
-    // Issuer: what is left, without mottos and separators.
-    let mut parts: Vec<&str> = Vec::new();
-    for (j, &i) in pre.iter().enumerate() {
-        let t = lines[i].text;
-        if used[j] || is_separator(t) {
-            continue;
-        }
-        let t = match t.find("Số") {
-            Some(at) if at > 0 && RE_NUMBER.is_match(&t[at..]) => t[..at].trim(),
-            _ => t,
-        };
-        parts.push(t);
+    // A place on the line before a date line that had none (`Thành phố Huế,`).
+    set_issuer(&issuer, &mut h);
+    taken.sort_unstable();
+    taken.dedup();
+    let last = taken.last().copied().unwrap_or(0);
+    for &i in &taken {
+        h.lines.push(lines[i].text.to_string());
     }
+    let mut title_from = last + 1;
+    if kind_line.is_none() {
+        // No kind line (an official letter): the header ends with its last line; the `V/v`
+        // subject is the title.
+        h.body_start = title_from;
+        h.title = subject;
+    } else {
+        title_from = title_from.max(kind_line.map_or(0, |k| k + 1));
+        read_title_block(lines, furn, title_from, &mut h);
+        let title = [Some(kind_rest), h.title.take()]
+            .into_iter()
+            .flatten()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        h.title = Some(title).filter(|t| !t.is_empty()).or(subject);
+    }
+    if let Some(b) = &h.blank_number {
+        h.diagnostics
+            .push(format!("the number is left blank (a draft): `Số {b}`"));
+    }
+    finish(h, text)
+}
+
+/// The issuing body from the upper-case lines of the left column.
+fn set_issuer(parts: &[String], h: &mut Header) {
     let joined = parts.join(" ");
     let mut issuer = strip_mottos(&joined);
+    // A rule run into the last word of a cell (`QUỐC HỘI-------`).
+    issuer = RE_RULE_RUN.replace_all(&issuer, " ").into_owned();
+    issuer = issuer
+        .split_whitespace()
+        // Rules and the Party star, not the dash inside `LAO ĐỘNG - THƯƠNG BINH`.
+        .filter(|w| !(is_separator(w) && (w.chars().count() >= 3 || *w == "*")))
+        .collect::<Vec<_>>()
+        .join(" ");
     // The Gazette prints the issuer twice (`CHÍNH PHỦ CHÍNH PHỦ`).
     let words: Vec<&str> = issuer.split_whitespace().collect();
     if words.len() >= 2
@@ -243,140 +530,29 @@ fn read_columns(lines: &[Line<'_>], pre: &[usize], h: &mut Header) {
     }
 }
 
+/// The date of a closing `thông qua ngày …` formula when the header had none.
+fn finish(mut h: Header, text: &str) -> Header {
+    if h.date.is_none()
+        && let Some(c) = RE_PASSED_ON.captures(text)
+    {
+        h.date = iso_date(&c[3], &c[2], &c[1]);
+        h.diagnostics.push(
+            "no date in the header: date taken from the closing `thông qua ngày …` formula"
+                .to_string(),
+        );
+    }
+    h
+}
+
 /// Removes the national and Party mottos from a flattened header text; collapses spaces.
 fn strip_mottos(s: &str) -> String {
-    let mut s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    for m in MOTTOS {
-        s = s.replace(m, " ");
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = RE_MOTTO.replace_all(&s, " ");
+    // `VIỆT NAM` alone is the second line of `ĐẢNG CỘNG SẢN` / `VIỆT NAM`.
+    if s.trim() == "VIỆT NAM" {
+        return String::new();
     }
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Reads the title block after the kind line: subject lines, the restated issuing body, the term.
-fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Header) {
-    let mut title: Vec<&str> = Vec::new();
-    let mut taken: Vec<usize> = Vec::new();
-    let mut i = from;
-    let mut in_paren = false;
-    let mut last_sentence_open = false;
-    let mut sentence_lines = 0;
-    while i < lines.len() {
-        let l = &lines[i];
-        if l.is_blank() || furn[i] {
-            i += 1;
-            continue;
-        }
-        let t = l.text;
-        if is_separator(t) {
-            h.lines.push(t.to_string());
-            i += 1;
-            // A rule under the title closes the block, unless the restated body follows.
-            let next = (i..lines.len()).find(|&j| !lines[j].is_blank() && !furn[j]);
-            match next {
-                Some(j) if is_upper(lines[j].text) && marker(lines[j].text).is_none() => {
-                    taken.push(j);
-                    h.lines.push(lines[j].text.to_string());
-                    if h.issuer.is_none() {
-                        h.issuer = Some(lines[j].text.to_string());
-                    }
-                    i = j + 1;
-                }
-                _ => {}
-            }
-            break;
-        }
-        let opens_body = marker(t).is_some()
-            || t.starts_with("Căn cứ")
-            || t.starts_with("QUYẾT NGHỊ")
-            || t.starts_with("Xét ")
-            || t.starts_with("Nơi nhận");
-        if opens_body && !in_paren {
-            break;
-        }
-        // A sentence-case subject continues while it has not ended with a full stop.
-        let accept = in_paren
-            || t.starts_with('(')
-            || !t.chars().any(char::is_lowercase)
-            || title.is_empty()
-            || (last_sentence_open && sentence_lines < 5);
-        if !accept {
-            break;
-        }
-        if !is_upper(t) {
-            sentence_lines += 1;
-        }
-        if t.starts_with('(') {
-            in_paren = true;
-        }
-        if in_paren && t.contains(')') {
-            // `(… thông qua ngày …)` closes the title; an upper-case line after it heads the
-            // preamble (`ĐẢNG VÀ NHỮNG VẤN ĐỀ CƠ BẢN …` in the Party statute).
-            title.push(t);
-            taken.push(i);
-            h.lines.push(t.to_string());
-            i += 1;
-            break;
-        }
-        last_sentence_open = !is_upper(t) && !ends_terminal(t);
-        title.push(t);
-        taken.push(i);
-        h.lines.push(t.to_string());
-        i += 1;
-    }
-    h.body_start = i;
-    // The last title line may restate the issuing body (`CHÍNH PHỦ`, `QUỐC HỘI`).
-    if title.len() >= 2 {
-        let last = title[title.len() - 1];
-        let same = h
-            .issuer
-            .as_deref()
-            .is_some_and(|iss| iss.eq_ignore_ascii_case(last) || iss.to_uppercase() == last);
-        let short_body =
-            h.issuer.is_none() && is_upper(last) && last.split_whitespace().count() <= 6;
-        if same || short_body {
-            title.pop();
-            if h.issuer.is_none() {
-                h.issuer = Some(last.to_string());
-            }
-        }
-    }
-    let joined = title.iter().map(|t| t.trim()).collect::<Vec<_>>().join(" ");
-    let joined = joined.split_whitespace().collect::<Vec<_>>().join(" ");
-    if let Some(c) = RE_TERM.captures(&joined) {
-        h.term = Some(format!("{} - {}", &c[1], &c[2]));
-    }
-    if !joined.is_empty() {
-        h.title = Some(joined.trim_end_matches([',', ' ']).to_string());
-    }
-}
-
-/// Reads a one-line sentence title: `Kết luận số 69-KL/TW ngày 11/01/2024 của Bộ Chính trị về …`.
-fn read_sentence_title(t: &str, h: &mut Header) {
-    let Some(c) = RE_SENTENCE_TITLE.captures(t) else {
-        return;
-    };
-    h.kind = kind_from_word(&c[1]);
-    h.number = Some(c[2].trim_end_matches('.').to_string());
-    if let Some(d) = RE_SLASH_DATE.captures(t) {
-        h.date = iso_date(&d[3], &d[2], &d[1]);
-    }
-    if let Some(i) = RE_OF_ISSUER.captures(t) {
-        h.issuer = Some(i[1].to_string());
-    }
-    h.title = Some(t.to_string());
-}
-
-/// The kind a sentence-case kind word names (`Nghị quyết` → resolution).
-fn kind_from_word(word: &str) -> Option<DocKind> {
-    Some(match word {
-        "Nghị quyết" => DocKind::Resolution,
-        "Kết luận" => DocKind::Conclusion,
-        "Quy định" => DocKind::Regulation,
-        "Chỉ thị" => DocKind::Directive,
-        "Quyết định" => DocKind::Decision,
-        "Chương trình hành động" => DocKind::ActionProgramme,
-        _ => return None,
-    })
 }
 
 /// `2020`, `10`, `15` → `2020-10-15`; `None` for an impossible date.
@@ -386,36 +562,19 @@ pub(crate) fn iso_date(y: &str, m: &str, d: &str) -> Option<String> {
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// The document number the corpus file name encodes (`57-NQ-TW` → `57-NQ/TW`,
-/// `198-2025-QH15` → `198/2025/QH15`), for documents whose header lost it.
-pub(crate) fn number_from_stem(stem: &str) -> Option<String> {
-    let parts: Vec<&str> = stem.split(['-', '_']).collect();
-    if parts.len() < 2 || !parts[0].chars().all(|c| c.is_ascii_digit()) || parts[0].is_empty() {
-        return None;
-    }
-    let is_year =
-        |p: &str| p.len() == 4 && p.starts_with("20") && p.chars().all(|c| c.is_ascii_digit());
-    if is_year(parts[1]) {
-        // State style: `12/2021/NQ-HĐND`, `198/2025/QH15`.
-        let rest = parts[2..]
-            .iter()
-            .take(2)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("-");
-        return (!rest.is_empty()).then(|| format!("{}/{}/{}", parts[0], parts[1], rest));
-    }
-    if parts.len() >= 3 {
-        // Party style: `57-NQ/TW`.
-        return Some(format!("{}-{}/{}", parts[0], parts[1], parts[2]));
-    }
-    None
-}
-
-/// The kind a number's type code names (`NQ` → resolution, `KL` → conclusion …).
+/// The kind a number's type code names (`NQ` → resolution, `TB` → notice, `NĐ` → decree …), also
+/// of a draft's blank number (`/KH-SCT`).
 pub(crate) fn kind_from_number(number: &str) -> Option<DocKind> {
     let upper = number.to_uppercase();
-    let codes = upper.split(['-', '/']).collect::<Vec<_>>();
+    let codes = upper
+        .split(['-', '/'])
+        .map(|c| c.trim().trim_matches('.'))
+        .collect::<Vec<_>>();
+    // Party numbers put the type code after a dash and the issuer after the slash (`57-NQ/TW`);
+    // state numbers after the slash (`01/NQ-CP`).
+    let party = upper.split_once('-').is_some_and(|(serial, rest)| {
+        serial.chars().all(|c| c.is_ascii_digit()) && rest.contains('/')
+    });
     codes.iter().find_map(|c| match *c {
         "NQ" => Some(DocKind::Resolution),
         "KL" => Some(DocKind::Conclusion),
@@ -426,28 +585,24 @@ pub(crate) fn kind_from_number(number: &str) -> Option<DocKind> {
         } else {
             DocKind::Decision
         }),
+        "TB" => Some(DocKind::Notice),
+        "KH" => Some(DocKind::Plan),
+        "HD" => Some(DocKind::Guidance),
+        "ĐA" | "DA" => Some(DocKind::Scheme),
+        "TTR" => Some(DocKind::Proposal),
+        "CV" => Some(DocKind::OfficialLetter),
+        "NĐ" | "ND" => Some(DocKind::Decree),
+        // In a Party number (`05-TT/TW`) `TT` is a thông tri, which has no kind of its own.
+        "TT" | "TTLT" if !party => Some(DocKind::Circular),
+        "BC" => Some(DocKind::Report),
+        // `69/2025/QH15`: a law, when nothing else names the kind (the Assembly's resolutions
+        // carry a kind line).
+        c if c.starts_with("QH") && c[2..].chars().all(|d| d.is_ascii_digit()) => {
+            Some(DocKind::Law)
+        }
         _ => None,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_from_file_stems() {
-        assert_eq!(number_from_stem("57-NQ-TW").as_deref(), Some("57-NQ/TW"));
-        assert_eq!(
-            number_from_stem("198-2025-QH15").as_deref(),
-            Some("198/2025/QH15")
-        );
-        assert_eq!(number_from_stem("Dieu-le-Dang-2011"), None);
-    }
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso_date("2020", "10", "15").as_deref(), Some("2020-10-15"));
-        assert_eq!(iso_date("2025", "4", "6").as_deref(), Some("2025-04-06"));
-        assert_eq!(iso_date("2025", "13", "6"), None);
-    }
-}
+mod tests;
