@@ -200,10 +200,19 @@ fn split_after_upper(seg: &str, out: &mut Vec<String>) {
 }
 
 /// Classifies one piece of a header line.
+/// Whether a line may hold a motto: every motto has an upper-case `NG` (CỘNG, ĐẢNG, NGHĨA),
+/// `độc`/`ĐỘC`, or is `VIỆT NAM`. Most lines have none of them and skip the motto pattern, which
+/// the search for attached headers would otherwise run on every line of a document.
+fn may_be_motto(p: &str) -> bool {
+    p.contains("NG") || p.contains("ộc") || p.contains("ỘC") || p.contains("VIỆT NAM")
+}
+
 fn classify(p: &str) -> Item {
-    let bare = strip_mottos(p);
-    if bare.len() < p.split_whitespace().collect::<Vec<_>>().join(" ").len() {
-        return Item::Motto(bare);
+    if may_be_motto(p) {
+        let bare = strip_mottos(p);
+        if bare.len() < p.split_whitespace().collect::<Vec<_>>().join(" ").len() {
+            return Item::Motto(bare);
+        }
     }
     if let Some(c) = RE_NUMBER_LINE.captures(p) {
         let v = c.get(1).map_or("", |m| m.as_str()).trim();

@@ -15,6 +15,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashSet;
+
 use super::lines::{Line, ends_terminal, marker};
 
 /// How the document writes the words that start its doubtful lines.
@@ -104,36 +106,41 @@ impl Evidence {
         if ev.case.is_empty() {
             return ev;
         }
-        // The first words of the phrases, as written both ways (`thời`, `Thời`), so that a word
-        // of the text is looked up as it stands, without lowering it first.
-        let firsts: HashSet<String> = ev
+        // The first words of the phrases, as written both ways (`thời`, `Thời`), and the first
+        // words after a break, so that each word of the text is looked up once, as it stands,
+        // in a set with a fast hash.
+        let firsts: FxHashSet<String> = ev
             .case
             .keys()
             .map(|k| k.split(' ').next().unwrap_or(""))
             .flat_map(|w| [w.to_string(), capitalize(w)])
             .collect();
-        let seconds: HashSet<&str> = pairs
+        let seconds: FxHashSet<&str> = pairs
             .iter()
             .map(|(_, w)| w.split(' ').next().unwrap_or(""))
             .collect();
+        let mut ws: Vec<(&str, bool, bool)> = Vec::new();
         for line in &body {
             // Each word without punctuation around it, whether a sentence ends after it, and
             // whether it touches the next word with no punctuation between them.
-            let ws: Vec<(&str, bool, bool)> = line
-                .split_whitespace()
-                .map(|raw| {
-                    let ends = raw.ends_with(['.', ':', ';', '!', '?', '(', '"', '“']);
-                    let bare = raw.trim_matches(|c: char| !c.is_alphanumeric());
-                    (bare, ends, raw.ends_with(bare))
-                })
-                .collect();
+            ws.clear();
+            ws.extend(line.split_whitespace().map(|raw| {
+                let ends = raw.ends_with(['.', ':', ';', '!', '?', '(', '"', '“']);
+                let bare = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                (bare, ends, raw.ends_with(bare))
+            }));
             for i in 1..ws.len() {
                 let (prev, prev_ends, touches) = ws[i - 1];
                 let (w, _, _) = ws[i];
                 if w.is_empty() || prev.is_empty() {
                     continue;
                 }
-                if touches && seconds.contains(w) {
+                let first = firsts.contains(w);
+                let second = touches && seconds.contains(w);
+                if !first && !second {
+                    continue;
+                }
+                if second {
                     let then = ws.get(i + 1).map_or("", |(n, _, _)| *n);
                     let key = (
                         prev.to_lowercase(),
@@ -144,7 +151,7 @@ impl Evidence {
                     }
                 }
                 // Inside a sentence only: after a full stop any word is capitalized.
-                if prev_ends || !firsts.contains(w) {
+                if prev_ends || !first {
                     continue;
                 }
                 let phrase = match ws.get(i + 1) {
