@@ -13,7 +13,7 @@ use regex::Regex;
 
 /// How the name of a body starts: bodies of the Party, the state, the fronts and the
 /// enterprises they own, in the forms documents write them (also the old tone placement).
-const BODY_STARTS: [&str; 67] = [
+const BODY_STARTS: [&str; 68] = [
     "Bộ ",
     "Các bộ",
     "Các Bộ",
@@ -79,6 +79,7 @@ const BODY_STARTS: [&str; 67] = [
     "Chính phủ",
     "Thủ tướng",
     "Người đứng đầu",
+    "Lãnh đạo ",
     "Thủ trưởng",
     "Chủ tịch",
 ];
@@ -208,6 +209,11 @@ mod tests {
         assert_eq!(a("Mục tiêu tổng quát"), None);
         assert_eq!(a("Về phát triển kinh tế"), None);
         assert_eq!(a("Bộ máy tổ chức"), None);
+        assert_eq!(
+            a("Lãnh đạo Ban Dân nguyện").as_deref(),
+            Some("Lãnh đạo Ban Dân nguyện")
+        );
+        assert_eq!(a("Lãnh đạo, chỉ đạo rà soát pháp luật"), None);
         assert_eq!(a("Bộ Tài chính đã hoàn thành nhiệm vụ. Năm 2025 …"), None);
     }
 
