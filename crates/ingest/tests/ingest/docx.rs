@@ -375,3 +375,36 @@ fn truncated_and_damaged_files_fail_cleanly() {
         }
     }
 }
+
+#[test]
+fn nested_lists_are_numbered_as_word_and_libreoffice_show_them() {
+    // Read off lists.docx's numbering.xml: numId 1001 decimal `%1.`, 1002 lowerLetter `%2)`,
+    // 1003 lowerRoman `%3.`, 1004 bullets, 1005 decimal `%1)` from 4, 1006 decimal `(%1)`.
+    let expected = [
+        "Kế hoạch thử đánh số tự động",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "a) Kiểm tra kỹ thuật an toàn.",
+        "b) Đảm bảo kỳ kiểm tra nghiêm túc.",
+        "i. Học viên đủ điều kiện.",
+        "ii. Đề kiểm tra đúng nội dung.",
+        "c) Công khai kết quả.",
+        "2. Yêu cầu",
+        "- Đúng thành phần đã đăng ký.",
+        "- Khách quan, công bằng.",
+        "3. Tổ chức thực hiện",
+        "Đoạn văn xen giữa hai danh sách.",
+        "4) Danh sách tiếp tục từ bốn",
+        "5) Mục năm",
+        "(1) Một trong ngoặc",
+        "(2) Hai trong ngoặc",
+        "A. Phần A",
+        "B. Phần B",
+    ];
+    let dir = tests_dir().join("fixtures/lists");
+    for name in ["lists.docx", "lists.odt"] {
+        let e = extract(&dir.join(name));
+        assert_eq!(lines(&e), expected, "{name}");
+        assert_eq!(labels_added(&e), 14, "{name}: {:?}", e.diagnostics);
+    }
+}
