@@ -549,3 +549,251 @@ fn symbol(node: Node<'_, '_>) -> Option<char> {
     let ch = char::from_u32(code)?;
     (!('\u{E000}'..='\u{F8FF}').contains(&ch)).then_some(ch)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+
+    const NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+        xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" \
+        xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" \
+        xmlns:v=\"urn:schemas-microsoft-com:vml\" \
+        xmlns:m=\"http://schemas.openxmlformats.org/officeDocument/2006/math\"";
+
+    /// The text of a docx made of these parts (the body's content, then other parts by name).
+    fn text_of(body: &str, parts: &[(&str, String)]) -> (String, Vec<String>) {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        w.start_file("word/document.xml", options).unwrap();
+        write!(w, "<w:document {NS}><w:body>{body}</w:body></w:document>").unwrap();
+        for (name, xml) in parts {
+            w.start_file(*name, options).unwrap();
+            w.write_all(xml.as_bytes()).unwrap();
+        }
+        let bytes = w.finish().unwrap().into_inner();
+        let mut archive = Archive::open(&bytes).unwrap();
+        let e = extract_archive(&mut archive).unwrap();
+        (e.pages.concat(), e.diagnostics)
+    }
+
+    fn p(inner: &str) -> String {
+        format!("<w:p>{inner}</w:p>")
+    }
+
+    fn r(text: &str) -> String {
+        format!("<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>")
+    }
+
+    #[test]
+    fn revisions_fields_breaks_and_symbols() {
+        let body = [
+            p(&format!(
+                "{}<w:del><w:r><w:delText>bỏ đi </w:delText></w:r></w:del><w:ins>{}</w:ins>",
+                r("Giữ "),
+                r("thêm vào")
+            )),
+            // A complex field: the code is dropped, the result kept.
+            p(&format!(
+                "{}<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>\
+                 <w:r><w:instrText> PAGE \\* MERGEFORMAT </w:instrText></w:r>\
+                 <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>{}\
+                 <w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+                r("Trang "),
+                r("3")
+            )),
+            p(&format!(
+                "<w:fldSimple w:instr=\" DATE \">{}</w:fldSimple>",
+                r("14/6/2025")
+            )),
+            p(&format!(
+                "{}<w:r><w:br/><w:t>Độc lập</w:t><w:tab/><w:t>Tự do</w:t>\
+                 <w:noBreakHyphen/><w:t>x</w:t><w:sym w:font=\"Symbol\" w:char=\"F0B7\"/>\
+                 <w:sym w:font=\"Arial\" w:char=\"00A7\"/></w:r>",
+                r("VIỆT NAM")
+            )),
+            "<w:p/><w:p/>".to_string(),
+            p(&format!(
+                "<w:hyperlink w:history=\"1\">{}</w:hyperlink>",
+                r("liên kết")
+            )),
+            p(&format!(
+                "<m:oMath><m:r><m:t>x</m:t></m:r><m:r><m:t>=2</m:t></m:r></m:oMath>{}",
+                r(" công thức")
+            )),
+        ]
+        .concat();
+        let (text, diagnostics) = text_of(&body, &[]);
+        assert_eq!(
+            text,
+            "Giữ thêm vào\nTrang 3\n14/6/2025\nVIỆT NAM\nĐộc lập\tTự do-x§\n\nliên kết\n\
+             x=2 công thức\n"
+        );
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.contains("1 deleted revisions")),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn text_boxes_are_kept_once_and_notes_go_to_the_end() {
+        let text_box = format!(
+            "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:wsp><wps:txbx>\
+             <w:txbxContent>{}</w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice>\
+             <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{}</w:txbxContent>\
+             </v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+            p(&r("Trong khung")),
+            p(&r("Trong khung"))
+        );
+        let body = [
+            p(&format!("{}{text_box}", r("Đoạn có khung"))),
+            p(&format!(
+                "{}<w:r><w:footnoteReference w:id=\"2\"/></w:r>{}\
+                 <w:r><w:endnoteReference w:id=\"1\"/></w:r>",
+                r("Luật"),
+                r(" này")
+            )),
+        ]
+        .concat();
+        let footnotes = format!(
+            "<w:footnotes {NS}><w:footnote w:type=\"separator\" w:id=\"-1\">{}</w:footnote>\
+             <w:footnote w:id=\"2\">{}</w:footnote></w:footnotes>",
+            p(&r("_____")),
+            p(&format!(
+                "<w:r><w:footnoteRef/></w:r>{}",
+                r(" Sửa đổi năm 2025.")
+            ))
+        );
+        let endnotes = format!(
+            "<w:endnotes {NS}><w:endnote w:id=\"1\">{}</w:endnote></w:endnotes>",
+            p(&r("Ghi chú cuối."))
+        );
+        let (text, diagnostics) = text_of(
+            &body,
+            &[
+                ("word/footnotes.xml", footnotes),
+                ("word/endnotes.xml", endnotes),
+            ],
+        );
+        assert_eq!(
+            text,
+            "Đoạn có khung\nTrong khung\nLuật[1] này[i]\n\n[1] Sửa đổi năm 2025.\n[i] Ghi chú cuối.\n"
+        );
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.contains("1 footnotes and 1 endnotes")),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn tables_nest_and_merge_into_pipe_rows() {
+        let cell = |inner: &str| format!("<w:tc><w:tcPr/>{inner}</w:tc>");
+        let nested = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>",
+            cell(&p(&r("a"))),
+            cell(&p(&r("b"))),
+            cell(&p(&r("c"))),
+            cell(&p(&r("d|e")))
+        );
+        let body = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr><w:trPr><w:del/></w:trPr>{}</w:tr>\
+             <w:tr><w:sdt><w:sdtContent>{}</w:sdtContent></w:sdt>{}</w:tr></w:tbl>",
+            cell(&p(&r("Số TT"))),
+            cell(&format!("{}{}", p(&r("Nội dung")), nested)),
+            cell(&p(&r("dòng đã xóa"))),
+            cell(&p(&r("1"))),
+            // A vertically merged continuation: an empty cell.
+            "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+        );
+        let (text, _) = text_of(&body, &[]);
+        assert_eq!(text, "| Số TT | Nội dung a b c d/e |\n| 1 | |\n");
+    }
+
+    #[test]
+    fn numbering_comes_from_the_paragraph_or_its_style() {
+        let styles = format!(
+            "<w:styles {NS}>\
+             <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"/>\
+             <w:style w:type=\"paragraph\" w:styleId=\"Dieu\"><w:basedOn w:val=\"Normal\"/>\
+               <w:pPr><w:numPr><w:numId w:val=\"3\"/></w:numPr></w:pPr></w:style>\
+             <w:style w:type=\"paragraph\" w:styleId=\"DieuCon\"><w:basedOn w:val=\"Dieu\"/></w:style>\
+             <w:style w:type=\"paragraph\" w:styleId=\"Khoan\">\
+               <w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr></w:style>\
+             </w:styles>"
+        );
+        let numbering = format!(
+            "<w:numbering {NS}>\
+             <w:abstractNum w:abstractNumId=\"0\">\
+               <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>\
+                 <w:lvlText w:val=\"Điều %1.\"/><w:pStyle w:val=\"Dieu\"/></w:lvl>\
+               <w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>\
+                 <w:lvlText w:val=\"%2.\"/></w:lvl></w:abstractNum>\
+             <w:abstractNum w:abstractNumId=\"1\"><w:numStyleLink w:val=\"Dieu\"/></w:abstractNum>\
+             <w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/></w:num>\
+             <w:num w:numId=\"4\"><w:abstractNumId w:val=\"1\"/></w:num>\
+             </w:numbering>"
+        );
+        let styled = |style: &str, text: &str| {
+            p(&format!(
+                "<w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>{}",
+                r(text)
+            ))
+        };
+        let body = [
+            styled("Dieu", "Phạm vi điều chỉnh"),
+            styled("Khoan", "Khoản một"),
+            styled("Khoan", "Khoản hai"),
+            styled("DieuCon", "Đối tượng áp dụng"),
+            styled("Khoan", "Khoản một lại"),
+            // Numbering removed on the paragraph (numId 0) though its style has it.
+            p(&format!(
+                "<w:pPr><w:pStyle w:val=\"Dieu\"/><w:numPr><w:numId w:val=\"0\"/></w:numPr></w:pPr>{}",
+                r("Không số")
+            )),
+            // A list whose definition is linked to the style's list: shares its counters.
+            p(&format!(
+                "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"4\"/></w:numPr></w:pPr>{}",
+                r("Giải thích từ ngữ")
+            )),
+            // An unknown list: no label, no panic.
+            p(&format!(
+                "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"77\"/></w:numPr></w:pPr>{}",
+                r("Danh sách lạ")
+            )),
+        ]
+        .concat();
+        let (text, _) = text_of(
+            &body,
+            &[
+                ("word/styles.xml", styles),
+                ("word/numbering.xml", numbering),
+            ],
+        );
+        assert_eq!(
+            text,
+            "Điều 1. Phạm vi điều chỉnh\n1. Khoản một\n2. Khoản hai\nĐiều 2. Đối tượng áp dụng\n\
+             1. Khoản một lại\nKhông số\nĐiều 3. Giải thích từ ngữ\nDanh sách lạ\n"
+        );
+    }
+
+    #[test]
+    fn a_damaged_numbering_part_costs_only_the_numbers() {
+        let body = p(&format!(
+            "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>{}",
+            r("Vẫn đọc được")
+        ));
+        let (text, diagnostics) =
+            text_of(&body, &[("word/numbering.xml", "<w:numbering".to_string())]);
+        assert_eq!(text, "Vẫn đọc được\n");
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.contains("numbering.xml is not well-formed XML")),
+            "{diagnostics:?}"
+        );
+    }
+}
