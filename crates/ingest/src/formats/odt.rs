@@ -77,6 +77,7 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
         list_styles,
         lists: HashMap::new(),
         last_list: None,
+        outline: ListState::default(),
         notes: Vec::new(),
         labelled: 0,
         depth: 0,
@@ -133,13 +134,25 @@ impl Default for LevelStyle {
     }
 }
 
+/// The name under which the document's heading numbering (`text:outline-style`) is kept among
+/// the list styles (no list style can be named so: style names are XML names).
+const OUTLINE: &str = " outline";
+
 /// The most list levels ODF has.
 const LEVELS: usize = 10;
 
 /// Reads every `text:list-style` of a document into `out`, by name.
 fn read_list_styles(doc: &Document<'_>, out: &mut HashMap<String, Vec<LevelStyle>>) {
-    for style in doc.descendants().filter(|n| is(n, TEXT, "list-style")) {
-        let Some(name) = attr(&style, STYLE, "name") else {
+    let styles = doc
+        .descendants()
+        .filter(|n| is(n, TEXT, "list-style") || is(n, TEXT, "outline-style"));
+    for style in styles {
+        let name = if is(&style, TEXT, "outline-style") {
+            Some(OUTLINE)
+        } else {
+            attr(&style, STYLE, "name")
+        };
+        let Some(name) = name else {
             continue;
         };
         let mut levels = vec![LevelStyle::default(); LEVELS];
@@ -148,7 +161,8 @@ fn read_list_styles(doc: &Document<'_>, out: &mut HashMap<String, Vec<LevelStyle
                 .and_then(|l| l.parse::<usize>().ok())
                 .filter(|l| (1..=LEVELS).contains(l));
             let Some(level) = level else { continue };
-            let number = is(&lvl, TEXT, "list-level-style-number");
+            let number =
+                is(&lvl, TEXT, "list-level-style-number") || is(&lvl, TEXT, "outline-level-style");
             levels[level - 1] = LevelStyle {
                 format: number.then(|| attr(&lvl, STYLE, "num-format").unwrap_or("").to_string()),
                 letter_sync: attr(&lvl, STYLE, "num-letter-sync") == Some("true"),
@@ -204,6 +218,8 @@ struct Reader {
     lists: HashMap<String, ListState>,
     /// The last top-level list, for `text:continue-numbering`.
     last_list: Option<ListState>,
+    /// The counters of the headings' outline numbering.
+    outline: ListState,
     notes: Vec<String>,
     labelled: usize,
     depth: usize,
@@ -219,7 +235,11 @@ impl Reader {
         for node in parent.children().filter(Node::is_element) {
             let tag = node.tag_name();
             match (tag.namespace(), tag.name()) {
-                (Some(TEXT), "p" | "h") => self.paragraph(node, None, out),
+                (Some(TEXT), "p") => self.paragraph(node, None, out),
+                (Some(TEXT), "h") => {
+                    let label = self.heading_label(node);
+                    self.paragraph(node, label, out);
+                }
                 (Some(TEXT), "list") => self.top_list(node, out),
                 (Some(TABLE), "table") => self.table(node, out),
                 // Sections, indexes (a table of contents' text), inserted changes.
@@ -317,6 +337,26 @@ impl Reader {
             }
         }
         self.depth -= 1;
+    }
+
+    /// The outline number of a heading outside lists (`text:outline-level` numbered by the
+    /// document's `text:outline-style`), if the style numbers that level.
+    fn heading_label(&mut self, h: Node<'_, '_>) -> Option<String> {
+        let level = attr(&h, TEXT, "outline-level")
+            .and_then(|l| l.parse::<usize>().ok())
+            .filter(|l| (1..=LEVELS).contains(l))?;
+        if attr(&h, TEXT, "is-list-header") == Some("true")
+            || !self.list_styles.contains_key(OUTLINE)
+        {
+            return None;
+        }
+        let start = (attr(&h, TEXT, "restart-numbering") == Some("true"))
+            .then(|| attr(&h, TEXT, "start-value").and_then(|s| s.parse().ok()))
+            .flatten();
+        let mut state = std::mem::take(&mut self.outline);
+        let label = self.label(OUTLINE, level - 1, start, &mut state);
+        self.outline = state;
+        label
     }
 
     /// Advances the list's counter at `level` and returns the item's label.
@@ -576,6 +616,7 @@ mod tests {
             list_styles,
             lists: HashMap::new(),
             last_list: None,
+            outline: ListState::default(),
             notes: Vec::new(),
             labelled: 0,
             depth: 0,
@@ -609,6 +650,27 @@ mod tests {
             text_of(body, styles),
             "I. MỤC ĐÍCH\nI.1. Mục đích\na) một\nb) hai\nI.2. Yêu cầu\nII. NỘI DUNG\n\
              III. TỔ CHỨC\nV. lại\n"
+        );
+    }
+
+    #[test]
+    fn headings_are_numbered_from_the_outline_style() {
+        let styles = "<text:outline-style style:name=\"Outline\">\
+            <text:outline-level-style text:level=\"1\" style:num-format=\"I\" style:num-prefix=\"Chương \"/>\
+            <text:outline-level-style text:level=\"2\" style:num-format=\"1\" style:num-prefix=\"Điều \" style:num-suffix=\".\"/>\
+            <text:outline-level-style text:level=\"3\" style:num-format=\"\"/>\
+            </text:outline-style>";
+        let body = "<text:h text:outline-level=\"1\">QUY ĐỊNH CHUNG</text:h>\
+            <text:h text:outline-level=\"2\">Phạm vi</text:h>\
+            <text:h text:outline-level=\"3\">Không số</text:h>\
+            <text:h text:outline-level=\"2\">Đối tượng</text:h>\
+            <text:h text:outline-level=\"1\">HÓA CHẤT</text:h>\
+            <text:h text:outline-level=\"2\">Phân loại</text:h>\
+            <text:h text:outline-level=\"1\" text:is-list-header=\"true\">PHỤ LỤC</text:h>";
+        assert_eq!(
+            text_of(body, styles),
+            "Chương I QUY ĐỊNH CHUNG\nĐiều 1. Phạm vi\nKhông số\nĐiều 2. Đối tượng\n\
+             Chương II HÓA CHẤT\nĐiều 1. Phân loại\nPHỤ LỤC\n"
         );
     }
 
