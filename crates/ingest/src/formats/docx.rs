@@ -22,8 +22,17 @@ use crate::IngestError;
 /// Extracts the text of a docx file.
 pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError> {
     let mut archive = Archive::open(bytes).map_err(|r| unreadable(file, Format::Docx, r))?;
-    extract_archive(&mut archive).map_err(|r| unreadable(file, Format::Docx, r))
+    let extracted = extract_archive(&mut archive).map_err(|r| unreadable(file, Format::Docx, r))?;
+    if extracted.pages.iter().all(|p| p.trim().is_empty()) {
+        return Err(unreadable(file, Format::Docx, NO_TEXT));
+    }
+    Ok(extracted)
 }
+
+/// Why a Word or OpenDocument file without any text is refused: indexing it would store an empty
+/// document, and it is most often a scan pasted in as pictures.
+pub(super) const NO_TEXT: &str =
+    "the document has no text (only pictures, a scan pasted in?, or nothing at all)";
 
 /// Extracts the text of an opened docx archive; the error is the reason it cannot be read.
 pub(super) fn extract_archive(archive: &mut Archive<'_>) -> Result<Extracted, String> {
@@ -65,6 +74,7 @@ pub(super) fn extract_archive(archive: &mut Archive<'_>) -> Result<Extracted, St
         endnote_count: 0,
         deletions: 0,
         text_boxes: 0,
+        alt_chunks: 0,
         depth: 0,
     };
     let body = doc
@@ -92,6 +102,12 @@ pub(super) fn extract_archive(archive: &mut Archive<'_>) -> Result<Extracted, St
         diagnostics.push(format!(
             "docx: {} deleted revisions (tracked changes) left out",
             reader.deletions
+        ));
+    }
+    if reader.alt_chunks > 0 {
+        diagnostics.push(format!(
+            "docx: {} embedded documents (w:altChunk, imported HTML or RTF) not read",
+            reader.alt_chunks
         ));
     }
     if reader.text_boxes > 0 {
@@ -289,6 +305,7 @@ struct Reader<'a, 'i> {
     endnote_count: u32,
     deletions: usize,
     text_boxes: usize,
+    alt_chunks: usize,
     /// How deep in text boxes and notes the walk is (a text box may hold a text box).
     depth: usize,
 }
@@ -313,6 +330,8 @@ impl<'a, 'i> Reader<'a, 'i> {
                     self.blocks(node, out);
                 }
                 Some("del" | "moveFrom") => self.deletions += 1,
+                // Content imported whole from another file (HTML, RTF): not read.
+                Some("altChunk") => self.alt_chunks += 1,
                 None if node.tag_name().name() == "AlternateContent" => {
                     if let Some(choice) = alternative(node) {
                         self.blocks(choice, out);

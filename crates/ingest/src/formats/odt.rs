@@ -8,7 +8,7 @@ use roxmltree::{Document, Node};
 
 use super::docx::numbering::{letters, roman};
 use super::docx::out::{Block, Lines, fold_into_cell, render};
-use super::docx::parse_xml;
+use super::docx::{NO_TEXT, parse_xml};
 use super::zip::Archive;
 use super::{Extracted, Format, unreadable};
 use crate::IngestError;
@@ -85,6 +85,9 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
     let mut blocks = Vec::new();
     reader.blocks(body, &mut blocks);
     let text = render(&blocks, &reader.notes);
+    if text.trim().is_empty() {
+        return Err(fail(NO_TEXT.into()));
+    }
     if reader.labelled > 0 {
         diagnostics.push(format!(
             "odt: {} list labels computed from the list styles",
@@ -242,6 +245,10 @@ impl Reader {
                 }
                 (Some(TEXT), "list") => self.top_list(node, out),
                 (Some(TABLE), "table") => self.table(node, out),
+                // A frame anchored to the page sits beside the paragraphs.
+                (Some(DRAW), "frame" | "a" | "g" | "custom-shape" | "rect") => {
+                    self.frame(node, out);
+                }
                 // Sections, indexes (a table of contents' text), inserted changes.
                 (
                     Some(TEXT),

@@ -329,6 +329,16 @@ fn archives_that_are_not_word_files_are_refused_by_name() {
         "dtd.docx",
     );
     assert!(msg.contains("not well-formed"), "{msg}");
+    // A Word file with no text at all (a scan pasted in as pictures looks the same).
+    let msg = refused(
+        &zip_of(&[(
+            "word/document.xml",
+            b"<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+              <w:body><w:p/><w:p><w:r><w:t> </w:t></w:r></w:p></w:body></w:document>",
+        )]),
+        "blank.docx",
+    );
+    assert!(msg.contains("no text"), "{msg}");
     // An odt without content.xml.
     let msg = refused(
         &zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text")]),
