@@ -50,10 +50,10 @@ pub(super) fn extract_archive(archive: &mut Archive<'_>) -> Result<Extracted, St
         }
     };
     let mut diagnostics = Vec::new();
-    let styles = archive.read_text(&part("styles.xml"))?;
-    let numbering = archive.read_text(&part("numbering.xml"))?;
-    let footnotes = archive.read_text(&part("footnotes.xml"))?;
-    let endnotes = archive.read_text(&part("endnotes.xml"))?;
+    let styles = archive.read_optional(&part("styles.xml"), &mut diagnostics)?;
+    let numbering = archive.read_optional(&part("numbering.xml"), &mut diagnostics)?;
+    let footnotes = archive.read_optional(&part("footnotes.xml"), &mut diagnostics)?;
+    let endnotes = archive.read_optional(&part("endnotes.xml"), &mut diagnostics)?;
 
     let styles_doc = optional_xml("styles.xml", styles.as_deref(), &mut diagnostics);
     let numbering_doc = optional_xml("numbering.xml", numbering.as_deref(), &mut diagnostics);

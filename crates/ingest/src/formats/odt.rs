@@ -35,7 +35,9 @@ const MAX_DEPTH: usize = 64;
 pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError> {
     let fail = |r: String| unreadable(file, Format::Odt, r);
     let mut archive = Archive::open(bytes).map_err(fail)?;
-    if let Some(manifest) = archive.read_text("META-INF/manifest.xml").map_err(fail)?
+    if let Some(manifest) = archive
+        .read_text("META-INF/manifest.xml")
+        .map_err(|e| fail(e.into()))?
         && manifest.contains("encryption-data")
     {
         return Err(fail(
@@ -44,10 +46,12 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
     }
     let content = archive
         .read_text("content.xml")
-        .map_err(fail)?
+        .map_err(|e| fail(e.into()))?
         .ok_or_else(|| fail("no content.xml in the archive".into()))?;
-    let styles = archive.read_text("styles.xml").map_err(fail)?;
     let mut diagnostics = Vec::new();
+    let styles = archive
+        .read_optional("styles.xml", &mut diagnostics)
+        .map_err(fail)?;
     let styles_doc = match styles.as_deref().map(|s| parse_xml("styles.xml", s)) {
         Some(Ok(doc)) => Some(doc),
         Some(Err(e)) => {

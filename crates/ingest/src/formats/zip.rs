@@ -54,6 +54,24 @@ pub(super) fn sniff(bytes: &[u8]) -> Format {
     }
 }
 
+/// Why a member could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ReadError {
+    /// It unpacks past the limits: the whole file must be refused (a zip bomb).
+    OverLimit(String),
+    /// It is damaged, encrypted or in an unsupported compression: a reader may do without an
+    /// auxiliary part, never without the main one.
+    Damaged(String),
+}
+
+impl From<ReadError> for String {
+    fn from(e: ReadError) -> String {
+        match e {
+            ReadError::OverLimit(r) | ReadError::Damaged(r) => r,
+        }
+    }
+}
+
 /// An opened archive with the budget of bytes its members may still unpack to.
 pub(super) struct Archive<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
@@ -119,7 +137,7 @@ impl<'a> Archive<'a> {
 
     /// The bytes of a member, or `None` when there is no such member; an error when it cannot
     /// be read (damaged, encrypted, an unsupported compression) or would unpack past the limits.
-    pub(super) fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, String> {
+    pub(super) fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
         let Some(index) = self.zip.index_for_name(name) else {
             return Ok(None);
         };
@@ -127,19 +145,21 @@ impl<'a> Archive<'a> {
         let member = self
             .zip
             .by_index(index)
-            .map_err(|e| member_error(name, &e))?;
+            .map_err(|e| ReadError::Damaged(member_error(name, &e)))?;
         if member.encrypted() {
-            return Err(format!("{name} is encrypted (password-protected)"));
+            return Err(ReadError::Damaged(format!(
+                "{name} is encrypted (password-protected)"
+            )));
         }
         // Grow the buffer as bytes arrive: the declared size may be a lie.
         let mut out = Vec::new();
         let read = member
             .take(limit.saturating_add(1))
             .read_to_end(&mut out)
-            .map_err(|e| format!("{name} is damaged: {e}"))?;
+            .map_err(|e| ReadError::Damaged(format!("{name} is damaged: {e}")))?;
         let read = read as u64;
         if read > limit {
-            return Err(if limit < self.budget {
+            return Err(ReadError::OverLimit(if limit < self.budget {
                 format!(
                     "{name} unpacks to more than {} bytes (a zip bomb?)",
                     self.member_limit
@@ -149,7 +169,7 @@ impl<'a> Archive<'a> {
                     "the archive unpacks to more than {} bytes (a zip bomb?)",
                     self.total
                 )
-            });
+            }));
         }
         self.budget -= read;
         Ok(Some(out))
@@ -157,11 +177,28 @@ impl<'a> Archive<'a> {
 
     /// A member read as UTF-8 text (the XML members of both formats); a byte order mark is
     /// dropped, UTF-16 (which a few generators write) is decoded.
-    pub(super) fn read_text(&mut self, name: &str) -> Result<Option<String>, String> {
+    pub(super) fn read_text(&mut self, name: &str) -> Result<Option<String>, ReadError> {
         let Some(bytes) = self.read(name)? else {
             return Ok(None);
         };
-        xml_text(name, bytes).map(Some)
+        xml_text(name, bytes).map(Some).map_err(ReadError::Damaged)
+    }
+
+    /// An auxiliary member as text: a damaged one is noted in `diagnostics` and read as absent
+    /// (the document loses a feature, not its text); one past the limits is still an error.
+    pub(super) fn read_optional(
+        &mut self,
+        name: &str,
+        diagnostics: &mut Vec<String>,
+    ) -> Result<Option<String>, String> {
+        match self.read_text(name) {
+            Ok(text) => Ok(text),
+            Err(ReadError::Damaged(reason)) => {
+                diagnostics.push(format!("{reason}; read without it"));
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
@@ -261,12 +298,18 @@ mod tests {
         let mut archive = Archive::open_with_limits(&bytes, 10_000, 5_000, 10).unwrap();
         assert_eq!(archive.read("a").unwrap().unwrap().len(), 4000);
         assert_eq!(archive.read("b").unwrap().unwrap().len(), 4000);
-        let err = archive.read("c").unwrap_err();
+        let err = String::from(archive.read("c").unwrap_err());
         assert!(err.contains("zip bomb"), "{err}");
         // One member over its own limit.
         let mut archive = Archive::open_with_limits(&bytes, 10_000, 3_000, 10).unwrap();
         let err = archive.read("a").unwrap_err();
-        assert!(err.contains("a unpacks to more than 3000 bytes"), "{err}");
+        assert!(
+            matches!(&err, ReadError::OverLimit(r) if r.contains("a unpacks to more than 3000 bytes")),
+            "{err:?}"
+        );
+        // A limit stays an error even for a part a reader could do without.
+        let mut notes = Vec::new();
+        assert!(archive.read_optional("b", &mut notes).is_err());
         assert_eq!(archive.read("missing").unwrap(), None);
     }
 

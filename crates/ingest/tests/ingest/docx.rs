@@ -418,3 +418,28 @@ fn nested_lists_are_numbered_as_word_and_libreoffice_show_them() {
         assert_eq!(labels_added(&e), 14, "{name}: {:?}", e.diagnostics);
     }
 }
+
+#[test]
+fn a_damaged_auxiliary_part_costs_its_feature_not_the_document() {
+    let bytes = zip_of(&[
+        (
+            "word/document.xml",
+            "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+              <w:body><w:p><w:r><w:t>Vẫn đọc được</w:t></w:r></w:p></w:body></w:document>"
+                .as_bytes(),
+        ),
+        (
+            "word/styles.xml",
+            b"<w:styles>\xFF\xFE</w:styles>".as_slice(),
+        ),
+    ]);
+    let e = formats::extract(&bytes, "styles.docx").expect("read without its styles");
+    assert_eq!(text(&e), "Vẫn đọc được\n");
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.contains("word/styles.xml is not valid UTF-8")),
+        "{:?}",
+        e.diagnostics
+    );
+}
