@@ -551,11 +551,15 @@ fn collect<'a, 'i>(parent: Node<'a, 'i>, name: &str, out: &mut Vec<Node<'a, 'i>>
     }
 }
 
-/// The branch of an `mc:AlternateContent` to read: the first choice, else the fallback.
+/// The branch of an `mc:AlternateContent` to read: the first `mc:Choice` (Word writes its
+/// modern form there, a text box as `wps:txbx`), else the `mc:Fallback` (the same content for old
+/// readers, as VML); never both, which would repeat the text.
 fn alternative<'a, 'i>(node: Node<'a, 'i>) -> Option<Node<'a, 'i>> {
-    let mut elements = node.children().filter(Node::is_element);
-    let first = elements.next()?;
-    Some(first)
+    let branch = |name: &str| {
+        node.children()
+            .find(|c| c.is_element() && c.tag_name().name() == name)
+    };
+    branch("Choice").or_else(|| branch("Fallback"))
 }
 
 /// The character of a `w:sym`, unless it is a symbol-font glyph (private use area) with no

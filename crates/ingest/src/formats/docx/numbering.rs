@@ -116,8 +116,7 @@ pub(in crate::formats) fn roman(n: u32) -> String {
 /// One level of a list definition.
 #[derive(Debug, Clone)]
 pub(in crate::formats) struct Level {
-    /// The first number (`w:start`, 1 when absent... Word's default is 0, but every generator
-    /// writes it; see [`Level::default`]).
+    /// The first number (`w:start`; 0 when absent, as the standard says and Word does).
     pub start: u32,
     /// The format.
     pub fmt: NumFmt,
