@@ -3,4 +3,5 @@
 mod docx;
 mod golden;
 mod realdocs;
+mod structure;
 mod variants;
