@@ -101,6 +101,13 @@ fn write_summary(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     if let Some(term) = &doc.term {
         writeln!(out, "  term        {term}")?;
     }
+    if let Some(name) = &doc.kind_name {
+        writeln!(out, "  kind line   {name}")?;
+    }
+    match doc.page_count {
+        Some(n) => writeln!(out, "  format      {}, {n} pages", doc.format)?,
+        None => writeln!(out, "  format      {}", doc.format)?,
+    }
     writeln!(out, "  encoding    {}", doc.encoding)?;
     writeln!(out, "  sections    {}", doc.sections.len())?;
     for s in &doc.sections {
@@ -138,6 +145,15 @@ fn write_summary(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     };
     if !groups.is_empty() {
         writeln!(out, "  groups      {}", groups.join(" | "))?;
+    }
+    let mut assignees: Vec<&str> = Vec::new();
+    for a in doc.clauses.iter().filter_map(|c| c.assignee.as_deref()) {
+        if !assignees.contains(&a) {
+            assignees.push(a);
+        }
+    }
+    if !assignees.is_empty() {
+        writeln!(out, "  assignees   {}", shorten(&assignees.join(" | ")))?;
     }
     writeln!(out, "  recipients  {}", doc.recipients.len())?;
     if !doc.furniture.is_empty() {

@@ -75,7 +75,7 @@ static RE_NUMERAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[IVXLC]+|\d{1,3})$").expect("valid regex"));
 static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN)$)",
+        r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN|GIÁM ĐỐC|CHÁNH VĂN PHÒNG)(?: \p{Lu}[\p{Lu} ]*)?$)",
     )
     .expect("valid regex")
 });
@@ -138,6 +138,8 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
     let mut annex_pending = false;
     // Whether the signature block has its signer's name.
     let mut signed = false;
+    // The column of `Nơi nhận` in a closing table written between pipes, while its rows last.
+    let mut closing_col: Option<usize> = None;
     // Whether the lines are the cells of a table, and the row number expected next.
     let mut table = false;
     let mut next_row = 1;
@@ -161,6 +163,9 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             continue;
         }
         let t = l.text;
+        if !t.starts_with('|') {
+            closing_col = None;
+        }
         if let Some(rest) = t.strip_prefix("Nơi nhận") {
             close(&mut open, &mut body);
             mode = Mode::Recipients;
@@ -235,7 +240,36 @@ pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
             // A table row written between pipes: one block, its cells kept apart. A rule row
             // (`|---|---|`) or a row of empty cells is furniture.
             close(&mut open, &mut body);
-            if cells.iter().any(|c| !is_separator(c) && !c.is_empty()) {
+            if closing_col.is_none() {
+                closing_col = cells.iter().position(|c| c.starts_with("Nơi nhận"));
+                if closing_col.is_some() {
+                    body.recipient_markers += 1;
+                } else if cells.iter().any(|c| is_signature_start(c))
+                    && cells.iter().all(|c| c.is_empty() || is_signature_line(c))
+                {
+                    // A signature block laid out in a table, with no recipients (a law).
+                    closing_col = Some(usize::MAX);
+                }
+            }
+            if let Some(col) = closing_col {
+                // The closing table of a Word file: recipients in the `Nơi nhận` column, the
+                // signature block beside them.
+                for (k, cell) in cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+                    if k == col {
+                        let rest = cell.strip_prefix("Nơi nhận").unwrap_or(cell);
+                        // A cell's paragraphs arrive joined: `A (b/c); - B; - Lưu: VT.`
+                        for r in rest.trim_start_matches([':', ' ']).split("; -") {
+                            let r = strip_dash(r.trim());
+                            if !r.is_empty() {
+                                let end = if r.ends_with(['.', ';']) { "" } else { ";" };
+                                body.recipients.push(format!("{r}{end}"));
+                            }
+                        }
+                    } else {
+                        body.signature.push(cell.clone());
+                    }
+                }
+            } else if cells.iter().any(|c| !is_separator(c) && !c.is_empty()) {
                 let mut row = Block::unmarked(&cells.join(" | "), l.start, l.end, after_formula);
                 row.cells = cells;
                 body.blocks.push(row);
@@ -895,5 +929,19 @@ mod tests {
     fn a_recipient_wrapped_after_a_comma_goes_on() {
         let body = blocks("Nội dung.\nNơi nhận:\n- Tỉnh ủy, HĐND,\nUBND tỉnh;\n- Lưu VT.");
         assert_eq!(body.recipients, ["Tỉnh ủy, HĐND, UBND tỉnh;", "Lưu VT."]);
+    }
+
+    #[test]
+    fn a_closing_table_gives_recipients_and_signature() {
+        let body = blocks(
+            "Nội dung.\n| Nơi nhận: | THỦ TƯỚNG |\n| - Ban Bí thư; | |\n| - Lưu: VT. | Nguyễn Văn A |",
+        );
+        assert_eq!(body.recipients, ["Ban Bí thư;", "Lưu: VT."]);
+        assert_eq!(body.signature, ["THỦ TƯỚNG", "Nguyễn Văn A"]);
+        assert_eq!(body.blocks.len(), 1);
+        let body = blocks("Nội dung.\n| Nơi nhận: - A (b/c); - Lưu: VT. | GIÁM ĐỐC |");
+        assert_eq!(body.recipients, ["A (b/c);", "Lưu: VT."]);
+        let body = blocks("Điều 48. Hiệu lực.\n| | CHỦ TỊCH QUỐC HỘI |\n| | Trần Thanh Mẫn |");
+        assert_eq!(body.signature, ["CHỦ TỊCH QUỐC HỘI", "Trần Thanh Mẫn"]);
     }
 }
