@@ -440,9 +440,7 @@ impl Index {
         if blake3::hash(&bytes).to_hex().as_str() != hash {
             return Ok(None);
         }
-        Ok(vankien_ingest::decode::decode(&bytes, &path)
-            .ok()
-            .map(|d| vankien_ingest::normalize::normalize_text(&d.text)))
+        Ok(vankien_ingest::stored_text(&bytes, &path).ok())
     }
 
     /// The parsed document with its sections, clauses (texts included) and closing parts. Its

@@ -74,6 +74,13 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
     Ok(bytes)
 }
 
+/// The stored text of one document's bytes, as [`parse_bytes`] would give it in
+/// [`Document::text`]: for a reader of the spans who kept the source rather than the text.
+pub fn stored_text(bytes: &[u8], source: &str) -> Result<String, IngestError> {
+    let extracted = formats::extract(bytes, source)?;
+    Ok(parse::stored_text(&extracted).0)
+}
+
 /// Recognises the format of one document's bytes, extracts and parses its text; `source` names
 /// it in errors and in the result.
 ///

@@ -45,18 +45,7 @@ pub fn parse(raw: &str, source: &str, encoding: &str) -> Document {
 /// Parses the text a format's extractor found (see [`crate::formats`]): its pages are normalized
 /// one by one and joined by a line break, so that every clause can name its pages.
 pub fn parse_extracted(src: Extracted, source: &str) -> Document {
-    let mut text = String::new();
-    let mut page_starts = Vec::new();
-    for (i, page) in src.pages.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
-        }
-        page_starts.push(text.len());
-        text.push_str(&normalize_text(page));
-    }
-    if !src.paged {
-        page_starts.clear();
-    }
+    let (text, page_starts) = stored_text(&src);
     let mut doc = parse_text(text, source, &src.encoding, &page_starts);
     doc.format = src.format.as_str().to_string();
     doc.diagnostics.splice(0..0, src.diagnostics);
@@ -76,6 +65,25 @@ pub fn parse_extracted(src: Extracted, source: &str) -> Document {
         doc.page_starts = page_starts;
     }
     doc
+}
+
+/// The stored text of an extracted document, the text every span points into: its pages
+/// normalized one by one and joined by a line break; and where each page starts in it (empty when
+/// the source has no pages).
+pub fn stored_text(src: &Extracted) -> (String, Vec<usize>) {
+    let mut text = String::new();
+    let mut page_starts = Vec::new();
+    for (i, page) in src.pages.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        page_starts.push(text.len());
+        text.push_str(&normalize_text(page));
+    }
+    if !src.paged {
+        page_starts.clear();
+    }
+    (text, page_starts)
 }
 
 /// Parses a stored (normalized) text.
