@@ -2,4 +2,5 @@
 
 mod doc;
 mod golden;
+mod html;
 mod variants;
