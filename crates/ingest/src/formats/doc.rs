@@ -221,7 +221,8 @@ fn read_capped(from: impl Read, cap: u64) -> Vec<u8> {
 }
 
 /// The text of antiword's DocBook output: one paragraph a line with a blank line between, a table
-/// row as `| cell | cell |` (the lines inside a cell joined by a space).
+/// row as `| cell | cell |` (the lines inside a cell joined by a space), the rows of a table on
+/// consecutive lines.
 ///
 /// The output is antiword's own, regular XML: a scanner over its tags is enough, and a damaged
 /// document cannot make it fail, only lose structure.
@@ -232,6 +233,8 @@ fn docbook_text(xml: &str) -> String {
     let mut out = String::with_capacity(body.len() / 2);
     let mut block = String::new();
     let mut row: Option<Vec<String>> = None;
+    // Where the last table row ended in `out`: the next row follows it on the next line.
+    let mut row_end = usize::MAX;
     let mut rest = body;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
@@ -264,7 +267,13 @@ fn docbook_text(xml: &str) -> String {
                     && cells.iter().any(|c| !c.is_empty())
                 {
                     let line = format!("| {} |", cells.join(" | "));
-                    push_paragraph(&mut out, &line);
+                    if row_end == out.len() {
+                        out.push('\n');
+                        out.push_str(&line);
+                    } else {
+                        push_paragraph(&mut out, &line);
+                    }
+                    row_end = out.len();
                 }
             }
             // Blocks: what was gathered is a paragraph (or a cell's part, inside an entry).
@@ -455,7 +464,12 @@ mod tests {
             &"| BỘ CÔNG THƯƠNG ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - \
               Hạnh phúc --------------- |"
         ));
-        assert!(lines.contains(&"| Số: 38/2025/TT-BCT | Hà Nội, ngày 19 tháng 6 năm 2025 |"));
+        let number = lines
+            .iter()
+            .position(|l| *l == "| Số: 38/2025/TT-BCT | Hà Nội, ngày 19 tháng 6 năm 2025 |")
+            .expect("the header's second row");
+        // The rows of a table follow each other.
+        assert!(lines[number - 1].starts_with("| BỘ CÔNG THƯƠNG"));
         assert!(lines.contains(&"THÔNG TƯ"));
         assert!(
             lines
@@ -568,11 +582,12 @@ mod tests {
     fn docbook_is_read_tolerantly() {
         let xml = "<book><title>Bá»˜</title><chapter><title/><para>A &amp; B &lt;C&gt; &#7879;\
                    </para><para><emphasis>x</emphasis> y</para><informaltable><tgroup><tbody>\
-                   <row><entry>1\n2</entry><entry>a|b</entry></row></tbody></tgroup>\
+                   <row><entry>1\n2</entry><entry>a|b</entry></row><row><entry>3</entry><entry>\
+                   </entry></row></tbody></tgroup>\
                    </informaltable><para>&bogus; & end";
         assert_eq!(
             docbook_text(xml),
-            "A & B <C> ệ\n\nx y\n\n| 1 2 | a/b |\n\n&bogus; & end"
+            "A & B <C> ệ\n\nx y\n\n| 1 2 | a/b |\n| 3 |  |\n\n&bogus; & end"
         );
         for hostile in [
             "<",
