@@ -333,8 +333,9 @@ fn detection_sample(bytes: &[u8]) -> &[u8] {
 }
 
 /// Reads a Unicode text typed in a TCVN3 or VNI font and saved as Unicode (see the module
-/// documentation): `None` when it is not such a text, which is nearly always.
-fn font_in_unicode(text: &str) -> Option<Decoded> {
+/// documentation): `None` when it is not such a text, which is nearly always. The `.doc` and HTML
+/// extractors use it too: Word and web pages keep text typed in those fonts the same way.
+pub(crate) fn font_in_unicode(text: &str) -> Option<Decoded> {
     // The bytes the font showed: every non-ASCII character must be one a single Windows-1252
     // byte shows as, else this is genuine Unicode (and the loop stops at its first such letter).
     let mut bytes = Vec::with_capacity(text.len());

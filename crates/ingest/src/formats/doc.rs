@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::{Extracted, Format, unreadable};
-use crate::IngestError;
+use crate::{IngestError, decode};
 
 /// How long a converter may run: antiword reads a 300 KB document in about 15 ms, so this only
 /// ever cuts off a converter stuck on a hostile file.
@@ -122,10 +122,22 @@ pub(crate) fn extract_with_path(
     Ok(done(plain_text(&text), "catdoc", diagnostics))
 }
 
-/// The extraction of a converted text.
+/// The extraction of a converted text. Old documents were typed in a TCVN3 (`.VnTime`) or VNI
+/// font: Word keeps the font's bytes as the Latin-1 characters they are elsewhere (`NghÞ
+/// quyÕt`), and they are read as the font's letters, as [`decode`] reads such text.
 fn done(text: String, converter: &str, mut diagnostics: Vec<String>) -> Extracted {
     diagnostics.push(format!("a Word 97–2003 file, read with {converter}"));
-    let mut extracted = Extracted::unpaged(Format::Doc, "utf-8", text);
+    let (text, encoding) = match decode::font_in_unicode(&text) {
+        Some(d) => {
+            diagnostics.push(format!(
+                "typed in a {} font: read as its letters",
+                d.encoding.trim_end_matches("-as-unicode")
+            ));
+            (d.text, d.encoding)
+        }
+        None => (text, "utf-8"),
+    };
+    let mut extracted = Extracted::unpaged(Format::Doc, encoding, text);
     extracted.diagnostics = diagnostics;
     extracted
 }
@@ -576,6 +588,23 @@ mod tests {
         let cat = find_program("cat", &path).expect("cat");
         let err = run_limited(&cat, &[], OsStr::new("/dev/zero"), TIMEOUT, 1 << 20).unwrap_err();
         assert_eq!(err, format!("wrote more than {} bytes", 1 << 20));
+    }
+
+    #[test]
+    fn a_document_typed_in_a_tcvn3_font_is_read_as_vietnamese() {
+        // The first 60 lines of the seed resolution, typed in `.VnTime` (made with LibreOffice
+        // from the font's bytes as Latin-1 text; see the fixtures' README).
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let _ = path_with("antiword");
+        let x = extract_with_path(&fixture("tcvn3-font.doc"), "t.doc", &path).unwrap();
+        assert_eq!(x.encoding, "tcvn3-as-unicode");
+        let text = &x.pages[0];
+        // TCVN3 has no upper-case letters with a tone: they come back in lower case.
+        assert!(text.contains("ĐảNG CộNG SảN VIệT NAM"), "{text}");
+        assert!(
+            text.contains("Đại hội đại biểu Đảng bộ tỉnh lần thứ XX"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -153,12 +153,27 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
     let page = Html::parse_document(&html);
     let stats = Stats::of(&page);
     let (root, how) = content_root(&page, &stats);
-    let text = render(&page, root, &stats);
+    let mut text = render(&page, root, &stats);
     if text.trim().is_empty() {
         return Err(unreadable(file, Format::Html, "no text in the page"));
     }
+    let mut encoding = encoding;
+    let mut diagnostics = vec![how];
+    // Old pages were typed in a TCVN3 (`.VnTime`) or VNI font and declared Latin-1, or were
+    // saved as Unicode from such text (`NghÞ quyÕt`): read the font's letters, as [`decode`]
+    // does for text files. Declared as a single-byte code page, the page's bytes are the font's.
+    if let Some(d) = decode::font_in_unicode(&text) {
+        let font = d.encoding.trim_end_matches("-as-unicode");
+        diagnostics.push(format!("typed in a {font} font: read as its letters"));
+        encoding = if encoding == "windows-1252" {
+            font.to_string()
+        } else {
+            d.encoding.to_string()
+        };
+        text = d.text;
+    }
     let mut extracted = Extracted::unpaged(Format::Html, encoding, text);
-    extracted.diagnostics.push(how);
+    extracted.diagnostics = diagnostics;
     Ok(extracted)
 }
 
@@ -912,6 +927,34 @@ mod tests {
             use unicode_normalization::UnicodeNormalization;
             self.nfc().collect::<String>().contains(s)
         }
+    }
+
+    #[test]
+    fn pages_typed_in_a_tcvn3_font_are_read() {
+        let text = "Céng hoµ x· héi chñ nghÜa ViÖt Nam. C¨n cø NghÞ ®Þnh sè 15/CP ";
+        let want = "Cộng hoà xã hội chủ nghĩa Việt Nam. Căn cứ Nghị định số 15/CP";
+        let body = format!(
+            "<body><p><font face=\".VnTime\">{}</font></p></body>",
+            text.repeat(5)
+        );
+        // Declared Latin-1: the bytes are TCVN3.
+        let mut latin1 = b"<html><head><meta charset=iso-8859-1></head>".to_vec();
+        latin1.extend(body.chars().map(|c| u8::try_from(u32::from(c)).unwrap()));
+        let x = extract(&latin1, "t").unwrap();
+        assert_eq!(x.encoding, "tcvn3");
+        assert!(x.pages[0].starts_with(want), "{}", x.pages[0]);
+        // Saved as UTF-8 from such text.
+        let utf8 = format!("<html><head><meta charset=utf-8></head>{body}");
+        let x = extract(utf8.as_bytes(), "t").unwrap();
+        assert_eq!(x.encoding, "tcvn3-as-unicode");
+        assert!(x.pages[0].starts_with(want), "{}", x.pages[0]);
+        // A French page declared Latin-1 stays French.
+        let french = b"<html><head><meta charset=iso-8859-1></head><body><p>Le comit\xE9 a d\xE9cid\xE9 \xE0 Gen\xE8ve.</p></body>";
+        let x = extract(french, "t").unwrap();
+        assert_eq!(
+            (x.encoding.as_str(), x.pages[0].as_str()),
+            ("windows-1252", "Le comité a décidé à Genève.")
+        );
     }
 
     #[test]
