@@ -1,14 +1,26 @@
 //! Decoding: detect how a file's bytes encode text and turn them into a Rust string.
 //!
-//! Read: UTF-8 with or without a byte-order mark, UTF-16 LE/BE with a byte-order mark, and
-//! Windows-1258. Refused, with a reason: empty and white-space-only input, binary data (NUL and
-//! other control bytes, PDF, Word and ZIP files), UTF-8 with broken sequences, UTF-16 without a
-//! byte-order mark, and the font-based legacy encodings TCVN3 (ABC) and VNI, which are recognised
-//! so that they are refused by name instead of being read as mojibake.
+//! Read: UTF-8 with or without a byte-order mark, UTF-16 LE/BE with a byte-order mark,
+//! Windows-1258, and the font-based legacy encodings TCVN3 (ABC, `.VnTime` fonts) and VNI
+//! (`VNI-Times` fonts). Refused, with a reason: empty and white-space-only input, binary data (NUL
+//! and other control bytes, PDF, Word and ZIP files), UTF-8 with broken sequences, UTF-16 without
+//! a byte-order mark, and bytes that are Vietnamese in none of these.
 //!
 //! Detection does not guess blindly: a BOM decides; else valid UTF-8 is UTF-8; else the bytes are
 //! read as Windows-1258, VNI and TCVN3 in turn and the reading whose non-ASCII words are plausible
-//! Vietnamese syllables wins. Only a Windows-1258 win is accepted.
+//! Vietnamese syllables wins.
+//!
+//! Font-based text also arrives as Unicode: typed in a `.VnTime` or `VNI-Times` font and then
+//! saved or copied as Unicode, each byte became the Latin-1 (or Windows-1252) character it shows
+//! as in other fonts (`NghÞ quyÕt`, `Coäng hoøa`). A Unicode text (UTF-8, UTF-8 with BOM, UTF-16)
+//! whose non-ASCII characters are all such characters is read back to its bytes and decoded as
+//! TCVN3 or VNI when that reading is plausible Vietnamese and the text as it stands is not; it is
+//! then reported as `tcvn3-as-unicode` or `vni-as-unicode`. Genuine Unicode Vietnamese nearly
+//! always has letters beyond U+00FF (`ạ`, `ư`, `đ`), and when it has not (`Cà Mau`) it is
+//! plausible as it stands; Latin-1 European text (French, German) is plausible in neither font.
+//!
+//! The encoding names reported: `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1258`,
+//! `tcvn3`, `vni`, `tcvn3-as-unicode`, `vni-as-unicode`.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -19,7 +31,8 @@ use crate::IngestError;
 pub struct Decoded {
     /// The text, as decoded (not yet normalized).
     pub text: String,
-    /// The encoding's name: `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1258`.
+    /// The encoding's name: `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1258`,
+    /// `tcvn3`, `vni`, `tcvn3-as-unicode`, `vni-as-unicode` (see the module documentation).
     pub encoding: &'static str,
 }
 
@@ -29,6 +42,10 @@ const DETECT_SAMPLE_BYTES: usize = 1 << 20;
 /// The share of non-ASCII words that must be plausible Vietnamese syllables for a legacy reading
 /// to be believed. Real Windows-1258 text scores above 0.95; mojibake readings score near 0.
 const PLAUSIBLE_SHARE: f64 = 0.8;
+
+/// The most a Unicode text as it stands may score for a font-based reading of it to replace it.
+/// Font-based text shown as Latin-1 scores near 0 (`NghÞ`, `quyÕt`); genuine Vietnamese near 1.
+const AS_IS_SHARE: f64 = 0.5;
 
 /// Detects the encoding of `bytes` and decodes them; `file` names the input in errors.
 pub fn decode(bytes: &[u8], file: &str) -> Result<Decoded, IngestError> {
@@ -51,24 +68,26 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<Decoded, IngestError> {
                 "after a utf-8 bom",
             ))
         })?;
-        Decoded {
+        font_in_unicode(text).unwrap_or_else(|| Decoded {
             text: text.to_string(),
             encoding: "utf-8-bom",
-        }
+        })
     } else if bytes.starts_with(b"\xFF\xFE\x00\x00") || bytes.starts_with(b"\x00\x00\xFE\xFF") {
         return Err(undecodable(
             "utf-32 is not supported; convert it to utf-8".into(),
         ));
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        Decoded {
-            text: decode_utf16(rest, u16::from_le_bytes, "utf-16le").map_err(undecodable)?,
+        let text = decode_utf16(rest, u16::from_le_bytes, "utf-16le").map_err(undecodable)?;
+        font_in_unicode(&text).unwrap_or(Decoded {
+            text,
             encoding: "utf-16le",
-        }
+        })
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        Decoded {
-            text: decode_utf16(rest, u16::from_be_bytes, "utf-16be").map_err(undecodable)?,
+        let text = decode_utf16(rest, u16::from_be_bytes, "utf-16be").map_err(undecodable)?;
+        font_in_unicode(&text).unwrap_or(Decoded {
+            text,
             encoding: "utf-16be",
-        }
+        })
     } else {
         if let Some(reason) = binary_reason(bytes) {
             return Err(undecodable(reason));
@@ -81,10 +100,10 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<Decoded, IngestError> {
                         file: file.to_string(),
                     });
                 }
-                return Ok(Decoded {
+                return Ok(font_in_unicode(text).unwrap_or_else(|| Decoded {
                     text: text.to_string(),
                     encoding: "utf-8",
-                });
+                }));
             }
             Err(e) => decode_legacy(bytes, e.valid_up_to(), file)?,
         }
@@ -233,8 +252,8 @@ enum Legacy {
     Tcvn3,
 }
 
-/// Decodes bytes that are not valid UTF-8 (the first error at `valid_up_to`): Windows-1258 if
-/// they read as Vietnamese in it, else a named refusal.
+/// Decodes bytes that are not valid UTF-8 (the first error at `valid_up_to`) as the legacy
+/// encoding (Windows-1258, VNI or TCVN3) in which they read as Vietnamese, else refuses them.
 fn decode_legacy(bytes: &[u8], valid_up_to: usize, file: &str) -> Result<Decoded, IngestError> {
     let undecodable = |reason: String| IngestError::Undecodable {
         file: file.to_string(),
@@ -251,16 +270,7 @@ fn decode_legacy(bytes: &[u8], valid_up_to: usize, file: &str) -> Result<Decoded
             &format!("({bad} broken sequences among {good} valid ones)"),
         )));
     }
-    let mut cut = bytes.len().min(DETECT_SAMPLE_BYTES);
-    // End the sample at white space so no word is cut in half.
-    while cut < bytes.len() && cut > 0 && !bytes[cut - 1].is_ascii_whitespace() {
-        cut -= 1;
-    }
-    let sample = if cut == 0 {
-        &bytes[..bytes.len().min(DETECT_SAMPLE_BYTES)]
-    } else {
-        &bytes[..cut]
-    };
+    let sample = detection_sample(bytes);
     let readings = [
         (Legacy::Windows1258, plausibility(&windows_1258(sample))),
         (Legacy::Vni, plausibility(&vni(sample))),
@@ -289,15 +299,15 @@ fn decode_legacy(bytes: &[u8], valid_up_to: usize, file: &str) -> Result<Decoded
             }
             Legacy::Windows1258 => {}
             Legacy::Vni => {
-                return Err(IngestError::LegacyEncoding {
-                    file: file.to_string(),
-                    encoding: "VNI (VNI-Times fonts)",
+                return Ok(Decoded {
+                    text: vni(bytes),
+                    encoding: "vni",
                 });
             }
             Legacy::Tcvn3 => {
-                return Err(IngestError::LegacyEncoding {
-                    file: file.to_string(),
-                    encoding: "TCVN3 (ABC, .VnTime fonts)",
+                return Ok(Decoded {
+                    text: tcvn3(bytes),
+                    encoding: "tcvn3",
                 });
             }
         }
@@ -307,6 +317,69 @@ fn decode_legacy(bytes: &[u8], valid_up_to: usize, file: &str) -> Result<Decoded
          windows-1258, tcvn3 or vni; convert it to utf-8",
         bytes[valid_up_to]
     )))
+}
+
+/// The first [`DETECT_SAMPLE_BYTES`] of `bytes`, ended at white space so no word is cut in half.
+fn detection_sample(bytes: &[u8]) -> &[u8] {
+    let mut cut = bytes.len().min(DETECT_SAMPLE_BYTES);
+    while cut < bytes.len() && cut > 0 && !bytes[cut - 1].is_ascii_whitespace() {
+        cut -= 1;
+    }
+    if cut == 0 {
+        &bytes[..bytes.len().min(DETECT_SAMPLE_BYTES)]
+    } else {
+        &bytes[..cut]
+    }
+}
+
+/// Reads a Unicode text typed in a TCVN3 or VNI font and saved as Unicode (see the module
+/// documentation): `None` when it is not such a text, which is nearly always. The `.doc` and HTML
+/// extractors use it too: Word and web pages keep text typed in those fonts the same way.
+pub(crate) fn font_in_unicode(text: &str) -> Option<Decoded> {
+    // The bytes the font showed: every non-ASCII character must be one a single Windows-1252
+    // byte shows as, else this is genuine Unicode (and the loop stops at its first such letter).
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut non_ascii = false;
+    for c in text.chars() {
+        non_ascii |= !c.is_ascii();
+        bytes.push(cp1252_byte(c)?);
+    }
+    if !non_ascii {
+        return None;
+    }
+    let sample = detection_sample(&bytes);
+    let as_is = plausibility(&sample.iter().map(|&b| cp1252_punct(b)).collect::<String>());
+    let readings = [
+        (Legacy::Tcvn3, plausibility(&tcvn3(sample))),
+        (Legacy::Vni, plausibility(&vni(sample))),
+    ];
+    let (best, score) = readings
+        .iter()
+        .copied()
+        .max_by(|a, b| a.1.share().total_cmp(&b.1.share()))
+        .expect("two readings");
+    if score.words == 0 || score.share() < PLAUSIBLE_SHARE || as_is.share() > AS_IS_SHARE {
+        return None;
+    }
+    Some(match best {
+        Legacy::Tcvn3 => Decoded {
+            text: tcvn3(&bytes),
+            encoding: "tcvn3-as-unicode",
+        },
+        _ => Decoded {
+            text: vni(&bytes),
+            encoding: "vni-as-unicode",
+        },
+    })
+}
+
+/// The Windows-1252 byte that shows as `c` (Latin-1 for U+0000–U+00FF, Windows punctuation for
+/// the rest), if one does.
+fn cp1252_byte(c: char) -> Option<u8> {
+    if let Ok(b) = u8::try_from(u32::from(c)) {
+        return Some(b);
+    }
+    (0x80..=0x9F).find(|&b| cp1252_punct(b) == c)
 }
 
 /// Counts valid non-ASCII UTF-8 sequences and broken ones.
@@ -330,10 +403,24 @@ fn windows_1258(bytes: &[u8]) -> String {
         .into_owned()
 }
 
-/// The Windows punctuation in 0x80–0x9F that the font-based encodings keep from code page 1252.
+/// A byte as Windows code page 1252 shows it: the font-based encodings were typed on Windows and
+/// keep its punctuation in 0x80–0x9F (`“` `”` `–` `…`); the five bytes 1252 leaves undefined, and
+/// every other byte, are the Latin-1 character of that number.
 const fn cp1252_punct(b: u8) -> char {
     match b {
+        0x80 => '€',
+        0x82 => '‚',
+        0x83 => 'ƒ',
+        0x84 => '„',
         0x85 => '…',
+        0x86 => '†',
+        0x87 => '‡',
+        0x88 => 'ˆ',
+        0x89 => '‰',
+        0x8A => 'Š',
+        0x8B => '‹',
+        0x8C => 'Œ',
+        0x8E => 'Ž',
         0x91 => '‘',
         0x92 => '’',
         0x93 => '“',
@@ -341,11 +428,18 @@ const fn cp1252_punct(b: u8) -> char {
         0x95 => '•',
         0x96 => '–',
         0x97 => '—',
+        0x98 => '˜',
+        0x99 => '™',
+        0x9A => 'š',
+        0x9B => '›',
+        0x9C => 'œ',
+        0x9E => 'ž',
+        0x9F => 'Ÿ',
         b => b as char,
     }
 }
 
-/// Reads bytes as VNI (for detection only). VNI writes a Vietnamese letter as an ASCII vowel
+/// Reads bytes as VNI. VNI writes a Vietnamese letter as an ASCII vowel
 /// followed by a Latin-1 byte for its marks (`Vieät` = `Việt`, `aø` = `à`), or as one Latin-1
 /// byte (`ñ` = `đ`, `ö` = `ư`, `ô` = `ơ`, `í` = `í`). Table: lamdao/xvnkb `vni.h`.
 fn vni(bytes: &[u8]) -> String {
@@ -414,9 +508,15 @@ fn vni_marks(b: u8) -> Option<&'static str> {
     })
 }
 
-/// Reads bytes as TCVN3 (ABC) (for detection only): one Latin-1 byte a precomposed lower-case
-/// letter (`¸` = `á`, `Ö` = `ệ`), upper case only for the seven letters without tone
-/// (`¡`–`§`). Table: lamdao/xvnkb `tcvn.h`.
+/// Reads bytes as TCVN3 (ABC): one Latin-1 byte a precomposed lower-case letter (`¸` = `á`,
+/// `Ö` = `ệ`), upper case only for the seven letters without tone (`¡`–`§`). Table: lamdao/xvnkb
+/// `tcvn.h`.
+///
+/// TCVN3 has no upper-case letters with a tone: documents set upper-case words (titles, `NGHỊ
+/// QUYẾT`) in a separate upper-case font (`.VnTimeH`) that draws the lower-case codes as capitals.
+/// The font is not in the bytes, so such letters are left as decoded, in lower case (`NGHị
+/// QUYếT`): guessing the case from the neighbouring ASCII letters would also change words
+/// written in mixed case on purpose.
 fn tcvn3(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| TCVN3_TABLE[usize::from(b)]).collect()
 }
@@ -906,31 +1006,145 @@ mod tests {
     }
 
     #[test]
-    fn vni_is_refused_by_name() {
-        for text in [seed_sentence(), seed()] {
-            let bytes = encode_font(&text, Font::Vni);
-            assert!(std::str::from_utf8(&bytes).is_err());
-            let err = decode_err(&bytes);
-            assert_eq!(
-                err,
-                "t.txt: cannot decode: looks like VNI (VNI-Times fonts), a font-based legacy \
-                 encoding not supported yet; convert it to utf-8"
-            );
+    fn known_answers_decode() {
+        // The same published samples, decoded: as bytes, and as the Unicode text a font-based
+        // document becomes when saved or copied as Unicode.
+        let cases = [
+            (
+                "tcvn3",
+                "Céng hoµ x· héi chñ nghÜa ViÖt Nam",
+                "Cộng hoà xã hội chủ nghĩa Việt Nam",
+            ),
+            (
+                "tcvn3",
+                "§éc lËp - Tù do - H¹nh phóc",
+                "Độc lập - Tự do - Hạnh phúc",
+            ),
+            (
+                "tcvn3",
+                "C¨n cø NghÞ ®Þnh sè 15/CP",
+                "Căn cứ Nghị định số 15/CP",
+            ),
+            ("tcvn3", "NghÞ quyÕt", "Nghị quyết"),
+            ("vni", "Xin chaøo caùc baïn", "Xin chào các bạn"),
+            (
+                "vni",
+                "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam Ñoäc laäp",
+                "Cộng hòa xã hội chủ nghĩa Việt Nam Độc lập",
+            ),
+            (
+                "vni",
+                "Ñoäc laäp - Töï do - Haïnh phuùc",
+                "Độc lập - Tự do - Hạnh phúc",
+            ),
+        ];
+        for (encoding, shown, text) in cases {
+            let d = decode_ok(&latin1(shown));
+            assert_eq!(d.encoding, encoding, "{shown}");
+            assert_eq!(d.text.nfc().collect::<String>(), text);
+            let d = decode_ok(shown.as_bytes());
+            assert_eq!(d.encoding, format!("{encoding}-as-unicode"), "{shown}");
+            assert_eq!(d.text.nfc().collect::<String>(), text);
         }
     }
 
     #[test]
-    fn tcvn3_is_refused_by_name() {
+    fn vni_is_read() {
+        for text in [seed_sentence(), seed()] {
+            let bytes = encode_font(&text, Font::Vni);
+            assert!(std::str::from_utf8(&bytes).is_err());
+            let d = decode_ok(&bytes);
+            assert_eq!(d.encoding, "vni");
+            assert!(d.text.nfc().eq(text.nfc()), "text differs");
+        }
+    }
+
+    #[test]
+    fn tcvn3_is_read() {
         for text in [seed_sentence(), seed()] {
             let bytes = encode_font(&text, Font::Tcvn3);
             assert!(std::str::from_utf8(&bytes).is_err());
-            let err = decode_err(&bytes);
-            assert_eq!(
-                err,
-                "t.txt: cannot decode: looks like TCVN3 (ABC, .VnTime fonts), a font-based \
-                 legacy encoding not supported yet; convert it to utf-8"
+            let d = decode_ok(&bytes);
+            assert_eq!(d.encoding, "tcvn3");
+            assert!(
+                d.text.nfc().eq(tcvn3_expected(&text).chars()),
+                "text differs"
             );
         }
+    }
+
+    /// What TCVN3 can give back of `text`: upper-case letters with a tone come back in lower
+    /// case, as they were written (see [`tcvn3`]); everything else exactly.
+    fn tcvn3_expected(text: &str) -> String {
+        text.nfc()
+            .map(|c| {
+                let lower = c.to_lowercase().next().unwrap();
+                let toned = lower
+                    .nfd()
+                    .any(|d| "\u{300}\u{301}\u{303}\u{309}\u{323}".contains(d));
+                if lower != c && toned { lower } else { c }
+            })
+            .collect()
+    }
+
+    /// The Unicode text a font-based document becomes when saved as Unicode: each byte the
+    /// character Windows shows it as (code page 1252).
+    fn as_unicode(bytes: &[u8]) -> String {
+        encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()
+    }
+
+    #[test]
+    fn font_text_saved_as_unicode_is_read() {
+        let text = seed();
+        for (font, encoding) in [(Font::Vni, "vni"), (Font::Tcvn3, "tcvn3")] {
+            let unicode = as_unicode(&encode_font(&text, font));
+            let expected = match font {
+                Font::Vni => text.nfc().collect::<String>(),
+                Font::Tcvn3 => tcvn3_expected(&text),
+            };
+            let mut utf16 = vec![0xFF, 0xFE];
+            utf16.extend(unicode.encode_utf16().flat_map(u16::to_le_bytes));
+            let bom = [&b"\xEF\xBB\xBF"[..], unicode.as_bytes()].concat();
+            for (bytes, name) in [
+                (unicode.as_bytes(), format!("{encoding}-as-unicode")),
+                (&bom[..], format!("{encoding}-as-unicode")),
+                (&utf16[..], format!("{encoding}-as-unicode")),
+            ] {
+                let d = decode_ok(bytes);
+                assert_eq!(d.encoding, name);
+                assert!(d.text.nfc().eq(expected.chars()), "{name}: text differs");
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_latin1_and_vietnamese_text_is_left_alone() {
+        let texts = [
+            // European languages in Latin-1 letters: they must not turn into Vietnamese.
+            "Le comité a décidé que la réunion aura lieu à Genève, près du lac, où l'été est doux.",
+            "Ça a été très difficile: élève, garçon, naïve, Noël, cœur, août.",
+            "Die Prüfung der Anträge erfolgt gemäß § 5; Größe und Maße für Straßen über 3 m.",
+            "El niño comió en el año pasado; ¿qué día es? Sí, señor, está aquí.",
+            "Não há razão para ação; a informação está lá, avó e irmã também.",
+            "Æblegrød på øen, smørrebrød og kød; Ålborg ligger nær fjorden.",
+            // Vietnamese in Unicode whose letters all happen to be in Latin-1.
+            "Cà Mau",
+            "Tôi là ai? Em ơi, Hà Nội mùa thu",
+            "Cá tôm có ở đâu",
+            "Ông bà ta",
+            // Genuine Unicode Vietnamese (letters beyond U+00FF).
+            "Nghị quyết Đại hội đại biểu Đảng bộ tỉnh",
+        ];
+        for text in texts {
+            let d = decode_ok(text.as_bytes());
+            assert_eq!((d.encoding, d.text.as_str()), ("utf-8", text));
+        }
+        let d = decode_ok(seed().as_bytes());
+        assert_eq!(d.encoding, "utf-8");
+        assert_eq!(d.text, seed());
     }
 
     #[test]
@@ -988,13 +1202,29 @@ mod tests {
         !bad1252 && !bad1258 && b1252.len() == 1
     }
 
+    /// Whether `font` writes `c` so that it reads back as `c`: not a Latin-1 character whose
+    /// byte the font uses for a letter (TCVN3 writes `Ð` as 0xD0, which is its `é`).
+    fn font_keeps(c: char, font: Font) -> bool {
+        let Ok(b) = u8::try_from(u32::from(c)) else {
+            return true;
+        };
+        match font {
+            Font::Tcvn3 => b < 0x80 || tcvn3(&[b]).starts_with(c),
+            // VNI's one-byte letters; its mark bytes only count after a vowel.
+            Font::Vni => b < 0x80 || vni(&[b]).starts_with(c),
+        }
+    }
+
     #[test]
     fn every_corpus_document_in_every_legacy_encoding() {
         // Each of the 14 documents, written in Windows-1258, VNI and TCVN3 (a character none
-        // of them has becomes `?`): Windows-1258 is read back exactly, VNI and TCVN3 are refused
-        // by name. Detection must hold on every vocabulary, not only the seed's.
+        // of them has becomes `?`, and so does one a font has no code of its own for), as bytes
+        // and saved as Unicode: each is read back exactly, except that TCVN3 has no upper-case
+        // letters with a tone (they come back in lower case, as they were written). Detection
+        // must hold on every vocabulary, not only the seed's.
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus");
         let mut seen = 0;
+        let mut lowered = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_none_or(|e| e != "txt") {
@@ -1009,16 +1239,42 @@ mod tests {
             let d = decode(&encode_1258(&text), &name).unwrap();
             assert_eq!(d.encoding, "windows-1258", "{name}");
             assert!(d.text.nfc().eq(text.chars()), "{name}: text differs");
-            for (font, label) in [(Font::Vni, "VNI"), (Font::Tcvn3, "TCVN3")] {
-                let err = decode(&encode_font(&text, font), &name).unwrap_err();
+            for (font, label) in [(Font::Vni, "vni"), (Font::Tcvn3, "tcvn3")] {
+                let text: String = text
+                    .chars()
+                    .map(|c| if font_keeps(c, font) { c } else { '?' })
+                    .collect();
+                let expected = match font {
+                    Font::Vni => text.clone(),
+                    Font::Tcvn3 => tcvn3_expected(&text),
+                };
+                if font == Font::Tcvn3 {
+                    lowered += text
+                        .chars()
+                        .zip(expected.chars())
+                        .filter(|(a, b)| a != b)
+                        .count();
+                }
+                let bytes = encode_font(&text, font);
+                let d = decode(&bytes, &name).unwrap();
+                assert_eq!(d.encoding, label, "{name}");
                 assert!(
-                    matches!(&err, IngestError::LegacyEncoding { encoding, .. } if encoding.starts_with(label)),
-                    "{name} in {label}: {err}"
+                    d.text.nfc().eq(expected.chars()),
+                    "{name} in {label}: text differs"
+                );
+                let d = decode(as_unicode(&bytes).as_bytes(), &name).unwrap();
+                assert_eq!(d.encoding, format!("{label}-as-unicode"), "{name}");
+                assert!(
+                    d.text.nfc().eq(expected.chars()),
+                    "{name} in {label} as unicode: text differs"
                 );
             }
             seen += 1;
         }
         assert_eq!(seen, 14);
+        // The TCVN3 limitation touches the headings set in capitals (about 900 letters in the 14
+        // documents): say how many, so that a change shows.
+        println!("tcvn3: {lowered} upper-case letters with a tone came back in lower case");
     }
 
     proptest::proptest! {
@@ -1045,6 +1301,21 @@ mod tests {
             ),
         ) {
             let _ = decode(&body, "t.txt");
+        }
+
+        /// Unicode text of Latin-1 and Windows punctuation characters (what font-based text saved
+        /// as Unicode looks like) takes the font detection path without panicking.
+        #[test]
+        fn font_in_unicode_never_panics(
+            body in proptest::collection::vec(
+                proptest::sample::select("aeiouy ngthcAEIOU\nÞÕ¬µ¸©«¨ÖÐéèàøùïõ“”–…€ŠœŸ\u{81}\u{AD}".chars().collect::<Vec<_>>()),
+                1..600,
+            ),
+        ) {
+            let text: String = body.into_iter().collect();
+            if let Ok(d) = decode(text.as_bytes(), "t.txt") {
+                proptest::prop_assert!(!d.text.trim().is_empty());
+            }
         }
     }
 

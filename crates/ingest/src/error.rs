@@ -44,17 +44,6 @@ pub enum IngestError {
         /// Why, e.g. `binary data (12 NUL bytes)`, `invalid utf-8 … at byte offset 5 (bytes FF)`.
         reason: String,
     },
-    /// The bytes are in a font-based legacy encoding vankien recognises but does not read yet.
-    #[error(
-        "{file}: cannot decode: looks like {encoding}, a font-based legacy encoding not supported \
-         yet; convert it to utf-8"
-    )]
-    LegacyEncoding {
-        /// The file.
-        file: String,
-        /// The encoding: `TCVN3 (ABC, .VnTime fonts)` or `VNI (VNI-Times fonts)`.
-        encoding: &'static str,
-    },
     /// A document format vankien reads (PDF, Word, OpenDocument, HTML) whose file cannot be read:
     /// damaged, encrypted, a scan without text, too large unpacked, or a converter missing.
     #[error("{file}: cannot read this {format} file: {reason}")]
@@ -77,7 +66,6 @@ impl IngestError {
             | IngestError::Empty { file }
             | IngestError::TooLarge { file, .. }
             | IngestError::Undecodable { file, .. }
-            | IngestError::LegacyEncoding { file, .. }
             | IngestError::Unreadable { file, .. } => file,
         }
     }

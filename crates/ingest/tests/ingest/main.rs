@@ -1,7 +1,9 @@
 //! The integration tests of vankien-ingest: one binary, one module per concern.
 
+mod doc;
 mod docx;
 mod golden;
+mod html;
 mod realdocs;
 mod structure;
 mod variants;
