@@ -164,7 +164,8 @@ fn binary_file_is_refused() {
         "scan.pdf",
         b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n",
     );
-    assert_refused(&parse(&[&pdf], false), &pdf, "cannot decode: a pdf file");
+    // A damaged PDF is read as a PDF, whatever its name, and refused as one.
+    assert_refused(&parse(&[&pdf], false), &pdf, "cannot read this pdf file: ");
 }
 
 #[test]
@@ -263,7 +264,7 @@ fn mixed_batch_parses_the_good_and_names_the_bad() {
 }
 
 #[test]
-fn legacy_font_encodings_are_refused_by_name() {
+fn legacy_font_encodings_are_read_and_named() {
     // Real legacy text as it shows in Latin-1: the national motto and a basis line in TCVN3
     // (`.VnTime`) and in VNI, as they head old state documents.
     let latin1 = |s: &str| -> Vec<u8> {
@@ -280,21 +281,33 @@ fn legacy_font_encodings_are_refused_by_name() {
              C¨n cø NghÞ ®Þnh sè 15/CP\n",
         ),
     );
-    assert_refused(
-        &parse(&[&tcvn3], false),
-        &tcvn3,
-        "cannot decode: looks like TCVN3 (ABC, .VnTime fonts), a font-based legacy encoding not \
-         supported yet; convert it to utf-8",
-    );
     let vni = write(
         dir.path(),
         "vni.txt",
         &latin1("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam\nÑoäc laäp - Töï do - Haïnh phuùc\n"),
     );
-    assert_refused(
-        &parse(&[&vni], true),
-        &vni,
-        "cannot decode: looks like VNI (VNI-Times fonts), a font-based legacy encoding not \
-         supported yet; convert it to utf-8",
+    let out = parse(&[&tcvn3, &vni], true);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let docs: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs[0]["encoding"], "tcvn3");
+    assert_eq!(docs[1]["encoding"], "vni");
+    let all = |d: &serde_json::Value| d.to_string();
+    assert!(
+        all(&docs[0]).contains("Căn cứ Nghị định số 15/CP"),
+        "{}",
+        all(&docs[0])
+    );
+    assert!(
+        all(&docs[1]).contains("Độc lập - Tự do - Hạnh phúc"),
+        "{}",
+        all(&docs[1])
     );
 }
