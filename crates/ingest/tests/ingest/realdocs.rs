@@ -172,7 +172,8 @@ const EXPECTED: [Expected; 22] = [
     row(
         "02-2023-TB-LPQT-no-text-layer.txt",
         "other",
-        None,
+        // Only the Gazette's running heads are text: the number comes from the file name.
+        Some("02/2023/TB-LPQT"),
         None,
         None,
         None,
