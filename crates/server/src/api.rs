@@ -718,6 +718,7 @@ mod tests {
             heading: format!("heading {}", path.join("/")),
             path: path.iter().map(|s| s.to_string()).collect(),
             span: [0, 0],
+            pages: None,
         }
     }
 
