@@ -1,10 +1,12 @@
 //! The structure parser: header metadata, section tree, clauses, closing parts.
 //!
-//! The stages, each in its own module: `lines` (spans, furniture, numbering markers),
-//! `header` (kind, number, issuer, place, date, title, term), `blocks` (re-flow of wrapped
-//! lines into paragraphs; tables one cell a line; recipients, signature, enacting formula) and
-//! `tree` (levels by the scheme stack, clause kinds, target groups, ids). The parser never
-//! fails: what it cannot read becomes a diagnostic.
+//! The stages, each in its own module: `lines` (spans, furniture, a paged source's running heads,
+//! numbering markers), `header` (kind, number, issuer, place, date, title, term, read from the
+//! layout; attached documents' headers), `blocks` (re-flow of wrapped lines into paragraphs,
+//! each doubtful break decided from the evidence `joins` gathers in the document; tables as rows;
+//! forms; recipients, signature, enacting formula) and `tree` (levels by the scheme stack, clause
+//! kinds, target groups, ids, and through `assign` who must carry each clause out). The parser
+//! never fails: what it cannot read becomes a diagnostic.
 //!
 //! Ids: the document id is the slugged number, place and date (`09-nq-dh.thai-binh.2020-10-15`);
 //! without a number, the kind, place or issuer and date; with neither number nor date, the file
