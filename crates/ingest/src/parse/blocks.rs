@@ -620,6 +620,10 @@ fn should_join(
         // on the next line.
         return true;
     }
+    if t.starts_with('“') && !ends_terminal(prev) {
+        // `… ban hành Nghị quyết` / `“Quy định mức chuẩn …”`: a quoted name goes on a sentence.
+        return true;
+    }
     if b.text.matches('“').count() > b.text.matches('”').count() && !ends_terminal(prev) {
         // Inside a quotation (`thay thế cụm từ “Sở Lao động` / `Thương binh và Xã hội” …`).
         return true;

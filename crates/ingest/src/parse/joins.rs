@@ -10,12 +10,12 @@
 //! `Trung ương`) or an acronym (`UBND`) may go on one. A pair of words the document also writes
 //! inside one line (`Văn phòng` / `Trung ương`) is one phrase cut by a wrap.
 //!
-//! Only the words that start a line after an unfinished one are looked up, in one pass over the
-//! text, so the evidence costs little beside parsing.
+//! Only the phrases around a break after an unfinished line are looked up, all at once by an
+//! Aho-Corasick automaton over each line, so the evidence costs little beside parsing.
 
 use std::collections::{HashMap, HashSet};
 
-use rustc_hash::FxHashSet;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::lines::{Line, ends_terminal, marker};
 
@@ -106,69 +106,71 @@ impl Evidence {
         if ev.case.is_empty() {
             return ev;
         }
-        // The first words of the phrases, as written both ways (`thời`, `Thời`), and the first
-        // words after a break, so that each word of the text is looked up once, as it stands,
-        // in a set with a fast hash.
-        let firsts: FxHashSet<String> = ev
-            .case
-            .keys()
-            .map(|k| k.split(' ').next().unwrap_or(""))
-            .flat_map(|w| [w.to_string(), capitalize(w)])
-            .collect();
-        let seconds: FxHashSet<&str> = pairs
-            .iter()
-            .map(|(_, w)| w.split(' ').next().unwrap_or(""))
-            .collect();
-        let mut ws: Vec<(&str, bool, bool)> = Vec::new();
+        // Every phrase to look for, found in one pass over each line by an Aho-Corasick
+        // automaton: an opening phrase as written in lower case and capitalized, and a phrase
+        // across a break as it would stand inside a line.
+        enum Look<'a> {
+            Case(String, bool),
+            Pair(&'a (String, String)),
+        }
+        let mut looks: Vec<Look<'_>> = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        for key in ev.case.keys() {
+            looks.push(Look::Case(key.clone(), false));
+            patterns.push(key.clone());
+            looks.push(Look::Case(key.clone(), true));
+            patterns.push(capitalize(key));
+        }
+        for pair in &pairs {
+            for last in [pair.0.clone(), capitalize(&pair.0)] {
+                looks.push(Look::Pair(pair));
+                patterns.push(format!("{last} {}", pair.1));
+            }
+        }
+        // A contiguous NFA: quick to build for the few dozen phrases of one document, where a
+        // DFA would cost more to build than the search saves.
+        let Ok(automaton) = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&patterns)
+        else {
+            return ev;
+        };
+        let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+        let mut seen: Vec<&(String, String)> = Vec::new();
         for line in &body {
-            // Each word without punctuation around it, whether a sentence ends after it, and
-            // whether it touches the next word with no punctuation between them.
-            ws.clear();
-            ws.extend(line.split_whitespace().map(|raw| {
-                let ends = raw.ends_with(['.', ':', ';', '!', '?', '(', '"', '“']);
-                let bare = raw.trim_matches(|c: char| !c.is_alphanumeric());
-                (bare, ends, raw.ends_with(bare))
-            }));
-            for i in 1..ws.len() {
-                let (prev, prev_ends, touches) = ws[i - 1];
-                let (w, _, _) = ws[i];
-                if w.is_empty() || prev.is_empty() {
+            for m in automaton.find_overlapping_iter(*line) {
+                let before = &line[..m.start()];
+                let after = &line[m.end()..];
+                // Whole words only.
+                let starts_word = before.is_empty() || before.ends_with(char::is_whitespace);
+                if !starts_word || after.starts_with(char::is_alphanumeric) {
                     continue;
                 }
-                let first = firsts.contains(w);
-                let second = touches && seconds.contains(w);
-                if !first && !second {
-                    continue;
-                }
-                if second {
-                    let then = ws.get(i + 1).map_or("", |(n, _, _)| *n);
-                    let key = (
-                        prev.to_lowercase(),
-                        format!("{w} {then}").trim_end().to_string(),
-                    );
-                    if pairs.contains(&key) {
-                        ev.seen.insert(key);
-                    }
-                }
-                // Inside a sentence only: after a full stop any word is capitalized.
-                if prev_ends || !first {
-                    continue;
-                }
-                let phrase = match ws.get(i + 1) {
-                    Some((next, _, _)) if !next.is_empty() => {
-                        format!("{} {}", w.to_lowercase(), next.to_lowercase())
-                    }
-                    _ => w.to_lowercase(),
-                };
-                if let Some(count) = ev.case.get_mut(&phrase) {
-                    if is_capitalized(w) {
-                        count.1 += 1;
-                    } else if w.chars().next().is_some_and(char::is_lowercase) {
-                        count.0 += 1;
+                match &looks[m.pattern().as_usize()] {
+                    Look::Pair(pair) => seen.push(pair),
+                    Look::Case(key, upper) => {
+                        // Inside a sentence only: not at a line's start, not after a full stop.
+                        let prev = before.trim_end();
+                        let opens = prev.is_empty()
+                            || prev.ends_with(['.', ':', ';', '!', '?', '(', '"', '“']);
+                        if !opens {
+                            let c = counts.entry(key.clone()).or_default();
+                            if *upper {
+                                c.1 += 1;
+                            } else {
+                                c.0 += 1;
+                            }
+                        }
                     }
                 }
             }
         }
+        for (key, c) in counts {
+            if let Some(count) = ev.case.get_mut(&key) {
+                *count = c;
+            }
+        }
+        ev.seen = seen.into_iter().cloned().collect();
         ev
     }
 
