@@ -1,12 +1,14 @@
-//! Text extraction for PDF: the text layer of each page, laid out in reading order by the
-//! glyphs' positions; scans without a text layer and text layers whose fonts map glyphs to the
-//! wrong characters are refused rather than indexed as nothing or as mojibake.
+//! Text extraction for PDF: the text layer of each page, its lines in the order they are drawn
+//! and their words spaced by the glyphs' positions; scans without a text layer and text layers
+//! whose fonts map glyphs to the wrong characters are refused rather than indexed as nothing or
+//! as mojibake.
 //!
 //! Parsing and font decoding (ToUnicode maps, simple and CID encodings) are `lopdf` and
 //! `pdf-extract`, both pure Rust; chosen by measuring against `pdf` (pdf-rs) and `pdf_oxide` on
 //! the Official Gazette PDFs of `tests/realdocs/` (see the commit that added this file). The
 //! layout (lines, word gaps) is ours, in [`layout`].
 
+mod forms;
 mod layout;
 mod quality;
 
@@ -57,7 +59,12 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
     let mut drawn = quality::Drawn::default();
     let mut texts = Vec::with_capacity(pages.len());
     let mut diagnostics = Vec::new();
-    for &number in pages.keys() {
+    for (&number, &page_id) in &pages {
+        if catch_unwind(AssertUnwindSafe(|| forms::endless(&doc, page_id))).unwrap_or(true) {
+            return Err(refuse(damaged(&format!(
+                "page {number} draws a form that draws itself, or forms nested too deep"
+            ))));
+        }
         let mut page = PageGlyphs::new(started);
         let run = catch_unwind(AssertUnwindSafe(|| {
             pdf_extract::output_doc_page(&doc, &mut page, number)

@@ -302,6 +302,11 @@ fn synthetic_pdf(pages: usize) -> Vec<u8> {
             body.len()
         ));
     }
+    pdf_of(&objects)
+}
+
+/// A PDF of the given objects (numbered from 1; the first is the catalog).
+fn pdf_of(objects: &[String]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (k, o) in objects.iter().enumerate() {
@@ -321,6 +326,28 @@ fn synthetic_pdf(pages: usize) -> Vec<u8> {
         .bytes(),
     );
     out
+}
+
+#[test]
+fn a_form_that_draws_itself_is_refused_not_a_stack_overflow() {
+    // pdf-extract follows `Do` without a depth limit; the form has no resources of its own, so
+    // it inherits the page's, where its name points to itself.
+    let form = "BT /F1 11 Tf 72 770 Td (again) Tj ET /X1 Do";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R \
+         >> /XObject << /X1 6 0 R >> >> /Contents 5 0 R >>"
+            .to_string(),
+        "<< /Length 7 >>\nstream\n/X1 Do\nendstream".to_string(),
+        format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Length {} >>\nstream\n{form}\nendstream",
+            form.len()
+        ),
+    ];
+    let why = reason(survives(&pdf_of(&objects), "self-drawing form"));
+    assert!(why.contains("draws a form that draws itself"), "{why}");
 }
 
 #[test]
