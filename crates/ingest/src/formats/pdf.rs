@@ -64,6 +64,9 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
     let mut drawn = quality::Drawn::default();
     let mut texts = Vec::with_capacity(pages.len());
     let mut diagnostics = Vec::new();
+    // Pages the decoder failed on, and the first failure.
+    let mut failed = 0usize;
+    let mut first_failure: Option<String> = None;
     for (&number, &page_id) in &pages {
         if catch_unwind(AssertUnwindSafe(|| forms::endless(&doc, page_id))).unwrap_or(true) {
             return Err(refuse(damaged(&format!(
@@ -81,21 +84,31 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
                 TIME_LIMIT.as_secs()
             )));
         }
-        match run {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => diagnostics.push(format!(
-                "pdf: page {number}: text partly unreadable ({e}); kept what was read"
-            )),
-            Err(_) => diagnostics.push(format!(
-                "pdf: page {number}: text partly unreadable (the decoder failed); kept what was \
-                 read"
-            )),
+        let failure = match run {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("the decoder failed".to_string()),
+        };
+        if let Some(why) = failure {
+            diagnostics.push(format!(
+                "pdf: page {number}: text partly unreadable ({why}); kept what was read"
+            ));
+            failed += 1;
+            first_failure.get_or_insert(why);
         }
         drawn.glyphs += page.glyphs.len() + page.undecoded;
         drawn.undecoded += page.undecoded;
         texts.push(layout::page_text(page.glyphs));
     }
 
+    // Pages the decoder gave up on would otherwise pass for a scan.
+    if failed * 2 > texts.len() {
+        return Err(refuse(damaged(&format!(
+            "its text could not be decoded on {failed} of {} pages, first: {}",
+            texts.len(),
+            first_failure.unwrap_or_default()
+        ))));
+    }
     quality::check(&texts, drawn).map_err(refuse)?;
     for (i, text) in texts.iter().enumerate() {
         if quality::nearly_empty(text) {

@@ -351,6 +351,26 @@ fn a_form_that_draws_itself_is_refused_not_a_stack_overflow() {
 }
 
 #[test]
+fn pages_the_decoder_fails_on_are_not_taken_for_a_scan() {
+    // Text shown before any font is set: pdf-extract panics on it.
+    let content = "BT 72 770 Td (no font set) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ];
+    let why = reason(survives(&pdf_of(&objects), "no font"));
+    assert!(
+        why.contains("its text could not be decoded on 1 of 1 pages"),
+        "{why}"
+    );
+}
+
+#[test]
 fn more_than_max_pages_is_refused() {
     let why = reason(survives(&synthetic_pdf(MAX_PAGES + 1), "long"));
     assert!(
