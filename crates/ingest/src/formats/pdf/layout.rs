@@ -1,5 +1,5 @@
-//! Page layout: turns the positioned glyphs of one PDF page into lines of text in reading order,
-//! with spaces where the gaps between glyphs are word gaps.
+//! Page layout: turns the positioned glyphs of one PDF page into lines of text in the order they
+//! are drawn, with spaces where the gaps between glyphs are word gaps.
 
 /// One glyph as drawn: its text and where it sits, in page space (y grows upwards).
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ fn attach_marks(glyphs: Vec<Glyph>) -> Vec<Glyph> {
     out
 }
 
-/// One line: its baseline, font size and glyphs in drawing order.
+/// One line: its largest font size and its glyphs in drawing order.
 struct Line {
     size: f64,
     glyphs: Vec<Glyph>,
