@@ -4,6 +4,7 @@ mod doc;
 mod docx;
 mod golden;
 mod html;
+mod pdf;
 mod realdocs;
 mod structure;
 mod variants;
