@@ -1,6 +1,7 @@
 //! End-to-end tests against the real `vankien` binary: plain HTTP checks (health, search, a tag that
-//! survives SIGKILL and restarts) and a real headless Chromium driving the page through search,
-//! tagging, a reload and a sector filter.
+//! survives SIGKILL and restarts), a folder of real documents in every format ingested and served
+//! (bad files named), and a real headless Chromium driving the page through search, tagging, a
+//! reload and a sector filter.
 //!
 //! The binary is not built here: see `vankien_tests::vankien_bin` (build it first with
 //! `cargo build -p vankien-cli`). The browser test needs Debian's `chromium` and
@@ -112,6 +113,121 @@ fn filtered_hits(server: &Server, sector_id: &str) -> Vec<String> {
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
+}
+
+/// The development set's files, in the ingest crate's test fixtures.
+fn realdoc(name: &str) -> PathBuf {
+    vankien_tests::workspace_root()
+        .join("crates/ingest/tests/realdocs")
+        .join(name)
+}
+
+#[test]
+fn a_folder_of_real_documents_in_every_format_is_ingested_served_and_bad_files_named() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    // A PDF, a Word file, a Word 97 file and a portal's Markdown, named as a user might: the
+    // content decides what each is.
+    for (from, to) in [
+        ("122-NQ-CP-2026.pdf", "nghi-quyet-122.pdf"),
+        ("07-CT-TTg-2012.docx", "chi-thi-07.docx"),
+        ("38-2025-TT-BCT.doc", "thong-tu-38.doc"),
+        ("659-TB-VPCP-2025.md", "thong-bao-659.txt"),
+        ("02-2023-TB-LPQT-no-text-layer.pdf", "thong-bao-scan.pdf"),
+    ] {
+        std::fs::copy(realdoc(from), docs.join(to)).unwrap();
+    }
+    let docx = std::fs::read(realdoc("07-CT-TTg-2012.docx")).unwrap();
+    std::fs::write(docs.join("broken.docx"), &docx[..docx.len() / 2]).unwrap();
+    std::fs::write(docs.join("scan.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+
+    let index = tmp.path().join("index");
+    let data = tmp.path().join("data");
+    let out = Command::new(vankien_tests::vankien_bin())
+        .arg("ingest")
+        .arg("--index")
+        .arg(&index)
+        .arg("--data")
+        .arg(&data)
+        .arg(&docs)
+        .output()
+        .expect("run vankien ingest");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Failed files make the exit code 1; every skipped or failed file is named with why.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let line = |file: &str| {
+        stderr
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("no line names {file}:\n{stderr}"))
+            .to_string()
+    };
+    assert!(
+        line("scan.png").starts_with("vankien: skipped ")
+            && line("scan.png").ends_with("not a document (a PNG image)"),
+        "{stderr}"
+    );
+    let scan = line("thong-bao-scan.pdf");
+    assert!(
+        scan.starts_with("vankien: failed ")
+            && scan.contains("no text layer")
+            && scan.contains("OCR"),
+        "{scan}"
+    );
+    assert!(
+        line("broken.docx").contains("cannot read this docx file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("4 added") && stderr.contains("1 skipped, 2 failed"),
+        "{stderr}"
+    );
+
+    // Served: each document with its format; the PDF's clauses with their pages, the tasks of
+    // an assignee heading with who must do them.
+    let server = Server::start(&index, &data);
+    let list = server.get("/api/documents");
+    assert_eq!(list.status, 200, "{}", list.text);
+    // The server also serves the bundled corpus (`--corpus`): keep the folder's documents.
+    let folder = docs.display().to_string();
+    let ids: Vec<String> = list.json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["source"].as_str().is_some_and(|s| s.starts_with(&folder)))
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 4, "{}", list.text);
+    let mut formats = Vec::new();
+    for id in &ids {
+        let doc = server.get(&format!("/api/documents/{}", encode_component(id)));
+        assert_eq!(doc.status, 200, "{}", doc.text);
+        formats.push(doc.json["document"]["format"].as_str().unwrap().to_string());
+        if doc.json["document"]["format"] == "pdf" {
+            assert_eq!(doc.json["document"]["number"], "122/NQ-CP");
+            assert!(doc.json["document"]["page_count"].as_u64().unwrap() > 1);
+            let clauses = doc.json["clauses"].as_array().unwrap();
+            assert!(
+                clauses.iter().all(|c| c["pages"].is_array()),
+                "a clause without pages"
+            );
+            let last = clauses.last().unwrap()["pages"][1].as_u64().unwrap();
+            assert!(last > 1, "every clause on page 1");
+            assert!(
+                clauses
+                    .iter()
+                    .any(|c| c["assignee"] == "Bộ Tài chính" && c["kind"] == "task"),
+                "no task of Bộ Tài chính"
+            );
+        }
+    }
+    formats.sort();
+    assert_eq!(formats, ["doc", "docx", "markdown", "pdf"]);
+    // Found by search, typed without diacritics, in the PDF's words.
+    let hits = server.get(&search_path("bo tai chinh chu tri", ""));
+    assert_eq!(hits.status, 200, "{}", hits.text);
+    assert!(hits.json["total"].as_u64().unwrap() > 0, "{}", hits.text);
 }
 
 #[test]
