@@ -252,6 +252,32 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
+/// The document number the corpus file name encodes (`57-NQ-TW` → `57-NQ/TW`,
+/// `198-2025-QH15` → `198/2025/QH15`), for documents whose header lost it.
+fn number_from_stem(stem: &str) -> Option<String> {
+    let parts: Vec<&str> = stem.split(['-', '_']).collect();
+    if parts.len() < 2 || !parts[0].chars().all(|c| c.is_ascii_digit()) || parts[0].is_empty() {
+        return None;
+    }
+    let is_year =
+        |p: &str| p.len() == 4 && p.starts_with("20") && p.chars().all(|c| c.is_ascii_digit());
+    if is_year(parts[1]) {
+        // State style: `12/2021/NQ-HĐND`, `198/2025/QH15`.
+        let rest = parts[2..]
+            .iter()
+            .take(2)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("-");
+        return (!rest.is_empty()).then(|| format!("{}/{}/{}", parts[0], parts[1], rest));
+    }
+    if parts.len() >= 3 {
+        // Party style: `57-NQ/TW`.
+        return Some(format!("{}-{}/{}", parts[0], parts[1], parts[2]));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,30 +326,4 @@ mod tests {
         assert!(a.starts_with("du-thao.") && a != b, "{a} {b}");
         assert_eq!(a, document_id(&bare, "du-thao", "văn bản một"));
     }
-}
-
-/// The document number the corpus file name encodes (`57-NQ-TW` → `57-NQ/TW`,
-/// `198-2025-QH15` → `198/2025/QH15`), for documents whose header lost it.
-fn number_from_stem(stem: &str) -> Option<String> {
-    let parts: Vec<&str> = stem.split(['-', '_']).collect();
-    if parts.len() < 2 || !parts[0].chars().all(|c| c.is_ascii_digit()) || parts[0].is_empty() {
-        return None;
-    }
-    let is_year =
-        |p: &str| p.len() == 4 && p.starts_with("20") && p.chars().all(|c| c.is_ascii_digit());
-    if is_year(parts[1]) {
-        // State style: `12/2021/NQ-HĐND`, `198/2025/QH15`.
-        let rest = parts[2..]
-            .iter()
-            .take(2)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("-");
-        return (!rest.is_empty()).then(|| format!("{}/{}/{}", parts[0], parts[1], rest));
-    }
-    if parts.len() >= 3 {
-        // Party style: `57-NQ/TW`.
-        return Some(format!("{}-{}/{}", parts[0], parts[1], parts[2]));
-    }
-    None
 }
