@@ -8,7 +8,11 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::{Run, measure};
+
+mod common;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
@@ -83,36 +87,6 @@ fn main() {
         });
         report(&format!("  {name}"), bytes.len(), &run);
     }
-}
-
-/// A measurement: rounds run, wall-clock time, and CPU time of this thread where known.
-struct Run {
-    rounds: usize,
-    wall: Duration,
-    cpu: Option<Duration>,
-}
-
-/// Runs `f` until `budget` of wall-clock time has passed.
-fn measure(budget: Duration, mut f: impl FnMut()) -> Run {
-    let cpu_start = thread_cpu();
-    let start = Instant::now();
-    let mut rounds = 0;
-    while rounds == 0 || start.elapsed() < budget {
-        f();
-        rounds += 1;
-    }
-    let wall = start.elapsed();
-    let cpu = thread_cpu()
-        .zip(cpu_start)
-        .map(|(end, start)| end.saturating_sub(start));
-    Run { rounds, wall, cpu }
-}
-
-/// CPU time this thread has run, from the scheduler's statistics (Linux only).
-fn thread_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
 }
 
 /// Prints the throughput of `run` over `bytes` bytes a round.
