@@ -133,7 +133,10 @@ enum Mode {
 pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
     let mut body = Body::default();
     let wrap = wrap_width(&lines[from.min(lines.len())..]);
-    let evidence = wrap.map(|_| Evidence::gather(lines, furn, from));
+    // A greedy wrap decides every break by line length alone: no evidence needed.
+    let evidence = wrap
+        .filter(|w| !w.greedy)
+        .map(|_| Evidence::gather(lines, furn, from));
     let mut mode = Mode::Body;
     let mut annex_pending = false;
     // Whether the signature block has its signer's name.
@@ -597,7 +600,7 @@ fn should_join(
     if !ends_terminal(prev) && b.may_head && t.contains(' ') && is_upper(t) && is_upper(&b.text) {
         return true;
     }
-    let (Some(wrap), Some(evidence)) = (wrap, evidence) else {
+    let Some(wrap) = wrap else {
         // Lines are whole paragraphs: an upper-case start after a finished line is a new one.
         return false;
     };
@@ -610,6 +613,10 @@ fn should_join(
         let fits = prev_len + 1 + word + 2 <= wrap.max;
         return !fits && (!ends_terminal(prev) || prev.ends_with('.'));
     }
+    let Some(evidence) = evidence else {
+        // Gathered for every wrap that is not greedy.
+        return false;
+    };
     if !ends_terminal(prev) && evidence.pair_seen(prev, t) {
         // `Văn phòng` / `Trung ương Đảng …`: a phrase the document writes whole elsewhere.
         return true;
@@ -720,7 +727,9 @@ static RE_LEADER: LazyLock<Regex> =
 /// Whether a line is a field of a form to fill in: a label followed by a dotted leader
 /// (`Họ và tên: ……………`, `Chương trình: ………`).
 fn is_form_field(t: &str) -> bool {
-    RE_LEADER.find(t).is_some_and(|m| m.start() > 0)
+    // Most lines have no leader at all: two cheap substring checks spare them the pattern.
+    (t.contains("……") || t.contains("....") || t.contains("_____"))
+        && RE_LEADER.find(t).is_some_and(|m| m.start() > 0)
 }
 
 /// The cells of a table row written between pipes (`| 1 | Bộ Nội vụ | 2026 |`), trimmed; `None`

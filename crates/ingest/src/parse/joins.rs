@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
-use super::lines::{Line, ends_terminal, marker};
+use super::lines::{Line, ends_terminal};
 
 /// How the document writes the words that start its doubtful lines.
 #[derive(Debug, Default)]
@@ -97,7 +97,7 @@ impl Evidence {
         for pair in body.windows(2) {
             let (prev, next) = (pair[0], pair[1]);
             let w = first_word(next);
-            if ends_terminal(prev) || !is_capitalized(w) || marker(next).is_some() {
+            if ends_terminal(prev) || !is_capitalized(w) {
                 continue;
             }
             ev.case.entry(opening(next)).or_default();
