@@ -77,15 +77,7 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
         .ok_or_else(|| {
             fail("content.xml has no office:body/office:text (not a text document)".into())
         })?;
-    let mut reader = Reader {
-        list_styles,
-        lists: HashMap::new(),
-        last_list: None,
-        outline: ListState::default(),
-        notes: Vec::new(),
-        labelled: 0,
-        depth: 0,
-    };
+    let mut reader = Reader::new(list_styles);
     let mut blocks = Vec::new();
     reader.blocks(body, &mut blocks);
     let text = render(&blocks, &reader.notes);
@@ -233,6 +225,19 @@ struct Reader {
 }
 
 impl Reader {
+    /// A reader of a document whose list styles are `list_styles`, before its first block.
+    fn new(list_styles: HashMap<String, Vec<LevelStyle>>) -> Reader {
+        Reader {
+            list_styles,
+            lists: HashMap::new(),
+            last_list: None,
+            outline: ListState::default(),
+            notes: Vec::new(),
+            labelled: 0,
+            depth: 0,
+        }
+    }
+
     /// Block-level content: headings, paragraphs, lists, tables, sections.
     fn blocks(&mut self, parent: Node<'_, '_>, out: &mut Vec<Block>) {
         if self.depth > MAX_DEPTH {
@@ -623,15 +628,7 @@ mod tests {
         let doc = Document::parse(&xml).unwrap();
         let mut list_styles = HashMap::new();
         read_list_styles(&doc, &mut list_styles);
-        let mut reader = Reader {
-            list_styles,
-            lists: HashMap::new(),
-            last_list: None,
-            outline: ListState::default(),
-            notes: Vec::new(),
-            labelled: 0,
-            depth: 0,
-        };
+        let mut reader = Reader::new(list_styles);
         let body = doc.descendants().find(|n| is(n, OFFICE, "text")).unwrap();
         let mut blocks = Vec::new();
         reader.blocks(body, &mut blocks);
