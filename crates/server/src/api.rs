@@ -1,4 +1,5 @@
-//! The JSON API: search, documents, clauses and their sector tags, sectors, export, orphans.
+//! The JSON API: search, documents, clauses and their sector tags, sectors, orphans (the export
+//! is in `export.rs`).
 //!
 //! Every handler does its tantivy and SQLite work in ONE job through [`AppState::blocking`], and
 //! builds its JSON from view structs here: this crate alone knows the HTTP shapes.
@@ -6,17 +7,19 @@
 use std::collections::{BTreeSet, HashMap};
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
-use vankien_annotate::{ClauseRef, Sector, User};
+use vankien_annotate::{ClauseRef, Sector};
 use vankien_index::{DocSummary, SearchResults};
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
 
+use crate::auth::Annotator;
 use crate::error::ApiError;
+use crate::export;
+use crate::paths;
 use crate::query;
 use crate::state::{AppState, Ctx};
 
@@ -32,51 +35,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/documents/{doc_id}", get(document))
         .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
         .route("/api/sectors", get(sectors))
-        .route("/api/annotations/export", get(export))
+        .route("/api/annotations/export", get(export::export))
         .route("/api/orphans", get(orphans))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Extractors
-
-/// The user behind `Authorization: Bearer <token>`; missing or bad → 401.
-pub(crate) struct Annotator(pub User);
-
-impl FromRequestParts<AppState> for Annotator {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Err(ApiError::Unauthorized(
-                "a token is needed: send `Authorization: Bearer <token>`".into(),
-            ));
-        };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                let (scheme, token) = v.trim().split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-            })
-            .filter(|t| !t.is_empty() && t.len() <= 512)
-            .ok_or_else(|| {
-                ApiError::Unauthorized(
-                    "malformed Authorization header: expected `Bearer <token>`".into(),
-                )
-            })?
-            .to_string();
-        let user = state
-            .blocking(move |ctx| match ctx.store.authenticate(&token) {
-                Ok(user) => Ok(user),
-                Err(err) if err.is_user_error() => {
-                    Err(ApiError::Unauthorized("unknown or revoked token".into()))
-                }
-                Err(err) => Err(err.into()),
-            })
-            .await?;
-        Ok(Annotator(user))
-    }
-}
 
 /// Checks an id taken from the path: not empty, not huge, no control characters.
 fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
@@ -195,6 +159,12 @@ struct DocListEntry {
     kind_label: &'static str,
     /// Clauses of the document with at least one sector tag.
     tagged_clauses: usize,
+}
+
+/// A document summary as the API shows it: the source file by its name only.
+fn public_summary(mut summary: DocSummary) -> DocSummary {
+    summary.source = paths::file_name(&summary.source).to_string();
+    summary
 }
 
 /// Builds the section tree from the flat list in document order: a section hangs under the
@@ -328,6 +298,7 @@ async fn documents(
             }
             Ok(docs
                 .into_iter()
+                .map(public_summary)
                 .map(|summary| DocListEntry {
                     kind_label: summary.kind.vietnamese(),
                     tagged_clauses: tagged.get(summary.id.as_str()).copied().unwrap_or(0),
@@ -375,7 +346,7 @@ fn document_json(
         date: doc.date.as_deref(),
         title: doc.title.as_deref(),
         term: doc.term.as_deref(),
-        source: &doc.source,
+        source: paths::file_name(&doc.source),
         recipients: &doc.recipients,
         signature: &doc.signature,
         diagnostics: &doc.diagnostics,
@@ -454,7 +425,7 @@ async fn clause(
             let sectors: BTreeSet<&str> = tags.iter().map(|t| t.sector.as_str()).collect();
             Ok(Json(serde_json::json!({
                 "clause": ClauseView::new(&clause, sectors.into_iter().map(String::from).collect()),
-                "document": summary,
+                "document": public_summary(summary),
                 "sections": sections,
                 "position": position.map(|i| i + 1),
                 "previous": previous,
@@ -575,139 +546,6 @@ async fn orphans(
     ))
 }
 
-/// One exported tag.
-#[derive(Debug, Serialize)]
-struct ExportLine {
-    doc_number: String,
-    clause_id: String,
-    section_path: String,
-    text: String,
-    sector: String,
-    sector_name: String,
-    annotator: String,
-    at: String,
-    orphaned: bool,
-}
-
-/// The columns of the CSV export, in order.
-const EXPORT_COLUMNS: [&str; 9] = [
-    "doc_number",
-    "clause_id",
-    "section_path",
-    "text",
-    "sector",
-    "sector_name",
-    "annotator",
-    "at",
-    "orphaned",
-];
-
-async fn export(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
-    let pairs = query::parse_pairs(uri.query())?;
-    let values = query::single_values(&pairs, &["format"])?;
-    let format = values
-        .iter()
-        .find(|(n, _)| *n == "format")
-        .map_or("jsonl", |(_, v)| *v);
-    if !matches!(format, "jsonl" | "csv") {
-        return Err(ApiError::BadRequest(format!(
-            "unknown export format `{}` (known: jsonl, csv)",
-            format.escape_debug()
-        )));
-    }
-    let lines = state
-        .blocking(|ctx| {
-            Ok(ctx
-                .store
-                .export()?
-                .into_iter()
-                .map(|row| ExportLine {
-                    doc_number: row.doc_number.unwrap_or_default(),
-                    clause_id: row.clause_id,
-                    section_path: row.section_path.join("/"),
-                    text: row.clause_text,
-                    sector: row.sector_id,
-                    sector_name: row.sector_name,
-                    annotator: row.annotator,
-                    at: row.at,
-                    orphaned: row.orphaned,
-                })
-                .collect::<Vec<_>>())
-        })
-        .await?;
-    let (body, content_type, file) = if format == "csv" {
-        (
-            to_csv(&lines),
-            "text/csv; charset=utf-8",
-            "vankien-annotations.csv",
-        )
-    } else {
-        let mut out = String::new();
-        for line in &lines {
-            let json = serde_json::to_string(line)
-                .map_err(|e| ApiError::Internal(format!("serialize an export line: {e}")))?;
-            out.push_str(&json);
-            out.push('\n');
-        }
-        (
-            out,
-            "application/x-ndjson; charset=utf-8",
-            "vankien-annotations.jsonl",
-        )
-    };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
-            .map_err(|e| ApiError::Internal(format!("content-disposition: {e}")))?,
-    );
-    Ok(response)
-}
-
-/// Writes the export as CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
-/// quote or a line break), after a UTF-8 byte-order mark so that spreadsheet programs read the
-/// Vietnamese as UTF-8.
-fn to_csv(lines: &[ExportLine]) -> String {
-    let mut out = String::from("\u{feff}");
-    push_csv_row(&mut out, &EXPORT_COLUMNS);
-    for l in lines {
-        push_csv_row(
-            &mut out,
-            &[
-                &l.doc_number,
-                &l.clause_id,
-                &l.section_path,
-                &l.text,
-                &l.sector,
-                &l.sector_name,
-                &l.annotator,
-                &l.at,
-                if l.orphaned { "true" } else { "false" },
-            ],
-        );
-    }
-    out
-}
-
-fn push_csv_row(out: &mut String, fields: &[&str]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ')
-        {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(field);
-        }
-    }
-    out.push_str("\r\n");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,19 +575,6 @@ mod tests {
         assert_eq!(tree[0].children.len(), 2);
         assert_eq!(tree[0].children[0].children[0].label, "1");
         assert_eq!(tree[1].children[0].path, ["B", "I", "3"]);
-    }
-
-    #[test]
-    fn csv_quotes_what_needs_quoting() {
-        let mut out = String::new();
-        push_csv_row(
-            &mut out,
-            &["a", "b,c", "say \"hi\"", "two\nlines", " pad", "Đảng"],
-        );
-        assert_eq!(
-            out,
-            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\" pad\",Đảng\r\n"
-        );
     }
 
     #[test]

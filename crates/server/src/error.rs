@@ -43,6 +43,16 @@ pub enum ApiError {
     /// The request took longer than the request timeout.
     #[error("the request took too long; retry later")]
     Timeout,
+    /// The server holds as many connections as it allows, in all or from this client.
+    #[error("too many connections; retry in a second")]
+    TooManyConnections,
+    /// Too many failed token checks from this client or for this token: wait `retry_after`
+    /// seconds.
+    #[error("too many failed token checks; retry in {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds until the next check is allowed.
+        retry_after: u64,
+    },
     /// Something failed inside the server. The string goes to the log, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -58,6 +68,25 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
+    /// The whole HTTP/1.1 answer of this error as bytes, `Connection: close`, for the accept loop
+    /// to write on a socket it will not serve (over the connection caps).
+    pub fn raw_http1(&self) -> Vec<u8> {
+        let (status, code) = self.status_and_code();
+        let body = serde_json::to_string(&ErrorBody {
+            code,
+            message: self.to_string(),
+        })
+        .unwrap_or_default();
+        format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+             retry-after: 1\r\nconnection: close\r\n\r\n{body}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            body.len()
+        )
+        .into_bytes()
+    }
+
     /// THE table: the status and the code of every error.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
@@ -71,6 +100,12 @@ impl ApiError {
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
             ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            ApiError::TooManyConnections => {
+                (StatusCode::SERVICE_UNAVAILABLE, "too_many_connections")
+            }
+            ApiError::TooManyAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -86,6 +121,7 @@ impl ApiError {
             StatusCode::FORBIDDEN => ApiError::Forbidden("forbidden".into()),
             StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
             StatusCode::SERVICE_UNAVAILABLE => ApiError::Overloaded,
+            StatusCode::TOO_MANY_REQUESTS => ApiError::TooManyAttempts { retry_after: 60 },
             s if s.is_client_error() => {
                 ApiError::BadRequest(s.canonical_reason().unwrap_or("bad request").to_lowercase())
             }
@@ -108,8 +144,11 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(ErrorBody { code, message })).into_response();
         let headers = response.headers_mut();
         match self {
-            ApiError::Overloaded | ApiError::Timeout => {
+            ApiError::Overloaded | ApiError::Timeout | ApiError::TooManyConnections => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            ApiError::TooManyAttempts { retry_after } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
             }
             ApiError::Unauthorized(_) => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -181,6 +220,8 @@ mod tests {
             ApiError::PayloadTooLarge,
             ApiError::Overloaded,
             ApiError::Timeout,
+            ApiError::TooManyConnections,
+            ApiError::TooManyAttempts { retry_after: 1 },
             ApiError::Internal(String::new()),
         ];
         let mut codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();

@@ -8,7 +8,11 @@
 //! ([`ApiError::status_and_code`]).
 
 mod api;
+mod auth;
+mod conn;
 pub mod error;
+mod export;
+mod paths;
 mod query;
 mod state;
 pub mod web;
@@ -28,6 +32,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use conn::raise_open_files_limit;
 pub use error::{ApiError, ServerError};
 pub use state::{AppState, ServerConfig};
 
@@ -59,6 +64,10 @@ fn with_layers(app: Router, config: &ServerConfig) -> Router {
     // Innermost first: a panic in a handler becomes a 500 JSON answer that still passes
     // through the header layers below.
     app.layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(
+            config.max_body_bytes,
+            strict_request,
+        ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
@@ -96,16 +105,19 @@ pub async fn serve(addr: SocketAddr, state: AppState) -> Result<(), ServerError>
     serve_on(listener, state, shutdown_signal()).await
 }
 
-/// Serves on a bound listener until `shutdown` completes (graceful: requests in flight finish).
+/// Serves on a bound listener until `shutdown` completes (graceful: requests in flight finish),
+/// with the connection caps and timeouts of the state's [`ServerConfig`] (see `conn.rs`). Raises
+/// the process's open-files limit first.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    if let Some(limit) = raise_open_files_limit() {
+        tracing::info!(limit, "open-files limit");
+    }
+    let config = state.config().clone();
+    conn::serve(listener, router(state), config, shutdown).await
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.
@@ -177,6 +189,36 @@ async fn timeout(
         Ok(response) => response,
         Err(_) => ApiError::Timeout.into_response(),
     }
+}
+
+/// Refuses what the routes would otherwise read loosely: a malformed percent-escape anywhere in the
+/// path or the query (400 `bad_request`; axum would pass `%zz` through as text), and a body over
+/// the limit even when it comes chunked, without a `Content-Length` to refuse it by (413
+/// `payload_too_large`). No route takes a body, so reading one up to the limit costs little.
+async fn strict_request(State(max_body): State<usize>, request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    if has_malformed_escape(uri.path()) || uri.query().is_some_and(has_malformed_escape) {
+        return ApiError::BadRequest("malformed percent-escape in the request target".into())
+            .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, max_body).await {
+        Ok(bytes) => axum::body::Body::from(bytes),
+        // Over the limit, or a body cut off mid-way: either way the request is not served.
+        Err(_) => return ApiError::PayloadTooLarge.into_response(),
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Whether a `%` in `raw` is not followed by two hex digits.
+fn has_malformed_escape(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    bytes.iter().enumerate().any(|(i, b)| {
+        *b == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    })
 }
 
 /// Turns every error answer that is not JSON yet (the body limit's 413, a framework rejection)
@@ -256,6 +298,16 @@ mod tests {
         assert!(body.contains("\"code\":\"internal\""), "{body}");
         assert!(!body.contains("secret"), "{body}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+
+    #[test]
+    fn malformed_escapes_are_found() {
+        for bad in ["%", "a%", "a%2", "%zz", "%2g", "ok%20then%"] {
+            assert!(has_malformed_escape(bad), "{bad}");
+        }
+        for good in ["", "a", "%20", "c%E1%BA%A3i", "100%25"] {
+            assert!(!has_malformed_escape(good), "{good}");
+        }
     }
 
     #[tokio::test]

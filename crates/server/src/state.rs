@@ -1,5 +1,5 @@
-//! The state every handler shares: the index, the store, the limits, and the gate through which
-//! all blocking work (tantivy, SQLite, argon2) runs.
+//! The state every handler shares: the index, the store, the limits, the gate through which all
+//! blocking work (tantivy, SQLite) runs, and the separate gate of token checks (argon2).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -8,6 +8,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 use vankien_annotate::Store;
 use vankien_index::Index;
 
+use crate::auth::AuthGate;
 use crate::error::ApiError;
 
 /// The limits of the server.
@@ -24,12 +25,33 @@ pub struct ServerConfig {
     pub max_offset: usize,
     /// How long a request may take before it is answered 503. By default 10 s.
     pub request_timeout: Duration,
-    /// How many blocking jobs (tantivy, SQLite, token hashing) may run at once. By default twice
+    /// How many blocking jobs (tantivy, SQLite) may run at once. By default twice
     /// the number of cores.
     pub blocking_permits: usize,
     /// How long a request waits for a permit before it is answered 503 `overloaded`. By default
     /// 50 ms: under overload, a quick 503 with `Retry-After` beats a queue of seconds.
     pub acquire_timeout: Duration,
+    /// Most connections open at once; over it a new one is answered 503 `too_many_connections`
+    /// and closed. By default 4,096.
+    pub max_connections: usize,
+    /// Most connections open at once from one client address. By default 64.
+    pub max_connections_per_ip: usize,
+    /// How long a connection may take to send a whole request head, from its first byte (or from
+    /// its accept, when it sends nothing). By default 10 s.
+    pub header_read_timeout: Duration,
+    /// How long a kept-alive connection may rest between requests. By default 30 s.
+    pub idle_timeout: Duration,
+    /// Largest request head (request line and headers), in bytes. By default 64 KiB.
+    pub max_header_bytes: usize,
+    /// The listen backlog: connections the kernel queues before they are accepted. By default
+    /// 1,024 (the kernel may cap it at `net.core.somaxconn`).
+    pub listen_backlog: u32,
+    /// How many token checks (argon2, slow by design) may run at once, apart from the permits of
+    /// searches. By default 2.
+    pub auth_permits: usize,
+    /// Failed token checks allowed per minute from one client address, and for one token id;
+    /// past it the answer is 429 `too_many_attempts`. By default 10.
+    pub auth_failures_per_minute: u32,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +65,14 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(10),
             blocking_permits: 2 * cores,
             acquire_timeout: Duration::from_millis(50),
+            max_connections: 4_096,
+            max_connections_per_ip: 64,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            max_header_bytes: 64 * 1024,
+            listen_backlog: 1_024,
+            auth_permits: 2,
+            auth_failures_per_minute: 10,
         }
     }
 }
@@ -67,6 +97,7 @@ struct Inner {
     store: Arc<Store>,
     config: ServerConfig,
     limiter: Arc<Semaphore>,
+    auth: AuthGate,
     /// Serializes "read a clause's live sectors from the store, write them to the index", so
     /// that two tag writes on one clause cannot leave the mirror with the older list.
     mirror: Mutex<()>,
@@ -76,12 +107,14 @@ impl AppState {
     /// Builds the state from an open index, an open store and the limits.
     pub fn new(index: Index, store: Arc<Store>, config: ServerConfig) -> AppState {
         let limiter = Arc::new(Semaphore::new(config.blocking_permits));
+        let auth = AuthGate::new(config.auth_permits, config.auth_failures_per_minute);
         AppState {
             inner: Arc::new(Inner {
                 index,
                 store,
                 config,
                 limiter,
+                auth,
                 mirror: Mutex::new(()),
             }),
         }
@@ -95,6 +128,20 @@ impl AppState {
     /// The gate of blocking work. Tests hold its permits to simulate overload.
     pub fn blocking_limiter(&self) -> Arc<Semaphore> {
         self.inner.limiter.clone()
+    }
+
+    /// The gate of token checks: their own permits, apart from [`AppState::blocking_limiter`].
+    /// Tests hold them to simulate a flood of wrong secrets.
+    pub fn auth_limiter(&self) -> Arc<Semaphore> {
+        self.inner.auth.permits()
+    }
+
+    pub(crate) fn auth_gate(&self) -> &AuthGate {
+        &self.inner.auth
+    }
+
+    pub(crate) fn store(&self) -> Arc<Store> {
+        self.inner.store.clone()
     }
 
     /// Runs `job` on the blocking pool once a permit is free, or fails fast with

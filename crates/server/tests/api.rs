@@ -1187,3 +1187,280 @@ async fn concurrent_taggers_leave_the_mirror_complete() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hardening: paths, token-check limits, export filters, malformed requests
+
+/// A request with a token from the client address `ip` (as the accept loop records it).
+async fn from_client(app: &Router, method: Method, uri: &str, token: &str, ip: [u8; 4]) -> Answer {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40_000,
+        ))));
+    send(app, request).await
+}
+
+/// A token with the id of `token` and a wrong secret.
+fn forged(token: &str) -> String {
+    let mut forged = token.to_string();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'a' { 'b' } else { 'a' });
+    forged
+}
+
+#[tokio::test]
+async fn no_answer_names_the_server_folders() {
+    let f = fixture();
+    let corpus = root().join("corpus");
+    let canonical = corpus.canonicalize().unwrap();
+    let folders = [
+        corpus.display().to_string(),
+        canonical.display().to_string(),
+        root().display().to_string(),
+    ];
+    let hit = first_hit(&f.app, "du lich").await;
+    let clause_id = hit["clause_id"].as_str().unwrap();
+    let doc_id = hit["doc_id"].as_str().unwrap();
+    let list = get(&f.app, "/api/documents").await;
+    for d in list.json()["documents"].as_array().unwrap() {
+        let source = d["source"].as_str().unwrap();
+        assert!(
+            !source.contains('/') && !source.contains('\\') && source.contains('.'),
+            "{source}"
+        );
+    }
+    let answers = [
+        list,
+        get(&f.app, &format!("/api/documents/{doc_id}")).await,
+        get(&f.app, &format!("/api/clauses/{clause_id}")).await,
+        get(&f.app, "/api/search?q=du+lich&limit=100").await,
+        get(&f.app, "/api/orphans").await,
+        get(&f.app, "/api/annotations/export").await,
+    ];
+    for answer in &answers {
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+        let text = answer.text();
+        for folder in &folders {
+            assert!(!text.contains(folder.as_str()), "{folder} in {text:.300}");
+        }
+    }
+    let doc = answers[1].json();
+    let source = doc["document"]["source"].as_str().unwrap();
+    assert!(
+        source.ends_with(".txt") && !source.contains('/'),
+        "{source}"
+    );
+    assert_eq!(
+        answers[2].json()["document"]["source"].as_str(),
+        Some(source)
+    );
+}
+
+#[tokio::test]
+async fn failed_token_checks_are_limited_per_client_and_per_token_id() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "du lich").await;
+    let uri = tag_uri(hit["clause_id"].as_str().unwrap(), "du-lich");
+    let limit = f.state.config().auth_failures_per_minute;
+
+    // One client guessing: its first `limit` guesses are 401, then 429 without a check, even
+    // for a good token.
+    let attacker = [127, 0, 0, 2];
+    for i in 0..limit {
+        let guess = format!("vk_{i:016x}_{}", "0".repeat(64));
+        from_client(&f.app, Method::PUT, &uri, &guess, attacker)
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let blocked = from_client(&f.app, Method::PUT, &uri, &f.lan, attacker).await;
+    blocked.assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
+    let retry: u64 = blocked.header(header::RETRY_AFTER).parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    // Another client is not held back.
+    let ok = from_client(&f.app, Method::PUT, &uri, &f.lan, [127, 0, 0, 3]).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+
+    // One token id guessed from many addresses: that id is held back wherever it comes from.
+    let wrong = forged(&f.minh);
+    for i in 0..limit {
+        let ip = [127, 0, 1, u8::try_from(i).unwrap()];
+        from_client(&f.app, Method::DELETE, &uri, &wrong, ip)
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    from_client(&f.app, Method::DELETE, &uri, &f.minh, [127, 0, 2, 1])
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
+    // lan's token, another id, still works from a fresh address.
+    let ok = from_client(&f.app, Method::DELETE, &uri, &f.lan, [127, 0, 2, 2]).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+}
+
+#[tokio::test]
+async fn token_checks_cannot_starve_searches() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "du lich").await;
+    let uri = tag_uri(hit["clause_id"].as_str().unwrap(), "du-lich");
+    // Every token-check permit is busy, as under a flood of wrong secrets.
+    let auth = f.state.auth_limiter();
+    let held = auth
+        .clone()
+        .acquire_many_owned(u32::try_from(f.state.config().auth_permits).unwrap())
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let answer = get(&f.app, "/api/search?q=dang").await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    }
+    with_token(&f.app, Method::PUT, &uri, Some(&f.lan))
+        .await
+        .assert_error(StatusCode::SERVICE_UNAVAILABLE, "overloaded");
+    drop(held);
+    let ok = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+}
+
+#[tokio::test]
+async fn export_filters_by_annotator_sector_document_and_time() {
+    let f = fixture();
+    let a = first_hit(&f.app, "du lich").await;
+    let b = first_hit(&f.app, "quoc phong").await;
+    let (a_id, b_id) = (
+        a["clause_id"].as_str().unwrap(),
+        b["clause_id"].as_str().unwrap(),
+    );
+    assert_ne!(a["doc_id"], b["doc_id"], "two documents");
+    for (id, sector, token) in [(a_id, "du-lich", &f.lan), (b_id, "quoc-phong", &f.minh)] {
+        let answer = with_token(&f.app, Method::PUT, &tag_uri(id, sector), Some(token)).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
+    }
+    let clause_ids = |uri: String| {
+        let app = f.app.clone();
+        async move {
+            let answer = get(&app, &uri).await;
+            assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+            answer
+                .text()
+                .lines()
+                .map(|l| {
+                    let v: Value = serde_json::from_str(l).unwrap();
+                    v["clause_id"].as_str().unwrap().to_string()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let base = "/api/annotations/export?format=jsonl";
+    assert_eq!(clause_ids(format!("{base}&annotator=lan")).await, [a_id]);
+    assert_eq!(clause_ids(format!("{base}&annotator=minh")).await, [b_id]);
+    assert_eq!(
+        clause_ids(format!("{base}&sector=quoc-phong")).await,
+        [b_id]
+    );
+    let doc = a["doc_id"].as_str().unwrap();
+    assert_eq!(
+        clause_ids(format!("{base}&document={}", enc(doc))).await,
+        [a_id]
+    );
+    assert_eq!(
+        clause_ids(format!("{base}&annotator=lan&sector=quoc-phong")).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        clause_ids(format!("{base}&since=2000-01-01")).await.len(),
+        2
+    );
+    assert_eq!(
+        clause_ids(format!("{base}&since=2000-01-01T00:00:00%2B07:00"))
+            .await
+            .len(),
+        2
+    );
+    assert!(
+        clause_ids(format!("{base}&since=2999-01-01"))
+            .await
+            .is_empty()
+    );
+    // The CSV takes the same filters.
+    let csv = get(&f.app, "/api/annotations/export?format=csv&annotator=minh").await;
+    let rows = parse_csv(csv.text().trim_start_matches('\u{feff}'));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][1], b_id);
+    for bad in [
+        "since=tomorrow",
+        "since=2025-02-30",
+        "since=2025-01-01T10:00:00",
+        "annotator=%zz",
+        "sector=a&sector=b",
+        "user=lan",
+    ] {
+        get(&f.app, &format!("/api/annotations/export?{bad}"))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    }
+}
+
+#[tokio::test]
+async fn no_csv_cell_starts_like_a_formula() {
+    let f = fixture();
+    // User names may start with `@` or `-`: a spreadsheet would run them as formulas.
+    let hit = first_hit(&f.app, "du lich").await;
+    let id = hit["clause_id"].as_str().unwrap();
+    for name in ["@evil", "-dash"] {
+        let (_, token) = f.store.add_user(name, Role::Annotator).unwrap();
+        let answer = with_token(&f.app, Method::PUT, &tag_uri(id, "du-lich"), Some(&token)).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
+    }
+    let csv = get(&f.app, "/api/annotations/export?format=csv").await;
+    let text = csv.text();
+    let rows = parse_csv(text.trim_start_matches('\u{feff}'));
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let annotators: Vec<&str> = rows[1..].iter().map(|r| r[6].as_str()).collect();
+    assert_eq!(annotators, ["'-dash", "'@evil"]);
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula-like cell: {cell:?}"
+            );
+        }
+    }
+    // JSON lines keep the names as they are.
+    let jsonl = get(&f.app, "/api/annotations/export").await.text();
+    assert!(jsonl.contains("\"annotator\":\"@evil\""), "{jsonl}");
+}
+
+#[tokio::test]
+async fn malformed_requests_get_json_errors() {
+    let f = fixture();
+    for uri in [
+        "/api/documents/%zz",
+        "/api/documents/a%2",
+        "/api/health?x=%zz",
+        "/api/search?q=%",
+        "/static/%zz.js",
+        "/%zz",
+    ] {
+        get(&f.app, uri)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    }
+    // A body without a length (chunked) over the limit is refused like a declared one.
+    let hit = first_hit(&f.app, "quoc phong").await;
+    let uri = tag_uri(hit["clause_id"].as_str().unwrap(), "quoc-phong");
+    let request = Request::put(&uri)
+        .header(header::AUTHORIZATION, format!("Bearer {}", f.lan))
+        .body(Body::from(vec![b'x'; 100_000]))
+        .unwrap();
+    assert!(request.headers().get(header::CONTENT_LENGTH).is_none());
+    send(&f.app, request)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    assert!(f.store.export().unwrap().is_empty(), "nothing was tagged");
+}
