@@ -39,11 +39,75 @@ pub struct ServeArgs {
     /// Address to listen on. By default, `$VANKIEN_ADDR` or 127.0.0.1:8080.
     #[arg(long, value_name = "HOST:PORT")]
     pub addr: Option<String>,
+    /// The connection limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The connection and token-check limits of `vankien serve`. Every default is the server's own
+/// (`ServerConfig::default`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// Most connections open at once; over it a new one is answered 503 and closed.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_connections)]
+    pub max_connections: usize,
+    /// Most connections open at once from one client address.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_connections_per_ip)]
+    pub max_connections_per_ip: usize,
+    /// Seconds a connection may take to send a whole request head.
+    #[arg(long, value_name = "SECONDS", default_value_t = ServerConfig::default().header_read_timeout.as_secs())]
+    pub header_timeout: u64,
+    /// Seconds a kept-alive connection may rest between requests.
+    #[arg(long, value_name = "SECONDS", default_value_t = ServerConfig::default().idle_timeout.as_secs())]
+    pub idle_timeout: u64,
+    /// Listen backlog: connections the kernel queues before they are accepted.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().listen_backlog)]
+    pub listen_backlog: u32,
+    /// Failed token checks allowed per minute from one address and for one token id.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().auth_failures_per_minute)]
+    pub auth_failures_per_minute: u32,
+}
+
+impl Default for LimitArgs {
+    fn default() -> LimitArgs {
+        let d = ServerConfig::default();
+        LimitArgs {
+            max_connections: d.max_connections,
+            max_connections_per_ip: d.max_connections_per_ip,
+            header_timeout: d.header_read_timeout.as_secs(),
+            idle_timeout: d.idle_timeout.as_secs(),
+            listen_backlog: d.listen_backlog,
+            auth_failures_per_minute: d.auth_failures_per_minute,
+        }
+    }
+}
+
+impl LimitArgs {
+    /// The server's limits with these options applied.
+    fn config(&self) -> anyhow::Result<ServerConfig> {
+        if self.max_connections == 0 || self.max_connections_per_ip == 0 {
+            bail!("--max-connections and --max-connections-per-ip must be at least 1");
+        }
+        if self.header_timeout == 0 || self.idle_timeout == 0 {
+            bail!("--header-timeout and --idle-timeout must be at least 1 second");
+        }
+        Ok(ServerConfig {
+            max_connections: self.max_connections,
+            max_connections_per_ip: self.max_connections_per_ip,
+            header_read_timeout: std::time::Duration::from_secs(self.header_timeout),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout),
+            listen_backlog: self.listen_backlog.max(1),
+            auth_failures_per_minute: self.auth_failures_per_minute.max(1),
+            ..ServerConfig::default()
+        })
+    }
 }
 
 /// Runs `vankien serve`.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logging();
+    // Bad limits fail before anything is bound or built.
+    args.limits.config()?;
     let addr = resolve_addr(
         args.addr.as_deref(),
         std::env::var("VANKIEN_ADDR").ok().as_deref(),
@@ -164,11 +228,7 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
         tagged,
         users.len()
     );
-    Ok(AppState::new(
-        index,
-        Arc::new(store),
-        ServerConfig::default(),
-    ))
+    Ok(AppState::new(index, Arc::new(store), args.limits.config()?))
 }
 
 /// Ingests the corpus folder, with a progress bar on a terminal; returns the ids of the documents
@@ -228,6 +288,7 @@ mod tests {
             data: dir.path().join("data"),
             corpus: Some(small.clone()),
             addr: None,
+            limits: LimitArgs::default(),
         };
         prepare(&args).unwrap();
         let index = Index::open(&args.index).unwrap();
@@ -289,6 +350,7 @@ mod tests {
             data: dir.path().join("index/data"),
             corpus: Some(corpus()),
             addr: None,
+            limits: LimitArgs::default(),
         };
         let err = prepare(&args).unwrap_err();
         assert!(format!("{err:#}").contains("inside the index"), "{err:#}");
@@ -303,6 +365,7 @@ mod tests {
             data: dir.path().join("data"),
             corpus: Some(dir.path().join("no-corpus-here")),
             addr: None,
+            limits: LimitArgs::default(),
         };
         let err = format!("{:#}", prepare(&args).unwrap_err());
         assert!(err.contains("no corpus folder"), "{err}");
