@@ -48,7 +48,8 @@ pub struct ServeArgs {
 /// (`ServerConfig::default`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct LimitArgs {
-    /// Most connections open at once; over it a new one is answered 503 and closed.
+    /// Most connections open at once; at it, the oldest one waiting for a request head makes
+    /// room, or the new one is answered 503 when the oldest are all busy.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_connections)]
     pub max_connections: usize,
     /// Most connections open at once from one client address.

@@ -2,14 +2,16 @@
 //! `axum::serve`, so that a flood of idle or half-open connections cannot take the server down.
 //!
 //! Each accepted socket takes a slot: at most [`ServerConfig::max_connections`] in all and
-//! [`ServerConfig::max_connections_per_ip`] from one client address. Over either cap the socket
-//! gets a ready-made `503 too_many_connections` JSON answer and is closed at once, without a
-//! task of its own or any parsing. A connection must send a whole request head within
+//! [`ServerConfig::max_connections_per_ip`] from one client address. Over the per-address cap
+//! the socket gets a ready-made `503 too_many_connections` JSON answer and is closed at once,
+//! without a task of its own or any parsing. At the cap in all, the oldest connection that waits
+//! for a request head makes room (see [`Slots::admit`]); only when the oldest ones are all busy
+//! with requests is the newcomer refused the same way. A connection must send a whole request head within
 //! [`ServerConfig::header_read_timeout`] of its first byte (or of its accept); between requests a
 //! keep-alive connection may stay idle [`ServerConfig::idle_timeout`]. hyper's own header timeout
 //! is not used: it starts whenever a head is awaited, so it would also cut idle keep-alives.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -25,6 +27,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 use tower::ServiceExt;
 
 use crate::error::{ApiError, ServerError};
@@ -43,12 +46,19 @@ pub fn raise_open_files_limit() -> Option<u64> {
     }
 }
 
-/// How many connections are open, in all and by client address.
+/// How many connections are open, in all and by client address, and, in accept order, what
+/// each is doing (to find one to evict).
 #[derive(Default)]
 struct Registry {
     total: usize,
     per_ip: HashMap<IpAddr, usize>,
+    next_id: u64,
+    open: BTreeMap<u64, (Arc<Activity>, Arc<Notify>)>,
 }
+
+/// How many of the oldest connections are looked at for one that waits for a request head: past
+/// them, the new connection is refused rather than the registry scanned.
+const EVICTION_SCAN: usize = 64;
 
 /// The connection slots, shared by the accept loop and the connections.
 #[derive(Clone, Default)]
@@ -56,28 +66,57 @@ pub(crate) struct Slots {
     registry: Arc<Mutex<Registry>>,
 }
 
-/// One open connection's slot; freed when dropped.
+/// One open connection's slot; freed when dropped. `evicted` is notified when a newer
+/// connection takes its place.
 pub(crate) struct Slot {
     registry: Arc<Mutex<Registry>>,
     ip: IpAddr,
+    id: u64,
+    evicted: Arc<Notify>,
 }
 
 impl Slots {
     /// Takes a slot for a connection from `ip`, or `None` when a cap is reached.
-    pub(crate) fn admit(&self, ip: IpAddr, max_total: usize, max_per_ip: usize) -> Option<Slot> {
+    ///
+    /// At the cap in all, the oldest connection that is waiting for a request head (silent,
+    /// half a head, or idle between requests) is told to close and the new one takes its place:
+    /// a flood of half-open connections then pushes out its own oldest members, not the clients
+    /// that come after it. Only when every connection looked at is serving a request is the new
+    /// one refused. The per-address cap always refuses.
+    fn admit(
+        &self,
+        ip: IpAddr,
+        activity: &Arc<Activity>,
+        max_total: usize,
+        max_per_ip: usize,
+    ) -> Option<Slot> {
         let mut reg = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
+        if reg.per_ip.get(&ip).is_some_and(|n| *n >= max_per_ip) {
+            return None;
+        }
         if reg.total >= max_total {
-            return None;
+            let victim = reg
+                .open
+                .iter()
+                .take(EVICTION_SCAN)
+                .find(|(_, (a, _))| a.in_flight.load(Ordering::Acquire) == 0)
+                .map(|(id, _)| *id)?;
+            if let Some((_, evicted)) = reg.open.remove(&victim) {
+                // notify_one keeps the wake-up even when the connection is not waiting yet.
+                evicted.notify_one();
+            }
         }
-        let from_ip = reg.per_ip.entry(ip).or_default();
-        if *from_ip >= max_per_ip {
-            return None;
-        }
-        *from_ip += 1;
+        *reg.per_ip.entry(ip).or_default() += 1;
         reg.total += 1;
+        let id = reg.next_id;
+        reg.next_id += 1;
+        let evicted = Arc::new(Notify::new());
+        reg.open.insert(id, (activity.clone(), evicted.clone()));
         Some(Slot {
             registry: self.registry.clone(),
             ip,
+            id,
+            evicted,
         })
     }
 
@@ -94,6 +133,7 @@ impl Drop for Slot {
     fn drop(&mut self) {
         let mut reg = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
         reg.total -= 1;
+        reg.open.remove(&self.id);
         if let Some(n) = reg.per_ip.get_mut(&self.ip) {
             *n -= 1;
             if *n == 0 {
@@ -277,8 +317,10 @@ pub(crate) async fn serve(
                 continue;
             }
         };
+        let activity = Arc::new(Activity::new());
         let Some(slot) = slots.admit(
             peer.ip(),
+            &activity,
             config.max_connections,
             config.max_connections_per_ip,
         ) else {
@@ -289,6 +331,7 @@ pub(crate) async fn serve(
             stream,
             peer,
             slot,
+            activity,
             app.clone(),
             config.clone(),
             stop_rx.clone(),
@@ -318,13 +361,12 @@ async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     slot: Slot,
+    activity: Arc<Activity>,
     app: Router,
     config: ServerConfig,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let _slot = slot;
     let _ = stream.set_nodelay(true);
-    let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched {
         stream,
         activity: activity.clone(),
@@ -360,6 +402,9 @@ async fn connection(
         () = watchdog(&activity, header, idle) => {
             tracing::debug!(%peer, "connection closed: silent past its deadline");
         }
+        () = slot.evicted.notified() => {
+            tracing::debug!(%peer, "connection closed: evicted for a newer one at the cap");
+        }
         _ = stop.changed() => {
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(config.request_timeout, conn).await;
@@ -372,19 +417,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slots_cap_in_all_and_per_address_and_free_on_drop() {
+    fn slots_cap_per_address_and_evict_the_oldest_waiting_connection_at_the_cap() {
         let slots = Slots::default();
         let a: IpAddr = "127.0.0.2".parse().unwrap();
         let b: IpAddr = "127.0.0.3".parse().unwrap();
-        let first = slots.admit(a, 3, 2).expect("a first slot");
-        let second = slots.admit(a, 3, 2).expect("a second slot");
-        assert!(slots.admit(a, 3, 2).is_none(), "per-address cap");
-        let third = slots.admit(b, 3, 2).expect("another address");
-        assert!(slots.admit(b, 3, 2).is_none(), "total cap");
+        let c: IpAddr = "127.0.0.4".parse().unwrap();
+        let acts: Vec<Arc<Activity>> = (0..6).map(|_| Arc::new(Activity::new())).collect();
+        let first = slots.admit(a, &acts[0], 3, 2).expect("a first slot");
+        let second = slots.admit(a, &acts[1], 3, 2).expect("a second slot");
+        assert!(slots.admit(a, &acts[2], 3, 2).is_none(), "per-address cap");
+        let third = slots.admit(b, &acts[2], 3, 2).expect("another address");
         assert_eq!(slots.open(), 3);
-        drop(first);
-        assert!(slots.admit(b, 3, 2).is_some(), "a freed slot is reused");
-        drop((second, third));
+
+        // At the cap, the first connection is busy with a request: the second, the oldest one
+        // waiting, is evicted for the newcomer.
+        let busy = InFlight::start(acts[0].clone());
+        let fourth = slots.admit(c, &acts[3], 3, 2).expect("a slot by eviction");
+        {
+            let notified = second.evicted.notified();
+            let mut notified = std::pin::pin!(notified);
+            assert!(
+                notified.as_mut().enable(),
+                "the oldest waiting connection is told to close"
+            );
+            let kept = first.evicted.notified();
+            let mut kept = std::pin::pin!(kept);
+            assert!(!kept.as_mut().enable(), "a busy connection is kept");
+        }
+        drop(second);
+        assert_eq!(slots.open(), 3);
+
+        // Every connection busy: the newcomer is refused.
+        let _b1 = InFlight::start(acts[2].clone());
+        let _b2 = InFlight::start(acts[3].clone());
+        assert!(
+            slots.admit(c, &acts[4], 3, 2).is_none(),
+            "all busy: refused"
+        );
+        drop(busy);
+        drop((first, third, fourth));
         assert_eq!(slots.open(), 0);
     }
 
