@@ -60,7 +60,7 @@ impl Drop for Served {
     }
 }
 
-fn start() -> Served {
+fn start(options: &[&str]) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
@@ -83,6 +83,7 @@ fn start() -> Served {
         .arg(&corpus)
         .arg("--addr")
         .arg(addr.to_string())
+        .args(options)
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
         .stderr(log)
@@ -160,10 +161,9 @@ fn said(socket: &Socket) -> Option<String> {
 #[test]
 fn a_flood_of_half_open_connections_leaves_the_server_answering() {
     let fd_limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1_024);
-    let served = start();
+    let served = start(&[]);
     let pid = served.child.id();
     let rss_before = rss_kib(pid).unwrap_or(0);
-
 
     // The flood: half the sockets send nothing, half send half a request head.
     let budget = usize::try_from(fd_limit.saturating_sub(512)).unwrap_or(usize::MAX);
@@ -315,4 +315,54 @@ fn a_flood_of_half_open_connections_leaves_the_server_answering() {
     // And health still answers after it all.
     let answer = ask(served.addr, Ipv4Addr::LOCALHOST, &health_request()).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[test]
+fn a_kept_alive_connection_may_rest_longer_than_a_head_may_take() {
+    // A head within 2 s, a rest of up to 6 s between requests.
+    let served = start(&["--header-timeout", "2", "--idle-timeout", "6"]);
+    let keep_alive = b"GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n";
+    let mut stream: TcpStream = connect_from(served.addr, Ipv4Addr::new(127, 0, 0, 7))
+        .unwrap()
+        .into();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    for round in 0..2 {
+        stream.write_all(keep_alive).unwrap();
+        let n = stream.read(&mut buf).unwrap();
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "round {round}: {answer}"
+        );
+        // Past the header timeout, well within the idle one: the connection stays open.
+        std::thread::sleep(Duration::from_secs(3));
+    }
+    // Resting on: the server closes it.
+    let rest = Instant::now();
+    let read = stream.read(&mut buf);
+    assert!(
+        matches!(&read, Ok(0)) || matches!(&read, Err(e) if e.kind() == ErrorKind::ConnectionReset),
+        "the idle connection was not closed: {read:?}"
+    );
+    eprintln!(
+        "FIGURE an idle kept-alive connection closed {:.1} s after its last rest began",
+        rest.elapsed().as_secs_f64() + 3.0
+    );
+
+    // Half a head, then silence: closed by the header timeout, without an answer.
+    let mut half: TcpStream = connect_from(served.addr, Ipv4Addr::new(127, 0, 0, 8))
+        .unwrap()
+        .into();
+    half.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    half.write_all(b"GET /api/health HTTP/1.1\r\nHost:")
+        .unwrap();
+    let read = half.read(&mut buf);
+    assert!(
+        matches!(&read, Ok(0)) || matches!(&read, Err(e) if e.kind() == ErrorKind::ConnectionReset),
+        "a half head was answered or kept: {read:?}"
+    );
 }
