@@ -13,6 +13,7 @@
 pub mod anchor;
 pub mod error;
 pub mod model;
+mod reattach;
 mod schema;
 pub mod sectors;
 mod store;
@@ -23,4 +24,5 @@ pub use model::{
     AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, Role, Sector, Tag, TokenInfo, User,
     UserInfo,
 };
+pub use reattach::PendingChange;
 pub use store::{DB_FILE, Store, check_data_dir};

@@ -8,7 +8,8 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::StoreError;
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE sectors (
     id       TEXT PRIMARY KEY,
     name     TEXT NOT NULL CHECK (name <> ''),
@@ -71,7 +72,25 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"#];
+"#,
+    r#"
+-- Documents an ingestion is changing: written before its index commit, deleted in the
+-- transaction that re-attaches the document's tags. Hashes are JSON [[clause_id, hash], ...].
+CREATE TABLE pending_reattach (
+    doc_id     TEXT PRIMARY KEY,
+    old_hashes TEXT NOT NULL,
+    new_hashes TEXT NOT NULL,
+    at         TEXT NOT NULL
+);
+
+-- Facts about this store itself, such as its id (also written beside the database file, so
+-- that a database replaced by an empty one is noticed).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#,
+];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

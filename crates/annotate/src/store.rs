@@ -7,12 +7,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use vankien_ingest::Clause;
 
-use crate::anchor::{canonical_text, contains_run, folded_words, quote, text_hash};
+use crate::anchor::{canonical_text, quote, text_hash};
 use crate::model::{
-    AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, Role, Sector, Tag, TokenInfo, User,
-    UserInfo,
+    AuditEntry, ClauseRef, ExportRow, Orphan, Role, Sector, Tag, TokenInfo, User, UserInfo,
 };
 use crate::{StoreError, schema, sectors, token};
 
@@ -33,7 +31,7 @@ const TOKEN_CACHE_MAX: usize = 4096;
 const LOCAL_ACTOR: &str = "local";
 
 /// The actor recorded for re-attachment after re-ingestion.
-const SYSTEM_ACTOR: &str = "system";
+pub(crate) const SYSTEM_ACTOR: &str = "system";
 
 /// The current time as SQLite writes it: RFC 3339, UTC, milliseconds.
 const NOW_SQL: &str = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -123,7 +121,7 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction (`BEGIN IMMEDIATE`), committed if `f` succeeds.
-    fn write<T>(
+    pub(crate) fn write<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -135,7 +133,7 @@ impl Store {
     }
 
     /// Runs `f` on a pooled reader connection, in one read snapshot.
-    fn read<T>(
+    pub(crate) fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -565,179 +563,6 @@ impl Store {
         })
     }
 
-    /// Re-attaches the tags of a document after it was re-ingested, given its new clauses.
-    ///
-    /// For each tag of the document (orphans of earlier runs included): if its clause id still
-    /// holds the same text (by hash), it is kept; else it moves to the clause with the same text
-    /// hash, else to the clause containing its quote (compared word by word on folded keys, the
-    /// same id preferred); else it is orphaned, never deleted. A move onto a clause where the
-    /// same user already has the same sector merges into that tag. Every move, merge and orphaning
-    /// is audited, all in one transaction.
-    pub fn reattach(&self, doc_id: &str, clauses: &[Clause]) -> Result<ReattachReport, StoreError> {
-        struct NewClause<'a> {
-            clause: &'a Clause,
-            hash: String,
-            words: std::cell::OnceCell<Vec<String>>,
-        }
-        let new: Vec<NewClause<'_>> = clauses
-            .iter()
-            .map(|c| NewClause {
-                clause: c,
-                hash: text_hash(&c.text),
-                words: std::cell::OnceCell::new(),
-            })
-            .collect();
-        let by_id: HashMap<&str, &NewClause<'_>> =
-            new.iter().map(|n| (n.clause.id.as_str(), n)).collect();
-
-        enum Plan<'a> {
-            Keep(&'a Clause),
-            Move(&'a Clause),
-            Orphan,
-        }
-        struct Row {
-            id: i64,
-            clause_id: String,
-            sector_id: String,
-            user_id: i64,
-            user: String,
-            hash: String,
-            quote: String,
-            orphaned: bool,
-        }
-
-        self.write(|tx| {
-            let rows: Vec<Row> = {
-                let mut stmt = tx.prepare(
-                    "SELECT t.id, t.clause_id, t.sector_id, t.user_id, u.name, t.text_hash, t.quote,
-                     t.orphaned_at IS NOT NULL
-                     FROM tags t JOIN users u ON u.id = t.user_id WHERE t.doc_id = ?1 ORDER BY t.id",
-                )?;
-                stmt.query_map([doc_id], |r| {
-                    Ok(Row {
-                        id: r.get(0)?,
-                        clause_id: r.get(1)?,
-                        sector_id: r.get(2)?,
-                        user_id: r.get(3)?,
-                        user: r.get(4)?,
-                        hash: r.get(5)?,
-                        quote: r.get(6)?,
-                        orphaned: r.get(7)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?
-            };
-            let plans: Vec<Plan<'_>> = rows
-                .iter()
-                .map(|row| {
-                    if let Some(n) = by_id.get(row.clause_id.as_str()).filter(|n| n.hash == row.hash) {
-                        return if row.orphaned { Plan::Move(n.clause) } else { Plan::Keep(n.clause) };
-                    }
-                    if let Some(n) = new.iter().find(|n| n.hash == row.hash) {
-                        return Plan::Move(n.clause);
-                    }
-                    let q = folded_words(&row.quote);
-                    let contains = |n: &NewClause<'_>| {
-                        contains_run(n.words.get_or_init(|| folded_words(&n.clause.text)), &q)
-                    };
-                    let same_id = by_id.get(row.clause_id.as_str()).filter(|n| contains(n));
-                    match same_id.copied().or_else(|| new.iter().find(|n| contains(n))) {
-                        Some(n) => Plan::Move(n.clause),
-                        None => Plan::Orphan,
-                    }
-                })
-                .collect();
-
-            let at = now(tx)?;
-            // Take every moving tag out of the live set first, so that tags swapping clause ids
-            // (an inserted paragraph shifts them all) do not collide with each other.
-            for (row, plan) in rows.iter().zip(&plans) {
-                if matches!(plan, Plan::Move(_)) {
-                    tx.execute("UPDATE tags SET orphaned_at = ?1 WHERE id = ?2", params![at, row.id])?;
-                }
-            }
-            let mut report = ReattachReport::default();
-            for (row, plan) in rows.iter().zip(&plans) {
-                match plan {
-                    Plan::Keep(c) => {
-                        report.kept += 1;
-                        tx.execute(
-                            "UPDATE tags SET section_path = ?1, clause_text = ?2 WHERE id = ?3",
-                            params![json_path(&c.section_path)?, c.text, row.id],
-                        )?;
-                    }
-                    Plan::Move(c) => {
-                        report.moved += 1;
-                        let taken = tx
-                            .query_row(
-                                "SELECT 1 FROM tags WHERE clause_id = ?1 AND sector_id = ?2
-                                 AND user_id = ?3 AND orphaned_at IS NULL",
-                                params![c.id, row.sector_id, row.user_id],
-                                |_| Ok(()),
-                            )
-                            .optional()?
-                            .is_some();
-                        let action = if taken {
-                            // The same user already has this sector there: one tag says it.
-                            tx.execute("DELETE FROM tags WHERE id = ?1", [row.id])?;
-                            "merge"
-                        } else {
-                            tx.execute(
-                                "UPDATE tags SET clause_id = ?1, text_hash = ?2, quote = ?3,
-                                 section_path = ?4, clause_text = ?5, orphaned_at = NULL WHERE id = ?6",
-                                params![
-                                    c.id,
-                                    text_hash(&c.text),
-                                    quote(&c.text),
-                                    json_path(&c.section_path)?,
-                                    c.text,
-                                    row.id
-                                ],
-                            )?;
-                            "reattach"
-                        };
-                        audit(
-                            tx,
-                            &at,
-                            SYSTEM_ACTOR,
-                            action,
-                            Audited {
-                                clause_id: Some(&c.id),
-                                sector_id: Some(&row.sector_id),
-                                subject: Some(&row.user),
-                                from: Some(row.clause_id.clone()),
-                                to: Some(c.id.clone()),
-                            },
-                        )?;
-                    }
-                    Plan::Orphan => {
-                        report.orphaned += 1;
-                        if !row.orphaned {
-                            tx.execute(
-                                "UPDATE tags SET orphaned_at = ?1 WHERE id = ?2",
-                                params![at, row.id],
-                            )?;
-                            audit(
-                                tx,
-                                &at,
-                                SYSTEM_ACTOR,
-                                "orphan",
-                                Audited {
-                                    clause_id: Some(&row.clause_id),
-                                    sector_id: Some(&row.sector_id),
-                                    subject: Some(&row.user),
-                                    from: Some(row.clause_id.clone()),
-                                    to: None,
-                                },
-                            )?;
-                        }
-                    }
-                }
-            }
-            Ok(report)
-        })
-    }
-
     /// Tags that could not be re-attached, oldest orphan first.
     pub fn orphans(&self) -> Result<Vec<Orphan>, StoreError> {
         self.read(|conn| {
@@ -870,22 +695,22 @@ fn resolve(path: &Path) -> Result<PathBuf, StoreError> {
 }
 
 /// The current time, from SQLite, for one transaction.
-fn now(conn: &Connection) -> Result<String, StoreError> {
+pub(crate) fn now(conn: &Connection) -> Result<String, StoreError> {
     Ok(conn.query_row(NOW_SQL, [], |r| r.get(0))?)
 }
 
 /// Optional fields of an audit entry.
 #[derive(Default)]
-struct Audited<'a> {
-    clause_id: Option<&'a str>,
-    sector_id: Option<&'a str>,
-    subject: Option<&'a str>,
-    from: Option<String>,
-    to: Option<String>,
+pub(crate) struct Audited<'a> {
+    pub clause_id: Option<&'a str>,
+    pub sector_id: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// Appends to the audit log, inside the caller's transaction.
-fn audit(
+pub(crate) fn audit(
     tx: &Transaction<'_>,
     at: &str,
     actor: &str,
@@ -982,7 +807,7 @@ fn clause_sector_list(conn: &Connection, clause_id: &str) -> Result<String, Stor
     Ok(clause_sectors(conn, clause_id)?.join(","))
 }
 
-fn json_path(path: &[String]) -> Result<String, StoreError> {
+pub(crate) fn json_path(path: &[String]) -> Result<String, StoreError> {
     serde_json::to_string(path).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
