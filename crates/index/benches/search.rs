@@ -49,7 +49,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
-use vankien_index::{Index, IngestOptions, SearchRequest};
+use vankien_index::{Index, IngestOptions, NoTags, SearchRequest};
 use vankien_ingest::normalize::{folded_key, normalize_text, words};
 
 /// Queries per system.
@@ -253,11 +253,9 @@ fn child(args: &[String]) -> Res<()> {
             }
             let t = Instant::now();
             let index = Index::open_or_create(&dir)?;
-            let report = index.ingest_paths(
-                std::slice::from_ref(&corpus),
-                &IngestOptions::default(),
-                &mut |_| {},
-            )?;
+            let (files, _) = vankien_ingest::find_files(std::slice::from_ref(&corpus));
+            let report =
+                index.ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})?;
             let secs = t.elapsed().as_secs_f64();
             if !report.failed.is_empty() {
                 eprintln!(

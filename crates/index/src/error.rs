@@ -41,6 +41,9 @@ pub enum IndexError {
     /// tantivy failed (corrupt index, lock held by another writer …).
     #[error("index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The caller's [`crate::IngestHooks`] refused the batch (its own error says why).
+    #[error("{0}")]
+    Hook(String),
     /// Stored data the index wrote could not be read back.
     #[error("index data: {0}")]
     Data(String),

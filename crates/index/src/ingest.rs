@@ -1,23 +1,23 @@
-//! Ingestion into the index: walk files and folders, skip files whose content hash is unchanged,
-//! parse the rest on every core, replace each changed document's clauses, drop documents whose
-//! file is gone, and commit once at the end of the batch.
+//! Ingestion into the index: of the files a caller found, skip those whose content hash is
+//! unchanged, parse the rest on every core, replace each changed document's clauses (with the
+//! sectors the caller's [`IngestHooks`] give them), drop documents whose file is gone, and commit
+//! once at the end of the batch.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur};
-use tantivy::{TantivyDocument, Term};
+use tantivy::Term;
 use vankien_ingest::Document;
 
-use crate::schema::REC_CLAUSE;
-use crate::store::{ClauseMeta, DocParts};
-use crate::{FileEntry, Index, IndexError, stored_json, term_query};
+pub use vankien_ingest::SourceFile;
 
-/// Options of [`Index::ingest_paths`].
+use crate::store::DocParts;
+use crate::{FileEntry, Index, IndexError};
+
+/// Options of [`Index::ingest_files`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestOptions {
     /// Drop documents whose source file no longer exists. By default, false.
@@ -94,66 +94,28 @@ pub struct IngestReport {
     pub bytes: u64,
 }
 
-/// Whether a file found in a folder walk is a candidate document. Its content decides what it
-/// is (a PDF, a Word file, text …), never its name; only hidden files and READMEs (which describe
-/// a folder, not a document of it) are passed over unread.
-fn is_candidate_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !(name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme"))
+/// What the caller of an ingestion decides about the documents it writes: the sectors their
+/// clauses carry (the annotation store's tags, after re-attachment), and what must be recorded
+/// before the batch becomes visible.
+pub trait IngestHooks {
+    /// The sector ids each clause of `doc` will carry once the batch is committed (clause id →
+    /// sector ids; a clause absent has none). Called for every document about to be written.
+    fn sectors_for(&mut self, doc: &Document) -> Result<HashMap<String, Vec<String>>, IndexError>;
+    /// Called once, before the commit that makes the batch visible, with the ids of every
+    /// document it adds, changes or removes. An error aborts the batch: the index is unchanged.
+    fn before_commit(&mut self, changed: &[String]) -> Result<(), IndexError>;
 }
 
-/// A file to ingest, and whether it was named (rather than found in a folder).
-struct Candidate {
-    path: PathBuf,
-    named: bool,
-}
+/// Hooks of an index without annotations: no sectors, nothing to record.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoTags;
 
-/// Collects the files under `paths` in a stable order; missing paths go to `failed`.
-fn collect_files(paths: &[PathBuf], failed: &mut Vec<(String, String)>) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, failed);
-            out.extend(
-                found
-                    .into_iter()
-                    .map(|path| Candidate { path, named: false }),
-            );
-        } else if p.exists() {
-            out.push(Candidate {
-                path: p.clone(),
-                named: true,
-            });
-        } else {
-            failed.push((p.display().to_string(), "no such file or directory".into()));
-        }
+impl IngestHooks for NoTags {
+    fn sectors_for(&mut self, _: &Document) -> Result<HashMap<String, Vec<String>>, IndexError> {
+        Ok(HashMap::new())
     }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, failed: &mut Vec<(String, String)>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            failed.push((dir.display().to_string(), e.to_string()));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if p.is_dir() {
-            if !hidden {
-                walk(&p, out, failed);
-            }
-        } else if is_candidate_file(&p) {
-            out.push(p);
-        }
+    fn before_commit(&mut self, _: &[String]) -> Result<(), IndexError> {
+        Ok(())
     }
 }
 
@@ -275,30 +237,6 @@ fn claim_id(
     Claim::Own
 }
 
-/// Sectors currently mirrored on the clauses of `doc_id`, so a re-ingested document keeps them.
-fn current_sectors(
-    index: &Index,
-    doc_id: &str,
-) -> Result<HashMap<String, Vec<String>>, IndexError> {
-    let inner = index.inner();
-    let f = &inner.fields;
-    let searcher = inner.reader.searcher();
-    let q = BooleanQuery::new(vec![
-        (Occur::Must, term_query(f.rec, REC_CLAUSE)),
-        (Occur::Must, term_query(f.doc_id, doc_id)),
-    ]);
-    let n = (searcher.num_docs() as usize).max(1);
-    let mut out = HashMap::new();
-    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
-        let d: TantivyDocument = searcher.doc(addr)?;
-        let meta: ClauseMeta = stored_json(&d, f.meta)?;
-        if !meta.sectors.is_empty() {
-            out.insert(meta.clause_id, meta.sectors);
-        }
-    }
-    Ok(out)
-}
-
 /// Memory budget of the batch writer, shared by its threads. tantivy writes a segment each time a
 /// thread's share fills, and every segment costs a flush now and a merge or a lookup later: a big
 /// batch gets a big budget, kept well below the 1 GiB the whole ingestion may use.
@@ -317,14 +255,14 @@ fn batch_writer(index: &Index) -> Result<tantivy::IndexWriter, IndexError> {
         .writer_with_num_threads(threads, BATCH_WRITER_BYTES)?)
 }
 
-pub(crate) fn ingest_paths(
+pub(crate) fn ingest_files(
     index: &Index,
-    paths: &[PathBuf],
+    files: &[SourceFile],
     opts: &IngestOptions,
+    hooks: &mut dyn IngestHooks,
     on_event: &mut dyn FnMut(IngestEvent),
 ) -> Result<IngestReport, IndexError> {
     let mut report = IngestReport::default();
-    let files = collect_files(paths, &mut report.failed);
     let total: u64 = files
         .iter()
         .filter_map(|c| std::fs::metadata(&c.path).ok())
@@ -334,13 +272,6 @@ pub(crate) fn ingest_paths(
         files: files.len(),
         bytes: total,
     });
-    for (file, error) in &report.failed {
-        on_event(IngestEvent::File {
-            file: file.clone(),
-            bytes: 0,
-            outcome: FileOutcome::Failed(error.clone()),
-        });
-    }
 
     let inner = index.inner();
     let _guard = inner.write_lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -426,12 +357,8 @@ pub(crate) fn ingest_paths(
                     let existed = index.read_cache().docs.contains_key(&doc.id)
                         || report.added.contains(&doc.id);
                     let previous = files_map.get(&done.key).map(|e| e.doc_id.clone());
-                    // Keep the sector mirror of clauses that survive the change.
-                    let sectors = if existed {
-                        current_sectors(index, &doc.id)?
-                    } else {
-                        HashMap::new()
-                    };
+                    // The sectors the clauses will carry once their tags are re-attached.
+                    let sectors = hooks.sectors_for(&doc)?;
                     w.delete_term(Term::from_field_text(f.doc_id, &doc.id));
                     if let Some(old) = previous.as_ref().filter(|old| **old != doc.id) {
                         // The file now reads as another document: drop the old one unless
@@ -518,6 +445,15 @@ pub(crate) fn ingest_paths(
     }
 
     if let Some(mut w) = writer {
+        let changed: Vec<String> = report
+            .added
+            .iter()
+            .chain(&report.updated)
+            .chain(&report.removed)
+            .cloned()
+            .collect();
+        // A failed hook drops the writer unused: nothing of the batch is committed.
+        hooks.before_commit(&changed)?;
         on_event(IngestEvent::Committing);
         let payload = serde_json::to_string(&files_map).expect("file map serializes");
         let mut prepared = w.prepare_commit()?;

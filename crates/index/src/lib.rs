@@ -22,7 +22,7 @@ pub mod store;
 mod testing;
 mod word;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -34,7 +34,9 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
 
 pub use error::IndexError;
-pub use ingest::{FileOutcome, IngestEvent, IngestOptions, IngestReport};
+pub use ingest::{
+    FileOutcome, IngestEvent, IngestHooks, IngestOptions, IngestReport, NoTags, SourceFile,
+};
 pub use search::FACET_LIMIT;
 
 use schema::{Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
@@ -205,6 +207,8 @@ pub(crate) struct Cache {
     pub docs: BTreeMap<String, DocSummary>,
     /// Ingested files by canonical path.
     pub files: BTreeMap<String, FileEntry>,
+    /// The opstamp of the commit this view was read from.
+    pub opstamp: u64,
 }
 
 pub(crate) struct Inner {
@@ -340,7 +344,9 @@ impl Index {
     pub(crate) fn refresh(&self) -> Result<(), IndexError> {
         let inner = &self.inner;
         self.reload_reader()?;
-        let files: BTreeMap<String, FileEntry> = match inner.index.load_metas()?.payload {
+        let metas = inner.index.load_metas()?;
+        let opstamp = metas.opstamp;
+        let files: BTreeMap<String, FileEntry> = match metas.payload {
             Some(p) if !p.is_empty() => serde_json::from_str(&p)
                 .map_err(|e| IndexError::Data(format!("commit payload: {e}")))?,
             _ => BTreeMap::new(),
@@ -360,7 +366,26 @@ impl Index {
         let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
         cache.docs = docs;
         cache.files = files;
+        cache.opstamp = opstamp;
         Ok(())
+    }
+
+    /// The source files of the indexed documents, as ingested (canonical paths), in order: what
+    /// a rebuild of the index reads again.
+    pub fn sources(&self) -> Vec<PathBuf> {
+        self.read_cache().files.keys().map(PathBuf::from).collect()
+    }
+
+    /// Re-reads the index when its last commit is not the one this view was read from (another
+    /// `Index` or process committed): the reader, the document list and the file map. Returns
+    /// whether it did. Cheap when nothing changed: one read of `meta.json`.
+    pub fn refresh_if_changed(&self) -> Result<bool, IndexError> {
+        let on_disk = self.inner.index.load_metas()?.opstamp;
+        if on_disk == self.read_cache().opstamp {
+            return Ok(false);
+        }
+        self.refresh()?;
+        Ok(true)
     }
 
     /// Reloads the reader alone, for a commit that changed no document record (the sector
@@ -395,14 +420,16 @@ impl Index {
         self.inner.cache.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Adds files and folders to the index; see [`IngestOptions`] and [`IngestReport`].
-    pub fn ingest_paths(
+    /// Adds files to the index, in one commit; see [`IngestOptions`], [`IngestHooks`] and
+    /// [`IngestReport`]. Finding the files (walking folders) is the caller's.
+    pub fn ingest_files(
         &self,
-        paths: &[PathBuf],
+        files: &[SourceFile],
         opts: &IngestOptions,
+        hooks: &mut dyn IngestHooks,
         on_event: &mut dyn FnMut(IngestEvent),
     ) -> Result<IngestReport, IndexError> {
-        ingest::ingest_paths(self, paths, opts, on_event)
+        ingest::ingest_files(self, files, opts, hooks, on_event)
     }
 
     /// Runs a search.
@@ -446,6 +473,16 @@ impl Index {
     /// The parsed document with its sections, clauses (texts included) and closing parts. Its
     /// `text` is empty: [`Index::document_text`] reads it from the source when it is needed.
     pub fn document(&self, doc_id: &str) -> Result<Option<Document>, IndexError> {
+        self.document_with_texts(doc_id, None)
+    }
+
+    /// The parsed document, with the texts of the clauses in `wanted` only (all when `None`): a
+    /// rewrite of a few clauses needs the document's outline but not every clause's text.
+    pub(crate) fn document_with_texts(
+        &self,
+        doc_id: &str,
+        wanted: Option<&HashSet<&str>>,
+    ) -> Result<Option<Document>, IndexError> {
         let f = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
         let q = BooleanQuery::new(vec![
@@ -462,22 +499,34 @@ impl Index {
         // Older indexes may still carry the text; newer ones leave it empty.
         doc.text = rec.text;
         // Fill in the clause texts from the clause documents.
-        let q = BooleanQuery::new(vec![
-            (Occur::Must, term_query(f.rec, REC_CLAUSE)),
-            (Occur::Must, term_query(f.doc_id, doc_id)),
-        ]);
-        let n = doc.clauses.len().max(1);
-        let mut texts = HashMap::with_capacity(n);
-        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
-            let d: TantivyDocument = searcher.doc(addr)?;
-            texts.insert(
-                stored_str(&d, f.clause_id).to_string(),
-                stored_str(&d, f.text).to_string(),
-            );
+        let mut texts = HashMap::new();
+        match wanted {
+            Some(ids) => {
+                for id in ids {
+                    if let Some((_, text)) = self.clause_meta(id)? {
+                        texts.insert(id.to_string(), text);
+                    }
+                }
+            }
+            None => {
+                let q = BooleanQuery::new(vec![
+                    (Occur::Must, term_query(f.rec, REC_CLAUSE)),
+                    (Occur::Must, term_query(f.doc_id, doc_id)),
+                ]);
+                let n = doc.clauses.len().max(1);
+                for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+                    let d: TantivyDocument = searcher.doc(addr)?;
+                    texts.insert(
+                        stored_str(&d, f.clause_id).to_string(),
+                        stored_str(&d, f.text).to_string(),
+                    );
+                }
+            }
         }
         for c in &mut doc.clauses {
             match texts.remove(&c.id) {
                 Some(t) => c.text = t,
+                None if wanted.is_some_and(|ids| !ids.contains(c.id.as_str())) => {}
                 None => {
                     return Err(IndexError::Data(format!(
                         "clause {} of {doc_id} is missing",
@@ -521,24 +570,36 @@ impl Index {
         Ok(Some((meta, text)))
     }
 
-    /// Sets the sectors of one clause (the mirror of the annotation store) and commits.
-    pub fn set_clause_sectors(
-        &self,
-        clause_id: &str,
-        sectors: &[String],
-    ) -> Result<(), IndexError> {
-        let mut map = HashMap::new();
-        map.insert(clause_id.to_string(), sectors.to_vec());
-        sectors::apply(self, &map, false)
+    /// Sets the sectors of the clauses in `map` (the mirror of the annotation store: clause id →
+    /// sector ids) in one commit, rewriting only the clauses whose sectors change. Clause ids the
+    /// index does not hold (a document re-ingested since) are passed over. Returns how many
+    /// clauses were rewritten.
+    pub fn set_sectors(&self, map: &HashMap<String, Vec<String>>) -> Result<usize, IndexError> {
+        sectors::apply(self, map, false)
     }
 
     /// Replaces the sectors of every clause by `map` (clause id → sector ids; absent = none) and
-    /// commits. Only clauses whose sectors change are rewritten.
+    /// commits. Only clauses whose sectors change are rewritten; returns how many.
     pub fn replace_all_sectors(
         &self,
         map: &HashMap<String, Vec<String>>,
-    ) -> Result<(), IndexError> {
+    ) -> Result<usize, IndexError> {
         sectors::apply(self, map, true)
+    }
+
+    /// Checks every file of the last commit against its checksum; returns what is damaged (empty
+    /// when the index is sound). Reads the whole index once.
+    pub fn verify(&self) -> Result<Vec<String>, IndexError> {
+        let mut bad: Vec<String> = match self.inner.index.validate_checksum() {
+            Ok(damaged) => damaged
+                .into_iter()
+                .map(|p| format!("{}: checksum does not match", p.display()))
+                .collect(),
+            // A file too short to hold its footer, or unreadable.
+            Err(e) => vec![e.to_string()],
+        };
+        bad.sort();
+        Ok(bad)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The sector mirror: the index keeps each clause's sector tags (from the annotation store) as
 //! facets, for filtering and counting. Changing them rewrites the clause's tantivy document.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
 use tantivy::{TantivyDocument, Term};
@@ -11,13 +11,13 @@ use crate::store::{ClauseMeta, DocParts};
 use crate::{Index, IndexError, stored_json, term_query};
 
 /// Applies `map` (clause id → sectors). With `all`, clauses absent from the map lose their
-/// sectors; without, only the clauses in the map change. Unknown clause ids are an error when
-/// not `all` (the caller named a clause that is not indexed).
+/// sectors; without, only the clauses in the map change, and ids the index does not hold are
+/// passed over (their document was re-ingested since). Returns how many clauses were rewritten.
 pub(crate) fn apply(
     index: &Index,
     map: &HashMap<String, Vec<String>>,
     all: bool,
-) -> Result<(), IndexError> {
+) -> Result<usize, IndexError> {
     let inner = index.inner();
     let f = &inner.fields;
     let _guard = inner.write_lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -41,10 +41,7 @@ pub(crate) fn apply(
     } else {
         for (clause_id, sectors) in map {
             let Some((meta, _)) = index.clause_meta(clause_id)? else {
-                return Err(IndexError::Missing {
-                    what: "clause",
-                    id: clause_id.clone(),
-                });
+                continue;
             };
             let want = normalized(sectors);
             if want != meta.sectors {
@@ -56,19 +53,25 @@ pub(crate) fn apply(
         }
     }
     if changes.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let mut writer = index.writer()?;
+    let mut rewritten = 0;
     for (doc_id, clauses) in &changes {
-        let doc = index.document(doc_id)?.ok_or_else(|| IndexError::Missing {
-            what: "document",
-            id: doc_id.clone(),
-        })?;
+        // The outline of the document and the texts of the clauses rewritten, not every text.
+        let wanted: HashSet<&str> = clauses.keys().map(String::as_str).collect();
+        let doc = index
+            .document_with_texts(doc_id, Some(&wanted))?
+            .ok_or_else(|| IndexError::Missing {
+                what: "document",
+                id: doc_id.clone(),
+            })?;
         let parts = DocParts::new(&doc);
         for (i, clause) in doc.clauses.iter().enumerate() {
             if let Some(sectors) = clauses.get(&clause.id) {
                 writer.delete_term(Term::from_field_text(f.clause_id, &clause.id));
                 writer.add_document(parts.clause_doc(f, i, sectors))?;
+                rewritten += 1;
             }
         }
     }
@@ -78,12 +81,19 @@ pub(crate) fn apply(
     if let Some(p) = payload {
         prepared.set_payload(&p);
     }
-    prepared.commit()?;
+    let opstamp = prepared.commit()?;
     writer.wait_merging_threads()?;
     // Sectors change no document record and the file map is carried on: only the reader needs
     // the new commit, not the cached document list (re-reading every record took 60 ms a write
     // on a 2,000-document index).
-    index.reload_reader()
+    index.reload_reader()?;
+    index
+        .inner()
+        .cache
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .opstamp = opstamp;
+    Ok(rewritten)
 }
 
 /// Sector ids sorted and without duplicates, so that comparisons see sets.

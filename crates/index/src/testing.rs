@@ -7,7 +7,7 @@ use tantivy::DocAddress;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
 
-use crate::{Index, IngestOptions};
+use crate::{Index, IngestOptions, NoTags};
 
 /// A new index in a temporary folder (kept as long as the returned guard) of the corpus files
 /// `files`, every one of which must ingest.
@@ -16,8 +16,14 @@ pub(crate) fn corpus_index(files: &[&str]) -> (tempfile::TempDir, Index) {
     let index = Index::open_or_create(dir.path()).unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
     let paths: Vec<_> = files.iter().map(|f| corpus.join(f)).collect();
+    let (files_found, _) = vankien_ingest::find_files(&paths);
     let report = index
-        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+        .ingest_files(
+            &files_found,
+            &IngestOptions::default(),
+            &mut NoTags,
+            &mut |_| {},
+        )
         .unwrap();
     assert_eq!(report.added.len(), files.len(), "{:?}", report.failed);
     (dir, index)

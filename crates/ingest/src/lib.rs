@@ -12,11 +12,13 @@ pub mod formats;
 pub mod model;
 pub mod normalize;
 pub mod parse;
+mod walk;
 
 use std::path::Path;
 
 pub use error::IngestError;
 pub use model::{Clause, ClauseKind, DocKind, Document, Section};
+pub use walk::{SourceFile, find_files};
 
 /// The largest file ingestion reads: 16 MiB (16 777 216 bytes). The longest real resolutions are
 /// well under 1 MiB; the limit keeps a stray archive or disk image from being read into memory.

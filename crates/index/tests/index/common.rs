@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use vankien_index::{Hit, Index, IngestOptions, SearchRequest, SearchResults};
+use vankien_index::{
+    FileOutcome, Hit, Index, IndexError, IngestEvent, IngestOptions, IngestReport, NoTags,
+    SearchRequest, SearchResults,
+};
 use vankien_ingest::normalize;
 
 /// The real corpus shipped with the repository.
@@ -23,9 +26,13 @@ pub fn corpus_index() -> &'static Index {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vankien-corpus-index");
         let _ = std::fs::remove_dir_all(&dir);
         let index = Index::open_or_create(&dir).expect("create index");
-        let report = index
-            .ingest_paths(&[corpus_dir()], &IngestOptions::default(), &mut |_| {})
-            .expect("ingest corpus");
+        let report = ingest_paths(
+            &index,
+            &[corpus_dir()],
+            &IngestOptions::default(),
+            &mut |_| {},
+        )
+        .expect("ingest corpus");
         assert!(report.failed.is_empty(), "{:?}", report.failed);
         assert_eq!(report.added.len(), 14, "{report:?}");
         index
@@ -78,4 +85,25 @@ pub fn contains_phrase(text: &str, phrase: &str) -> bool {
 /// Clause ids of the hits.
 pub fn ids(hits: &[Hit]) -> Vec<&str> {
     hits.iter().map(|h| h.clause_id.as_str()).collect()
+}
+
+/// Ingests files and folders as the library does (folders walked by the ingest crate), without
+/// tags: paths that cannot be read are reported as failed.
+pub fn ingest_paths(
+    index: &Index,
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+    on_event: &mut dyn FnMut(IngestEvent),
+) -> Result<IngestReport, IndexError> {
+    let (files, failed) = vankien_ingest::find_files(paths);
+    for (file, error) in &failed {
+        on_event(IngestEvent::File {
+            file: file.clone(),
+            bytes: 0,
+            outcome: FileOutcome::Failed(error.clone()),
+        });
+    }
+    let mut report = index.ingest_files(&files, opts, &mut NoTags, on_event)?;
+    report.failed.splice(0..0, failed);
+    Ok(report)
 }

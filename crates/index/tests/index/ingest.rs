@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use vankien_index::{
-    FileOutcome, Index, IndexError, IngestEvent, IngestOptions, META_FILE, SearchRequest,
+    FileOutcome, Index, IndexError, IngestEvent, IngestHooks, IngestOptions, META_FILE,
+    SearchRequest,
 };
 
 use crate::common::{corpus_file, doc_id_of, search};
@@ -34,9 +35,8 @@ fn incremental_ingest_skips_replaces_and_removes() {
     let opts = IngestOptions::default();
 
     let mut events = Vec::new();
-    let first = index
-        .ingest_paths(&paths, &opts, &mut |e| events.push(e))
-        .unwrap();
+    let first =
+        crate::common::ingest_paths(&index, &paths, &opts, &mut |e| events.push(e)).unwrap();
     assert_eq!(first.added.len(), 3, "{first:?}");
     assert!(first.failed.is_empty() && first.updated.is_empty() && first.unchanged.is_empty());
     assert!(first.clauses > 0);
@@ -49,7 +49,7 @@ fn incremental_ingest_skips_replaces_and_removes() {
     let total_before = search(&index, "nông thôn", 10).total;
 
     // Nothing changed: everything is skipped.
-    let second = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    let second = crate::common::ingest_paths(&index, &paths, &opts, &mut |_| {}).unwrap();
     assert_eq!(second.unchanged.len(), 3, "{second:?}");
     assert!(second.added.is_empty() && second.updated.is_empty());
     assert_eq!(second.clauses, 0);
@@ -65,7 +65,7 @@ fn incremental_ingest_skips_replaces_and_removes() {
     std::fs::write(&changed, text).unwrap();
     let doc69 = doc_id_of(&index, FILES[1]);
     let clauses_before = index.summary(&doc69).unwrap().clauses;
-    let third = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    let third = crate::common::ingest_paths(&index, &paths, &opts, &mut |_| {}).unwrap();
     assert_eq!(third.updated, vec![doc69.clone()], "{third:?}");
     assert_eq!(third.unchanged.len(), 2);
     let hits = search(&index, "xyzqua", 10);
@@ -84,13 +84,13 @@ fn incremental_ingest_skips_replaces_and_removes() {
 
     // One file is removed: only --remove-missing drops its document.
     std::fs::remove_file(src.path().join(FILES[0])).unwrap();
-    let kept = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    let kept = crate::common::ingest_paths(&index, &paths, &opts, &mut |_| {}).unwrap();
     assert!(kept.removed.is_empty());
     assert_eq!(index.documents().unwrap().len(), 3);
     let remove = IngestOptions {
         remove_missing: true,
     };
-    let gone = index.ingest_paths(&paths, &remove, &mut |_| {}).unwrap();
+    let gone = crate::common::ingest_paths(&index, &paths, &remove, &mut |_| {}).unwrap();
     assert_eq!(gone.removed.len(), 1, "{gone:?}");
     assert_eq!(index.documents().unwrap().len(), 2);
     assert!(index.document(&gone.removed[0]).unwrap().is_none());
@@ -125,21 +125,21 @@ fn bad_files_are_reported_and_the_batch_goes_on() {
     let index = Index::open_or_create(idx_dir.path()).unwrap();
     let mut failed_events = 0;
     let missing = src.path().join("missing.txt");
-    let report = index
-        .ingest_paths(
-            &[src.path().to_path_buf(), missing],
-            &IngestOptions::default(),
-            &mut |e| {
-                if let IngestEvent::File {
-                    outcome: FileOutcome::Failed(_),
-                    ..
-                } = e
-                {
-                    failed_events += 1;
-                }
-            },
-        )
-        .unwrap();
+    let report = crate::common::ingest_paths(
+        &index,
+        &[src.path().to_path_buf(), missing],
+        &IngestOptions::default(),
+        &mut |e| {
+            if let IngestEvent::File {
+                outcome: FileOutcome::Failed(_),
+                ..
+            } = e
+            {
+                failed_events += 1;
+            }
+        },
+    )
+    .unwrap();
     assert_eq!(report.added.len(), 3, "{report:?}");
     let failed: Vec<&str> = report.failed.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(failed.len(), 3, "{failed:?}");
@@ -189,8 +189,7 @@ fn two_texts_never_share_an_id_and_one_text_twice_is_one_document() {
     let idx_dir = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(idx_dir.path()).unwrap();
     let paths = [src.path().to_path_buf()];
-    let first = index
-        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+    let first = crate::common::ingest_paths(&index, &paths, &IngestOptions::default(), &mut |_| {})
         .unwrap();
     let id = "05-nq-tu.bac-ninh.2021-03-12";
     assert_eq!(
@@ -220,8 +219,7 @@ fn two_texts_never_share_an_id_and_one_text_twice_is_one_document() {
     assert_eq!(search(&index, "hạ tầng số", 10).total, 1);
 
     // Ingested again, nothing moves: the second text keeps its id.
-    let again = index
-        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+    let again = crate::common::ingest_paths(&index, &paths, &IngestOptions::default(), &mut |_| {})
         .unwrap();
     assert!(
         again.added.is_empty() && again.updated.is_empty(),
@@ -234,7 +232,7 @@ fn two_texts_never_share_an_id_and_one_text_twice_is_one_document() {
     let opts = IngestOptions {
         remove_missing: true,
     };
-    let removed = index.ingest_paths(&paths, &opts, &mut |_| {}).unwrap();
+    let removed = crate::common::ingest_paths(&index, &paths, &opts, &mut |_| {}).unwrap();
     assert!(removed.removed.is_empty(), "{removed:?}");
     assert_eq!(search(&index, "hạ tầng số", 10).total, 1);
 }
@@ -280,22 +278,22 @@ fn analyzers_are_registered_again_on_reopen() {
     let file = corpus_file(FILES[2]);
     {
         let index = Index::open_or_create(idx_dir.path()).unwrap();
-        index
-            .ingest_paths(
-                std::slice::from_ref(&file),
-                &IngestOptions::default(),
-                &mut |_| {},
-            )
-            .unwrap();
+        crate::common::ingest_paths(
+            &index,
+            std::slice::from_ref(&file),
+            &IngestOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
     }
     let index = Index::open(idx_dir.path()).unwrap();
     for q in ["nông thôn mới", "NONG THON MOI", "\"nông thôn mới\""] {
         assert!(search(&index, q, 5).total > 0, "{q}");
     }
     // The file map survived too: the file is unchanged.
-    let again = index
-        .ingest_paths(&[file], &IngestOptions::default(), &mut |_| {})
-        .unwrap();
+    let again =
+        crate::common::ingest_paths(&index, &[file], &IngestOptions::default(), &mut |_| {})
+            .unwrap();
     assert_eq!(again.unchanged.len(), 1, "{again:?}");
 }
 
@@ -341,13 +339,13 @@ fn document_text_is_read_back_from_an_unchanged_source_only() {
     let src = folder_of_three();
     let idx_dir = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(idx_dir.path()).unwrap();
-    index
-        .ingest_paths(
-            &[src.path().to_path_buf()],
-            &IngestOptions::default(),
-            &mut |_| {},
-        )
-        .unwrap();
+    crate::common::ingest_paths(
+        &index,
+        &[src.path().to_path_buf()],
+        &IngestOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
     let doc = index.documents().unwrap().remove(0);
     let text = index
         .document_text(&doc.id)
@@ -370,9 +368,7 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
     let idx_dir = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(idx_dir.path()).unwrap();
     let paths = [src.path().to_path_buf()];
-    index
-        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
-        .unwrap();
+    crate::common::ingest_paths(&index, &paths, &IngestOptions::default(), &mut |_| {}).unwrap();
     let hits = search(&index, "nông thôn mới", 3).hits;
     assert!(hits.len() >= 2);
     let (a, b) = (hits[0].clause_id.clone(), hits[1].clause_id.clone());
@@ -385,12 +381,13 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
         })
         .unwrap();
     assert!(before.facets.unwrap().sector.is_empty());
-    index
-        .set_clause_sectors(&a, &["nong-nghiep".into(), "xay-dung".into()])
-        .unwrap();
-    index
-        .set_clause_sectors(&b, &["nong-nghiep".into()])
-        .unwrap();
+    let tagged: HashMap<String, Vec<String>> = HashMap::from([
+        (a.clone(), vec!["nong-nghiep".into(), "xay-dung".into()]),
+        (b.clone(), vec!["nong-nghiep".into()]),
+    ]);
+    assert_eq!(index.set_sectors(&tagged).unwrap(), 2);
+    // Already so: nothing rewritten.
+    assert_eq!(index.set_sectors(&tagged).unwrap(), 0);
     let by_sector = |s: &str| {
         index
             .search(&SearchRequest {
@@ -424,13 +421,38 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
         search(&index, "nông thôn mới", 3).total
     );
 
-    // A changed file keeps the sectors of clauses that are still there.
-    let doc_of_a = index.clause(&a).unwrap().unwrap().0.source;
+    // A changed file's clauses carry the sectors its hooks give them (the store's tags, in the
+    // library), written in the same commit as the clauses.
+    struct Tagged(HashMap<String, Vec<String>>);
+    impl IngestHooks for Tagged {
+        fn sectors_for(
+            &mut self,
+            doc: &vankien_ingest::Document,
+        ) -> Result<HashMap<String, Vec<String>>, IndexError> {
+            Ok(doc
+                .clauses
+                .iter()
+                .filter_map(|c| Some((c.id.clone(), self.0.get(&c.id)?.clone())))
+                .collect())
+        }
+        fn before_commit(&mut self, changed: &[String]) -> Result<(), IndexError> {
+            assert_eq!(changed.len(), 1, "{changed:?}");
+            Ok(())
+        }
+    }
+    let source = index.clause(&a).unwrap().unwrap().0.source;
+    let doc_of_a = paths[0].join(std::path::Path::new(&source).file_name().unwrap());
     let mut text = std::fs::read_to_string(&doc_of_a).unwrap();
     text.push_str("\n\nĐoạn mới thêm vào cuối văn bản.\n");
     std::fs::write(&doc_of_a, text).unwrap();
+    let (files, _) = vankien_ingest::find_files(&paths);
     let report = index
-        .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
+        .ingest_files(
+            &files,
+            &IngestOptions::default(),
+            &mut Tagged(tagged),
+            &mut |_| {},
+        )
         .unwrap();
     assert_eq!(report.updated.len(), 1);
     assert_eq!(by_sector("nong-nghiep").total, 2);
@@ -452,10 +474,9 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
     assert_eq!(count_of("nong-nghiep").total, 0);
     assert_eq!(count_of("xay-dung").total, 0);
     assert_eq!(ids_of(&count_of("y-te")), vec![b.clone()]);
-    assert!(matches!(
-        index.set_clause_sectors("no-such/clause", &["y-te".into()]),
-        Err(IndexError::Missing { .. })
-    ));
+    // A clause the index does not hold (its document re-ingested since) is passed over.
+    let unknown = HashMap::from([("no-such/clause".to_string(), vec!["y-te".to_string()])]);
+    assert_eq!(index.set_sectors(&unknown).unwrap(), 0);
 }
 
 fn ids_of(r: &vankien_index::SearchResults) -> Vec<String> {

@@ -79,9 +79,9 @@ impl Vankien {
             .iter()
             .map(|(name, _)| judged::corpus_dir().join(name))
             .collect();
-        let report = index
-            .ingest_paths(&paths, &IngestOptions::default(), &mut |_| {})
-            .expect("ingest corpus");
+        let report =
+            crate::common::ingest_paths(&index, &paths, &IngestOptions::default(), &mut |_| {})
+                .expect("ingest corpus");
         assert!(
             report.failed.is_empty(),
             "corpus files failed: {:?}",

@@ -462,9 +462,7 @@ fn snippets_mark_the_original_text_also_for_nfd_documents() {
     std::fs::write(&file, nfd).unwrap();
     let idx = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(idx.path()).unwrap();
-    index
-        .ingest_paths(&[file], &IngestOptions::default(), &mut |_| {})
-        .unwrap();
+    crate::common::ingest_paths(&index, &[file], &IngestOptions::default(), &mut |_| {}).unwrap();
     let r = search(&index, "nông thôn mới", 10);
     assert!(r.total > 0);
     for h in &r.hits {

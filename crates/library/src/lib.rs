@@ -1,0 +1,321 @@
+//! The one owner of an index and the annotation store that holds its tags: [`Library`] alone
+//! opens the two together, ingests (parse, durable re-attachment of tags, clauses written with
+//! their final sectors, one commit), tags and untags (store first, index mirror after), and
+//! searches with sector names filled in. The CLI and the server call it and hold no glue of
+//! their own.
+//!
+//! Invariants it keeps:
+//! - **One writer per index.** A [`WriterLock`] in the index directory is held by whoever writes
+//!   it (a server for its lifetime, an ingestion for its run); a second writer is refused with
+//!   who holds the lock ([`LibraryError::Busy`]).
+//! - **One data directory per index.** The index is bound to the data directory of its tags on
+//!   first use; another one is refused before anything changes ([`LibraryError::WrongDataDir`]).
+//! - **Tags never drift.** Before an ingestion's commit, the store records which documents change
+//!   (old and new clause hashes); after it, each document's tags are re-attached and its record
+//!   cleared in one store transaction. Whatever the moment a crash strikes, the next open finishes
+//!   what is recorded, so every tag is where it was or fully re-attached.
+//! - **The store is the truth.** A tag write commits to the store, then the index's sector mirror
+//!   follows (grouped commits, retried on failure); at open the mirror is checked against the
+//!   store and repaired; a damaged index is rebuilt from its sources.
+
+mod error;
+pub mod fault;
+mod ingest;
+mod lock;
+mod mirror;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use vankien_annotate::{ClauseRef, Store, Tag, User};
+use vankien_index::{Index, SearchRequest, SearchResults};
+
+pub use error::LibraryError;
+pub use ingest::IngestOutcome;
+pub use lock::{BINDING_FILE, Holder, LOCK_FILE, WriterLock};
+pub use vankien_ingest::{SourceFile, find_files};
+
+use mirror::Mirror;
+
+/// How long a tag write waits for the index's mirror to show it before it answers anyway (the
+/// store has it; the mirror follows).
+const MIRROR_WAIT: Duration = Duration::from_secs(2);
+
+/// An index and the store of its tags, opened together by their one writer.
+pub struct Library {
+    index: Index,
+    store: Arc<Store>,
+    index_dir: PathBuf,
+    data_dir: PathBuf,
+    mirror: Mirror,
+    /// Held shared by tag writes, alone by an ingestion from just before its commit to the end
+    /// of its re-attachment: no tag is written against clauses that are being replaced.
+    tags: RwLock<()>,
+    _lock: WriterLock,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library")
+            .field("index_dir", &self.index_dir)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`Library::open`] found and mended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenReport {
+    /// The damage found in the index, when it was rebuilt from its sources.
+    pub rebuilt: Option<String>,
+    /// Documents whose interrupted re-attachment was finished.
+    pub finished: usize,
+    /// Clauses whose sectors in the index disagreed with the store and were repaired.
+    pub repaired: usize,
+}
+
+/// The result of a tag or untag: the write is committed whatever else it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagOutcome {
+    /// Whether the write changed anything (false: the tag was already there / already gone).
+    pub changed: bool,
+    /// The clause's live sector ids after the write (`None` when they could not be read back).
+    pub sectors: Option<Vec<String>>,
+    /// The clause's tags after the write (`None` when they could not be read back).
+    pub tags: Option<Vec<Tag>>,
+    /// Whether the index's mirror showed the change when the answer was made.
+    pub mirrored: bool,
+}
+
+impl Library {
+    /// Opens the index in `index_dir` (created if missing) and the store of its tags in
+    /// `data_dir` (created if missing) as their one writer, `holder` saying who that is. Then it
+    /// finishes any interrupted re-attachment, rebuilds a damaged index from its sources, and
+    /// repairs the index's sector mirror from the store.
+    pub fn open(
+        index_dir: &Path,
+        data_dir: &Path,
+        holder: &Holder,
+    ) -> Result<(Library, OpenReport), LibraryError> {
+        vankien_annotate::check_data_dir(data_dir, index_dir)?;
+        std::fs::create_dir_all(index_dir).map_err(|e| LibraryError::Io {
+            path: index_dir.to_path_buf(),
+            source: e,
+        })?;
+        let lock = WriterLock::acquire(index_dir, holder)?;
+        lock::check_binding(index_dir, data_dir)?;
+        let store = Arc::new(Store::open(data_dir)?);
+        let mut report = OpenReport::default();
+        let index = match open_sound_index(index_dir)? {
+            Ok(index) => index,
+            Err(problem) => {
+                let Some(sources) = ingest::sources_of(index_dir) else {
+                    return Err(LibraryError::Damaged {
+                        index: index_dir.to_path_buf(),
+                        problem,
+                    });
+                };
+                tracing::warn!(
+                    "rebuilding the damaged index in {}: {problem}",
+                    index_dir.display()
+                );
+                ingest::clear_index_dir(index_dir)?;
+                let index = Index::open_or_create(index_dir)?;
+                report.rebuilt = Some(problem);
+                let library = Library::assemble(index, store, index_dir, data_dir, lock);
+                library.ingest_files(&sources, &Default::default(), &mut |_| {})?;
+                return library.finish_open(report);
+            }
+        };
+        Library::assemble(index, store, index_dir, data_dir, lock).finish_open(report)
+    }
+
+    fn assemble(
+        index: Index,
+        store: Arc<Store>,
+        index_dir: &Path,
+        data_dir: &Path,
+        lock: WriterLock,
+    ) -> Library {
+        Library {
+            mirror: Mirror::start(index.clone(), store.clone()),
+            index,
+            store,
+            index_dir: index_dir.to_path_buf(),
+            data_dir: data_dir.to_path_buf(),
+            tags: RwLock::new(()),
+            _lock: lock,
+        }
+    }
+
+    fn finish_open(self, mut report: OpenReport) -> Result<(Library, OpenReport), LibraryError> {
+        report.finished = self.finish_pending()?;
+        report.repaired = self.repair_mirror()?;
+        Ok((self, report))
+    }
+
+    /// The index, for reading (search, documents, clauses).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The store, for users, sectors, orphans and exports.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// The index directory.
+    pub fn index_dir(&self) -> &Path {
+        &self.index_dir
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Re-attaches the tags of every document the store still records as changing (an ingestion
+    /// that died between its record and its end) to the clauses the index now holds. Returns
+    /// how many documents it finished.
+    fn finish_pending(&self) -> Result<usize, LibraryError> {
+        let pending = self.store.pending()?;
+        let _pass = self.mirror.pass_lock();
+        for change in &pending {
+            let clauses = self
+                .index
+                .document(&change.doc_id)?
+                .map(|d| d.clauses)
+                .unwrap_or_default();
+            self.store.reattach_pending(&change.doc_id, &clauses)?;
+        }
+        Ok(pending.len())
+    }
+
+    /// Makes the index's sector mirror equal to the store's tags; returns how many clauses it
+    /// rewrote (none when they agree, the usual case).
+    fn repair_mirror(&self) -> Result<usize, LibraryError> {
+        let _pass = self.mirror.pass_lock();
+        let map = self.store.sector_map()?;
+        Ok(self.index.replace_all_sectors(&map)?)
+    }
+
+    /// Tags a clause with a sector for `user`. The store commits first; the index's mirror then
+    /// follows (waited for a short while, so that a search right after sees it).
+    pub fn tag(
+        &self,
+        user: &User,
+        clause_id: &str,
+        sector_id: &str,
+    ) -> Result<TagOutcome, LibraryError> {
+        let changed = {
+            let _tags = self.tags.read().unwrap_or_else(|e| e.into_inner());
+            let (summary, clause) = self
+                .index
+                .clause(clause_id)?
+                .ok_or_else(|| LibraryError::NoClause(clause_id.to_string()))?;
+            let clause_ref = ClauseRef {
+                clause_id: clause.id.clone(),
+                doc_id: summary.id.clone(),
+                doc_number: summary.number.clone(),
+                section_path: clause.section_path.clone(),
+                text: clause.text.clone(),
+            };
+            self.store.tag(user, &clause_ref, sector_id)?
+        };
+        // Committed: nothing below may turn the answer into a failure.
+        Ok(self.after_write(clause_id, changed, true))
+    }
+
+    /// Removes `user`'s tag of a sector from a clause. A live tag on a clause gone from the index
+    /// (its document was removed) can still be removed.
+    pub fn untag(
+        &self,
+        user: &User,
+        clause_id: &str,
+        sector_id: &str,
+    ) -> Result<TagOutcome, LibraryError> {
+        let (changed, in_index) = {
+            let _tags = self.tags.read().unwrap_or_else(|e| e.into_inner());
+            let in_index = self.index.clause(clause_id)?.is_some();
+            let changed = self.store.untag(user, clause_id, sector_id)?;
+            if !in_index && !changed {
+                return Err(LibraryError::NoClause(clause_id.to_string()));
+            }
+            (changed, in_index)
+        };
+        Ok(self.after_write(clause_id, changed, in_index))
+    }
+
+    /// After a committed tag write: the mirror, then the clause's state as the answer shows it.
+    fn after_write(&self, clause_id: &str, changed: bool, in_index: bool) -> TagOutcome {
+        let mirrored = if changed && in_index {
+            let ticket = self.mirror.enqueue(clause_id);
+            self.mirror.wait(ticket, MIRROR_WAIT)
+        } else {
+            true
+        };
+        let sectors = self
+            .store
+            .clause_sectors(clause_id)
+            .inspect_err(|e| tracing::warn!("reading back the sectors of {clause_id}: {e}"))
+            .ok();
+        let tags = self
+            .store
+            .tags_for_clause(clause_id)
+            .inspect_err(|e| tracing::warn!("reading back the tags of {clause_id}: {e}"))
+            .ok();
+        TagOutcome {
+            changed,
+            sectors,
+            tags,
+            mirrored,
+        }
+    }
+
+    /// Runs a search; sector facets carry the sectors' names.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, LibraryError> {
+        let mut results = self.index.search(req)?;
+        if let Some(facets) = results.facets.as_mut()
+            && !facets.sector.is_empty()
+        {
+            // The index knows sector ids only.
+            let names = self.sector_names()?;
+            for f in &mut facets.sector {
+                if let Some(name) = names.get(&f.value) {
+                    f.label = name.clone();
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    /// Sector names by id.
+    pub fn sector_names(&self) -> Result<HashMap<String, String>, LibraryError> {
+        Ok(self
+            .store
+            .sectors()?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect())
+    }
+}
+
+/// Opens the index in `dir` and checks every file of its last commit: `Ok(Err(problem))` when it
+/// is damaged (unreadable, or a checksum that does not match).
+fn open_sound_index(dir: &Path) -> Result<Result<Index, String>, LibraryError> {
+    let index = match Index::open_or_create(dir) {
+        Ok(index) => index,
+        // A newer or older schema is not damage: it is the user's to rebuild, knowingly.
+        Err(e @ vankien_index::IndexError::SchemaVersion { .. }) => return Err(e.into()),
+        Err(e @ vankien_index::IndexError::Io { .. }) => return Err(e.into()),
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let damaged = index.verify()?;
+    if damaged.is_empty() {
+        Ok(Ok(index))
+    } else {
+        Ok(Err(damaged.join("; ")))
+    }
+}
