@@ -1,6 +1,7 @@
 //! `vankien ingest`: add files and folders to the index, incrementally, with a progress bar on a
 //! terminal and a summary at the end. Bad files are reported and skipped; the exit code is 1 when
-//! any failed. Tags in the annotation store follow the clauses of changed documents.
+//! any failed. The library does the work (tags follow the clauses of changed documents); while a
+//! server writes the index, the work is handed to it.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,8 +10,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use vankien_annotate::Store;
-use vankien_index::{FileOutcome, Index, IngestEvent, IngestOptions, IngestReport};
+use vankien_index::{FileOutcome, IngestEvent, IngestOptions};
+use vankien_library::{Holder, IngestOutcome, Library, LibraryError, OpenReport, handoff};
 
 /// Arguments of `vankien ingest`.
 #[derive(Debug, clap::Args)]
@@ -21,8 +22,8 @@ pub struct IngestArgs {
     /// Drop documents whose source file no longer exists.
     #[arg(long)]
     pub remove_missing: bool,
-    /// Data directory of the annotation store: when it holds a store, the tags of changed
-    /// documents are re-attached and the index's sector facet rebuilt. By default, `data`.
+    /// Data directory of the annotation store that holds the index's tags (the one the server
+    /// uses): the tags of changed documents are re-attached there. By default, `data`.
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data: PathBuf,
     /// Files and folders to ingest. Every file of a folder is looked at and recognised by its
@@ -32,41 +33,74 @@ pub struct IngestArgs {
     pub paths: Vec<PathBuf>,
 }
 
-/// Runs `vankien ingest`.
+/// Runs `vankien ingest`: as the index's writer, or, while a server writes the index, by handing
+/// the work to that server over its local socket.
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
-    let index = Index::open_or_create(&args.index)
-        .with_context(|| format!("opening the index in {}", args.index.display()))?;
     let opts = IngestOptions {
         remove_missing: args.remove_missing,
     };
-    let report = ingest_with_progress(&index, &args.paths, &opts)?;
-    // Tags follow their clauses into the new text; only an existing store is touched.
-    if args.data.join(vankien_annotate::DB_FILE).is_file() {
-        vankien_annotate::check_data_dir(&args.data, &args.index)?;
-        let store = Store::open(&args.data)
-            .with_context(|| format!("opening the annotation store in {}", args.data.display()))?;
-        let changed: Vec<String> = report
-            .added
-            .iter()
-            .chain(&report.updated)
-            .cloned()
-            .collect();
-        crate::tags::sync(&index, &store, &changed)?;
-    }
-    Ok(if report.failed.is_empty() {
+    let holder = Holder {
+        pid: std::process::id(),
+        role: "ingest".into(),
+        socket: None,
+    };
+    let outcome = match Library::open(&args.index, &args.data, &holder) {
+        Ok((library, opened)) => {
+            report_open(&opened);
+            with_progress(|on_event| Ok(library.ingest(&args.paths, &opts, on_event)?))?
+        }
+        Err(LibraryError::Busy { held_by, .. }) if held_by.socket.is_some() => {
+            let socket = held_by.socket.expect("checked");
+            eprintln!(
+                "vankien: a server (process {}) writes this index; handing the ingestion to it",
+                held_by.pid
+            );
+            let absolute = |p: &PathBuf| {
+                std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
+            };
+            let request = handoff::Request {
+                paths: args.paths.iter().map(absolute).collect::<Result<_, _>>()?,
+                remove_missing: args.remove_missing,
+                data_dir: absolute(&args.data)?,
+            };
+            with_progress(|on_event| Ok(handoff::ingest_via(&socket, &request, on_event)?))?
+        }
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("cannot open the index in {}", args.index.display()));
+        }
+    };
+    Ok(if outcome.report.failed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
 }
 
-/// Ingests `paths` into `index` with a progress bar on a terminal (hidden otherwise), reports
-/// bad files as it meets them, and prints a summary line at the end.
-pub(crate) fn ingest_with_progress(
-    index: &Index,
-    paths: &[PathBuf],
-    opts: &IngestOptions,
-) -> anyhow::Result<IngestReport> {
+/// Says what opening the library found and mended, when it did anything.
+pub(crate) fn report_open(opened: &OpenReport) {
+    if let Some(problem) = &opened.rebuilt {
+        eprintln!("vankien: the index was damaged ({problem}) and was rebuilt from its sources");
+    }
+    if opened.finished > 0 {
+        eprintln!(
+            "vankien: finished re-attaching the tags of {} documents left by an interrupted ingestion",
+            opened.finished
+        );
+    }
+    if opened.repaired > 0 {
+        eprintln!(
+            "vankien: {} clauses' sectors in the index repaired from the store",
+            opened.repaired
+        );
+    }
+}
+
+/// Runs an ingestion with a progress bar on a terminal (hidden otherwise), reports bad files as
+/// it meets them, and prints a summary line at the end, with where tags went.
+pub(crate) fn with_progress(
+    ingest: impl FnOnce(&mut dyn FnMut(IngestEvent)) -> anyhow::Result<IngestOutcome>,
+) -> anyhow::Result<IngestOutcome> {
     let started = Instant::now();
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
@@ -77,7 +111,7 @@ pub(crate) fn ingest_with_progress(
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {wide_msg}")
             .expect("template is valid"),
     );
-    let report = index.ingest_paths(paths, opts, &mut |event| match event {
+    let outcome = ingest(&mut |event| match event {
         IngestEvent::Scanned { bytes, .. } => bar.set_length(bytes),
         IngestEvent::File {
             file,
@@ -114,6 +148,7 @@ pub(crate) fn ingest_with_progress(
         IngestEvent::Committing => bar.set_message("writing the index"),
     })?;
     bar.finish_and_clear();
+    let report = &outcome.report;
     let secs = started.elapsed().as_secs_f64();
     let mb = report.bytes as f64 / 1_000_000.0;
     eprintln!(
@@ -129,5 +164,11 @@ pub(crate) fn ingest_with_progress(
         mb,
         secs,
     );
-    Ok(report)
+    if outcome.moved + outcome.orphaned > 0 {
+        eprintln!(
+            "vankien: re-attached tags: {} moved, {} orphaned (see `vankien orphans`)",
+            outcome.moved, outcome.orphaned
+        );
+    }
+    Ok(outcome)
 }

@@ -6,7 +6,6 @@ mod orphans;
 mod parse;
 mod search;
 mod serve;
-mod tags;
 mod user;
 
 use std::process::ExitCode;

@@ -1,16 +1,16 @@
-//! `vankien serve`: the main job. Opens (or builds from `corpus/`) the index, opens the
-//! annotation store, loads the sector taxonomy, re-attaches tags of re-ingested documents,
-//! rebuilds the index's sector mirror from the store, then serves the page and the API until
-//! Ctrl-C or SIGTERM.
+//! `vankien serve`: the main job. Opens the library (index and store) as the index's one writer,
+//! loads the sector taxonomy, builds the index from `corpus/` when it is empty, takes ingestions
+//! from `vankien ingest` over a local socket, and serves the page and the API until Ctrl-C or
+//! SIGTERM.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use vankien_annotate::Store;
-use vankien_index::{Index, IngestOptions};
+use vankien_index::IngestOptions;
+use vankien_library::{Holder, Library, handoff};
 use vankien_server::{AppState, ServerConfig};
 
 /// The address served on when neither `--addr` nor `VANKIEN_ADDR` says otherwise.
@@ -119,7 +119,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     listener
         .set_nonblocking(true)
         .context("cannot make the listening socket non-blocking")?;
-    let state = prepare(&args)?;
+    let library = prepare(&args)?;
+    // `vankien ingest` of this index from another process hands its work over this socket.
+    match handoff::listen(library.clone()) {
+        Ok(socket) => tracing::info!("taking ingestions on {}", socket.display()),
+        Err(e) => {
+            eprintln!("vankien: warning: `vankien ingest` cannot hand work to this server: {e}")
+        }
+    }
+    let state = AppState::new(library, args.limits.config()?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -169,35 +177,26 @@ fn resolve_addr(flag: Option<&str>, env: Option<&str>) -> anyhow::Result<SocketA
         })
 }
 
-/// Everything before serving: index (built if empty), store, taxonomy, re-attachment, mirror.
-fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
-    vankien_annotate::check_data_dir(&args.data, &args.index)?;
+/// Everything before serving: the library opened as the index's writer (interrupted work
+/// finished, damage repaired), the taxonomy, the corpus ingested when the index is empty or
+/// `--corpus` is given.
+fn prepare(args: &ServeArgs) -> anyhow::Result<Arc<Library>> {
     let corpus = args
         .corpus
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS));
-
-    let index = Index::open_or_create(&args.index)
+    let holder = Holder {
+        pid: std::process::id(),
+        role: "serve".into(),
+        socket: Some(
+            std::path::absolute(args.index.join(handoff::SOCKET_FILE))
+                .context("cannot resolve the index directory")?,
+        ),
+    };
+    let (library, opened) = Library::open(&args.index, &args.data, &holder)
         .with_context(|| format!("cannot open the index in {}", args.index.display()))?;
-    let mut changed_docs = Vec::new();
-    if index.is_empty() || args.corpus.is_some() {
-        if !corpus.is_dir() {
-            bail!(
-                "the index in {} is empty and there is no corpus folder at {}: run vankien from \
-                 the repository root, pass --corpus DIR, or build the index with `vankien ingest`",
-                args.index.display(),
-                corpus.display()
-            );
-        }
-        changed_docs = ingest_corpus(&index, &corpus)?;
-    }
-
-    let store = Store::open(&args.data).with_context(|| {
-        format!(
-            "cannot open the annotation store in {}",
-            args.data.display()
-        )
-    })?;
+    crate::ingest::report_open(&opened);
+    let store = library.store();
     let sectors_file = corpus.join(SECTORS_FILE);
     if sectors_file.is_file() {
         let n = store
@@ -210,9 +209,21 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
             sectors_file.display()
         );
     }
-
-    // Tags of documents whose text may have changed follow their clauses (or become orphans).
-    let tagged = crate::tags::sync(&index, &store, &changed_docs)?;
+    if library.index().is_empty() || args.corpus.is_some() {
+        if !corpus.is_dir() {
+            bail!(
+                "the index in {} is empty and there is no corpus folder at {}: run vankien from \
+                 the repository root, pass --corpus DIR, or build the index with `vankien ingest`",
+                args.index.display(),
+                corpus.display()
+            );
+        }
+        eprintln!("vankien: indexing {} …", corpus.display());
+        crate::ingest::with_progress(|on_event| {
+            Ok(library.ingest(&[corpus.clone()], &IngestOptions::default(), on_event)?)
+        })
+        .with_context(|| format!("cannot index {}", corpus.display()))?;
+    }
 
     let users = store.users()?;
     if users.is_empty() {
@@ -221,32 +232,24 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
             args.data.display()
         );
     }
-    let docs = index.documents()?;
+    let docs = library.index().documents()?;
     let clauses: usize = docs.iter().map(|d| d.clauses).sum();
     eprintln!(
         "vankien: {} documents, {clauses} clauses, {} tagged clauses, {} users",
         docs.len(),
-        tagged,
+        store.sector_map()?.len(),
         users.len()
     );
-    Ok(AppState::new(index, Arc::new(store), args.limits.config()?))
-}
-
-/// Ingests the corpus folder, with a progress bar on a terminal; returns the ids of the documents
-/// added or updated.
-fn ingest_corpus(index: &Index, corpus: &Path) -> anyhow::Result<Vec<String>> {
-    eprintln!("vankien: indexing {} …", corpus.display());
-    let report = crate::ingest::ingest_with_progress(
-        index,
-        &[corpus.to_path_buf()],
-        &IngestOptions::default(),
-    )
-    .with_context(|| format!("cannot index {}", corpus.display()))?;
-    Ok(report.added.into_iter().chain(report.updated).collect())
+    Ok(Arc::new(library))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use vankien_annotate::Store;
+    use vankien_index::Index;
+
     use super::*;
 
     fn corpus() -> PathBuf {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::Term;
 use vankien_ingest::Document;
 
@@ -18,14 +18,14 @@ use crate::store::DocParts;
 use crate::{FileEntry, Index, IndexError};
 
 /// Options of [`Index::ingest_files`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestOptions {
     /// Drop documents whose source file no longer exists. By default, false.
     pub remove_missing: bool,
 }
 
 /// What happened to one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileOutcome {
     /// New document (its id).
@@ -43,7 +43,7 @@ pub enum FileOutcome {
 }
 
 /// Progress of an ingestion, reported as it goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IngestEvent {
     /// The files to look at were found.
@@ -72,7 +72,7 @@ pub enum IngestEvent {
 }
 
 /// The result of an ingestion. Lists hold document ids.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestReport {
     /// Documents new to the index.
     pub added: Vec<String>,

@@ -51,6 +51,9 @@ pub enum LibraryError {
         /// What is wrong.
         problem: String,
     },
+    /// The server an ingestion was handed to refused it or failed; nothing of it is visible.
+    #[error("the server refused the ingestion: {0}")]
+    HandedOff(String),
     /// A clause named by a tag write is not in the index.
     #[error("no clause `{0}`")]
     NoClause(String),
@@ -70,8 +73,15 @@ fn busy_message(index: &std::path::Path, held_by: &Holder) -> String {
         "" => "another process".to_string(),
         role => format!("`vankien {role}` (process {})", held_by.pid),
     };
+    let socket = match &held_by.socket {
+        Some(socket) => format!(
+            " (it takes ingestions on {}, which did not answer)",
+            socket.display()
+        ),
+        None => String::new(),
+    };
     format!(
-        "{who} is writing the index in {}: wait for it to finish, or stop it; a server takes ingestions itself when asked by `vankien ingest` with the same --index",
+        "{who} is writing the index in {}{socket}: wait for it to finish or stop it, then run this again",
         index.display()
     )
 }

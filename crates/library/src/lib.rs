@@ -20,6 +20,7 @@
 
 mod error;
 pub mod fault;
+pub mod handoff;
 mod ingest;
 mod lock;
 mod mirror;

@@ -98,15 +98,6 @@ struct Binding {
 /// under another would name the wrong clauses.
 pub(crate) fn check_binding(index_dir: &Path, data_dir: &Path) -> Result<(), LibraryError> {
     let path = index_dir.join(BINDING_FILE);
-    // A data directory that does not exist yet compares by its absolute path.
-    let resolved = |dir: &Path| {
-        dir.canonicalize()
-            .or_else(|_| std::path::absolute(dir))
-            .map_err(|e| LibraryError::Io {
-                path: dir.to_path_buf(),
-                source: e,
-            })
-    };
     let given = resolved(data_dir)?;
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -144,4 +135,14 @@ pub(crate) fn check_binding(index_dir: &Path, data_dir: &Path) -> Result<(), Lib
         }
         Err(e) => Err(LibraryError::Io { path, source: e }),
     }
+}
+
+/// A directory as the binding records it: resolved, or absolute when it does not exist yet.
+pub(crate) fn resolved(dir: &Path) -> Result<PathBuf, LibraryError> {
+    dir.canonicalize()
+        .or_else(|_| std::path::absolute(dir))
+        .map_err(|e| LibraryError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })
 }

@@ -12,9 +12,10 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
-use vankien_annotate::{ClauseRef, Sector};
+use vankien_annotate::Tag;
 use vankien_index::{DocSummary, SearchResults};
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
+use vankien_library::TagOutcome;
 
 use crate::auth::Annotator;
 use crate::error::ApiError;
@@ -195,45 +196,22 @@ fn section_tree(sections: &[Section]) -> Vec<SectionNode> {
     roots
 }
 
-/// The live sector ids of a clause, distinct and sorted (several annotators may give the same
-/// sector: it counts once).
-fn live_sectors(ctx: &Ctx<'_>, clause_id: &str) -> Result<Vec<String>, ApiError> {
-    Ok(ctx.store.clause_sectors(clause_id)?)
-}
-
 /// The tags of a clause as the API shows them.
 fn tag_views(ctx: &Ctx<'_>, clause_id: &str) -> Result<Vec<TagView>, ApiError> {
-    let names = sector_names(&ctx.store.sectors()?);
-    Ok(ctx
-        .store
-        .tags_for_clause(clause_id)?
-        .into_iter()
+    Ok(tag_views_of(ctx, ctx.store.tags_for_clause(clause_id)?))
+}
+
+fn tag_views_of(ctx: &Ctx<'_>, tags: Vec<Tag>) -> Vec<TagView> {
+    // Names are a nicety: a failed read of them leaves the ids alone.
+    let names = ctx.library.sector_names().unwrap_or_default();
+    tags.into_iter()
         .map(|t| TagView {
             sector_name: names.get(&t.sector_id).cloned(),
             sector: t.sector_id,
             user: t.user,
             at: t.at,
         })
-        .collect())
-}
-
-fn sector_names(sectors: &[Sector]) -> HashMap<String, String> {
-    sectors
-        .iter()
-        .map(|s| (s.id.clone(), s.name.clone()))
         .collect()
-}
-
-/// Writes a clause's live sectors into the index's mirror. Under the mirror lock, so the last
-/// write always carries the latest list.
-fn mirror_clause(ctx: &Ctx<'_>, clause_id: &str) -> Result<Vec<String>, ApiError> {
-    let _guard = ctx
-        .mirror
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let sectors = live_sectors(ctx, clause_id)?;
-    ctx.index.set_clause_sectors(clause_id, &sectors)?;
-    Ok(sectors)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,21 +234,7 @@ async fn search(State(state): State<AppState>, uri: Uri) -> Result<Json<SearchAn
     let req = query::search_request(uri.query(), state.config())?;
     let (limit, offset) = (req.limit, req.offset);
     let results = state
-        .blocking(move |ctx| {
-            let mut results = ctx.index.search(&req)?;
-            if let Some(facets) = results.facets.as_mut()
-                && !facets.sector.is_empty()
-            {
-                // The index knows sector ids only; the page shows names.
-                let names = sector_names(&ctx.store.sectors()?);
-                for f in &mut facets.sector {
-                    if let Some(name) = names.get(&f.value) {
-                        f.label = name.clone();
-                    }
-                }
-            }
-            Ok(results)
-        })
+        .blocking(move |ctx| Ok(ctx.library.search(&req)?))
         .await?;
     Ok(Json(SearchAnswer {
         results,
@@ -442,8 +406,25 @@ struct TagAnswer {
     clause_id: String,
     /// Whether the request changed anything (false: the tag was already there / already gone).
     changed: bool,
-    sectors: Vec<String>,
-    tags: Vec<TagView>,
+    /// The clause's live sectors after the write; `null` when they could not be read back (the
+    /// write is committed all the same).
+    sectors: Option<Vec<String>>,
+    /// The clause's tags after the write; `null` as for `sectors`.
+    tags: Option<Vec<TagView>>,
+    /// Whether search already shows the change (it follows within moments when not).
+    mirrored: bool,
+}
+
+impl TagAnswer {
+    fn new(ctx: &Ctx<'_>, clause_id: String, outcome: TagOutcome) -> TagAnswer {
+        TagAnswer {
+            clause_id,
+            changed: outcome.changed,
+            sectors: outcome.sectors,
+            tags: outcome.tags.map(|tags| tag_views_of(ctx, tags)),
+            mirrored: outcome.mirrored,
+        }
+    }
 }
 
 async fn tag(
@@ -454,28 +435,8 @@ async fn tag(
     let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
     let answer = state
         .blocking(move |ctx| {
-            let Some((summary, clause)) = ctx.index.clause(&clause_id)? else {
-                return Err(ApiError::NotFound(format!(
-                    "no clause `{}`",
-                    clause_id.escape_debug()
-                )));
-            };
-            let clause_ref = ClauseRef {
-                clause_id: clause.id.clone(),
-                doc_id: summary.id.clone(),
-                doc_number: summary.number.clone(),
-                section_path: clause.section_path.clone(),
-                text: clause.text.clone(),
-            };
-            let changed = ctx.store.tag(&user, &clause_ref, &sector_id)?;
-            let sectors = mirror_clause(ctx, &clause_id)?;
-            let tags = tag_views(ctx, &clause_id)?;
-            Ok(TagAnswer {
-                clause_id,
-                changed,
-                sectors,
-                tags,
-            })
+            let outcome = ctx.library.tag(&user, &clause_id, &sector_id)?;
+            Ok(TagAnswer::new(ctx, clause_id, outcome))
         })
         .await?;
     let status = if answer.changed {
@@ -494,29 +455,11 @@ async fn untag(
     let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
     let answer = state
         .blocking(move |ctx| {
-            let in_index = ctx.index.clause(&clause_id)?.is_some();
-            let changed = ctx.store.untag(&user, &clause_id, &sector_id)?;
-            if !in_index && !changed {
-                return Err(ApiError::NotFound(format!(
-                    "no clause `{}`",
-                    clause_id.escape_debug()
-                )));
-            }
             // A live tag on a clause gone from the index (its document was removed) can still be
-            // removed; only clauses in the index have a mirror to update. Orphaned tags are not
-            // live, so they are listed (`/api/orphans`), never untagged here.
-            let sectors = if in_index {
-                mirror_clause(ctx, &clause_id)?
-            } else {
-                live_sectors(ctx, &clause_id)?
-            };
-            let tags = tag_views(ctx, &clause_id)?;
-            Ok(TagAnswer {
-                clause_id,
-                changed,
-                sectors,
-                tags,
-            })
+            // removed. Orphaned tags are not live, so they are listed (`/api/orphans`), never
+            // untagged here.
+            let outcome = ctx.library.untag(&user, &clause_id, &sector_id)?;
+            Ok(TagAnswer::new(ctx, clause_id, outcome))
         })
         .await?;
     Ok(Json(answer))

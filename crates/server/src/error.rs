@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use vankien_annotate::StoreError;
 use vankien_index::IndexError;
+use vankien_library::LibraryError;
 
 /// Everything a request can fail with. User errors carry a message for the client; internal
 /// errors carry details for the log only.
@@ -183,6 +184,23 @@ impl From<StoreError> for ApiError {
             StoreError::Forbidden(_) => ApiError::Forbidden(err.to_string()),
             StoreError::InvalidInput(_) => ApiError::BadRequest(err.to_string()),
             other => ApiError::Internal(format!("store: {other}")),
+        }
+    }
+}
+
+impl From<LibraryError> for ApiError {
+    fn from(err: LibraryError) -> ApiError {
+        match err {
+            LibraryError::Index(e) => e.into(),
+            LibraryError::Store(e) => e.into(),
+            LibraryError::NoClause(id) => {
+                ApiError::NotFound(format!("no clause `{}`", id.escape_debug()))
+            }
+            e @ (LibraryError::Busy { .. }
+            | LibraryError::WrongDataDir { .. }
+            | LibraryError::Damaged { .. }
+            | LibraryError::HandedOff(..)
+            | LibraryError::Io { .. }) => ApiError::Internal(format!("library: {e}")),
         }
     }
 }

@@ -1,12 +1,13 @@
-//! The state every handler shares: the index, the store, the limits, the gate through which all
-//! blocking work (tantivy, SQLite) runs, and the separate gate of token checks (argon2).
+//! The state every handler shares: the library (index and store), the limits, the gate through
+//! which all blocking work (tantivy, SQLite) runs, and the separate gate of token checks.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 use vankien_annotate::Store;
 use vankien_index::Index;
+use vankien_library::Library;
 
 use crate::auth::AuthGate;
 use crate::error::ApiError;
@@ -93,31 +94,30 @@ impl std::fmt::Debug for AppState {
 }
 
 struct Inner {
-    index: Index,
-    store: Arc<Store>,
+    library: Arc<Library>,
     config: ServerConfig,
     limiter: Arc<Semaphore>,
     auth: AuthGate,
-    /// Serializes "read a clause's live sectors from the store, write them to the index", so
-    /// that two tag writes on one clause cannot leave the mirror with the older list.
-    mirror: Mutex<()>,
 }
 
 impl AppState {
-    /// Builds the state from an open index, an open store and the limits.
-    pub fn new(index: Index, store: Arc<Store>, config: ServerConfig) -> AppState {
+    /// Builds the state from an open library and the limits.
+    pub fn new(library: Arc<Library>, config: ServerConfig) -> AppState {
         let limiter = Arc::new(Semaphore::new(config.blocking_permits));
         let auth = AuthGate::new(config.auth_permits, config.auth_failures_per_minute);
         AppState {
             inner: Arc::new(Inner {
-                index,
-                store,
+                library,
                 config,
                 limiter,
                 auth,
-                mirror: Mutex::new(()),
             }),
         }
+    }
+
+    /// The library served.
+    pub fn library(&self) -> &Arc<Library> {
+        &self.inner.library
     }
 
     /// The limits.
@@ -141,7 +141,7 @@ impl AppState {
     }
 
     pub(crate) fn store(&self) -> Arc<Store> {
-        self.inner.store.clone()
+        self.inner.library.store().clone()
     }
 
     /// Runs `job` on the blocking pool once a permit is free, or fails fast with
@@ -158,10 +158,11 @@ impl AppState {
         let inner = self.inner.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let _permit: OwnedSemaphorePermit = permit;
+            let library = &inner.library;
             job(&Ctx {
-                index: &inner.index,
-                store: &inner.store,
-                mirror: &inner.mirror,
+                index: library.index(),
+                store: library.store(),
+                library,
             })
         })
         .await;
@@ -190,5 +191,5 @@ impl AppState {
 pub(crate) struct Ctx<'a> {
     pub index: &'a Index,
     pub store: &'a Store,
-    pub mirror: &'a Mutex<()>,
+    pub library: &'a Library,
 }

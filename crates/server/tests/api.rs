@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
 use vankien_annotate::{Role, Store};
-use vankien_index::{Index, IngestOptions};
+use vankien_index::{Index, IngestOptions, NoTags};
+use vankien_library::{Holder, Library};
 use vankien_server::{AppState, ServerConfig, router};
 
 /// The workspace root.
@@ -25,12 +26,9 @@ static BASE_INDEX: LazyLock<PathBuf> = LazyLock::new(|| {
     // Rebuilt on every run: a leftover from an older schema must not be reused.
     let _ = std::fs::remove_dir_all(&dir);
     let index = Index::open_or_create(&dir).expect("create the base index");
+    let (files, _) = vankien_ingest::find_files(&[root().join("corpus")]);
     let report = index
-        .ingest_paths(
-            &[root().join("corpus")],
-            &IngestOptions::default(),
-            &mut |_| {},
-        )
+        .ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})
         .expect("ingest the corpus");
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     assert!(report.added.len() >= 14, "{:?}", report.added);
@@ -72,15 +70,21 @@ fn fixture_with(config: ServerConfig) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let index_dir = dir.path().join("index");
     copy_dir(&BASE_INDEX, &index_dir);
-    let index = Index::open(&index_dir).expect("open the copied index");
-    let store = Arc::new(Store::open(&dir.path().join("data")).expect("open the store"));
+    let holder = Holder {
+        pid: std::process::id(),
+        role: "serve".into(),
+        socket: None,
+    };
+    let (library, _) = Library::open(&index_dir, &dir.path().join("data"), &holder)
+        .expect("open the copied index and a new store");
+    let store = library.store().clone();
     store
         .load_sectors(&root().join("corpus/sectors.json"))
         .expect("load the sectors");
     let (_, lan) = store.add_user("lan", Role::Annotator).unwrap();
     let (_, minh) = store.add_user("minh", Role::Annotator).unwrap();
     let (_, admin) = store.add_user("admin", Role::Admin).unwrap();
-    let state = AppState::new(index, store.clone(), config);
+    let state = AppState::new(Arc::new(library), config);
     Fixture {
         _dir: dir,
         app: router(state.clone()),
