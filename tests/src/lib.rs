@@ -159,6 +159,11 @@ impl Server {
     /// Starts `vankien serve` on a free port with the given index and data directories and the
     /// workspace corpus, and waits until `/api/health` answers 200.
     pub fn start(index: &Path, data: &Path) -> Server {
+        Server::start_with(index, data, &corpus_dir())
+    }
+
+    /// [`Server::start`] with another corpus folder.
+    pub fn start_with(index: &Path, data: &Path, corpus: &Path) -> Server {
         let port = free_port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let log = data
@@ -174,7 +179,7 @@ impl Server {
             .arg("--data")
             .arg(data)
             .arg("--corpus")
-            .arg(corpus_dir())
+            .arg(corpus)
             .arg("--addr")
             .arg(addr.to_string())
             .env("RUST_LOG", "info")
@@ -273,6 +278,16 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill_now();
     }
+}
+
+/// Runs `vankien ARGS…` with extra environment variables and waits for it.
+pub fn run_vankien(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = Command::new(vankien_bin());
+    cmd.args(args).stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run vankien")
 }
 
 /// Runs `vankien user add NAME --role annotator --data DIR` and returns the token: the last word

@@ -207,8 +207,6 @@ pub(crate) struct Cache {
     pub docs: BTreeMap<String, DocSummary>,
     /// Ingested files by canonical path.
     pub files: BTreeMap<String, FileEntry>,
-    /// The opstamp of the commit this view was read from.
-    pub opstamp: u64,
 }
 
 pub(crate) struct Inner {
@@ -345,7 +343,6 @@ impl Index {
         let inner = &self.inner;
         self.reload_reader()?;
         let metas = inner.index.load_metas()?;
-        let opstamp = metas.opstamp;
         let files: BTreeMap<String, FileEntry> = match metas.payload {
             Some(p) if !p.is_empty() => serde_json::from_str(&p)
                 .map_err(|e| IndexError::Data(format!("commit payload: {e}")))?,
@@ -366,26 +363,7 @@ impl Index {
         let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
         cache.docs = docs;
         cache.files = files;
-        cache.opstamp = opstamp;
         Ok(())
-    }
-
-    /// The source files of the indexed documents, as ingested (canonical paths), in order: what
-    /// a rebuild of the index reads again.
-    pub fn sources(&self) -> Vec<PathBuf> {
-        self.read_cache().files.keys().map(PathBuf::from).collect()
-    }
-
-    /// Re-reads the index when its last commit is not the one this view was read from (another
-    /// `Index` or process committed): the reader, the document list and the file map. Returns
-    /// whether it did. Cheap when nothing changed: one read of `meta.json`.
-    pub fn refresh_if_changed(&self) -> Result<bool, IndexError> {
-        let on_disk = self.inner.index.load_metas()?.opstamp;
-        if on_disk == self.read_cache().opstamp {
-            return Ok(false);
-        }
-        self.refresh()?;
-        Ok(true)
     }
 
     /// Reloads the reader alone, for a commit that changed no document record (the sector

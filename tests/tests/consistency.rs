@@ -1,0 +1,495 @@
+//! Tags never drift, tried with real second processes: an ingestion killed at each point of its
+//! work (`VANKIEN_FAULT`), an ingestion run while a server serves the index (handed to it), an
+//! ingestion with another data directory (refused), and an index damaged on disk (rebuilt at
+//! start, tags kept).
+//!
+//! The invariant checked after each: every live tag sits on a clause whose text is the text it
+//! was given on, and each tagged text still carries its tags.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use vankien_annotate::{Role, Store};
+use vankien_index::Index;
+use vankien_library::{Holder, Library, fault};
+use vankien_tests::{Server, add_annotator, clause_path, corpus_dir, run_vankien};
+
+/// Two documents of the corpus, and the taxonomy.
+const FILES: [&str; 3] = [
+    "thai-binh-09-NQ-DH-2020.txt",
+    "69-KL-TW.txt",
+    "sectors.json",
+];
+
+/// The paragraph inserted above a tagged clause: it shifts the ids of the clauses after it.
+const INSERTED: &str = "Đoạn văn chèn thêm để thử việc gắn lại nhãn sau khi văn bản thay đổi.";
+
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("corpus")).unwrap();
+        for f in FILES {
+            std::fs::copy(corpus_dir().join(f), dir.path().join("corpus").join(f)).unwrap();
+        }
+        Setup { dir }
+    }
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+    fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+    /// `vankien ingest --index … --data DATA corpus/` with `env`.
+    fn ingest(&self, data: &Path, env: &[(&str, &str)]) -> std::process::Output {
+        let (index, corpus) = (self.index(), self.corpus());
+        run_vankien(
+            &[
+                OsStr::new("ingest"),
+                OsStr::new("--index"),
+                index.as_os_str(),
+                OsStr::new("--data"),
+                data.as_os_str(),
+                corpus.as_os_str(),
+            ],
+            env,
+        )
+    }
+    fn library(&self) -> Library {
+        let holder = Holder {
+            pid: std::process::id(),
+            role: "test".into(),
+            socket: None,
+        };
+        let library = Library::open(&self.index(), &self.data(), &holder)
+            .unwrap()
+            .0;
+        library
+            .store()
+            .load_sectors(&self.corpus().join("sectors.json"))
+            .unwrap();
+        library
+    }
+}
+
+fn text_of(out: &std::process::Output) -> String {
+    format!(
+        "status {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A tagged clause: its text and the sector given to it.
+#[derive(Debug, Clone)]
+struct Tagged {
+    old_id: String,
+    text: String,
+    sector: String,
+}
+
+/// Tags, in each document, one paragraph deep in the text (so that a paragraph inserted above it
+/// shifts its id), and returns them; then inserts [`INSERTED`] above each in the source file.
+fn tag_then_shift(setup: &Setup, library: &Library, sectors: &[&str]) -> Vec<Tagged> {
+    let store = library.store();
+    let user = store.add_user("lan", Role::Annotator).unwrap().0;
+    let mut tagged = Vec::new();
+    for (doc, sector) in library.index().documents().unwrap().iter().zip(sectors) {
+        let file = setup
+            .corpus()
+            .join(Path::new(&doc.source).file_name().unwrap());
+        let source = std::fs::read_to_string(&file).unwrap();
+        let full = library.index().document(&doc.id).unwrap().unwrap();
+        // A plain paragraph past the first third whose opening words occur once in the file.
+        let (clause, at) = full.clauses[full.clauses.len() / 3..]
+            .iter()
+            .filter(|c| c.label.is_none() && c.text.chars().count() > 80)
+            .find_map(|c| {
+                let opening: String = c.text.split(' ').take(4).collect::<Vec<_>>().join(" ");
+                let mut found = source.match_indices(&opening);
+                match (found.next(), found.next()) {
+                    (Some((at, _)), None) => Some((c, at)),
+                    _ => None,
+                }
+            })
+            .unwrap_or_else(|| panic!("no paragraph to tag in {}", doc.id));
+        let outcome = library.tag(&user, &clause.id, sector).unwrap();
+        assert!(outcome.changed && outcome.mirrored, "{outcome:?}");
+        tagged.push(Tagged {
+            old_id: clause.id.clone(),
+            text: clause.text.clone(),
+            sector: sector.to_string(),
+        });
+        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+        let shifted = format!(
+            "{}{INSERTED}\n\n{}",
+            &source[..line_start],
+            &source[line_start..]
+        );
+        std::fs::write(&file, shifted).unwrap();
+    }
+    assert_eq!(tagged.len(), 2);
+    tagged
+}
+
+/// Every live tag sits on a clause of the index holding the text it was given on, and each
+/// tagged text carries its sector under its new id.
+fn assert_no_drift(index_dir: &Path, data_dir: &Path, tagged: &[Tagged], shifted: bool) {
+    let index = Index::open(index_dir).unwrap();
+    let store = Store::open(data_dir).unwrap();
+    let rows = store.export().unwrap();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert!(!row.orphaned, "an orphan: {row:?}");
+        let (_, clause) = index
+            .clause(&row.clause_id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("a tag on a clause not in the index: {row:?}"));
+        assert_eq!(clause.text, row.clause_text, "a tag drifted: {row:?}");
+    }
+    for t in tagged {
+        let holder: Vec<_> = rows
+            .iter()
+            .filter(|r| r.clause_text == t.text && r.sector_id == t.sector)
+            .collect();
+        assert_eq!(holder.len(), 1, "{t:?} in {rows:?}");
+        let (_, clause) = index.clause(&holder[0].clause_id).unwrap().unwrap();
+        assert_eq!(clause.text, t.text);
+        assert!(
+            mirrored_sectors(&index, &clause).contains(&t.sector),
+            "the index's mirror lacks {t:?}"
+        );
+        if shifted {
+            assert_ne!(
+                holder[0].clause_id, t.old_id,
+                "the text did not move: {t:?}"
+            );
+        }
+    }
+}
+
+/// The sectors the index shows for a clause, through a search of its own opening words.
+fn mirrored_sectors(index: &Index, clause: &vankien_ingest::Clause) -> Vec<String> {
+    let results = index
+        .search(&vankien_index::SearchRequest {
+            query: phrase_of(&clause.text),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    results
+        .hits
+        .into_iter()
+        .find(|h| h.clause_id == clause.id)
+        .map(|h| h.sectors)
+        .unwrap_or_default()
+}
+
+/// A quoted phrase of a text's first eight words.
+fn phrase_of(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').take(8).collect();
+    format!("\"{}\"", words.join(" ").replace('"', ""))
+}
+
+#[test]
+fn an_ingestion_killed_at_any_point_leaves_every_tag_in_place_or_reattached() {
+    for point in fault::POINTS {
+        let setup = Setup::new();
+        let first = setup.ingest(&setup.data(), &[]);
+        assert!(first.status.success(), "{}", text_of(&first));
+        let library = setup.library();
+        let tagged = tag_then_shift(
+            &setup,
+            &library,
+            &[
+                "nong-nghiep-nong-thon-thuy-san",
+                "giao-duc-dao-tao-nhan-luc",
+            ],
+        );
+        drop(library);
+
+        let killed = setup.ingest(&setup.data(), &[("VANKIEN_FAULT", point)]);
+        assert!(!killed.status.success(), "{point}: {}", text_of(&killed));
+        assert!(
+            String::from_utf8_lossy(&killed.stderr).contains(&format!("fault injected at {point}")),
+            "{point}: {}",
+            text_of(&killed)
+        );
+
+        // The next run finishes what the killed one recorded, then finds its own work.
+        let next = setup.ingest(&setup.data(), &[]);
+        let said = text_of(&next);
+        assert!(next.status.success(), "{point}: {said}");
+        // Killed in the middle of its re-attachment, it had done the first document.
+        let left = if point == "mid-reattach" { 1 } else { 2 };
+        assert!(
+            said.contains(&format!(
+                "finished re-attaching the tags of {left} documents"
+            )),
+            "{point}: {said}"
+        );
+        assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+
+        // And a run after that has nothing left to do.
+        let last = setup.ingest(&setup.data(), &[]);
+        let said = text_of(&last);
+        assert!(
+            said.contains("0 added, 0 updated, 2 unchanged"),
+            "{point}: {said}"
+        );
+        assert!(!said.contains("finished re-attaching"), "{point}: {said}");
+        assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+    }
+}
+
+#[test]
+fn an_ingestion_with_another_data_directory_is_refused_before_anything_changes() {
+    let setup = Setup::new();
+    let first = setup.ingest(&setup.data(), &[]);
+    assert!(first.status.success(), "{}", text_of(&first));
+    let library = setup.library();
+    let tagged = tag_then_shift(
+        &setup,
+        &library,
+        &[
+            "nong-nghiep-nong-thon-thuy-san",
+            "giao-duc-dao-tao-nhan-luc",
+        ],
+    );
+    drop(library);
+    let meta_before = std::fs::read(setup.index().join("meta.json")).unwrap();
+
+    let other = setup.dir.path().join("other-data");
+    let refused = setup.ingest(&other, &[]);
+    let said = text_of(&refused);
+    assert!(!refused.status.success(), "{said}");
+    assert!(said.contains("--data"), "{said}");
+    assert!(
+        said.contains(&setup.data().canonicalize().unwrap().display().to_string()),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read(setup.index().join("meta.json")).unwrap(),
+        meta_before
+    );
+
+    let right = setup.ingest(&setup.data(), &[]);
+    assert!(right.status.success(), "{}", text_of(&right));
+    assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+}
+
+#[test]
+fn an_ingestion_beside_a_running_server_is_handed_to_it_and_the_server_follows() {
+    let setup = Setup::new();
+    let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
+    let token = add_annotator(&setup.data(), "lan");
+    // Tag one paragraph of each document through the server.
+    let tagged = {
+        let docs = server.get("/api/documents");
+        assert_eq!(docs.status, 200, "{}", docs.text);
+        let docs = docs.json.as_array().cloned().unwrap_or_else(|| {
+            docs.json["documents"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        });
+        assert_eq!(docs.len(), 2, "{docs:?}");
+        let mut tagged = Vec::new();
+        for (doc, sector) in docs.iter().zip([
+            "nong-nghiep-nong-thon-thuy-san",
+            "giao-duc-dao-tao-nhan-luc",
+        ]) {
+            let id = doc["id"].as_str().unwrap();
+            let full = server.get(&format!(
+                "/api/documents/{}",
+                vankien_tests::encode_component(id)
+            ));
+            assert_eq!(full.status, 200, "{}", full.text);
+            let file = setup.corpus().join(doc["source"].as_str().unwrap());
+            let source = std::fs::read_to_string(&file).unwrap();
+            let clauses = full.json["clauses"].as_array().unwrap();
+            let (clause, at) = clauses[clauses.len() / 3..]
+                .iter()
+                .filter(|c| {
+                    c["label"].is_null() && c["text"].as_str().unwrap().chars().count() > 80
+                })
+                .find_map(|c| {
+                    let text = c["text"].as_str().unwrap();
+                    let opening = text.split(' ').take(4).collect::<Vec<_>>().join(" ");
+                    let mut found = source.match_indices(&opening);
+                    match (found.next(), found.next()) {
+                        (Some((at, _)), None) => Some((c, at)),
+                        _ => None,
+                    }
+                })
+                .expect("a paragraph to tag");
+            let clause_id = clause["id"].as_str().unwrap();
+            let put = server.put(
+                &format!("{}/sectors/{sector}", clause_path(clause_id)),
+                Some(&token),
+            );
+            assert_eq!(put.status, 201, "{}", put.text);
+            tagged.push(Tagged {
+                old_id: clause_id.to_string(),
+                text: clause["text"].as_str().unwrap().to_string(),
+                sector: sector.to_string(),
+            });
+            let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+            let shifted = format!(
+                "{}{INSERTED}\n\n{}",
+                &source[..line_start],
+                &source[line_start..]
+            );
+            std::fs::write(&file, shifted).unwrap();
+        }
+        tagged
+    };
+    // A new document too.
+    std::fs::copy(
+        corpus_dir().join("60-NQ-TW.txt"),
+        setup.corpus().join("60-NQ-TW.txt"),
+    )
+    .unwrap();
+
+    let handed = setup.ingest(&setup.data(), &[]);
+    let said = text_of(&handed);
+    assert!(handed.status.success(), "{said}");
+    assert!(said.contains("handing the ingestion to it"), "{said}");
+    assert!(said.contains("1 added, 2 updated"), "{said}");
+
+    // The server sees it all at once: the new document, its clauses, the moved tags.
+    let docs = server.get("/api/documents");
+    assert!(
+        docs.text.contains("60-NQ-TW") || docs.text.contains("60-nq-tw"),
+        "{}",
+        docs.text
+    );
+    let inserted = server.get(&format!(
+        "/api/search?q={}",
+        vankien_tests::encode_component("\"chèn thêm để thử việc gắn lại nhãn\"")
+    ));
+    assert_eq!(inserted.json["total"], 2, "{}", inserted.text);
+    let hits = inserted.json["hits"].as_array().unwrap();
+    for hit in hits {
+        let id = hit["clause_id"].as_str().unwrap();
+        assert_eq!(server.get(&clause_path(id)).status, 200);
+    }
+    for t in &tagged {
+        let found = server.get(&format!(
+            "/api/search?q={}&sector={}",
+            vankien_tests::encode_component(&phrase_of(&t.text)),
+            t.sector
+        ));
+        assert_eq!(found.status, 200, "{}", found.text);
+        let ids: Vec<&str> = found.json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["clause_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 1, "{t:?}: {}", found.text);
+        assert_ne!(ids[0], t.old_id, "{t:?}");
+        let clause = server.get(&clause_path(ids[0]));
+        assert!(clause.text.contains(&t.sector), "{}", clause.text);
+    }
+
+    // A tag on a corrected clause keeps the correction: the next ingestion has nothing to do.
+    let corrected = hits[0]["clause_id"].as_str().unwrap();
+    let put = server.put(
+        &format!("{}/sectors/y-te-dan-so", clause_path(corrected)),
+        Some(&token),
+    );
+    assert_eq!(put.status, 201, "{}", put.text);
+    let again = setup.ingest(&setup.data(), &[]);
+    let said = text_of(&again);
+    assert!(said.contains("0 added, 0 updated, 3 unchanged"), "{said}");
+    let still = server.get(&clause_path(corrected));
+    assert!(still.text.contains("chèn thêm"), "{}", still.text);
+
+    // Another data directory is refused by the server too.
+    let other = setup.ingest(&setup.dir.path().join("elsewhere"), &[]);
+    let said = text_of(&other);
+    assert!(!other.status.success(), "{said}");
+    assert!(said.contains("--data"), "{said}");
+    drop(server);
+    assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_at_start_and_its_tags_kept() {
+    let setup = Setup::new();
+    let first = setup.ingest(&setup.data(), &[]);
+    assert!(first.status.success(), "{}", text_of(&first));
+    let library = setup.library();
+    let store = library.store().clone();
+    let user = store.add_user("lan", Role::Annotator).unwrap().0;
+    let doc = library.index().documents().unwrap().remove(0);
+    let clause = library.index().document(&doc.id).unwrap().unwrap().clauses[5].clone();
+    library
+        .tag(&user, &clause.id, "nong-nghiep-nong-thon-thuy-san")
+        .unwrap();
+    drop((library, store));
+
+    // 2 KB of garbage in the middle of every term dictionary.
+    let mut damaged = 0;
+    for entry in std::fs::read_dir(setup.index()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "term") {
+            let mut bytes = std::fs::read(&path).unwrap();
+            let mid = bytes.len() / 2;
+            let end = (mid + 2048).min(bytes.len());
+            for (i, b) in bytes[mid..end].iter_mut().enumerate() {
+                *b = (i * 7 + 13) as u8;
+            }
+            std::fs::write(&path, bytes).unwrap();
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 0);
+
+    let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
+    let log = server.log_text();
+    assert!(log.contains("was damaged"), "{log}");
+    assert!(log.contains("rebuilt from its sources"), "{log}");
+    for q in [
+        "nông thôn mới",
+        "chuyển đổi số",
+        "cán bộ",
+        "kinh tế",
+        "Đảng bộ tỉnh",
+    ] {
+        let r = server.get(&format!(
+            "/api/search?q={}",
+            vankien_tests::encode_component(q)
+        ));
+        assert_eq!(r.status, 200, "{q}: {}", r.text);
+        assert!(r.json["total"].as_u64().unwrap() > 0, "{q}: {}", r.text);
+    }
+    let tagged = server.get(&clause_path(&clause.id));
+    assert_eq!(tagged.status, 200, "{}", tagged.text);
+    assert!(
+        tagged.text.contains("nong-nghiep-nong-thon-thuy-san"),
+        "{}",
+        tagged.text
+    );
+    let by_sector = server.get(&format!(
+        "/api/search?q={}&sector=nong-nghiep-nong-thon-thuy-san",
+        vankien_tests::encode_component(&phrase_of(&clause.text))
+    ));
+    assert_eq!(by_sector.status, 200, "{}", by_sector.text);
+    assert_eq!(by_sector.json["total"], 1, "{}", by_sector.text);
+    drop(server);
+    let mut rows = BTreeMap::new();
+    for row in Store::open(&setup.data()).unwrap().export().unwrap() {
+        rows.insert(row.clause_id.clone(), row.clause_text.clone());
+    }
+    assert_eq!(rows.get(&clause.id), Some(&clause.text));
+}
