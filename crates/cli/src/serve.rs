@@ -220,7 +220,11 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<Arc<Library>> {
         }
         eprintln!("vankien: indexing {} …", corpus.display());
         crate::ingest::with_progress(|on_event| {
-            Ok(library.ingest(&[corpus.clone()], &IngestOptions::default(), on_event)?)
+            Ok(library.ingest(
+                std::slice::from_ref(&corpus),
+                &IngestOptions::default(),
+                on_event,
+            )?)
         })
         .with_context(|| format!("cannot index {}", corpus.display()))?;
     }
