@@ -9,6 +9,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::anchor::{canonical_text, quote, text_hash};
+use crate::error::Gone;
+use crate::identity::{self, Identity};
 use crate::model::{
     AuditEntry, ClauseRef, ExportRow, Orphan, Role, Sector, Tag, TokenInfo, User, UserInfo,
 };
@@ -49,6 +51,7 @@ const MAX_TEXT_BYTES: usize = 1 << 20;
 /// connections, each read in its own snapshot, so readers never wait for the writer (WAL).
 pub struct Store {
     path: PathBuf,
+    id: String,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     /// blake3 of a verified token → its token id. A hit still checks in the database that the
@@ -92,13 +95,76 @@ fn connect(path: &Path, reader: bool) -> Result<Connection, StoreError> {
 impl Store {
     /// Opens (creating if needed) the store in `data_dir/vankien.sqlite3`, in WAL mode with
     /// `synchronous=FULL`, and brings its schema up to date.
+    ///
+    /// A new store gets a random id, kept in the database and in a marker file beside it
+    /// ([`MARKER_FILE`](crate::MARKER_FILE)); a store made by an older build gets one here. Once
+    /// the marker exists, a database that is missing, empty or another store's is refused with
+    /// [`StoreError::StoreGone`] rather than started afresh; one that is not a sound SQLite file
+    /// is refused with [`StoreError::Damaged`], and a data directory that cannot be written with
+    /// [`StoreError::DataDirNotWritable`].
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Io {
-            path: data_dir.to_path_buf(),
-            source: e,
+        std::fs::create_dir_all(data_dir).map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                StoreError::DataDirNotWritable {
+                    dir: data_dir.to_path_buf(),
+                    source: e,
+                }
+            }
+            _ => StoreError::Io {
+                path: data_dir.to_path_buf(),
+                source: e,
+            },
         })?;
+        identity::check_writable(data_dir)?;
         let path = data_dir.join(DB_FILE);
-        let mut writer = connect(&path, false)?;
+        let marker_path = data_dir.join(identity::MARKER_FILE);
+        let marker = identity::read_marker(&marker_path)?;
+        if let Some(marker) = &marker {
+            // Look before SQLite opens the file: opening creates a missing one, and an empty
+            // one would be made a new database by the first write.
+            let gone = |reason| StoreError::StoreGone {
+                path: path.clone(),
+                marker: marker_path.clone(),
+                expected: marker.store_id.clone(),
+                reason,
+            };
+            match std::fs::metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(gone(Gone::Missing));
+                }
+                Err(e) => {
+                    return Err(StoreError::Io {
+                        path: path.clone(),
+                        source: e,
+                    });
+                }
+                Ok(m) if m.len() == 0 => return Err(gone(Gone::Empty)),
+                Ok(_) => {}
+            }
+        }
+        let (writer, id) = Self::open_writer(&path, &marker_path, marker.as_ref())
+            .map_err(identity::damaged(&path))?;
+        if marker.as_ref() != Some(&id) {
+            identity::write_marker(&marker_path, &id)?;
+        }
+        Ok(Store {
+            path,
+            id: id.store_id,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            verified: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The writer connection of [`Store::open`], once the file is known to be the right one,
+    /// and the store's identity.
+    fn open_writer(
+        path: &Path,
+        marker_path: &Path,
+        marker: Option<&Identity>,
+    ) -> Result<(Connection, Identity), StoreError> {
+        let mut writer = connect(path, false)?;
+        identity::check_database(&writer, path, marker_path, marker)?;
         let mode: String = writer.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Corrupt(format!(
@@ -106,13 +172,13 @@ impl Store {
                 path.display()
             )));
         }
-        schema::migrate(&mut writer)?;
-        Ok(Store {
-            path,
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
-            verified: Mutex::new(HashMap::new()),
-        })
+        let id = schema::migrate(&mut writer)?;
+        Ok((writer, id))
+    }
+
+    /// The store's id: 32 random hex digits made when it was created, also in its marker file.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The database file.
