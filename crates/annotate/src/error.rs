@@ -67,9 +67,6 @@ pub enum StoreError {
         /// Newest version this build knows.
         known: i64,
     },
-    /// Hashing a token failed.
-    #[error("token hashing failed: {0}")]
-    Hash(String),
     /// Stored data is not what the store wrote (e.g. an unknown role).
     #[error("corrupt store: {0}")]
     Corrupt(String),
@@ -163,7 +160,6 @@ impl StoreError {
             StoreError::Sqlite(_)
             | StoreError::Io { .. }
             | StoreError::SchemaTooNew { .. }
-            | StoreError::Hash(_)
             | StoreError::Corrupt(_)
             | StoreError::StoreGone { .. }
             | StoreError::Damaged { .. }

@@ -25,9 +25,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Reader connections kept open between reads; more are opened under load and closed after.
 const IDLE_READERS: usize = 4;
 
-/// Verified tokens remembered; the cache is emptied when it grows past this.
-const TOKEN_CACHE_MAX: usize = 4096;
-
 /// The actor recorded in the audit log for changes made on the command line (user management,
 /// taxonomy loading): whoever can write the data directory.
 const LOCAL_ACTOR: &str = "local";
@@ -54,9 +51,6 @@ pub struct Store {
     id: String,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
-    /// blake3 of a verified token → its token id. A hit still checks in the database that the
-    /// token is not revoked, so revocation takes effect at once; it only skips argon2.
-    verified: Mutex<HashMap<[u8; 32], String>>,
 }
 
 // The server shares one store across threads; keep it that way.
@@ -152,7 +146,6 @@ impl Store {
             id: id.store_id,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
-            verified: Mutex::new(HashMap::new()),
         })
     }
 
@@ -299,11 +292,10 @@ impl Store {
     // ---------------------------------------------------------------- users and tokens
 
     /// Creates a user and a first API token; returns the user and the token (shown once: only
-    /// its argon2 hash is stored). Fails if the name is taken.
+    /// its hash is stored). Fails if the name is taken.
     pub fn add_user(&self, name: &str, role: Role) -> Result<(User, String), StoreError> {
         let name = check_user_name(name)?;
-        // Hash before taking the write lock: argon2 is slow on purpose.
-        let new = token::generate()?;
+        let new = token::generate();
         self.write(|tx| {
             let exists = tx
                 .query_row("SELECT 1 FROM users WHERE name = ?1", [&name], |_| Ok(()))
@@ -337,7 +329,7 @@ impl Store {
 
     /// Issues another token for an existing user; returns it (shown once).
     pub fn new_token(&self, name: &str) -> Result<String, StoreError> {
-        let new = token::generate()?;
+        let new = token::generate();
         self.write(|tx| {
             let (user_id, _) = user_row(tx, name)?;
             let at = now(tx)?;
@@ -357,8 +349,7 @@ impl Store {
         Ok(new.token)
     }
 
-    /// Revokes every active token of a user, at once (also for tokens already verified and
-    /// cached). Returns how many were revoked.
+    /// Revokes every active token of a user, at once. Returns how many were revoked.
     pub fn revoke_tokens(&self, name: &str) -> Result<usize, StoreError> {
         let revoked = self.write(|tx| {
             let (user_id, _) = user_row(tx, name)?;
@@ -442,34 +433,32 @@ impl Store {
 
     /// The user holding an active token, or [`StoreError::BadToken`].
     ///
-    /// The first check of a token verifies its argon2 hash (tens of milliseconds); later checks of
-    /// the same token only look up, by index, that it is still active.
+    /// One indexed read and a blake3 hash (microseconds), the same work whether the id is
+    /// unknown, revoked, or known with a wrong secret (see [`crate::token`]). A token whose hash
+    /// an older build stored as argon2id is checked with argon2 (tens of milliseconds) and, when
+    /// it matches, its hash is rewritten as blake3, so this happens once per token.
     pub fn authenticate(&self, token: &str) -> Result<User, StoreError> {
         let (id, secret) = token::split(token).ok_or(StoreError::BadToken)?;
-        let key = *blake3::hash(token.as_bytes()).as_bytes();
-        let cached = lock(&self.verified).get(&key).cloned();
-        if let Some(token_id) = cached {
-            let active = self.read(|conn| active_token_user(conn, &token_id))?;
-            return match active {
-                Some((user, _)) => Ok(user),
-                None => {
-                    lock(&self.verified).remove(&key);
-                    Err(StoreError::BadToken)
-                }
-            };
+        let (user, stored) = match self.read(|conn| active_token_user(conn, id))? {
+            Some((user, stored)) => (Some(user), Some(stored)),
+            None => (None, None),
+        };
+        match (user, token::verify(secret, stored.as_deref())) {
+            (Some(user), token::Check::Match) => Ok(user),
+            (Some(user), token::Check::Legacy) => {
+                self.write(|tx| {
+                    // Only if the hash is still the one checked: a concurrent check may have
+                    // upgraded it already.
+                    tx.execute(
+                        "UPDATE tokens SET hash = ?1 WHERE id = ?2 AND hash = ?3",
+                        params![token::hash(secret), id, stored],
+                    )?;
+                    Ok(())
+                })?;
+                Ok(user)
+            }
+            _ => Err(StoreError::BadToken),
         }
-        let (user, hash) = self
-            .read(|conn| active_token_user(conn, id))?
-            .ok_or(StoreError::BadToken)?;
-        if !token::verify(secret, &hash) {
-            return Err(StoreError::BadToken);
-        }
-        let mut cache = lock(&self.verified);
-        if cache.len() >= TOKEN_CACHE_MAX {
-            cache.clear();
-        }
-        cache.insert(key, id.to_string());
-        Ok(user)
     }
 
     // ---------------------------------------------------------------- tags

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 
 use vankien_annotate::anchor::{canonical_text, text_hash};
-use vankien_annotate::{ClauseRef, DB_FILE, Gone, MARKER_FILE, Role, Store, StoreError, User};
+use vankien_annotate::{
+    ClauseRef, DB_FILE, Gone, MARKER_FILE, Role, Store, StoreError, User, token,
+};
 use vankien_ingest::normalize::{folded_key, words};
 use vankien_ingest::{Clause, Document};
 
@@ -328,7 +330,7 @@ fn tokens_authenticate_and_revocation_is_immediate() {
     assert_ne!(token, admin_token);
 
     assert_eq!(store.authenticate(&token).unwrap(), lan);
-    // The second check is served by the cache and still right.
+    // A second check of the same token is as right as the first.
     assert_eq!(store.authenticate(&token).unwrap(), lan);
     assert_eq!(store.authenticate(&admin_token).unwrap().role, Role::Admin);
 
@@ -359,7 +361,7 @@ fn tokens_authenticate_and_revocation_is_immediate() {
         Err(StoreError::InvalidInput(_))
     ));
 
-    // A second token; both work; revoking kills both at once, cached or not.
+    // A second token; both work; revoking kills both at once, checked before or not.
     let second = store.new_token("lan").unwrap();
     assert_eq!(store.authenticate(&second).unwrap(), lan);
     assert_eq!(store.revoke_tokens("lan").unwrap(), 2);
@@ -414,6 +416,99 @@ fn tokens_authenticate_and_revocation_is_immediate() {
     );
 }
 
+/// Adds a token for `user` as an older build stored it, with its secret hashed by argon2id;
+/// returns the token.
+fn insert_legacy_token(db: &Path, user: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let token = token::generate().token;
+    let (id, secret) = token::split(&token).unwrap();
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).unwrap();
+    let phc = argon2::Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .unwrap()
+        .to_string();
+    let inserted = rusqlite::Connection::open(db)
+        .unwrap()
+        .execute(
+            "INSERT INTO tokens (id, user_id, hash, created_at)
+             SELECT ?1, id, ?2, '2025-01-01T00:00:00.000Z' FROM users WHERE name = ?3",
+            (id, phc, user),
+        )
+        .unwrap();
+    assert_eq!(inserted, 1);
+    token
+}
+
+/// The stored hash of a token, by the token.
+fn stored_hash(db: &Path, token: &str) -> String {
+    let (id, _) = token::split(token).unwrap();
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT hash FROM tokens WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn token_hashes_are_blake3_and_legacy_argon2_ones_upgrade_on_use() {
+    let (_dir, store) = fresh_store();
+    let db = store.path().to_path_buf();
+    let (lan, token) = store.add_user("lan", Role::Annotator).unwrap();
+    let (_, secret) = token::split(&token).unwrap();
+    let hash = stored_hash(&db, &token);
+    assert!(hash.starts_with("blake3:"), "{hash}");
+    assert_eq!(hash, token::hash(secret));
+
+    // Wrong secret for a known id and any secret for an unknown id: the same answer.
+    let wrong = format!(
+        "{}{}",
+        &token[..token.len() - 1],
+        if token.ends_with('0') { '1' } else { '0' }
+    );
+    let unknown = format!("vk_{}{}", "f".repeat(16), &token[19..]);
+    for bad in [&wrong, &unknown] {
+        assert!(
+            matches!(store.authenticate(bad), Err(StoreError::BadToken)),
+            "{bad}"
+        );
+    }
+
+    // A token from an older build: refused with a wrong secret (and left as it is), accepted
+    // with the right one and then stored as blake3, and still accepted after that.
+    let legacy = insert_legacy_token(&db, "lan");
+    let (_, legacy_secret) = token::split(&legacy).unwrap();
+    let phc = stored_hash(&db, &legacy);
+    assert!(phc.starts_with("$argon2id$"), "{phc}");
+    let legacy_wrong = format!(
+        "{}{}",
+        &legacy[..legacy.len() - 1],
+        if legacy.ends_with('0') { '1' } else { '0' }
+    );
+    assert!(matches!(
+        store.authenticate(&legacy_wrong),
+        Err(StoreError::BadToken)
+    ));
+    assert_eq!(stored_hash(&db, &legacy), phc);
+    assert_eq!(store.authenticate(&legacy).unwrap(), lan);
+    assert_eq!(stored_hash(&db, &legacy), token::hash(legacy_secret));
+    assert_eq!(store.authenticate(&legacy).unwrap(), lan);
+    assert!(matches!(
+        store.authenticate(&legacy_wrong),
+        Err(StoreError::BadToken)
+    ));
+
+    // A revoked legacy token is refused, and not upgraded.
+    let revoked = insert_legacy_token(&db, "lan");
+    let phc = stored_hash(&db, &revoked);
+    assert_eq!(store.revoke_tokens("lan").unwrap(), 3);
+    for t in [&token, &legacy, &revoked] {
+        assert!(
+            matches!(store.authenticate(t), Err(StoreError::BadToken)),
+            "{t}"
+        );
+    }
+    assert_eq!(stored_hash(&db, &revoked), phc);
+}
+
 /// Every byte under `dir` (the database, its WAL and shared-memory files).
 fn all_bytes(dir: &Path) -> Vec<u8> {
     let mut out = Vec::new();
@@ -443,7 +538,7 @@ fn token_secrets_never_reach_the_disk() {
     // Look both while the WAL holds the writes and after a checkpoint into the main file.
     for _ in 0..2 {
         let bytes = all_bytes(&data);
-        assert!(contains_bytes(&bytes, b"$argon2id$"), "hashes are stored");
+        assert!(contains_bytes(&bytes, b"blake3:"), "hashes are stored");
         for t in &tokens {
             let (id, secret) = t[3..].split_once('_').unwrap();
             assert!(contains_bytes(&bytes, id.as_bytes()), "the id is stored");
