@@ -67,28 +67,105 @@ pub enum StoreError {
         /// Newest version this build knows.
         known: i64,
     },
-    /// Hashing a token failed.
-    #[error("token hashing failed: {0}")]
-    Hash(String),
     /// Stored data is not what the store wrote (e.g. an unknown role).
     #[error("corrupt store: {0}")]
     Corrupt(String),
+    /// The marker beside the database says a store lived here, but the database is missing,
+    /// empty, or another store's: opening it would silently start without its users and tags.
+    #[error(
+        "the annotation database {path} {reason}, but {marker} says store {expected} lives here, so its users and tags would be lost: restore the database from a backup, or, to really start an empty store (or keep this file as it is), delete {marker}"
+    )]
+    StoreGone {
+        /// The database file.
+        path: PathBuf,
+        /// The marker file (`vankien.store.json`).
+        marker: PathBuf,
+        /// The store id the marker records.
+        expected: String,
+        /// What is wrong with the database.
+        reason: Gone,
+    },
+    /// The database file is not a sound SQLite database (not one at all, or it fails
+    /// `PRAGMA quick_check`).
+    #[error("the annotation database {path} is damaged ({problem}): restore it from a backup")]
+    Damaged {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite found.
+        problem: String,
+    },
+    /// The marker file beside the database cannot be understood.
+    #[error(
+        "the store marker {path} is unreadable ({problem}): restore it from a backup, or delete it if the database beside it is the right one (it is then written again)"
+    )]
+    BadMarker {
+        /// The marker file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The data directory cannot be written (read-only file system or permissions).
+    #[error(
+        "the data directory {dir} is not writable ({source}): the annotation store writes its database, journal and marker there"
+    )]
+    DataDirNotWritable {
+        /// The data directory.
+        dir: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// What is wrong with a database that its marker file says should hold a store
+/// ([`StoreError::StoreGone`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gone {
+    /// There is no database file.
+    Missing,
+    /// The file is empty: 0 bytes, or a database without tables.
+    Empty,
+    /// The database has tables but no store id: an older vankien's or another program's.
+    NoId,
+    /// The database is another store's: it holds this id.
+    OtherStore(String),
+}
+
+impl std::fmt::Display for Gone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Gone::Missing => f.write_str("is missing"),
+            Gone::Empty => f.write_str("is empty"),
+            Gone::NoId => f.write_str("holds no store id"),
+            Gone::OtherStore(id) => write!(f, "belongs to another store ({id})"),
+        }
+    }
 }
 
 impl StoreError {
     /// Whether the error is the caller's (4xx) rather than the store's (5xx).
+    ///
+    /// A store that is gone, damaged or not writable is not: no request can fix it, and it is
+    /// only ever seen when the store is opened, before anything is served.
     pub fn is_user_error(&self) -> bool {
-        matches!(
-            self,
+        // Exhaustive on purpose: a new variant must be placed on one side or the other.
+        match self {
             StoreError::UnknownSector(_)
-                | StoreError::UnknownUser(_)
-                | StoreError::UserExists(_)
-                | StoreError::BadToken
-                | StoreError::Forbidden(_)
-                | StoreError::InvalidInput(_)
-                | StoreError::Taxonomy { .. }
-                | StoreError::DataDirInsideIndex { .. }
-        )
+            | StoreError::UnknownUser(_)
+            | StoreError::UserExists(_)
+            | StoreError::BadToken
+            | StoreError::Forbidden(_)
+            | StoreError::InvalidInput(_)
+            | StoreError::Taxonomy { .. }
+            | StoreError::DataDirInsideIndex { .. } => true,
+            StoreError::Sqlite(_)
+            | StoreError::Io { .. }
+            | StoreError::SchemaTooNew { .. }
+            | StoreError::Corrupt(_)
+            | StoreError::StoreGone { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::BadMarker { .. }
+            | StoreError::DataDirNotWritable { .. } => false,
+        }
     }
 
     /// Whether SQLite gave up waiting for a lock (another process held it past the busy timeout):

@@ -12,6 +12,7 @@
 
 pub mod anchor;
 pub mod error;
+mod identity;
 pub mod model;
 mod reattach;
 mod schema;
@@ -19,7 +20,8 @@ pub mod sectors;
 mod store;
 pub mod token;
 
-pub use error::StoreError;
+pub use error::{Gone, StoreError};
+pub use identity::MARKER_FILE;
 pub use model::{
     AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, Role, Sector, Tag, TokenInfo, User,
     UserInfo,

@@ -6,6 +6,7 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::StoreError;
+use crate::identity::{self, Identity};
 
 /// The migrations, in order; migration `i` brings the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -95,8 +96,10 @@ CREATE TABLE meta (
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the database to [`VERSION`], refusing a database from a newer vankien.
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Brings the database to [`VERSION`], refusing a database from a newer vankien, and returns
+/// the store's identity: a new store gets its id in the transaction that completes its schema,
+/// a store made before ids existed gets one now.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<Identity, StoreError> {
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Read the version inside the write lock: two processes opening a new file at once must
@@ -108,11 +111,16 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
                 known: VERSION,
             });
         }
-        if found == VERSION {
-            return Ok(());
+        if found < VERSION {
+            tx.execute_batch(MIGRATIONS[found as usize])?;
+            tx.pragma_update(None, "user_version", found + 1)?;
+            if found + 1 < VERSION {
+                tx.commit()?;
+                continue;
+            }
         }
-        tx.execute_batch(MIGRATIONS[found as usize])?;
-        tx.pragma_update(None, "user_version", found + 1)?;
+        let identity = identity::ensure(&tx)?;
         tx.commit()?;
+        return Ok(identity);
     }
 }

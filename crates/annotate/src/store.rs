@@ -9,6 +9,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::anchor::{canonical_text, quote, text_hash};
+use crate::error::Gone;
+use crate::identity::{self, Identity};
 use crate::model::{
     AuditEntry, ClauseRef, ExportRow, Orphan, Role, Sector, Tag, TokenInfo, User, UserInfo,
 };
@@ -22,9 +24,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Reader connections kept open between reads; more are opened under load and closed after.
 const IDLE_READERS: usize = 4;
-
-/// Verified tokens remembered; the cache is emptied when it grows past this.
-const TOKEN_CACHE_MAX: usize = 4096;
 
 /// The actor recorded in the audit log for changes made on the command line (user management,
 /// taxonomy loading): whoever can write the data directory.
@@ -49,11 +48,9 @@ const MAX_TEXT_BYTES: usize = 1 << 20;
 /// connections, each read in its own snapshot, so readers never wait for the writer (WAL).
 pub struct Store {
     path: PathBuf,
+    id: String,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
-    /// blake3 of a verified token → its token id. A hit still checks in the database that the
-    /// token is not revoked, so revocation takes effect at once; it only skips argon2.
-    verified: Mutex<HashMap<[u8; 32], String>>,
 }
 
 // The server shares one store across threads; keep it that way.
@@ -92,13 +89,75 @@ fn connect(path: &Path, reader: bool) -> Result<Connection, StoreError> {
 impl Store {
     /// Opens (creating if needed) the store in `data_dir/vankien.sqlite3`, in WAL mode with
     /// `synchronous=FULL`, and brings its schema up to date.
+    ///
+    /// A new store gets a random id, kept in the database and in a marker file beside it
+    /// ([`MARKER_FILE`](crate::MARKER_FILE)); a store made by an older build gets one here. Once
+    /// the marker exists, a database that is missing, empty or another store's is refused with
+    /// [`StoreError::StoreGone`] rather than started afresh; one that is not a sound SQLite file
+    /// is refused with [`StoreError::Damaged`], and a data directory that cannot be written with
+    /// [`StoreError::DataDirNotWritable`].
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Io {
-            path: data_dir.to_path_buf(),
-            source: e,
+        std::fs::create_dir_all(data_dir).map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                StoreError::DataDirNotWritable {
+                    dir: data_dir.to_path_buf(),
+                    source: e,
+                }
+            }
+            _ => StoreError::Io {
+                path: data_dir.to_path_buf(),
+                source: e,
+            },
         })?;
+        identity::check_writable(data_dir)?;
         let path = data_dir.join(DB_FILE);
-        let mut writer = connect(&path, false)?;
+        let marker_path = data_dir.join(identity::MARKER_FILE);
+        let marker = identity::read_marker(&marker_path)?;
+        if let Some(marker) = &marker {
+            // Look before SQLite opens the file: opening creates a missing one, and an empty
+            // one would be made a new database by the first write.
+            let gone = |reason| StoreError::StoreGone {
+                path: path.clone(),
+                marker: marker_path.clone(),
+                expected: marker.store_id.clone(),
+                reason,
+            };
+            match std::fs::metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(gone(Gone::Missing));
+                }
+                Err(e) => {
+                    return Err(StoreError::Io {
+                        path: path.clone(),
+                        source: e,
+                    });
+                }
+                Ok(m) if m.len() == 0 => return Err(gone(Gone::Empty)),
+                Ok(_) => {}
+            }
+        }
+        let (writer, id) = Self::open_writer(&path, &marker_path, marker.as_ref())
+            .map_err(identity::damaged(&path))?;
+        if marker.as_ref() != Some(&id) {
+            identity::write_marker(&marker_path, &id)?;
+        }
+        Ok(Store {
+            path,
+            id: id.store_id,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The writer connection of [`Store::open`], once the file is known to be the right one,
+    /// and the store's identity.
+    fn open_writer(
+        path: &Path,
+        marker_path: &Path,
+        marker: Option<&Identity>,
+    ) -> Result<(Connection, Identity), StoreError> {
+        let mut writer = connect(path, false)?;
+        identity::check_database(&writer, path, marker_path, marker)?;
         let mode: String = writer.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Corrupt(format!(
@@ -106,13 +165,13 @@ impl Store {
                 path.display()
             )));
         }
-        schema::migrate(&mut writer)?;
-        Ok(Store {
-            path,
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
-            verified: Mutex::new(HashMap::new()),
-        })
+        let id = schema::migrate(&mut writer)?;
+        Ok((writer, id))
+    }
+
+    /// The store's id: 32 random hex digits made when it was created, also in its marker file.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The database file.
@@ -233,11 +292,10 @@ impl Store {
     // ---------------------------------------------------------------- users and tokens
 
     /// Creates a user and a first API token; returns the user and the token (shown once: only
-    /// its argon2 hash is stored). Fails if the name is taken.
+    /// its hash is stored). Fails if the name is taken.
     pub fn add_user(&self, name: &str, role: Role) -> Result<(User, String), StoreError> {
         let name = check_user_name(name)?;
-        // Hash before taking the write lock: argon2 is slow on purpose.
-        let new = token::generate()?;
+        let new = token::generate();
         self.write(|tx| {
             let exists = tx
                 .query_row("SELECT 1 FROM users WHERE name = ?1", [&name], |_| Ok(()))
@@ -271,7 +329,7 @@ impl Store {
 
     /// Issues another token for an existing user; returns it (shown once).
     pub fn new_token(&self, name: &str) -> Result<String, StoreError> {
-        let new = token::generate()?;
+        let new = token::generate();
         self.write(|tx| {
             let (user_id, _) = user_row(tx, name)?;
             let at = now(tx)?;
@@ -291,8 +349,7 @@ impl Store {
         Ok(new.token)
     }
 
-    /// Revokes every active token of a user, at once (also for tokens already verified and
-    /// cached). Returns how many were revoked.
+    /// Revokes every active token of a user, at once. Returns how many were revoked.
     pub fn revoke_tokens(&self, name: &str) -> Result<usize, StoreError> {
         let revoked = self.write(|tx| {
             let (user_id, _) = user_row(tx, name)?;
@@ -376,34 +433,32 @@ impl Store {
 
     /// The user holding an active token, or [`StoreError::BadToken`].
     ///
-    /// The first check of a token verifies its argon2 hash (tens of milliseconds); later checks of
-    /// the same token only look up, by index, that it is still active.
+    /// One indexed read and a blake3 hash (microseconds), the same work whether the id is
+    /// unknown, revoked, or known with a wrong secret (see [`crate::token`]). A token whose hash
+    /// an older build stored as argon2id is checked with argon2 (tens of milliseconds) and, when
+    /// it matches, its hash is rewritten as blake3, so this happens once per token.
     pub fn authenticate(&self, token: &str) -> Result<User, StoreError> {
         let (id, secret) = token::split(token).ok_or(StoreError::BadToken)?;
-        let key = *blake3::hash(token.as_bytes()).as_bytes();
-        let cached = lock(&self.verified).get(&key).cloned();
-        if let Some(token_id) = cached {
-            let active = self.read(|conn| active_token_user(conn, &token_id))?;
-            return match active {
-                Some((user, _)) => Ok(user),
-                None => {
-                    lock(&self.verified).remove(&key);
-                    Err(StoreError::BadToken)
-                }
-            };
+        let (user, stored) = match self.read(|conn| active_token_user(conn, id))? {
+            Some((user, stored)) => (Some(user), Some(stored)),
+            None => (None, None),
+        };
+        match (user, token::verify(secret, stored.as_deref())) {
+            (Some(user), token::Check::Match) => Ok(user),
+            (Some(user), token::Check::Legacy) => {
+                self.write(|tx| {
+                    // Only if the hash is still the one checked: a concurrent check may have
+                    // upgraded it already.
+                    tx.execute(
+                        "UPDATE tokens SET hash = ?1 WHERE id = ?2 AND hash = ?3",
+                        params![token::hash(secret), id, stored],
+                    )?;
+                    Ok(())
+                })?;
+                Ok(user)
+            }
+            _ => Err(StoreError::BadToken),
         }
-        let (user, hash) = self
-            .read(|conn| active_token_user(conn, id))?
-            .ok_or(StoreError::BadToken)?;
-        if !token::verify(secret, &hash) {
-            return Err(StoreError::BadToken);
-        }
-        let mut cache = lock(&self.verified);
-        if cache.len() >= TOKEN_CACHE_MAX {
-            cache.clear();
-        }
-        cache.insert(key, id.to_string());
-        Ok(user)
     }
 
     // ---------------------------------------------------------------- tags

@@ -1,6 +1,7 @@
 //! Integration tests of the annotation store on real SQLite files in temporary directories: the
 //! shipped taxonomy, tagging and its audit trail, tokens, concurrency, crash safety (a child process
-//! killed with SIGKILL) and re-attachment of tags after a real corpus document changes.
+//! killed with SIGKILL), a database truncated, replaced or damaged behind the store's back, and
+//! re-attachment of tags after a real corpus document changes.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Write};
@@ -8,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 
 use vankien_annotate::anchor::{canonical_text, text_hash};
-use vankien_annotate::{ClauseRef, DB_FILE, Role, Store, StoreError, User};
+use vankien_annotate::{
+    ClauseRef, DB_FILE, Gone, MARKER_FILE, Role, Store, StoreError, User, token,
+};
 use vankien_ingest::normalize::{folded_key, words};
 use vankien_ingest::{Clause, Document};
 
@@ -327,7 +330,7 @@ fn tokens_authenticate_and_revocation_is_immediate() {
     assert_ne!(token, admin_token);
 
     assert_eq!(store.authenticate(&token).unwrap(), lan);
-    // The second check is served by the cache and still right.
+    // A second check of the same token is as right as the first.
     assert_eq!(store.authenticate(&token).unwrap(), lan);
     assert_eq!(store.authenticate(&admin_token).unwrap().role, Role::Admin);
 
@@ -358,7 +361,7 @@ fn tokens_authenticate_and_revocation_is_immediate() {
         Err(StoreError::InvalidInput(_))
     ));
 
-    // A second token; both work; revoking kills both at once, cached or not.
+    // A second token; both work; revoking kills both at once, checked before or not.
     let second = store.new_token("lan").unwrap();
     assert_eq!(store.authenticate(&second).unwrap(), lan);
     assert_eq!(store.revoke_tokens("lan").unwrap(), 2);
@@ -413,6 +416,99 @@ fn tokens_authenticate_and_revocation_is_immediate() {
     );
 }
 
+/// Adds a token for `user` as an older build stored it, with its secret hashed by argon2id;
+/// returns the token.
+fn insert_legacy_token(db: &Path, user: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let token = token::generate().token;
+    let (id, secret) = token::split(&token).unwrap();
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).unwrap();
+    let phc = argon2::Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .unwrap()
+        .to_string();
+    let inserted = rusqlite::Connection::open(db)
+        .unwrap()
+        .execute(
+            "INSERT INTO tokens (id, user_id, hash, created_at)
+             SELECT ?1, id, ?2, '2025-01-01T00:00:00.000Z' FROM users WHERE name = ?3",
+            (id, phc, user),
+        )
+        .unwrap();
+    assert_eq!(inserted, 1);
+    token
+}
+
+/// The stored hash of a token, by the token.
+fn stored_hash(db: &Path, token: &str) -> String {
+    let (id, _) = token::split(token).unwrap();
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT hash FROM tokens WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn token_hashes_are_blake3_and_legacy_argon2_ones_upgrade_on_use() {
+    let (_dir, store) = fresh_store();
+    let db = store.path().to_path_buf();
+    let (lan, token) = store.add_user("lan", Role::Annotator).unwrap();
+    let (_, secret) = token::split(&token).unwrap();
+    let hash = stored_hash(&db, &token);
+    assert!(hash.starts_with("blake3:"), "{hash}");
+    assert_eq!(hash, token::hash(secret));
+
+    // Wrong secret for a known id and any secret for an unknown id: the same answer.
+    let wrong = format!(
+        "{}{}",
+        &token[..token.len() - 1],
+        if token.ends_with('0') { '1' } else { '0' }
+    );
+    let unknown = format!("vk_{}{}", "f".repeat(16), &token[19..]);
+    for bad in [&wrong, &unknown] {
+        assert!(
+            matches!(store.authenticate(bad), Err(StoreError::BadToken)),
+            "{bad}"
+        );
+    }
+
+    // A token from an older build: refused with a wrong secret (and left as it is), accepted
+    // with the right one and then stored as blake3, and still accepted after that.
+    let legacy = insert_legacy_token(&db, "lan");
+    let (_, legacy_secret) = token::split(&legacy).unwrap();
+    let phc = stored_hash(&db, &legacy);
+    assert!(phc.starts_with("$argon2id$"), "{phc}");
+    let legacy_wrong = format!(
+        "{}{}",
+        &legacy[..legacy.len() - 1],
+        if legacy.ends_with('0') { '1' } else { '0' }
+    );
+    assert!(matches!(
+        store.authenticate(&legacy_wrong),
+        Err(StoreError::BadToken)
+    ));
+    assert_eq!(stored_hash(&db, &legacy), phc);
+    assert_eq!(store.authenticate(&legacy).unwrap(), lan);
+    assert_eq!(stored_hash(&db, &legacy), token::hash(legacy_secret));
+    assert_eq!(store.authenticate(&legacy).unwrap(), lan);
+    assert!(matches!(
+        store.authenticate(&legacy_wrong),
+        Err(StoreError::BadToken)
+    ));
+
+    // A revoked legacy token is refused, and not upgraded.
+    let revoked = insert_legacy_token(&db, "lan");
+    let phc = stored_hash(&db, &revoked);
+    assert_eq!(store.revoke_tokens("lan").unwrap(), 3);
+    for t in [&token, &legacy, &revoked] {
+        assert!(
+            matches!(store.authenticate(t), Err(StoreError::BadToken)),
+            "{t}"
+        );
+    }
+    assert_eq!(stored_hash(&db, &revoked), phc);
+}
+
 /// Every byte under `dir` (the database, its WAL and shared-memory files).
 fn all_bytes(dir: &Path) -> Vec<u8> {
     let mut out = Vec::new();
@@ -442,7 +538,7 @@ fn token_secrets_never_reach_the_disk() {
     // Look both while the WAL holds the writes and after a checkpoint into the main file.
     for _ in 0..2 {
         let bytes = all_bytes(&data);
-        assert!(contains_bytes(&bytes, b"$argon2id$"), "hashes are stored");
+        assert!(contains_bytes(&bytes, b"blake3:"), "hashes are stored");
         for t in &tokens {
             let (id, secret) = t[3..].split_once('_').unwrap();
             assert!(contains_bytes(&bytes, id.as_bytes()), "the id is stored");
@@ -1090,6 +1186,249 @@ fn reopening_keeps_everything_and_refuses_a_newer_schema() {
     let err = Store::open(&data).unwrap_err();
     assert!(
         matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+        "{err}"
+    );
+}
+
+/// Opens a store in `data`, adds a user, closes it; returns the store id and the user's token.
+fn closed_store_with_a_user(data: &Path, name: &str) -> (String, String) {
+    let store = Store::open(data).unwrap();
+    let (_, token) = store.add_user(name, Role::Annotator).unwrap();
+    (store.id().to_string(), token)
+}
+
+/// The marker file's store id.
+fn marker_id(data: &Path) -> String {
+    let text = std::fs::read_to_string(data.join(MARKER_FILE)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        json["created_at"].as_str().unwrap().ends_with('Z'),
+        "{text}"
+    );
+    json["store_id"].as_str().unwrap().to_string()
+}
+
+/// Opening `data` fails with [`StoreError::StoreGone`] for `reason`, with a message that names
+/// the marker and says what to do; the database file is left as it was.
+fn assert_gone(data: &Path, reason: Gone) {
+    let db = data.join(DB_FILE);
+    let before = std::fs::read(&db).ok();
+    let err = Store::open(data).unwrap_err();
+    let StoreError::StoreGone {
+        reason: ref found, ..
+    } = err
+    else {
+        panic!("expected StoreGone({reason}), got {err}");
+    };
+    assert_eq!(*found, reason, "{err}");
+    let message = err.to_string();
+    let marker = data.join(MARKER_FILE);
+    assert!(message.contains(&marker.display().to_string()), "{message}");
+    assert!(
+        message.contains("restore the database from a backup"),
+        "{message}"
+    );
+    assert!(message.contains("delete"), "{message}");
+    assert!(!err.is_user_error());
+    assert_eq!(
+        std::fs::read(&db).ok(),
+        before,
+        "the refused file is untouched"
+    );
+}
+
+#[test]
+fn a_store_keeps_its_id_in_a_marker_and_across_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (id, token) = closed_store_with_a_user(&data, "lan");
+    assert_eq!(id.len(), 32);
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    assert_eq!(marker_id(&data), id);
+    // Only the database and the marker: no temporary or probe file left behind.
+    let mut names: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [DB_FILE, MARKER_FILE]);
+
+    let store = Store::open(&data).unwrap();
+    assert_eq!(store.id(), id);
+    assert_eq!(store.authenticate(&token).unwrap().name, "lan");
+    drop(store);
+    let other = closed_store_with_a_user(&dir.path().join("other"), "minh").0;
+    assert_ne!(other, id, "ids are random");
+
+    // A store made before ids existed (no id in the database, no marker) gets one when opened.
+    let conn = rusqlite::Connection::open(data.join(DB_FILE)).unwrap();
+    conn.execute("DELETE FROM meta", []).unwrap();
+    drop(conn);
+    std::fs::remove_file(data.join(MARKER_FILE)).unwrap();
+    let store = Store::open(&data).unwrap();
+    assert_ne!(store.id(), id);
+    assert_eq!(marker_id(&data), store.id());
+    assert_eq!(store.authenticate(&token).unwrap().name, "lan");
+}
+
+#[test]
+fn a_truncated_store_is_refused_until_its_marker_is_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (id, token) = closed_store_with_a_user(&data, "lan");
+    std::fs::File::create(data.join(DB_FILE)).unwrap();
+    assert_eq!(std::fs::metadata(data.join(DB_FILE)).unwrap().len(), 0);
+    assert_gone(&data, Gone::Empty);
+    let message = Store::open(&data).unwrap_err().to_string();
+    assert!(message.contains(&id), "{message}");
+    assert!(message.contains("is empty"), "{message}");
+
+    // A database file without tables is empty too, though not 0 bytes long.
+    let conn = rusqlite::Connection::open(data.join(DB_FILE)).unwrap();
+    conn.execute_batch("CREATE TABLE t (x); DROP TABLE t;")
+        .unwrap();
+    drop(conn);
+    assert!(std::fs::metadata(data.join(DB_FILE)).unwrap().len() > 0);
+    assert_gone(&data, Gone::Empty);
+
+    // Deleting the marker, as the message says, really starts an empty store.
+    std::fs::remove_file(data.join(MARKER_FILE)).unwrap();
+    let store = Store::open(&data).unwrap();
+    assert_ne!(store.id(), id);
+    assert_eq!(marker_id(&data), store.id());
+    assert!(store.users().unwrap().is_empty());
+    assert!(matches!(
+        store.authenticate(&token),
+        Err(StoreError::BadToken)
+    ));
+}
+
+#[test]
+fn a_deleted_store_is_refused_and_not_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    closed_store_with_a_user(&data, "lan");
+    std::fs::remove_file(data.join(DB_FILE)).unwrap();
+    assert_gone(&data, Gone::Missing);
+    assert!(!data.join(DB_FILE).exists(), "no empty database was made");
+}
+
+#[test]
+fn another_stores_database_copied_over_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let other = dir.path().join("other");
+    closed_store_with_a_user(&data, "lan");
+    let (other_id, _) = closed_store_with_a_user(&other, "minh");
+    std::fs::copy(other.join(DB_FILE), data.join(DB_FILE)).unwrap();
+    assert_gone(&data, Gone::OtherStore(other_id));
+
+    // A database without any id (an older build's, with the meta table emptied) is refused too:
+    // nothing tells it is this store's.
+    let conn = rusqlite::Connection::open(data.join(DB_FILE)).unwrap();
+    conn.execute("DELETE FROM meta", []).unwrap();
+    drop(conn);
+    assert_gone(&data, Gone::NoId);
+}
+
+#[test]
+fn garbage_over_the_first_page_is_reported_as_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    closed_store_with_a_user(&data, "lan");
+    let db = data.join(DB_FILE);
+    let mut bytes = std::fs::read(&db).unwrap();
+    assert!(bytes.len() > 4096);
+    for (i, b) in bytes[..4096].iter_mut().enumerate() {
+        *b = (i * 7 + 13) as u8;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    // Damaged, not StoreGone: the 4 KiB hold SQLite's header ("SQLite format 3"), so SQLite
+    // refuses the file as not a database (SQLITE_NOTADB) at its first read, before the store id
+    // inside could be compared with the marker's. Garbage is damage, not a missing store.
+    let err = Store::open(&data).unwrap_err();
+    let StoreError::Damaged { ref path, .. } = err else {
+        panic!("expected Damaged, got {err}");
+    };
+    assert_eq!(*path, db);
+    let message = err.to_string();
+    assert!(message.contains(&db.display().to_string()), "{message}");
+    assert!(message.contains("restore it from a backup"), "{message}");
+    assert!(!err.is_user_error());
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        bytes,
+        "the damaged file is untouched"
+    );
+
+    // Without a marker it is refused all the same: never taken for a new store.
+    std::fs::remove_file(data.join(MARKER_FILE)).unwrap();
+    assert!(matches!(
+        Store::open(&data),
+        Err(StoreError::Damaged { .. })
+    ));
+}
+
+#[test]
+fn a_store_failing_quick_check_is_reported_as_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let store = Store::open(&data).unwrap();
+        store.load_sectors(&sectors_file()).unwrap();
+        for i in 0..300 {
+            store.add_user(&format!("u{i}"), Role::Annotator).unwrap();
+        }
+    }
+    let db = data.join(DB_FILE);
+    let sound = std::fs::read(&db).unwrap();
+
+    // A wrong free-page count in the header (bytes 36..40): every page reads, but the count
+    // disagrees with the free list, which only quick_check looks at.
+    let mut bytes = sound.clone();
+    let count = u32::from_be_bytes(bytes[36..40].try_into().unwrap());
+    bytes[36..40].copy_from_slice(&(count + 5).to_be_bytes());
+    std::fs::write(&db, &bytes).unwrap();
+    let err = Store::open(&data).unwrap_err();
+    let StoreError::Damaged { ref problem, .. } = err else {
+        panic!("expected Damaged, got {err}");
+    };
+    assert!(
+        problem.contains("quick_check") && problem.contains("Freelist"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains('\n'), "one line: {err}");
+
+    // Garbage over a page past the header: the file is still a database, but a b-tree is
+    // broken, and SQLite says so when quick_check walks it.
+    let mut bytes = sound.clone();
+    let pages = bytes.len() / 4096;
+    assert!(pages > 8, "{pages} pages");
+    let page = pages / 2;
+    bytes[page * 4096..(page + 1) * 4096].fill(0xA5);
+    std::fs::write(&db, &bytes).unwrap();
+    let err = Store::open(&data).unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+
+    // The sound file opens again.
+    std::fs::write(&db, &sound).unwrap();
+    assert_eq!(Store::open(&data).unwrap().users().unwrap().len(), 300);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_data_directory_that_cannot_be_written_is_named() {
+    // Tests run as root, which file permissions do not stop; sysfs refuses new files to root too.
+    let sys = Path::new("/sys");
+    let err = Store::open(sys).unwrap_err();
+    assert!(
+        matches!(err, StoreError::DataDirNotWritable { ref dir, .. } if dir == sys),
+        "{err}"
+    );
+    assert!(err.to_string().contains("/sys is not writable"), "{err}");
+    let err = Store::open(&sys.join("vankien-data")).unwrap_err();
+    assert!(
+        matches!(err, StoreError::DataDirNotWritable { .. }),
         "{err}"
     );
 }
