@@ -493,3 +493,39 @@ fn a_damaged_index_is_rebuilt_at_start_and_its_tags_kept() {
     }
     assert_eq!(rows.get(&clause.id), Some(&clause.text));
 }
+
+#[test]
+fn a_store_truncated_to_nothing_is_refused_at_start_never_served_empty() {
+    let setup = Setup::new();
+    let first = setup.ingest(&setup.data(), &[]);
+    assert!(first.status.success(), "{}", text_of(&first));
+    let token = add_annotator(&setup.data(), "lan");
+    assert!(token.starts_with("vk_"));
+    let db = setup.data().join(vankien_annotate::DB_FILE);
+    std::fs::write(&db, b"").unwrap();
+    for wal in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{wal}", db.display()));
+    }
+
+    let (index, data, corpus) = (setup.index(), setup.data(), setup.corpus());
+    let args = [
+        OsStr::new("serve"),
+        OsStr::new("--index"),
+        index.as_os_str(),
+        OsStr::new("--data"),
+        data.as_os_str(),
+        OsStr::new("--corpus"),
+        corpus.as_os_str(),
+        OsStr::new("--addr"),
+        OsStr::new("127.0.0.1:0"),
+    ];
+    let refused = run_vankien(&args, &[]);
+    let said = text_of(&refused);
+    assert!(!refused.status.success(), "{said}");
+    assert!(said.contains(vankien_annotate::MARKER_FILE), "{said}");
+    assert!(said.contains("backup"), "{said}");
+    // Nothing was created in its place.
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0);
+    let ingest = setup.ingest(&setup.data(), &[]);
+    assert!(!ingest.status.success(), "{}", text_of(&ingest));
+}

@@ -1,7 +1,7 @@
 //! `vankien user`: create annotators and admins, list them, issue and revoke their API tokens.
 //!
-//! Tokens are printed once, as the last word of the output, and stored only as argon2 hashes in
-//! the annotation store (`DATA/vankien.sqlite3`).
+//! Tokens are printed once, as the last word of the output, and stored only as hashes in the
+//! annotation store (`DATA/vankien.sqlite3`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,8 +1,9 @@
 //! Who is asking: the annotator behind `Authorization: Bearer <token>`, checked apart from the
 //! searches and with a cap on failures.
 //!
-//! A token check verifies an argon2 hash (tens of milliseconds of CPU, by design). So the checks
-//! run on their own few permits ([`ServerConfig::auth_permits`]), never on the searches' ones: a
+//! A token check is one database read and a blake3 hash (a token made by an older vankien is
+//! checked once with argon2, tens of milliseconds, then rewritten). The checks run on their own
+//! few permits ([`ServerConfig::auth_permits`]), never on the searches' ones: a
 //! flood of wrong secrets slows other token checks, not searches. And after
 //! [`ServerConfig::auth_failures_per_minute`] failed checks within a minute from one client
 //! address, or for one token id, further checks from there are answered 429

@@ -47,8 +47,8 @@ pub struct ServerConfig {
     /// The listen backlog: connections the kernel queues before they are accepted. By default
     /// 1,024 (the kernel may cap it at `net.core.somaxconn`).
     pub listen_backlog: u32,
-    /// How many token checks (argon2, slow by design) may run at once, apart from the permits of
-    /// searches. By default 2.
+    /// How many token checks may run at once, apart from the permits of searches (a legacy argon2
+    /// token costs tens of milliseconds at its first check). By default 2.
     pub auth_permits: usize,
     /// Failed token checks allowed per minute from one client address, and for one token id;
     /// past it the answer is 429 `too_many_attempts`. By default 10.
