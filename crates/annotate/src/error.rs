@@ -3,13 +3,22 @@
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong in the annotation store.
-///
-/// [`StoreError::is_user_error`] tells the two families apart: the server answers user errors
-/// with a 4xx and logs internal ones behind a 500.
+/// Everything that can go wrong in the annotation store: the caller's mistake, or the store's
+/// failure. The server answers the first with a 4xx and logs the second behind a 500; matching
+/// on the two types is exhaustive, so a new error must be placed on one side.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    // --- user errors ---
+    /// The caller asked for something that cannot be done.
+    #[error(transparent)]
+    User(#[from] UserError),
+    /// The database or the file system failed, or the store is not what it should be.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+/// A request the store refuses: the caller can fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
     /// The sector id is not in the taxonomy.
     #[error("unknown sector: {0}")]
     UnknownSector(String),
@@ -46,8 +55,11 @@ pub enum StoreError {
         /// The index directory, resolved.
         index: PathBuf,
     },
+}
 
-    // --- internal errors ---
+/// A failure of the store itself: no request can fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum InternalError {
     /// SQLite failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -116,8 +128,14 @@ pub enum StoreError {
     },
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Internal(InternalError::Sqlite(e))
+    }
+}
+
 /// What is wrong with a database that its marker file says should hold a store
-/// ([`StoreError::StoreGone`]).
+/// ([`InternalError::StoreGone`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Gone {
     /// There is no database file.
@@ -143,29 +161,8 @@ impl std::fmt::Display for Gone {
 
 impl StoreError {
     /// Whether the error is the caller's (4xx) rather than the store's (5xx).
-    ///
-    /// A store that is gone, damaged or not writable is not: no request can fix it, and it is
-    /// only ever seen when the store is opened, before anything is served.
     pub fn is_user_error(&self) -> bool {
-        // Exhaustive on purpose: a new variant must be placed on one side or the other.
-        match self {
-            StoreError::UnknownSector(_)
-            | StoreError::UnknownUser(_)
-            | StoreError::UserExists(_)
-            | StoreError::BadToken
-            | StoreError::Forbidden(_)
-            | StoreError::InvalidInput(_)
-            | StoreError::Taxonomy { .. }
-            | StoreError::DataDirInsideIndex { .. } => true,
-            StoreError::Sqlite(_)
-            | StoreError::Io { .. }
-            | StoreError::SchemaTooNew { .. }
-            | StoreError::Corrupt(_)
-            | StoreError::StoreGone { .. }
-            | StoreError::Damaged { .. }
-            | StoreError::BadMarker { .. }
-            | StoreError::DataDirNotWritable { .. } => false,
-        }
+        matches!(self, StoreError::User(_))
     }
 
     /// Whether SQLite gave up waiting for a lock (another process held it past the busy timeout):
@@ -173,7 +170,7 @@ impl StoreError {
     pub fn is_busy(&self) -> bool {
         matches!(
             self,
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+            StoreError::Internal(InternalError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
                 if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
         )
     }

@@ -2,6 +2,7 @@
 //! beside it, so that a database truncated, deleted or replaced by another store's is refused
 //! when the store is opened instead of silently starting empty.
 
+use crate::InternalError;
 use std::io::Write;
 use std::path::Path;
 
@@ -45,15 +46,17 @@ pub(crate) fn ensure(tx: &Transaction<'_>) -> Result<Identity, StoreError> {
     })
 }
 
-/// Fails with [`StoreError::DataDirNotWritable`] unless a file can be created in `dir`.
+/// Fails with [`StoreError::Internal(InternalError::DataDirNotWritable)`] unless a file can be created in `dir`.
 ///
 /// SQLite would fail too, but later and naming a file, not the directory: a read-only directory
 /// holding a database lets it open, and fail at the first write or when creating the WAL.
 pub(crate) fn check_writable(dir: &Path) -> Result<(), StoreError> {
     let probe = dir.join(format!(".vankien-write-check.{}", std::process::id()));
-    let not_writable = |source| StoreError::DataDirNotWritable {
-        dir: dir.to_path_buf(),
-        source,
+    let not_writable = |source| {
+        StoreError::Internal(InternalError::DataDirNotWritable {
+            dir: dir.to_path_buf(),
+            source,
+        })
     };
     std::fs::File::create(&probe).map_err(not_writable)?;
     std::fs::remove_file(&probe).map_err(not_writable)
@@ -65,15 +68,17 @@ pub(crate) fn read_marker(path: &Path) -> Result<Option<Identity>, StoreError> {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            return Err(StoreError::Io {
+            return Err(StoreError::Internal(InternalError::Io {
                 path: path.to_path_buf(),
                 source: e,
-            });
+            }));
         }
     };
-    let bad = |problem: String| StoreError::BadMarker {
-        path: path.to_path_buf(),
-        problem,
+    let bad = |problem: String| {
+        StoreError::Internal(InternalError::BadMarker {
+            path: path.to_path_buf(),
+            problem,
+        })
     };
     let marker: Identity = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
     if marker.store_id.is_empty() {
@@ -91,11 +96,13 @@ pub(crate) fn write_marker(path: &Path, identity: &Identity) -> Result<(), Store
     let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
     let io = |p: &Path| {
         let p = p.to_path_buf();
-        move |source| StoreError::Io { path: p, source }
+        move |source| StoreError::Internal(InternalError::Io { path: p, source })
     };
-    let mut json = serde_json::to_vec_pretty(identity).map_err(|e| StoreError::BadMarker {
-        path: path.to_path_buf(),
-        problem: e.to_string(),
+    let mut json = serde_json::to_vec_pretty(identity).map_err(|e| {
+        StoreError::Internal(InternalError::BadMarker {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+        })
     })?;
     json.push(b'\n');
     let mut file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
@@ -111,10 +118,10 @@ pub(crate) fn write_marker(path: &Path, identity: &Identity) -> Result<(), Store
 }
 
 /// Before anything writes to it: refuses a database that is not the store the marker names
-/// ([`StoreError::StoreGone`]) or that is damaged ([`StoreError::Damaged`]).
+/// ([`StoreError::Internal(InternalError::StoreGone)`]) or that is damaged ([`StoreError::Internal(InternalError::Damaged)`]).
 ///
 /// `conn` is open on `db`, which exists. Reading the header is what tells a file that is not a
-/// database at all (`SQLITE_NOTADB`); [`damaged`] turns that into [`StoreError::Damaged`].
+/// database at all (`SQLITE_NOTADB`); [`damaged`] turns that into [`StoreError::Internal(InternalError::Damaged)`].
 pub(crate) fn check_database(
     conn: &Connection,
     db: &Path,
@@ -128,11 +135,13 @@ pub(crate) fn check_database(
         |r| r.get(0),
     )?;
     if let Some(marker) = marker {
-        let gone = |reason| StoreError::StoreGone {
-            path: db.to_path_buf(),
-            marker: marker_path.to_path_buf(),
-            expected: marker.store_id.clone(),
-            reason,
+        let gone = |reason| {
+            StoreError::Internal(InternalError::StoreGone {
+                path: db.to_path_buf(),
+                marker: marker_path.to_path_buf(),
+                expected: marker.store_id.clone(),
+                reason,
+            })
         };
         if version == 0 || tables == 0 {
             return Err(gone(Gone::Empty));
@@ -158,10 +167,10 @@ pub(crate) fn check_database(
         if problems.len() > 3 {
             problem.push_str(&format!("; and {} more", problems.len() - 3));
         }
-        return Err(StoreError::Damaged {
+        return Err(StoreError::Internal(InternalError::Damaged {
             path: db.to_path_buf(),
             problem: format!("quick_check: {problem}"),
-        });
+        }));
     }
     Ok(())
 }
@@ -186,17 +195,18 @@ fn stored_id(conn: &Connection) -> Result<Option<String>, StoreError> {
         .optional()?)
 }
 
-/// An SQLite error that says the file is not a sound database, as [`StoreError::Damaged`];
+/// An SQLite error that says the file is not a sound database, as [`StoreError::Internal(InternalError::Damaged)`];
 /// any other error unchanged.
 pub(crate) fn damaged(db: &Path) -> impl Fn(StoreError) -> StoreError + '_ {
     move |err| match err {
-        StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, ref message))
-            if matches!(e.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) =>
-        {
-            StoreError::Damaged {
+        StoreError::Internal(InternalError::Sqlite(rusqlite::Error::SqliteFailure(
+            e,
+            ref message,
+        ))) if matches!(e.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::Internal(InternalError::Damaged {
                 path: db.to_path_buf(),
                 problem: message.clone().unwrap_or_else(|| e.to_string()),
-            }
+            })
         }
         other => other,
     }

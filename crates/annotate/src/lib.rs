@@ -20,7 +20,7 @@ pub mod sectors;
 mod store;
 pub mod token;
 
-pub use error::{Gone, StoreError};
+pub use error::{Gone, InternalError, StoreError, UserError};
 pub use identity::MARKER_FILE;
 pub use model::{
     AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, Role, Sector, Tag, TokenInfo, User,

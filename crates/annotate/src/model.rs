@@ -1,6 +1,7 @@
 //! The values the store hands out and takes in: sectors, users, tags, orphans, export rows and
 //! audit entries. All are plain data with serde, so the server can send them as JSON.
 
+use crate::UserError;
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
@@ -41,9 +42,9 @@ impl Role {
         match s {
             "annotator" => Ok(Role::Annotator),
             "admin" => Ok(Role::Admin),
-            other => Err(StoreError::InvalidInput(format!(
+            other => Err(StoreError::User(UserError::InvalidInput(format!(
                 "unknown role {other:?} (expected annotator or admin)"
-            ))),
+            )))),
         }
     }
 }

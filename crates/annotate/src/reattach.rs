@@ -8,6 +8,7 @@
 //! by the clause id it had, so running it again on the same clauses keeps every tag where it is,
 //! and running it on the old clauses (the index commit never happened) changes nothing.
 
+use crate::InternalError;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
@@ -246,12 +247,16 @@ fn orphan_tag(tx: &Transaction<'_>, at: &str, row: &Row) -> Result<(), StoreErro
 }
 
 fn hashes_json(hashes: &[(String, String)]) -> Result<String, StoreError> {
-    serde_json::to_string(hashes).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::to_string(hashes)
+        .map_err(|e| StoreError::Internal(InternalError::Corrupt(e.to_string())))
 }
 
 fn parse_hashes(json: &str) -> Result<Vec<(String, String)>, StoreError> {
-    serde_json::from_str(json)
-        .map_err(|e| StoreError::Corrupt(format!("a pending re-attachment record: {e}")))
+    serde_json::from_str(json).map_err(|e| {
+        StoreError::Internal(InternalError::Corrupt(format!(
+            "a pending re-attachment record: {e}"
+        )))
+    })
 }
 
 impl Store {

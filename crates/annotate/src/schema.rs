@@ -3,6 +3,7 @@
 //! Each migration runs once, in its own transaction with the version bump, so a crash mid-way
 //! leaves the previous version intact. Never edit a released migration: append a new one.
 
+use crate::InternalError;
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::StoreError;
@@ -106,10 +107,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<Identity, StoreError> {
         // not both run the same migration.
         let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > VERSION {
-            return Err(StoreError::SchemaTooNew {
+            return Err(StoreError::Internal(InternalError::SchemaTooNew {
                 found,
                 known: VERSION,
-            });
+            }));
         }
         if found < VERSION {
             tx.execute_batch(MIGRATIONS[found as usize])?;

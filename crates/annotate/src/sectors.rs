@@ -5,6 +5,7 @@
 //! Ids are stable ASCII slugs (`[a-z0-9]` words joined by `-`); tags refer to them, so an id is
 //! never renamed, only added. Names are Vietnamese and may be edited freely.
 
+use crate::{InternalError, UserError};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -27,18 +28,22 @@ struct TaxonomyFile {
 /// Reads and checks a taxonomy file; the error names the file and the problem.
 pub fn read_taxonomy(path: &Path) -> Result<Vec<Sector>, StoreError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| StoreError::Io {
-        path: path.to_path_buf(),
-        source: e,
+    let bytes = std::fs::read(path).map_err(|e| {
+        StoreError::Internal(InternalError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })
     })?;
     parse_taxonomy(&bytes, &file)
 }
 
 /// Parses and checks the bytes of a taxonomy file; `file` names it in errors.
 pub fn parse_taxonomy(bytes: &[u8], file: &str) -> Result<Vec<Sector>, StoreError> {
-    let bad = |problem: String| StoreError::Taxonomy {
-        file: file.to_string(),
-        problem,
+    let bad = |problem: String| {
+        StoreError::User(UserError::Taxonomy {
+            file: file.to_string(),
+            problem,
+        })
     };
     let parsed: TaxonomyFile = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
     let mut sectors = parsed.sectors;
@@ -110,7 +115,7 @@ mod tests {
 
     fn problem(json: &str) -> String {
         match parse_taxonomy(json.as_bytes(), "t.json") {
-            Err(StoreError::Taxonomy { problem, .. }) => problem,
+            Err(StoreError::User(UserError::Taxonomy { problem, .. })) => problem,
             other => panic!("expected a taxonomy error, got {other:?}"),
         }
     }

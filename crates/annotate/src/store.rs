@@ -1,6 +1,7 @@
 //! [`Store`]: the SQLite database behind a writer connection and a small pool of readers, and
 //! every operation on sectors, users, tokens, tags and the audit log.
 
+use crate::{InternalError, UserError};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -93,21 +94,21 @@ impl Store {
     /// A new store gets a random id, kept in the database and in a marker file beside it
     /// ([`MARKER_FILE`](crate::MARKER_FILE)); a store made by an older build gets one here. Once
     /// the marker exists, a database that is missing, empty or another store's is refused with
-    /// [`StoreError::StoreGone`] rather than started afresh; one that is not a sound SQLite file
-    /// is refused with [`StoreError::Damaged`], and a data directory that cannot be written with
-    /// [`StoreError::DataDirNotWritable`].
+    /// [`StoreError::Internal(InternalError::StoreGone)`] rather than started afresh; one that is not a sound SQLite file
+    /// is refused with [`StoreError::Internal(InternalError::Damaged)`], and a data directory that cannot be written with
+    /// [`StoreError::Internal(InternalError::DataDirNotWritable)`].
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|e| match e.kind() {
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                StoreError::DataDirNotWritable {
+                StoreError::Internal(InternalError::DataDirNotWritable {
                     dir: data_dir.to_path_buf(),
                     source: e,
-                }
+                })
             }
-            _ => StoreError::Io {
+            _ => StoreError::Internal(InternalError::Io {
                 path: data_dir.to_path_buf(),
                 source: e,
-            },
+            }),
         })?;
         identity::check_writable(data_dir)?;
         let path = data_dir.join(DB_FILE);
@@ -116,21 +117,23 @@ impl Store {
         if let Some(marker) = &marker {
             // Look before SQLite opens the file: opening creates a missing one, and an empty
             // one would be made a new database by the first write.
-            let gone = |reason| StoreError::StoreGone {
-                path: path.clone(),
-                marker: marker_path.clone(),
-                expected: marker.store_id.clone(),
-                reason,
+            let gone = |reason| {
+                StoreError::Internal(InternalError::StoreGone {
+                    path: path.clone(),
+                    marker: marker_path.clone(),
+                    expected: marker.store_id.clone(),
+                    reason,
+                })
             };
             match std::fs::metadata(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     return Err(gone(Gone::Missing));
                 }
                 Err(e) => {
-                    return Err(StoreError::Io {
+                    return Err(StoreError::Internal(InternalError::Io {
                         path: path.clone(),
                         source: e,
-                    });
+                    }));
                 }
                 Ok(m) if m.len() == 0 => return Err(gone(Gone::Empty)),
                 Ok(_) => {}
@@ -160,10 +163,10 @@ impl Store {
         identity::check_database(&writer, path, marker_path, marker)?;
         let mode: String = writer.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Corrupt(format!(
+            return Err(StoreError::Internal(InternalError::Corrupt(format!(
                 "cannot switch {} to WAL mode (got {mode})",
                 path.display()
-            )));
+            ))));
         }
         let id = schema::migrate(&mut writer)?;
         Ok((writer, id))
@@ -302,7 +305,7 @@ impl Store {
                 .optional()?
                 .is_some();
             if exists {
-                return Err(StoreError::UserExists(name.clone()));
+                return Err(StoreError::User(UserError::UserExists(name.clone())));
             }
             let at = now(tx)?;
             tx.execute(
@@ -431,14 +434,14 @@ impl Store {
         })
     }
 
-    /// The user holding an active token, or [`StoreError::BadToken`].
+    /// The user holding an active token, or [`StoreError::User(UserError::BadToken)`].
     ///
     /// One indexed read and a blake3 hash (microseconds), the same work whether the id is
     /// unknown, revoked, or known with a wrong secret (see [`crate::token`]). A token whose hash
     /// an older build stored as argon2id is checked with argon2 (tens of milliseconds) and, when
     /// it matches, its hash is rewritten as blake3, so this happens once per token.
     pub fn authenticate(&self, token: &str) -> Result<User, StoreError> {
-        let (id, secret) = token::split(token).ok_or(StoreError::BadToken)?;
+        let (id, secret) = token::split(token).ok_or(StoreError::User(UserError::BadToken))?;
         let (user, stored) = match self.read(|conn| active_token_user(conn, id))? {
             Some((user, stored)) => (Some(user), Some(stored)),
             None => (None, None),
@@ -457,7 +460,7 @@ impl Store {
                 })?;
                 Ok(user)
             }
-            _ => Err(StoreError::BadToken),
+            _ => Err(StoreError::User(UserError::BadToken)),
         }
     }
 
@@ -475,7 +478,7 @@ impl Store {
         let hash = text_hash(&clause.text);
         let quote = quote(&clause.text);
         let section_path = serde_json::to_string(&clause.section_path)
-            .map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+            .map_err(|e| StoreError::User(UserError::InvalidInput(e.to_string())))?;
         self.write(|tx| {
             let (user_id, _) = user_row(tx, &user.name)?;
             check_sector(tx, sector_id)?;
@@ -523,7 +526,7 @@ impl Store {
     /// sector from the clause altogether (every annotator's tag of it, each audited).
     ///
     /// Returns `false` if the clause did not carry the sector. An annotator asking to remove a
-    /// sector that only others put there gets [`StoreError::Forbidden`].
+    /// sector that only others put there gets [`StoreError::User(UserError::Forbidden)`].
     pub fn untag(&self, user: &User, clause_id: &str, sector_id: &str) -> Result<bool, StoreError> {
         self.write(|tx| {
             // The role comes from the database, not from the caller's `User`.
@@ -546,10 +549,10 @@ impl Store {
                 .filter(|(_, owner)| role == Role::Admin || *owner == user.name)
                 .collect();
             if targets.is_empty() {
-                return Err(StoreError::Forbidden(format!(
+                return Err(StoreError::User(UserError::Forbidden(format!(
                     "sector {sector_id} on {clause_id} was tagged by {}; only they or an admin can remove it",
                     owners[0].1
-                )));
+                ))));
             }
             let at = now(tx)?;
             let mut before = clause_sector_list(tx, clause_id)?;
@@ -705,16 +708,21 @@ pub fn check_data_dir(data: &Path, index: &Path) -> Result<(), StoreError> {
     let data = resolve(data)?;
     let index = resolve(index)?;
     if data.starts_with(&index) {
-        return Err(StoreError::DataDirInsideIndex { data, index });
+        return Err(StoreError::User(UserError::DataDirInsideIndex {
+            data,
+            index,
+        }));
     }
     Ok(())
 }
 
 /// An absolute path with symlinks resolved in its existing part and `.`/`..` removed.
 fn resolve(path: &Path) -> Result<PathBuf, StoreError> {
-    let io = |e| StoreError::Io {
-        path: path.to_path_buf(),
-        source: e,
+    let io = |e| {
+        StoreError::Internal(InternalError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })
     };
     let absolute = std::path::absolute(path).map_err(io)?;
     let mut lexical = PathBuf::new();
@@ -795,12 +803,17 @@ fn user_row(conn: &Connection, name: &str) -> Result<(i64, Role), StoreError> {
         .prepare_cached("SELECT id, role FROM users WHERE name = ?1")?
         .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let (id, role) = row.ok_or_else(|| StoreError::UnknownUser(name.to_string()))?;
+    let (id, role) =
+        row.ok_or_else(|| StoreError::User(UserError::UnknownUser(name.to_string())))?;
     Ok((id, stored_role(&role)?))
 }
 
 fn stored_role(role: &str) -> Result<Role, StoreError> {
-    Role::parse(role).map_err(|_| StoreError::Corrupt(format!("unknown role {role:?} in users")))
+    Role::parse(role).map_err(|_| {
+        StoreError::Internal(InternalError::Corrupt(format!(
+            "unknown role {role:?} in users"
+        )))
+    })
 }
 
 /// The user of an active token and the token's hash, by token id.
@@ -844,7 +857,7 @@ fn check_sector(conn: &Connection, sector_id: &str) -> Result<(), StoreError> {
     conn.prepare_cached("SELECT 1 FROM sectors WHERE id = ?1")?
         .query_row([sector_id], |_| Ok(()))
         .optional()?
-        .ok_or_else(|| StoreError::UnknownSector(sector_id.to_string()))
+        .ok_or_else(|| StoreError::User(UserError::UnknownSector(sector_id.to_string())))
 }
 
 /// The distinct live sectors of a clause, sorted.
@@ -863,7 +876,8 @@ fn clause_sector_list(conn: &Connection, clause_id: &str) -> Result<String, Stor
 }
 
 pub(crate) fn json_path(path: &[String]) -> Result<String, StoreError> {
-    serde_json::to_string(path).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::to_string(path)
+        .map_err(|e| StoreError::Internal(InternalError::Corrupt(e.to_string())))
 }
 
 fn parse_path(json: String) -> Vec<String> {
@@ -876,15 +890,15 @@ fn check_user_name(raw: &str) -> Result<String, StoreError> {
     // Normalizing drops control characters; refuse them rather than silently change the name.
     let name = vankien_ingest::normalize::normalize_text(raw);
     if raw.chars().any(char::is_control) {
-        return Err(StoreError::InvalidInput(format!(
+        return Err(StoreError::User(UserError::InvalidInput(format!(
             "user name {raw:?} has control characters"
-        )));
+        ))));
     }
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
     if name.is_empty() || name.chars().count() > 64 || !name.chars().all(ok_char) {
-        return Err(StoreError::InvalidInput(format!(
+        return Err(StoreError::User(UserError::InvalidInput(format!(
             "user name {name:?} must be 1 to 64 letters, digits, '.', '_', '-' or '@'"
-        )));
+        ))));
     }
     Ok(name)
 }
@@ -893,16 +907,16 @@ fn check_clause_ref(c: &ClauseRef) -> Result<(), StoreError> {
     let bad_id =
         |s: &str| s.is_empty() || s.len() > MAX_ID_BYTES || s.chars().any(char::is_control);
     if bad_id(&c.clause_id) || bad_id(&c.doc_id) {
-        return Err(StoreError::InvalidInput(format!(
+        return Err(StoreError::User(UserError::InvalidInput(format!(
             "bad clause reference {:?} in {:?}",
             c.clause_id, c.doc_id
-        )));
+        ))));
     }
     if c.text.len() > MAX_TEXT_BYTES || canonical_text(&c.text).is_empty() {
-        return Err(StoreError::InvalidInput(format!(
+        return Err(StoreError::User(UserError::InvalidInput(format!(
             "clause {} has an empty or oversized text",
             c.clause_id
-        )));
+        ))));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
+use vankien_annotate::{InternalError, UserError};
 
 use vankien_annotate::anchor::{canonical_text, text_hash};
 use vankien_annotate::{
@@ -107,7 +108,10 @@ fn shipped_taxonomy_loads_and_reloads_idempotently() {
     )
     .unwrap();
     let err = store.load_sectors(&copy).unwrap_err();
-    assert!(matches!(err, StoreError::Taxonomy { .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::User(UserError::Taxonomy { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("khong-co"), "{err}");
     assert!(err.is_user_error());
     assert_eq!(store.sectors().unwrap(), after);
@@ -163,7 +167,7 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
 
     // Errors: an unknown sector, an unknown user, a bad clause reference.
     let err = store.tag(&lan, &c, "khong-co").unwrap_err();
-    assert!(matches!(err, StoreError::UnknownSector(ref s) if s == "khong-co"));
+    assert!(matches!(err, StoreError::User(UserError::UnknownSector(ref s)) if s == "khong-co"));
     assert!(err.is_user_error());
     let ghost = User {
         name: "ma".into(),
@@ -171,25 +175,28 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
     };
     assert!(matches!(
         store.tag(&ghost, &c, "du-lich"),
-        Err(StoreError::UnknownUser(_))
+        Err(StoreError::User(UserError::UnknownUser(_)))
     ));
     assert!(matches!(
         store.tag(&lan, &clause("doc/x", " \n "), "du-lich"),
-        Err(StoreError::InvalidInput(_))
+        Err(StoreError::User(UserError::InvalidInput(_)))
     ));
 
     // An annotator cannot remove a sector only another put there; a forged role does not help.
     assert!(!store.untag(&lan, "doc/a.ii.1", "du-lich").unwrap());
     assert!(store.tag(&minh, &c, "du-lich").unwrap());
     let err = store.untag(&lan, "doc/a.ii.1", "du-lich").unwrap_err();
-    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    assert!(
+        matches!(err, StoreError::User(UserError::Forbidden(_))),
+        "{err}"
+    );
     let forged = User {
         name: "lan".into(),
         role: Role::Admin,
     };
     assert!(matches!(
         store.untag(&forged, "doc/a.ii.1", "du-lich"),
-        Err(StoreError::Forbidden(_))
+        Err(StoreError::User(UserError::Forbidden(_)))
     ));
 
     // The annotator removes their own tag only; minh's stays.
@@ -197,7 +204,7 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
     // Asked again, the sector is still there, but only minh's now.
     assert!(matches!(
         store.untag(&lan, "doc/a.ii.1", "nong-thon-moi"),
-        Err(StoreError::Forbidden(_))
+        Err(StoreError::User(UserError::Forbidden(_)))
     ));
     assert!(
         !store
@@ -348,17 +355,20 @@ fn tokens_authenticate_and_revocation_is_immediate() {
         &unknown,
     ] {
         let err = store.authenticate(bad).unwrap_err();
-        assert!(matches!(err, StoreError::BadToken), "{bad:?}: {err}");
+        assert!(
+            matches!(err, StoreError::User(UserError::BadToken)),
+            "{bad:?}: {err}"
+        );
         assert!(err.is_user_error());
     }
 
     assert!(matches!(
         store.add_user("lan", Role::Admin),
-        Err(StoreError::UserExists(_))
+        Err(StoreError::User(UserError::UserExists(_)))
     ));
     assert!(matches!(
         store.add_user("a b", Role::Admin),
-        Err(StoreError::InvalidInput(_))
+        Err(StoreError::User(UserError::InvalidInput(_)))
     ));
 
     // A second token; both work; revoking kills both at once, checked before or not.
@@ -367,11 +377,11 @@ fn tokens_authenticate_and_revocation_is_immediate() {
     assert_eq!(store.revoke_tokens("lan").unwrap(), 2);
     assert!(matches!(
         store.authenticate(&token),
-        Err(StoreError::BadToken)
+        Err(StoreError::User(UserError::BadToken))
     ));
     assert!(matches!(
         store.authenticate(&second),
-        Err(StoreError::BadToken)
+        Err(StoreError::User(UserError::BadToken))
     ));
     assert_eq!(store.revoke_tokens("lan").unwrap(), 0);
     // Other users are untouched; a new token works again.
@@ -380,11 +390,11 @@ fn tokens_authenticate_and_revocation_is_immediate() {
     assert_eq!(store.authenticate(&third).unwrap(), lan);
     assert!(matches!(
         store.new_token("ai"),
-        Err(StoreError::UnknownUser(_))
+        Err(StoreError::User(UserError::UnknownUser(_)))
     ));
     assert!(matches!(
         store.revoke_tokens("ai"),
-        Err(StoreError::UnknownUser(_))
+        Err(StoreError::User(UserError::UnknownUser(_)))
     ));
 
     // The listing shows token ids and states, never secrets.
@@ -467,7 +477,10 @@ fn token_hashes_are_blake3_and_legacy_argon2_ones_upgrade_on_use() {
     let unknown = format!("vk_{}{}", "f".repeat(16), &token[19..]);
     for bad in [&wrong, &unknown] {
         assert!(
-            matches!(store.authenticate(bad), Err(StoreError::BadToken)),
+            matches!(
+                store.authenticate(bad),
+                Err(StoreError::User(UserError::BadToken))
+            ),
             "{bad}"
         );
     }
@@ -485,7 +498,7 @@ fn token_hashes_are_blake3_and_legacy_argon2_ones_upgrade_on_use() {
     );
     assert!(matches!(
         store.authenticate(&legacy_wrong),
-        Err(StoreError::BadToken)
+        Err(StoreError::User(UserError::BadToken))
     ));
     assert_eq!(stored_hash(&db, &legacy), phc);
     assert_eq!(store.authenticate(&legacy).unwrap(), lan);
@@ -493,7 +506,7 @@ fn token_hashes_are_blake3_and_legacy_argon2_ones_upgrade_on_use() {
     assert_eq!(store.authenticate(&legacy).unwrap(), lan);
     assert!(matches!(
         store.authenticate(&legacy_wrong),
-        Err(StoreError::BadToken)
+        Err(StoreError::User(UserError::BadToken))
     ));
 
     // A revoked legacy token is refused, and not upgraded.
@@ -502,7 +515,10 @@ fn token_hashes_are_blake3_and_legacy_argon2_ones_upgrade_on_use() {
     assert_eq!(store.revoke_tokens("lan").unwrap(), 3);
     for t in [&token, &legacy, &revoked] {
         assert!(
-            matches!(store.authenticate(t), Err(StoreError::BadToken)),
+            matches!(
+                store.authenticate(t),
+                Err(StoreError::User(UserError::BadToken))
+            ),
             "{t}"
         );
     }
@@ -1185,7 +1201,10 @@ fn reopening_keeps_everything_and_refuses_a_newer_schema() {
     drop(conn);
     let err = Store::open(&data).unwrap_err();
     assert!(
-        matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+        matches!(
+            err,
+            StoreError::Internal(InternalError::SchemaTooNew { found: 99, .. })
+        ),
         "{err}"
     );
 }
@@ -1208,15 +1227,15 @@ fn marker_id(data: &Path) -> String {
     json["store_id"].as_str().unwrap().to_string()
 }
 
-/// Opening `data` fails with [`StoreError::StoreGone`] for `reason`, with a message that names
+/// Opening `data` fails with [`StoreError::Internal(InternalError::StoreGone)`] for `reason`, with a message that names
 /// the marker and says what to do; the database file is left as it was.
 fn assert_gone(data: &Path, reason: Gone) {
     let db = data.join(DB_FILE);
     let before = std::fs::read(&db).ok();
     let err = Store::open(data).unwrap_err();
-    let StoreError::StoreGone {
+    let StoreError::Internal(InternalError::StoreGone {
         reason: ref found, ..
-    } = err
+    }) = err
     else {
         panic!("expected StoreGone({reason}), got {err}");
     };
@@ -1299,7 +1318,7 @@ fn a_truncated_store_is_refused_until_its_marker_is_deleted() {
     assert!(store.users().unwrap().is_empty());
     assert!(matches!(
         store.authenticate(&token),
-        Err(StoreError::BadToken)
+        Err(StoreError::User(UserError::BadToken))
     ));
 }
 
@@ -1347,7 +1366,7 @@ fn garbage_over_the_first_page_is_reported_as_damage() {
     // refuses the file as not a database (SQLITE_NOTADB) at its first read, before the store id
     // inside could be compared with the marker's. Garbage is damage, not a missing store.
     let err = Store::open(&data).unwrap_err();
-    let StoreError::Damaged { ref path, .. } = err else {
+    let StoreError::Internal(InternalError::Damaged { ref path, .. }) = err else {
         panic!("expected Damaged, got {err}");
     };
     assert_eq!(*path, db);
@@ -1365,7 +1384,7 @@ fn garbage_over_the_first_page_is_reported_as_damage() {
     std::fs::remove_file(data.join(MARKER_FILE)).unwrap();
     assert!(matches!(
         Store::open(&data),
-        Err(StoreError::Damaged { .. })
+        Err(StoreError::Internal(InternalError::Damaged { .. }))
     ));
 }
 
@@ -1390,7 +1409,7 @@ fn a_store_failing_quick_check_is_reported_as_damage() {
     bytes[36..40].copy_from_slice(&(count + 5).to_be_bytes());
     std::fs::write(&db, &bytes).unwrap();
     let err = Store::open(&data).unwrap_err();
-    let StoreError::Damaged { ref problem, .. } = err else {
+    let StoreError::Internal(InternalError::Damaged { ref problem, .. }) = err else {
         panic!("expected Damaged, got {err}");
     };
     assert!(
@@ -1408,7 +1427,10 @@ fn a_store_failing_quick_check_is_reported_as_damage() {
     bytes[page * 4096..(page + 1) * 4096].fill(0xA5);
     std::fs::write(&db, &bytes).unwrap();
     let err = Store::open(&data).unwrap_err();
-    assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::Internal(InternalError::Damaged { .. })),
+        "{err}"
+    );
 
     // The sound file opens again.
     std::fs::write(&db, &sound).unwrap();
@@ -1422,13 +1444,16 @@ fn a_data_directory_that_cannot_be_written_is_named() {
     let sys = Path::new("/sys");
     let err = Store::open(sys).unwrap_err();
     assert!(
-        matches!(err, StoreError::DataDirNotWritable { ref dir, .. } if dir == sys),
+        matches!(err, StoreError::Internal(InternalError::DataDirNotWritable { ref dir, .. }) if dir == sys),
         "{err}"
     );
     assert!(err.to_string().contains("/sys is not writable"), "{err}");
     let err = Store::open(&sys.join("vankien-data")).unwrap_err();
     assert!(
-        matches!(err, StoreError::DataDirNotWritable { .. }),
+        matches!(
+            err,
+            StoreError::Internal(InternalError::DataDirNotWritable { .. })
+        ),
         "{err}"
     );
 }

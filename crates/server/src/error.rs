@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use vankien_annotate::StoreError;
+use vankien_annotate::UserError;
 use vankien_index::IndexError;
 use vankien_library::LibraryError;
 
@@ -176,14 +177,27 @@ impl From<StoreError> for ApiError {
             return ApiError::Overloaded;
         }
         match err {
-            StoreError::UnknownSector(_) | StoreError::UnknownUser(_) => {
+            StoreError::User(e) => e.into(),
+            StoreError::Internal(e) => ApiError::Internal(format!("store: {e}")),
+        }
+    }
+}
+
+impl From<UserError> for ApiError {
+    /// Exhaustive: a new user error of the store must choose its answer here.
+    fn from(err: UserError) -> ApiError {
+        match err {
+            UserError::UnknownSector(_) | UserError::UnknownUser(_) => {
                 ApiError::NotFound(err.to_string())
             }
-            StoreError::UserExists(_) => ApiError::Conflict(err.to_string()),
-            StoreError::BadToken => ApiError::Unauthorized("bad token".into()),
-            StoreError::Forbidden(_) => ApiError::Forbidden(err.to_string()),
-            StoreError::InvalidInput(_) => ApiError::BadRequest(err.to_string()),
-            other => ApiError::Internal(format!("store: {other}")),
+            UserError::UserExists(_) => ApiError::Conflict(err.to_string()),
+            UserError::BadToken => ApiError::Unauthorized("bad token".into()),
+            UserError::Forbidden(_) => ApiError::Forbidden(err.to_string()),
+            UserError::InvalidInput(_) | UserError::Taxonomy { .. } => {
+                ApiError::BadRequest(err.to_string())
+            }
+            // Only ever met when a data directory is opened, before anything is served.
+            UserError::DataDirInsideIndex { .. } => ApiError::Internal(err.to_string()),
         }
     }
 }
