@@ -529,3 +529,108 @@ fn a_store_truncated_to_nothing_is_refused_at_start_never_served_empty() {
     let ingest = setup.ingest(&setup.data(), &[]);
     assert!(!ingest.status.success(), "{}", text_of(&ingest));
 }
+
+#[test]
+fn a_backup_made_while_serving_restores_the_tags_it_held() {
+    let setup = Setup::new();
+    let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
+    let token = add_annotator(&setup.data(), "lan");
+    let docs = server.get("/api/documents");
+    let doc_id = docs.json["documents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let full = server.get(&format!(
+        "/api/documents/{}",
+        vankien_tests::encode_component(&doc_id)
+    ));
+    let clause_ids: Vec<String> = full.json["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(5)
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let tag = |id: &str| {
+        let put = server.put(
+            &format!("{}/sectors/chuyen-doi-so", clause_path(id)),
+            Some(&token),
+        );
+        assert_eq!(put.status, 201, "{}", put.text);
+    };
+    for id in &clause_ids[..3] {
+        tag(id);
+    }
+    let file = setup.dir.path().join("backup.sqlite3");
+    let (data, file_os) = (setup.data(), file.clone());
+    let backup = |force: bool| {
+        let mut args = vec![
+            OsStr::new("backup"),
+            file_os.as_os_str(),
+            OsStr::new("--data"),
+            data.as_os_str(),
+        ];
+        if force {
+            args.push(OsStr::new("--force"));
+        }
+        run_vankien(&args, &[])
+    };
+    let made = backup(false);
+    let said = text_of(&made);
+    assert!(made.status.success(), "{said}");
+    assert!(said.contains("1 users, 3 tags"), "{said}");
+    // A second backup to the same file needs --force.
+    let again = backup(false);
+    assert!(!again.status.success(), "{}", text_of(&again));
+    assert!(text_of(&again).contains("--force"));
+
+    for id in &clause_ids[3..] {
+        tag(id);
+    }
+    let restore = || {
+        run_vankien(
+            &[
+                OsStr::new("restore"),
+                file.as_os_str(),
+                OsStr::new("--data"),
+                data.as_os_str(),
+            ],
+            &[],
+        )
+    };
+    let refused = restore();
+    let said = text_of(&refused);
+    assert!(!refused.status.success(), "{said}");
+    assert!(said.contains("stop it, then restore"), "{said}");
+
+    drop(server);
+    let restored = restore();
+    let said = text_of(&restored);
+    assert!(restored.status.success(), "{said}");
+    assert!(said.contains("is kept as"), "{said}");
+
+    let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
+    for (i, id) in clause_ids.iter().enumerate() {
+        let clause = server.get(&clause_path(id));
+        assert_eq!(
+            clause.text.contains("chuyen-doi-so"),
+            i < 3,
+            "clause {i}: {}",
+            clause.text
+        );
+    }
+    // The user and the token came back with the store.
+    let untag = server.delete(
+        &format!("{}/sectors/chuyen-doi-so", clause_path(&clause_ids[0])),
+        Some(&token),
+    );
+    assert_eq!(untag.status, 200, "{}", untag.text);
+    // And the search index followed the restored store at start.
+    let found = server.get(&format!(
+        "/api/search?q={}&sector=chuyen-doi-so",
+        vankien_tests::encode_component(&phrase_of(
+            full.json["clauses"][4]["text"].as_str().unwrap()
+        ))
+    ));
+    assert_eq!(found.json["total"], 0, "{}", found.text);
+}

@@ -46,7 +46,7 @@ pub(crate) fn ensure(tx: &Transaction<'_>) -> Result<Identity, StoreError> {
     })
 }
 
-/// Fails with [`StoreError::Internal(InternalError::DataDirNotWritable)`] unless a file can be created in `dir`.
+/// Fails with [`InternalError::DataDirNotWritable`] unless a file can be created in `dir`.
 ///
 /// SQLite would fail too, but later and naming a file, not the directory: a read-only directory
 /// holding a database lets it open, and fail at the first write or when creating the WAL.
@@ -118,10 +118,10 @@ pub(crate) fn write_marker(path: &Path, identity: &Identity) -> Result<(), Store
 }
 
 /// Before anything writes to it: refuses a database that is not the store the marker names
-/// ([`StoreError::Internal(InternalError::StoreGone)`]) or that is damaged ([`StoreError::Internal(InternalError::Damaged)`]).
+/// ([`InternalError::StoreGone`]) or that is damaged ([`InternalError::Damaged`]).
 ///
 /// `conn` is open on `db`, which exists. Reading the header is what tells a file that is not a
-/// database at all (`SQLITE_NOTADB`); [`damaged`] turns that into [`StoreError::Internal(InternalError::Damaged)`].
+/// database at all (`SQLITE_NOTADB`); [`damaged`] turns that into [`InternalError::Damaged`].
 pub(crate) fn check_database(
     conn: &Connection,
     db: &Path,
@@ -195,7 +195,7 @@ fn stored_id(conn: &Connection) -> Result<Option<String>, StoreError> {
         .optional()?)
 }
 
-/// An SQLite error that says the file is not a sound database, as [`StoreError::Internal(InternalError::Damaged)`];
+/// An SQLite error that says the file is not a sound database, as [`InternalError::Damaged`];
 /// any other error unchanged.
 pub(crate) fn damaged(db: &Path) -> impl Fn(StoreError) -> StoreError + '_ {
     move |err| match err {

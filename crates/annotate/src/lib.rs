@@ -11,6 +11,7 @@
 //! Every change is one `BEGIN IMMEDIATE` transaction that also appends to the audit log.
 
 pub mod anchor;
+mod backup;
 pub mod error;
 mod identity;
 pub mod model;
@@ -20,6 +21,7 @@ pub mod sectors;
 mod store;
 pub mod token;
 
+pub use backup::{BackupSummary, LOCK_FILE};
 pub use error::{Gone, InternalError, StoreError, UserError};
 pub use identity::MARKER_FILE;
 pub use model::{

@@ -52,6 +52,8 @@ pub struct Store {
     id: String,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The data directory's lock, held shared: a restore waits for every open store to close.
+    _lock: std::fs::File,
 }
 
 // The server shares one store across threads; keep it that way.
@@ -94,9 +96,9 @@ impl Store {
     /// A new store gets a random id, kept in the database and in a marker file beside it
     /// ([`MARKER_FILE`](crate::MARKER_FILE)); a store made by an older build gets one here. Once
     /// the marker exists, a database that is missing, empty or another store's is refused with
-    /// [`StoreError::Internal(InternalError::StoreGone)`] rather than started afresh; one that is not a sound SQLite file
-    /// is refused with [`StoreError::Internal(InternalError::Damaged)`], and a data directory that cannot be written with
-    /// [`StoreError::Internal(InternalError::DataDirNotWritable)`].
+    /// [`InternalError::StoreGone`] rather than started afresh; one that is not a sound SQLite file
+    /// is refused with [`InternalError::Damaged`], and a data directory that cannot be written with
+    /// [`InternalError::DataDirNotWritable`].
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|e| match e.kind() {
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
@@ -111,6 +113,7 @@ impl Store {
             }),
         })?;
         identity::check_writable(data_dir)?;
+        let lock = crate::backup::lock_shared(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let marker_path = data_dir.join(identity::MARKER_FILE);
         let marker = identity::read_marker(&marker_path)?;
@@ -149,6 +152,7 @@ impl Store {
             id: id.store_id,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            _lock: lock,
         })
     }
 
@@ -434,7 +438,7 @@ impl Store {
         })
     }
 
-    /// The user holding an active token, or [`StoreError::User(UserError::BadToken)`].
+    /// The user holding an active token, or [`UserError::BadToken`].
     ///
     /// One indexed read and a blake3 hash (microseconds), the same work whether the id is
     /// unknown, revoked, or known with a wrong secret (see [`crate::token`]). A token whose hash
@@ -526,7 +530,7 @@ impl Store {
     /// sector from the clause altogether (every annotator's tag of it, each audited).
     ///
     /// Returns `false` if the clause did not carry the sector. An annotator asking to remove a
-    /// sector that only others put there gets [`StoreError::User(UserError::Forbidden)`].
+    /// sector that only others put there gets [`UserError::Forbidden`].
     pub fn untag(&self, user: &User, clause_id: &str, sector_id: &str) -> Result<bool, StoreError> {
         self.write(|tx| {
             // The role comes from the database, not from the caller's `User`.

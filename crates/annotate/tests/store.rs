@@ -1227,7 +1227,7 @@ fn marker_id(data: &Path) -> String {
     json["store_id"].as_str().unwrap().to_string()
 }
 
-/// Opening `data` fails with [`StoreError::Internal(InternalError::StoreGone)`] for `reason`, with a message that names
+/// Opening `data` fails with [`InternalError::StoreGone`] for `reason`, with a message that names
 /// the marker and says what to do; the database file is left as it was.
 fn assert_gone(data: &Path, reason: Gone) {
     let db = data.join(DB_FILE);

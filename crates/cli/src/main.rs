@@ -1,6 +1,7 @@
 //! The `vankien` command line: parse documents, build the index, search it, serve the page, manage
-//! annotators, list orphaned tags.
+//! annotators, list orphaned tags, back up and restore the store.
 
+mod backup;
 mod ingest;
 mod orphans;
 mod parse;
@@ -34,6 +35,10 @@ enum Command {
     User(user::UserArgs),
     /// List tags that could not be re-attached after their document changed.
     Orphans(orphans::OrphansArgs),
+    /// Write a consistent copy of the annotation store to a file (safe while serving).
+    Backup(backup::BackupArgs),
+    /// Put a backup in place as the annotation store (no server may have it open).
+    Restore(backup::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +50,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::User(args) => user::run(args),
         Command::Orphans(args) => orphans::run(args),
+        Command::Backup(args) => backup::backup(args),
+        Command::Restore(args) => backup::restore(args),
     };
     match result {
         Ok(code) => code,
