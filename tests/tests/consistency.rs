@@ -634,3 +634,133 @@ fn a_backup_made_while_serving_restores_the_tags_it_held() {
     ));
     assert_eq!(found.json["total"], 0, "{}", found.text);
 }
+
+/// What the store holds for (clause, sector) of user `lan`, read after the server stopped.
+fn lan_tags(data: &Path) -> std::collections::BTreeSet<(String, String)> {
+    Store::open(data)
+        .unwrap()
+        .export()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.annotator == "lan" && !r.orphaned)
+        .map(|r| (r.clause_id, r.sector_id))
+        .collect()
+}
+
+#[test]
+fn a_tag_write_answers_2xx_exactly_when_committed_during_an_ingestion_and_without_an_index() {
+    let setup = Setup::new();
+    let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
+    let token = add_annotator(&setup.data(), "lan");
+    let docs = server.get("/api/documents");
+    let doc_id = docs.json["documents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let full = server.get(&format!(
+        "/api/documents/{}",
+        vankien_tests::encode_component(&doc_id)
+    ));
+    let clause_ids: Vec<String> = full.json["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(40)
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+
+    // Twelve more documents, ingested by a second process through the server, while tags are
+    // written and removed without pause.
+    for entry in std::fs::read_dir(corpus_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let to = setup.corpus().join(path.file_name().unwrap());
+            if !to.exists() {
+                std::fs::copy(&path, to).unwrap();
+            }
+        }
+    }
+    let (index, data, corpus) = (setup.index(), setup.data(), setup.corpus());
+    let ingest = std::process::Command::new(vankien_tests::vankien_bin())
+        .arg("ingest")
+        .arg("--index")
+        .arg(&index)
+        .arg("--data")
+        .arg(&data)
+        .arg(&corpus)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut expected = std::collections::BTreeSet::new();
+    let mut answers = BTreeMap::<u16, usize>::new();
+    let sector = "chuyen-doi-so";
+    let mut ingest = Some(ingest);
+    let mut during = 0;
+    for round in 0.. {
+        let id = &clause_ids[round % clause_ids.len()];
+        let path = format!("{}/sectors/{sector}", clause_path(id));
+        let key = (id.clone(), sector.to_string());
+        let reply = if expected.contains(&key) {
+            server.delete(&path, Some(&token))
+        } else {
+            server.put(&path, Some(&token))
+        };
+        *answers.entry(reply.status).or_default() += 1;
+        assert!(
+            reply.status < 500,
+            "a 5xx during an ingestion: {}",
+            reply.text
+        );
+        if reply.status / 100 == 2 {
+            if !expected.remove(&key) {
+                expected.insert(key);
+            }
+        }
+        if let Some(child) = ingest.as_mut()
+            && child.try_wait().unwrap().is_some()
+        {
+            let out = ingest.take().unwrap().wait_with_output().unwrap();
+            let said = String::from_utf8_lossy(&out.stderr).to_string();
+            assert!(out.status.success(), "{said}");
+            assert!(said.contains("handing the ingestion to it"), "{said}");
+            assert!(said.contains("12 added"), "{said}");
+            during = round + 1;
+        }
+        if ingest.is_none() && round + 1 >= during.max(20) {
+            break;
+        }
+    }
+    eprintln!("{during} tag writes during the ingestion: {answers:?}");
+    assert!(
+        during >= 2,
+        "the ingestion ended before any write: {answers:?}"
+    );
+
+    // The index folder deleted under the server: a write answers 2xx only if it is committed.
+    std::fs::remove_dir_all(&index).unwrap();
+    let mut after = Vec::new();
+    for id in &clause_ids[..3] {
+        let reply = server.put(
+            &format!("{}/sectors/y-te-dan-so", clause_path(id)),
+            Some(&token),
+        );
+        after.push((id.clone(), reply.status, reply.text));
+    }
+    drop(server);
+    let stored = lan_tags(&data);
+    for (id, status, text) in &after {
+        let committed = stored.contains(&(id.clone(), "y-te-dan-so".to_string()));
+        assert_eq!(status / 100 == 2, committed, "{status} {text}");
+        assert!(
+            *status < 500 || !committed,
+            "a 5xx for a committed write: {text}"
+        );
+    }
+    let kept: std::collections::BTreeSet<_> =
+        stored.into_iter().filter(|(_, s)| s == sector).collect();
+    assert_eq!(
+        kept, expected,
+        "the store differs from the acknowledged writes"
+    );
+}

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::RwLockWriteGuard;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vankien_annotate::{PendingChange, anchor::text_hash};
 use vankien_index::{
@@ -96,6 +97,22 @@ impl IngestHooks for TagHooks<'_> {
     }
 }
 
+/// Counts an ingestion as running for as long as it lives.
+struct Running<'a>(&'a AtomicUsize);
+
+impl<'a> Running<'a> {
+    fn start(count: &'a AtomicUsize) -> Running<'a> {
+        count.fetch_add(1, Ordering::AcqRel);
+        Running(count)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 impl Library {
     /// Ingests files and folders (see [`find_files`](crate::find_files)): new and changed
     /// documents are written in one commit with the sectors their tags will carry, and the tags
@@ -128,6 +145,7 @@ impl Library {
         opts: &IngestOptions,
         on_event: &mut dyn FnMut(IngestEvent),
     ) -> Result<IngestOutcome, LibraryError> {
+        let _running = Running::start(&self.ingesting);
         let mut hooks = TagHooks {
             library: self,
             kept: HashMap::new(),

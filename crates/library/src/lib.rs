@@ -27,6 +27,7 @@ mod mirror;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -54,6 +55,9 @@ pub struct Library {
     /// Held shared by tag writes, alone by an ingestion from just before its commit to the end
     /// of its re-attachment: no tag is written against clauses that are being replaced.
     tags: RwLock<()>,
+    /// Ingestions running: the index's writer is theirs, so the mirror waits for them and a tag
+    /// write does not wait for the mirror.
+    ingesting: AtomicUsize,
     _lock: WriterLock,
 }
 
@@ -147,6 +151,7 @@ impl Library {
             index_dir: index_dir.to_path_buf(),
             data_dir: data_dir.to_path_buf(),
             tags: RwLock::new(()),
+            ingesting: AtomicUsize::new(0),
             _lock: lock,
         }
     }
@@ -253,7 +258,8 @@ impl Library {
     fn after_write(&self, clause_id: &str, changed: bool, in_index: bool) -> TagOutcome {
         let mirrored = if changed && in_index {
             let ticket = self.mirror.enqueue(clause_id);
-            self.mirror.wait(ticket, MIRROR_WAIT)
+            // During an ingestion the mirror waits for the index's writer: answer at once.
+            self.ingesting.load(Ordering::Acquire) == 0 && self.mirror.wait(ticket, MIRROR_WAIT)
         } else {
             true
         };
