@@ -11,6 +11,7 @@
 //! Every change is one `BEGIN IMMEDIATE` transaction that also appends to the audit log.
 
 pub mod anchor;
+mod audit;
 mod backup;
 pub mod error;
 mod identity;
@@ -19,7 +20,9 @@ mod reattach;
 mod schema;
 pub mod sectors;
 mod store;
+mod tags;
 pub mod token;
+mod users;
 
 pub use backup::{BackupSummary, LOCK_FILE};
 pub use error::{Gone, InternalError, StoreError, UserError};

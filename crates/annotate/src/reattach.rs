@@ -16,8 +16,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use vankien_ingest::Clause;
 
 use crate::anchor::{contains_run, folded_words, quote, text_hash};
+use crate::audit::{Audited, audit};
 use crate::model::ReattachReport;
-use crate::store::{Audited, SYSTEM_ACTOR, audit, json_path, now};
+use crate::store::{SYSTEM_ACTOR, json_path, now};
 use crate::{Store, StoreError};
 
 /// What an ingestion changes in one document, recorded before its index commit.

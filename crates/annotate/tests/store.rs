@@ -1264,13 +1264,13 @@ fn a_store_keeps_its_id_in_a_marker_and_across_reopens() {
     assert_eq!(id.len(), 32);
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
     assert_eq!(marker_id(&data), id);
-    // Only the database and the marker: no temporary or probe file left behind.
+    // Only the database, the marker and the lock: no temporary or probe file left behind.
     let mut names: Vec<String> = std::fs::read_dir(&data)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, [DB_FILE, MARKER_FILE]);
+    assert_eq!(names, [vankien_annotate::LOCK_FILE, DB_FILE, MARKER_FILE]);
 
     let store = Store::open(&data).unwrap();
     assert_eq!(store.id(), id);
