@@ -19,18 +19,7 @@ use serde_json::Value;
 /// How long a server may take to build the index of `corpus/` and answer `/api/health`.
 pub const START_TIMEOUT: Duration = Duration::from_secs(180);
 
-/// The workspace root (the parent of this package).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests package lives inside the workspace")
-        .to_path_buf()
-}
-
-/// The `corpus/` folder of the workspace.
-pub fn corpus_dir() -> PathBuf {
-    workspace_root().join("corpus")
-}
+pub use vankien_testkit::{corpus_dir, workspace_root};
 
 /// The cargo profile directory the running test executable was built into (`target/debug`).
 pub fn profile_dir() -> PathBuf {

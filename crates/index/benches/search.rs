@@ -33,12 +33,8 @@
 
 #[path = "search/bare.rs"]
 mod bare;
-#[path = "../tests/common/fts5.rs"]
-mod fts5;
 #[path = "search/generate.rs"]
 mod generate;
-#[path = "../tests/common/judged.rs"]
-mod judged;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -51,6 +47,7 @@ use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 use vankien_index::{Index, IngestOptions, NoTags, SearchRequest};
 use vankien_ingest::normalize::{folded_key, normalize_text, words};
+use vankien_testkit::{fts5, judged};
 
 /// Queries per system.
 const QUERIES: usize = 1_000;

@@ -11,27 +11,20 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
 use vankien_annotate::{Role, Store};
-use vankien_index::{Index, IngestOptions, NoTags};
 use vankien_library::{Holder, Library};
 use vankien_server::{AppState, ServerConfig, router};
 
 /// The workspace root.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    vankien_testkit::workspace_root()
 }
 
 /// The index of the real corpus, built once per run of this test binary; each test copies it.
 static BASE_INDEX: LazyLock<PathBuf> = LazyLock::new(|| {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vankien-server-api-index");
     // Rebuilt on every run: a leftover from an older schema must not be reused.
-    let _ = std::fs::remove_dir_all(&dir);
-    let index = Index::open_or_create(&dir).expect("create the base index");
-    let (files, _) = vankien_ingest::find_files(&[root().join("corpus")]);
-    let report = index
-        .ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})
-        .expect("ingest the corpus");
-    assert!(report.failed.is_empty(), "{:?}", report.failed);
-    assert!(report.added.len() >= 14, "{:?}", report.added);
+    let index = vankien_testkit::index_of(&dir, &[vankien_testkit::corpus_dir()]);
+    assert!(index.documents().unwrap().len() >= 14);
     dir
 });
 

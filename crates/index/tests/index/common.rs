@@ -1,23 +1,12 @@
 //! Shared fixtures: the corpus, and one index of it built once per test run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
-use vankien_index::{
-    FileOutcome, Hit, Index, IndexError, IngestEvent, IngestOptions, IngestReport, NoTags,
-    SearchRequest, SearchResults,
-};
+use vankien_index::{Hit, Index, IngestOptions, SearchRequest, SearchResults};
 use vankien_ingest::normalize;
 
-/// The real corpus shipped with the repository.
-pub fn corpus_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus"))
-}
-
-/// One corpus file.
-pub fn corpus_file(name: &str) -> PathBuf {
-    corpus_dir().join(name)
-}
+pub use vankien_testkit::{corpus_dir, corpus_file, ingest_paths};
 
 /// An index of the whole corpus, built once per test run under the target's temporary dir.
 pub fn corpus_index() -> &'static Index {
@@ -85,25 +74,4 @@ pub fn contains_phrase(text: &str, phrase: &str) -> bool {
 /// Clause ids of the hits.
 pub fn ids(hits: &[Hit]) -> Vec<&str> {
     hits.iter().map(|h| h.clause_id.as_str()).collect()
-}
-
-/// Ingests files and folders as the library does (folders walked by the ingest crate), without
-/// tags: paths that cannot be read are reported as failed.
-pub fn ingest_paths(
-    index: &Index,
-    paths: &[PathBuf],
-    opts: &IngestOptions,
-    on_event: &mut dyn FnMut(IngestEvent),
-) -> Result<IngestReport, IndexError> {
-    let (files, failed) = vankien_ingest::find_files(paths);
-    for (file, error) in &failed {
-        on_event(IngestEvent::File {
-            file: file.clone(),
-            bytes: 0,
-            outcome: FileOutcome::Failed(error.clone()),
-        });
-    }
-    let mut report = index.ingest_files(&files, opts, &mut NoTags, on_event)?;
-    report.failed.splice(0..0, failed);
-    Ok(report)
 }

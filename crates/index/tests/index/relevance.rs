@@ -9,11 +9,6 @@
 //! and 0.95 on the whole corpus, every phrase query exact, every exact-spelling query of the
 //! ambiguous-fold category won at rank 1.
 
-#[path = "../common/fts5.rs"]
-mod fts5;
-#[path = "../common/judged.rs"]
-mod judged;
-
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
@@ -22,8 +17,8 @@ use std::path::PathBuf;
 use vankien_index::{Index, IngestOptions, SearchRequest};
 use vankien_ingest::Document;
 
-use fts5::Fts5;
-use judged::{Expect, Judged};
+use vankien_testkit::fts5::{self, Fts5};
+use vankien_testkit::judged::{self, Expect, Judged};
 
 /// How many answers are looked at: the first page of results.
 const TOP: usize = 10;

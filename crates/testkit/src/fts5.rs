@@ -1,10 +1,7 @@
 //! The SQLite FTS5 peer vankien is measured against: what a pragmatic user would build, one row
 //! per non-empty source line, `unicode61 remove_diacritics 2`, implicit-AND queries ranked by
-//! bm25. Shared by the relevance test (`tests/index/relevance.rs`) and the search benchmark
-//! (`benches/search.rs`), which include this file with `#[path]`.
-
-// Each includer uses a different part of the peer.
-#![allow(dead_code)]
+//! bm25. Shared by the relevance test (`crates/index/tests/index/relevance.rs`) and the search
+//! benchmark (`crates/index/benches/search.rs`).
 
 use std::path::Path;
 

@@ -1,11 +1,8 @@
 //! The judged queries of `tests/relevance/queries.tsv` and the word-by-word comparison that
 //! decides whether a text holds a judged passage. Shared by the relevance test and the search
-//! benchmark (which samples the queries' shapes), included with `#[path]`.
+//! benchmark (which samples the queries' shapes).
 
-// Each includer uses a different part of this module.
-#![allow(dead_code)]
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use unicode_normalization::UnicodeNormalization;
 use vankien_ingest::normalize::{exact_key, folded_key, words};
@@ -39,12 +36,12 @@ pub struct Judged {
 
 /// The path of the judged queries file.
 pub fn queries_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance/queries.tsv")
+    crate::workspace_root().join("crates/index/tests/relevance/queries.tsv")
 }
 
 /// The repository's `corpus/` folder.
 pub fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+    crate::corpus_dir()
 }
 
 /// Reads and parses the judged queries; panics with the line on a malformed row (the file is
