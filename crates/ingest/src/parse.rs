@@ -20,6 +20,7 @@
 //! label or text, a recipient, a signature line or a furniture line. Only the words `Nơi nhận`
 //! that introduce the recipients are the field's name.
 
+mod apart;
 mod assign;
 mod blocks;
 mod header;
