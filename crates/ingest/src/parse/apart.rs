@@ -338,3 +338,93 @@ fn pipe_cells(t: &str) -> Option<Vec<String>> {
 fn strip_dash(t: &str) -> &str {
     t.trim_start_matches(['-', '–', '+', '•', ' '])
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::blocks::{Block, Body, split};
+    use crate::parse::lines::{furniture, split as split_lines};
+
+    fn blocks(text: &str) -> Body {
+        let lines = split_lines(text);
+        let furn = furniture(&lines);
+        split(&lines, &furn, 0)
+    }
+
+    #[test]
+    fn closing_parts_are_set_apart() {
+        let body = blocks(
+            "Điều 3. Hiệu lực.\n\nNơi nhận:\n- Chính phủ;\n- Các Bộ, cơ quan ngang Bộ,\ncơ quan thuộc CP;\n- Lưu: VT.\nTM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCHỦ TỊCH\n\nTrần Thanh Mẫn",
+        );
+        assert_eq!(
+            body.recipients,
+            [
+                "Chính phủ;",
+                "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc CP;",
+                "Lưu: VT."
+            ]
+        );
+        assert_eq!(
+            body.signature,
+            [
+                "TM. ỦY BAN THƯỜNG VỤ QUỐC HỘI",
+                "CHỦ TỊCH",
+                "Trần Thanh Mẫn"
+            ]
+        );
+        assert_eq!(body.blocks.len(), 1);
+    }
+
+    #[test]
+    fn pipe_rows_are_rows_with_their_cells() {
+        let body = blocks(
+            "PHỤ LỤC\n| STT | Nhiệm vụ | Cơ quan chủ trì |\n|---|---|---|\n| 1 | Xây dựng đề án | Bộ Nội vụ |",
+        );
+        let rows: Vec<&Vec<String>> = body
+            .blocks
+            .iter()
+            .map(|b| &b.cells)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1], &["1", "Xây dựng đề án", "Bộ Nội vụ"]);
+        assert_eq!(body.furniture, ["|---|---|---|"]);
+    }
+
+    #[test]
+    fn a_table_one_cell_a_line_keeps_its_empty_cells() {
+        let body = blocks("TT\nNội dung\nGhi chú\n1\nHội nghị\n-\n2\nTập huấn\nCấp xã");
+        let rows: Vec<&Vec<String>> = body.blocks.iter().map(|b| &b.cells).collect();
+        assert_eq!(rows[1], &["1", "Hội nghị", "-"]);
+        assert_eq!(rows[2], &["2", "Tập huấn", "Cấp xã"]);
+        assert!(body.furniture.is_empty());
+    }
+
+    #[test]
+    fn a_form_is_one_block() {
+        let body =
+            blocks("Mẫu 1\n1. Họ và tên: ……………\n2. Đơn vị công tác: ……………\n3. Chương trình: ………");
+        let forms: Vec<&Block> = body.blocks.iter().filter(|b| b.form).collect();
+        assert_eq!(forms.len(), 1, "{:?}", body.blocks);
+        assert!(forms[0].text.contains("Chương trình"));
+    }
+
+    #[test]
+    fn a_recipient_wrapped_after_a_comma_goes_on() {
+        let body = blocks("Nội dung.\nNơi nhận:\n- Tỉnh ủy, HĐND,\nUBND tỉnh;\n- Lưu VT.");
+        assert_eq!(body.recipients, ["Tỉnh ủy, HĐND, UBND tỉnh;", "Lưu VT."]);
+    }
+
+    #[test]
+    fn a_closing_table_gives_recipients_and_signature() {
+        let body = blocks(
+            "Nội dung.\n| Nơi nhận: | THỦ TƯỚNG |\n| - Ban Bí thư; | |\n| - Lưu: VT. | Nguyễn Văn A |",
+        );
+        assert_eq!(body.recipients, ["Ban Bí thư;", "Lưu: VT."]);
+        assert_eq!(body.signature, ["THỦ TƯỚNG", "Nguyễn Văn A"]);
+        assert_eq!(body.blocks.len(), 1);
+        let body = blocks("Nội dung.\n| Nơi nhận: - A (b/c); - Lưu: VT. | GIÁM ĐỐC |");
+        assert_eq!(body.recipients, ["A (b/c);", "Lưu: VT."]);
+        let body = blocks("Điều 48. Hiệu lực.\n| | CHỦ TỊCH QUỐC HỘI |\n| | Trần Thanh Mẫn |");
+        assert_eq!(body.signature, ["CHỦ TỊCH QUỐC HỘI", "Trần Thanh Mẫn"]);
+    }
+}
