@@ -20,6 +20,7 @@
 //! label or text, a recipient, a signature line or a furniture line. Only the words `Nơi nhận`
 //! that introduce the recipients are the field's name.
 
+mod apart;
 mod assign;
 mod blocks;
 mod header;
@@ -101,30 +102,13 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if head.number.is_none() && head.blank_number.is_none() {
-        diagnostics.push("no number found".to_string());
-    }
     let kind = head.kind.or_else(|| {
         head.number
             .as_deref()
             .or(head.blank_number.as_deref())
             .and_then(header::kind_from_number)
     });
-    if head.kind.is_none() {
-        diagnostics.push(match kind {
-            Some(k) => format!(
-                "no title line names the kind; `{}` taken from the number",
-                k.as_str()
-            ),
-            None => "no title line names the kind".to_string(),
-        });
-    }
-    if head.date.is_none() {
-        diagnostics.push("no date found".to_string());
-    }
-    if head.issuer.is_none() {
-        diagnostics.push("no issuing body found".to_string());
-    }
+    missing_in_header(&head, kind, &mut diagnostics);
     let id = document_id(
         &IdParts {
             number: head.number.as_deref(),
@@ -150,18 +134,8 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
     }
     // Headers of attached documents (a report sent with a letter, the forms of a regulation)
     // are header lines, not clauses: the body parser skips them, the document keeps them.
-    let attached = header::attached_headers(&all, &furn, head.body_start);
-    let mut body_furn = furn.clone();
-    let mut attached_lines = Vec::new();
-    for (range, summary) in &attached {
-        diagnostics.push(summary.clone());
-        for i in range.clone() {
-            if !body_furn[i] && !all[i].is_blank() {
-                body_furn[i] = true;
-                attached_lines.push(all[i].text.to_string());
-            }
-        }
-    }
+    let (body_furn, mut attached_lines) =
+        attached_headers(&all, &furn, head.body_start, &mut diagnostics);
     let mut body = blocks::split(&all, &body_furn, head.body_start);
     // The attached headers came back as furniture: they are header lines.
     for l in &attached_lines {
@@ -205,6 +179,52 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
         text,
         page_starts: Vec::new(),
     }
+}
+
+/// Says in `diagnostics` what the header lacks: its number, the kind (`kind` is the one taken
+/// from the number, if any), its date and its issuing body.
+fn missing_in_header(head: &header::Header, kind: Option<DocKind>, diagnostics: &mut Vec<String>) {
+    if head.number.is_none() && head.blank_number.is_none() {
+        diagnostics.push("no number found".to_string());
+    }
+    if head.kind.is_none() {
+        diagnostics.push(match kind {
+            Some(k) => format!(
+                "no title line names the kind; `{}` taken from the number",
+                k.as_str()
+            ),
+            None => "no title line names the kind".to_string(),
+        });
+    }
+    if head.date.is_none() {
+        diagnostics.push("no date found".to_string());
+    }
+    if head.issuer.is_none() {
+        diagnostics.push("no issuing body found".to_string());
+    }
+}
+
+/// Marks the headers of attached documents after line `body_start` as furniture of the body:
+/// returns that furniture and the lines it took, and says in `diagnostics` what was attached.
+fn attached_headers(
+    all: &[lines::Line<'_>],
+    furn: &[bool],
+    body_start: usize,
+    diagnostics: &mut Vec<String>,
+) -> (Vec<bool>, Vec<String>) {
+    let attached = header::attached_headers(all, furn, body_start);
+    let mut body_furn = furn.to_vec();
+    let mut attached_lines = Vec::new();
+    for (range, summary) in &attached {
+        diagnostics.push(summary.clone());
+        for i in range.clone() {
+            if !body_furn[i] && !all[i].is_blank() {
+                body_furn[i] = true;
+                attached_lines.push(all[i].text.to_string());
+            }
+        }
+    }
+    (body_furn, attached_lines)
 }
 
 /// What a document id is made of.

@@ -1,10 +1,11 @@
-//! From lines to blocks: re-flows hard-wrapped lines into paragraphs, and sets apart the
-//! closing parts (recipients, signature), the enacting formula and page furniture.
+//! From lines to blocks: re-flows hard-wrapped lines into paragraphs and headings, one
+//! numbering marker a block; the lines that are not running text are set apart in `apart.rs`.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::apart::is_formula;
 use super::joins::Evidence;
 use super::lines::{
     Line, Marker, Scheme, Wrap, ends_terminal, is_separator, is_upper, marker, starts_lower,
@@ -41,7 +42,7 @@ pub(crate) struct Block {
 
 impl Block {
     /// A block of one line that starts with no marker (a table row or cell, a line of its own).
-    fn unmarked(text: &str, start: usize, end: usize, after_formula: bool) -> Block {
+    pub(super) fn unmarked(text: &str, start: usize, end: usize, after_formula: bool) -> Block {
         Block {
             marker: None,
             written_label: String::new(),
@@ -53,6 +54,31 @@ impl Block {
             may_head: false,
             cells: Vec::new(),
             form: false,
+        }
+    }
+
+    /// A block that starts with marker `mk`, written `label`, its text not read yet.
+    fn marked(mk: Marker, label: String, span: [usize; 2], body_start: usize) -> Block {
+        Block {
+            marker: Some(mk),
+            written_label: label,
+            text: String::new(),
+            span,
+            body_start,
+            synthetic_annex: false,
+            after_formula: false,
+            may_head: false,
+            cells: Vec::new(),
+            form: false,
+        }
+    }
+
+    /// Takes the heading lines `taken` as the block's text.
+    fn take_heading(&mut self, lines: &[Line<'_>], taken: &[usize]) {
+        if let (Some(&first), Some(&last)) = (taken.first(), taken.last()) {
+            self.text = join(taken.iter().map(|&k| lines[k].text));
+            self.body_start = lines[first].start;
+            self.span[1] = lines[last].end;
         }
     }
 }
@@ -70,497 +96,304 @@ pub(crate) struct Body {
     pub formulas: Vec<String>,
 }
 
-static RE_ROW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}$").expect("valid regex"));
 static RE_NUMERAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[IVXLC]+|\d{1,3})$").expect("valid regex"));
-static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN|GIÁM ĐỐC|CHÁNH VĂN PHÒNG)(?: \p{Lu}[\p{Lu} ]*)?$)",
-    )
-    .expect("valid regex")
-});
 
-/// Whether a line opens a signature block (`TM. CHÍNH PHỦ`, `T/M BỘ CHÍNH TRỊ`, `CHỦ TỊCH`).
-fn is_signature_start(t: &str) -> bool {
-    RE_SIGNATURE.is_match(t)
-}
-
-/// Whether a line continues a signature block: a title, `[đã ký]`, or a person's name.
-fn is_signature_line(t: &str) -> bool {
-    if is_signature_start(t) {
-        return true;
-    }
-    if marker(t).is_some() || is_formula(t) {
-        return false;
-    }
-    let lower = t.to_lowercase();
-    if lower == "[đã ký]" || lower == "(đã ký)" || lower == "đã ký" {
-        return true;
-    }
-    let words: Vec<&str> = t.split_whitespace().collect();
-    if words.is_empty() || words.len() > 6 || ends_terminal(t) {
-        return false;
-    }
-    if is_upper(t) && words.len() <= 8 {
-        return true;
-    }
-    words.iter().all(|w| {
-        w.chars().next().is_some_and(char::is_uppercase) && !w.chars().any(|c| c.is_ascii_digit())
-    })
-}
-
-/// Whether a marker ends a table: a heading, or an item a cell does not start with.
-fn ends_table(scheme: Scheme) -> bool {
-    scheme.is_section() || scheme == Scheme::Alpha || scheme == Scheme::Word
-}
-
-/// Whether a line is an enacting formula (`QUYẾT NGHỊ:`, `QUYẾT ĐỊNH:`).
-fn is_formula(t: &str) -> bool {
-    let bare = t.trim_end_matches([':', ' ', '.']);
-    // `QUY ĐỊNH` and `KẾT LUẬN` alone are titles (of an annex); with a colon they enact.
-    matches!(bare, "QUYẾT NGHỊ" | "QUYẾT ĐỊNH")
-        || (matches!(bare, "QUY ĐỊNH" | "BAN HÀNH" | "KẾT LUẬN") && t.ends_with(':'))
-}
-
+/// Which part of the body the lines are in.
 #[derive(Debug, PartialEq, Eq)]
-enum Mode {
+pub(super) enum Mode {
+    /// Paragraphs, headings, rows and forms.
     Body,
+    /// The recipients, after `Nơi nhận`.
     Recipients,
+    /// The signature block, after a title such as `TM. CHÍNH PHỦ`.
     Signature,
 }
 
 /// Splits the body lines `from..` into blocks and closing parts.
 pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
-    let mut body = Body::default();
-    let wrap = wrap_width(&lines[from.min(lines.len())..]);
-    // A greedy wrap decides every break by line length alone: no evidence needed.
-    let evidence = wrap
-        .filter(|w| !w.greedy)
-        .map(|_| Evidence::gather(lines, furn, from));
-    let mut mode = Mode::Body;
-    let mut annex_pending = false;
-    // Whether the signature block has its signer's name.
-    let mut signed = false;
-    // The column of `Nơi nhận` in a closing table written between pipes, while its rows last.
-    let mut closing_col: Option<usize> = None;
-    // Whether the lines are the cells of a table, and the row number expected next.
-    let mut table = false;
-    let mut next_row = 1;
-    let mut after_formula = false;
-    // The last section scheme above numbered paragraphs: `1.` right under `Điều` is a khoản.
-    let mut parent_scheme: Option<Scheme> = None;
-    // The open block, as (block, index of its last line).
-    let mut open: Option<(Block, usize)> = None;
-    let mut gap = false;
+    let mut s = Splitter::new(lines, furn, from);
     let mut i = from;
     while i < lines.len() {
-        let l = lines[i];
-        if furn[i] {
-            body.furniture.push(l.text.to_string());
-            i += 1;
-            continue;
+        i = s.line(i);
+    }
+    s.close();
+    s.body
+}
+
+/// A split under way: the blocks and closing parts so far, and what the lines read so far leave
+/// open. Each method takes one kind of line, and returns the index to go on from, or `None`
+/// when the line is not of its kind.
+pub(super) struct Splitter<'s, 'l> {
+    pub(super) lines: &'s [Line<'l>],
+    pub(super) furn: &'s [bool],
+    /// How the body is wrapped, if it is.
+    wrap: Option<Wrap>,
+    /// The document's evidence for doubtful breaks; none when line lengths alone decide.
+    evidence: Option<Evidence>,
+    pub(super) body: Body,
+    pub(super) mode: Mode,
+    /// Whether the recipients or signature just ended: body after them is an annex.
+    pub(super) annex_pending: bool,
+    /// Whether the signature block has its signer's name.
+    pub(super) signed: bool,
+    /// The column of `Nơi nhận` in a closing table written between pipes, while its rows last.
+    pub(super) closing_col: Option<usize>,
+    /// Whether the lines are the cells of a table, and the row number expected next.
+    pub(super) table: bool,
+    pub(super) next_row: u32,
+    /// Whether an enacting formula came before.
+    pub(super) after_formula: bool,
+    /// The last section scheme above numbered paragraphs: `1.` right under `Điều` is a khoản.
+    parent_scheme: Option<Scheme>,
+    /// The open block, as (block, index of its last line).
+    pub(super) open: Option<(Block, usize)>,
+    /// Whether a blank line came since the last line taken.
+    pub(super) gap: bool,
+}
+
+impl<'s, 'l> Splitter<'s, 'l> {
+    fn new(lines: &'s [Line<'l>], furn: &'s [bool], from: usize) -> Self {
+        let wrap = wrap_width(&lines[from.min(lines.len())..]);
+        // A greedy wrap decides every break by line length alone: no evidence needed.
+        let evidence = wrap
+            .filter(|w| !w.greedy)
+            .map(|_| Evidence::gather(lines, furn, from));
+        Splitter {
+            lines,
+            furn,
+            wrap,
+            evidence,
+            body: Body::default(),
+            mode: Mode::Body,
+            annex_pending: false,
+            signed: false,
+            closing_col: None,
+            table: false,
+            next_row: 1,
+            after_formula: false,
+            parent_scheme: None,
+            open: None,
+            gap: false,
+        }
+    }
+
+    /// Takes line `i` (and any lines that go with it); returns the index to go on from. The
+    /// order of the tries is the order of precedence: the closing parts first, running text last.
+    fn line(&mut self, i: usize) -> usize {
+        let l = self.lines[i];
+        if self.furn[i] {
+            self.body.furniture.push(l.text.to_string());
+            return i + 1;
         }
         if l.is_blank() {
-            gap = true;
-            i += 1;
-            continue;
+            self.gap = true;
+            return i + 1;
         }
+        if !l.text.starts_with('|') {
+            self.closing_col = None;
+        }
+        let taken = self
+            .recipients_start(i)
+            .or_else(|| self.signature_start(i))
+            .or_else(|| self.closing_line(i))
+            .or_else(|| self.formula(i))
+            .or_else(|| self.pipe_row(i))
+            .or_else(|| self.rule(i))
+            .or_else(|| self.form_field(i))
+            .or_else(|| self.article_split_from_number(i))
+            .or_else(|| self.heading_split_from_number(i));
+        if let Some(next) = taken {
+            return next;
+        }
+        let m = marker(l.text);
+        self.table_cell(i, m.as_ref())
+            .or_else(|| self.table_head(i))
+            .or_else(|| self.synthetic_annex(i, m.as_ref()))
+            .unwrap_or_else(|| self.running_line(i, m))
+    }
+
+    /// Pushes the open block, if any.
+    pub(super) fn close(&mut self) {
+        if let Some((mut b, _)) = self.open.take() {
+            if needs_collapse(&b.text) {
+                b.text = collapse_spaces(&b.text);
+            }
+            self.body.blocks.push(b);
+        }
+    }
+
+    /// The non-blank line within two of `i`, if it is no furniture: where a label's number goes.
+    fn number_line(&self, i: usize) -> Option<usize> {
+        let j = (i + 1..self.lines.len().min(i + 3)).find(|&j| !self.lines[j].is_blank())?;
+        (!self.furn[j]).then_some(j)
+    }
+
+    /// `Điều` / `4. Tên điều`: an article's label split from its number by a hard wrap.
+    fn article_split_from_number(&mut self, i: usize) -> Option<usize> {
+        let (l, lines) = (self.lines[i], self.lines);
         let t = l.text;
-        if !t.starts_with('|') {
-            closing_col = None;
+        if !matches!(t, "Điều" | "ĐIỀU") {
+            return None;
         }
-        if let Some(rest) = t.strip_prefix("Nơi nhận") {
-            close(&mut open, &mut body);
-            mode = Mode::Recipients;
-            table = false;
-            body.recipient_markers += 1;
-            let rest = rest.trim_start_matches([':', ' ']);
-            if !rest.is_empty() {
-                body.recipients.push(strip_dash(rest).to_string());
+        let j = self.number_line(i)?;
+        let mk =
+            marker(&format!("{t} {}", lines[j].text)).filter(|mk| mk.scheme == Scheme::Article)?;
+        self.close();
+        // The marker was read from `Điều 4. …`: its text starts that many bytes, less the
+        // label and the space, into the number's line.
+        let rest = mk.rest.saturating_sub(t.len() + 1).min(lines[j].text.len());
+        let label = mk.label.clone();
+        let mut block = Block::marked(mk, label, [l.start, lines[j].end], lines[j].start + rest);
+        block.text = lines[j].text[rest..].to_string();
+        block.after_formula = self.after_formula;
+        block.may_head = true;
+        self.open = Some((block, j));
+        self.parent_scheme = Some(Scheme::Article);
+        self.gap = false;
+        Some(j + 1)
+    }
+
+    /// `Chương` / `III`: a label split from its number by a hard wrap, its heading below.
+    fn heading_split_from_number(&mut self, i: usize) -> Option<usize> {
+        let (l, lines) = (self.lines[i], self.lines);
+        let t = l.text;
+        if !matches!(t, "Chương" | "CHƯƠNG" | "Phần" | "PHẦN" | "Mục" | "MỤC") {
+            return None;
+        }
+        let j = self.number_line(i)?;
+        if !RE_NUMERAL.is_match(lines[j].text) {
+            return None;
+        }
+        let mk = marker(&format!("{t} {}", lines[j].text))?;
+        self.close();
+        let (taken, next) = heading_lines(lines, self.furn, j + 1, false, &mut self.body.furniture);
+        let label = mk.label.clone();
+        let mut block = Block::marked(mk, label, [l.start, lines[j].end], lines[j].end);
+        block.after_formula = self.after_formula;
+        block.take_heading(lines, &taken);
+        self.body.blocks.push(block);
+        self.gap = false;
+        Some(next.max(j + 1))
+    }
+
+    /// Body after the recipients or the signature with no `Phụ lục` line: an annex all the
+    /// same, its heading lines its title.
+    fn synthetic_annex(&mut self, i: usize, m: Option<&Marker>) -> Option<usize> {
+        if !self.annex_pending {
+            return None;
+        }
+        self.annex_pending = false;
+        if m.is_some_and(|m| m.scheme == Scheme::Annex) {
+            return None;
+        }
+        self.close();
+        let lines = self.lines;
+        let (taken, next) = heading_lines(lines, self.furn, i, true, &mut self.body.furniture);
+        let (&first, &last) = (taken.first()?, taken.last()?);
+        let mk = Marker {
+            scheme: Scheme::Annex,
+            label: "Phụ lục".to_string(),
+            rest: 0,
+        };
+        let span = [lines[first].start, lines[last].end];
+        let mut block = Block::marked(mk, String::new(), span, lines[first].start);
+        block.text = join(taken.iter().map(|&j| lines[j].text));
+        block.synthetic_annex = true;
+        block.after_formula = self.after_formula;
+        self.body.blocks.push(block);
+        self.gap = false;
+        Some(next)
+    }
+
+    /// A line of running text: it opens a block when it starts with a marker, else goes on the
+    /// open block or opens one of its own.
+    fn running_line(&mut self, i: usize, m: Option<Marker>) -> usize {
+        let m = m.filter(|mk| !self.marker_mid_sentence(i, mk));
+        match m {
+            Some(mk) => self.marked_line(i, mk),
+            None => {
+                self.unmarked_line(i);
+                self.gap = false;
+                i + 1
             }
-            i += 1;
-            continue;
         }
-        if is_signature_start(t) && (mode != Mode::Body || !t.contains(" là ")) {
-            close(&mut open, &mut body);
-            mode = Mode::Signature;
-            table = false;
-            signed = false;
-            body.signature.push(t.to_string());
-            i += 1;
-            continue;
-        }
-        match mode {
-            Mode::Recipients => {
-                if t.starts_with(['-', '–', '+', '•']) {
-                    body.recipients.push(strip_dash(t).to_string());
-                    i += 1;
-                    continue;
-                }
-                // A recipient wrapped after a comma (`Tỉnh ủy, HĐND,` / `UBND …`) goes on too.
-                if let Some(last) = body.recipients.last_mut()
-                    && (starts_lower(t)
-                        || last.ends_with(',')
-                        || (!last.ends_with([';', '.']) && !is_upper(t)))
-                {
-                    last.push(' ');
-                    last.push_str(t);
-                    i += 1;
-                    continue;
-                }
-                mode = Mode::Body;
-                annex_pending = true;
-            }
-            Mode::Signature => {
-                // After the signer's name only another title (a second signature) goes on.
-                let stamp = t.to_lowercase().contains("đã ký");
-                if !t.chars().any(char::is_alphanumeric) {
-                    // A bracket or mark of the signature stamp (`[`, `(…)`) between its lines.
-                    body.signature.push(t.to_string());
-                    i += 1;
-                    continue;
-                }
-                if is_signature_line(t) && (!signed || is_signature_start(t)) {
-                    signed = !is_upper(t) && !stamp && !is_signature_start(t);
-                    body.signature.push(t.to_string());
-                    i += 1;
-                    continue;
-                }
-                mode = Mode::Body;
-                annex_pending = true;
-            }
-            Mode::Body => {}
-        }
-        if is_formula(t) {
-            close(&mut open, &mut body);
-            body.formulas.push(t.to_string());
-            after_formula = true;
-            gap = false;
-            i += 1;
-            continue;
-        }
-        if let Some(cells) = pipe_cells(t) {
-            // A table row written between pipes: one block, its cells kept apart. A rule row
-            // (`|---|---|`) or a row of empty cells is furniture.
-            close(&mut open, &mut body);
-            if closing_col.is_none() {
-                closing_col = cells.iter().position(|c| c.starts_with("Nơi nhận"));
-                if closing_col.is_some() {
-                    body.recipient_markers += 1;
-                } else if cells.iter().any(|c| is_signature_start(c))
-                    && cells.iter().all(|c| c.is_empty() || is_signature_line(c))
-                {
-                    // A signature block laid out in a table, with no recipients (a law).
-                    closing_col = Some(usize::MAX);
-                }
-            }
-            if let Some(col) = closing_col {
-                // The closing table of a Word file: recipients in the `Nơi nhận` column, the
-                // signature block beside them.
-                for (k, cell) in cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
-                    if k == col {
-                        let rest = cell.strip_prefix("Nơi nhận").unwrap_or(cell);
-                        // A cell's paragraphs arrive joined: `A (b/c); - B; - Lưu: VT.`
-                        for r in rest.trim_start_matches([':', ' ']).split("; -") {
-                            let r = strip_dash(r.trim());
-                            if !r.is_empty() {
-                                let end = if r.ends_with(['.', ';']) { "" } else { ";" };
-                                body.recipients.push(format!("{r}{end}"));
-                            }
-                        }
-                    } else {
-                        body.signature.push(cell.clone());
-                    }
-                }
-            } else if cells.iter().any(|c| !is_separator(c) && !c.is_empty()) {
-                let mut row = Block::unmarked(&cells.join(" | "), l.start, l.end, after_formula);
-                row.cells = cells;
-                body.blocks.push(row);
-            } else {
-                body.furniture.push(t.to_string());
-            }
-            table = false;
-            gap = false;
-            i += 1;
-            continue;
-        }
-        // An empty cell (`-`) of a table that arrived one cell a line is a cell, not a rule.
-        if is_separator(t) && !(table && t.chars().count() <= 2) {
-            close(&mut open, &mut body);
-            body.furniture.push(t.to_string());
-            i += 1;
-            continue;
-        }
-        if !table && is_form_field(t) {
-            // A form to fill in (`1. Họ và tên: ……`, `Đơn vị: ……`): its fields are one block,
-            // whatever numbering they carry.
-            match open.as_mut() {
-                Some((b, last)) if b.form => {
-                    b.text.push(' ');
-                    b.text.push_str(t);
-                    b.span[1] = l.end;
-                    *last = i;
-                }
-                _ => {
-                    close(&mut open, &mut body);
-                    let mut form = Block::unmarked(t, l.start, l.end, after_formula);
-                    form.form = true;
-                    open = Some((form, i));
-                }
-            }
-            gap = false;
-            i += 1;
-            continue;
-        }
-        // `Điều` / `4. Tên điều`: an article's label split from its number by a hard wrap.
-        if matches!(t, "Điều" | "ĐIỀU")
-            && let Some(j) = (i + 1..lines.len().min(i + 3)).find(|&j| !lines[j].is_blank())
-            && !furn[j]
-            && let Some(mk) =
-                marker(&format!("{t} {}", lines[j].text)).filter(|mk| mk.scheme == Scheme::Article)
-        {
-            close(&mut open, &mut body);
-            // The marker was read from `Điều 4. …`: its text starts that many bytes, less the
-            // label and the space, into the number's line.
-            let rest = mk.rest.saturating_sub(t.len() + 1).min(lines[j].text.len());
-            let rest_text = &lines[j].text[rest..];
-            open = Some((
-                Block {
-                    written_label: mk.label.clone(),
-                    text: rest_text.to_string(),
-                    span: [l.start, lines[j].end],
-                    body_start: lines[j].start + rest,
-                    marker: Some(mk),
-                    synthetic_annex: false,
-                    after_formula,
-                    may_head: true,
-                    cells: Vec::new(),
-                    form: false,
-                },
-                j,
-            ));
-            parent_scheme = Some(Scheme::Article);
-            gap = false;
-            i = j + 1;
-            continue;
-        }
-        // `Chương` / `III`: a label split from its number by a hard wrap.
-        if matches!(t, "Chương" | "CHƯƠNG" | "Phần" | "PHẦN" | "Mục" | "MỤC")
-            && let Some(j) = (i + 1..lines.len().min(i + 3)).find(|&j| !lines[j].is_blank())
-            && !furn[j]
-            && RE_NUMERAL.is_match(lines[j].text)
-            && let Some(mk) = marker(&format!("{t} {}", lines[j].text))
-        {
-            close(&mut open, &mut body);
-            let (taken, next) = heading_lines(lines, furn, j + 1, false, &mut body.furniture);
-            let mut block = Block {
-                written_label: mk.label.clone(),
-                text: String::new(),
-                span: [l.start, lines[j].end],
-                body_start: lines[j].end,
-                marker: Some(mk),
-                synthetic_annex: false,
-                after_formula,
-                may_head: false,
-                cells: Vec::new(),
-                form: false,
-            };
-            if let Some(&lastj) = taken.last() {
-                block.text = join(taken.iter().map(|&k| lines[k].text));
-                block.body_start = lines[taken[0]].start;
-                block.span[1] = lines[lastj].end;
-            }
-            body.blocks.push(block);
-            gap = false;
-            i = next.max(j + 1);
-            continue;
-        }
-        let mut m = marker(t);
-        // A table flattened one cell a line (`TT` / `Tên nhiệm vụ` / … / `1` / cells / `2` …):
-        // each numbered row becomes one block, its cells joined, until a heading or item that
-        // cannot be a cell ends the table.
-        if table && m.as_ref().is_some_and(|mk| ends_table(mk.scheme)) {
-            table = false;
-        }
-        if table {
-            // Row numbers run in sequence (a few may be lost to the flattening); other bare
-            // numbers are cell values or stray page numbers.
-            let row = RE_ROW
-                .is_match(t)
-                .then(|| t.parse::<u32>().ok())
-                .flatten()
-                .filter(|n| (next_row..=next_row + 3).contains(n));
-            if matches!(t, "TT" | "STT") {
-                // The header row again, on a new page.
-                close(&mut open, &mut body);
-                let mut head = Block::unmarked(t, l.start, l.end, after_formula);
-                head.cells.push(t.to_string());
-                open = Some((head, i));
-            } else if let Some(n) = row {
-                next_row = n + 1;
-                close(&mut open, &mut body);
-                open = Some((
-                    Block {
-                        marker: Some(Marker {
-                            scheme: Scheme::Row,
-                            label: t.to_string(),
-                            rest: t.len(),
-                        }),
-                        written_label: t.to_string(),
-                        text: String::new(),
-                        span: [l.start, l.end],
-                        body_start: l.end,
-                        synthetic_annex: false,
-                        after_formula,
-                        may_head: false,
-                        cells: vec![t.to_string()],
-                        form: false,
-                    },
-                    i,
-                ));
-            } else if let Some((b, last)) = open.as_mut() {
-                if !b.text.is_empty() {
-                    b.text.push(' ');
-                }
-                b.text.push_str(t);
-                b.cells.push(t.to_string());
-                b.span[1] = l.end;
-                *last = i;
-            }
-            gap = false;
-            i += 1;
-            continue;
-        }
-        if matches!(t, "TT" | "STT") && !annex_pending {
-            // The header row: one block of column names, then the rows.
-            close(&mut open, &mut body);
-            table = true;
-            next_row = 1;
-            let mut head = Block::unmarked(t, l.start, l.end, after_formula);
-            head.cells.push(t.to_string());
-            open = Some((head, i));
-            gap = false;
-            i += 1;
-            continue;
-        }
-        if annex_pending {
-            annex_pending = false;
-            if m.as_ref().is_none_or(|m| m.scheme != Scheme::Annex) {
-                // Body after the signature with no `Phụ lục` line: an annex all the same.
-                close(&mut open, &mut body);
-                let (taken, next) = heading_lines(lines, furn, i, true, &mut body.furniture);
-                if !taken.is_empty() {
-                    let first = lines[taken[0]];
-                    let last = lines[*taken.last().expect("non-empty")];
-                    body.blocks.push(Block {
-                        marker: Some(Marker {
-                            scheme: Scheme::Annex,
-                            label: "Phụ lục".to_string(),
-                            rest: 0,
-                        }),
-                        written_label: String::new(),
-                        text: join(taken.iter().map(|&j| lines[j].text)),
-                        span: [first.start, last.end],
-                        body_start: first.start,
-                        synthetic_annex: true,
-                        after_formula,
-                        may_head: false,
-                        cells: Vec::new(),
-                        form: false,
-                    });
-                    gap = false;
-                    i = next;
-                    continue;
-                }
-            }
+    }
+
+    /// Whether marker `mk` of line `i` only looks like one, the line going on a sentence.
+    fn marker_mid_sentence(&self, i: usize, mk: &Marker) -> bool {
+        let Some((_, last)) = &self.open else {
+            return false;
+        };
+        let (t, prev) = (self.lines[i].text, self.lines[*last].text);
+        if self.gap || ends_terminal(prev) {
+            return false;
         }
         // A dash that starts a wrapped line mid-sentence (`kinh tế` / `- xã hội`) is no item.
-        if let (Some(mk), Some((_, last))) = (&m, &open)
-            && mk.scheme == Scheme::Dash
-            && !gap
-            && starts_lower(&t[mk.rest..])
-            && !ends_terminal(lines[*last].text)
-            && !lines[*last].text.ends_with(',')
-        {
-            m = None;
-        }
+        (mk.scheme == Scheme::Dash && starts_lower(&t[mk.rest..]) && !prev.ends_with(','))
         // `… tại khoản 3` / `Điều 1.`: a reference wrapped onto its own line is no article.
-        if let (Some(mk), Some((_, last))) = (&m, &open)
-            && mk.scheme == Scheme::Article
-            && !gap
-            && t[mk.rest..].is_empty()
-            && !ends_terminal(lines[*last].text)
-        {
-            m = None;
-        }
-        match m {
-            Some(mk) => {
-                close(&mut open, &mut body);
-                let rest_text = &t[mk.rest..];
-                let scheme = mk.scheme;
-                let numbered = matches!(scheme, Scheme::Number | Scheme::Number2 | Scheme::Number3);
-                if scheme.is_section() && !numbered {
-                    parent_scheme = Some(scheme);
-                }
-                let may_head =
-                    scheme.is_section() && !(numbered && parent_scheme == Some(Scheme::Article));
-                let block = Block {
-                    written_label: t[..mk.rest].trim().to_string(),
-                    text: rest_text.to_string(),
-                    span: [l.start, l.end],
-                    body_start: l.start + mk.rest,
-                    marker: Some(mk),
-                    synthetic_annex: false,
-                    after_formula,
-                    may_head,
-                    cells: Vec::new(),
-                    form: false,
-                };
-                // An article's heading below its label joins it like a wrapped line instead.
-                if scheme.heading_below() && scheme != Scheme::Article && rest_text.is_empty() {
-                    // `Chương I` / `QUY ĐỊNH CHUNG`; `Phụ lục I` / title / `(Kèm theo …)`.
-                    let annex = scheme == Scheme::Annex;
-                    let (taken, next) =
-                        heading_lines(lines, furn, i + 1, annex, &mut body.furniture);
-                    let mut block = block;
-                    if let Some(&lastj) = taken.last() {
-                        block.text = join(taken.iter().map(|&j| lines[j].text));
-                        block.body_start = lines[taken[0]].start;
-                        block.span[1] = lines[lastj].end;
-                    }
-                    body.blocks.push(block);
-                    gap = false;
-                    i = next;
-                    continue;
-                }
-                open = Some((block, i));
-            }
-            None => {
-                let join_it = match &open {
-                    Some((b, last)) => {
-                        should_join(b, lines[*last].text, t, gap, wrap, evidence.as_ref())
-                    }
-                    None => false,
-                };
-                if join_it {
-                    let (b, last) = open.as_mut().expect("open block");
-                    if !b.text.is_empty() {
-                        b.text.push(' ');
-                    }
-                    b.text.push_str(t);
-                    b.span[1] = l.end;
-                    *last = i;
-                } else {
-                    close(&mut open, &mut body);
-                    open = Some((Block::unmarked(t, l.start, l.end, after_formula), i));
-                }
-            }
-        }
-        gap = false;
-        i += 1;
+            || (mk.scheme == Scheme::Article && t[mk.rest..].is_empty())
     }
-    close(&mut open, &mut body);
-    body
+
+    /// A line that starts with marker `mk`: a new block, with its heading lines when the
+    /// scheme puts its heading below the label.
+    fn marked_line(&mut self, i: usize, mk: Marker) -> usize {
+        let (l, lines) = (self.lines[i], self.lines);
+        let t = l.text;
+        self.close();
+        let scheme = mk.scheme;
+        let numbered = matches!(scheme, Scheme::Number | Scheme::Number2 | Scheme::Number3);
+        if scheme.is_section() && !numbered {
+            self.parent_scheme = Some(scheme);
+        }
+        let rest = mk.rest;
+        let label = t[..rest].trim().to_string();
+        let mut block = Block::marked(mk, label, [l.start, l.end], l.start + rest);
+        block.text = t[rest..].to_string();
+        block.after_formula = self.after_formula;
+        block.may_head =
+            scheme.is_section() && !(numbered && self.parent_scheme == Some(Scheme::Article));
+        self.gap = false;
+        // An article's heading below its label joins it like a wrapped line instead.
+        if scheme.heading_below() && scheme != Scheme::Article && block.text.is_empty() {
+            // `Chương I` / `QUY ĐỊNH CHUNG`; `Phụ lục I` / title / `(Kèm theo …)`.
+            let annex = scheme == Scheme::Annex;
+            let (taken, next) =
+                heading_lines(lines, self.furn, i + 1, annex, &mut self.body.furniture);
+            block.take_heading(lines, &taken);
+            self.body.blocks.push(block);
+            return next;
+        }
+        self.open = Some((block, i));
+        i + 1
+    }
+
+    /// A line without a marker: it goes on the open block when [`should_join`] says the break
+    /// was a wrap, else it opens a block of its own.
+    fn unmarked_line(&mut self, i: usize) {
+        let l = self.lines[i];
+        let t = l.text;
+        if let Some((b, last)) = self.open.as_mut()
+            && should_join(
+                b,
+                self.lines[*last].text,
+                t,
+                self.gap,
+                self.wrap,
+                self.evidence.as_ref(),
+            )
+        {
+            if !b.text.is_empty() {
+                b.text.push(' ');
+            }
+            b.text.push_str(t);
+            b.span[1] = l.end;
+            *last = i;
+        } else {
+            self.close();
+            self.open = Some((Block::unmarked(t, l.start, l.end, self.after_formula), i));
+        }
+    }
 }
 
 /// Whether line `t` continues the open block whose last line is `prev`, from the evidence of
@@ -721,37 +554,6 @@ fn heading_lines(
     (taken, j)
 }
 
-static RE_LEADER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"…{2,}|\.{5,}|_{5,}").expect("valid regex"));
-
-/// Whether a line is a field of a form to fill in: a label followed by a dotted leader
-/// (`Họ và tên: ……………`, `Chương trình: ………`).
-fn is_form_field(t: &str) -> bool {
-    // Most lines have no leader at all: two cheap substring checks spare them the pattern.
-    (t.contains("……") || t.contains("....") || t.contains("_____"))
-        && RE_LEADER.find(t).is_some_and(|m| m.start() > 0)
-}
-
-/// The cells of a table row written between pipes (`| 1 | Bộ Nội vụ | 2026 |`), trimmed; `None`
-/// for any other line.
-fn pipe_cells(t: &str) -> Option<Vec<String>> {
-    let inner = t.strip_prefix('|')?.strip_suffix('|')?;
-    if inner.is_empty() {
-        return None;
-    }
-    Some(inner.split('|').map(|c| c.trim().to_string()).collect())
-}
-
-/// Pushes the open block, if any.
-fn close(open: &mut Option<(Block, usize)>, body: &mut Body) {
-    if let Some((mut b, _)) = open.take() {
-        if needs_collapse(&b.text) {
-            b.text = collapse_spaces(&b.text);
-        }
-        body.blocks.push(b);
-    }
-}
-
 /// Whether a text has white space other than single spaces between words. Lines are trimmed and
 /// joined by one space, so most blocks have none; a byte scan spares them a copy. (The stored
 /// text has no odd spaces left: normalization made them plain.)
@@ -781,11 +583,6 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
         .flat_map(str::split_whitespace)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A recipient line without its leading dash.
-fn strip_dash(t: &str) -> &str {
-    t.trim_start_matches(['-', '–', '+', '•', ' '])
 }
 
 #[cfg(test)]
@@ -841,30 +638,6 @@ mod tests {
     }
 
     #[test]
-    fn closing_parts_are_set_apart() {
-        let body = blocks(
-            "Điều 3. Hiệu lực.\n\nNơi nhận:\n- Chính phủ;\n- Các Bộ, cơ quan ngang Bộ,\ncơ quan thuộc CP;\n- Lưu: VT.\nTM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCHỦ TỊCH\n\nTrần Thanh Mẫn",
-        );
-        assert_eq!(
-            body.recipients,
-            [
-                "Chính phủ;",
-                "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc CP;",
-                "Lưu: VT."
-            ]
-        );
-        assert_eq!(
-            body.signature,
-            [
-                "TM. ỦY BAN THƯỜNG VỤ QUỐC HỘI",
-                "CHỦ TỊCH",
-                "Trần Thanh Mẫn"
-            ]
-        );
-        assert_eq!(body.blocks.len(), 1);
-    }
-
-    #[test]
     fn body_after_the_signature_is_an_annex() {
         let body = blocks(
             "TM. CHÍNH PHỦ\nTHỦ TƯỚNG\nPhạm Minh Chính\n\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n(Kèm theo Nghị quyết số 03/NQ-CP)\n\nI. MỤC TIÊU",
@@ -887,40 +660,6 @@ mod tests {
     }
 
     #[test]
-    fn pipe_rows_are_rows_with_their_cells() {
-        let body = blocks(
-            "PHỤ LỤC\n| STT | Nhiệm vụ | Cơ quan chủ trì |\n|---|---|---|\n| 1 | Xây dựng đề án | Bộ Nội vụ |",
-        );
-        let rows: Vec<&Vec<String>> = body
-            .blocks
-            .iter()
-            .map(|b| &b.cells)
-            .filter(|c| !c.is_empty())
-            .collect();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1], &["1", "Xây dựng đề án", "Bộ Nội vụ"]);
-        assert_eq!(body.furniture, ["|---|---|---|"]);
-    }
-
-    #[test]
-    fn a_table_one_cell_a_line_keeps_its_empty_cells() {
-        let body = blocks("TT\nNội dung\nGhi chú\n1\nHội nghị\n-\n2\nTập huấn\nCấp xã");
-        let rows: Vec<&Vec<String>> = body.blocks.iter().map(|b| &b.cells).collect();
-        assert_eq!(rows[1], &["1", "Hội nghị", "-"]);
-        assert_eq!(rows[2], &["2", "Tập huấn", "Cấp xã"]);
-        assert!(body.furniture.is_empty());
-    }
-
-    #[test]
-    fn a_form_is_one_block() {
-        let body =
-            blocks("Mẫu 1\n1. Họ và tên: ……………\n2. Đơn vị công tác: ……………\n3. Chương trình: ………");
-        let forms: Vec<&Block> = body.blocks.iter().filter(|b| b.form).collect();
-        assert_eq!(forms.len(), 1, "{:?}", body.blocks);
-        assert!(forms[0].text.contains("Chương trình"));
-    }
-
-    #[test]
     fn an_article_label_split_from_its_number_is_one_article() {
         let body =
             blocks("Điều 3. Hiệu lực\nNội dung ba.\nĐiều\n4. Trách nhiệm thi hành\nNội dung bốn.");
@@ -936,25 +675,5 @@ mod tests {
             .find(|b| b.marker.as_ref().is_some_and(|m| m.label == "Điều 4"))
             .unwrap();
         assert!(four.text.starts_with("Trách nhiệm thi hành"), "{four:?}");
-    }
-
-    #[test]
-    fn a_recipient_wrapped_after_a_comma_goes_on() {
-        let body = blocks("Nội dung.\nNơi nhận:\n- Tỉnh ủy, HĐND,\nUBND tỉnh;\n- Lưu VT.");
-        assert_eq!(body.recipients, ["Tỉnh ủy, HĐND, UBND tỉnh;", "Lưu VT."]);
-    }
-
-    #[test]
-    fn a_closing_table_gives_recipients_and_signature() {
-        let body = blocks(
-            "Nội dung.\n| Nơi nhận: | THỦ TƯỚNG |\n| - Ban Bí thư; | |\n| - Lưu: VT. | Nguyễn Văn A |",
-        );
-        assert_eq!(body.recipients, ["Ban Bí thư;", "Lưu: VT."]);
-        assert_eq!(body.signature, ["THỦ TƯỚNG", "Nguyễn Văn A"]);
-        assert_eq!(body.blocks.len(), 1);
-        let body = blocks("Nội dung.\n| Nơi nhận: - A (b/c); - Lưu: VT. | GIÁM ĐỐC |");
-        assert_eq!(body.recipients, ["A (b/c);", "Lưu: VT."]);
-        let body = blocks("Điều 48. Hiệu lực.\n| | CHỦ TỊCH QUỐC HỘI |\n| | Trần Thanh Mẫn |");
-        assert_eq!(body.signature, ["CHỦ TỊCH QUỐC HỘI", "Trần Thanh Mẫn"]);
     }
 }

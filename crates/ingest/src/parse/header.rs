@@ -311,143 +311,189 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
         h.body_start = first + 1;
         return finish(h, text);
     }
-    let mut issuer: Vec<String> = Vec::new();
-    let (mut motto, mut number, mut date) = (false, false, false);
-    let mut subject: Option<String> = None;
-    let mut kind_line: Option<usize> = None;
-    let mut kind_rest = String::new();
-    let mut taken: Vec<usize> = Vec::new();
+    let mut r = HeaderBlock::default();
     let mut p = 0;
     while p < content.len() {
+        match r.line(lines, &content, p, &mut h) {
+            Some(next) => p = next,
+            None => break,
+        }
+    }
+    let found = r.motto || r.number || r.date || h.kind.is_some() || r.kind_line.is_some();
+    if !found {
+        return no_header(lines, furn, text, h);
+    }
+    r.finish(lines, furn, &mut h);
+    if let Some(b) = &h.blank_number {
+        h.diagnostics
+            .push(format!("the number is left blank (a draft): `Số {b}`"));
+    }
+    finish(h, text)
+}
+
+/// The header block read so far, line by line: which parts it has shown, and the lines it took.
+#[derive(Debug, Default)]
+struct HeaderBlock {
+    /// The upper-case lines of the issuing body.
+    issuer: Vec<String>,
+    motto: bool,
+    number: bool,
+    date: bool,
+    /// The `V/v …` subject of an official letter.
+    subject: Option<String>,
+    /// The index of the kind line, once found.
+    kind_line: Option<usize>,
+    /// What follows the kind words on the kind line: the start of the title.
+    kind_rest: String,
+    /// The indices of the lines taken as the header's.
+    taken: Vec<usize>,
+}
+
+impl HeaderBlock {
+    /// Reads line `content[p]`; returns the position in `content` to go on from, or `None`
+    /// when the header block has ended.
+    fn line(
+        &mut self,
+        lines: &[Line<'_>],
+        content: &[usize],
+        p: usize,
+        h: &mut Header,
+    ) -> Option<usize> {
         let i = content[p];
         let t = lines[i].text;
         // A kind line ends the header block, whichever column it came after.
-        if kind_line.is_none() && pieces(t).len() <= 1 {
-            if let Some((kind, name, rest)) = kind_words(t, false) {
-                h.kind = Some(kind);
-                h.kind_name = Some(name);
-                // `NGHỊ QUYẾT SỐ 15/NQ-HĐND …`: the number, then what follows is the title's.
-                kind_rest = match number_after_kind(&rest) {
-                    Some((n, after)) => {
-                        h.number = h.number.take().or(Some(n));
-                        number = true;
-                        after
-                    }
-                    None => rest,
-                };
-                kind_line = Some(i);
-                taken.push(i);
-                p += 1;
-                continue;
-            }
-            if let Some((kind, name, rest)) = kind_words(t, true)
-                && !number
-            {
-                // `Công Văn Số 402-CV/VPĐU` above the header: kind and number, the header follows.
-                h.kind = Some(kind);
-                h.kind_name = Some(name);
-                if let Item::Number(n, _) = classify(&rest) {
-                    h.number = n;
-                    number = h.number.is_some();
-                }
-                taken.push(i);
-                p += 1;
-                continue;
-            }
+        if self.kind_line.is_none() && pieces(t).len() <= 1 && self.kind(i, t, h) {
+            return Some(p + 1);
         }
-        let mut items: Vec<(Item, String)> = Vec::new();
-        for s in pieces(t) {
-            // A blank left in a draft splits one piece in two (`Số:      /KH-SCT`,
-            // `ngày        tháng 4 năm 2026`): join them back.
-            if let Some(last) = items.last_mut()
-                && matches!(last.0, Item::DateStart | Item::Number(None, None))
-            {
-                let j = format!("{} {s}", last.1);
-                if let c @ (Item::Date(..) | Item::Number(..)) = classify(&j) {
-                    *last = (c, j);
-                    continue;
-                }
-            }
-            items.push((classify(&s), s));
+        let (items, joined_next) = items(lines, content, p);
+        if !self.is_header_line(&items) {
+            return self.not_header_line(lines, content, p, &items, h);
         }
-        // A date or a number cut at the end of the line continues on the next one.
-        let mut joined_next = false;
-        if let Some(last) = items.last_mut()
-            && matches!(last.0, Item::DateStart | Item::Number(None, None))
-            && let Some(&n) = content.get(p + 1)
+        self.record(items, h);
+        self.taken.push(i);
+        if joined_next {
+            self.taken.push(content[p + 1]);
+            return Some(p + 2);
+        }
+        Some(p + 1)
+    }
+
+    /// Reads line `i` as the kind line if it is one; returns whether it was.
+    fn kind(&mut self, i: usize, t: &str, h: &mut Header) -> bool {
+        if let Some((kind, name, rest)) = kind_words(t, false) {
+            h.kind = Some(kind);
+            h.kind_name = Some(name);
+            // `NGHỊ QUYẾT SỐ 15/NQ-HĐND …`: the number, then what follows is the title's.
+            self.kind_rest = match number_after_kind(&rest) {
+                Some((n, after)) => {
+                    h.number = h.number.take().or(Some(n));
+                    self.number = true;
+                    after
+                }
+                None => rest,
+            };
+            self.kind_line = Some(i);
+            self.taken.push(i);
+            return true;
+        }
+        if let Some((kind, name, rest)) = kind_words(t, true)
+            && !self.number
         {
-            let next = pieces(lines[n].text);
-            let cont = next.last().map_or("", String::as_str);
-            let j = format!("{} {cont}", last.1);
-            let c = classify(&j);
-            if matches!(c, Item::Date(..) | Item::Number(..)) && c != Item::Number(None, None) {
-                *last = (c, j);
-                joined_next = next.len() == 1;
+            // `Công Văn Số 402-CV/VPĐU` above the header: kind and number, the header follows.
+            h.kind = Some(kind);
+            h.kind_name = Some(name);
+            if let Item::Number(n, _) = classify(&rest) {
+                h.number = n;
+                self.number = h.number.is_some();
             }
+            self.taken.push(i);
+            return true;
         }
+        false
+    }
+
+    /// Whether every piece of a line still belongs to the header block.
+    fn is_header_line(&self, items: &[(Item, String)]) -> bool {
         // Under the kind line only a number, a date or a labelled line (a rebuilt header) still
         // belong to the header block; a motto-like line there is the title's
         // (`ĐIỀU LỆ` / `ĐẢNG CỘNG SẢN VIỆT NAM`), and rules are the title block's to read.
-        let after_kind = kind_line.is_some();
-        let header_line = items.iter().all(|(it, s)| match it {
+        let after_kind = self.kind_line.is_some();
+        items.iter().all(|(it, s)| match it {
             _ if after_kind => matches!(it, Item::Number(..) | Item::Date(..) | Item::Label),
             Item::Upper => {
-                kind_line.is_none() && !(date || number && motto) && kind_words(s, false).is_none()
+                self.kind_line.is_none()
+                    && !(self.date || self.number && self.motto)
+                    && kind_words(s, false).is_none()
             }
             Item::Other | Item::DateStart => false,
-            Item::Label => kind_line.is_some() || number || date,
+            Item::Label => self.kind_line.is_some() || self.number || self.date,
             _ => true,
+        })
+    }
+
+    /// A line that is no part of the header block as such: still the header's when it is an
+    /// issuer line or a kind outside the list, or a stray line above the header; else the
+    /// header block has ended (`None`).
+    fn not_header_line(
+        &mut self,
+        lines: &[Line<'_>],
+        content: &[usize],
+        p: usize,
+        items: &[(Item, String)],
+        h: &mut Header,
+    ) -> Option<usize> {
+        let i = content[p];
+        let t = lines[i].text;
+        let upper_kind = self.kind_line.is_none()
+            && (self.date || self.number && self.motto)
+            && items.len() == 1
+            && items[0].0 == Item::Upper;
+        // Not the kind line but the header's, when the next line is a header part (an
+        // issuer after the date in a column read right to left) or the kind line itself (a
+        // `DỰ THẢO` stamp above it).
+        let next = content.get(p + 1).map(|&n| lines[n].text);
+        let next_is_header = next.is_some_and(|n| {
+            kind_words(n, false).is_some()
+                || pieces(n).iter().any(|s| {
+                    matches!(
+                        classify(s),
+                        Item::Number(..) | Item::Motto(_) | Item::Date(..)
+                    )
+                })
         });
-        if !header_line {
-            let upper_kind = kind_line.is_none()
-                && (date || number && motto)
-                && items.len() == 1
-                && items[0].0 == Item::Upper;
-            // Not the kind line but the header's, when the next line is a header part (an
-            // issuer after the date in a column read right to left) or the kind line itself (a
-            // `DỰ THẢO` stamp above it).
-            let next = content.get(p + 1).map(|&n| lines[n].text);
-            let next_is_header = next.is_some_and(|n| {
-                kind_words(n, false).is_some()
-                    || pieces(n).iter().any(|s| {
-                        matches!(
-                            classify(s),
-                            Item::Number(..) | Item::Motto(_) | Item::Date(..)
-                        )
-                    })
-            });
-            if upper_kind && next_is_header {
-                if next.is_none_or(|n| kind_words(n, false).is_none()) {
-                    issuer.push(t.to_string());
-                }
-                taken.push(i);
-                p += 1;
-                continue;
+        if upper_kind && next_is_header {
+            if next.is_none_or(|n| kind_words(n, false).is_none()) {
+                self.issuer.push(t.to_string());
             }
-            if upper_kind {
-                // A kind outside the list (`ĐIỀU ƯỚC QUỐC TẾ`): kept as written.
-                h.kind_name = Some(t.to_string());
-                kind_line = Some(i);
-                taken.push(i);
-                p += 1;
-                continue;
-            }
-            // A stray line above the header (`Dự thảo 2`, a file label) does not hide it; it
-            // stays a header line if a header follows, and the body's if none does.
-            let nothing_yet = !(motto || number || date || h.kind.is_some()) && issuer.is_empty();
-            if nothing_yet && p < 2 {
-                taken.push(i);
-                p += 1;
-                continue;
-            }
-            break;
+            self.taken.push(i);
+            return Some(p + 1);
         }
+        if upper_kind {
+            // A kind outside the list (`ĐIỀU ƯỚC QUỐC TẾ`): kept as written.
+            h.kind_name = Some(t.to_string());
+            self.kind_line = Some(i);
+            self.taken.push(i);
+            return Some(p + 1);
+        }
+        // A stray line above the header (`Dự thảo 2`, a file label) does not hide it; it
+        // stays a header line if a header follows, and the body's if none does.
+        let nothing_yet =
+            !(self.motto || self.number || self.date || h.kind.is_some()) && self.issuer.is_empty();
+        if nothing_yet && p < 2 {
+            self.taken.push(i);
+            return Some(p + 1);
+        }
+        None
+    }
+
+    /// Records what the pieces of a header line give.
+    fn record(&mut self, items: Vec<(Item, String)>, h: &mut Header) {
         for (it, s) in items {
             match it {
                 Item::Motto(rest) => {
-                    motto = true;
-                    if !rest.is_empty() && !is_separator(&rest) && kind_line.is_none() {
-                        issuer.push(rest);
+                    self.motto = true;
+                    if !rest.is_empty() && !is_separator(&rest) && self.kind_line.is_none() {
+                        self.issuer.push(rest);
                     }
                 }
                 Item::Number(n, blank) => {
@@ -457,61 +503,88 @@ pub(crate) fn parse(lines: &[Line<'_>], furn: &[bool], text: &str) -> Header {
                     if blank.is_some() && h.number.is_none() {
                         h.blank_number = blank;
                     }
-                    number = true;
+                    self.number = true;
                 }
                 Item::Date(place, d) => {
-                    if !date {
+                    if !self.date {
                         h.place = place.filter(|p| !p.is_empty());
                         h.date = d;
                     }
-                    date = true;
+                    self.date = true;
                 }
-                Item::Subject => subject = Some(s),
-                Item::Upper => issuer.push(s),
+                Item::Subject => self.subject = Some(s),
+                Item::Upper => self.issuer.push(s),
                 _ => {}
             }
         }
-        taken.push(i);
-        p += 1;
-        if joined_next {
-            taken.push(content[p]);
-            p += 1;
+    }
+
+    /// Gives `h` the issuer, the header lines and the title, and says where the body starts.
+    fn finish(self, lines: &[Line<'_>], furn: &[bool], h: &mut Header) {
+        // A place on the line before a date line that had none (`Thành phố Huế,`).
+        set_issuer(&self.issuer, h);
+        let mut taken = self.taken;
+        taken.sort_unstable();
+        taken.dedup();
+        let last = taken.last().copied().unwrap_or(0);
+        for &i in &taken {
+            h.lines.push(lines[i].text.to_string());
+        }
+        let mut title_from = last + 1;
+        if self.kind_line.is_none() {
+            // No kind line (an official letter): the header ends with its last line; the `V/v`
+            // subject is the title.
+            h.body_start = title_from;
+            h.title = self.subject;
+        } else {
+            title_from = title_from.max(self.kind_line.map_or(0, |k| k + 1));
+            read_title_block(lines, furn, title_from, h);
+            let title = [Some(self.kind_rest), h.title.take()]
+                .into_iter()
+                .flatten()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            h.title = Some(title).filter(|t| !t.is_empty()).or(self.subject);
         }
     }
-    let found = motto || number || date || h.kind.is_some() || kind_line.is_some();
-    if !found {
-        return no_header(lines, furn, text, h);
+}
+
+/// The pieces of header line `content[p]`, classified, with a date or number cut at its end
+/// completed from the next line; and whether that took the whole next line.
+fn items(lines: &[Line<'_>], content: &[usize], p: usize) -> (Vec<(Item, String)>, bool) {
+    let t = lines[content[p]].text;
+    let mut items: Vec<(Item, String)> = Vec::new();
+    for s in pieces(t) {
+        // A blank left in a draft splits one piece in two (`Số:      /KH-SCT`,
+        // `ngày        tháng 4 năm 2026`): join them back.
+        if let Some(last) = items.last_mut()
+            && matches!(last.0, Item::DateStart | Item::Number(None, None))
+        {
+            let j = format!("{} {s}", last.1);
+            if let c @ (Item::Date(..) | Item::Number(..)) = classify(&j) {
+                *last = (c, j);
+                continue;
+            }
+        }
+        items.push((classify(&s), s));
     }
-    // A place on the line before a date line that had none (`Thành phố Huế,`).
-    set_issuer(&issuer, &mut h);
-    taken.sort_unstable();
-    taken.dedup();
-    let last = taken.last().copied().unwrap_or(0);
-    for &i in &taken {
-        h.lines.push(lines[i].text.to_string());
+    // A date or a number cut at the end of the line continues on the next one.
+    let mut joined_next = false;
+    if let Some(last) = items.last_mut()
+        && matches!(last.0, Item::DateStart | Item::Number(None, None))
+        && let Some(&n) = content.get(p + 1)
+    {
+        let next = pieces(lines[n].text);
+        let cont = next.last().map_or("", String::as_str);
+        let j = format!("{} {cont}", last.1);
+        let c = classify(&j);
+        if matches!(c, Item::Date(..) | Item::Number(..)) && c != Item::Number(None, None) {
+            *last = (c, j);
+            joined_next = next.len() == 1;
+        }
     }
-    let mut title_from = last + 1;
-    if kind_line.is_none() {
-        // No kind line (an official letter): the header ends with its last line; the `V/v`
-        // subject is the title.
-        h.body_start = title_from;
-        h.title = subject;
-    } else {
-        title_from = title_from.max(kind_line.map_or(0, |k| k + 1));
-        read_title_block(lines, furn, title_from, &mut h);
-        let title = [Some(kind_rest), h.title.take()]
-            .into_iter()
-            .flatten()
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        h.title = Some(title).filter(|t| !t.is_empty()).or(subject);
-    }
-    if let Some(b) = &h.blank_number {
-        h.diagnostics
-            .push(format!("the number is left blank (a draft): `Số {b}`"));
-    }
-    finish(h, text)
+    (items, joined_next)
 }
 
 /// The issuing body from the upper-case lines of the left column.

@@ -291,6 +291,8 @@ static RE_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Finds the numbering marker at the start of a trimmed line, if any.
+// Long on purpose: one case a scheme, in order of precedence, each behind a cheap test of the
+// first characters; the order is the rule, and split up it would hide it.
 pub(crate) fn marker(t: &str) -> Option<Marker> {
     let first = t.chars().next()?;
     if first == '-' || first == '–' || first == '—' || first == '+' || first == '•' {

@@ -533,75 +533,12 @@ impl Builder<'_> {
                 _ => ClauseKind::Paragraph,
             }
         };
-        if is_group {
-            self.group = Some(text.trim_end_matches(':').trim().to_string());
-        } else if label.is_none() && text.ends_with(':') {
-            // A lead-in (`… các nhiệm vụ, giải pháp sau:`) sets the context of what follows.
-            let c = heading_ctx(text).or_else(|| {
-                // `… thực hiện tốt các nhiệm vụ, giải pháp sau:`: anywhere in the lead-in.
-                let all = fold_words(words(text).map(|(_, w)| w));
-                (all.contains("nhiem vu") || all.contains("giai phap")).then_some(Ctx::Task)
-            });
-            // In a statute or law, `Đảng viên có nhiệm vụ:` lists duties, not tasks.
-            if c == Some(Ctx::Task) && !in_article {
-                match self.stack.last() {
-                    Some(&(_, s)) => self.lead[s] = Some(Ctx::Task),
-                    None => self.doc_lead = Some(Ctx::Task),
-                }
-            }
-        }
-        let section = self.stack.last().map(|&(_, s)| s);
-        let ord = self.ordinals.entry(section).or_insert(0);
-        *ord += 1;
-        let local = format!("p{ord}");
-        let id = match section {
-            Some(s) => format!("{}/{}.{local}", self.doc_id, self.keys[s]),
-            None => format!("{}/{local}", self.doc_id),
-        };
-        let section_path = match section {
-            Some(s) => self.tree.sections[s].path.clone(),
-            None => Vec::new(),
-        };
+        self.lead_in(text, is_group, label.is_some(), in_article);
+        let (id, section_path) = self.next_clause_id();
         let group = (kind == ClauseKind::Target)
             .then(|| self.group.clone())
             .flatten();
-        // Who must do it: the clause itself (`Giao Bộ X …`), an item that heads its dash items,
-        // or the nearest section whose heading names a body.
-        let scheme = block.marker.as_ref().map(|m| m.scheme);
-        let dash = matches!(scheme, Some(Scheme::Dash | Scheme::Plus | Scheme::Bullet));
-        if !dash
-            && self
-                .item_assignee
-                .as_ref()
-                .is_some_and(|(s, _)| *s == scheme || scheme.is_none())
-        {
-            self.item_assignee = None;
-        }
-        let own = clause_assignee(text);
-        if label.is_some()
-            && !dash
-            && own.is_none()
-            && !footnote
-            && !is_row
-            && let Some(body) = heading_assignee(text).filter(|_| !text.ends_with('.'))
-        {
-            self.item_assignee = Some((scheme, body));
-        }
-        let inherited = self
-            .item_assignee
-            .as_ref()
-            .map(|(_, b)| b.clone())
-            .or_else(|| {
-                self.stack
-                    .iter()
-                    .rev()
-                    .find_map(|&(_, s)| self.assignee[s].clone())
-            });
-        let assignee = if footnote || is_row {
-            None
-        } else {
-            own.clone().or(inherited)
-        };
+        let (own, assignee) = self.assignee(block, label.is_some(), text, footnote || is_row);
         // A clause that assigns a task is a task, wherever it stands.
         let kind = if own.is_some() && kind == ClauseKind::Paragraph {
             ClauseKind::Task
@@ -621,6 +558,95 @@ impl Builder<'_> {
             cells: block.cells.clone(),
             pages: None,
         });
+    }
+
+    /// Notes what a clause sets for the clauses after it: a timeframe line (`is_group`) the
+    /// group of the targets under it, a lead-in ending with a colon the context (tasks).
+    fn lead_in(&mut self, text: &str, is_group: bool, labelled: bool, in_article: bool) {
+        if is_group {
+            self.group = Some(text.trim_end_matches(':').trim().to_string());
+        } else if !labelled && text.ends_with(':') {
+            // A lead-in (`… các nhiệm vụ, giải pháp sau:`) sets the context of what follows.
+            let c = heading_ctx(text).or_else(|| {
+                // `… thực hiện tốt các nhiệm vụ, giải pháp sau:`: anywhere in the lead-in.
+                let all = fold_words(words(text).map(|(_, w)| w));
+                (all.contains("nhiem vu") || all.contains("giai phap")).then_some(Ctx::Task)
+            });
+            // In a statute or law, `Đảng viên có nhiệm vụ:` lists duties, not tasks.
+            if c == Some(Ctx::Task) && !in_article {
+                match self.stack.last() {
+                    Some(&(_, s)) => self.lead[s] = Some(Ctx::Task),
+                    None => self.doc_lead = Some(Ctx::Task),
+                }
+            }
+        }
+    }
+
+    /// The id of the next clause in the innermost open section, and that section's path.
+    fn next_clause_id(&mut self) -> (String, Vec<String>) {
+        let section = self.stack.last().map(|&(_, s)| s);
+        let ord = self.ordinals.entry(section).or_insert(0);
+        *ord += 1;
+        let local = format!("p{ord}");
+        let id = match section {
+            Some(s) => format!("{}/{}.{local}", self.doc_id, self.keys[s]),
+            None => format!("{}/{local}", self.doc_id),
+        };
+        let section_path = match section {
+            Some(s) => self.tree.sections[s].path.clone(),
+            None => Vec::new(),
+        };
+        (id, section_path)
+    }
+
+    /// Who must carry out a clause: its own assignee (returned first), or the one it inherits
+    /// from an item above it or from the nearest section that names a body; none for a
+    /// footnote or a table row (`no_assignee`). Also opens or closes the item whose dash items
+    /// inherit its assignee.
+    fn assignee(
+        &mut self,
+        block: &Block,
+        labelled: bool,
+        text: &str,
+        no_assignee: bool,
+    ) -> (Option<String>, Option<String>) {
+        // Who must do it: the clause itself (`Giao Bộ X …`), an item that heads its dash items,
+        // or the nearest section whose heading names a body.
+        let scheme = block.marker.as_ref().map(|m| m.scheme);
+        let dash = matches!(scheme, Some(Scheme::Dash | Scheme::Plus | Scheme::Bullet));
+        if !dash
+            && self
+                .item_assignee
+                .as_ref()
+                .is_some_and(|(s, _)| *s == scheme || scheme.is_none())
+        {
+            self.item_assignee = None;
+        }
+        let own = clause_assignee(text);
+        if labelled
+            && !dash
+            && own.is_none()
+            && !no_assignee
+            && let Some(body) = heading_assignee(text).filter(|_| !text.ends_with('.'))
+        {
+            self.item_assignee = Some((scheme, body));
+        }
+        let inherited = self
+            .item_assignee
+            .as_ref()
+            .map(|(_, b)| b.clone())
+            .or_else(|| {
+                self.stack
+                    .iter()
+                    .rev()
+                    .find_map(|&(_, s)| self.assignee[s].clone())
+            });
+        let assignee = if no_assignee {
+            None
+        } else {
+            own.clone().or(inherited)
+        };
+        (own, assignee)
     }
 }
 

@@ -54,7 +54,6 @@ pub(super) fn no_header(lines: &[Line<'_>], furn: &[bool], text: &str, mut h: He
 /// Reads the title block after the kind line: subject lines, the restated issuing body, the term.
 pub(super) fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h: &mut Header) {
     let mut title: Vec<&str> = Vec::new();
-    let mut taken: Vec<usize> = Vec::new();
     let mut i = from;
     let mut in_paren = false;
     let mut last_sentence_open = false;
@@ -76,36 +75,15 @@ pub(super) fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h
         }
         gap = false;
         if is_separator(t) {
-            h.lines.push(t.to_string());
-            i += 1;
-            // A rule under the title closes the block, unless the restated body follows.
-            let next = (i..lines.len()).find(|&j| !lines[j].is_blank() && !furn[j]);
-            match next {
-                Some(j) if is_upper(lines[j].text) && marker(lines[j].text).is_none() => {
-                    taken.push(j);
-                    h.lines.push(lines[j].text.to_string());
-                    if h.issuer.is_none() {
-                        h.issuer = Some(lines[j].text.to_string());
-                    }
-                    i = j + 1;
-                }
-                _ => {}
-            }
+            i = rule_under_title(lines, furn, i, h);
             break;
         }
-        let opens_body = marker(t).is_some()
-            || t.starts_with("Căn cứ")
-            || t.starts_with("QUYẾT NGHỊ")
-            || t.starts_with("Xét ")
-            || t.starts_with("Nơi nhận")
-            || t.starts_with("Kính gửi");
-        if opens_body && !in_paren {
+        if opens_body(t) && !in_paren {
             break;
         }
         // An upper-case line under a sentence-case title names the enacting authority
         // (`GIÁM ĐỐC SỞ CÔNG THƯƠNG TỈNH LÀO CAI`, `CHÍNH PHỦ`): a header line, not the title's.
         if is_upper(t) && !in_paren && !title.is_empty() && title.iter().all(|l| !is_upper(l)) {
-            taken.push(i);
             h.lines.push(t.to_string());
             if h.issuer.is_none() {
                 h.issuer = Some(t.to_string());
@@ -132,18 +110,51 @@ pub(super) fn read_title_block(lines: &[Line<'_>], furn: &[bool], from: usize, h
             // `(… thông qua ngày …)` closes the title; an upper-case line after it heads the
             // preamble (`ĐẢNG VÀ NHỮNG VẤN ĐỀ CƠ BẢN …` in the Party statute).
             title.push(t);
-            taken.push(i);
             h.lines.push(t.to_string());
             i += 1;
             break;
         }
         last_sentence_open = !is_upper(t) && !ends_terminal(t);
         title.push(t);
-        taken.push(i);
         h.lines.push(t.to_string());
         i += 1;
     }
     h.body_start = i;
+    set_title(title, h);
+}
+
+/// A rule (line `i`) under the title: it closes the title block, and takes the restated issuing
+/// body if one follows. Returns the index the body starts at.
+fn rule_under_title(lines: &[Line<'_>], furn: &[bool], i: usize, h: &mut Header) -> usize {
+    h.lines.push(lines[i].text.to_string());
+    // A rule under the title closes the block, unless the restated body follows.
+    let next = (i + 1..lines.len()).find(|&j| !lines[j].is_blank() && !furn[j]);
+    match next {
+        Some(j) if is_upper(lines[j].text) && marker(lines[j].text).is_none() => {
+            h.lines.push(lines[j].text.to_string());
+            if h.issuer.is_none() {
+                h.issuer = Some(lines[j].text.to_string());
+            }
+            j + 1
+        }
+        _ => i + 1,
+    }
+}
+
+/// Whether a line opens the body, not the title: a numbered line, the preamble's `Căn cứ …`,
+/// `Xét …`, the formula, the recipients or the addressee.
+fn opens_body(t: &str) -> bool {
+    marker(t).is_some()
+        || t.starts_with("Căn cứ")
+        || t.starts_with("QUYẾT NGHỊ")
+        || t.starts_with("Xét ")
+        || t.starts_with("Nơi nhận")
+        || t.starts_with("Kính gửi")
+}
+
+/// Sets the title from the title lines, less a last line that restates the issuing body, and
+/// the term it names.
+fn set_title(mut title: Vec<&str>, h: &mut Header) {
     // The last title line may restate the issuing body (`CHÍNH PHỦ`, `QUỐC HỘI`).
     if title.len() >= 2 {
         let last = title[title.len() - 1];

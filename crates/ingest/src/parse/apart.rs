@@ -1,0 +1,430 @@
+//! Sets apart the lines of a body that are not running text: table rows (written between
+//! pipes, or one cell a line), forms to fill in, enacting formulas, the recipients and the
+//! signature. Each is one kind of line a [`Splitter`] takes before it re-flows paragraphs.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::blocks::{Block, Mode, Splitter};
+use super::lines::{Marker, Scheme, ends_terminal, is_separator, is_upper, marker, starts_lower};
+
+static RE_ROW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}$").expect("valid regex"));
+static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN|GIÁM ĐỐC|CHÁNH VĂN PHÒNG)(?: \p{Lu}[\p{Lu} ]*)?$)",
+    )
+    .expect("valid regex")
+});
+static RE_LEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"…{2,}|\.{5,}|_{5,}").expect("valid regex"));
+
+impl Splitter<'_, '_> {
+    /// `Nơi nhận:`, with or without a first recipient after it: the recipients start.
+    pub(super) fn recipients_start(&mut self, i: usize) -> Option<usize> {
+        let rest = self.lines[i].text.strip_prefix("Nơi nhận")?;
+        self.close();
+        self.mode = Mode::Recipients;
+        self.table = false;
+        self.body.recipient_markers += 1;
+        let rest = rest.trim_start_matches([':', ' ']);
+        if !rest.is_empty() {
+            self.body.recipients.push(strip_dash(rest).to_string());
+        }
+        Some(i + 1)
+    }
+
+    /// A title that opens a signature block (`TM. CHÍNH PHỦ`); in the body, not a sentence that
+    /// names one (`Chủ tịch … là …`).
+    pub(super) fn signature_start(&mut self, i: usize) -> Option<usize> {
+        let t = self.lines[i].text;
+        if !is_signature_start(t) || (self.mode == Mode::Body && t.contains(" là ")) {
+            return None;
+        }
+        self.close();
+        self.mode = Mode::Signature;
+        self.table = false;
+        self.signed = false;
+        self.body.signature.push(t.to_string());
+        Some(i + 1)
+    }
+
+    /// A line of the recipients or the signature, while they last.
+    pub(super) fn closing_line(&mut self, i: usize) -> Option<usize> {
+        match self.mode {
+            Mode::Recipients => self.recipient(i),
+            Mode::Signature => self.signature_line(i),
+            Mode::Body => None,
+        }
+    }
+
+    /// A recipient, or a recipient's wrapped line; any other line ends the recipients.
+    fn recipient(&mut self, i: usize) -> Option<usize> {
+        let t = self.lines[i].text;
+        if t.starts_with(['-', '–', '+', '•']) {
+            self.body.recipients.push(strip_dash(t).to_string());
+            return Some(i + 1);
+        }
+        // A recipient wrapped after a comma (`Tỉnh ủy, HĐND,` / `UBND …`) goes on too.
+        if let Some(last) = self.body.recipients.last_mut()
+            && (starts_lower(t)
+                || last.ends_with(',')
+                || (!last.ends_with([';', '.']) && !is_upper(t)))
+        {
+            last.push(' ');
+            last.push_str(t);
+            return Some(i + 1);
+        }
+        self.mode = Mode::Body;
+        self.annex_pending = true;
+        None
+    }
+
+    /// A line of the signature block; any other line ends it.
+    fn signature_line(&mut self, i: usize) -> Option<usize> {
+        let t = self.lines[i].text;
+        // After the signer's name only another title (a second signature) goes on.
+        let stamp = t.to_lowercase().contains("đã ký");
+        if !t.chars().any(char::is_alphanumeric) {
+            // A bracket or mark of the signature stamp (`[`, `(…)`) between its lines.
+            self.body.signature.push(t.to_string());
+            return Some(i + 1);
+        }
+        if is_signature_line(t) && (!self.signed || is_signature_start(t)) {
+            self.signed = !is_upper(t) && !stamp && !is_signature_start(t);
+            self.body.signature.push(t.to_string());
+            return Some(i + 1);
+        }
+        self.mode = Mode::Body;
+        self.annex_pending = true;
+        None
+    }
+
+    /// An enacting formula (`QUYẾT NGHỊ:`): kept with the header lines, and marks the blocks
+    /// after it.
+    pub(super) fn formula(&mut self, i: usize) -> Option<usize> {
+        let t = self.lines[i].text;
+        if !is_formula(t) {
+            return None;
+        }
+        self.close();
+        self.body.formulas.push(t.to_string());
+        self.after_formula = true;
+        self.gap = false;
+        Some(i + 1)
+    }
+
+    /// A table row written between pipes: one block, its cells kept apart. A rule row
+    /// (`|---|---|`) or a row of empty cells is furniture, and the rows of a closing table give
+    /// recipients and signature.
+    pub(super) fn pipe_row(&mut self, i: usize) -> Option<usize> {
+        let l = self.lines[i];
+        let cells = pipe_cells(l.text)?;
+        self.close();
+        if self.closing_col.is_none() {
+            self.closing_col = cells.iter().position(|c| c.starts_with("Nơi nhận"));
+            if self.closing_col.is_some() {
+                self.body.recipient_markers += 1;
+            } else if cells.iter().any(|c| is_signature_start(c))
+                && cells.iter().all(|c| c.is_empty() || is_signature_line(c))
+            {
+                // A signature block laid out in a table, with no recipients (a law).
+                self.closing_col = Some(usize::MAX);
+            }
+        }
+        if let Some(col) = self.closing_col {
+            self.closing_row(&cells, col);
+        } else if cells.iter().any(|c| !is_separator(c) && !c.is_empty()) {
+            let mut row = Block::unmarked(&cells.join(" | "), l.start, l.end, self.after_formula);
+            row.cells = cells;
+            self.body.blocks.push(row);
+        } else {
+            self.body.furniture.push(l.text.to_string());
+        }
+        self.table = false;
+        self.gap = false;
+        Some(i + 1)
+    }
+
+    /// A row of the closing table of a Word file: recipients in the `Nơi nhận` column `col`,
+    /// the signature block beside them.
+    fn closing_row(&mut self, cells: &[String], col: usize) {
+        for (k, cell) in cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            if k == col {
+                let rest = cell.strip_prefix("Nơi nhận").unwrap_or(cell);
+                // A cell's paragraphs arrive joined: `A (b/c); - B; - Lưu: VT.`
+                for r in rest.trim_start_matches([':', ' ']).split("; -") {
+                    let r = strip_dash(r.trim());
+                    if !r.is_empty() {
+                        let end = if r.ends_with(['.', ';']) { "" } else { ";" };
+                        self.body.recipients.push(format!("{r}{end}"));
+                    }
+                }
+            } else {
+                self.body.signature.push(cell.clone());
+            }
+        }
+    }
+
+    /// A rule (`-----`, `***`): furniture. An empty cell (`-`) of a table that arrived one cell
+    /// a line is a cell, not a rule.
+    pub(super) fn rule(&mut self, i: usize) -> Option<usize> {
+        let t = self.lines[i].text;
+        if !is_separator(t) || (self.table && t.chars().count() <= 2) {
+            return None;
+        }
+        self.close();
+        self.body.furniture.push(t.to_string());
+        Some(i + 1)
+    }
+
+    /// A field of a form to fill in (`1. Họ và tên: ……`, `Đơn vị: ……`): a form's fields are one
+    /// block, whatever numbering they carry.
+    pub(super) fn form_field(&mut self, i: usize) -> Option<usize> {
+        let l = self.lines[i];
+        if self.table || !is_form_field(l.text) {
+            return None;
+        }
+        match self.open.as_mut() {
+            Some((b, last)) if b.form => {
+                b.text.push(' ');
+                b.text.push_str(l.text);
+                b.span[1] = l.end;
+                *last = i;
+            }
+            _ => {
+                self.close();
+                let mut form = Block::unmarked(l.text, l.start, l.end, self.after_formula);
+                form.form = true;
+                self.open = Some((form, i));
+            }
+        }
+        self.gap = false;
+        Some(i + 1)
+    }
+
+    /// A cell of a table flattened one cell a line (`TT` / `Tên nhiệm vụ` / … / `1` / cells /
+    /// `2` …): each numbered row becomes one block, its cells joined, until a heading or item
+    /// that cannot be a cell (`m`, the line's marker) ends the table.
+    pub(super) fn table_cell(&mut self, i: usize, m: Option<&Marker>) -> Option<usize> {
+        if self.table && m.is_some_and(|mk| ends_table(mk.scheme)) {
+            self.table = false;
+        }
+        if !self.table {
+            return None;
+        }
+        let l = self.lines[i];
+        let t = l.text;
+        // Row numbers run in sequence (a few may be lost to the flattening); other bare
+        // numbers are cell values or stray page numbers.
+        let next_row = self.next_row;
+        let row = RE_ROW
+            .is_match(t)
+            .then(|| t.parse::<u32>().ok())
+            .flatten()
+            .filter(|n| (next_row..=next_row + 3).contains(n));
+        if matches!(t, "TT" | "STT") {
+            // The header row again, on a new page.
+            self.close();
+            let mut head = Block::unmarked(t, l.start, l.end, self.after_formula);
+            head.cells.push(t.to_string());
+            self.open = Some((head, i));
+        } else if let Some(n) = row {
+            self.next_row = n + 1;
+            self.close();
+            let mk = Marker {
+                scheme: Scheme::Row,
+                label: t.to_string(),
+                rest: t.len(),
+            };
+            let mut block = Block::unmarked("", l.start, l.end, self.after_formula);
+            block.marker = Some(mk);
+            block.written_label = t.to_string();
+            block.body_start = l.end;
+            block.cells.push(t.to_string());
+            self.open = Some((block, i));
+        } else if let Some((b, last)) = self.open.as_mut() {
+            if !b.text.is_empty() {
+                b.text.push(' ');
+            }
+            b.text.push_str(t);
+            b.cells.push(t.to_string());
+            b.span[1] = l.end;
+            *last = i;
+        }
+        self.gap = false;
+        Some(i + 1)
+    }
+
+    /// The header row of a table flattened one cell a line (`TT` / `STT`): one block of column
+    /// names, then the rows.
+    pub(super) fn table_head(&mut self, i: usize) -> Option<usize> {
+        let l = self.lines[i];
+        if !matches!(l.text, "TT" | "STT") || self.annex_pending {
+            return None;
+        }
+        self.close();
+        self.table = true;
+        self.next_row = 1;
+        let mut head = Block::unmarked(l.text, l.start, l.end, self.after_formula);
+        head.cells.push(l.text.to_string());
+        self.open = Some((head, i));
+        self.gap = false;
+        Some(i + 1)
+    }
+}
+
+/// Whether a line opens a signature block (`TM. CHÍNH PHỦ`, `T/M BỘ CHÍNH TRỊ`, `CHỦ TỊCH`).
+fn is_signature_start(t: &str) -> bool {
+    RE_SIGNATURE.is_match(t)
+}
+
+/// Whether a line continues a signature block: a title, `[đã ký]`, or a person's name.
+fn is_signature_line(t: &str) -> bool {
+    if is_signature_start(t) {
+        return true;
+    }
+    if marker(t).is_some() || is_formula(t) {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    if lower == "[đã ký]" || lower == "(đã ký)" || lower == "đã ký" {
+        return true;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty() || words.len() > 6 || ends_terminal(t) {
+        return false;
+    }
+    if is_upper(t) && words.len() <= 8 {
+        return true;
+    }
+    words.iter().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase) && !w.chars().any(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether a marker ends a table: a heading, or an item a cell does not start with.
+fn ends_table(scheme: Scheme) -> bool {
+    scheme.is_section() || scheme == Scheme::Alpha || scheme == Scheme::Word
+}
+
+/// Whether a line is an enacting formula (`QUYẾT NGHỊ:`, `QUYẾT ĐỊNH:`).
+pub(super) fn is_formula(t: &str) -> bool {
+    let bare = t.trim_end_matches([':', ' ', '.']);
+    // `QUY ĐỊNH` and `KẾT LUẬN` alone are titles (of an annex); with a colon they enact.
+    matches!(bare, "QUYẾT NGHỊ" | "QUYẾT ĐỊNH")
+        || (matches!(bare, "QUY ĐỊNH" | "BAN HÀNH" | "KẾT LUẬN") && t.ends_with(':'))
+}
+
+/// Whether a line is a field of a form to fill in: a label followed by a dotted leader
+/// (`Họ và tên: ……………`, `Chương trình: ………`).
+fn is_form_field(t: &str) -> bool {
+    // Most lines have no leader at all: two cheap substring checks spare them the pattern.
+    (t.contains("……") || t.contains("....") || t.contains("_____"))
+        && RE_LEADER.find(t).is_some_and(|m| m.start() > 0)
+}
+
+/// The cells of a table row written between pipes (`| 1 | Bộ Nội vụ | 2026 |`), trimmed; `None`
+/// for any other line.
+fn pipe_cells(t: &str) -> Option<Vec<String>> {
+    let inner = t.strip_prefix('|')?.strip_suffix('|')?;
+    if inner.is_empty() {
+        return None;
+    }
+    Some(inner.split('|').map(|c| c.trim().to_string()).collect())
+}
+
+/// A recipient line without its leading dash.
+fn strip_dash(t: &str) -> &str {
+    t.trim_start_matches(['-', '–', '+', '•', ' '])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::blocks::{Block, Body, split};
+    use crate::parse::lines::{furniture, split as split_lines};
+
+    fn blocks(text: &str) -> Body {
+        let lines = split_lines(text);
+        let furn = furniture(&lines);
+        split(&lines, &furn, 0)
+    }
+
+    #[test]
+    fn closing_parts_are_set_apart() {
+        let body = blocks(
+            "Điều 3. Hiệu lực.\n\nNơi nhận:\n- Chính phủ;\n- Các Bộ, cơ quan ngang Bộ,\ncơ quan thuộc CP;\n- Lưu: VT.\nTM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCHỦ TỊCH\n\nTrần Thanh Mẫn",
+        );
+        assert_eq!(
+            body.recipients,
+            [
+                "Chính phủ;",
+                "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc CP;",
+                "Lưu: VT."
+            ]
+        );
+        assert_eq!(
+            body.signature,
+            [
+                "TM. ỦY BAN THƯỜNG VỤ QUỐC HỘI",
+                "CHỦ TỊCH",
+                "Trần Thanh Mẫn"
+            ]
+        );
+        assert_eq!(body.blocks.len(), 1);
+    }
+
+    #[test]
+    fn pipe_rows_are_rows_with_their_cells() {
+        let body = blocks(
+            "PHỤ LỤC\n| STT | Nhiệm vụ | Cơ quan chủ trì |\n|---|---|---|\n| 1 | Xây dựng đề án | Bộ Nội vụ |",
+        );
+        let rows: Vec<&Vec<String>> = body
+            .blocks
+            .iter()
+            .map(|b| &b.cells)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1], &["1", "Xây dựng đề án", "Bộ Nội vụ"]);
+        assert_eq!(body.furniture, ["|---|---|---|"]);
+    }
+
+    #[test]
+    fn a_table_one_cell_a_line_keeps_its_empty_cells() {
+        let body = blocks("TT\nNội dung\nGhi chú\n1\nHội nghị\n-\n2\nTập huấn\nCấp xã");
+        let rows: Vec<&Vec<String>> = body.blocks.iter().map(|b| &b.cells).collect();
+        assert_eq!(rows[1], &["1", "Hội nghị", "-"]);
+        assert_eq!(rows[2], &["2", "Tập huấn", "Cấp xã"]);
+        assert!(body.furniture.is_empty());
+    }
+
+    #[test]
+    fn a_form_is_one_block() {
+        let body =
+            blocks("Mẫu 1\n1. Họ và tên: ……………\n2. Đơn vị công tác: ……………\n3. Chương trình: ………");
+        let forms: Vec<&Block> = body.blocks.iter().filter(|b| b.form).collect();
+        assert_eq!(forms.len(), 1, "{:?}", body.blocks);
+        assert!(forms[0].text.contains("Chương trình"));
+    }
+
+    #[test]
+    fn a_recipient_wrapped_after_a_comma_goes_on() {
+        let body = blocks("Nội dung.\nNơi nhận:\n- Tỉnh ủy, HĐND,\nUBND tỉnh;\n- Lưu VT.");
+        assert_eq!(body.recipients, ["Tỉnh ủy, HĐND, UBND tỉnh;", "Lưu VT."]);
+    }
+
+    #[test]
+    fn a_closing_table_gives_recipients_and_signature() {
+        let body = blocks(
+            "Nội dung.\n| Nơi nhận: | THỦ TƯỚNG |\n| - Ban Bí thư; | |\n| - Lưu: VT. | Nguyễn Văn A |",
+        );
+        assert_eq!(body.recipients, ["Ban Bí thư;", "Lưu: VT."]);
+        assert_eq!(body.signature, ["THỦ TƯỚNG", "Nguyễn Văn A"]);
+        assert_eq!(body.blocks.len(), 1);
+        let body = blocks("Nội dung.\n| Nơi nhận: - A (b/c); - Lưu: VT. | GIÁM ĐỐC |");
+        assert_eq!(body.recipients, ["A (b/c);", "Lưu: VT."]);
+        let body = blocks("Điều 48. Hiệu lực.\n| | CHỦ TỊCH QUỐC HỘI |\n| | Trần Thanh Mẫn |");
+        assert_eq!(body.signature, ["CHỦ TỊCH QUỐC HỘI", "Trần Thanh Mẫn"]);
+    }
+}
