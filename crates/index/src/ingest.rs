@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
@@ -262,7 +261,6 @@ pub(crate) fn ingest_files(
     hooks: &mut dyn IngestHooks,
     on_event: &mut dyn FnMut(IngestEvent),
 ) -> Result<IngestReport, IndexError> {
-    let mut report = IngestReport::default();
     let total: u64 = files
         .iter()
         .filter_map(|c| std::fs::metadata(&c.path).ok())
@@ -272,18 +270,37 @@ pub(crate) fn ingest_files(
         files: files.len(),
         bytes: total,
     });
-
-    let inner = index.inner();
-    let _guard = inner.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+    let _guard = index
+        .inner()
+        .write_lock
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let known = index.read_cache().files.clone();
-    let mut files_map = known.clone();
-    let keys: Vec<String> = files.iter().map(|c| file_key(&c.path)).collect();
-    let mut writer = None;
-    let f = &inner.fields;
+    let mut batch = Batch {
+        index,
+        hooks,
+        on_event,
+        report: IngestReport::default(),
+        files_map: known.clone(),
+        writer: None,
+    };
+    read_in_order(files, &known, |done| batch.write(done))?;
+    if opts.remove_missing {
+        batch.remove_missing()?;
+    }
+    batch.commit()
+}
 
-    // Workers read, hash and parse; this thread writes, in the files' order (results that arrive
-    // early wait in `pending`), so that which of two documents sharing an id keeps it does not
-    // depend on which worker finished first.
+/// Reads, hashes and parses `files` on worker threads and hands each result to `sink` in the
+/// files' order (results that arrive early wait), so that which of two documents sharing an id
+/// keeps it does not depend on which worker finished first. The first error of `sink` stops the
+/// workers and is returned.
+fn read_in_order(
+    files: &[SourceFile],
+    known: &BTreeMap<String, FileEntry>,
+    mut sink: impl FnMut(Done) -> Result<(), IndexError>,
+) -> Result<(), IndexError> {
+    let keys: Vec<String> = files.iter().map(|c| file_key(&c.path)).collect();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -291,11 +308,10 @@ pub(crate) fn ingest_files(
         .clamp(1, 4)
         .min(files.len().max(1));
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(threads * 2);
-    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, files, keys, known) = (&next, &files, &keys, &known);
+            let (next, keys) = (&next, &keys);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -314,137 +330,176 @@ pub(crate) fn ingest_files(
             });
         }
         drop(tx);
-        let mut write = |done: Done| -> Result<(), IndexError> {
-            report.bytes += done.bytes;
-            let outcome = match done.work {
-                Work::Failed(e) => {
-                    report.failed.push((done.file.clone(), e.clone()));
-                    FileOutcome::Failed(e)
-                }
-                Work::Skipped(why) => {
-                    report.skipped.push((done.file.clone(), why.clone()));
-                    FileOutcome::Skipped(why)
-                }
-                Work::Unchanged { doc_id } => {
-                    report.unchanged.push(doc_id.clone());
-                    FileOutcome::Unchanged(doc_id)
-                }
-                Work::Parsed { hash, mut doc } => {
-                    match claim_id(&files_map, &done.key, &hash, &mut doc) {
-                        Claim::Duplicate(id) => {
-                            // The same text from another file: one document, known by both files.
-                            files_map.insert(
-                                done.key.clone(),
-                                FileEntry {
-                                    hash,
-                                    doc_id: id.clone(),
-                                },
-                            );
-                            report.duplicates.push((done.file.clone(), id.clone()));
-                            on_event(IngestEvent::File {
-                                file: done.file,
-                                bytes: done.bytes,
-                                outcome: FileOutcome::Duplicate(id),
-                            });
-                            return Ok(());
-                        }
-                        Claim::Own => {}
-                    }
-                    if writer.is_none() {
-                        writer = Some(batch_writer(index)?);
-                    }
-                    let w = writer.as_ref().expect("writer opened above");
-                    let existed = index.read_cache().docs.contains_key(&doc.id)
-                        || report.added.contains(&doc.id);
-                    let previous = files_map.get(&done.key).map(|e| e.doc_id.clone());
-                    // The sectors the clauses will carry once their tags are re-attached.
-                    let sectors = hooks.sectors_for(&doc)?;
-                    w.delete_term(Term::from_field_text(f.doc_id, &doc.id));
-                    if let Some(old) = previous.as_ref().filter(|old| **old != doc.id) {
-                        // The file now reads as another document: drop the old one unless
-                        // another file still holds it.
-                        let shared = files_map
-                            .iter()
-                            .any(|(k, e)| *k != done.key && e.doc_id == *old);
-                        if !shared {
-                            w.delete_term(Term::from_field_text(f.doc_id, old));
-                            report.removed.push(old.clone());
-                        }
-                    }
-                    let parts = DocParts::new(&doc);
-                    w.add_document(parts.record_doc(f))?;
-                    for (i, clause) in doc.clauses.iter().enumerate() {
-                        let s = sectors.get(&clause.id).map(Vec::as_slice).unwrap_or(&[]);
-                        w.add_document(parts.clause_doc(f, i, s))?;
-                    }
-                    report.clauses += doc.clauses.len();
-                    // A file that held this id and is gone (moved or renamed) gives it up.
-                    files_map.retain(|k, e| e.doc_id != doc.id || *k == done.key);
-                    files_map.insert(
-                        done.key.clone(),
-                        FileEntry {
-                            hash,
-                            doc_id: doc.id.clone(),
-                        },
-                    );
-                    if existed || previous.is_some() {
-                        report.updated.push(doc.id.clone());
-                        FileOutcome::Updated(doc.id.clone())
-                    } else {
-                        report.added.push(doc.id.clone());
-                        FileOutcome::Added(doc.id.clone())
-                    }
-                }
-            };
-            on_event(IngestEvent::File {
-                file: done.file,
-                bytes: done.bytes,
-                outcome,
-            });
-            Ok(())
-        };
+        // Owned here, so that an early return drops it before the scope joins the workers: a
+        // worker blocked in a send then wakes with an error and stops.
+        let rx = rx;
         let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
         let mut want = 0;
-        'receive: for (i, done) in rx.iter() {
+        for (i, done) in rx.iter() {
             pending.insert(i, done);
             while let Some(done) = pending.remove(&want) {
                 want += 1;
-                if let Err(e) = write(done) {
-                    *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
-                    break 'receive;
-                }
+                sink(done)?;
             }
         }
-        // Dropping the receiver stops the workers at their next send.
-        drop(rx);
-    });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(e);
+        Ok(())
+    })
+}
+
+/// An ingestion batch being written: its report, the file map it will commit, and the writer,
+/// opened at the first document to write.
+struct Batch<'a> {
+    index: &'a Index,
+    hooks: &'a mut dyn IngestHooks,
+    on_event: &'a mut dyn FnMut(IngestEvent),
+    report: IngestReport,
+    files_map: BTreeMap<String, FileEntry>,
+    writer: Option<tantivy::IndexWriter>,
+}
+
+impl Batch<'_> {
+    fn writer(&mut self) -> Result<&tantivy::IndexWriter, IndexError> {
+        if self.writer.is_none() {
+            self.writer = Some(batch_writer(self.index)?);
+        }
+        Ok(self.writer.as_ref().expect("opened above"))
     }
 
-    if opts.remove_missing {
-        let gone: Vec<(String, String)> = files_map
+    /// Records one file's result, writing its document when it was parsed.
+    fn write(&mut self, done: Done) -> Result<(), IndexError> {
+        self.report.bytes += done.bytes;
+        let outcome = match done.work {
+            Work::Failed(e) => {
+                self.report.failed.push((done.file.clone(), e.clone()));
+                FileOutcome::Failed(e)
+            }
+            Work::Skipped(why) => {
+                self.report.skipped.push((done.file.clone(), why.clone()));
+                FileOutcome::Skipped(why)
+            }
+            Work::Unchanged { doc_id } => {
+                self.report.unchanged.push(doc_id.clone());
+                FileOutcome::Unchanged(doc_id)
+            }
+            Work::Parsed { hash, mut doc } => {
+                match claim_id(&self.files_map, &done.key, &hash, &mut doc) {
+                    Claim::Duplicate(id) => {
+                        // The same text from another file: one document, known by both files.
+                        self.files_map.insert(
+                            done.key.clone(),
+                            FileEntry {
+                                hash,
+                                doc_id: id.clone(),
+                            },
+                        );
+                        self.report.duplicates.push((done.file.clone(), id.clone()));
+                        FileOutcome::Duplicate(id)
+                    }
+                    Claim::Own => self.write_document(&done.key, hash, &doc)?,
+                }
+            }
+        };
+        (self.on_event)(IngestEvent::File {
+            file: done.file,
+            bytes: done.bytes,
+            outcome,
+        });
+        Ok(())
+    }
+
+    /// Replaces a document's records (the document and its clauses, with the sectors the hooks
+    /// give them) and the file map's entry of the file it came from.
+    fn write_document(
+        &mut self,
+        key: &str,
+        hash: String,
+        doc: &Document,
+    ) -> Result<FileOutcome, IndexError> {
+        let f = &self.index.inner().fields;
+        let existed = self.index.read_cache().docs.contains_key(&doc.id)
+            || self.report.added.contains(&doc.id);
+        let previous = self.files_map.get(key).map(|e| e.doc_id.clone());
+        // The sectors the clauses will carry once their tags are re-attached.
+        let sectors = self.hooks.sectors_for(doc)?;
+        let shared_previous = previous.as_ref().filter(|old| **old != doc.id).map(|old| {
+            // The file now reads as another document: the old one goes unless another file
+            // still holds it.
+            let shared = self
+                .files_map
+                .iter()
+                .any(|(k, e)| k != key && e.doc_id == *old);
+            (old.clone(), shared)
+        });
+        let w = self.writer()?;
+        w.delete_term(Term::from_field_text(f.doc_id, &doc.id));
+        if let Some((old, false)) = &shared_previous {
+            w.delete_term(Term::from_field_text(f.doc_id, old));
+        }
+        let parts = DocParts::new(doc);
+        w.add_document(parts.record_doc(f))?;
+        for (i, clause) in doc.clauses.iter().enumerate() {
+            let s = sectors.get(&clause.id).map(Vec::as_slice).unwrap_or(&[]);
+            w.add_document(parts.clause_doc(f, i, s))?;
+        }
+        if let Some((old, false)) = shared_previous {
+            self.report.removed.push(old);
+        }
+        self.report.clauses += doc.clauses.len();
+        // A file that held this id and is gone (moved or renamed) gives it up.
+        self.files_map.retain(|k, e| e.doc_id != doc.id || k == key);
+        self.files_map.insert(
+            key.to_string(),
+            FileEntry {
+                hash,
+                doc_id: doc.id.clone(),
+            },
+        );
+        Ok(if existed || previous.is_some() {
+            self.report.updated.push(doc.id.clone());
+            FileOutcome::Updated(doc.id.clone())
+        } else {
+            self.report.added.push(doc.id.clone());
+            FileOutcome::Added(doc.id.clone())
+        })
+    }
+
+    /// Drops the documents whose every source file is gone.
+    fn remove_missing(&mut self) -> Result<(), IndexError> {
+        let gone: Vec<(String, String)> = self
+            .files_map
             .iter()
             .filter(|(k, _)| !Path::new(k).exists())
             .map(|(k, e)| (k.clone(), e.doc_id.clone()))
             .collect();
+        let f = &self.index.inner().fields;
         for (key, doc_id) in gone {
-            if writer.is_none() {
-                writer = Some(batch_writer(index)?);
-            }
-            files_map.remove(&key);
-            if files_map.values().any(|e| e.doc_id == doc_id) {
+            self.files_map.remove(&key);
+            if self.files_map.values().any(|e| e.doc_id == doc_id) {
                 // Another file holds the same text: the document stays.
                 continue;
             }
-            let w = writer.as_ref().expect("writer opened above");
-            w.delete_term(Term::from_field_text(f.doc_id, &doc_id));
-            report.removed.push(doc_id.clone());
-            on_event(IngestEvent::Removed { doc_id });
+            self.writer()?
+                .delete_term(Term::from_field_text(f.doc_id, &doc_id));
+            self.report.removed.push(doc_id.clone());
+            (self.on_event)(IngestEvent::Removed { doc_id });
         }
+        Ok(())
     }
 
-    if let Some(mut w) = writer {
+    /// Lets the hooks record what changes, then commits the batch with its file map, in one
+    /// commit; a batch that wrote nothing commits nothing.
+    fn commit(self) -> Result<IngestReport, IndexError> {
+        let Batch {
+            index,
+            hooks,
+            on_event,
+            report,
+            files_map,
+            writer,
+        } = self;
+        let Some(mut w) = writer else {
+            return Ok(report);
+        };
         let changed: Vec<String> = report
             .added
             .iter()
@@ -461,6 +516,6 @@ pub(crate) fn ingest_files(
         prepared.commit()?;
         w.wait_merging_threads()?;
         index.refresh()?;
+        Ok(report)
     }
-    Ok(report)
 }

@@ -482,3 +482,42 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
 fn ids_of(r: &vankien_index::SearchResults) -> Vec<String> {
     r.hits.iter().map(|h| h.clause_id.clone()).collect()
 }
+
+#[test]
+fn a_failing_hook_stops_the_batch_and_commits_nothing() {
+    struct FailAt(usize);
+    impl IngestHooks for FailAt {
+        fn sectors_for(
+            &mut self,
+            doc: &vankien_ingest::Document,
+        ) -> Result<HashMap<String, Vec<String>>, IndexError> {
+            if self.0 == 0 {
+                return Err(IndexError::Hook(format!("refused {}", doc.id)));
+            }
+            self.0 -= 1;
+            Ok(HashMap::new())
+        }
+        fn before_commit(&mut self, _: &[String]) -> Result<(), IndexError> {
+            Ok(())
+        }
+    }
+    let idx_dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(idx_dir.path()).unwrap();
+    // The whole corpus: more files than the workers' queue holds, so workers wait on it.
+    let (files, _) = vankien_ingest::find_files(&[crate::common::corpus_dir()]);
+    assert!(files.len() > 10);
+    let err = index
+        .ingest_files(
+            &files,
+            &IngestOptions::default(),
+            &mut FailAt(1),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, IndexError::Hook(ref m) if m.starts_with("refused")),
+        "{err}"
+    );
+    assert!(index.is_empty());
+    assert!(Index::open(idx_dir.path()).unwrap().is_empty());
+}
