@@ -2,13 +2,13 @@
 //! beside it, so that a database truncated, deleted or replaced by another store's is refused
 //! when the store is opened instead of silently starting empty.
 
-use crate::InternalError;
 use std::io::Write;
 use std::path::Path;
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::InternalError;
 use crate::error::Gone;
 use crate::{StoreError, store, token};
 

@@ -8,13 +8,13 @@
 //! by the clause id it had, so running it again on the same clauses keeps every tag where it is,
 //! and running it on the old clauses (the index commit never happened) changes nothing.
 
-use crate::InternalError;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use vankien_ingest::Clause;
 
+use crate::InternalError;
 use crate::anchor::{contains_run, folded_words, quote, text_hash};
 use crate::audit::{Audited, audit};
 use crate::model::ReattachReport;

@@ -5,12 +5,12 @@
 //! Ids are stable ASCII slugs (`[a-z0-9]` words joined by `-`); tags refer to them, so an id is
 //! never renamed, only added. Names are Vietnamese and may be edited freely.
 
-use crate::{InternalError, UserError};
 use std::collections::HashSet;
 use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::{InternalError, UserError};
 use crate::{Sector, StoreError};
 
 /// The longest sector id accepted.

@@ -1,7 +1,6 @@
 //! [`Store`]: the SQLite database behind a writer connection and a small pool of readers, and
 //! every operation on sectors, users, tokens, tags and the audit log.
 
-use crate::{InternalError, UserError};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -12,6 +11,7 @@ use crate::audit::{Audited, audit};
 use crate::error::Gone;
 use crate::identity::{self, Identity};
 use crate::model::Sector;
+use crate::{InternalError, UserError};
 use crate::{StoreError, schema, sectors};
 
 /// The database file's name inside the data directory.

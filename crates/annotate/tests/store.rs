@@ -865,116 +865,173 @@ fn write_doc(dir: &Path, name: &str, text: &str) -> Document {
     vankien_ingest::read_file(&path).unwrap()
 }
 
-#[test]
-fn reattach_keeps_moves_and_orphans_tags_of_a_changed_document() {
-    let name = "57-NQ-TW.txt";
-    let original = vankien_ingest::read_file(&repo_root().join("corpus").join(name)).unwrap();
-    let cands = candidates(&original);
-    assert!(
-        cands.len() >= 8,
-        "57-NQ/TW has long clauses: {} candidates",
-        cands.len()
-    );
-    let dir = tempfile::tempdir().unwrap();
-    // Same file name: the document keeps its id.
-    let same = write_doc(dir.path(), name, &original.text);
-    assert_eq!(
-        same.clauses, original.clauses,
-        "parsing the stored text again is stable"
-    );
+/// A tagged document edited five ways, and its tags re-attached once: the fixture of the
+/// re-attachment tests. K: untouched, before every edit. L: its last word changed. W: its third
+/// word changed. P: a paragraph inserted before it, chosen so that its id shifts. T: untouched,
+/// after P. D: deleted. Each carries one sector of `lan`.
+struct Edited {
+    _dir: tempfile::TempDir,
+    _sdir: tempfile::TempDir,
+    store: Store,
+    original: Document,
+    edited: Document,
+    /// The clause indexes of K, L, W, P, T, D in the original.
+    k: usize,
+    l: usize,
+    w: usize,
+    p: usize,
+    t: usize,
+    d: usize,
+    /// The word of L that was changed.
+    wl: std::ops::Range<usize>,
+    report: vankien_annotate::ReattachReport,
+}
 
-    // K: untouched, before every edit. L: its last word changed. W: its third word changed.
-    // P: a paragraph inserted before it, chosen so that its id shifts. T: untouched, after P.
-    // D: deleted.
-    let (k, l, w) = (cands[0], cands[1], cands[2]);
-    let d = *cands.last().unwrap();
-    let insert = "Đoạn văn này được chèn thêm để kiểm tra việc gắn lại nhãn.\n\n";
-    let p = cands[3..cands.len() - 2]
-        .iter()
-        .copied()
-        .find(|&p| {
-            let at = original.clauses[p].span[0];
-            let text = format!("{}{insert}{}", &original.text[..at], &original.text[at..]);
-            let edited = write_doc(dir.path(), name, &text);
-            let h = text_hash(&original.clauses[p].text);
-            edited
-                .clauses
-                .iter()
-                .any(|c| text_hash(&c.text) == h && c.id != original.clauses[p].id)
-        })
-        .expect("an insertion that shifts clause ids");
-    let t = *cands.iter().find(|&&t| t > p && t < d).unwrap();
-    let c = |i: usize| &original.clauses[i];
+/// The sector each of K, L, W, P, T, D carries.
+const EDITED_SECTORS: [&str; 6] = [
+    "du-lich",
+    "chuyen-doi-so",
+    "doi-moi-sang-tao",
+    "quoc-phong",
+    "y-te-dan-so",
+    "dat-dai",
+];
 
-    let (_sdir, store) = fresh_store();
-    let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
-    let doc_number = original.number.as_deref();
-    for (i, sector) in [
-        (k, "du-lich"),
-        (l, "chuyen-doi-so"),
-        (w, "doi-moi-sang-tao"),
-        (p, "quoc-phong"),
-        (t, "y-te-dan-so"),
-        (d, "dat-dai"),
-    ] {
-        let r = ClauseRef::from_clause(&original.id, doc_number, c(i));
-        assert!(store.tag(&lan, &r, sector).unwrap());
+impl Edited {
+    fn new() -> Edited {
+        let name = "57-NQ-TW.txt";
+        let original = vankien_ingest::read_file(&repo_root().join("corpus").join(name)).unwrap();
+        let cands = candidates(&original);
+        assert!(
+            cands.len() >= 8,
+            "57-NQ/TW has long clauses: {} candidates",
+            cands.len()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        // Same file name: the document keeps its id.
+        let same = write_doc(dir.path(), name, &original.text);
+        assert_eq!(
+            same.clauses, original.clauses,
+            "parsing the stored text again is stable"
+        );
+        let (k, l, w) = (cands[0], cands[1], cands[2]);
+        let d = *cands.last().unwrap();
+        let insert = "Đoạn văn này được chèn thêm để kiểm tra việc gắn lại nhãn.\n\n";
+        let p = cands[3..cands.len() - 2]
+            .iter()
+            .copied()
+            .find(|&p| {
+                let at = original.clauses[p].span[0];
+                let text = format!("{}{insert}{}", &original.text[..at], &original.text[at..]);
+                let edited = write_doc(dir.path(), name, &text);
+                let h = text_hash(&original.clauses[p].text);
+                edited
+                    .clauses
+                    .iter()
+                    .any(|c| text_hash(&c.text) == h && c.id != original.clauses[p].id)
+            })
+            .expect("an insertion that shifts clause ids");
+        let t = *cands.iter().find(|&&t| t > p && t < d).unwrap();
+        let c = |i: usize| &original.clauses[i];
+
+        let (sdir, store) = fresh_store();
+        let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
+        let doc_number = original.number.as_deref();
+        for (i, sector) in [k, l, w, p, t, d].into_iter().zip(EDITED_SECTORS) {
+            let r = ClauseRef::from_clause(&original.id, doc_number, c(i));
+            assert!(store.tag(&lan, &r, sector).unwrap());
+        }
+
+        // Edit the text from the end backwards so earlier offsets stay valid.
+        let mut text = original.text.clone();
+        let dspan = c(d).span;
+        let dend = if text[dspan[1]..].starts_with('\n') {
+            dspan[1] + 1
+        } else {
+            dspan[1]
+        };
+        text.replace_range(dspan[0]..dend, "");
+        text.insert_str(c(p).span[0], insert);
+        let wr = word_in_span(&original, c(w), 2);
+        let wl = word_in_span(&original, c(l), -1);
+        assert!(wr.start > wl.end || wl.start > wr.end);
+        let (first, second) = if wl.start > wr.start {
+            (wr.clone(), wl.clone())
+        } else {
+            (wl.clone(), wr.clone())
+        };
+        let replacement = |r: &std::ops::Range<usize>| other_word(&original.text[r.clone()]);
+        let (rep1, rep2) = (replacement(&first), replacement(&second));
+        text.replace_range(second.clone(), rep2);
+        text.replace_range(first.clone(), rep1);
+        let edited = write_doc(dir.path(), name, &text);
+        assert_eq!(edited.id, original.id);
+        let report = store.reattach(&edited.id, &edited.clauses).unwrap();
+        Edited {
+            _dir: dir,
+            _sdir: sdir,
+            store,
+            original,
+            edited,
+            k,
+            l,
+            w,
+            p,
+            t,
+            d,
+            wl,
+            report,
+        }
     }
 
-    // Edit the text from the end backwards so earlier offsets stay valid.
-    let mut text = original.text.clone();
-    let dspan = c(d).span;
-    let dend = if text[dspan[1]..].starts_with('\n') {
-        dspan[1] + 1
-    } else {
-        dspan[1]
-    };
-    text.replace_range(dspan[0]..dend, "");
-    text.insert_str(c(p).span[0], insert);
-    let wr = word_in_span(&original, c(w), 2);
-    let wl = word_in_span(&original, c(l), -1);
-    assert!(wr.start > wl.end || wl.start > wr.end);
-    let (first, second) = if wl.start > wr.start {
-        (wr.clone(), wl.clone())
-    } else {
-        (wl.clone(), wr.clone())
-    };
-    let replacement = |r: &std::ops::Range<usize>| other_word(&original.text[r.clone()]);
-    let (rep1, rep2) = (replacement(&first), replacement(&second));
-    text.replace_range(second.clone(), rep2);
-    text.replace_range(first.clone(), rep1);
-    let edited = write_doc(dir.path(), name, &text);
-    assert_eq!(edited.id, original.id);
+    fn c(&self, i: usize) -> &Clause {
+        &self.original.clauses[i]
+    }
 
-    let report = store.reattach(&edited.id, &edited.clauses).unwrap();
-
-    let by_hash = |text: &str| {
+    /// The id of the edited clause with this text, if one has it.
+    fn by_hash(&self, text: &str) -> Option<String> {
         let h = text_hash(text);
-        edited
+        self.edited
             .clauses
             .iter()
             .find(|c| text_hash(&c.text) == h)
             .map(|c| c.id.clone())
-    };
-    let sectors_of = |id: &str| -> Vec<String> {
-        store
+    }
+
+    fn sectors_of(&self, id: &str) -> Vec<String> {
+        self.store
             .tags_for_clause(id)
             .unwrap()
             .into_iter()
             .map(|t| t.sector_id)
             .collect()
-    };
-    // K: same id, same text.
-    assert_eq!(by_hash(&c(k).text).as_deref(), Some(c(k).id.as_str()));
-    assert_eq!(sectors_of(&c(k).id), ["du-lich"]);
+    }
+
+    /// Whether T moved (its id depends on where the inserted paragraph landed).
+    fn t_moved(&self) -> usize {
+        usize::from(self.by_hash(&self.c(self.t).text).unwrap() != self.c(self.t).id)
+    }
+}
+
+#[test]
+fn reattach_keeps_a_clause_that_did_not_change() {
+    let e = Edited::new();
+    let k = e.c(e.k);
+    assert_eq!(e.by_hash(&k.text).as_deref(), Some(k.id.as_str()));
+    assert_eq!(e.sectors_of(&k.id), ["du-lich"]);
+    assert_eq!(e.report.kept, 2 - e.t_moved());
+}
+
+#[test]
+fn reattach_follows_a_changed_word_by_quote_and_a_shifted_clause_by_hash() {
+    let e = Edited::new();
     // L: the changed clause found by its quote.
     let l_new = {
-        let old = &original.text[wl.clone()];
-        let expected = canonical_text(&c(l).text);
-        let mut expected = expected;
+        let old = &e.original.text[e.wl.clone()];
+        let mut expected = canonical_text(&e.c(e.l).text);
         let at = expected.rfind(old).unwrap();
         expected.replace_range(at..at + old.len(), other_word(old));
-        edited
+        e.edited
             .clauses
             .iter()
             .find(|x| canonical_text(&x.text) == expected)
@@ -982,74 +1039,75 @@ fn reattach_keeps_moves_and_orphans_tags_of_a_changed_document() {
             .id
             .clone()
     };
-    assert!(sectors_of(&l_new).contains(&"chuyen-doi-so".to_string()));
+    assert!(e.sectors_of(&l_new).contains(&"chuyen-doi-so".to_string()));
     // P: followed its text to its new id; its old id now holds other text and none of its tags.
-    let p_new = by_hash(&c(p).text).unwrap();
-    assert_ne!(p_new, c(p).id);
-    assert!(sectors_of(&p_new).contains(&"quoc-phong".to_string()));
-    assert!(!sectors_of(&c(p).id).contains(&"quoc-phong".to_string()));
+    let p = e.c(e.p);
+    let p_new = e.by_hash(&p.text).unwrap();
+    assert_ne!(p_new, p.id);
+    assert!(e.sectors_of(&p_new).contains(&"quoc-phong".to_string()));
+    assert!(!e.sectors_of(&p.id).contains(&"quoc-phong".to_string()));
     // T: followed its text, wherever it now is.
-    let t_new = by_hash(&c(t).text).unwrap();
-    assert!(sectors_of(&t_new).contains(&"y-te-dan-so".to_string()));
-    let t_moved = usize::from(t_new != c(t).id);
-    // W and D: orphaned, listed, not deleted.
-    let orphans = store.orphans().unwrap();
+    let t_new = e.by_hash(&e.c(e.t).text).unwrap();
+    assert!(e.sectors_of(&t_new).contains(&"y-te-dan-so".to_string()));
+    assert_eq!(e.report.moved, 2 + e.t_moved());
+    assert_eq!(count_actions(&e.store, "reattach"), e.report.moved);
+}
+
+#[test]
+fn reattach_orphans_what_it_cannot_place_and_lists_it_never_deletes_it() {
+    let e = Edited::new();
+    let (w, d) = (e.c(e.w), e.c(e.d));
+    let orphans = e.store.orphans().unwrap();
     let mut orphaned: Vec<(String, String)> = orphans
         .iter()
         .map(|o| (o.clause_id.clone(), o.sector_id.clone()))
         .collect();
     orphaned.sort();
     let mut want = vec![
-        (c(w).id.clone(), "doi-moi-sang-tao".to_string()),
-        (c(d).id.clone(), "dat-dai".to_string()),
+        (w.id.clone(), "doi-moi-sang-tao".to_string()),
+        (d.id.clone(), "dat-dai".to_string()),
     ];
     want.sort();
     assert_eq!(orphaned, want);
     let d_orphan = orphans.iter().find(|o| o.sector_id == "dat-dai").unwrap();
-    assert_eq!(d_orphan.clause_text, c(d).text);
+    assert_eq!(d_orphan.clause_text, d.text);
     assert_eq!(d_orphan.user, "lan");
-    assert!(canonical_text(&c(d).text).starts_with(&d_orphan.quote));
-
-    assert_eq!(report.kept, 2 - t_moved);
-    assert_eq!(report.moved, 2 + t_moved);
-    assert_eq!(report.orphaned, 2);
-    assert_eq!(count_actions(&store, "reattach"), report.moved);
-    assert_eq!(count_actions(&store, "orphan"), 2);
-    let map = store.sector_map().unwrap();
+    assert!(canonical_text(&d.text).starts_with(&d_orphan.quote));
+    assert_eq!(e.report.orphaned, 2);
+    assert_eq!(count_actions(&e.store, "orphan"), 2);
+    let map = e.store.sector_map().unwrap();
     assert_eq!(
         map.values().map(Vec::len).sum::<usize>(),
         4,
         "orphans are not live"
     );
-    assert_eq!(
-        store
-            .export()
-            .unwrap()
-            .iter()
-            .filter(|r| r.orphaned)
-            .count(),
-        2
-    );
+    let exported = e.store.export().unwrap();
+    assert_eq!(exported.iter().filter(|r| r.orphaned).count(), 2);
+}
 
-    // Running it again changes nothing.
-    let again = store.reattach(&edited.id, &edited.clauses).unwrap();
+#[test]
+fn reattach_run_again_changes_nothing() {
+    let e = Edited::new();
+    let again = e.store.reattach(&e.edited.id, &e.edited.clauses).unwrap();
     assert_eq!((again.kept, again.moved, again.orphaned), (4, 0, 2));
-    assert_eq!(count_actions(&store, "reattach"), report.moved);
-    assert_eq!(count_actions(&store, "orphan"), 2);
+    assert_eq!(count_actions(&e.store, "reattach"), e.report.moved);
+    assert_eq!(count_actions(&e.store, "orphan"), 2);
+}
 
-    // Back to the original text: the orphans find their clauses again, every tag where it began.
-    let back = store.reattach(&original.id, &original.clauses).unwrap();
+#[test]
+fn reattach_back_to_the_original_puts_every_tag_where_it_began() {
+    let e = Edited::new();
+    let back = e
+        .store
+        .reattach(&e.original.id, &e.original.clauses)
+        .unwrap();
     assert_eq!(back.orphaned, 0);
-    assert!(store.orphans().unwrap().is_empty());
-    for (i, sector) in [
-        (k, "du-lich"),
-        (l, "chuyen-doi-so"),
-        (w, "doi-moi-sang-tao"),
-        (p, "quoc-phong"),
-        (t, "y-te-dan-so"),
-        (d, "dat-dai"),
-    ] {
-        assert_eq!(sectors_of(&c(i).id), [sector], "clause {}", c(i).id);
+    assert!(e.store.orphans().unwrap().is_empty());
+    for (i, sector) in [e.k, e.l, e.w, e.p, e.t, e.d]
+        .into_iter()
+        .zip(EDITED_SECTORS)
+    {
+        assert_eq!(e.sectors_of(&e.c(i).id), [sector], "clause {}", e.c(i).id);
     }
 }
 
