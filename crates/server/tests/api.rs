@@ -1071,7 +1071,11 @@ async fn orphans_are_listed() {
     let (library, _) =
         Library::open(&dir.path().join("index"), &dir.path().join("data"), &holder).unwrap();
     library
-        .ingest(&[source.clone()], &Default::default(), &mut |_| {})
+        .ingest(
+            std::slice::from_ref(&source),
+            &Default::default(),
+            &mut |_| {},
+        )
         .unwrap();
     let store = library.store().clone();
     store
