@@ -81,18 +81,12 @@ pub(crate) fn apply(
     if let Some(p) = payload {
         prepared.set_payload(&p);
     }
-    let opstamp = prepared.commit()?;
+    prepared.commit()?;
     writer.wait_merging_threads()?;
     // Sectors change no document record and the file map is carried on: only the reader needs
     // the new commit, not the cached document list (re-reading every record took 60 ms a write
     // on a 2,000-document index).
     index.reload_reader()?;
-    index
-        .inner()
-        .cache
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .opstamp = opstamp;
     Ok(rewritten)
 }
 
