@@ -10,7 +10,6 @@ pub mod analyzer;
 pub mod error;
 mod facets;
 mod ingest;
-mod minmatch;
 pub mod query;
 mod rerank;
 pub mod schema;
@@ -20,7 +19,6 @@ pub mod snippet;
 pub mod store;
 #[cfg(test)]
 mod testing;
-mod word;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
