@@ -31,7 +31,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
 
-pub use error::IndexError;
+pub use error::{IndexError, QueryError};
 pub use ingest::{
     FileOutcome, IngestEvent, IngestHooks, IngestOptions, IngestReport, NoTags, SourceFile,
 };

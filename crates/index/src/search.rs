@@ -15,8 +15,8 @@ use crate::rerank::RerankCollector;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
 use crate::{
-    FacetCount, Facets, Hit, Index, IndexError, Relaxed, SearchRequest, SearchResults, stored_json,
-    stored_str,
+    FacetCount, Facets, Hit, Index, IndexError, QueryError, Relaxed, SearchRequest, SearchResults,
+    stored_json, stored_str,
 };
 
 /// Hits returned when the request leaves `limit` at 0.
@@ -51,10 +51,11 @@ fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
 pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
     let parsed = query::parse(&req.query)?;
     if req.offset > MAX_OFFSET {
-        return Err(IndexError::Query(format!(
-            "offset {} is too deep: at most {MAX_OFFSET}",
-            req.offset
-        )));
+        return Err(QueryError::OffsetTooDeep {
+            offset: req.offset,
+            max: MAX_OFFSET,
+        }
+        .into());
     }
     let limit = match req.limit {
         0 => DEFAULT_LIMIT,

@@ -4,7 +4,7 @@
 //! `%zz` passes through; here both are a 400, as are control characters, repeated and unknown
 //! parameters, and numbers out of range.
 
-use vankien_index::SearchRequest;
+use vankien_index::{QueryError, SearchRequest};
 use vankien_ingest::{ClauseKind, DocKind};
 
 use crate::error::ApiError;
@@ -143,10 +143,10 @@ pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<Search
             "q" => {
                 let chars = value.chars().count();
                 if chars > config.max_query_chars {
-                    return Err(ApiError::InvalidQuery(format!(
-                        "query too long ({chars} characters, at most {})",
-                        config.max_query_chars
-                    )));
+                    return Err(ApiError::InvalidQuery(QueryError::TooLong {
+                        chars,
+                        max: config.max_query_chars,
+                    }));
                 }
                 req.query = value.to_string();
             }

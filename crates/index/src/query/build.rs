@@ -7,7 +7,6 @@ use tantivy::schema::{Field, IndexRecordOption};
 use vankien_ingest::docnum::{self, DocNumber};
 
 use super::filters::{filters, has_filters};
-use super::language::query_error;
 use super::leaf::{boosted, filter, phrase, scored_term, term};
 use super::minmatch::MinMatchQuery;
 use super::proximity::{PHRASE_SCORE, Proximity};
@@ -15,7 +14,7 @@ use super::word::WordQuery;
 use super::{Item, ParsedQuery, Word};
 use crate::abbrev;
 use crate::schema::{FLAG_LEAD, Fields};
-use crate::{IndexError, SearchRequest};
+use crate::{IndexError, QueryError, SearchRequest};
 
 /// Weight of an exact-spelling match over the folded one, when the query has diacritics.
 const EXACT_BOOST: f32 = 2.0;
@@ -184,9 +183,7 @@ fn parts(
     widen: &Widen,
 ) -> Result<Parts, IndexError> {
     if parsed.is_empty() && !has_filters(req) {
-        return Err(query_error(
-            "empty query: type a word, a \"phrase\" or a document number",
-        ));
+        return Err(QueryError::Empty.into());
     }
     let mut g = Gather {
         f,

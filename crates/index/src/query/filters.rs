@@ -7,10 +7,9 @@ use tantivy::query::{Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use super::build::Clauses;
-use super::language::query_error;
 use super::leaf::{filter, term};
 use crate::schema::{Fields, REC_CLAUSE, label_key};
-use crate::{IndexError, SearchRequest};
+use crate::{IndexError, QueryError, SearchRequest};
 
 /// The filters of a request, as non-scoring required clauses. `doc_filter` is the resolved
 /// document filter (see [`crate::search`]). `words` says whether the query has a word or phrase
@@ -60,7 +59,7 @@ pub(crate) fn filters(
         if let (Some(a), Some(b)) = (req.year_from, req.year_to)
             && a > b
         {
-            return Err(query_error(format!("year range {a}–{b} is empty")));
+            return Err(QueryError::EmptyYearRange { from: a, to: b }.into());
         }
         let bound = |y: Option<i32>| match y {
             Some(y) => Bound::Included(Term::from_field_i64(f.year, i64::from(y))),

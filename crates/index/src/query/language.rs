@@ -10,7 +10,7 @@
 use vankien_ingest::docnum;
 use vankien_ingest::normalize::{self, exact_key, fold_exact, has_diacritics};
 
-use crate::IndexError;
+use crate::QueryError;
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -103,10 +103,6 @@ impl ParsedQuery {
     }
 }
 
-pub(crate) fn query_error(msg: impl Into<String>) -> IndexError {
-    IndexError::Query(msg.into())
-}
-
 /// Splits typed words into [`Word`]s, with serials glued to kind codes split (`NQ20` → `nq 20`).
 fn words_of(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
@@ -123,18 +119,16 @@ fn words_of(text: &str) -> Vec<Word> {
 
 /// Checks a query and splits it into items. Every limit is checked on the raw text before any
 /// work that grows with it.
-pub fn parse(query: &str) -> Result<ParsedQuery, IndexError> {
+pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
     let chars = query.chars().count();
     if chars > MAX_QUERY_CHARS {
-        return Err(query_error(format!(
-            "query too long: {chars} characters, at most {MAX_QUERY_CHARS}"
-        )));
+        return Err(QueryError::TooLong {
+            chars,
+            max: MAX_QUERY_CHARS,
+        });
     }
     if let Some(c) = query.chars().find(|&c| c.is_control() && c != '\t') {
-        return Err(query_error(format!(
-            "query has a control character (U+{:04X})",
-            c as u32
-        )));
+        return Err(QueryError::ControlCharacter(c));
     }
     // Typographic quotes count as quotes.
     let query: String = query
@@ -145,11 +139,11 @@ pub fn parse(query: &str) -> Result<ParsedQuery, IndexError> {
         })
         .collect();
     if query.matches('"').count() % 2 == 1 {
-        return Err(query_error("unbalanced quote: a phrase needs a closing \""));
+        return Err(QueryError::UnbalancedQuote);
     }
     let mut items: Vec<Item> = Vec::new();
     let mut terms = 0usize;
-    let mut push = |item: Item, items: &mut Vec<Item>| -> Result<(), IndexError> {
+    let mut push = |item: Item, items: &mut Vec<Item>| -> Result<(), QueryError> {
         let n = match &item {
             Item::Words(w) | Item::Phrase(w) | Item::Exclude(w) => w.len(),
         };
@@ -158,9 +152,7 @@ pub fn parse(query: &str) -> Result<ParsedQuery, IndexError> {
         }
         terms += n;
         if terms > MAX_TERMS {
-            return Err(query_error(format!(
-                "query has too many words: at most {MAX_TERMS}"
-            )));
+            return Err(QueryError::TooManyWords { max: MAX_TERMS });
         }
         match (items.last_mut(), item) {
             (Some(Item::Words(prev)), Item::Words(ws)) => prev.extend(ws),
