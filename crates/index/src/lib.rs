@@ -10,6 +10,7 @@ pub mod analyzer;
 pub mod error;
 mod facets;
 mod ingest;
+mod limits;
 pub mod query;
 mod rerank;
 pub mod schema;
@@ -35,7 +36,15 @@ pub use error::{IndexError, QueryError};
 pub use ingest::{
     FileOutcome, IngestEvent, IngestHooks, IngestOptions, IngestReport, NoTags, SourceFile,
 };
+pub use limits::Limits;
 pub use search::FACET_LIMIT;
+
+/// Checks a query as typed against `limits` (which may be narrower than the index's own
+/// [`Limits::default`]): its length, its words, its quotes and characters. A search checks the
+/// same against the default limits; a server calls this to apply its own before any search.
+pub fn check_query(query: &str, limits: &Limits) -> Result<(), QueryError> {
+    query::parse_with(query, limits).map(|_| ())
+}
 
 use schema::{Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
 use store::{ClauseMeta, DocRecord};
@@ -52,9 +61,9 @@ pub const META_FILE: &str = "vankien-index.json";
 pub struct SearchRequest {
     /// The query as typed: words, `"phrases"`, `-excluded` words, document numbers.
     pub query: String,
-    /// How many hits to return. By default (0) 10; at most [`query::MAX_LIMIT`].
+    /// How many hits to return. By default (0) 10; at most [`Limits::max_limit`].
     pub limit: usize,
-    /// How many hits to skip. At most [`query::MAX_OFFSET`].
+    /// How many hits to skip. At most [`Limits::max_offset`].
     pub offset: usize,
     /// Only this document: its id or its number as typed (`57-NQ/TW`, `nq 57`).
     pub doc: Option<String>,

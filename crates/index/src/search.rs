@@ -9,8 +9,9 @@ use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
+use crate::Limits;
 use crate::facets::TallyCollector;
-use crate::query::{self, MAX_LIMIT, MAX_OFFSET, Widen};
+use crate::query::{self, Widen};
 use crate::rerank::RerankCollector;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
@@ -50,16 +51,17 @@ fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
 
 pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
     let parsed = query::parse(&req.query)?;
-    if req.offset > MAX_OFFSET {
+    let limits = Limits::default();
+    if req.offset > limits.max_offset {
         return Err(QueryError::OffsetTooDeep {
             offset: req.offset,
-            max: MAX_OFFSET,
+            max: limits.max_offset,
         }
         .into());
     }
     let limit = match req.limit {
         0 => DEFAULT_LIMIT,
-        n => n.min(MAX_LIMIT),
+        n => n.min(limits.max_limit),
     };
     let inner = index.inner();
     let f = &inner.fields;

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
 use vankien_annotate::{Role, Store};
-use vankien_index::{Index, IngestOptions, NoTags};
+use vankien_index::{Index, IngestOptions, Limits, NoTags};
 use vankien_library::{Holder, Library};
 use vankien_server::{AppState, ServerConfig, router};
 
@@ -202,6 +202,61 @@ fn tag_uri(clause_id: &str, sector: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn limits_are_published_narrowed_never_widened_and_applied() {
+    let f = fixture();
+    let answer = get(&f.app, "/api/limits").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({
+            "max_query_chars": 1000, "max_words": 64, "max_limit": 100, "max_offset": 10000
+        })
+    );
+    let f = fixture_with(ServerConfig {
+        limits: Limits {
+            max_query_chars: 20,
+            max_words: 3,
+            max_limit: 5_000,
+            max_offset: 10,
+        },
+        ..ServerConfig::default()
+    });
+    let answer = get(&f.app, "/api/limits").await;
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({
+            "max_query_chars": 20, "max_words": 3, "max_limit": 1000, "max_offset": 10
+        })
+    );
+    for (uri, status, code) in [
+        ("/api/search?q=kinh+te+xa", StatusCode::OK, ""),
+        (
+            "/api/search?q=kinh+te+xa+hoi",
+            StatusCode::BAD_REQUEST,
+            "query_too_many_words",
+        ),
+        (
+            "/api/search?q=aaaaaaaaaaaaaaaaaaaaa",
+            StatusCode::BAD_REQUEST,
+            "query_too_long",
+        ),
+        (
+            "/api/search?q=kinh&offset=11",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        ("/api/search?q=kinh&limit=1000", StatusCode::OK, ""),
+        ("/api/limits?x=1", StatusCode::BAD_REQUEST, "bad_request"),
+    ] {
+        let answer = get(&f.app, uri).await;
+        assert_eq!(answer.status, status, "{uri}: {}", answer.text());
+        if !code.is_empty() {
+            assert_eq!(answer.json()["code"], code, "{uri}");
+        }
+    }
+}
 
 #[tokio::test]
 async fn health_answers_ok_with_security_headers() {

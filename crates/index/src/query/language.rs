@@ -5,21 +5,12 @@
 //! ranked higher on their exact spelling when typed with diacritics), quoted phrases (required,
 //! contiguous), exclusions, and document numbers in any spelling (`20/NQ-TW`, `nq 20`,
 //! `nghị quyết 20`). There is no grouping, so no recursion: the work a query does is bounded by
-//! [`MAX_QUERY_CHARS`] and [`MAX_TERMS`].
+//! the [`Limits`] on characters and words.
 
 use vankien_ingest::docnum;
 use vankien_ingest::normalize::{self, exact_key, fold_exact, has_diacritics};
 
-use crate::QueryError;
-
-/// The longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 1000;
-/// The most words a query may have (words of phrases and exclusions included).
-pub const MAX_TERMS: usize = 64;
-/// The most hits one request returns.
-pub const MAX_LIMIT: usize = 1000;
-/// The deepest page offset accepted.
-pub const MAX_OFFSET: usize = 10_000;
+use crate::{Limits, QueryError};
 
 /// One query word with its keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,14 +108,19 @@ fn words_of(text: &str) -> Vec<Word> {
     out
 }
 
-/// Checks a query and splits it into items. Every limit is checked on the raw text before any
-/// work that grows with it.
+/// Checks a query against the default [`Limits`] and splits it into items.
 pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
+    parse_with(query, &Limits::default())
+}
+
+/// Checks a query against `limits` and splits it into items. Every limit is checked on the raw
+/// text before any work that grows with it.
+pub fn parse_with(query: &str, limits: &Limits) -> Result<ParsedQuery, QueryError> {
     let chars = query.chars().count();
-    if chars > MAX_QUERY_CHARS {
+    if chars > limits.max_query_chars {
         return Err(QueryError::TooLong {
             chars,
-            max: MAX_QUERY_CHARS,
+            max: limits.max_query_chars,
         });
     }
     if let Some(c) = query.chars().find(|&c| c.is_control() && c != '\t') {
@@ -151,8 +147,10 @@ pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
             return Ok(());
         }
         terms += n;
-        if terms > MAX_TERMS {
-            return Err(QueryError::TooManyWords { max: MAX_TERMS });
+        if terms > limits.max_words {
+            return Err(QueryError::TooManyWords {
+                max: limits.max_words,
+            });
         }
         match (items.last_mut(), item) {
             (Some(Item::Words(prev)), Item::Words(ws)) => prev.extend(ws),

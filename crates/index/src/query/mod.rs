@@ -13,8 +13,6 @@ mod proximity;
 pub(crate) mod word;
 
 pub use build::{Clauses, Split, Widen, build, build_split};
-pub use language::{
-    Item, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, Word, parse,
-};
+pub use language::{Item, ParsedQuery, Word, parse, parse_with};
 pub use proximity::Proximity;
 pub(crate) use proximity::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE};
