@@ -98,7 +98,9 @@ fn docnum_query(f: &Fields, number: &DocNumber, alone: bool) -> Option<Box<dyn Q
 }
 
 /// Builds the tantivy query of a parsed query and the request's filters, proximity boosts
-/// included: the query whose ranking [`build_split`] and [`crate::rerank`] reproduce.
+/// included: the query whose ranking [`build_split`] and [`crate::rerank`] reproduce. Searches
+/// use [`build_split`]; this is the reference the tests compare them with.
+#[cfg(test)]
 pub fn build(
     f: &Fields,
     parsed: &ParsedQuery,

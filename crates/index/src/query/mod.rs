@@ -12,7 +12,9 @@ mod no_danger;
 mod proximity;
 pub(crate) mod word;
 
-pub use build::{Clauses, Split, Widen, build, build_split};
+#[cfg(test)]
+pub use build::build;
+pub use build::{Split, Widen, build_split};
 pub use language::{Item, ParsedQuery, Word, parse, parse_with};
 pub use proximity::Proximity;
 pub(crate) use proximity::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE};

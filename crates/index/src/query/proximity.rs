@@ -3,12 +3,10 @@
 //! [`crate::rerank`] looks at them only where they can still change the page.
 
 use tantivy::Term;
-use tantivy::query::{ConstScoreQuery, Occur, Query};
+use tantivy::query::Query;
 
 use super::Word;
-use super::build::Clauses;
-use super::leaf::{bare_phrase, boosted, term};
-use super::no_danger::NoDanger;
+use super::leaf::{bare_phrase, term};
 use crate::schema::Fields;
 
 /// Score for having the whole run of typed words side by side: a constant, so that every clause
@@ -86,8 +84,15 @@ impl Proximity {
         })
     }
 
-    /// The boosts as optional clauses of one boolean query.
-    pub fn clauses(&self) -> Clauses {
+    /// The boosts as optional clauses of one boolean query (for [`super::build`], the reference
+    /// of the tests).
+    #[cfg(test)]
+    pub fn clauses(&self) -> super::build::Clauses {
+        use super::build::Clauses;
+        use super::leaf::boosted;
+        use super::no_danger::NoDanger;
+        use tantivy::query::{ConstScoreQuery, Occur};
+
         let guarded = |q: &dyn Query| -> Box<dyn Query> { Box::new(NoDanger(q.box_clone())) };
         let constant = |q: &dyn Query, score: f32| -> Box<dyn Query> {
             Box::new(ConstScoreQuery::new(guarded(q), score))
