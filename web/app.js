@@ -10,8 +10,11 @@
   const LIMIT = 20;
   /** Typing pause before a search request is sent, in milliseconds. */
   const DEBOUNCE_MS = 200;
-  /** The deepest `offset` the server accepts (its `max_offset`). */
-  const MAX_OFFSET = 10000;
+  /**
+   * The server's limits, as `GET /api/limits` publishes them once the page starts; these
+   * defaults (the server's own) hold until then.
+   */
+  const limits = { max_query_chars: 1000, max_words: 64, max_limit: 100, max_offset: 10000 };
   /** Where the annotator's API token lives between visits. */
   const TOKEN_KEY = 'vankien.token';
 
@@ -177,6 +180,27 @@
     return body;
   }
 
+  /** The Vietnamese sentence for each code of a refused query; others show the server's message. */
+  const QUERY_ERRORS = {
+    query_too_long: () => `Câu tìm kiếm quá dài: tối đa ${limits.max_query_chars} ký tự. Hãy rút gọn.`,
+    query_too_many_words: () => `Câu tìm kiếm có quá nhiều từ: tối đa ${limits.max_words} từ.`,
+    query_unbalanced_quote: () => 'Thiếu dấu ngoặc kép đóng: một cụm từ cần cả dấu " mở và dấu " đóng.',
+    query_control_character: () => 'Câu tìm kiếm có ký tự điều khiển. Hãy xoá ký tự lạ.',
+    query_empty: () => 'Hãy gõ một từ, một "cụm từ" hoặc số hiệu văn kiện.',
+    query_offset_too_deep: () =>
+      `Không xem được quá ${limits.max_offset} kết quả đầu. Hãy thêm từ hoặc bộ lọc để thu hẹp.`,
+    query_empty_year_range: () => 'Khoảng năm trống: năm bắt đầu ở sau năm kết thúc.',
+  };
+
+  /** Reads the server's limits once, and applies them to the search box. */
+  async function loadLimits() {
+    const got = await api('GET', '/api/limits');
+    for (const key of Object.keys(limits)) {
+      if (Number.isInteger(got[key]) && got[key] > 0) limits[key] = got[key];
+    }
+    $('q').maxLength = limits.max_query_chars;
+  }
+
   /** The Vietnamese sentence for an error from the API. */
   function errorText(err) {
     if (!(err instanceof ApiError)) return 'Đã xảy ra lỗi không mong muốn trên trang.';
@@ -185,8 +209,10 @@
       case 0:
         return 'Không kết nối được với máy chủ. Kiểm tra máy chủ vankien còn chạy không.';
       case 400:
-        return err.code === 'invalid_query'
-          ? 'Câu tìm kiếm không hợp lệ hoặc quá dài. Kiểm tra dấu ngoặc kép, ngoặc đơn, hoặc rút gọn câu tìm.'
+        if (QUERY_ERRORS[err.code]) return QUERY_ERRORS[err.code]();
+        // The server's own message says what it refused (in English).
+        return err.message && err.message !== err.code
+          ? `Yêu cầu không hợp lệ: ${err.message}`
           : 'Yêu cầu không hợp lệ. Hãy bỏ bớt ký tự đặc biệt hoặc bộ lọc lạ trong địa chỉ trang.';
       case 401:
         return 'Mã truy cập không hợp lệ hoặc đã bị thu hồi. Hãy đăng nhập lại bằng mã truy cập mới.';
@@ -504,8 +530,8 @@
     const to = Math.min(s.offset + hits.length, total);
     $('page-info').textContent = `Kết quả ${formatCount(from)}–${formatCount(to)} trên ${formatCount(total)}`;
     $('page-prev').disabled = s.offset === 0;
-    // The server refuses to page deeper than MAX_OFFSET results.
-    $('page-next').disabled = s.offset + LIMIT >= total || s.offset + LIMIT > MAX_OFFSET;
+    // The server refuses to page deeper than its `max_offset`.
+    $('page-next').disabled = s.offset + LIMIT >= total || s.offset + LIMIT > limits.max_offset;
   }
 
   function renderHit(hit) {
@@ -1255,7 +1281,9 @@
       }
     });
 
+    $('q').maxLength = limits.max_query_chars;
     renderAuth();
+    loadLimits().catch(() => {});
     loadSectors().catch(() => {});
     render();
   }

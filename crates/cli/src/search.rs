@@ -178,8 +178,9 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             };
             match index.search(&req) {
                 Ok(r) => writeln!(out, "{}", json_of(&r))?,
-                Err(IndexError::Query(msg)) => {
+                Err(IndexError::Query(e)) => {
                     failed += 1;
+                    let msg = e.to_string();
                     writeln!(out, "{}", serde_json::json!({ "query": q, "error": msg }))?;
                 }
                 Err(e) => return Err(e.into()),

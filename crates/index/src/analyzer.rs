@@ -22,16 +22,6 @@ pub enum KeyKind {
     Folded,
 }
 
-impl KeyKind {
-    /// The key of one word.
-    pub fn key(self, word: &str) -> String {
-        match self {
-            KeyKind::Exact => normalize::exact_key(word),
-            KeyKind::Folded => normalize::folded_key(word),
-        }
-    }
-}
-
 /// A tokenizer that splits with [`normalize::words`] and emits one key per word.
 #[derive(Debug, Clone)]
 pub struct VnTokenizer {

@@ -23,8 +23,8 @@ use tantivy::{
     Term,
 };
 
+use crate::query::word::lands_on;
 use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity};
-use crate::word::lands_on;
 
 /// Slack added to every bound, so that rounding (the single query sums in another order) never
 /// drops a clause that would tie.

@@ -1,22 +1,24 @@
 //! Running a search: parse and check the query, build it with the filters, collect the top hits,
 //! the total and (when asked) facet counts, and make each hit's snippet.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
-use crate::facets::TallyCollector;
-use crate::query::{self, MAX_LIMIT, MAX_OFFSET, Widen};
+use crate::Limits;
+use crate::facets::{FacetTally, TallyCollector};
+use crate::query::{self, Widen};
 use crate::rerank::RerankCollector;
+use crate::schema::Fields;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
 use crate::{
-    FacetCount, Facets, Hit, Index, IndexError, Relaxed, SearchRequest, SearchResults, stored_json,
-    stored_str,
+    DocSummary, FacetCount, Facets, Hit, Index, IndexError, QueryError, Relaxed, SearchRequest,
+    SearchResults, stored_json, stored_str,
 };
 
 /// Hits returned when the request leaves `limit` at 0.
@@ -50,15 +52,17 @@ fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
 
 pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
     let parsed = query::parse(&req.query)?;
-    if req.offset > MAX_OFFSET {
-        return Err(IndexError::Query(format!(
-            "offset {} is too deep: at most {MAX_OFFSET}",
-            req.offset
-        )));
+    let limits = Limits::default();
+    if req.offset > limits.max_offset {
+        return Err(QueryError::OffsetTooDeep {
+            offset: req.offset,
+            max: limits.max_offset,
+        }
+        .into());
     }
     let limit = match req.limit {
         0 => DEFAULT_LIMIT,
-        n => n.min(MAX_LIMIT),
+        n => n.min(limits.max_limit),
     };
     let inner = index.inner();
     let f = &inner.fields;
@@ -135,13 +139,39 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let top: Vec<_> = ranked.top.into_iter().skip(req.offset).collect();
 
     let highlighter = Highlighter::new(words, phrases);
-    let mut hits = Vec::with_capacity(top.len());
     let cache = index.read_cache();
+    let hits = hits(&searcher, f, top, &highlighter, &cache.docs)?;
+
+    let facet_limit = match req.facet_limit {
+        0 => FACET_LIMIT,
+        n => n,
+    };
+    let facets = facet_counts.map(|counts| facet_lists(&counts, &cache.docs, facet_limit));
+
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+        relaxed,
+        prefix,
+    })
+}
+
+/// The hits of the page: each clause's stored data, its document's number and title, and the
+/// snippet of its text.
+fn hits(
+    searcher: &Searcher,
+    f: &Fields,
+    top: Vec<(f32, DocAddress)>,
+    highlighter: &Highlighter,
+    docs: &BTreeMap<String, DocSummary>,
+) -> Result<Vec<Hit>, IndexError> {
+    let mut hits = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let d: TantivyDocument = searcher.doc(addr)?;
         let meta: ClauseMeta = stored_json(&d, f.meta)?;
         let text = stored_str(&d, f.text).to_string();
-        let summary = cache.docs.get(&meta.doc_id);
+        let summary = docs.get(&meta.doc_id);
         hits.push(Hit {
             snippet: highlighter.snippet(&text),
             clause_id: meta.clause_id,
@@ -158,54 +188,47 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             sectors: meta.sectors,
         });
     }
+    Ok(hits)
+}
 
-    let facet_limit = match req.facet_limit {
-        0 => FACET_LIMIT,
-        n => n,
+/// The facet lists of a search's counts, each value with its label, the most frequent first
+/// (years newest first), at most `facet_limit` each.
+fn facet_lists(
+    counts: &FacetTally,
+    docs: &BTreeMap<String, DocSummary>,
+    facet_limit: usize,
+) -> Facets {
+    let list = |root: &str, label: &dyn Fn(&str) -> String| -> Vec<FacetCount> {
+        let mut v: Vec<(&str, u64)> = counts.under(root).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        v.truncate(facet_limit);
+        v.into_iter()
+            .map(|(value, count)| FacetCount {
+                label: label(value),
+                value: value.to_string(),
+                count,
+            })
+            .collect()
     };
-    let facets = facet_counts.map(|counts| {
-        let list = |root: &str, label: &dyn Fn(&str) -> String| -> Vec<FacetCount> {
-            let mut v: Vec<(&str, u64)> = counts.under(root).collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            v.truncate(facet_limit);
-            v.into_iter()
-                .map(|(value, count)| FacetCount {
-                    label: label(value),
-                    value: value.to_string(),
-                    count,
-                })
-                .collect()
-        };
-        let doc_label = |id: &str| {
-            cache
-                .docs
-                .get(id)
-                .and_then(|d| d.number.clone().or_else(|| d.title.clone()))
-                .unwrap_or_else(|| id.to_string())
-        };
-        let kind_label = |k: &str| {
-            ClauseKind::parse(k)
-                .map(|k| k.vietnamese().to_string())
-                .unwrap_or_else(|| k.to_string())
-        };
-        let same = |s: &str| s.to_string();
-        let mut year = list("year", &same);
-        year.sort_by(|a, b| b.value.cmp(&a.value));
-        Facets {
-            doc: list("doc", &doc_label),
-            kind: list("kind", &kind_label),
-            sector: list("sector", &same),
-            year,
-        }
-    });
-
-    Ok(SearchResults {
-        total,
-        hits,
-        facets,
-        relaxed,
-        prefix,
-    })
+    let doc_label = |id: &str| {
+        docs.get(id)
+            .and_then(|d| d.number.clone().or_else(|| d.title.clone()))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let kind_label = |k: &str| {
+        ClauseKind::parse(k)
+            .map(|k| k.vietnamese().to_string())
+            .unwrap_or_else(|| k.to_string())
+    };
+    let same = |s: &str| s.to_string();
+    let mut year = list("year", &same);
+    year.sort_by(|a, b| b.value.cmp(&a.value));
+    Facets {
+        doc: list("doc", &doc_label),
+        kind: list("kind", &kind_label),
+        sector: list("sector", &same),
+        year,
+    }
 }
 
 /// The words a query word may be the start of, while it is being typed: at most this many,

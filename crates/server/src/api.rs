@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health))
         .route("/api/search", get(search))
+        .route("/api/limits", get(limits))
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
         .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
@@ -240,6 +241,26 @@ async fn search(State(state): State<AppState>, uri: Uri) -> Result<Json<SearchAn
         results,
         limit,
         offset,
+    }))
+}
+
+/// The limits a search is checked against, for the page to apply before it asks.
+#[derive(Debug, Serialize)]
+struct LimitsAnswer {
+    max_query_chars: usize,
+    max_words: usize,
+    max_limit: usize,
+    max_offset: usize,
+}
+
+async fn limits(State(state): State<AppState>, uri: Uri) -> Result<Json<LimitsAnswer>, ApiError> {
+    query::single_values(&query::parse_pairs(uri.query())?, &[])?;
+    let l = state.config().limits;
+    Ok(Json(LimitsAnswer {
+        max_query_chars: l.max_query_chars,
+        max_words: l.max_words,
+        max_limit: l.max_limit,
+        max_offset: l.max_offset,
     }))
 }
 

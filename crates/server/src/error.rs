@@ -8,16 +8,17 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use vankien_annotate::StoreError;
 use vankien_annotate::UserError;
-use vankien_index::IndexError;
+use vankien_index::{IndexError, QueryError};
 use vankien_library::LibraryError;
 
 /// Everything a request can fail with. User errors carry a message for the client; internal
 /// errors carry details for the log only.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The search query is malformed, too long or too complex.
+    /// The search query is malformed, too long or too complex: its code says which
+    /// ([`QueryError::code`]).
     #[error("{0}")]
-    InvalidQuery(String),
+    InvalidQuery(QueryError),
     /// A query-string parameter or a path segment is malformed or out of range.
     #[error("{0}")]
     BadRequest(String),
@@ -63,7 +64,7 @@ pub enum ApiError {
 /// The JSON body of every error answer.
 #[derive(Debug, Serialize)]
 pub struct ErrorBody {
-    /// A stable, machine-readable code (`invalid_query`, `not_found` …).
+    /// A stable, machine-readable code (`query_too_long`, `not_found` …).
     pub code: &'static str,
     /// A human-readable message in English.
     pub message: String,
@@ -92,7 +93,7 @@ impl ApiError {
     /// THE table: the status and the code of every error.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
+            ApiError::InvalidQuery(e) => (StatusCode::BAD_REQUEST, e.code()),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
@@ -164,7 +165,7 @@ impl IntoResponse for ApiError {
 impl From<IndexError> for ApiError {
     fn from(err: IndexError) -> ApiError {
         match err {
-            IndexError::Query(message) => ApiError::InvalidQuery(message),
+            IndexError::Query(e) => ApiError::InvalidQuery(e),
             IndexError::Missing { .. } => ApiError::NotFound(err.to_string()),
             other => ApiError::Internal(format!("index: {other}")),
         }
@@ -242,7 +243,7 @@ mod tests {
     #[test]
     fn every_error_has_a_distinct_code_and_a_4xx_or_5xx_status() {
         let all = [
-            ApiError::InvalidQuery(String::new()),
+            ApiError::InvalidQuery(QueryError::Empty),
             ApiError::BadRequest(String::new()),
             ApiError::NotFound(String::new()),
             ApiError::MethodNotAllowed,
@@ -270,9 +271,40 @@ mod tests {
     }
 
     #[test]
+    fn each_query_error_keeps_its_code_and_message_and_is_a_400() {
+        for (e, code) in [
+            (QueryError::TooLong { chars: 2, max: 1 }, "query_too_long"),
+            (QueryError::TooManyWords { max: 1 }, "query_too_many_words"),
+            (QueryError::UnbalancedQuote, "query_unbalanced_quote"),
+            (
+                QueryError::ControlCharacter('\u{7}'),
+                "query_control_character",
+            ),
+            (QueryError::Empty, "query_empty"),
+            (
+                QueryError::OffsetTooDeep { offset: 2, max: 1 },
+                "query_offset_too_deep",
+            ),
+            (
+                QueryError::EmptyYearRange { from: 2, to: 1 },
+                "query_empty_year_range",
+            ),
+        ] {
+            let message = e.to_string();
+            let api = ApiError::from(IndexError::Query(e));
+            assert_eq!(api.status_and_code(), (StatusCode::BAD_REQUEST, code));
+            assert_eq!(api.to_string(), message);
+        }
+        assert_eq!(
+            QueryError::ControlCharacter('\u{7}').to_string(),
+            "query has a control character (U+0007)"
+        );
+    }
+
+    #[test]
     fn only_internal_errors_are_5xx_apart_from_overload() {
         for (e, five) in [
-            (ApiError::InvalidQuery("x".into()), false),
+            (ApiError::InvalidQuery(QueryError::UnbalancedQuote), false),
             (ApiError::PayloadTooLarge, false),
             (ApiError::Overloaded, true),
             (ApiError::Internal("x".into()), true),

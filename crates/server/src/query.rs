@@ -141,17 +141,12 @@ pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<Search
         }
         match name {
             "q" => {
-                let chars = value.chars().count();
-                if chars > config.max_query_chars {
-                    return Err(ApiError::InvalidQuery(format!(
-                        "query too long ({chars} characters, at most {})",
-                        config.max_query_chars
-                    )));
-                }
+                vankien_index::check_query(value, &config.limits)
+                    .map_err(ApiError::InvalidQuery)?;
                 req.query = value.to_string();
             }
-            "limit" => req.limit = number(name, value, 1, config.max_limit)?,
-            "offset" => req.offset = number(name, value, 0, config.max_offset)?,
+            "limit" => req.limit = number(name, value, 1, config.limits.max_limit)?,
+            "offset" => req.offset = number(name, value, 0, config.limits.max_offset)?,
             "doc" => req.doc = Some(value.to_string()),
             "kind" | "clause_kind" => {
                 let kind = ClauseKind::parse(value).ok_or_else(|| {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 use vankien_annotate::Store;
-use vankien_index::Index;
+use vankien_index::{Index, Limits};
 use vankien_library::Library;
 
 use crate::auth::AuthGate;
@@ -17,13 +17,12 @@ use crate::error::ApiError;
 pub struct ServerConfig {
     /// Largest request body, in bytes. By default 16 KiB (no route takes a body today).
     pub max_body_bytes: usize,
-    /// Longest search query, in characters. By default 1,000.
-    pub max_query_chars: usize,
-    /// Largest `limit` of a search. By default 100.
-    pub max_limit: usize,
-    /// Largest `offset` of a search: deep paging costs the index `offset + limit` hits. By
-    /// default 10,000.
-    pub max_offset: usize,
+    /// The limits on a search (query characters and words, `limit`, `offset`), checked on every
+    /// request and published at `GET /api/limits`. They may narrow the index's own
+    /// ([`Limits::default`]) but never widen them: [`AppState::new`] takes the smaller of each.
+    /// By default the index's, with `limit` at most 100 (deep paging costs the index
+    /// `offset + limit` hits).
+    pub limits: Limits,
     /// How long a request may take before it is answered 503. By default 10 s.
     pub request_timeout: Duration,
     /// How many blocking jobs (tantivy, SQLite) may run at once. By default twice
@@ -60,9 +59,10 @@ impl Default for ServerConfig {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         ServerConfig {
             max_body_bytes: 16 * 1024,
-            max_query_chars: 1_000,
-            max_limit: 100,
-            max_offset: 10_000,
+            limits: Limits {
+                max_limit: 100,
+                ..Limits::default()
+            },
             request_timeout: Duration::from_secs(10),
             blocking_permits: 2 * cores,
             acquire_timeout: Duration::from_millis(50),
@@ -101,8 +101,10 @@ struct Inner {
 }
 
 impl AppState {
-    /// Builds the state from an open library and the limits.
-    pub fn new(library: Arc<Library>, config: ServerConfig) -> AppState {
+    /// Builds the state from an open library and the limits; [`ServerConfig::limits`] wider than
+    /// the index's are narrowed to them.
+    pub fn new(library: Arc<Library>, mut config: ServerConfig) -> AppState {
+        config.limits = Limits::default().narrowed(&config.limits);
         let limiter = Arc::new(Semaphore::new(config.blocking_permits));
         let auth = AuthGate::new(config.auth_permits, config.auth_failures_per_minute);
         AppState {

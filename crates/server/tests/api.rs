@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
 use vankien_annotate::{Role, Store};
+use vankien_index::Limits;
 use vankien_library::{Holder, Library};
 use vankien_server::{AppState, ServerConfig, router};
 
@@ -195,6 +196,61 @@ fn tag_uri(clause_id: &str, sector: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn limits_are_published_narrowed_never_widened_and_applied() {
+    let f = fixture();
+    let answer = get(&f.app, "/api/limits").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({
+            "max_query_chars": 1000, "max_words": 64, "max_limit": 100, "max_offset": 10000
+        })
+    );
+    let f = fixture_with(ServerConfig {
+        limits: Limits {
+            max_query_chars: 20,
+            max_words: 3,
+            max_limit: 5_000,
+            max_offset: 10,
+        },
+        ..ServerConfig::default()
+    });
+    let answer = get(&f.app, "/api/limits").await;
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({
+            "max_query_chars": 20, "max_words": 3, "max_limit": 1000, "max_offset": 10
+        })
+    );
+    for (uri, status, code) in [
+        ("/api/search?q=kinh+te+xa", StatusCode::OK, ""),
+        (
+            "/api/search?q=kinh+te+xa+hoi",
+            StatusCode::BAD_REQUEST,
+            "query_too_many_words",
+        ),
+        (
+            "/api/search?q=aaaaaaaaaaaaaaaaaaaaa",
+            StatusCode::BAD_REQUEST,
+            "query_too_long",
+        ),
+        (
+            "/api/search?q=kinh&offset=11",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        ("/api/search?q=kinh&limit=1000", StatusCode::OK, ""),
+        ("/api/limits?x=1", StatusCode::BAD_REQUEST, "bad_request"),
+    ] {
+        let answer = get(&f.app, uri).await;
+        assert_eq!(answer.status, status, "{uri}: {}", answer.text());
+        if !code.is_empty() {
+            assert_eq!(answer.json()["code"], code, "{uri}");
+        }
+    }
+}
 
 #[tokio::test]
 async fn health_answers_ok_with_security_headers() {
@@ -454,9 +510,9 @@ async fn search_refuses_hostile_and_malformed_input_with_400() {
         ("/api/search?q=a&limit=lots", "bad_request"),
         ("/api/search?q=a&offset=10000000", "bad_request"),
         ("/api/search?q=a&offset=-1", "bad_request"),
-        (long.as_str(), "invalid_query"),
-        ("/api/search?q=%22unclosed+phrase", "invalid_query"),
-        (nested.as_str(), "invalid_query"),
+        (long.as_str(), "query_too_long"),
+        ("/api/search?q=%22unclosed+phrase", "query_unbalanced_quote"),
+        (nested.as_str(), "query_empty"),
         (huge.as_str(), "bad_request"),
         ("/api/search?q=a%00b", "bad_request"),
         ("/api/search?q=a%07b", "bad_request"),
@@ -480,6 +536,44 @@ async fn search_refuses_hostile_and_malformed_input_with_400() {
     // A deeply nested query is refused without harm; the server still answers afterwards.
     let answer = get(&f.app, "/api/search?q=dang").await;
     assert_eq!(answer.status, StatusCode::OK);
+}
+
+/// Every way the index refuses a query that reaches it has its own code, with the index's
+/// message, and 400. (Control characters, offsets and year ranges are refused before, by the
+/// strict parameter parser: `bad_request`; their codes are checked in `error.rs`.)
+#[tokio::test]
+async fn each_query_error_has_its_own_code() {
+    let f = fixture();
+    let many = format!("/api/search?q={}", vec!["dang"; 65].join("+"));
+    let cases: Vec<(&str, &str, &str)> = vec![
+        (
+            "/api/search?q=%22n%C3%B4ng+th%C3%B4n",
+            "query_unbalanced_quote",
+            "unbalanced quote",
+        ),
+        (many.as_str(), "query_too_many_words", "at most 64"),
+        ("/api/search?q=-dang", "query_empty", "empty query"),
+        ("/api/search?q=dang&from=2020&to=2020", "ok", ""),
+    ];
+    for (uri, code, needle) in cases {
+        let answer = get(&f.app, uri).await;
+        if code == "ok" {
+            assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+            continue;
+        }
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        let body = answer.json();
+        assert_eq!(body["code"], code, "{uri}: {body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{uri}: {message}");
+    }
+    let long = format!("/api/search?q={}", "a".repeat(1001));
+    let body = get(&f.app, &long).await.json();
+    assert_eq!(body["code"], "query_too_long");
+    assert_eq!(
+        body["message"],
+        "query too long: 1001 characters, at most 1000"
+    );
 }
 
 #[tokio::test]

@@ -427,7 +427,7 @@ fn hostile_queries_fail_fast_with_a_clear_error() {
         ("-nông", "empty"),
     ] {
         match index.search(&request(q)) {
-            Err(IndexError::Query(msg)) => assert!(msg.contains(needle), "{msg}"),
+            Err(IndexError::Query(e)) => assert!(e.to_string().contains(needle), "{e}"),
             other => panic!("{:.40}…: expected a query error, got {other:?}", q),
         }
     }

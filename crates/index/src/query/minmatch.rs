@@ -11,7 +11,7 @@
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use crate::word::{Union, lands_on};
+use super::word::{Union, lands_on};
 
 /// Matches where at least `min` of `parts` match.
 #[derive(Debug)]
@@ -185,8 +185,8 @@ mod tests {
     use vankien_ingest::normalize::folded_key;
 
     use super::MinMatchQuery;
+    use crate::query::word::WordQuery;
     use crate::testing::{corpus_index, every_hit as all};
-    use crate::word::WordQuery;
 
     /// For every `min`, the same clauses with the same scores as tantivy's boolean query with
     /// that many required clauses.

@@ -202,7 +202,7 @@ impl DocSet for TermScorer {
 
 /// The union of docsets: on the smallest current document of any of them. A seek moves only
 /// those behind the target. A word's terms are one ([`WordScorer`]); the leading parts of a
-/// min-match query another (`crate::minmatch`).
+/// min-match query another (`super::minmatch`).
 pub(crate) struct Union<S> {
     subs: Vec<S>,
     doc: DocId,

@@ -1,0 +1,454 @@
+//! [`Index`]: the clause index in a directory, its opening (schema version, analyzers, reader),
+//! the cached document list and file map, and the reads of documents and clauses.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use vankien_ingest::{Clause, Document};
+
+use crate::schema::{self, Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
+use crate::store::{ClauseMeta, DocRecord};
+use crate::{
+    DocSummary, IndexError, IngestEvent, IngestHooks, IngestOptions, IngestReport, SearchRequest,
+    SearchResults, SourceFile, analyzer, facets, ingest, search, sectors,
+};
+
+/// Size of the doc store's compressed blocks, in bytes (tantivy's default is 16 KiB).
+const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
+
+/// The file beside tantivy's own that records the vankien schema version.
+pub const META_FILE: &str = "vankien-index.json";
+
+/// What the index remembers of an ingested file (in the tantivy commit payload, so it changes
+/// atomically with the documents).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FileEntry {
+    /// blake3 of the raw bytes, hex.
+    pub hash: String,
+    /// The document it gave.
+    pub doc_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct MetaFile {
+    schema_version: u32,
+    created_by: String,
+}
+
+/// Cached view of the committed index, refreshed after every commit.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    /// Documents by id.
+    pub docs: BTreeMap<String, DocSummary>,
+    /// Ingested files by canonical path.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+pub(crate) struct Inner {
+    pub dir: PathBuf,
+    pub index: tantivy::Index,
+    pub fields: Fields,
+    pub reader: IndexReader,
+    /// Serializes writers inside this process (tantivy's lock file guards across processes).
+    pub write_lock: Mutex<()>,
+    pub cache: RwLock<Cache>,
+    /// Each segment's facets by ordinal, for counting.
+    pub facet_names: facets::FacetNames,
+}
+
+/// The clause index in a directory. Cheap to clone; all clones share one reader.
+#[derive(Clone)]
+pub struct Index {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("dir", &self.inner.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> IndexError {
+    IndexError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating it (and the directory) if there is none. Refuses an
+    /// index of an unknown schema version.
+    pub fn open_or_create(dir: &Path) -> Result<Index, IndexError> {
+        std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        if dir.join("meta.json").exists() {
+            return Index::open(dir);
+        }
+        // Larger doc-store blocks compress the stored texts better (lz4 sees more repetition),
+        // at the price of decompressing more to read one hit.
+        let settings = tantivy::IndexSettings {
+            docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+            ..Default::default()
+        };
+        let index = tantivy::Index::builder()
+            .schema(schema::build())
+            .settings(settings)
+            .create_in_dir(dir)?;
+        let meta = MetaFile {
+            schema_version: SCHEMA_VERSION,
+            created_by: format!("vankien {}", env!("CARGO_PKG_VERSION")),
+        };
+        let path = dir.join(META_FILE);
+        let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
+        std::fs::write(&path, json + "\n").map_err(|e| io_err(&path, e))?;
+        Index::from_tantivy(dir, index)
+    }
+
+    /// Opens the existing index in `dir`. Refuses an index of an unknown schema version.
+    pub fn open(dir: &Path) -> Result<Index, IndexError> {
+        if !dir.join("meta.json").exists() {
+            return Err(IndexError::NotFound(dir.display().to_string()));
+        }
+        let path = dir.join(META_FILE);
+        let found = match std::fs::read_to_string(&path) {
+            Ok(s) => match serde_json::from_str::<MetaFile>(&s) {
+                Ok(m) if m.schema_version == SCHEMA_VERSION => None,
+                Ok(m) => Some(m.schema_version.to_string()),
+                Err(_) => Some(format!("unreadable ({META_FILE})")),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(format!("unknown (no {META_FILE})"))
+            }
+            Err(e) => return Err(io_err(&path, e)),
+        };
+        if let Some(found) = found {
+            return Err(IndexError::SchemaVersion {
+                dir: dir.display().to_string(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let index = tantivy::Index::open_in_dir(dir)?;
+        Index::from_tantivy(dir, index)
+    }
+
+    fn from_tantivy(dir: &Path, mut index: tantivy::Index) -> Result<Index, IndexError> {
+        analyzer::register(&index);
+        // Search every segment of a query on its own core: a query's segments are searched
+        // at once instead of one after the other (set before the reader, whose searchers keep
+        // this index's executor).
+        index.set_default_multithread_executor()?;
+        let fields = Fields::new(&index.schema()).map_err(|_| IndexError::SchemaVersion {
+            dir: dir.display().to_string(),
+            found: "a different field set".into(),
+            expected: SCHEMA_VERSION,
+        })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let inner = Inner {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            reader,
+            write_lock: Mutex::new(()),
+            cache: RwLock::new(Cache::default()),
+            facet_names: facets::FacetNames::default(),
+        };
+        let index = Index {
+            inner: Arc::new(inner),
+        };
+        index.refresh()?;
+        Ok(index)
+    }
+
+    /// The directory of the index.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    /// Reloads the reader and the cached document list and file map from the last commit.
+    pub(crate) fn refresh(&self) -> Result<(), IndexError> {
+        let inner = &self.inner;
+        self.reload_reader()?;
+        let metas = inner.index.load_metas()?;
+        let files: BTreeMap<String, FileEntry> = match metas.payload {
+            Some(p) if !p.is_empty() => serde_json::from_str(&p)
+                .map_err(|e| IndexError::Data(format!("commit payload: {e}")))?,
+            _ => BTreeMap::new(),
+        };
+        let searcher = inner.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(inner.fields.rec, REC_DOC),
+            IndexRecordOption::Basic,
+        );
+        let mut docs = BTreeMap::new();
+        let n = searcher.num_docs().max(1) as usize;
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let s: DocSummary = stored_json(&d, inner.fields.meta)?;
+            docs.insert(s.id.clone(), s);
+        }
+        let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
+        cache.docs = docs;
+        cache.files = files;
+        Ok(())
+    }
+
+    /// Reloads the reader alone, for a commit that changed no document record (the sector
+    /// mirror's), and forgets the facet names of segments the commit retired.
+    pub(crate) fn reload_reader(&self) -> Result<(), IndexError> {
+        let inner = &self.inner;
+        inner.reader.reload()?;
+        let live = inner
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        inner.facet_names.retain(&live);
+        Ok(())
+    }
+
+    /// Opens a writer for small edits, the sector mirror's: one thread and a small budget, since
+    /// an edit rewrites a few clauses (one at a time in this process; tantivy's lock guards
+    /// across processes). Batch ingestion has its own, larger writer.
+    pub(crate) fn writer(&self) -> Result<IndexWriter, IndexError> {
+        Ok(self.inner.index.writer_with_num_threads(1, 20_000_000)?)
+    }
+
+    /// Whether the index holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.read_cache().docs.is_empty()
+    }
+
+    pub(crate) fn read_cache(&self) -> std::sync::RwLockReadGuard<'_, Cache> {
+        self.inner.cache.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds files to the index, in one commit; see [`IngestOptions`], [`IngestHooks`] and
+    /// [`IngestReport`]. Finding the files (walking folders) is the caller's.
+    pub fn ingest_files(
+        &self,
+        files: &[SourceFile],
+        opts: &IngestOptions,
+        hooks: &mut dyn IngestHooks,
+        on_event: &mut dyn FnMut(IngestEvent),
+    ) -> Result<IngestReport, IndexError> {
+        ingest::ingest_files(self, files, opts, hooks, on_event)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+        search::search(self, req)
+    }
+
+    /// Every document in the index, ordered by id.
+    pub fn documents(&self) -> Result<Vec<DocSummary>, IndexError> {
+        Ok(self.read_cache().docs.values().cloned().collect())
+    }
+
+    /// The summary of one document.
+    pub fn summary(&self, doc_id: &str) -> Option<DocSummary> {
+        self.read_cache().docs.get(doc_id).cloned()
+    }
+
+    /// The stored (normalized) text of a document, the text its spans point into, re-read from
+    /// its source file. `None` when the document is unknown, or its file is gone or no longer has
+    /// the content that was indexed (its hash differs): the index keeps no second copy of every
+    /// text, and no caller but one that shows spans needs it.
+    pub fn document_text(&self, doc_id: &str) -> Result<Option<String>, IndexError> {
+        let Some((path, hash)) = self
+            .read_cache()
+            .files
+            .iter()
+            .find(|(_, e)| e.doc_id == doc_id)
+            .map(|(path, e)| (path.clone(), e.hash.clone()))
+        else {
+            return Ok(None);
+        };
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Ok(None);
+        };
+        if blake3::hash(&bytes).to_hex().as_str() != hash {
+            return Ok(None);
+        }
+        Ok(vankien_ingest::stored_text(&bytes, &path).ok())
+    }
+
+    /// The parsed document with its sections, clauses (texts included) and closing parts. Its
+    /// `text` is empty: [`Index::document_text`] reads it from the source when it is needed.
+    pub fn document(&self, doc_id: &str) -> Result<Option<Document>, IndexError> {
+        self.document_with_texts(doc_id, None)
+    }
+
+    /// The parsed document, with the texts of the clauses in `wanted` only (all when `None`): a
+    /// rewrite of a few clauses needs the document's outline but not every clause's text.
+    pub(crate) fn document_with_texts(
+        &self,
+        doc_id: &str,
+        wanted: Option<&HashSet<&str>>,
+    ) -> Result<Option<Document>, IndexError> {
+        let f = &self.inner.fields;
+        let searcher = self.inner.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term_query(f.rec, REC_DOC)),
+            (Occur::Must, term_query(f.doc_id, doc_id)),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.first() else {
+            return Ok(None);
+        };
+        let d: TantivyDocument = searcher.doc(*addr)?;
+        let rec: DocRecord = stored_json(&d, f.doc_json)?;
+        let mut doc = rec.document;
+        // Older indexes may still carry the text; newer ones leave it empty.
+        doc.text = rec.text;
+        // Fill in the clause texts from the clause documents.
+        let mut texts = HashMap::new();
+        match wanted {
+            Some(ids) => {
+                for id in ids {
+                    if let Some((_, text)) = self.clause_meta(id)? {
+                        texts.insert(id.to_string(), text);
+                    }
+                }
+            }
+            None => {
+                let q = BooleanQuery::new(vec![
+                    (Occur::Must, term_query(f.rec, REC_CLAUSE)),
+                    (Occur::Must, term_query(f.doc_id, doc_id)),
+                ]);
+                let n = doc.clauses.len().max(1);
+                for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+                    let d: TantivyDocument = searcher.doc(addr)?;
+                    texts.insert(
+                        stored_str(&d, f.clause_id).to_string(),
+                        stored_str(&d, f.text).to_string(),
+                    );
+                }
+            }
+        }
+        for c in &mut doc.clauses {
+            match texts.remove(&c.id) {
+                Some(t) => c.text = t,
+                None if wanted.is_some_and(|ids| !ids.contains(c.id.as_str())) => {}
+                None => {
+                    return Err(IndexError::Data(format!(
+                        "clause {} of {doc_id} is missing",
+                        c.id
+                    )));
+                }
+            }
+        }
+        Ok(Some(doc))
+    }
+
+    /// One clause and the summary of its document.
+    pub fn clause(&self, clause_id: &str) -> Result<Option<(DocSummary, Clause)>, IndexError> {
+        let Some((meta, text)) = self.clause_meta(clause_id)? else {
+            return Ok(None);
+        };
+        let Some(summary) = self.summary(&meta.doc_id) else {
+            return Ok(None);
+        };
+        Ok(Some((summary, meta.to_clause(text))))
+    }
+
+    /// The stored metadata and text of one clause.
+    pub(crate) fn clause_meta(
+        &self,
+        clause_id: &str,
+    ) -> Result<Option<(ClauseMeta, String)>, IndexError> {
+        let f = &self.inner.fields;
+        let searcher = self.inner.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term_query(f.rec, REC_CLAUSE)),
+            (Occur::Must, term_query(f.clause_id, clause_id)),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.first() else {
+            return Ok(None);
+        };
+        let d: TantivyDocument = searcher.doc(*addr)?;
+        let meta: ClauseMeta = stored_json(&d, f.meta)?;
+        let text = stored_str(&d, f.text).to_string();
+        Ok(Some((meta, text)))
+    }
+
+    /// Sets the sectors of the clauses in `map` (the mirror of the annotation store: clause id →
+    /// sector ids) in one commit, rewriting only the clauses whose sectors change. Clause ids the
+    /// index does not hold (a document re-ingested since) are passed over. Returns how many
+    /// clauses were rewritten.
+    pub fn set_sectors(&self, map: &HashMap<String, Vec<String>>) -> Result<usize, IndexError> {
+        sectors::apply(self, map, false)
+    }
+
+    /// Replaces the sectors of every clause by `map` (clause id → sector ids; absent = none) and
+    /// commits. Only clauses whose sectors change are rewritten; returns how many.
+    pub fn replace_all_sectors(
+        &self,
+        map: &HashMap<String, Vec<String>>,
+    ) -> Result<usize, IndexError> {
+        sectors::apply(self, map, true)
+    }
+
+    /// Checks every file of the last commit against its checksum; returns what is damaged (empty
+    /// when the index is sound). Reads the whole index once.
+    pub fn verify(&self) -> Result<Vec<String>, IndexError> {
+        let mut bad: Vec<String> = match self.inner.index.validate_checksum() {
+            Ok(damaged) => damaged
+                .into_iter()
+                .map(|p| format!("{}: checksum does not match", p.display()))
+                .collect(),
+            // A file too short to hold its footer, or unreadable.
+            Err(e) => vec![e.to_string()],
+        };
+        bad.sort();
+        Ok(bad)
+    }
+}
+
+/// A term query on a raw-string field.
+pub(crate) fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// The first stored string of `field` (empty when absent).
+pub(crate) fn stored_str(d: &TantivyDocument, field: tantivy::schema::Field) -> &str {
+    d.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+/// The stored JSON of `field`, deserialized.
+pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
+    d: &TantivyDocument,
+    field: tantivy::schema::Field,
+) -> Result<T, IndexError> {
+    serde_json::from_str(stored_str(d, field)).map_err(|e| IndexError::Data(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The server shares one `Index` between threads.
+    #[test]
+    fn index_is_send_sync_and_clone() {
+        fn shared<T: Send + Sync + Clone + 'static>() {}
+        shared::<super::Index>();
+    }
+}

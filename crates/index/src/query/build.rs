@@ -1,0 +1,373 @@
+//! The building of tantivy queries from a parsed query: each word a [`WordQuery`] (folded keys
+//! for recall, the exact spelling scored higher), document numbers, abbreviations in either form,
+//! phrases, exclusions and the request's filters; the proximity boosts apart ([`Proximity`]).
+
+use tantivy::query::{BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use vankien_ingest::docnum::{self, DocNumber};
+
+use super::filters::{filters, has_filters};
+use super::leaf::{boosted, filter, phrase, scored_term, term};
+use super::minmatch::MinMatchQuery;
+use super::proximity::{PHRASE_SCORE, Proximity};
+use super::word::WordQuery;
+use super::{Item, ParsedQuery, Word};
+use crate::abbrev;
+use crate::schema::{FLAG_LEAD, Fields};
+use crate::{IndexError, QueryError, SearchRequest};
+
+/// Weight of an exact-spelling match over the folded one, when the query has diacritics.
+const EXACT_BOOST: f32 = 2.0;
+/// Weight of a query word found in the clause's context (headings) rather than its text.
+const CONTEXT_BOOST: f32 = 0.3;
+/// Score of a document-number match on the number's own document: a constant far above any
+/// text score, so the document itself ranks above every clause that cites it.
+const DOCNUM_SCORE: f32 = 1000.0;
+/// Extra score for the first clause of a document found by its number alone.
+const LEAD_SCORE: f32 = 200.0;
+
+/// The clauses of a boolean query.
+pub type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
+/// A word, required: found in the text (folded) or the context, scored higher on its exact
+/// spelling when typed with diacritics. One [`WordQuery`], whose union is cheap to seek.
+fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
+    let terms = vec![
+        (term(f.text_folded, &w.folded), 1.0),
+        (term(f.ctx_folded, &w.folded), CONTEXT_BOOST),
+    ];
+    // The exact spelling is in the text only where the folded key is.
+    let exact = match w.accented {
+        true => vec![(term(f.text_exact, &w.exact), EXACT_BOOST)],
+        false => Vec::new(),
+    };
+    Box::new(WordQuery::new(terms, exact))
+}
+
+/// A word that may be any of the folded keys `keys` (the words an unfinished word starts),
+/// scored as the best of them: a clause with many different completions is not worth more.
+fn completion_query(f: &Fields, keys: &[String]) -> Box<dyn Query> {
+    let words = keys.iter().map(|k| word_query(f, &Word::new(k))).collect();
+    Box::new(DisjunctionMaxQuery::new(words))
+}
+
+/// The unfinished word right after `prev` as typed, as any of its completions `keys`: scored
+/// as a phrase match ([`PHRASE_SCORE`]), so that `chuyen doi s` ranks `chuyển đổi số` above a
+/// clause with `chuyển đổi` and some other word in `s`.
+fn completion_after(f: &Fields, prev: &Word, keys: &[String]) -> Box<dyn Query> {
+    let pairs = keys
+        .iter()
+        .map(|k| phrase(f.text_folded, &[prev.folded.as_str(), k.as_str()], 0))
+        .collect();
+    Box::new(ConstScoreQuery::new(
+        Box::new(DisjunctionMaxQuery::new(pairs)),
+        PHRASE_SCORE,
+    ))
+}
+
+/// Every clause of the document with `number`, strongly boosted, its first clause more.
+fn docnum_query(f: &Fields, number: &DocNumber, alone: bool) -> Option<Box<dyn Query>> {
+    let key = number.query_key()?;
+    let on_doc = || -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            term(f.docnum, &key),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let lead = BooleanQuery::new(vec![
+        (Occur::Must, filter(on_doc())),
+        (
+            Occur::Must,
+            filter(Box::new(TermQuery::new(
+                term(f.flags, FLAG_LEAD),
+                IndexRecordOption::Basic,
+            ))),
+        ),
+    ]);
+    let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Should,
+        Box::new(ConstScoreQuery::new(on_doc(), DOCNUM_SCORE)),
+    )];
+    if alone {
+        should.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(lead), LEAD_SCORE)),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(should)))
+}
+
+/// Builds the tantivy query of a parsed query and the request's filters, proximity boosts
+/// included: the query whose ranking [`build_split`] and [`crate::rerank`] reproduce. Searches
+/// use [`build_split`]; this is the reference the tests compare them with.
+#[cfg(test)]
+pub fn build(
+    f: &Fields,
+    parsed: &ParsedQuery,
+    req: &SearchRequest,
+    doc_filter: Option<Box<dyn Query>>,
+    widen: &Widen,
+) -> Result<Box<dyn Query>, IndexError> {
+    let Parts {
+        mut clauses,
+        proximity,
+        ..
+    } = parts(f, parsed, req, doc_filter, widen)?;
+    for p in &proximity {
+        clauses.extend(p.clauses());
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// How the words of a query that finds nothing are loosened. The default loosens nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Widen<'a> {
+    /// A clause needs only this many of the query's word units, not all of them. Words typed
+    /// in full for an abbreviation are then units of their own (see [`Split::word_units`]).
+    pub min_words: Option<usize>,
+    /// The query's last word ([`ParsedQuery::last_word`]) matches any of these folded keys
+    /// (the words it starts), unless it is part of a document number or an abbreviation.
+    pub completions: Option<&'a [String]>,
+}
+
+/// The query that finds the clauses, apart from its proximity boosts ([`build_split`]).
+pub struct Split {
+    /// Words, phrases, numbers, exclusions and filters: every required part, with the scores of
+    /// its words.
+    pub query: Box<dyn Query>,
+    /// The proximity boosts of each run of typed words.
+    pub proximity: Vec<Proximity>,
+    /// How many units of bare words the query has: a word, an abbreviation with its words in
+    /// full, or a document number typed as several words. A relaxed query ([`Widen`]'s
+    /// `min_words`) needs only some of them.
+    pub word_units: usize,
+    /// Folded keys to mark in snippets besides the typed words: the other form of each
+    /// abbreviation or abbreviated words typed (one key, or the words of a phrase).
+    pub marks: Vec<Vec<String>>,
+}
+
+/// The parts of a query, before they are put together ([`build`], [`build_split`]).
+struct Parts {
+    clauses: Clauses,
+    proximity: Vec<Proximity>,
+    word_units: usize,
+    marks: Vec<Vec<String>>,
+}
+
+/// Builds the query that finds the clauses and, apart, the proximity boosts of each run of
+/// words. Together they score as [`build`] does.
+///
+/// `widen` loosens the words of a query that finds nothing (see [`Widen`]); its phrases,
+/// exclusions and filters stay required.
+pub fn build_split(
+    f: &Fields,
+    parsed: &ParsedQuery,
+    req: &SearchRequest,
+    doc_filter: Option<Box<dyn Query>>,
+    widen: &Widen,
+) -> Result<Split, IndexError> {
+    let p = parts(f, parsed, req, doc_filter, widen)?;
+    Ok(Split {
+        query: Box::new(BooleanQuery::new(p.clauses)),
+        proximity: p.proximity,
+        word_units: p.word_units,
+        marks: p.marks,
+    })
+}
+
+/// The clauses of the finding query, the proximity boosts of each run of words, the number
+/// of word units and the marks of abbreviations (see [`Split`]).
+fn parts(
+    f: &Fields,
+    parsed: &ParsedQuery,
+    req: &SearchRequest,
+    doc_filter: Option<Box<dyn Query>>,
+    widen: &Widen,
+) -> Result<Parts, IndexError> {
+    if parsed.is_empty() && !has_filters(req) {
+        return Err(QueryError::Empty.into());
+    }
+    let mut g = Gather {
+        f,
+        clauses: filters(f, req, doc_filter, !parsed.is_empty())?,
+        units: Vec::new(),
+        proximity: Vec::new(),
+        marks: Vec::new(),
+    };
+    let last_item = parsed.items.len().saturating_sub(1);
+    for (i, item) in parsed.items.iter().enumerate() {
+        match item {
+            Item::Words(ws) => {
+                let completions = widen.completions.filter(|_| i == last_item);
+                g.words(
+                    ws,
+                    parsed.items.len() == 1,
+                    widen.min_words.is_some(),
+                    completions,
+                );
+            }
+            Item::Phrase(ws) => g.phrase(ws),
+            Item::Exclude(ws) => g.exclude(ws),
+        }
+    }
+    let Gather {
+        mut clauses,
+        units,
+        proximity,
+        marks,
+        ..
+    } = g;
+    let word_units = units.len();
+    match widen.min_words {
+        Some(min) if min < word_units => {
+            clauses.push((Occur::Must, Box::new(MinMatchQuery::new(units, min))));
+        }
+        _ => clauses.extend(units.into_iter().map(|q| (Occur::Must, q))),
+    }
+    Ok(Parts {
+        clauses,
+        proximity,
+        word_units,
+        marks,
+    })
+}
+
+/// The parts of a query as its items are read, in the order typed.
+struct Gather<'f> {
+    f: &'f Fields,
+    /// Filters, phrases, exclusions, and the boosts of completions.
+    clauses: Clauses,
+    /// Each bare word, or each document number or abbreviation with its words: all required,
+    /// or `min_words` of them.
+    units: Vec<Box<dyn Query>>,
+    proximity: Vec<Proximity>,
+    marks: Vec<Vec<String>>,
+}
+
+impl Gather<'_> {
+    /// A run of bare words: its document numbers, its abbreviations (either form), its other
+    /// words, and its proximity boosts. `only_item` says whether the run is the whole query,
+    /// `relaxed` whether only some words will be required, and `completions` are the keys the
+    /// run's last word stands for when it is the query's last, unfinished word.
+    fn words(
+        &mut self,
+        ws: &[Word],
+        only_item: bool,
+        relaxed: bool,
+        completions: Option<&[String]>,
+    ) {
+        let f = self.f;
+        let folded: Vec<String> = ws.iter().map(|w| w.folded.clone()).collect();
+        let mut covered = vec![false; ws.len()];
+        for (range, number) in &docnum::find_numbers(&folded) {
+            // A query that is only the number wants the document's opening first.
+            let alone = only_item && range.len() == ws.len();
+            let Some(boost) = docnum_query(f, number, alone) else {
+                continue;
+            };
+            covered[range.clone()].iter_mut().for_each(|c| *c = true);
+            // The number's own document, or a clause that has the number's words.
+            let words: Clauses = ws[range.clone()]
+                .iter()
+                .filter(|w| w.folded != "so")
+                .map(|w| (Occur::Must, word_query(f, w)))
+                .collect();
+            let either = BooleanQuery::new(vec![
+                (Occur::Should, boost),
+                (Occur::Should, Box::new(BooleanQuery::new(words))),
+            ]);
+            self.units.push(Box::new(either));
+        }
+        // An abbreviation, or the words it stands for: either form. A relaxed query keeps typed
+        // words in full apart, so that it counts and drops them one by one.
+        for (range, found) in abbrev::find(&folded, &covered) {
+            if relaxed && matches!(found, abbrev::Match::Full(_)) {
+                continue;
+            }
+            covered[range.clone()].iter_mut().for_each(|c| *c = true);
+            let typed: Clauses = ws[range]
+                .iter()
+                .map(|w| (Occur::Must, word_query(f, w)))
+                .collect();
+            let other = match found {
+                abbrev::Match::Short(full) => {
+                    let keys: Vec<&str> = full.iter().map(String::as_str).collect();
+                    let q = phrase(f.text_folded, &keys, 0);
+                    self.marks.push(full);
+                    q
+                }
+                abbrev::Match::Full(short) => {
+                    let q = word_query(f, &Word::new(&short));
+                    self.marks.push(vec![short]);
+                    q
+                }
+            };
+            self.units.push(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BooleanQuery::new(typed))),
+                (Occur::Should, other),
+            ])));
+        }
+        for (j, (w, c)) in ws.iter().zip(&covered).enumerate() {
+            if *c {
+                continue;
+            }
+            match completions {
+                Some(keys) if j + 1 == ws.len() => {
+                    self.units.push(completion_query(f, keys));
+                    if j > 0 && !covered[j - 1] {
+                        self.clauses
+                            .push((Occur::Should, completion_after(f, &ws[j - 1], keys)));
+                    }
+                }
+                _ => self.units.push(word_query(f, w)),
+            }
+        }
+        self.proximity.extend(Proximity::of_run(f, ws));
+    }
+
+    /// A quoted phrase: required on the folded text, scored higher on its exact spelling.
+    fn phrase(&mut self, ws: &[Word]) {
+        let f = self.f;
+        if ws.len() == 1 {
+            self.clauses
+                .push((Occur::Must, scored_term(f.text_folded, &ws[0].folded)));
+            if ws[0].accented {
+                self.clauses.push((
+                    Occur::Should,
+                    boosted(scored_term(f.text_exact, &ws[0].exact), EXACT_BOOST),
+                ));
+            }
+            return;
+        }
+        let folded: Vec<&str> = ws.iter().map(|w| w.folded.as_str()).collect();
+        self.clauses
+            .push((Occur::Must, phrase(f.text_folded, &folded, 0)));
+        if ws.iter().any(|w| w.accented) {
+            let exact: Vec<&str> = ws.iter().map(|w| w.exact.as_str()).collect();
+            self.clauses.push((
+                Occur::Should,
+                boosted(phrase(f.text_exact, &exact, 0), EXACT_BOOST),
+            ));
+        }
+    }
+
+    /// An excluded word or phrase: in its exact spelling when typed with diacritics.
+    fn exclude(&mut self, ws: &[Word]) {
+        let f = self.f;
+        let accented = ws.iter().any(|w| w.accented);
+        let (field, keys): (Field, Vec<&str>) = if accented {
+            (f.text_exact, ws.iter().map(|w| w.exact.as_str()).collect())
+        } else {
+            (
+                f.text_folded,
+                ws.iter().map(|w| w.folded.as_str()).collect(),
+            )
+        };
+        let q = if keys.len() == 1 {
+            scored_term(field, keys[0])
+        } else {
+            phrase(field, &keys, 0)
+        };
+        self.clauses.push((Occur::MustNot, q));
+    }
+}

@@ -1,0 +1,20 @@
+//! Queries: vankien's own query language ([`language`]), its translation into tantivy queries
+//! ([`build`], with the request's [`filters`]), the proximity boosts of runs of words
+//! ([`proximity`]), and the custom queries and scorers they use (a word as one cheap union in
+//! [`word`], a min-match query in [`minmatch`], the backward-seek guard in [`no_danger`]).
+
+mod build;
+mod filters;
+mod language;
+mod leaf;
+pub(crate) mod minmatch;
+mod no_danger;
+mod proximity;
+pub(crate) mod word;
+
+#[cfg(test)]
+pub use build::build;
+pub use build::{Split, Widen, build_split};
+pub use language::{Item, ParsedQuery, Word, parse, parse_with};
+pub use proximity::Proximity;
+pub(crate) use proximity::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE};
