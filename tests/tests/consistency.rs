@@ -712,10 +712,8 @@ fn a_tag_write_answers_2xx_exactly_when_committed_during_an_ingestion_and_withou
             "a 5xx during an ingestion: {}",
             reply.text
         );
-        if reply.status / 100 == 2 {
-            if !expected.remove(&key) {
-                expected.insert(key);
-            }
+        if reply.status / 100 == 2 && !expected.remove(&key) {
+            expected.insert(key);
         }
         if let Some(child) = ingest.as_mut()
             && child.try_wait().unwrap().is_some()
