@@ -85,7 +85,7 @@ else
     rm -rf "$INDEX" "$WORK/index.stamp"
     say "indexing $DOCS documents into $INDEX …"
     t0=$(date +%s.%N)
-    "$BIN" ingest --index "$INDEX" "$CORPUS" >"$WORK/ingest.log" 2>&1 \
+    "$BIN" ingest --index "$INDEX" --data "$WORK/data" "$CORPUS" >"$WORK/ingest.log" 2>&1 \
         || { tail -n 20 "$WORK/ingest.log" >&2; die "vankien ingest failed (log: $WORK/ingest.log)"; }
     t1=$(date +%s.%N)
     INGEST=$(python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); \
