@@ -18,35 +18,8 @@
   /** Where the annotator's API token lives between visits. */
   const TOKEN_KEY = 'vankien.token';
 
-  const CLAUSE_KINDS = {
-    task: 'nhiệm vụ',
-    target: 'chỉ tiêu',
-    lesson: 'bài học',
-    basis: 'căn cứ',
-    article: 'điều khoản',
-    paragraph: 'đoạn',
-    row: 'dòng bảng',
-  };
-  const DOC_KINDS = {
-    resolution: 'Nghị quyết',
-    directive: 'Chỉ thị',
-    conclusion: 'Kết luận',
-    regulation: 'Quy định',
-    decision: 'Quyết định',
-    action_programme: 'Chương trình hành động',
-    statute: 'Điều lệ',
-    report: 'Báo cáo',
-    notice: 'Thông báo',
-    plan: 'Kế hoạch',
-    guidance: 'Hướng dẫn',
-    scheme: 'Đề án',
-    proposal: 'Tờ trình',
-    official_letter: 'Công văn',
-    decree: 'Nghị định',
-    circular: 'Thông tư',
-    law: 'Luật',
-    other: 'Văn bản',
-  };
+  // Labels of clause and document kinds come with every answer (`kind_label`, facet labels):
+  // the server makes them in one place, the page keeps no table of its own.
 
   /** `tr. 3` or `tr. 3–4`: the pages of a clause, where its source has pages. */
   function pagesText(pages) {
@@ -551,7 +524,7 @@
       el(
         'p',
         { class: 'result-meta' },
-        kind ? kindBadge(kind) : null,
+        kind ? kindBadge(kind, hit.kind_label) : null,
         sectionPathText(hit.section_path, hit.label),
         hit.group ? el('span', { class: 'group', text: hit.group }) : null,
       ),
@@ -572,11 +545,11 @@
     );
   }
 
-  function kindBadge(kind) {
+  function kindBadge(kind, label) {
     return el('span', {
       class: `badge badge-${kind.replace(/[^a-z_]/g, '')}`,
       'data-testid': 'kind-badge',
-      text: CLAUSE_KINDS[kind] || kind,
+      text: label || kind,
     });
   }
 
@@ -599,7 +572,6 @@
       const select = document.querySelector(`select[data-filter="${f}"]`);
       const counts = Array.isArray(facets[f]) ? facets[f] : [];
       const label = (v, l) => {
-        if (f === 'kind') return CLAUSE_KINDS[v] || l || v;
         if (f === 'sector') return sectorById.has(v) ? sectorName(v) : l || v;
         return l || v;
       };
@@ -654,7 +626,7 @@
             el(
               'a',
               { href: docHash(d.id), class: 'doc-item-link' },
-              el('span', { class: 'doc-item-kind', text: DOC_KINDS[d.kind] || 'Văn bản' }),
+              el('span', { class: 'doc-item-kind', text: d.kind_label || 'Văn bản' }),
               d.number ? el('span', { class: 'doc-item-number', text: ` ${d.number}` }) : null,
               el('span', { class: 'doc-item-title', text: d.title || d.id }),
             ),
@@ -725,7 +697,7 @@
   function renderDocument(doc, docId) {
     currentDoc = { id: docId, clauses: new Map() };
     document.title = `${[doc.number, doc.title].filter(Boolean).join(' — ') || docId} · Văn kiện`;
-    $('doc-kicker').textContent = [DOC_KINDS[doc.kind] || 'Văn bản', doc.number].filter(Boolean).join(' ');
+    $('doc-kicker').textContent = [doc.kind_label || 'Văn bản', doc.number].filter(Boolean).join(' ');
     $('doc-title').textContent = doc.title || doc.number || docId;
     const meta = [
       ['Cơ quan ban hành', doc.issuer],
@@ -876,7 +848,7 @@
         'div',
         { class: 'clause-head' },
         c.label ? el('span', { class: 'clause-label', text: c.label }) : null,
-        kind ? kindBadge(kind) : null,
+        kind ? kindBadge(kind, c.kind_label) : null,
         c.group ? el('span', { class: 'group', text: c.group }) : null,
         c.assignee
           ? el('span', {

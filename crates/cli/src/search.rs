@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use serde::Serialize;
-use vankien_index::{Hit, Index, IndexError, Relaxed, SearchRequest, SearchResults};
+use vankien_index::{Index, IndexError, SearchRequest, SearchResults, Snippet};
 use vankien_ingest::{ClauseKind, DocKind};
+use vankien_server::SearchView;
 
 /// Arguments of `vankien search`.
 #[derive(Debug, clap::Args)]
@@ -54,38 +54,16 @@ pub struct SearchArgs {
     pub query: Option<String>,
 }
 
-/// The `--json` shape: the results without facets.
-#[derive(Serialize)]
-struct JsonResults<'a> {
-    total: usize,
-    hits: &'a [Hit],
-    /// Only when no clause has every word (see [`SearchResults::relaxed`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    relaxed: Option<Relaxed>,
-    /// Only when the last word was matched as the start of words (see [`SearchResults::prefix`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    prefix: Option<&'a str>,
-}
-
+/// The `--json` shape: the server's answer to the same search (without facets, which the
+/// command line does not ask for).
 fn json_of(r: &SearchResults) -> String {
-    serde_json::to_string(&JsonResults {
-        total: r.total,
-        hits: &r.hits,
-        relaxed: r.relaxed,
-        prefix: r.prefix.as_deref(),
-    })
-    .expect("results serialize")
+    let limit = r.hits.len();
+    serde_json::to_string(&SearchView::new(r.clone(), limit, 0)).expect("results serialize")
 }
 
-/// Terminal rendering of a snippet: marks as brackets, entities unescaped.
-fn plain_snippet(s: &str) -> String {
-    s.replace("<mark>", "[")
-        .replace("</mark>", "]")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+/// Terminal rendering of a snippet: the matched words in brackets.
+fn plain_snippet(s: &Snippet) -> String {
+    s.render(str::to_string, |m| format!("[{m}]"))
 }
 
 fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()> {
@@ -208,14 +186,19 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
+    use vankien_index::{Hit, Relaxed};
+
     use super::*;
 
     #[test]
     fn snippets_read_plainly_on_a_terminal() {
-        assert_eq!(
-            plain_snippet("<mark>thuỷ lợi</mark> &amp; &lt;đê&gt; &quot;x&quot; &#39;y&#39;"),
-            "[thuỷ lợi] & <đê> \"x\" 'y'"
-        );
+        let s = Snippet {
+            text: "thuỷ lợi & <đê> \"x\" 'y'".into(),
+            marks: vec![0..12],
+            cut_before: false,
+            cut_after: true,
+        };
+        assert_eq!(plain_snippet(&s), "[thuỷ lợi] & <đê> \"x\" 'y'…");
     }
 
     #[test]
@@ -259,7 +242,12 @@ mod tests {
                 label: Some("a)".into()),
                 group: None,
                 text: "Phát triển".into(),
-                snippet: "<mark>Phát triển</mark>".into(),
+                snippet: Snippet {
+                    text: "Phát triển".into(),
+                    marks: vec![0..13],
+                    cut_before: false,
+                    cut_after: false,
+                },
                 score: 1.5,
                 sectors: vec![],
             }],
@@ -287,6 +275,7 @@ mod tests {
         }
         assert_eq!(hit["doc_kind"], "resolution");
         assert_eq!(hit["kind"], "task");
+        assert_eq!(hit["snippet"], "<mark>Phát triển</mark>");
         assert_eq!(hit["section_path"], serde_json::json!(["A", "1"]));
     }
 }

@@ -30,7 +30,9 @@ pub use ingest::{
 };
 pub use limits::Limits;
 pub use search::FACET_LIMIT;
-pub use types::{DocSummary, FacetCount, Facets, Hit, Relaxed, SearchRequest, SearchResults};
+pub use types::{
+    DocSummary, FacetCount, Facets, Hit, Relaxed, SearchRequest, SearchResults, Snippet,
+};
 
 pub(crate) use index::{FileEntry, stored_json, stored_str, term_query};
 

@@ -1,10 +1,12 @@
-//! Snippets: the best fragment of a clause's text as written, HTML-escaped, with the matched words
-//! in `<mark>…</mark>` and a matched phrase as one mark. Words are found with
+//! Snippets: the best fragment of a clause's text as written, with the byte ranges of the matched
+//! words, a matched phrase as one range. Words are found with
 //! [`normalize::words`] and compared by folded key, so offsets are those of the text itself,
 //! whatever its normalization form.
 
 use std::collections::HashSet;
 use std::ops::Range;
+
+use crate::Snippet;
 
 use unicode_normalization::char::is_combining_mark;
 use vankien_ingest::normalize;
@@ -88,28 +90,22 @@ impl Highlighter {
         out
     }
 
-    /// The snippet of `text`: the fragment with the most distinct matched words, escaped and
-    /// marked, with `…` where text was cut.
-    pub fn snippet(&self, text: &str) -> String {
+    /// The snippet of `text`: the fragment with the most distinct matched words, with its marks
+    /// (byte ranges into the fragment) and whether text was cut before or after it. Rendering
+    /// (HTML marks, terminal brackets) is the caller's.
+    pub fn snippet(&self, text: &str) -> Snippet {
         let marks = self.marks(text);
         let (start, end) = fragment(text, &marks);
-        let mut out = String::with_capacity(end - start + 64);
-        if start > 0 {
-            out.push('…');
+        Snippet {
+            text: text[start..end].to_string(),
+            marks: marks
+                .into_iter()
+                .filter(|m| m.start >= start && m.end <= end)
+                .map(|m| m.start - start..m.end - start)
+                .collect(),
+            cut_before: start > 0,
+            cut_after: end < text.len(),
         }
-        let mut at = start;
-        for m in marks.iter().filter(|m| m.start >= start && m.end <= end) {
-            escape_into(&text[at..m.start], &mut out);
-            out.push_str("<mark>");
-            escape_into(&text[m.clone()], &mut out);
-            out.push_str("</mark>");
-            at = m.end;
-        }
-        escape_into(&text[at..end], &mut out);
-        if end < text.len() {
-            out.push('…');
-        }
-        out
     }
 }
 
@@ -173,24 +169,38 @@ fn fragment(text: &str, marks: &[Range<usize>]) -> (usize, usize) {
     (start, end)
 }
 
-/// Escapes `&`, `<`, `>`, `"` and `'` for HTML.
-pub fn escape_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use unicode_normalization::UnicodeNormalization;
+
+    /// Escapes `&`, `<`, `>`, `"` and `'` for HTML, as the server does.
+    fn escape(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// A snippet rendered as HTML marks, as the server renders it.
+    trait Html {
+        fn html(&self, text: &str) -> String;
+    }
+
+    impl Html for Highlighter {
+        fn html(&self, text: &str) -> String {
+            self.snippet(text)
+                .render(escape, |m| format!("<mark>{}</mark>", escape(m)))
+        }
+    }
 
     fn hl(words: &[&str], phrases: &[&[&str]]) -> Highlighter {
         Highlighter::new(
@@ -206,13 +216,13 @@ mod tests {
     fn marks_words_and_escapes_the_rest() {
         let h = hl(&["thủy", "lợi", "đê"], &[]);
         assert_eq!(
-            h.snippet("thuỷ, lợi"),
+            h.html("thuỷ, lợi"),
             "<mark>thuỷ</mark>, <mark>lợi</mark>",
             "punctuation keeps marks apart"
         );
         let h = hl(&["thủy", "lợi"], &[]);
         assert_eq!(
-            h.snippet("Công trình <thuỷ lợi> & \"đê\""),
+            h.html("Công trình <thuỷ lợi> & \"đê\""),
             "Công trình &lt;<mark>thuỷ lợi</mark>&gt; &amp; &quot;đê&quot;"
         );
     }
@@ -221,7 +231,7 @@ mod tests {
     fn phrase_is_one_mark() {
         let h = hl(&[], &[&["đào", "tạo", "nghề"]]);
         assert_eq!(
-            h.snippet("Đẩy mạnh đào tạo nghề cho lao động, đào tạo lại."),
+            h.html("Đẩy mạnh đào tạo nghề cho lao động, đào tạo lại."),
             "Đẩy mạnh <mark>đào tạo nghề</mark> cho lao động, đào tạo lại."
         );
     }
@@ -230,7 +240,7 @@ mod tests {
     fn nfd_text_marks_whole_words() {
         let text: String = "Phát triển nông thôn mới bền vững".nfd().collect();
         let h = hl(&["nong", "thon"], &[]);
-        let s = h.snippet(&text);
+        let s = h.html(&text);
         let nong: String = "nông".nfd().collect();
         let thon: String = "thôn".nfd().collect();
         assert!(s.contains(&format!("<mark>{nong} {thon}</mark>")), "{s}");
@@ -247,7 +257,7 @@ mod tests {
              Đầu tư kết cấu hạ tầng thuỷ lợi, nông nghiệp. {filler}"
         );
         let h = hl(&["thủy", "lợi"], &[]);
-        let s = h.snippet(&text);
+        let s = h.html(&text);
         assert!(s.contains("<mark>thuỷ lợi</mark>"), "{s}");
     }
 
@@ -257,7 +267,7 @@ mod tests {
             "Tiếp tục thực hiện các nhiệm vụ chung của tỉnh trong giai đoạn mới. ".repeat(12);
         let text = format!("{filler}Phát triển hồ chứa nước và thủy lợi nội đồng. {filler}");
         let h = hl(&["hồ", "thủy", "lợi"], &[]);
-        let s = h.snippet(&text);
+        let s = h.html(&text);
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert!(
             s.contains("<mark>hồ</mark>") && s.contains("<mark>thủy lợi</mark>"),
@@ -276,11 +286,10 @@ mod tests {
                     định, hướng dẫn của Trung ương. "
                 .repeat(4);
         for text in [base.clone(), base.nfd().collect()] {
-            let mut escaped = String::new();
-            escape_into(&text, &mut escaped);
+            let escaped = escape(&text);
             for (_, w) in normalize::words(&text) {
                 let h = hl(&[w], &[]);
-                let s = h.snippet(&text);
+                let s = h.html(&text);
                 let plain = s.replace("<mark>", "").replace("</mark>", "");
                 let plain = plain.trim_start_matches('…').trim_end_matches('…');
                 assert!(escaped.contains(plain), "{w}: {s}");

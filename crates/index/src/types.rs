@@ -1,5 +1,7 @@
 //! The data a search takes and gives, and what the index tells of a document.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 use vankien_ingest::{ClauseKind, DocKind};
 
@@ -35,7 +37,7 @@ pub struct SearchRequest {
 }
 
 /// The answer to a [`SearchRequest`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SearchResults {
     /// How many clauses match in all.
     pub total: usize,
@@ -45,17 +47,15 @@ pub struct SearchResults {
     pub facets: Option<Facets>,
     /// Set when no clause has every word of the query, so the results are the clauses that have
     /// the most of them (phrases, exclusions and filters still hold). Left out of JSON when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxed: Option<Relaxed>,
     /// Set when no clause has the query's last word as typed and the query does not end with a
     /// space: the word (exact key) was then matched as the start of longer words, as a user
     /// still typing it means (`nong thon m` finds `nông thôn mới`). Left out of JSON when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
 /// How a query that found nothing was relaxed: its hits have `matched_words` of its `words`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Relaxed {
     /// How many of the query's words each hit has, at least.
     pub matched_words: usize,
@@ -64,7 +64,7 @@ pub struct Relaxed {
 }
 
 /// One matching clause.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Hit {
     /// Clause id.
     pub clause_id: String,
@@ -86,8 +86,8 @@ pub struct Hit {
     pub group: Option<String>,
     /// The clause's text.
     pub text: String,
-    /// The best fragment of the text, HTML-escaped, matched words in `<mark>…</mark>`.
-    pub snippet: String,
+    /// The best fragment of the text and the words in it that matched.
+    pub snippet: Snippet,
     /// Relevance score (higher is better).
     pub score: f32,
     /// Sector ids tagged on the clause.
@@ -95,7 +95,7 @@ pub struct Hit {
 }
 
 /// Facet counts over all matching clauses.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Facets {
     /// By document (value: doc id, label: its number or title).
     pub doc: Vec<FacetCount>,
@@ -108,7 +108,7 @@ pub struct Facets {
 }
 
 /// One facet value and how many matching clauses have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetCount {
     /// The value to filter by.
     pub value: String,
@@ -137,4 +137,57 @@ pub struct DocSummary {
     pub clauses: usize,
     /// Source file as given at ingestion.
     pub source: String,
+}
+
+/// The best fragment of a hit's text, and what in it matched the query: data, for the caller to
+/// render (the server as HTML `<mark>`, the command line as it likes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    /// The fragment, a piece of the clause's text as written.
+    pub text: String,
+    /// Byte ranges of `text` that matched, sorted, not overlapping, on character boundaries.
+    pub marks: Vec<Range<usize>>,
+    /// Whether the clause's text goes on before the fragment.
+    pub cut_before: bool,
+    /// Whether the clause's text goes on after the fragment.
+    pub cut_after: bool,
+}
+
+impl Snippet {
+    /// The fragment in pieces, in order and covering it all: each with whether it matched.
+    pub fn pieces(&self) -> Vec<(&str, bool)> {
+        let mut out = Vec::with_capacity(self.marks.len() * 2 + 1);
+        let mut at = 0;
+        for m in &self.marks {
+            if m.start > at {
+                out.push((&self.text[at..m.start], false));
+            }
+            out.push((&self.text[m.clone()], true));
+            at = m.end;
+        }
+        if at < self.text.len() {
+            out.push((&self.text[at..], false));
+        }
+        out
+    }
+
+    /// The snippet as one string, each matched piece passed through `mark`, `…` where the text
+    /// was cut.
+    pub fn render(
+        &self,
+        mut plain: impl FnMut(&str) -> String,
+        mut mark: impl FnMut(&str) -> String,
+    ) -> String {
+        let mut out = String::with_capacity(self.text.len() + 32);
+        if self.cut_before {
+            out.push('…');
+        }
+        for (piece, marked) in self.pieces() {
+            out.push_str(&if marked { mark(piece) } else { plain(piece) });
+        }
+        if self.cut_after {
+            out.push('…');
+        }
+        out
+    }
 }

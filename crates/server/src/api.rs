@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
 use vankien_annotate::Tag;
-use vankien_index::{DocSummary, SearchResults};
+use vankien_index::DocSummary;
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
 use vankien_library::TagOutcome;
 
@@ -23,6 +23,7 @@ use crate::export;
 use crate::paths;
 use crate::query;
 use crate::state::{AppState, Ctx};
+use crate::views::{LabelsView, SearchView};
 
 /// The longest id (document, clause, sector) a path may carry, in bytes.
 const MAX_ID_BYTES: usize = 300;
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health))
         .route("/api/search", get(search))
+        .route("/api/labels", get(labels))
         .route("/api/limits", get(limits))
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
@@ -222,26 +224,18 @@ async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
 
-/// The answer of `GET /api/search`.
-#[derive(Debug, Serialize)]
-struct SearchAnswer {
-    #[serde(flatten)]
-    results: SearchResults,
-    limit: usize,
-    offset: usize,
-}
-
-async fn search(State(state): State<AppState>, uri: Uri) -> Result<Json<SearchAnswer>, ApiError> {
+async fn search(State(state): State<AppState>, uri: Uri) -> Result<Json<SearchView>, ApiError> {
     let req = query::search_request(uri.query(), state.config())?;
     let (limit, offset) = (req.limit, req.offset);
     let results = state
         .blocking(move |ctx| Ok(ctx.library.search(&req)?))
         .await?;
-    Ok(Json(SearchAnswer {
-        results,
-        limit,
-        offset,
-    }))
+    Ok(Json(SearchView::new(results, limit, offset)))
+}
+
+async fn labels(uri: Uri) -> Result<Json<LabelsView>, ApiError> {
+    query::single_values(&query::parse_pairs(uri.query())?, &[])?;
+    Ok(Json(LabelsView::new()))
 }
 
 /// The limits a search is checked against, for the page to apply before it asks.

@@ -15,6 +15,7 @@ mod export;
 mod paths;
 mod query;
 mod state;
+mod views;
 pub mod web;
 
 use std::any::Any;
@@ -35,6 +36,7 @@ use tower_http::trace::TraceLayer;
 pub use conn::raise_open_files_limit;
 pub use error::{ApiError, ServerError};
 pub use state::{AppState, ServerConfig};
+pub use views::SearchView;
 
 /// The `Content-Security-Policy` of every answer: scripts, styles and data only from this
 /// origin, no inline script, no framing, no plugins.

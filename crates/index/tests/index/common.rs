@@ -75,3 +75,8 @@ pub fn contains_phrase(text: &str, phrase: &str) -> bool {
 pub fn ids(hits: &[Hit]) -> Vec<&str> {
     hits.iter().map(|h| h.clause_id.as_str()).collect()
 }
+
+/// A snippet with its marks as `<mark>…</mark>` (not escaped): what a test looks for.
+pub fn marked(s: &vankien_index::Snippet) -> String {
+    s.render(str::to_string, |m| format!("<mark>{m}</mark>"))
+}

@@ -1,0 +1,200 @@
+//! The JSON of a search answer: the index returns data ([`SearchResults`]); these views are the
+//! shape the page reads, with the labels it shows and the snippet as escaped HTML with `<mark>`.
+
+use serde::Serialize;
+use vankien_index::{FacetCount, Facets, Hit, SearchResults, Snippet};
+use vankien_ingest::{ClauseKind, DocKind};
+
+/// The answer of `GET /api/search` (and of `vankien search --json`).
+#[derive(Debug, Serialize)]
+pub struct SearchView {
+    /// Clauses matching, exactly.
+    total: usize,
+    hits: Vec<HitView>,
+    facets: Option<FacetsView>,
+    /// Only when no clause has every word: how many of them the hits have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relaxed: Option<RelaxedView>,
+    /// Only when the last word was matched as the start of words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<String>,
+    limit: usize,
+    offset: usize,
+}
+
+impl SearchView {
+    /// The view of `results`, asked with `limit` and `offset`.
+    pub fn new(results: SearchResults, limit: usize, offset: usize) -> SearchView {
+        SearchView {
+            total: results.total,
+            hits: results.hits.into_iter().map(HitView::from).collect(),
+            facets: results.facets.map(FacetsView::from),
+            relaxed: results.relaxed.map(|r| RelaxedView {
+                matched_words: r.matched_words,
+                words: r.words,
+            }),
+            prefix: results.prefix,
+            limit,
+            offset,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct RelaxedView {
+    matched_words: usize,
+    words: usize,
+}
+
+/// One clause found.
+#[derive(Debug, Serialize)]
+struct HitView {
+    clause_id: String,
+    doc_id: String,
+    doc_number: Option<String>,
+    doc_kind: DocKind,
+    doc_kind_label: &'static str,
+    doc_title: Option<String>,
+    section_path: Vec<String>,
+    kind: ClauseKind,
+    kind_label: &'static str,
+    label: Option<String>,
+    group: Option<String>,
+    text: String,
+    /// The best fragment, HTML-escaped, the matched words in `<mark>…</mark>`.
+    snippet: String,
+    score: f32,
+    sectors: Vec<String>,
+}
+
+impl From<Hit> for HitView {
+    fn from(h: Hit) -> HitView {
+        HitView {
+            snippet: html_snippet(&h.snippet),
+            clause_id: h.clause_id,
+            doc_id: h.doc_id,
+            doc_number: h.doc_number,
+            doc_kind: h.doc_kind,
+            doc_kind_label: h.doc_kind.vietnamese(),
+            doc_title: h.doc_title,
+            section_path: h.section_path,
+            kind: h.kind,
+            kind_label: h.kind.vietnamese(),
+            label: h.label,
+            group: h.group,
+            text: h.text,
+            score: h.score,
+            sectors: h.sectors,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct FacetsView {
+    doc: Vec<FacetCountView>,
+    kind: Vec<FacetCountView>,
+    sector: Vec<FacetCountView>,
+    year: Vec<FacetCountView>,
+}
+
+#[derive(Debug, Serialize)]
+struct FacetCountView {
+    value: String,
+    label: String,
+    count: u64,
+}
+
+impl From<Facets> for FacetsView {
+    fn from(f: Facets) -> FacetsView {
+        let list = |v: Vec<FacetCount>| {
+            v.into_iter()
+                .map(|c| FacetCountView {
+                    value: c.value,
+                    label: c.label,
+                    count: c.count,
+                })
+                .collect()
+        };
+        FacetsView {
+            doc: list(f.doc),
+            kind: list(f.kind),
+            sector: list(f.sector),
+            year: list(f.year),
+        }
+    }
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A snippet as the page shows it: escaped text, the matched words in `<mark>…</mark>`.
+fn html_snippet(s: &Snippet) -> String {
+    s.render(escape, |m| format!("<mark>{}</mark>", escape(m)))
+}
+
+/// The labels of clause and document kinds, for the page's filters: made here from the one
+/// place that names them (the ingest crate's model).
+#[derive(Debug, Serialize)]
+pub(crate) struct LabelsView {
+    clause_kinds: Vec<Label>,
+    doc_kinds: Vec<Label>,
+}
+
+#[derive(Debug, Serialize)]
+struct Label {
+    value: &'static str,
+    label: &'static str,
+}
+
+impl LabelsView {
+    pub(crate) fn new() -> LabelsView {
+        LabelsView {
+            clause_kinds: ClauseKind::ALL
+                .iter()
+                .map(|k| Label {
+                    value: k.as_str(),
+                    label: k.vietnamese(),
+                })
+                .collect(),
+            doc_kinds: DocKind::ALL
+                .iter()
+                .map(|k| Label {
+                    value: k.as_str(),
+                    label: k.vietnamese(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_escape_the_text_and_mark_the_matches() {
+        let s = Snippet {
+            text: "Công trình <thuỷ lợi> & \"đê\"".into(),
+            marks: vec![14..26],
+            cut_before: true,
+            cut_after: false,
+        };
+        assert_eq!(
+            html_snippet(&s),
+            "…Công trình &lt;<mark>thuỷ lợi</mark>&gt; &amp; &quot;đê&quot;"
+        );
+    }
+}
