@@ -188,7 +188,7 @@ mod tests {
     fn snippets_escape_the_text_and_mark_the_matches() {
         let s = Snippet {
             text: "Công trình <thuỷ lợi> & \"đê\"".into(),
-            marks: vec![14..26],
+            marks: [14..26].into(),
             cut_before: true,
             cut_after: false,
         };
