@@ -194,7 +194,7 @@ mod tests {
     fn snippets_read_plainly_on_a_terminal() {
         let s = Snippet {
             text: "thuỷ lợi & <đê> \"x\" 'y'".into(),
-            marks: [0..12].into(),
+            marks: std::iter::once(0..12).collect(),
             cut_before: false,
             cut_after: true,
         };
@@ -244,7 +244,7 @@ mod tests {
                 text: "Phát triển".into(),
                 snippet: Snippet {
                     text: "Phát triển".into(),
-                    marks: [0..13].into(),
+                    marks: std::iter::once(0..13).collect(),
                     cut_before: false,
                     cut_after: false,
                 },

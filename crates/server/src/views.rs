@@ -188,7 +188,7 @@ mod tests {
     fn snippets_escape_the_text_and_mark_the_matches() {
         let s = Snippet {
             text: "Công trình <thuỷ lợi> & \"đê\"".into(),
-            marks: [14..26].into(),
+            marks: std::iter::once(14..26).collect(),
             cut_before: true,
             cut_after: false,
         };
