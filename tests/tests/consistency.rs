@@ -122,7 +122,8 @@ fn tag_then_shift(setup: &Setup, library: &Library, sectors: &[&str]) -> Vec<Tag
             })
             .unwrap_or_else(|| panic!("no paragraph to tag in {}", doc.id));
         let outcome = library.tag(&user, &clause.id, sector).unwrap();
-        assert!(outcome.changed && outcome.mirrored, "{outcome:?}");
+        assert!(outcome.changed, "{outcome:?}");
+        assert!(library.wait_mirrored(outcome.ticket.unwrap()), "{outcome:?}");
         tagged.push(Tagged {
             old_id: clause.id.clone(),
             text: clause.text.clone(),

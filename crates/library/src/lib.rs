@@ -35,15 +35,16 @@ use vankien_annotate::{ClauseRef, Store, Tag, User};
 use vankien_index::{Index, SearchRequest, SearchResults};
 
 pub use error::LibraryError;
+
 pub use ingest::IngestOutcome;
 pub use lock::{BINDING_FILE, Holder, LOCK_FILE, WriterLock};
 pub use vankien_ingest::{SourceFile, find_files};
 
 use mirror::Mirror;
 
-/// How long a tag write waits for the index's mirror to show it before it answers anyway (the
-/// store has it; the mirror follows).
-const MIRROR_WAIT: Duration = Duration::from_secs(2);
+/// How long a tag write is worth waiting for the index's mirror to show it before it answers
+/// anyway (the store has it; the mirror follows).
+pub const MIRROR_WAIT: Duration = Duration::from_secs(2);
 
 /// An index and the store of its tags, opened together by their one writer.
 pub struct Library {
@@ -92,7 +93,14 @@ pub struct TagOutcome {
     pub tags: Option<Vec<Tag>>,
     /// Whether the index's mirror showed the change when the answer was made.
     pub mirrored: bool,
+    /// What to wait for to see the change in search (`None`: nothing to wait for, or an
+    /// ingestion holds the index's writer and the mirror follows it).
+    pub ticket: Option<MirrorTicket>,
 }
+
+/// A tag write's place in the mirror's queue: see [`Library::is_mirrored`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MirrorTicket(u64);
 
 impl Library {
     /// Opens the index in `index_dir` (created if missing) and the store of its tags in
@@ -208,7 +216,7 @@ impl Library {
     }
 
     /// Tags a clause with a sector for `user`. The store commits first; the index's mirror then
-    /// follows (waited for a short while, so that a search right after sees it).
+    /// follows, in a pass of its own: wait for [`TagOutcome::ticket`] to see it in search.
     pub fn tag(
         &self,
         user: &User,
@@ -254,14 +262,16 @@ impl Library {
         Ok(self.after_write(clause_id, changed, in_index))
     }
 
-    /// After a committed tag write: the mirror, then the clause's state as the answer shows it.
+    /// After a committed tag write: the clause named to the mirror, then the clause's state as
+    /// the answer shows it. Nothing here waits for the index.
     fn after_write(&self, clause_id: &str, changed: bool, in_index: bool) -> TagOutcome {
-        let mirrored = if changed && in_index {
+        let (mirrored, ticket) = if changed && in_index {
             let ticket = self.mirror.enqueue(clause_id);
-            // During an ingestion the mirror waits for the index's writer: answer at once.
-            self.ingesting.load(Ordering::Acquire) == 0 && self.mirror.wait(ticket, MIRROR_WAIT)
+            // During an ingestion the mirror waits for the index's writer: nothing to wait for.
+            let waitable = self.ingesting.load(Ordering::Acquire) == 0;
+            (false, waitable.then_some(MirrorTicket(ticket)))
         } else {
-            true
+            (true, None)
         };
         let sectors = self
             .store
@@ -278,7 +288,19 @@ impl Library {
             sectors,
             tags,
             mirrored,
+            ticket,
         }
+    }
+
+    /// Whether search shows the tag write of `ticket` (and every one before it).
+    pub fn is_mirrored(&self, ticket: MirrorTicket) -> bool {
+        self.mirror.is_applied(ticket.0)
+    }
+
+    /// Waits up to [`MIRROR_WAIT`] for search to show the tag write of `ticket`; returns whether
+    /// it does. The server waits without blocking a thread ([`Library::is_mirrored`]).
+    pub fn wait_mirrored(&self, ticket: MirrorTicket) -> bool {
+        self.mirror.wait(ticket.0, MIRROR_WAIT)
     }
 
     /// Runs a search; sector facets carry the sectors' names.

@@ -98,6 +98,11 @@ impl Mirror {
         true
     }
 
+    /// Whether the index holds every clause named up to `ticket`.
+    pub(crate) fn is_applied(&self, ticket: u64) -> bool {
+        lock(&self.shared.state).applied >= ticket
+    }
+
     /// The lock that orders mirror passes against an ingestion's re-attachment.
     pub(crate) fn pass_lock(&self) -> MutexGuard<'_, ()> {
         lock(&self.shared.pass)

@@ -15,7 +15,7 @@ use serde::Serialize;
 use vankien_annotate::Tag;
 use vankien_index::DocSummary;
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
-use vankien_library::TagOutcome;
+use vankien_library::{MIRROR_WAIT, MirrorTicket, TagOutcome};
 
 use crate::auth::Annotator;
 use crate::error::ApiError;
@@ -431,12 +431,12 @@ struct TagAnswer {
 }
 
 impl TagAnswer {
-    fn new(ctx: &Ctx<'_>, clause_id: String, outcome: TagOutcome) -> TagAnswer {
+    fn new(ctx: &Ctx<'_>, clause_id: String, outcome: &TagOutcome) -> TagAnswer {
         TagAnswer {
             clause_id,
             changed: outcome.changed,
-            sectors: outcome.sectors,
-            tags: outcome.tags.map(|tags| tag_views_of(ctx, tags)),
+            sectors: outcome.sectors.clone(),
+            tags: outcome.tags.clone().map(|tags| tag_views_of(ctx, tags)),
             mirrored: outcome.mirrored,
         }
     }
@@ -451,9 +451,10 @@ async fn tag(
     let answer = state
         .blocking(move |ctx| {
             let outcome = ctx.library.tag(&user, &clause_id, &sector_id)?;
-            Ok(TagAnswer::new(ctx, clause_id, outcome))
+            Ok((TagAnswer::new(ctx, clause_id, &outcome), outcome.ticket))
         })
         .await?;
+    let answer = mirrored(&state, answer).await;
     let status = if answer.changed {
         StatusCode::CREATED
     } else {
@@ -474,10 +475,31 @@ async fn untag(
             // removed. Orphaned tags are not live, so they are listed (`/api/orphans`), never
             // untagged here.
             let outcome = ctx.library.untag(&user, &clause_id, &sector_id)?;
-            Ok(TagAnswer::new(ctx, clause_id, outcome))
+            Ok((TagAnswer::new(ctx, clause_id, &outcome), outcome.ticket))
         })
         .await?;
-    Ok(Json(answer))
+    Ok(Json(mirrored(&state, answer).await))
+}
+
+/// How often a committed tag write looks whether search shows it yet.
+const MIRROR_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Waits, holding no blocking permit and no thread, up to [`MIRROR_WAIT`] for search to show a
+/// committed tag write, so that a search right after it finds it; the answer says whether it
+/// does. The index commits the writes of many clauses in one pass meanwhile.
+async fn mirrored(
+    state: &AppState,
+    (mut answer, ticket): (TagAnswer, Option<MirrorTicket>),
+) -> TagAnswer {
+    if let Some(ticket) = ticket {
+        let library = state.library();
+        let deadline = tokio::time::Instant::now() + MIRROR_WAIT;
+        while !library.is_mirrored(ticket) && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(MIRROR_POLL).await;
+        }
+        answer.mirrored = library.is_mirrored(ticket);
+    }
+    answer
 }
 
 async fn sectors(
