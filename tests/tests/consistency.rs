@@ -123,7 +123,10 @@ fn tag_then_shift(setup: &Setup, library: &Library, sectors: &[&str]) -> Vec<Tag
             .unwrap_or_else(|| panic!("no paragraph to tag in {}", doc.id));
         let outcome = library.tag(&user, &clause.id, sector).unwrap();
         assert!(outcome.changed, "{outcome:?}");
-        assert!(library.wait_mirrored(outcome.ticket.unwrap()), "{outcome:?}");
+        assert!(
+            library.wait_mirrored(outcome.ticket.unwrap()),
+            "{outcome:?}"
+        );
         tagged.push(Tagged {
             old_id: clause.id.clone(),
             text: clause.text.clone(),
@@ -198,6 +201,29 @@ fn mirrored_sectors(index: &Index, clause: &vankien_ingest::Clause) -> Vec<Strin
 fn phrase_of(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').take(8).collect();
     format!("\"{}\"", words.join(" ").replace('"', ""))
+}
+
+/// The first document the server lists, as `GET /api/documents/{id}` answers it.
+fn first_document(server: &Server) -> serde_json::Value {
+    let docs = server.get("/api/documents");
+    let doc_id = docs.json["documents"][0]["id"].as_str().unwrap();
+    let full = server.get(&format!(
+        "/api/documents/{}",
+        vankien_tests::encode_component(doc_id)
+    ));
+    assert_eq!(full.status, 200, "{}", full.text);
+    full.json
+}
+
+/// The ids of the first `n` clauses of a document's answer.
+fn clause_ids(doc: &serde_json::Value, n: usize) -> Vec<String> {
+    doc["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(n)
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -536,22 +562,8 @@ fn a_backup_made_while_serving_restores_the_tags_it_held() {
     let setup = Setup::new();
     let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
     let token = add_annotator(&setup.data(), "lan");
-    let docs = server.get("/api/documents");
-    let doc_id = docs.json["documents"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let full = server.get(&format!(
-        "/api/documents/{}",
-        vankien_tests::encode_component(&doc_id)
-    ));
-    let clause_ids: Vec<String> = full.json["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(5)
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect();
+    let full = first_document(&server);
+    let clause_ids: Vec<String> = clause_ids(&full, 5);
     let tag = |id: &str| {
         let put = server.put(
             &format!("{}/sectors/chuyen-doi-so", clause_path(id)),
@@ -629,9 +641,7 @@ fn a_backup_made_while_serving_restores_the_tags_it_held() {
     // And the search index followed the restored store at start.
     let found = server.get(&format!(
         "/api/search?q={}&sector=chuyen-doi-so",
-        vankien_tests::encode_component(&phrase_of(
-            full.json["clauses"][4]["text"].as_str().unwrap()
-        ))
+        vankien_tests::encode_component(&phrase_of(full["clauses"][4]["text"].as_str().unwrap()))
     ));
     assert_eq!(found.json["total"], 0, "{}", found.text);
 }
@@ -653,22 +663,8 @@ fn a_tag_write_answers_2xx_exactly_when_committed_during_an_ingestion_and_withou
     let setup = Setup::new();
     let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
     let token = add_annotator(&setup.data(), "lan");
-    let docs = server.get("/api/documents");
-    let doc_id = docs.json["documents"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let full = server.get(&format!(
-        "/api/documents/{}",
-        vankien_tests::encode_component(&doc_id)
-    ));
-    let clause_ids: Vec<String> = full.json["clauses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(40)
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect();
+    let full = first_document(&server);
+    let clause_ids: Vec<String> = clause_ids(&full, 40);
 
     // Twelve more documents, ingested by a second process through the server, while tags are
     // written and removed without pause.

@@ -251,6 +251,28 @@ impl Index {
         ingest::ingest_files(self, files, opts, hooks, on_event)
     }
 
+    /// [`Index::ingest_files`] of what `vankien_ingest::find_files` found: the paths it could
+    /// not read are reported first, as failed files (in the events and the report), and the
+    /// batch goes on.
+    pub fn ingest_found(
+        &self,
+        (files, unreadable): (Vec<SourceFile>, Vec<(String, String)>),
+        opts: &IngestOptions,
+        hooks: &mut dyn IngestHooks,
+        on_event: &mut dyn FnMut(IngestEvent),
+    ) -> Result<IngestReport, IndexError> {
+        for (file, error) in &unreadable {
+            on_event(IngestEvent::File {
+                file: file.clone(),
+                bytes: 0,
+                outcome: crate::FileOutcome::Failed(error.clone()),
+            });
+        }
+        let mut report = self.ingest_files(&files, opts, hooks, on_event)?;
+        report.failed.splice(0..0, unreadable);
+        Ok(report)
+    }
+
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
         search::search(self, req)

@@ -8,9 +8,7 @@ use std::sync::RwLockWriteGuard;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vankien_annotate::{PendingChange, anchor::text_hash};
-use vankien_index::{
-    FileOutcome, IndexError, IngestEvent, IngestHooks, IngestOptions, IngestReport,
-};
+use vankien_index::{IndexError, IngestEvent, IngestHooks, IngestOptions, IngestReport};
 use vankien_ingest::{Clause, Document, SourceFile};
 
 use crate::lock::{BINDING_FILE, LOCK_FILE};
@@ -124,24 +122,13 @@ impl Library {
         opts: &IngestOptions,
         on_event: &mut dyn FnMut(IngestEvent),
     ) -> Result<IngestOutcome, LibraryError> {
-        let (files, failed) = vankien_ingest::find_files(paths);
-        for (file, error) in &failed {
-            on_event(IngestEvent::File {
-                file: file.clone(),
-                bytes: 0,
-                outcome: FileOutcome::Failed(error.clone()),
-            });
-        }
-        let mut outcome = self.ingest_files(&files, opts, on_event)?;
-        let mut all_failed = failed;
-        all_failed.append(&mut outcome.report.failed);
-        outcome.report.failed = all_failed;
-        Ok(outcome)
+        self.ingest_found(vankien_ingest::find_files(paths), opts, on_event)
     }
 
-    pub(crate) fn ingest_files(
+    /// Ingests what `find_files` found (the files, and the paths it could not read).
+    pub(crate) fn ingest_found(
         &self,
-        files: &[SourceFile],
+        found: (Vec<SourceFile>, Vec<(String, String)>),
         opts: &IngestOptions,
         on_event: &mut dyn FnMut(IngestEvent),
     ) -> Result<IngestOutcome, LibraryError> {
@@ -154,7 +141,7 @@ impl Library {
             guard: None,
             failure: None,
         };
-        let report = match self.index.ingest_files(files, opts, &mut hooks, on_event) {
+        let report = match self.index.ingest_found(found, opts, &mut hooks, on_event) {
             Ok(report) => report,
             Err(e) => {
                 let failure = hooks.failure.take();

@@ -138,7 +138,7 @@ impl Library {
                 let index = Index::open_or_create(index_dir)?;
                 report.rebuilt = Some(problem);
                 let library = Library::assemble(index, store, index_dir, data_dir, lock);
-                library.ingest_files(&sources, &Default::default(), &mut |_| {})?;
+                library.ingest_found((sources, Vec::new()), &Default::default(), &mut |_| {})?;
                 return library.finish_open(report);
             }
         };

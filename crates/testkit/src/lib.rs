@@ -10,9 +10,7 @@ pub mod judged;
 
 use std::path::{Path, PathBuf};
 
-use vankien_index::{
-    FileOutcome, Index, IndexError, IngestEvent, IngestOptions, IngestReport, NoTags,
-};
+use vankien_index::{Index, IndexError, IngestEvent, IngestOptions, IngestReport, NoTags};
 
 /// The repository's root.
 pub fn workspace_root() -> PathBuf {
@@ -40,17 +38,12 @@ pub fn ingest_paths(
     opts: &IngestOptions,
     on_event: &mut dyn FnMut(IngestEvent),
 ) -> Result<IngestReport, IndexError> {
-    let (files, failed) = vankien_ingest::find_files(paths);
-    for (file, error) in &failed {
-        on_event(IngestEvent::File {
-            file: file.clone(),
-            bytes: 0,
-            outcome: FileOutcome::Failed(error.clone()),
-        });
-    }
-    let mut report = index.ingest_files(&files, opts, &mut NoTags, on_event)?;
-    report.failed.splice(0..0, failed);
-    Ok(report)
+    index.ingest_found(
+        vankien_ingest::find_files(paths),
+        opts,
+        &mut NoTags,
+        on_event,
+    )
 }
 
 /// A new index in `dir` (emptied first) of `paths`, every file of which must ingest.
