@@ -117,14 +117,22 @@ fn shipped_taxonomy_loads_and_reloads_idempotently() {
     assert_eq!(store.sectors().unwrap(), after);
 }
 
-#[test]
-fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
+/// One clause tagged by two annotators (lan: two sectors, minh: one), and an admin.
+struct Tagging {
+    _dir: tempfile::TempDir,
+    store: Store,
+    lan: User,
+    minh: User,
+    admin: User,
+    c: ClauseRef,
+}
+
+fn tagging() -> Tagging {
     let (_dir, store) = fresh_store();
     let (lan, _) = store.add_user("lan", Role::Annotator).unwrap();
     let (minh, _) = store.add_user("minh", Role::Annotator).unwrap();
     let (admin, _) = store.add_user("quan-tri", Role::Admin).unwrap();
     let c = clause("doc/a.ii.1", "Xây dựng nông thôn mới gắn với đô thị hóa.");
-
     assert!(store.tag(&lan, &c, "nong-thon-moi").unwrap());
     assert!(!store.tag(&lan, &c, "nong-thon-moi").unwrap(), "idempotent");
     assert!(store.tag(&lan, &c, "khu-kinh-te-do-thi-nha-o").unwrap());
@@ -133,7 +141,67 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
         "another annotator, same sector"
     );
 
-    let tags = store.tags_for_clause("doc/a.ii.1").unwrap();
+    Tagging {
+        _dir,
+        store,
+        lan,
+        minh,
+        admin,
+        c,
+    }
+}
+
+/// lan and minh remove tags, an admin removes minh's: each allowed or refused as the roles say.
+fn removals(t: &Tagging) {
+    // An annotator cannot remove a sector only another put there; a forged role does not help.
+    assert!(!t.store.untag(&t.lan, "doc/a.ii.1", "du-lich").unwrap());
+    assert!(t.store.tag(&t.minh, &t.c, "du-lich").unwrap());
+    let err = t.store.untag(&t.lan, "doc/a.ii.1", "du-lich").unwrap_err();
+    assert!(
+        matches!(err, StoreError::User(UserError::Forbidden(_))),
+        "{err}"
+    );
+    let forged = User {
+        name: "lan".into(),
+        role: Role::Admin,
+    };
+    assert!(matches!(
+        t.store.untag(&forged, "doc/a.ii.1", "du-lich"),
+        Err(StoreError::User(UserError::Forbidden(_)))
+    ));
+
+    // The annotator removes their own tag only; minh's stays.
+    assert!(
+        t.store
+            .untag(&t.lan, "doc/a.ii.1", "nong-thon-moi")
+            .unwrap()
+    );
+    // Asked again, the sector is still there, but only minh's now.
+    assert!(matches!(
+        t.store.untag(&t.lan, "doc/a.ii.1", "nong-thon-moi"),
+        Err(StoreError::User(UserError::Forbidden(_)))
+    ));
+    assert!(
+        !t.store
+            .untag(&t.lan, "doc/a.ii.1", "doi-ngoai-hoi-nhap")
+            .unwrap()
+    );
+    assert_eq!(
+        t.store.clause_sectors("doc/a.ii.1").unwrap(),
+        ["du-lich", "khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
+    );
+    // An admin removes the sector altogether.
+    assert!(t.store.untag(&t.admin, "doc/a.ii.1", "du-lich").unwrap());
+    assert_eq!(
+        t.store.clause_sectors("doc/a.ii.1").unwrap(),
+        ["khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
+    );
+}
+
+#[test]
+fn a_tag_is_kept_once_per_user_and_sector() {
+    let t = tagging();
+    let tags = t.store.tags_for_clause("doc/a.ii.1").unwrap();
     let got: Vec<(&str, &str)> = tags
         .iter()
         .map(|t| (t.sector_id.as_str(), t.user.as_str()))
@@ -151,11 +219,11 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
             .all(|t| t.at.ends_with('Z') && t.at.contains('T'))
     );
     assert_eq!(
-        store.clause_sectors("doc/a.ii.1").unwrap(),
+        t.store.clause_sectors("doc/a.ii.1").unwrap(),
         ["khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
     );
     assert_eq!(
-        store.sector_map().unwrap(),
+        t.store.sector_map().unwrap(),
         HashMap::from([(
             "doc/a.ii.1".to_string(),
             vec![
@@ -164,9 +232,13 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
             ]
         )])
     );
+}
 
+#[test]
+fn a_tag_naming_an_unknown_sector_or_user_or_an_empty_clause_is_refused() {
+    let t = tagging();
     // Errors: an unknown sector, an unknown user, a bad clause reference.
-    let err = store.tag(&lan, &c, "khong-co").unwrap_err();
+    let err = t.store.tag(&t.lan, &t.c, "khong-co").unwrap_err();
     assert!(matches!(err, StoreError::User(UserError::UnknownSector(ref s)) if s == "khong-co"));
     assert!(err.is_user_error());
     let ghost = User {
@@ -174,56 +246,28 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
         role: Role::Admin,
     };
     assert!(matches!(
-        store.tag(&ghost, &c, "du-lich"),
+        t.store.tag(&ghost, &t.c, "du-lich"),
         Err(StoreError::User(UserError::UnknownUser(_)))
     ));
     assert!(matches!(
-        store.tag(&lan, &clause("doc/x", " \n "), "du-lich"),
+        t.store.tag(&t.lan, &clause("doc/x", " \n "), "du-lich"),
         Err(StoreError::User(UserError::InvalidInput(_)))
     ));
+}
 
-    // An annotator cannot remove a sector only another put there; a forged role does not help.
-    assert!(!store.untag(&lan, "doc/a.ii.1", "du-lich").unwrap());
-    assert!(store.tag(&minh, &c, "du-lich").unwrap());
-    let err = store.untag(&lan, "doc/a.ii.1", "du-lich").unwrap_err();
-    assert!(
-        matches!(err, StoreError::User(UserError::Forbidden(_))),
-        "{err}"
-    );
-    let forged = User {
-        name: "lan".into(),
-        role: Role::Admin,
-    };
-    assert!(matches!(
-        store.untag(&forged, "doc/a.ii.1", "du-lich"),
-        Err(StoreError::User(UserError::Forbidden(_)))
-    ));
+#[test]
+fn an_annotator_removes_only_their_own_tags_and_an_admin_any() {
+    let t = tagging();
+    removals(&t);
+}
 
-    // The annotator removes their own tag only; minh's stays.
-    assert!(store.untag(&lan, "doc/a.ii.1", "nong-thon-moi").unwrap());
-    // Asked again, the sector is still there, but only minh's now.
-    assert!(matches!(
-        store.untag(&lan, "doc/a.ii.1", "nong-thon-moi"),
-        Err(StoreError::User(UserError::Forbidden(_)))
-    ));
-    assert!(
-        !store
-            .untag(&lan, "doc/a.ii.1", "doi-ngoai-hoi-nhap")
-            .unwrap()
-    );
-    assert_eq!(
-        store.clause_sectors("doc/a.ii.1").unwrap(),
-        ["du-lich", "khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
-    );
-    // An admin removes the sector altogether.
-    assert!(store.untag(&admin, "doc/a.ii.1", "du-lich").unwrap());
-    assert_eq!(
-        store.clause_sectors("doc/a.ii.1").unwrap(),
-        ["khu-kinh-te-do-thi-nha-o", "nong-thon-moi"]
-    );
-
+#[test]
+fn every_tag_change_is_audited_newest_first_with_the_sectors_before_and_after() {
+    let t = tagging();
+    removals(&t);
     // One audit entry per change, newest first, with the clause's sectors before and after.
-    let log: Vec<_> = store
+    let log: Vec<_> = t
+        .store
         .audit(100)
         .unwrap()
         .into_iter()
@@ -296,7 +340,7 @@ fn tag_untag_are_idempotent_and_audited_with_from_and_to() {
         log.iter()
             .all(|e| e.clause_id.as_deref() == Some("doc/a.ii.1"))
     );
-    let ids: Vec<i64> = store.audit(100).unwrap().iter().map(|e| e.id).collect();
+    let ids: Vec<i64> = t.store.audit(100).unwrap().iter().map(|e| e.id).collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first");
 }
 
