@@ -62,6 +62,24 @@ impl Setup {
             env,
         )
     }
+    /// The two documents ingested, a paragraph of each tagged, then a paragraph inserted above
+    /// each tagged one in its file (not yet ingested).
+    fn tagged_and_shifted() -> (Setup, Vec<Tagged>) {
+        let setup = Setup::new();
+        let first = setup.ingest(&setup.data(), &[]);
+        assert!(first.status.success(), "{}", text_of(&first));
+        let library = setup.library();
+        let tagged = tag_then_shift(
+            &setup,
+            &library,
+            &[
+                "nong-nghiep-nong-thon-thuy-san",
+                "giao-duc-dao-tao-nhan-luc",
+            ],
+        );
+        (setup, tagged)
+    }
+
     fn library(&self) -> Library {
         let holder = Holder {
             pid: std::process::id(),
@@ -229,19 +247,7 @@ fn clause_ids(doc: &serde_json::Value, n: usize) -> Vec<String> {
 #[test]
 fn an_ingestion_killed_at_any_point_leaves_every_tag_in_place_or_reattached() {
     for point in fault::POINTS {
-        let setup = Setup::new();
-        let first = setup.ingest(&setup.data(), &[]);
-        assert!(first.status.success(), "{}", text_of(&first));
-        let library = setup.library();
-        let tagged = tag_then_shift(
-            &setup,
-            &library,
-            &[
-                "nong-nghiep-nong-thon-thuy-san",
-                "giao-duc-dao-tao-nhan-luc",
-            ],
-        );
-        drop(library);
+        let (setup, tagged) = Setup::tagged_and_shifted();
 
         let killed = setup.ingest(&setup.data(), &[("VANKIEN_FAULT", point)]);
         assert!(!killed.status.success(), "{point}: {}", text_of(&killed));
@@ -279,19 +285,7 @@ fn an_ingestion_killed_at_any_point_leaves_every_tag_in_place_or_reattached() {
 
 #[test]
 fn an_ingestion_with_another_data_directory_is_refused_before_anything_changes() {
-    let setup = Setup::new();
-    let first = setup.ingest(&setup.data(), &[]);
-    assert!(first.status.success(), "{}", text_of(&first));
-    let library = setup.library();
-    let tagged = tag_then_shift(
-        &setup,
-        &library,
-        &[
-            "nong-nghiep-nong-thon-thuy-san",
-            "giao-duc-dao-tao-nhan-luc",
-        ],
-    );
-    drop(library);
+    let (setup, tagged) = Setup::tagged_and_shifted();
     let meta_before = std::fs::read(setup.index().join("meta.json")).unwrap();
 
     let other = setup.dir.path().join("other-data");
