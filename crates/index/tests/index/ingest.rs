@@ -362,8 +362,20 @@ fn document_text_is_read_back_from_an_unchanged_source_only() {
     assert_eq!(index.document_text(&doc.id).unwrap(), None);
 }
 
-#[test]
-fn sector_mirror_filters_counts_and_survives_reingest() {
+/// Three documents indexed, two clauses about `nông thôn mới` found (`a`, `b`) and their
+/// sectors set: `a` agriculture and construction, `b` agriculture.
+struct Mirrored {
+    /// The documents' folder, kept as long as the fixture.
+    _src: tempfile::TempDir,
+    idx_dir: tempfile::TempDir,
+    index: Index,
+    paths: [std::path::PathBuf; 1],
+    a: String,
+    b: String,
+    tagged: HashMap<String, Vec<String>>,
+}
+
+fn mirrored() -> Mirrored {
     let src = folder_of_three();
     let idx_dir = tempfile::tempdir().unwrap();
     let index = Index::open_or_create(idx_dir.path()).unwrap();
@@ -372,32 +384,39 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
     let hits = search(&index, "nông thôn mới", 3).hits;
     assert!(hits.len() >= 2);
     let (a, b) = (hits[0].clause_id.clone(), hits[1].clause_id.clone());
-    // Facets counted before the change: the segments' facet names are read and kept.
-    let before = index
-        .search(&SearchRequest {
-            query: "nông thôn mới".into(),
-            facets: true,
-            ..Default::default()
-        })
-        .unwrap();
-    assert!(before.facets.unwrap().sector.is_empty());
     let tagged: HashMap<String, Vec<String>> = HashMap::from([
         (a.clone(), vec!["nong-nghiep".into(), "xay-dung".into()]),
         (b.clone(), vec!["nong-nghiep".into()]),
     ]);
     assert_eq!(index.set_sectors(&tagged).unwrap(), 2);
+    Mirrored {
+        _src: src,
+        idx_dir,
+        index,
+        paths,
+        a,
+        b,
+        tagged,
+    }
+}
+
+fn by_sector(index: &Index, s: &str) -> vankien_index::SearchResults {
+    index
+        .search(&SearchRequest {
+            sector: Some(s.into()),
+            facets: true,
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_sector_mirror_filters_and_counts() {
+    let m = mirrored();
+    let (index, a, b) = (&m.index, &m.a, &m.b);
     // Already so: nothing rewritten.
-    assert_eq!(index.set_sectors(&tagged).unwrap(), 0);
-    let by_sector = |s: &str| {
-        index
-            .search(&SearchRequest {
-                sector: Some(s.into()),
-                facets: true,
-                ..Default::default()
-            })
-            .unwrap()
-    };
-    let r = by_sector("nong-nghiep");
+    assert_eq!(index.set_sectors(&m.tagged).unwrap(), 0);
+    let r = by_sector(index, "nong-nghiep");
     let mut got: Vec<String> = r.hits.iter().map(|h| h.clause_id.clone()).collect();
     got.sort();
     let mut want = vec![a.clone(), b.clone()];
@@ -409,18 +428,21 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
         (count("nong-nghiep"), count("xay-dung")),
         (Some(2), Some(1))
     );
-    assert_eq!(index.clause(&a).unwrap().unwrap().1.id, a);
-    let hit_a = search(&index, "nông thôn mới", 3)
+    assert_eq!(index.clause(a).unwrap().unwrap().1.id, *a);
+    let hit_a = search(index, "nông thôn mới", 3)
         .hits
         .into_iter()
-        .find(|h| h.clause_id == a)
+        .find(|h| h.clause_id == *a)
         .unwrap();
     assert_eq!(hit_a.sectors, ["nong-nghiep", "xay-dung"]);
-    assert_eq!(
-        search(&index, "nông thôn mới", 3).total,
-        search(&index, "nông thôn mới", 3).total
-    );
+}
 
+#[test]
+fn a_changed_files_clauses_carry_the_sectors_its_hooks_give() {
+    let m = mirrored();
+    let (index, a, paths) = (&m.index, &m.a, &m.paths);
+    let tagged = m.tagged.clone();
+    let by_sector = |s: &str| by_sector(index, s);
     // A changed file's clauses carry the sectors its hooks give them (the store's tags, in the
     // library), written in the same commit as the clauses.
     struct Tagged(HashMap<String, Vec<String>>);
@@ -440,12 +462,12 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
             Ok(())
         }
     }
-    let source = index.clause(&a).unwrap().unwrap().0.source;
+    let source = index.clause(a).unwrap().unwrap().0.source;
     let doc_of_a = paths[0].join(std::path::Path::new(&source).file_name().unwrap());
     let mut text = std::fs::read_to_string(&doc_of_a).unwrap();
     text.push_str("\n\nĐoạn mới thêm vào cuối văn bản.\n");
     std::fs::write(&doc_of_a, text).unwrap();
-    let (files, _) = vankien_ingest::find_files(&paths);
+    let (files, _) = vankien_ingest::find_files(paths);
     let report = index
         .ingest_files(
             &files,
@@ -456,10 +478,16 @@ fn sector_mirror_filters_counts_and_survives_reingest() {
         .unwrap();
     assert_eq!(report.updated.len(), 1);
     assert_eq!(by_sector("nong-nghiep").total, 2);
+}
 
+#[test]
+fn the_sector_mirror_survives_a_reopen_and_is_replaced_wholesale() {
+    let m = mirrored();
+    let (idx_dir, index, b) = (m.idx_dir, m.index, m.b);
     // Reopened, the mirror is still there; replaced wholesale, it follows the map.
     drop(index);
     let index = Index::open(idx_dir.path()).unwrap();
+    assert_eq!(by_sector(&index, "nong-nghiep").total, 2);
     let mut map = HashMap::new();
     map.insert(b.clone(), vec!["y-te".to_string()]);
     index.replace_all_sectors(&map).unwrap();
