@@ -307,8 +307,16 @@ fn an_ingestion_with_another_data_directory_is_refused_before_anything_changes()
     assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
 }
 
-#[test]
-fn an_ingestion_beside_a_running_server_is_handed_to_it_and_the_server_follows() {
+/// A server on the two documents, a paragraph of each tagged through it, a paragraph inserted
+/// above each tagged one, a third document added, and `vankien ingest` run beside the server.
+struct Handed {
+    setup: Setup,
+    server: Server,
+    token: String,
+    tagged: Vec<Tagged>,
+}
+
+fn handed() -> Handed {
     let setup = Setup::new();
     let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
     let token = add_annotator(&setup.data(), "lan");
@@ -386,6 +394,37 @@ fn an_ingestion_beside_a_running_server_is_handed_to_it_and_the_server_follows()
     assert!(said.contains("handing the ingestion to it"), "{said}");
     assert!(said.contains("1 added, 2 updated"), "{said}");
 
+    Handed {
+        setup,
+        server,
+        token,
+        tagged,
+    }
+}
+
+/// The clauses holding the inserted paragraph, as the server finds them.
+fn inserted_clauses(server: &Server) -> Vec<String> {
+    let inserted = server.get(&format!(
+        "/api/search?q={}",
+        vankien_tests::encode_component("\"chèn thêm để thử việc gắn lại nhãn\"")
+    ));
+    assert_eq!(inserted.json["total"], 2, "{}", inserted.text);
+    inserted.json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["clause_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_ingestion_beside_a_running_server_is_handed_to_it_and_the_server_follows() {
+    let Handed {
+        setup,
+        server,
+        tagged,
+        ..
+    } = handed();
     // The server sees it all at once: the new document, its clauses, the moved tags.
     let docs = server.get("/api/documents");
     assert!(
@@ -393,15 +432,8 @@ fn an_ingestion_beside_a_running_server_is_handed_to_it_and_the_server_follows()
         "{}",
         docs.text
     );
-    let inserted = server.get(&format!(
-        "/api/search?q={}",
-        vankien_tests::encode_component("\"chèn thêm để thử việc gắn lại nhãn\"")
-    ));
-    assert_eq!(inserted.json["total"], 2, "{}", inserted.text);
-    let hits = inserted.json["hits"].as_array().unwrap();
-    for hit in hits {
-        let id = hit["clause_id"].as_str().unwrap();
-        assert_eq!(server.get(&clause_path(id)).status, 200);
+    for id in inserted_clauses(&server) {
+        assert_eq!(server.get(&clause_path(&id)).status, 200);
     }
     for t in &tagged {
         let found = server.get(&format!(
@@ -422,8 +454,21 @@ fn an_ingestion_beside_a_running_server_is_handed_to_it_and_the_server_follows()
         assert!(clause.text.contains(&t.sector), "{}", clause.text);
     }
 
+    drop(server);
+    assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+}
+
+#[test]
+fn a_tag_on_a_corrected_clause_keeps_the_correction() {
+    let Handed {
+        setup,
+        server,
+        token,
+        tagged,
+    } = handed();
+    let hits = inserted_clauses(&server);
     // A tag on a corrected clause keeps the correction: the next ingestion has nothing to do.
-    let corrected = hits[0]["clause_id"].as_str().unwrap();
+    let corrected = hits[0].as_str();
     let put = server.put(
         &format!("{}/sectors/y-te-dan-so", clause_path(corrected)),
         Some(&token),
@@ -435,13 +480,20 @@ fn an_ingestion_beside_a_running_server_is_handed_to_it_and_the_server_follows()
     let still = server.get(&clause_path(corrected));
     assert!(still.text.contains("chèn thêm"), "{}", still.text);
 
+    drop(server);
+    assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+}
+
+#[test]
+fn a_server_refuses_an_ingestion_with_another_data_directory() {
+    let setup = Setup::new();
+    let server = Server::start_with(&setup.index(), &setup.data(), &setup.corpus());
     // Another data directory is refused by the server too.
     let other = setup.ingest(&setup.dir.path().join("elsewhere"), &[]);
     let said = text_of(&other);
     assert!(!other.status.success(), "{said}");
     assert!(said.contains("--data"), "{said}");
-    drop(server);
-    assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+    assert_eq!(server.get("/api/health").status, 200);
 }
 
 #[test]
