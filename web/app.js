@@ -1008,7 +1008,10 @@
     if (busyWrites.has(key)) return false;
     busyWrites.add(key);
     try {
-      const answer = await api(method, clauseSectorUrl(entry.clause.id, sectorId), { auth: true });
+      // wait=true: the answer comes once search shows the change, so a filter right after finds it.
+      const answer = await api(method, `${clauseSectorUrl(entry.clause.id, sectorId)}?wait=true`, {
+        auth: true,
+      });
       if (answer && Array.isArray(answer.sectors)) {
         // The server answers with the clause's live sectors: other annotators' tags included.
         entry.sectors = sectorIds(answer.sectors);

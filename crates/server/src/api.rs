@@ -426,7 +426,8 @@ struct TagAnswer {
     sectors: Option<Vec<String>>,
     /// The clause's tags after the write; `null` as for `sectors`.
     tags: Option<Vec<TagView>>,
-    /// Whether search already shows the change (it follows within moments when not).
+    /// Whether search already shows the change (it follows within one pass of the mirror when
+    /// not; `?wait=true` waits for it).
     mirrored: bool,
 }
 
@@ -446,15 +447,17 @@ async fn tag(
     State(state): State<AppState>,
     Annotator(user): Annotator,
     path: Result<Path<String>, PathRejection>,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
+    let wait = wait_param(&uri)?;
     let answer = state
         .blocking(move |ctx| {
             let outcome = ctx.library.tag(&user, &clause_id, &sector_id)?;
             Ok((TagAnswer::new(ctx, clause_id, &outcome), outcome.ticket))
         })
         .await?;
-    let answer = mirrored(&state, answer).await;
+    let answer = mirrored(&state, answer, wait).await;
     let status = if answer.changed {
         StatusCode::CREATED
     } else {
@@ -467,8 +470,10 @@ async fn untag(
     State(state): State<AppState>,
     Annotator(user): Annotator,
     path: Result<Path<String>, PathRejection>,
+    uri: Uri,
 ) -> Result<Json<TagAnswer>, ApiError> {
     let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
+    let wait = wait_param(&uri)?;
     let answer = state
         .blocking(move |ctx| {
             // A live tag on a clause gone from the index (its document was removed) can still be
@@ -478,20 +483,35 @@ async fn untag(
             Ok((TagAnswer::new(ctx, clause_id, &outcome), outcome.ticket))
         })
         .await?;
-    Ok(Json(mirrored(&state, answer).await))
+    Ok(Json(mirrored(&state, answer, wait).await))
+}
+
+/// `?wait=true` on a tag write: answer once search shows it (as Elasticsearch's
+/// `refresh=wait_for`). By default a write answers when the store has committed it, and search
+/// follows within one pass of the mirror.
+fn wait_param(uri: &Uri) -> Result<bool, ApiError> {
+    let pairs = query::parse_pairs(uri.query())?;
+    match query::single_values(&pairs, &["wait"])?.first() {
+        None | Some((_, "" | "false" | "0")) => Ok(false),
+        Some((_, "true" | "1")) => Ok(true),
+        Some(_) => Err(ApiError::BadRequest(
+            "parameter `wait` must be true or false".into(),
+        )),
+    }
 }
 
 /// How often a committed tag write looks whether search shows it yet.
 const MIRROR_POLL: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// Waits, holding no blocking permit and no thread, up to [`MIRROR_WAIT`] for search to show a
-/// committed tag write, so that a search right after it finds it; the answer says whether it
-/// does. The index commits the writes of many clauses in one pass meanwhile.
+/// With `wait`, waits, holding no blocking permit and no thread, up to [`MIRROR_WAIT`] for search
+/// to show a committed tag write, so that a search right after it finds it; the answer says
+/// whether it does. The index commits the writes of many clauses in one pass meanwhile.
 async fn mirrored(
     state: &AppState,
     (mut answer, ticket): (TagAnswer, Option<MirrorTicket>),
+    wait: bool,
 ) -> TagAnswer {
-    if let Some(ticket) = ticket {
+    if let Some(ticket) = ticket.filter(|_| wait) {
         let library = state.library();
         let deadline = tokio::time::Instant::now() + MIRROR_WAIT;
         while !library.is_mirrored(ticket) && tokio::time::Instant::now() < deadline {

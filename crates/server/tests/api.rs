@@ -191,8 +191,9 @@ async fn first_hit(app: &Router, q: &str) -> Value {
     json["hits"][0].clone()
 }
 
+/// A tag write that answers once search shows it (`?wait=true`, as the page asks).
 fn tag_uri(clause_id: &str, sector: &str) -> String {
-    format!("/api/clauses/{clause_id}/sectors/{sector}")
+    format!("/api/clauses/{clause_id}/sectors/{sector}?wait=true")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1587,4 +1588,44 @@ async fn malformed_requests_get_json_errors() {
         .await
         .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     assert!(f.store.export().unwrap().is_empty(), "nothing was tagged");
+}
+
+#[tokio::test]
+async fn a_tag_write_answers_once_committed_and_search_follows() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "quoc phong").await;
+    let clause_id = hit["clause_id"].as_str().unwrap();
+    let uri = format!("/api/clauses/{clause_id}/sectors/quoc-phong");
+    let put = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.text());
+    let answer = put.json();
+    assert_eq!(answer["sectors"], serde_json::json!(["quoc-phong"]));
+    assert!(answer["mirrored"].is_boolean(), "{answer}");
+    // Search follows within a pass of the mirror.
+    let filtered = format!("/api/search?q={}&sector=quoc-phong", enc("quoc phong"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = get(&f.app, &filtered).await.json();
+        if found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["clause_id"] == clause_id)
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "search never showed the tag"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    with_token(
+        &f.app,
+        Method::PUT,
+        &format!("{uri}?wait=maybe"),
+        Some(&f.lan),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "bad_request");
 }
