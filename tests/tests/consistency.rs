@@ -620,7 +620,8 @@ fn a_backup_made_while_serving_restores_the_tags_it_held() {
     for id in &clause_ids[..3] {
         tag(id);
     }
-    let file = setup.dir.path().join("backup.sqlite3");
+    // In a folder that does not exist yet, as the README's example.
+    let file = setup.dir.path().join("backups/backup.sqlite3");
     let (data, file_os) = (setup.data(), file.clone());
     let backup = |force: bool| {
         let mut args = vec![

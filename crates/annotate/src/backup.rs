@@ -108,8 +108,8 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 
 impl Store {
     /// Writes a consistent copy of the store to `dest` (SQLite's `VACUUM INTO`: one read
-    /// snapshot, while writers go on), through a temporary file renamed into place. An existing
-    /// `dest` is replaced only when `force`.
+    /// snapshot, while writers go on), through a temporary file renamed into place; its folder
+    /// is created if missing. An existing `dest` is replaced only when `force`.
     pub fn backup_to(&self, dest: &Path, force: bool) -> Result<BackupSummary, StoreError> {
         if dest.exists() && !force {
             return Err(StoreError::User(UserError::InvalidInput(format!(
@@ -121,6 +121,7 @@ impl Store {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let name = dest.file_name().unwrap_or_default().to_string_lossy();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
