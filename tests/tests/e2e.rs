@@ -321,8 +321,10 @@ fn http_search_finds_clauses_without_diacritics_and_a_tag_survives_sigkill() {
     );
     assert!(taggers(&server, &clause_id, &sector_id).is_empty());
 
-    let put = server.put(&tag_path, Some(&token));
+    // As the page asks: answered once search shows the tag, so the filter right after finds it.
+    let put = server.put(&format!("{tag_path}?wait=true"), Some(&token));
     assert!(is_success(put.status), "tag: {} {}", put.status, put.text);
+    assert_eq!(put.json["mirrored"], true, "{}", put.text);
     assert_eq!(taggers(&server, &clause_id, &sector_id), ["tester"]);
     assert!(filtered_hits(&server, &sector_id).contains(&clause_id));
 
