@@ -70,20 +70,6 @@ impl WriterLock {
         file.write_all(note.as_bytes()).map_err(io)?;
         Ok(WriterLock { _file: file })
     }
-
-    /// Who holds the lock of the index in `index_dir`, if anyone does.
-    pub fn holder(index_dir: &Path) -> Option<Holder> {
-        let path = index_dir.join(LOCK_FILE);
-        let mut file = File::open(&path).ok()?;
-        match file.try_lock_shared() {
-            Ok(()) => None,
-            Err(_) => {
-                let mut text = String::new();
-                file.read_to_string(&mut text).ok()?;
-                Some(serde_json::from_str(&text).unwrap_or_default())
-            }
-        }
-    }
 }
 
 /// Which data directory holds the tags of an index.
