@@ -130,8 +130,9 @@ impl Store {
                 }
                 out
             };
+            // rowid: the order they were made in, also for tokens made within one millisecond.
             let mut stmt = conn.prepare_cached(
-                "SELECT id, created_at, revoked_at FROM tokens WHERE user_id = ?1 ORDER BY created_at, id",
+                "SELECT id, created_at, revoked_at FROM tokens WHERE user_id = ?1 ORDER BY created_at, rowid",
             )?;
             for (id, info) in &mut users {
                 info.tokens = stmt
