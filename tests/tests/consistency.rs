@@ -114,6 +114,29 @@ struct Tagged {
     sector: String,
 }
 
+/// Where a clause's opening words (its first four) stand in its source, when they stand there
+/// once.
+fn unique_opening(source: &str, text: &str) -> Option<usize> {
+    let opening = text.split(' ').take(4).collect::<Vec<_>>().join(" ");
+    let mut found = source.match_indices(&opening);
+    match (found.next(), found.next()) {
+        (Some((at, _)), None) => Some(at),
+        _ => None,
+    }
+}
+
+/// Writes `source` back to `file` with [`INSERTED`] as a paragraph of its own above the line that
+/// holds byte `at`.
+fn insert_above(file: &Path, source: &str, at: usize) {
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let shifted = format!(
+        "{}{INSERTED}\n\n{}",
+        &source[..line_start],
+        &source[line_start..]
+    );
+    std::fs::write(file, shifted).unwrap();
+}
+
 /// Tags, in each document, one paragraph deep in the text (so that a paragraph inserted above it
 /// shifts its id), and returns them; then inserts [`INSERTED`] above each in the source file.
 fn tag_then_shift(setup: &Setup, library: &Library, sectors: &[&str]) -> Vec<Tagged> {
@@ -130,14 +153,7 @@ fn tag_then_shift(setup: &Setup, library: &Library, sectors: &[&str]) -> Vec<Tag
         let (clause, at) = full.clauses[full.clauses.len() / 3..]
             .iter()
             .filter(|c| c.label.is_none() && c.text.chars().count() > 80)
-            .find_map(|c| {
-                let opening: String = c.text.split(' ').take(4).collect::<Vec<_>>().join(" ");
-                let mut found = source.match_indices(&opening);
-                match (found.next(), found.next()) {
-                    (Some((at, _)), None) => Some((c, at)),
-                    _ => None,
-                }
-            })
+            .find_map(|c| Some((c, unique_opening(&source, &c.text)?)))
             .unwrap_or_else(|| panic!("no paragraph to tag in {}", doc.id));
         let outcome = library.tag(&user, &clause.id, sector).unwrap();
         assert!(outcome.changed, "{outcome:?}");
@@ -150,13 +166,7 @@ fn tag_then_shift(setup: &Setup, library: &Library, sectors: &[&str]) -> Vec<Tag
             text: clause.text.clone(),
             sector: sector.to_string(),
         });
-        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-        let shifted = format!(
-            "{}{INSERTED}\n\n{}",
-            &source[..line_start],
-            &source[line_start..]
-        );
-        std::fs::write(&file, shifted).unwrap();
+        insert_above(&file, &source, at);
     }
     assert_eq!(tagged.len(), 2);
     tagged
@@ -350,15 +360,7 @@ fn handed() -> Handed {
                 .filter(|c| {
                     c["label"].is_null() && c["text"].as_str().unwrap().chars().count() > 80
                 })
-                .find_map(|c| {
-                    let text = c["text"].as_str().unwrap();
-                    let opening = text.split(' ').take(4).collect::<Vec<_>>().join(" ");
-                    let mut found = source.match_indices(&opening);
-                    match (found.next(), found.next()) {
-                        (Some((at, _)), None) => Some((c, at)),
-                        _ => None,
-                    }
-                })
+                .find_map(|c| Some((c, unique_opening(&source, c["text"].as_str()?)?)))
                 .expect("a paragraph to tag");
             let clause_id = clause["id"].as_str().unwrap();
             let put = server.put(
@@ -371,13 +373,7 @@ fn handed() -> Handed {
                 text: clause["text"].as_str().unwrap().to_string(),
                 sector: sector.to_string(),
             });
-            let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-            let shifted = format!(
-                "{}{INSERTED}\n\n{}",
-                &source[..line_start],
-                &source[line_start..]
-            );
-            std::fs::write(&file, shifted).unwrap();
+            insert_above(&file, &source, at);
         }
         tagged
     };
@@ -780,7 +776,14 @@ fn a_tag_write_answers_2xx_exactly_when_committed_during_an_ingestion_and_withou
     );
 
     // The index folder deleted under the server: a write answers 2xx only if it is committed.
-    std::fs::remove_dir_all(&index).unwrap();
+    // The mirror may be writing a new segment meanwhile: a removal can meet a file made after it
+    // listed the folder; it is tried again until the folder is gone.
+    let mut tries = 0;
+    while let Err(e) = std::fs::remove_dir_all(&index) {
+        tries += 1;
+        assert!(tries < 50, "cannot remove {}: {e}", index.display());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let mut after = Vec::new();
     for id in &clause_ids[..3] {
         let reply = server.put(
