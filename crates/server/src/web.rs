@@ -15,7 +15,7 @@ mod files {
 /// so a new build is never hidden behind a stale cache.
 const CACHE_CONTROL: &str = "no-cache";
 
-/// Finds an embedded file by its name relative to `web/` (`index.html`, `app.js`).
+/// Finds an embedded file by its name relative to `web/` (`index.html`, `js/search.js`).
 pub fn file(name: &str) -> Option<(&'static [u8], &'static str)> {
     files::FILES
         .iter()

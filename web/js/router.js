@@ -1,0 +1,64 @@
+// vankien page: routing; the whole state lives in the URL's hash, so back/forward and permalinks work.
+
+// ---------------------------------------------------------------------------------------------
+// Routing. The whole state lives in the hash, so back/forward and permalinks work:
+//   #/                          the list of documents
+//   #/search?q=…&doc=…&kind=…&sector=…&year=…&offset=…
+//   #/doc/<doc id>              a document
+//   #/clause/<clause id>        a clause inside its document, scrolled to and highlighted
+
+export const FILTERS = ['doc', 'kind', 'sector', 'year'];
+
+export function parseRoute() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const qi = raw.indexOf('?');
+  const path = qi >= 0 ? raw.slice(0, qi) : raw;
+  const params = new URLSearchParams(qi >= 0 ? raw.slice(qi + 1) : '');
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  if (path.startsWith('/clause/')) {
+    const id = path.slice('/clause/'.length).split('/').map(decode).join('/');
+    return { view: 'doc', docId: id.split('/')[0], clauseId: id };
+  }
+  if (path.startsWith('/doc/')) {
+    return { view: 'doc', docId: decode(path.slice('/doc/'.length)), clauseId: null };
+  }
+  if (path === '/search') {
+    const search = { q: params.get('q') || '', offset: 0 };
+    for (const f of FILTERS) search[f] = params.get(f) || '';
+    const offset = Number.parseInt(params.get('offset') || '0', 10);
+    search.offset = Number.isFinite(offset) && offset > 0 ? offset : 0;
+    if (search.q.trim()) return { view: 'search', search };
+  }
+  return { view: 'home' };
+}
+
+export function searchHash(s) {
+  const p = new URLSearchParams();
+  p.set('q', s.q);
+  for (const f of FILTERS) if (s[f]) p.set(f, s[f]);
+  if (s.offset) p.set('offset', String(s.offset));
+  return `#/search?${p.toString()}`;
+}
+
+/** The last search shown, so that the document view can link back to it. */
+export const lastSearch = { hash: '' };
+
+/** What shows the route of the current hash: set once by the page's entry point. */
+let renderer = () => {};
+
+export function setRenderer(fn) {
+  renderer = fn;
+}
+
+export function navigate(hash, { replace = false } = {}) {
+  if (hash === location.hash) return;
+  if (replace) history.replaceState(null, '', hash);
+  else history.pushState(null, '', hash);
+  renderer();
+}
