@@ -12,11 +12,11 @@ import { refreshAllChips, showDocument } from './js/document.js';
 import { showHome } from './js/home.js';
 import { lastSearch, navigate, parseRoute, searchHash, setRenderer } from './js/router.js';
 import {
-  LIMIT,
   cancelSearch,
   currentSearch,
   onFilterChange,
   onSearchInput,
+  pageSize,
   searchFromInput,
   showSearch,
 } from './js/search.js';
@@ -55,18 +55,18 @@ function init() {
     searchFromInput();
   });
   $('q').addEventListener('input', onSearchInput);
-  for (const select of document.querySelectorAll('select[data-filter]')) {
+  for (const select of document.querySelectorAll('[data-filter]')) {
     select.addEventListener('change', onFilterChange);
   }
   $('filters-clear').addEventListener('click', () =>
     navigate(searchHash({ q: currentSearch.q, offset: 0 })),
   );
   $('page-prev').addEventListener('click', () => {
-    navigate(searchHash({ ...currentSearch, offset: Math.max(0, currentSearch.offset - LIMIT) }));
+    navigate(searchHash({ ...currentSearch, offset: Math.max(0, currentSearch.offset - pageSize(currentSearch)) }));
     $('result-status').scrollIntoView({ block: 'nearest' });
   });
   $('page-next').addEventListener('click', () => {
-    navigate(searchHash({ ...currentSearch, offset: currentSearch.offset + LIMIT }));
+    navigate(searchHash({ ...currentSearch, offset: currentSearch.offset + pageSize(currentSearch) }));
     $('result-status').scrollIntoView({ block: 'nearest' });
   });
 

@@ -3,11 +3,11 @@
 // ---------------------------------------------------------------------------------------------
 // Routing. The whole state lives in the hash, so back/forward and permalinks work:
 //   #/                          the list of documents
-//   #/search?q=…&doc=…&kind=…&sector=…&year=…&offset=…
+//   #/search?q=…&doc=…&kind=…&sector=…&issuer=…&year=…&offset=…  (a filter alone browses)
 //   #/doc/<doc id>              a document
 //   #/clause/<clause id>        a clause inside its document, scrolled to and highlighted
 
-export const FILTERS = ['doc', 'kind', 'sector', 'year'];
+export const FILTERS = ['doc', 'kind', 'sector', 'issuer', 'year'];
 
 export function parseRoute() {
   const raw = location.hash.replace(/^#/, '') || '/';
@@ -40,7 +40,7 @@ export function parseRoute() {
 
 export function searchHash(s) {
   const p = new URLSearchParams();
-  p.set('q', s.q);
+  if (s.q) p.set('q', s.q);
   for (const f of FILTERS) if (s[f]) p.set(f, s[f]);
   if (s.offset) p.set('offset', String(s.offset));
   return `#/search?${p.toString()}`;

@@ -1,19 +1,21 @@
 // vankien page: the search view (search as you type, results, facets as filters, paging).
 
-import { api, clauseHash, errorText, limits } from './api.js';
+import { api, clauseHash, docHash, errorText, limits } from './api.js';
 import { FILTERS, navigate, parseRoute, searchHash } from './router.js';
-import { loadSectors, sectorById, sectorIds, sectorName } from './sectors.js';
-import { $, el, formatCount, setSnippet } from './util.js';
+import { loadSectors, sectorIds, sectorList, sectorName } from './sectors.js';
+import { $, el, formatCount, formatDate, setSnippet } from './util.js';
 
-/** Results on one page of search results. */
-export const LIMIT = 20;
+/** Clauses on one page of a search inside one document. */
+const LIMIT = 20;
+/** Documents on one page of a search grouped by document. */
+const GROUPS = 10;
 /** Typing pause before a search request is sent, in milliseconds. */
 const DEBOUNCE_MS = 200;
 
 // ---------------------------------------------------------------------------------------------
 // Search.
 
-export let currentSearch = { q: '', doc: '', kind: '', sector: '', year: '', offset: 0 };
+export let currentSearch = { q: '', doc: '', kind: '', sector: '', issuer: '', year: '', offset: 0 };
 let searchController = null;
 let debounceTimer = 0;
 
@@ -34,13 +36,22 @@ export function searchFromInput() {
   clearTimeout(debounceTimer);
   const q = $('q').value;
   const onSearch = parseRoute().view === 'search';
-  if (!q.trim()) {
+  const keep = onSearch ? currentSearch : {};
+  if (!q.trim() && !FILTERS.some((f) => keep[f])) {
     if (onSearch) navigate('#/', { replace: true });
     return;
   }
-  const keep = onSearch ? currentSearch : { doc: '', kind: '', sector: '', year: '' };
   navigate(searchHash({ ...keep, q, offset: 0 }), { replace: onSearch });
 }
+
+/**
+ * Whether a search is grouped by document: always, except inside one document, where its
+ * clauses are listed one by one.
+ */
+const grouped = (s) => !s.doc;
+
+/** Results on one page of `s`: documents when grouped, else clauses. */
+export const pageSize = (s) => (grouped(s) ? GROUPS : LIMIT);
 
 export async function showSearch(s) {
   currentSearch = s;
@@ -50,7 +61,10 @@ export async function showSearch(s) {
   const controller = new AbortController();
   searchController = controller;
 
-  const params = new URLSearchParams({ q: s.q, limit: String(LIMIT), offset: String(s.offset) });
+  const limit = pageSize(s);
+  const params = new URLSearchParams({ limit: String(limit), offset: String(s.offset) });
+  if (s.q) params.set('q', s.q);
+  if (grouped(s)) params.set('group', 'true');
   for (const f of FILTERS) if (s[f]) params.set(f, s[f]);
   $('results').setAttribute('aria-busy', 'true');
   $('result-status').textContent = 'Đang tìm…';
@@ -60,11 +74,12 @@ export async function showSearch(s) {
       loadSectors().catch(() => []),
     ]);
     if (controller !== searchController) return;
-    renderResults(s, data || {});
+    renderResults(s, data || {}, limit);
   } catch (err) {
     if (err && err.name === 'AbortError') return;
     if (controller !== searchController) return;
     $('results').replaceChildren();
+    $('doc-cards').hidden = true;
     $('pager').hidden = true;
     renderFacets(s, {});
     $('result-status').textContent = errorText(err);
@@ -74,48 +89,122 @@ export async function showSearch(s) {
   }
 }
 
-function renderResults(s, data) {
-  const total = Number(data.total) || 0;
-  const hits = Array.isArray(data.hits) ? data.hits : [];
-  const status = $('result-status');
-  status.classList.remove('is-error');
+function statusText(s, data, total) {
+  const what = s.q ? `cho “${s.q}”` : 'với bộ lọc này';
   if (total === 0) {
     const filtered = FILTERS.some((f) => s[f]);
-    status.textContent = `Không tìm thấy kết quả nào cho “${s.q}”.${
-      filtered ? ' Thử bỏ bớt bộ lọc.' : ' Thử từ khác hoặc bớt từ.'
-    }`;
-  } else if (data.relaxed && Number(data.relaxed.words) > 0) {
+    return `Không tìm thấy kết quả nào ${what}.${filtered ? ' Thử bỏ bớt bộ lọc.' : ' Thử từ khác hoặc bớt từ.'}`;
+  }
+  const inDocs = data.groups ? ` trong ${formatCount(Number(data.groups.total) || 0)} văn bản` : '';
+  if (data.relaxed && Number(data.relaxed.words) > 0) {
     // No clause had every word: the server shows those with the most of them.
     const { matched_words: matched, words } = data.relaxed;
-    status.textContent = `Không có kết quả nào chứa đủ cả ${formatCount(Number(words))} từ; ${formatCount(
+    return `Không có kết quả nào chứa đủ cả ${formatCount(Number(words))} từ; ${formatCount(
       total,
-    )} kết quả chứa ${formatCount(Number(matched))} trong số đó.`;
-  } else if (typeof data.prefix === 'string' && data.prefix) {
-    // The last word, maybe still being typed, matched as the start of words.
-    status.textContent = `Tìm thấy ${formatCount(total)} kết quả có từ bắt đầu bằng “${data.prefix}”`;
-  } else {
-    status.textContent = `Tìm thấy ${formatCount(total)} kết quả`;
+    )} kết quả chứa ${formatCount(Number(matched))} trong số đó${inDocs}.`;
   }
+  if (typeof data.prefix === 'string' && data.prefix) {
+    // The last word, maybe still being typed, matched as the start of words.
+    return `Tìm thấy ${formatCount(total)} kết quả có từ bắt đầu bằng “${data.prefix}”${inDocs}`;
+  }
+  return `Tìm thấy ${formatCount(total)} kết quả${inDocs}`;
+}
+
+function renderResults(s, data, limit) {
+  const total = Number(data.total) || 0;
+  const status = $('result-status');
+  status.classList.remove('is-error');
+  status.textContent = statusText(s, data, total);
+  renderCards(Array.isArray(data.documents) ? data.documents : []);
 
   const list = $('results');
-  list.replaceChildren(...hits.map(renderHit));
+  let shown;
+  let count;
+  if (data.groups) {
+    const groups = Array.isArray(data.groups.groups) ? data.groups.groups : [];
+    list.replaceChildren(...groups.map((g) => renderGroup(s, g)));
+    shown = groups.length;
+    count = Number(data.groups.total) || 0;
+  } else {
+    const hits = Array.isArray(data.hits) ? data.hits : [];
+    list.replaceChildren(...hits.map((h) => renderHit(h, true)));
+    shown = hits.length;
+    count = total;
+  }
   list.start = s.offset + 1;
 
   renderFacets(s, data.facets || {});
 
   const pager = $('pager');
-  pager.hidden = total <= LIMIT && s.offset === 0;
-  const from = total ? s.offset + 1 : 0;
-  const to = Math.min(s.offset + hits.length, total);
-  $('page-info').textContent = `Kết quả ${formatCount(from)}–${formatCount(to)} trên ${formatCount(total)}`;
+  pager.hidden = count <= limit && s.offset === 0;
+  const from = count ? s.offset + 1 : 0;
+  const to = Math.min(s.offset + shown, count);
+  const unit = data.groups ? 'văn bản' : 'kết quả';
+  $('page-info').textContent = `${unit[0].toUpperCase()}${unit.slice(1)} ${formatCount(from)}–${formatCount(to)} trên ${formatCount(count)}`;
   $('page-prev').disabled = s.offset === 0;
   // The server refuses to page deeper than its `max_offset`.
-  $('page-next').disabled = s.offset + LIMIT >= total || s.offset + LIMIT > limits.max_offset;
+  $('page-next').disabled = s.offset + limit >= count || s.offset + limit > limits.max_offset;
 }
 
-function renderHit(hit) {
+/** The documents a query names by number, first, each as a card to open it. */
+function renderCards(docs) {
+  const box = $('doc-cards');
+  box.hidden = docs.length === 0;
+  box.replaceChildren(
+    ...docs.map((d) =>
+      el(
+        'article',
+        { class: 'doc-card', 'data-testid': 'doc-card', 'data-doc-id': d.id },
+        el('p', { class: 'doc-card-kind', text: [d.kind_label, d.number].filter(Boolean).join(' ') }),
+        el(
+          'h2',
+          { class: 'doc-card-title' },
+          el('a', { href: docHash(d.id), 'data-testid': 'doc-card-link', text: d.short_title || d.title || d.id }),
+        ),
+        el('p', {
+          class: 'doc-card-meta',
+          text: [d.issuer, formatDate(d.date), `${formatCount(d.clauses || 0)} điều khoản`].filter(Boolean).join(' · '),
+        }),
+      ),
+    ),
+  );
+}
+
+/** A document of a grouped search: its short title, its best clauses, and the rest as a link. */
+function renderGroup(s, g) {
+  const title = el(
+    'h2',
+    { class: 'group-title' },
+    el('span', { class: 'group-kind', text: [g.doc_kind_label, g.doc_number].filter(Boolean).join(' ') }),
+    el('a', { href: docHash(g.doc_id), 'data-testid': 'group-doc-link', text: g.short_title || g.doc_id }),
+  );
+  const hits = Array.isArray(g.hits) ? g.hits : [];
+  const more = Number(g.more) || 0;
+  return el(
+    'li',
+    { class: 'result-group', 'data-testid': 'result-group', 'data-doc-id': g.doc_id },
+    title,
+    el('ol', { class: 'group-hits' }, hits.map((h) => renderHit(h, false))),
+    more > 0
+      ? el('a', {
+          class: 'group-more',
+          'data-testid': 'group-more',
+          href: searchHash({ ...s, doc: g.doc_id, offset: 0 }),
+          text: `Xem thêm ${formatCount(more)} kết quả trong văn bản này`,
+        })
+      : null,
+  );
+}
+
+/** One clause found; `withDoc` puts its document's number and short title above it. */
+function renderHit(hit, withDoc) {
   const sectors = sectorIds(hit.sectors);
-  const title = [hit.doc_number, hit.doc_title].filter(Boolean).join(' · ') || hit.doc_id;
+  const place = sectionPathText(hit.section_path, hit.label);
+  const linkText = withDoc
+    ? [hit.doc_number, hit.doc_title].filter(Boolean).join(' · ') || hit.doc_id
+    : place
+      ? place.textContent
+      : 'Mở điều khoản';
   const snippet = el('p', { class: 'snippet', 'data-testid': 'result-snippet' });
   setSnippet(snippet, hit.snippet, hit.text);
   const kind = hit.kind ? String(hit.kind) : '';
@@ -123,15 +212,15 @@ function renderHit(hit) {
     'li',
     { class: 'result', 'data-testid': 'result-item', 'data-clause-id': hit.clause_id },
     el(
-      'h2',
+      withDoc ? 'h2' : 'h3',
       { class: 'result-title' },
-      el('a', { href: clauseHash(hit.clause_id), 'data-testid': 'result-doc-link', text: title }),
+      el('a', { href: clauseHash(hit.clause_id), 'data-testid': 'result-doc-link', text: linkText }),
     ),
     el(
       'p',
       { class: 'result-meta' },
       kind ? kindBadge(kind, hit.kind_label) : null,
-      sectionPathText(hit.section_path, hit.label),
+      withDoc ? place : null,
       hit.group ? el('span', { class: 'group', text: hit.group }) : null,
     ),
     snippet,
@@ -176,31 +265,51 @@ function renderFacets(s, facets) {
   };
   for (const f of FILTERS) {
     const select = document.querySelector(`select[data-filter="${f}"]`);
-    const counts = Array.isArray(facets[f]) ? facets[f] : [];
-    const label = (v, l) => {
-      if (f === 'sector') return sectorById.has(v) ? sectorName(v) : l || v;
-      return l || v;
-    };
-    const options = [el('option', { value: '', text: labels[f] })];
-    let selectedShown = false;
-    for (const c of counts) {
-      const value = String(c.value);
-      if (value === s[f]) selectedShown = true;
-      options.push(
-        el('option', {
-          value,
-          text: `${label(value, c.label)} (${formatCount(Number(c.count) || 0)})`,
-        }),
-      );
+    if (!select) {
+      // A typed filter (the issuer): show what the address holds.
+      const input = document.querySelector(`input[data-filter="${f}"]`);
+      if (input && document.activeElement !== input) input.value = s[f] || '';
+      continue;
     }
-    if (s[f] && !selectedShown) {
-      options.push(el('option', { value: s[f], text: `${label(s[f], '')} (0)` }));
+    const counts = Array.isArray(facets[f]) ? facets[f] : [];
+    const options = [el('option', { value: '', text: labels[f] })];
+    if (f === 'sector') {
+      options.push(...sectorOptions(counts));
+    } else {
+      for (const c of counts) {
+        options.push(
+          el('option', {
+            value: String(c.value),
+            text: `${c.label || c.value} (${formatCount(Number(c.count) || 0)})`,
+          }),
+        );
+      }
+    }
+    if (s[f] && !options.some((o) => o.value === s[f])) {
+      options.push(el('option', { value: s[f], text: `${s[f]} (0)` }));
     }
     select.replaceChildren(...options);
     select.value = s[f] || '';
-    select.disabled = counts.length === 0 && !s[f];
+    // Every sector can be chosen, to browse it; other filters only list values found.
+    select.disabled = f !== 'sector' && counts.length === 0 && !s[f];
   }
   $('filters-clear').hidden = !FILTERS.some((f) => s[f]);
+}
+
+/**
+ * Every sector of the taxonomy, sub-sectors indented under their parent, with the count of
+ * matching clauses tagged with it where there are some: a parent takes in its sub-sectors.
+ */
+function sectorOptions(counts) {
+  const byId = new Map(counts.map((c) => [String(c.value), Number(c.count) || 0]));
+  return sectorList.map((sec) =>
+    el('option', {
+      value: sec.id,
+      text: `${'\u00a0\u00a0'.repeat(sec.depth || 0)}${sec.name}${
+        byId.has(sec.id) ? ` (${formatCount(byId.get(sec.id))})` : ''
+      }`,
+    }),
+  );
 }
 
 export function onFilterChange(event) {

@@ -6,6 +6,7 @@ mod ingest;
 mod orphans;
 mod parse;
 mod search;
+mod sectors;
 mod serve;
 mod user;
 
@@ -31,6 +32,8 @@ enum Command {
     Search(search::SearchArgs),
     /// Serve the web page and the HTTP API (builds the index from corpus/ if there is none).
     Serve(serve::ServeArgs),
+    /// List the sector taxonomy: the ids `--sector` and tagging take, with their names.
+    Sectors(sectors::SectorsArgs),
     /// Manage annotators and their API tokens.
     User(user::UserArgs),
     /// List tags that could not be re-attached after their document changed.
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(args),
         Command::Search(args) => search::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Sectors(args) => sectors::run(args),
         Command::User(args) => user::run(args),
         Command::Orphans(args) => orphans::run(args),
         Command::Backup(args) => backup::backup(args),

@@ -31,9 +31,19 @@ pub struct SearchArgs {
     /// Only clauses of this kind (`task`, `target`, `lesson`, `basis`, `article`, `paragraph`).
     #[arg(long)]
     pub clause_kind: Option<String>,
-    /// Only clauses tagged with this sector id.
+    /// Only clauses tagged with this sector id or one of its sub-sectors (`vankien sectors`
+    /// lists them).
     #[arg(long)]
     pub sector: Option<String>,
+    /// Only documents whose issuing body has these words (`bo chinh tri`).
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// The data directory, whose taxonomy a `--sector` is checked against.
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// The corpus folder, whose `sectors.json` is the taxonomy before any store exists.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
     /// Only documents of this year.
     #[arg(long, conflicts_with_all = ["from", "to"])]
     pub year: Option<i32>,
@@ -107,37 +117,63 @@ fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()
     Ok(())
 }
 
+/// The exit code of a filter value that does not exist, as of a usage error.
+const UNKNOWN_FILTER: u8 = 2;
+
+/// Says that a filter value does not exist, with the valid ones, and gives the usage exit code.
+fn unknown_filter(message: &str) -> ExitCode {
+    eprintln!("vankien: error: {message}");
+    ExitCode::from(UNKNOWN_FILTER)
+}
+
 /// Runs `vankien search`.
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let index = Index::open(&args.index)
         .with_context(|| format!("opening the index in {}", args.index.display()))?;
-    let doc_kind = match args.kind.as_deref() {
-        Some(k) => Some(DocKind::parse(k).with_context(|| {
+    let doc_kind = match args.kind.as_deref().map(|k| (k, DocKind::parse(k))) {
+        Some((_, Some(k))) => Some(k),
+        Some((k, None)) => {
             let all: Vec<&str> = DocKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("unknown document kind {k:?}; one of {}", all.join(", "))
-        })?),
+            return Ok(unknown_filter(&format!(
+                "unknown document kind `{k}` (known: {})",
+                all.join(", ")
+            )));
+        }
         None => None,
     };
-    let clause_kind = match args.clause_kind.as_deref() {
-        Some(k) => Some(ClauseKind::parse(k).with_context(|| {
+    let clause_kind = match args.clause_kind.as_deref().map(|k| (k, ClauseKind::parse(k))) {
+        Some((_, Some(k))) => Some(k),
+        Some((k, None)) => {
             let all: Vec<&str> = ClauseKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("unknown clause kind {k:?}; one of {}", all.join(", "))
-        })?),
+            return Ok(unknown_filter(&format!(
+                "unknown clause kind `{k}` (known: {})",
+                all.join(", ")
+            )));
+        }
         None => None,
     };
-    let template = SearchRequest {
-        query: String::new(),
+    let asked = SearchRequest {
         limit: args.limit,
-        offset: 0,
         doc: args.doc.clone(),
         doc_kind,
         clause_kind,
         sector: args.sector.clone(),
+        issuer: args.issuer.clone(),
         year_from: args.year.or(args.from),
         year_to: args.year.or(args.to),
         section_prefix: args.section.clone(),
-        facets: false,
-        facet_limit: 0,
+        ..SearchRequest::default()
+    };
+    let sectors = match &args.sector {
+        Some(_) => crate::sectors::taxonomy(&args.data, &args.corpus)?,
+        None => Vec::new(),
+    };
+    let template = match vankien_library::resolve_filters(&index, &sectors, &asked) {
+        Ok(req) => req,
+        Err(e @ vankien_library::LibraryError::UnknownFilter { .. }) => {
+            return Ok(unknown_filter(&e.to_string()));
+        }
+        Err(e) => return Err(e.into()),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -121,6 +121,16 @@ impl FacetNames {
         Ok(facets)
     }
 
+    /// The document (the value of its `/doc/<id>` facet) of clause `doc` of `segment`.
+    pub fn doc_of(&self, segment: &SegmentReader, doc: DocId) -> tantivy::Result<Option<Arc<str>>> {
+        let facets = self.of(segment)?;
+        let known = self.lock();
+        Ok(facets.of_clause(doc).iter().find_map(|&id| {
+            let (root, value) = known.names.get(id as usize)?;
+            (&**root == "doc").then(|| value.clone())
+        }))
+    }
+
     /// Forgets the segments not in `live`.
     pub fn retain(&self, live: &HashSet<SegmentId>) {
         self.lock().segments.retain(|id, _| live.contains(id));

@@ -278,6 +278,40 @@ impl Index {
         search::search(self, req)
     }
 
+    /// Whether a document filter (an id, or a number in any spelling) names a document of the
+    /// index, as a search's `doc` filter reads it.
+    pub fn knows_doc(&self, doc: &str) -> Result<bool, IndexError> {
+        let searcher = self.inner().reader.searcher();
+        search::matches_any(&searcher, &*search::doc_filter(self, doc))
+    }
+
+    /// The issuing bodies of the documents of the index, each once, sorted.
+    pub fn issuers(&self) -> Vec<String> {
+        let cache = self.read_cache();
+        let set: std::collections::BTreeSet<&str> =
+            cache.docs.values().filter_map(|d| d.issuer.as_deref()).collect();
+        set.into_iter().map(str::to_string).collect()
+    }
+
+    /// The ids of the documents whose issuing body has the words of `issuer` in order, compared
+    /// folded.
+    pub fn docs_of_issuer(&self, issuer: &str) -> Vec<String> {
+        let want = folded_words(issuer);
+        if want.is_empty() {
+            return Vec::new();
+        }
+        self.read_cache()
+            .docs
+            .values()
+            .filter(|d| {
+                d.issuer
+                    .as_deref()
+                    .is_some_and(|i| folded_words(i).windows(want.len()).any(|w| w == want))
+            })
+            .map(|d| d.id.clone())
+            .collect()
+    }
+
     /// Every document in the index, ordered by id.
     pub fn documents(&self) -> Result<Vec<DocSummary>, IndexError> {
         Ok(self.read_cache().docs.values().cloned().collect())
@@ -473,4 +507,11 @@ mod tests {
         fn shared<T: Send + Sync + Clone + 'static>() {}
         shared::<super::Index>();
     }
+}
+
+/// The folded keys of the words of `text`.
+fn folded_words(text: &str) -> Vec<String> {
+    vankien_ingest::normalize::words(text)
+        .map(|(_, w)| vankien_ingest::normalize::folded_key(w))
+        .collect()
 }

@@ -9,6 +9,7 @@ mod abbrev;
 mod analyzer;
 mod error;
 mod facets;
+mod group;
 mod index;
 mod ingest;
 mod limits;
@@ -29,9 +30,11 @@ pub use ingest::{
     FileOutcome, IngestEvent, IngestHooks, IngestOptions, IngestReport, NoTags, SourceFile,
 };
 pub use limits::Limits;
+pub use group::DEFAULT_PER_GROUP;
 pub use search::FACET_LIMIT;
 pub use types::{
-    DocSummary, FacetCount, Facets, Hit, Relaxed, SearchRequest, SearchResults, Snippet,
+    DocSummary, FacetCount, Facets, Group, Groups, Hit, Relaxed, SearchRequest, SearchResults,
+    Snippet,
 };
 
 pub(crate) use index::{FileEntry, stored_json, stored_str, term_query};

@@ -11,13 +11,14 @@ use vankien_ingest::docnum::DocNumber;
 
 use crate::Limits;
 use crate::facets::{FacetTally, TallyCollector};
+use crate::group;
 use crate::query::{self, Widen};
 use crate::rerank::RerankCollector;
 use crate::schema::Fields;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
 use crate::{
-    DocSummary, FacetCount, Facets, Hit, Index, IndexError, QueryError, Relaxed, SearchRequest,
+    DocSummary, FacetCount, Facets, Group, Groups, Hit, Index, IndexError, QueryError, Relaxed, SearchRequest,
     SearchResults, stored_json, stored_str,
 };
 
@@ -29,7 +30,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const FACET_LIMIT: usize = 100;
 
 /// The document filter of a request: an id in the index, else a number in any spelling.
-fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
+pub(crate) fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
     let f = &index.inner().fields;
     let doc = doc.trim();
     let by_id = |id: &str| -> Box<dyn Query> {
@@ -52,6 +53,26 @@ fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
 
 pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
     let parsed = query::parse(&req.query)?;
+    // An issuer narrows to its documents; none means nothing matches.
+    let narrowed;
+    let req = match req.issuer.as_deref().filter(|i| !i.trim().is_empty()) {
+        Some(issuer) => {
+            let mut ids = index.docs_of_issuer(issuer);
+            if !req.doc_ids.is_empty() {
+                ids.retain(|id| req.doc_ids.contains(id));
+            }
+            if ids.is_empty() {
+                return Ok(SearchResults::default());
+            }
+            narrowed = SearchRequest {
+                doc_ids: ids,
+                issuer: None,
+                ..req.clone()
+            };
+            &narrowed
+        }
+        None => req,
+    };
     let limits = Limits::default();
     if req.offset > limits.max_offset {
         return Err(QueryError::OffsetTooDeep {
@@ -73,13 +94,23 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     };
     // The query that finds the clauses, and apart the proximity boosts, looked at only where
     // they can still change the page (see `rerank`).
-    let facet_collector = || req.facets.then_some(TallyCollector(&inner.facet_names));
-    let wanted = req.offset + limit;
+    // Grouping ranks documents by the per-document counts, so it counts facets too.
+    let facet_collector =
+        || (req.facets || req.group).then_some(TallyCollector(&inner.facet_names));
+    let per_group = match req.per_group {
+        0 => group::DEFAULT_PER_GROUP,
+        n => n.min(limits.max_limit),
+    };
+    let wanted = if req.group {
+        group::window(req.offset, limit, per_group)
+    } else {
+        req.offset + limit
+    };
     let run = |found: &query::Split| {
         let collector = RerankCollector::new(&searcher, &found.proximity, wanted)?;
         searcher.search(&*found.query, &(collector, facet_collector()))
     };
-    let found = split(&Widen::default())?;
+    let mut found = split(&Widen::default())?;
     let (mut ranked, mut facet_counts) = run(&found)?;
     let (mut relaxed, mut prefix) = (None, None);
     let (mut words, mut phrases) = parsed.highlight();
@@ -104,6 +135,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             let answer = run(&q)?;
             if answer.0.total > 0 {
                 (ranked, facet_counts) = answer;
+                found = q;
                 prefix = Some(last.exact.clone());
                 // Mark a completion where it follows the word typed before it, as ranked
                 // first; marking every word that starts so would mark half the text.
@@ -129,6 +161,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             && let Some((k, q)) = most_words(&searcher, units, &split)?
         {
             (ranked, facet_counts) = run(&q)?;
+            found = q;
             relaxed = Some(Relaxed {
                 matched_words: k,
                 words: units,
@@ -136,10 +169,45 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         }
     }
     let total = ranked.total;
-    let top: Vec<_> = ranked.top.into_iter().skip(req.offset).collect();
+    let cache = index.read_cache();
+    let documents = if req.offset == 0 && req.doc.is_none() {
+        group::named_documents(&searcher, f, &parsed, &cache.docs)?
+    } else {
+        Vec::new()
+    };
+    let (top, groups) = match (&facet_counts, req.group) {
+        (Some(tally), true) => {
+            let (docs, planned) = group::plan(
+                &searcher,
+                &inner.facet_names,
+                ranked.top,
+                tally,
+                (req.offset, limit, per_group),
+            )?;
+            let mut top = Vec::new();
+            let mut groups = Vec::with_capacity(planned.len());
+            for mut p in planned {
+                if p.top.is_empty() {
+                    let narrowed = group::within(f, &*found.query, &p.doc_id);
+                    let collector = RerankCollector::new(&searcher, &found.proximity, per_group)?;
+                    p.top = searcher.search(&narrowed, &collector)?.top;
+                }
+                groups.push(Group {
+                    doc_id: p.doc_id.to_string(),
+                    matches: p.matches,
+                    hits: p.top.len(),
+                });
+                top.extend(p.top);
+            }
+            (top, Some(Groups { total: docs, groups }))
+        }
+        _ => (ranked.top.into_iter().skip(req.offset).collect(), None),
+    };
+    if !req.facets {
+        facet_counts = None;
+    }
 
     let highlighter = Highlighter::new(words, phrases);
-    let cache = index.read_cache();
     let hits = hits(&searcher, f, top, &highlighter, &cache.docs)?;
 
     let facet_limit = match req.facet_limit {
@@ -151,6 +219,8 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     Ok(SearchResults {
         total,
         hits,
+        groups,
+        documents,
         facets,
         relaxed,
         prefix,
@@ -294,7 +364,7 @@ fn most_words(
 }
 
 /// Whether any live clause matches `query`: stops at the first.
-fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool, IndexError> {
+pub(crate) fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool, IndexError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     for reader in searcher.segment_readers() {
         let mut scorer = weight.scorer(reader, 1.0)?;

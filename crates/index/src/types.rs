@@ -21,8 +21,17 @@ pub struct SearchRequest {
     pub doc_kind: Option<DocKind>,
     /// Only clauses of this kind.
     pub clause_kind: Option<ClauseKind>,
-    /// Only clauses tagged with this sector id.
+    /// Only clauses tagged with this sector id (or one of [`SearchRequest::sub_sectors`]).
     pub sector: Option<String>,
+    /// The sector's sub-sectors, whose clauses the sector filter takes in too (the library fills
+    /// them in from the taxonomy).
+    pub sub_sectors: Vec<String>,
+    /// Only the clauses of these documents (by id), when not empty: the documents of an issuer
+    /// or a signer, as the library resolves them.
+    pub doc_ids: Vec<String>,
+    /// Only documents whose issuing body has these words, in this order, compared folded
+    /// (without diacritics, any case): `bo chinh tri`, `Ủy ban nhân dân tỉnh`.
+    pub issuer: Option<String>,
     /// Only documents dated in or after this year.
     pub year_from: Option<i32>,
     /// Only documents dated in or before this year.
@@ -31,18 +40,29 @@ pub struct SearchRequest {
     pub section_prefix: Option<String>,
     /// Whether to count facets over all matching clauses.
     pub facets: bool,
+    /// Whether to group the hits by document ([`SearchResults::groups`]): `limit` and `offset`
+    /// then count documents.
+    pub group: bool,
+    /// Clauses shown per document when grouping. By default (0)
+    /// [`DEFAULT_PER_GROUP`](crate::DEFAULT_PER_GROUP).
+    pub per_group: usize,
     /// The most values each facet lists, the most frequent first. By default (0)
     /// [`FACET_LIMIT`](crate::FACET_LIMIT).
     pub facet_limit: usize,
 }
 
 /// The answer to a [`SearchRequest`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     /// How many clauses match in all.
     pub total: usize,
-    /// The hits of the requested page, best first.
+    /// The hits of the requested page, best first (when grouping, the groups' hits in order).
     pub hits: Vec<Hit>,
+    /// When the request groups by document: how many documents match, and the page of them.
+    pub groups: Option<Groups>,
+    /// The documents the query names by number (`57-NQ/TW`, `nq 57`), to show first; only on
+    /// the first page of a search not filtered to one document.
+    pub documents: Vec<DocSummary>,
     /// Facet counts, when asked for.
     pub facets: Option<Facets>,
     /// Set when no clause has every word of the query, so the results are the clauses that have
@@ -52,6 +72,27 @@ pub struct SearchResults {
     /// space: the word (exact key) was then matched as the start of longer words, as a user
     /// still typing it means (`nong thon m` finds `nông thôn mới`). Left out of JSON when unset.
     pub prefix: Option<String>,
+}
+
+/// Hits grouped by document.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    /// How many documents have a matching clause.
+    pub total: usize,
+    /// The documents of the requested page, best first.
+    pub groups: Vec<Group>,
+}
+
+/// One document of a grouped search.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Document id.
+    pub doc_id: String,
+    /// How many of its clauses match.
+    pub matches: u64,
+    /// How many of [`SearchResults::hits`], from the previous group's end, are this group's:
+    /// its best clauses.
+    pub hits: usize,
 }
 
 /// How a query that found nothing was relaxed: its hits have `matched_words` of its `words`.

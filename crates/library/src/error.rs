@@ -54,6 +54,16 @@ pub enum LibraryError {
     /// The server an ingestion was handed to refused it or failed; nothing of it is visible.
     #[error("the server refused the ingestion: {0}")]
     HandedOff(String),
+    /// A search filter names a value the index or the taxonomy does not have.
+    #[error("unknown {filter} `{}` (known: {})", value.escape_debug(), known_list(valid))]
+    UnknownFilter {
+        /// The filter (`sector`, `doc`, `issuer`).
+        filter: &'static str,
+        /// The value given.
+        value: String,
+        /// The values it may take (for documents and issuers, those of the index).
+        valid: Vec<String>,
+    },
     /// A clause named by a tag write is not in the index.
     #[error("no clause `{0}`")]
     NoClause(String),
@@ -65,6 +75,16 @@ pub enum LibraryError {
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+/// The first values of a list of valid ones, for a message.
+fn known_list(valid: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut out = valid.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if valid.len() > SHOWN {
+        out.push_str(&format!(" and {} more", valid.len() - SHOWN));
+    }
+    out
 }
 
 fn busy_message(index: &std::path::Path, held_by: &Holder) -> String {

@@ -304,8 +304,17 @@ impl Library {
     }
 
     /// Runs a search; sector facets carry the sectors' names.
+    ///
+    /// Filters are checked first: a sector the taxonomy lacks, a document or an issuer the index
+    /// lacks is [`LibraryError::UnknownFilter`] with the valid values, never an empty answer that
+    /// looks like "nothing matches". A sector takes in its sub-sectors.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, LibraryError> {
-        let mut results = self.index.search(req)?;
+        let sectors = match req.sector {
+            Some(_) => self.store.sectors()?,
+            None => Vec::new(),
+        };
+        let req = resolve_filters(&self.index, &sectors, req)?;
+        let mut results = self.index.search(&req)?;
         if let Some(facets) = results.facets.as_mut()
             && !facets.sector.is_empty()
         {
@@ -329,6 +338,66 @@ impl Library {
             .map(|s| (s.id, s.name))
             .collect())
     }
+}
+
+/// Checks a search's filters against the index and the taxonomy `sectors`, and widens a sector
+/// to its sub-sectors: a sector the taxonomy lacks, a document or an issuer the index lacks is
+/// [`LibraryError::UnknownFilter`] with the valid values, never an empty answer that looks like
+/// "nothing matches". For whoever searches the index without the library (the command line).
+pub fn resolve_filters(
+    index: &Index,
+    sectors: &[vankien_annotate::Sector],
+    req: &SearchRequest,
+) -> Result<SearchRequest, LibraryError> {
+    let mut req = req.clone();
+    if let Some(sector) = req.sector.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if !sectors.iter().any(|s| s.id == sector) {
+            return Err(LibraryError::UnknownFilter {
+                filter: "sector",
+                value: sector.to_string(),
+                valid: sectors.iter().map(|s| s.id.clone()).collect(),
+            });
+        }
+        req.sub_sectors = descendants(sectors, sector);
+    }
+    if let Some(doc) = req.doc.as_deref()
+        && !index.knows_doc(doc)?
+    {
+        return Err(LibraryError::UnknownFilter {
+            filter: "doc",
+            value: doc.to_string(),
+            valid: index
+                .documents()?
+                .into_iter()
+                .map(|d| d.number.unwrap_or(d.id))
+                .collect(),
+        });
+    }
+    if let Some(issuer) = req.issuer.as_deref()
+        && index.docs_of_issuer(issuer).is_empty()
+    {
+        return Err(LibraryError::UnknownFilter {
+            filter: "issuer",
+            value: issuer.to_string(),
+            valid: index.issuers(),
+        });
+    }
+    Ok(req)
+}
+
+/// The ids of the sectors under `id` in the taxonomy, at any depth.
+fn descendants(all: &[vankien_annotate::Sector], id: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut frontier = vec![id.to_string()];
+    while let Some(parent) = frontier.pop() {
+        for s in all.iter().filter(|s| s.parent.as_deref() == Some(parent.as_str())) {
+            if !out.contains(&s.id) && s.id != id {
+                out.push(s.id.clone());
+                frontier.push(s.id.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Opens the index in `dir` and checks every file of its last commit: `Ok(Err(problem))` when it

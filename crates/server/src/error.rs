@@ -22,6 +22,14 @@ pub enum ApiError {
     /// A query-string parameter or a path segment is malformed or out of range.
     #[error("{0}")]
     BadRequest(String),
+    /// A search filter names a value that does not exist: the answer lists the valid ones.
+    #[error("{message}")]
+    UnknownFilter {
+        /// What was wrong, in English.
+        message: String,
+        /// The values the filter may take.
+        valid: Vec<String>,
+    },
     /// No such route, document, clause, sector or file.
     #[error("{0}")]
     NotFound(String),
@@ -68,6 +76,9 @@ pub struct ErrorBody {
     pub code: &'static str,
     /// A human-readable message in English.
     pub message: String,
+    /// The values a filter may take, when one named a value that does not exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Vec<String>>,
 }
 
 impl ApiError {
@@ -78,6 +89,7 @@ impl ApiError {
         let body = serde_json::to_string(&ErrorBody {
             code,
             message: self.to_string(),
+            valid: None,
         })
         .unwrap_or_default();
         format!(
@@ -95,6 +107,7 @@ impl ApiError {
         match self {
             ApiError::InvalidQuery(e) => (StatusCode::BAD_REQUEST, e.code()),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::UnknownFilter { .. } => (StatusCode::BAD_REQUEST, "unknown_filter"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
@@ -144,7 +157,19 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let mut response = (status, Json(ErrorBody { code, message })).into_response();
+        let valid = match &self {
+            ApiError::UnknownFilter { valid, .. } => Some(valid.clone()),
+            _ => None,
+        };
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                code,
+                message,
+                valid,
+            }),
+        )
+            .into_response();
         let headers = response.headers_mut();
         match self {
             ApiError::Overloaded | ApiError::Timeout | ApiError::TooManyConnections => {
@@ -208,6 +233,13 @@ impl From<LibraryError> for ApiError {
         match err {
             LibraryError::Index(e) => e.into(),
             LibraryError::Store(e) => e.into(),
+            e @ LibraryError::UnknownFilter { .. } => {
+                let message = e.to_string();
+                let LibraryError::UnknownFilter { valid, .. } = e else {
+                    unreachable!("matched above")
+                };
+                ApiError::UnknownFilter { message, valid }
+            }
             LibraryError::NoClause(id) => {
                 ApiError::NotFound(format!("no clause `{}`", id.escape_debug()))
             }
@@ -245,6 +277,10 @@ mod tests {
         let all = [
             ApiError::InvalidQuery(QueryError::Empty),
             ApiError::BadRequest(String::new()),
+            ApiError::UnknownFilter {
+                message: String::new(),
+                valid: Vec::new(),
+            },
             ApiError::NotFound(String::new()),
             ApiError::MethodNotAllowed,
             ApiError::Unauthorized(String::new()),

@@ -113,6 +113,9 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "to",
     "section",
     "facets",
+    "group",
+    "per_group",
+    "issuer",
 ];
 
 /// Builds the index's search request from the query string of `GET /api/search`.
@@ -177,17 +180,10 @@ pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<Search
             "from" => req.year_from = Some(year_value(name, value)?),
             "to" => req.year_to = Some(year_value(name, value)?),
             "section" => req.section_prefix = Some(value.trim_matches('/').to_string()),
-            "facets" => {
-                req.facets = match value {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => {
-                        return Err(ApiError::BadRequest(
-                            "parameter `facets` must be true or false".into(),
-                        ));
-                    }
-                }
-            }
+            "facets" => req.facets = flag(name, value)?,
+            "group" => req.group = flag(name, value)?,
+            "per_group" => req.per_group = number(name, value, 1, 20)?,
+            "issuer" => req.issuer = Some(value.to_string()),
             _ => unreachable!("single_values only lets known names through"),
         }
     }
@@ -209,6 +205,17 @@ pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<Search
         )));
     }
     Ok(req)
+}
+
+/// Parses a yes/no parameter: `true`/`1` or `false`/`0`.
+fn flag(name: &str, value: &str) -> Result<bool, ApiError> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(ApiError::BadRequest(format!(
+            "parameter `{name}` must be true or false"
+        ))),
+    }
 }
 
 /// Parses a decimal number within `[min, max]`.

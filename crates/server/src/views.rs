@@ -2,7 +2,7 @@
 //! shape the page reads, with the labels it shows and the snippet as escaped HTML with `<mark>`.
 
 use serde::Serialize;
-use vankien_index::{FacetCount, Facets, Hit, SearchResults, Snippet};
+use vankien_index::{DocSummary, FacetCount, Facets, Hit, SearchResults, Snippet};
 use vankien_ingest::{ClauseKind, DocKind};
 
 /// The answer of `GET /api/search` (and of `vankien search --json`).
@@ -10,7 +10,14 @@ use vankien_ingest::{ClauseKind, DocKind};
 pub struct SearchView {
     /// Clauses matching, exactly.
     total: usize,
+    /// The clauses of the page; empty when grouped (each group holds its own).
     hits: Vec<HitView>,
+    /// The documents the query names by number, to show first as cards.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    documents: Vec<DocCardView>,
+    /// When grouped by document: how many documents match, and the page of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<GroupsView>,
     facets: Option<FacetsView>,
     /// Only when no clause has every word: how many of them the hits have.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,9 +32,35 @@ pub struct SearchView {
 impl SearchView {
     /// The view of `results`, asked with `limit` and `offset`.
     pub fn new(results: SearchResults, limit: usize, offset: usize) -> SearchView {
+        let mut hits = results.hits.into_iter().map(HitView::from);
+        let groups = results.groups.map(|g| GroupsView {
+            total: g.total,
+            groups: g
+                .groups
+                .into_iter()
+                .map(|group| {
+                    let first: Vec<HitView> = hits.by_ref().take(group.hits).collect();
+                    let (number, title, kind) = first.first().map_or((None, None, None), |h| {
+                        (h.doc_number.clone(), h.doc_title.clone(), Some(h.doc_kind))
+                    });
+                    GroupView {
+                        short_title: title.as_deref().map(short_title),
+                        doc_id: group.doc_id,
+                        doc_number: number,
+                        doc_kind_label: kind.map(DocKind::vietnamese),
+                        doc_title: title,
+                        matches: group.matches,
+                        more: group.matches.saturating_sub(first.len() as u64),
+                        hits: first,
+                    }
+                })
+                .collect(),
+        });
         SearchView {
             total: results.total,
-            hits: results.hits.into_iter().map(HitView::from).collect(),
+            hits: hits.collect(),
+            documents: results.documents.into_iter().map(DocCardView::from).collect(),
+            groups,
             facets: results.facets.map(FacetsView::from),
             relaxed: results.relaxed.map(|r| RelaxedView {
                 matched_words: r.matched_words,
@@ -38,6 +71,74 @@ impl SearchView {
             offset,
         }
     }
+}
+
+/// Hits grouped by document.
+#[derive(Debug, Serialize)]
+struct GroupsView {
+    /// How many documents have a matching clause.
+    total: usize,
+    groups: Vec<GroupView>,
+}
+
+/// One document of a grouped search, with its best clauses.
+#[derive(Debug, Serialize)]
+struct GroupView {
+    doc_id: String,
+    doc_number: Option<String>,
+    doc_kind_label: Option<&'static str>,
+    doc_title: Option<String>,
+    /// The title cut to a line, at a word.
+    short_title: Option<String>,
+    /// How many of its clauses match.
+    matches: u64,
+    /// How many more match than are shown.
+    more: u64,
+    hits: Vec<HitView>,
+}
+
+/// A document a query names by number, shown first.
+#[derive(Debug, Serialize)]
+struct DocCardView {
+    id: String,
+    number: Option<String>,
+    kind: DocKind,
+    kind_label: &'static str,
+    title: Option<String>,
+    short_title: Option<String>,
+    issuer: Option<String>,
+    date: Option<String>,
+    clauses: usize,
+}
+
+impl From<DocSummary> for DocCardView {
+    fn from(d: DocSummary) -> DocCardView {
+        DocCardView {
+            short_title: d.title.as_deref().map(short_title),
+            id: d.id,
+            number: d.number,
+            kind: d.kind,
+            kind_label: d.kind.vietnamese(),
+            title: d.title,
+            issuer: d.issuer,
+            date: d.date,
+            clauses: d.clauses,
+        }
+    }
+}
+
+/// The most characters of a short title.
+const SHORT_TITLE_CHARS: usize = 90;
+
+/// A title cut to [`SHORT_TITLE_CHARS`] at a space, with `…` where it was cut.
+fn short_title(title: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.chars().count() <= SHORT_TITLE_CHARS {
+        return title;
+    }
+    let cut: String = title.chars().take(SHORT_TITLE_CHARS).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', ';', ':', ' ']))
 }
 
 #[derive(Debug, Serialize)]
@@ -183,6 +284,19 @@ impl LabelsView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_titles_are_cut_at_a_word() {
+        let long = "Nghị quyết về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và \
+                    chuyển đổi số quốc gia trong giai đoạn mới của đất nước";
+        let short = short_title(long);
+        assert!(short.ends_with('…'), "{short}");
+        assert!(short.chars().count() <= SHORT_TITLE_CHARS + 1, "{short}");
+        let kept = short.trim_end_matches('…');
+        assert!(long.starts_with(kept), "{short}");
+        assert!(long[kept.len()..].starts_with([' ', ',']), "cut mid-word: {short}");
+        assert_eq!(short_title("Kết luận  ngắn"), "Kết luận ngắn");
+    }
 
     #[test]
     fn snippets_escape_the_text_and_mark_the_matches() {

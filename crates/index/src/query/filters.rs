@@ -3,7 +3,7 @@
 use std::ops::Bound;
 
 use tantivy::Term;
-use tantivy::query::{Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use super::build::Clauses;
@@ -50,10 +50,27 @@ pub(crate) fn filters(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        must(Box::new(TermQuery::new(
-            Term::from_facet(f.facets, &Facet::from_path(["sector", s])),
-            IndexRecordOption::Basic,
-        )));
+        let any: Vec<(Occur, Box<dyn Query>)> = std::iter::once(s)
+            .chain(req.sub_sectors.iter().map(String::as_str))
+            .map(|id| -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_facet(f.facets, &Facet::from_path(["sector", id])),
+                        IndexRecordOption::Basic,
+                    )),
+                )
+            })
+            .collect();
+        must(Box::new(BooleanQuery::new(any)));
+    }
+    if !req.doc_ids.is_empty() {
+        let any = req
+            .doc_ids
+            .iter()
+            .map(|id| (Occur::Should, basic(f.doc_id, id)))
+            .collect();
+        must(Box::new(BooleanQuery::new(any)));
     }
     if req.year_from.is_some() || req.year_to.is_some() {
         if let (Some(a), Some(b)) = (req.year_from, req.year_to)
@@ -93,6 +110,7 @@ pub(crate) fn has_filters(req: &SearchRequest) -> bool {
         || req.doc_kind.is_some()
         || req.clause_kind.is_some()
         || req.sector.is_some()
+        || !req.doc_ids.is_empty()
         || req.year_from.is_some()
         || req.year_to.is_some()
         || req.section_prefix.is_some()
