@@ -105,6 +105,8 @@ function init() {
     if (picker.entry && e.relatedTarget && !$('picker').contains(e.relatedTarget)) closePicker(false);
   });
 
+  $('doc-print').addEventListener('click', () => window.print());
+
   // `/` jumps to the search box, as on many search sites.
   document.addEventListener('keydown', (e) => {
     if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;

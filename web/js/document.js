@@ -57,16 +57,27 @@ function renderDocument(doc, docId) {
   document.title = `${[doc.number, doc.title].filter(Boolean).join(' — ') || docId} · Văn kiện`;
   $('doc-kicker').textContent = [doc.kind_label || 'Văn bản', doc.number].filter(Boolean).join(' ');
   $('doc-title').textContent = doc.title || doc.number || docId;
+  const signer = doc.signer && doc.signer.name ? doc.signer : null;
   const meta = [
     ['Cơ quan ban hành', doc.issuer],
     ['Nơi ban hành', doc.place],
     ['Ngày ban hành', formatDate(doc.date)],
+    ['Người ký', signer ? signerText(signer) : ''],
     ['Nhiệm kỳ', doc.term],
+    ['Số trang', doc.page_count ? formatCount(doc.page_count) : ''],
     ['Số điều khoản', Array.isArray(doc.clauses) ? formatCount(doc.clauses.length) : ''],
   ].filter(([, v]) => v);
   $('doc-meta').replaceChildren(
     ...meta.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })]),
   );
+  const source = $('doc-source');
+  source.hidden = !doc.source_url;
+  if (doc.source_url) {
+    source.href = doc.source_url;
+    source.setAttribute('download', doc.source || '');
+    source.textContent = `Tải văn bản gốc${doc.format ? ` (${String(doc.format).toUpperCase()})` : ''}`;
+  }
+  renderFooter(doc, signer);
 
   const sections = flattenSections(Array.isArray(doc.sections) ? doc.sections : []);
   const clauses = Array.isArray(doc.clauses) ? doc.clauses : [];
@@ -117,7 +128,71 @@ function renderDocument(doc, docId) {
     body.push(el('p', { class: 'empty', text: 'Văn kiện này không có điều khoản nào được nhận diện.' }));
   }
   $('doc-body').replaceChildren(...body);
-  renderOutline(sections, headingNodes, sectionKey);
+  renderOutline(sections, headingNodes, sectionKey, leadOf(clauses));
+}
+
+/** `Phó Thủ tướng Nguyễn Hòa Bình`: the title as a reader says it, then the name. */
+function signerText(signer) {
+  const title = signer.title ? sentenceCase(signer.title) : '';
+  return [title, signer.name].filter(Boolean).join(' ');
+}
+
+/** `PHÓ THỦ TƯỚNG` → `Phó thủ tướng`: a title written in capitals, as a sentence. */
+function sentenceCase(s) {
+  const lower = String(s).toLocaleLowerCase('vi');
+  return lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1);
+}
+
+/** The closing parts as the source has them: the signature block and the recipients. */
+function renderFooter(doc, signer) {
+  const recipients = Array.isArray(doc.recipients) ? doc.recipients : [];
+  const signature = Array.isArray(doc.signature) ? doc.signature : [];
+  $('doc-footer').hidden = recipients.length === 0 && signature.length === 0;
+  $('doc-signer').replaceChildren(
+    ...(signature.length
+      ? [
+          el('h2', { class: 'footer-title', text: 'Chữ ký' }),
+          ...signature.map((line) =>
+            el('p', {
+              class: signer && line.includes(signer.name) ? 'signer-name' : 'signer-line',
+              text: line,
+            }),
+          ),
+        ]
+      : []),
+  );
+  $('doc-recipients').replaceChildren(
+    ...(recipients.length
+      ? [
+          el('h2', { class: 'footer-title', text: 'Nơi nhận' }),
+          el('ul', { class: 'recipient-list' }, recipients.map((r) => el('li', { text: r }))),
+        ]
+      : []),
+  );
+}
+
+/** The most characters of a section's first words in the outline. */
+const LEAD_CHARS = 60;
+
+/**
+ * For a section without a heading: the first words of its first clause, cut at a word, for the
+ * outline (where a bare `2` or `E` says nothing).
+ */
+function leadOf(clauses) {
+  return (section) => {
+    const path = Array.isArray(section.path) ? section.path : [];
+    const first = clauses.find(
+      (c) =>
+        Array.isArray(c.section_path) &&
+        c.section_path.length >= path.length &&
+        path.every((p, i) => c.section_path[i] === p),
+    );
+    const text = first ? String(first.text || (first.cells || []).join(' ')).replace(/\s+/g, ' ').trim() : '';
+    if (text.length <= LEAD_CHARS) return text;
+    const cut = text.slice(0, LEAD_CHARS);
+    const at = cut.lastIndexOf(' ');
+    return `${(at > 0 ? cut.slice(0, at) : cut).replace(/[,;:]$/, '')}…`;
+  };
 }
 
 /** The server sends the section tree nested (`children`); the page walks it in reading order. */
@@ -133,7 +208,7 @@ function flattenSections(tree) {
   return flat;
 }
 
-function renderOutline(sections, headingNodes, sectionKey) {
+function renderOutline(sections, headingNodes, sectionKey, lead) {
   const tree = $('outline-tree');
   if (sections.length === 0) {
     tree.replaceChildren(el('p', { class: 'empty', text: 'Văn kiện không chia mục.' }));
@@ -159,8 +234,9 @@ function renderOutline(sections, headingNodes, sectionKey) {
           }
         },
       },
-      el('span', { class: 'section-label', text: s.label && s.heading ? `${s.label}.` : s.label || '' }),
-      s.heading ? ` ${s.heading}` : '',
+      el('span', { class: 'section-label', text: s.label ? `${s.label}.` : '' }),
+      // A section without a heading (`2.` then its text) shows its first words.
+      s.heading ? ` ${s.heading}` : el('span', { class: 'outline-lead', text: ` ${lead(s)}` }),
     );
     const children = el('ul', { class: 'outline-list' });
     const item = el('li', {}, button, children);

@@ -38,6 +38,9 @@ pub struct SearchArgs {
     /// Only documents whose issuing body has these words (`bo chinh tri`).
     #[arg(long)]
     pub issuer: Option<String>,
+    /// Only documents whose signer's name has these words (`to lam`).
+    #[arg(long)]
+    pub signer: Option<String>,
     /// The data directory, whose taxonomy a `--sector` is checked against.
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data: PathBuf,
@@ -141,7 +144,11 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let clause_kind = match args.clause_kind.as_deref().map(|k| (k, ClauseKind::parse(k))) {
+    let clause_kind = match args
+        .clause_kind
+        .as_deref()
+        .map(|k| (k, ClauseKind::parse(k)))
+    {
         Some((_, Some(k))) => Some(k),
         Some((k, None)) => {
             let all: Vec<&str> = ClauseKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -159,6 +166,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         clause_kind,
         sector: args.sector.clone(),
         issuer: args.issuer.clone(),
+        signer: args.signer.clone(),
         year_from: args.year.or(args.from),
         year_to: args.year.or(args.to),
         section_prefix: args.section.clone(),
@@ -247,7 +255,7 @@ mod tests {
                 matched_words: 4,
                 words: 5,
             }),
-            prefix: None,
+            ..SearchResults::default()
         };
         let mut out = Vec::new();
         print_readable(&r, &mut out).unwrap();
@@ -287,9 +295,7 @@ mod tests {
                 score: 1.5,
                 sectors: vec![],
             }],
-            facets: None,
-            relaxed: None,
-            prefix: None,
+            ..SearchResults::default()
         };
         let v: serde_json::Value = serde_json::from_str(&json_of(&r)).unwrap();
         assert_eq!(v["total"], 7);

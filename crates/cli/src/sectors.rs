@@ -1,6 +1,6 @@
 //! `vankien sectors`: the sector taxonomy (ids, names, parents), the values the `--sector`
 //! filter and tagging take; read from the annotation store, else from the corpus's
-//! `sectors.json` before any store exists.
+//! `sectors.json` before a server has loaded it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,12 +22,15 @@ pub struct SectorsArgs {
     pub json: bool,
 }
 
-/// The taxonomy: the store's when there is one, else the corpus's file.
+/// The taxonomy: the store's when it has one (a server loads it), else the corpus's file.
 pub fn taxonomy(data: &Path, corpus: &Path) -> anyhow::Result<Vec<Sector>> {
     if data.join(vankien_annotate::DB_FILE).exists() {
         let store = Store::open(data)
             .with_context(|| format!("opening the annotation store in {}", data.display()))?;
-        return Ok(store.sectors()?);
+        let sectors = store.sectors()?;
+        if !sectors.is_empty() {
+            return Ok(sectors);
+        }
     }
     let file = corpus.join("sectors.json");
     vankien_annotate::sectors::read_taxonomy(&file).with_context(|| {

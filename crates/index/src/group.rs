@@ -134,7 +134,9 @@ pub(crate) fn named_documents(
                     )),
                 ),
             ]);
-            for (_, addr) in searcher.search(&lead, &TopDocs::with_limit(MAX_CARDS).order_by_score())? {
+            for (_, addr) in
+                searcher.search(&lead, &TopDocs::with_limit(MAX_CARDS).order_by_score())?
+            {
                 let d: TantivyDocument = searcher.doc(addr)?;
                 let meta: ClauseMeta = stored_json(&d, f.meta)?;
                 if out.iter().any(|s| s.id == meta.doc_id) || out.len() >= MAX_CARDS {

@@ -288,15 +288,40 @@ impl Index {
     /// The issuing bodies of the documents of the index, each once, sorted.
     pub fn issuers(&self) -> Vec<String> {
         let cache = self.read_cache();
-        let set: std::collections::BTreeSet<&str> =
-            cache.docs.values().filter_map(|d| d.issuer.as_deref()).collect();
+        let set: std::collections::BTreeSet<&str> = cache
+            .docs
+            .values()
+            .filter_map(|d| d.issuer.as_deref())
+            .collect();
+        set.into_iter().map(str::to_string).collect()
+    }
+
+    /// The signers of the documents of the index, each once, sorted.
+    pub fn signers(&self) -> Vec<String> {
+        let cache = self.read_cache();
+        let set: std::collections::BTreeSet<&str> = cache
+            .docs
+            .values()
+            .filter_map(|d| d.signer.as_deref())
+            .collect();
         set.into_iter().map(str::to_string).collect()
     }
 
     /// The ids of the documents whose issuing body has the words of `issuer` in order, compared
     /// folded.
     pub fn docs_of_issuer(&self, issuer: &str) -> Vec<String> {
-        let want = folded_words(issuer);
+        self.docs_where(issuer, |d| d.issuer.as_deref())
+    }
+
+    /// The ids of the documents whose signer's name has the words of `signer` in order, compared
+    /// folded (`to lam`, `Phạm Minh Chính`).
+    pub fn docs_of_signer(&self, signer: &str) -> Vec<String> {
+        self.docs_where(signer, |d| d.signer.as_deref())
+    }
+
+    /// The ids of the documents where `field` has the words of `words` in order, folded.
+    fn docs_where(&self, words: &str, field: impl Fn(&DocSummary) -> Option<&str>) -> Vec<String> {
+        let want = folded_words(words);
         if want.is_empty() {
             return Vec::new();
         }
@@ -304,9 +329,7 @@ impl Index {
             .docs
             .values()
             .filter(|d| {
-                d.issuer
-                    .as_deref()
-                    .is_some_and(|i| folded_words(i).windows(want.len()).any(|w| w == want))
+                field(d).is_some_and(|v| folded_words(v).windows(want.len()).any(|w| w == want))
             })
             .map(|d| d.id.clone())
             .collect()
@@ -327,22 +350,24 @@ impl Index {
     /// the content that was indexed (its hash differs): the index keeps no second copy of every
     /// text, and no caller but one that shows spans needs it.
     pub fn document_text(&self, doc_id: &str) -> Result<Option<String>, IndexError> {
-        let Some((path, hash)) = self
+        let Some((bytes, path)) = self.source_bytes(doc_id) else {
+            return Ok(None);
+        };
+        Ok(vankien_ingest::stored_text(&bytes, &path).ok())
+    }
+
+    /// The bytes of a document's source file as it was ingested, with its path: `None` when the
+    /// document is unknown, or its file is gone or no longer holds what was indexed (its hash
+    /// differs), so that nobody is handed another text as the original.
+    pub fn source_bytes(&self, doc_id: &str) -> Option<(Vec<u8>, String)> {
+        let (path, hash) = self
             .read_cache()
             .files
             .iter()
             .find(|(_, e)| e.doc_id == doc_id)
-            .map(|(path, e)| (path.clone(), e.hash.clone()))
-        else {
-            return Ok(None);
-        };
-        let Ok(bytes) = std::fs::read(&path) else {
-            return Ok(None);
-        };
-        if blake3::hash(&bytes).to_hex().as_str() != hash {
-            return Ok(None);
-        }
-        Ok(vankien_ingest::stored_text(&bytes, &path).ok())
+            .map(|(path, e)| (path.clone(), e.hash.clone()))?;
+        let bytes = std::fs::read(&path).ok()?;
+        (blake3::hash(&bytes).to_hex().as_str() == hash).then_some((bytes, path))
     }
 
     /// The parsed document with its sections, clauses (texts included) and closing parts. Its
@@ -499,6 +524,13 @@ pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(stored_str(d, field)).map_err(|e| IndexError::Data(e.to_string()))
 }
 
+/// The folded keys of the words of `text`.
+fn folded_words(text: &str) -> Vec<String> {
+    vankien_ingest::normalize::words(text)
+        .map(|(_, w)| vankien_ingest::normalize::folded_key(w))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     /// The server shares one `Index` between threads.
@@ -507,11 +539,4 @@ mod tests {
         fn shared<T: Send + Sync + Clone + 'static>() {}
         shared::<super::Index>();
     }
-}
-
-/// The folded keys of the words of `text`.
-fn folded_words(text: &str) -> Vec<String> {
-    vankien_ingest::normalize::words(text)
-        .map(|(_, w)| vankien_ingest::normalize::folded_key(w))
-        .collect()
 }

@@ -25,12 +25,12 @@ mod testing;
 mod types;
 
 pub use error::{IndexError, QueryError};
+pub use group::DEFAULT_PER_GROUP;
 pub use index::{Index, META_FILE};
 pub use ingest::{
     FileOutcome, IngestEvent, IngestHooks, IngestOptions, IngestReport, NoTags, SourceFile,
 };
 pub use limits::Limits;
-pub use group::DEFAULT_PER_GROUP;
 pub use search::FACET_LIMIT;
 pub use types::{
     DocSummary, FacetCount, Facets, Group, Groups, Hit, Relaxed, SearchRequest, SearchResults,

@@ -18,8 +18,8 @@ use crate::schema::Fields;
 use crate::snippet::Highlighter;
 use crate::store::ClauseMeta;
 use crate::{
-    DocSummary, FacetCount, Facets, Group, Groups, Hit, Index, IndexError, QueryError, Relaxed, SearchRequest,
-    SearchResults, stored_json, stored_str,
+    DocSummary, FacetCount, Facets, Group, Groups, Hit, Index, IndexError, QueryError, Relaxed,
+    SearchRequest, SearchResults, stored_json, stored_str,
 };
 
 /// Hits returned when the request leaves `limit` at 0.
@@ -53,25 +53,36 @@ pub(crate) fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
 
 pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
     let parsed = query::parse(&req.query)?;
-    // An issuer narrows to its documents; none means nothing matches.
+    // An issuer or a signer narrows to its documents; none means nothing matches.
     let narrowed;
-    let req = match req.issuer.as_deref().filter(|i| !i.trim().is_empty()) {
-        Some(issuer) => {
-            let mut ids = index.docs_of_issuer(issuer);
-            if !req.doc_ids.is_empty() {
-                ids.retain(|id| req.doc_ids.contains(id));
-            }
-            if ids.is_empty() {
-                return Ok(SearchResults::default());
-            }
-            narrowed = SearchRequest {
-                doc_ids: ids,
-                issuer: None,
-                ..req.clone()
-            };
-            &narrowed
+    let by_doc = [
+        req.issuer.as_deref().map(|i| index.docs_of_issuer(i)),
+        req.signer.as_deref().map(|s| index.docs_of_signer(s)),
+    ];
+    let req = if by_doc.iter().any(Option::is_some) {
+        let mut ids: Option<Vec<String>> = (!req.doc_ids.is_empty()).then(|| req.doc_ids.clone());
+        for found in by_doc.into_iter().flatten() {
+            ids = Some(match ids {
+                Some(mut ids) => {
+                    ids.retain(|id| found.contains(id));
+                    ids
+                }
+                None => found,
+            });
         }
-        None => req,
+        let ids = ids.unwrap_or_default();
+        if ids.is_empty() {
+            return Ok(SearchResults::default());
+        }
+        narrowed = SearchRequest {
+            doc_ids: ids,
+            issuer: None,
+            signer: None,
+            ..req.clone()
+        };
+        &narrowed
+    } else {
+        req
     };
     let limits = Limits::default();
     if req.offset > limits.max_offset {
@@ -199,7 +210,13 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
                 });
                 top.extend(p.top);
             }
-            (top, Some(Groups { total: docs, groups }))
+            (
+                top,
+                Some(Groups {
+                    total: docs,
+                    groups,
+                }),
+            )
         }
         _ => (ranked.top.into_iter().skip(req.offset).collect(), None),
     };

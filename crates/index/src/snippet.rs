@@ -140,11 +140,14 @@ fn fragment(text: &str, marks: &[Range<usize>]) -> (usize, usize) {
     while !text.is_char_boundary(start) {
         start -= 1;
     }
-    // Start at a word: the first word beginning at or after `start`, unless that skips the mark.
+    // Start at a word: the first word of the text beginning at or after `start`, unless that
+    // skips the mark. The words are those of the whole text: a slice that starts inside a word
+    // (`chú` cut after `ch`) would take its tail for a word and start the snippet mid-syllable.
     if start > 0 {
-        start = normalize::words(&text[start..])
-            .next()
-            .map_or(anchor, |(r, _)| start + r.start)
+        start = normalize::words(text)
+            .map(|(r, _)| r.start)
+            .find(|&s| s >= start)
+            .unwrap_or(anchor)
             .min(anchor);
     }
     let mut end = (start + FRAGMENT_BYTES).min(text.len());
@@ -194,6 +197,38 @@ mod tests {
                 .map(|p| p.iter().map(|w| normalize::folded_key(w)).collect())
                 .collect(),
         )
+    }
+
+    #[test]
+    fn a_fragment_starts_and_ends_at_whole_words_in_nfc_and_nfd() {
+        let filler = "Tiếp tục chú trọng công tác xây dựng Đảng và hệ thống chính trị trong sạch, ";
+        for text in [
+            format!("{}{}", filler.repeat(8), "đẩy mạnh chuyển đổi số quốc gia."),
+            format!("{}{}", filler.repeat(8), "đẩy mạnh chuyển đổi số quốc gia.")
+                .nfd()
+                .collect(),
+        ] {
+            for lead in 0..12 {
+                // Move the mark so that the fragment's start falls at every place in a word.
+                let text = format!("{}{text}", "x".repeat(lead));
+                let h = hl(&["chuyển"], &[]);
+                let s = h.snippet(&text);
+                assert!(s.cut_before, "the text is long enough to be cut");
+                let at = text.find(s.text.as_str()).unwrap();
+                let before = text[..at].chars().next_back().unwrap();
+                assert!(
+                    !normalize::is_word_char(before),
+                    "starts mid-word after {before:?}: {:?}",
+                    s.text
+                );
+                let first = s.text.chars().next().unwrap();
+                assert!(
+                    !is_combining_mark(first),
+                    "starts with a mark: {:?}",
+                    s.text
+                );
+            }
+        }
     }
 
     #[test]

@@ -92,6 +92,7 @@ pub fn summary(doc: &Document) -> DocSummary {
         kind: doc.kind,
         title: doc.title.clone(),
         issuer: doc.issuer.clone(),
+        signer: vankien_ingest::signer(&doc.signature).map(|s| s.name),
         date: doc.date.clone(),
         clauses: doc.clauses.len(),
         source: doc.source.clone(),

@@ -27,11 +27,13 @@ pub struct SearchRequest {
     /// them in from the taxonomy).
     pub sub_sectors: Vec<String>,
     /// Only the clauses of these documents (by id), when not empty: the documents of an issuer
-    /// or a signer, as the library resolves them.
+    /// or a signer, as the search resolves them.
     pub doc_ids: Vec<String>,
     /// Only documents whose issuing body has these words, in this order, compared folded
     /// (without diacritics, any case): `bo chinh tri`, `Ủy ban nhân dân tỉnh`.
     pub issuer: Option<String>,
+    /// Only documents whose signer's name has these words, compared folded (`to lam`).
+    pub signer: Option<String>,
     /// Only documents dated in or after this year.
     pub year_from: Option<i32>,
     /// Only documents dated in or before this year.
@@ -172,6 +174,9 @@ pub struct DocSummary {
     pub title: Option<String>,
     /// Issuing body.
     pub issuer: Option<String>,
+    /// The signer's name, read from the signature block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
     /// Date, ISO.
     pub date: Option<String>,
     /// Number of clauses.

@@ -12,12 +12,14 @@ pub mod formats;
 pub mod model;
 pub mod normalize;
 pub mod parse;
+pub mod signer;
 mod walk;
 
 use std::path::Path;
 
 pub use error::IngestError;
 pub use model::{Clause, ClauseKind, DocKind, Document, Section};
+pub use signer::{Signer, signer};
 pub use walk::{SourceFile, find_files};
 
 /// The largest file ingestion reads: 16 MiB (16 777 216 bytes). The longest real resolutions are

@@ -57,7 +57,7 @@ pub enum LibraryError {
     /// A search filter names a value the index or the taxonomy does not have.
     #[error("unknown {filter} `{}` (known: {})", value.escape_debug(), known_list(valid))]
     UnknownFilter {
-        /// The filter (`sector`, `doc`, `issuer`).
+        /// The filter (`sector`, `doc`, `issuer`, `signer`).
         filter: &'static str,
         /// The value given.
         value: String,
@@ -80,7 +80,12 @@ pub enum LibraryError {
 /// The first values of a list of valid ones, for a message.
 fn known_list(valid: &[String]) -> String {
     const SHOWN: usize = 20;
-    let mut out = valid.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    let mut out = valid
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if valid.len() > SHOWN {
         out.push_str(&format!(" and {} more", valid.len() - SHOWN));
     }

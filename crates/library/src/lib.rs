@@ -343,14 +343,19 @@ impl Library {
 /// Checks a search's filters against the index and the taxonomy `sectors`, and widens a sector
 /// to its sub-sectors: a sector the taxonomy lacks, a document or an issuer the index lacks is
 /// [`LibraryError::UnknownFilter`] with the valid values, never an empty answer that looks like
-/// "nothing matches". For whoever searches the index without the library (the command line).
+/// "nothing matches" (a signer likewise). For whoever searches the index without the library (the command line).
 pub fn resolve_filters(
     index: &Index,
     sectors: &[vankien_annotate::Sector],
     req: &SearchRequest,
 ) -> Result<SearchRequest, LibraryError> {
     let mut req = req.clone();
-    if let Some(sector) = req.sector.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(sector) = req
+        .sector
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         if !sectors.iter().any(|s| s.id == sector) {
             return Err(LibraryError::UnknownFilter {
                 filter: "sector",
@@ -382,6 +387,15 @@ pub fn resolve_filters(
             valid: index.issuers(),
         });
     }
+    if let Some(signer) = req.signer.as_deref()
+        && index.docs_of_signer(signer).is_empty()
+    {
+        return Err(LibraryError::UnknownFilter {
+            filter: "signer",
+            value: signer.to_string(),
+            valid: index.signers(),
+        });
+    }
     Ok(req)
 }
 
@@ -390,7 +404,10 @@ fn descendants(all: &[vankien_annotate::Sector], id: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut frontier = vec![id.to_string()];
     while let Some(parent) = frontier.pop() {
-        for s in all.iter().filter(|s| s.parent.as_deref() == Some(parent.as_str())) {
+        for s in all
+            .iter()
+            .filter(|s| s.parent.as_deref() == Some(parent.as_str()))
+        {
             if !out.contains(&s.id) && s.id != id {
                 out.push(s.id.clone());
                 frontier.push(s.id.clone());

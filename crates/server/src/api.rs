@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/limits", get(limits))
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
+        .route("/api/documents/{doc_id}/source", get(document_source))
         .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
         .route("/api/sectors", get(sectors))
         .route("/api/annotations/export", get(export::export))
@@ -146,6 +147,12 @@ struct DocumentMeta<'a> {
     source: &'a str,
     recipients: &'a [String],
     signature: &'a [String],
+    /// The signer read from the signature block: name, title, on whose behalf.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signer: Option<vankien_ingest::Signer>,
+    /// Where the original file can be downloaded, while it is still as it was ingested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_url: Option<String>,
     diagnostics: &'a [String],
     clauses: usize,
     /// What the source file was (`text`, `markdown`, `pdf`, `docx` …).
@@ -306,14 +313,81 @@ async fn document(
                 )));
             };
             let map = ctx.store.sector_map()?;
-            document_json(&doc, &map).map(Json)
+            let source = ctx.index.source_bytes(&doc.id).is_some();
+            document_json(&doc, &map, source).map(Json)
         })
         .await
+}
+
+/// The original file of a document, as it was ingested, to download: 404 when the file is gone
+/// or no longer holds what was indexed.
+async fn document_source(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let doc_id = path_param(path)?;
+    check_id("document id", &doc_id)?;
+    let (bytes, source) = state
+        .blocking(move |ctx| {
+            if ctx.index.summary(&doc_id).is_none() {
+                return Err(ApiError::NotFound(format!(
+                    "no document `{}`",
+                    doc_id.escape_debug()
+                )));
+            }
+            ctx.index.source_bytes(&doc_id).ok_or_else(|| {
+                ApiError::NotFound(format!(
+                    "the original file of `{}` is no longer as it was ingested",
+                    doc_id.escape_debug()
+                ))
+            })
+        })
+        .await?;
+    let content_type = match vankien_ingest::formats::sniff(&bytes) {
+        vankien_ingest::formats::Format::Pdf => "application/pdf",
+        vankien_ingest::formats::Format::Docx => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        vankien_ingest::formats::Format::Odt => "application/vnd.oasis.opendocument.text",
+        vankien_ingest::formats::Format::Doc => "application/msword",
+        // Text in any encoding, HTML included: as bytes, never rendered by the browser here.
+        _ => "application/octet-stream",
+    };
+    let name = paths::file_name(&source);
+    // The name as an RFC 5987 value: any byte outside the unreserved set percent-encoded.
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition)
+            .map_err(|e| ApiError::Internal(format!("content-disposition: {e}")))?,
+    );
+    Ok(response)
 }
 
 fn document_json(
     doc: &Document,
     map: &HashMap<String, Vec<String>>,
+    source_available: bool,
 ) -> Result<serde_json::Value, ApiError> {
     let meta = DocumentMeta {
         id: &doc.id,
@@ -328,6 +402,8 @@ fn document_json(
         source: paths::file_name(&doc.source),
         recipients: &doc.recipients,
         signature: &doc.signature,
+        signer: vankien_ingest::signer(&doc.signature),
+        source_url: source_available.then(|| format!("/api/documents/{}/source", doc.id)),
         diagnostics: &doc.diagnostics,
         clauses: doc.clauses.len(),
         format: &doc.format,

@@ -116,6 +116,7 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "group",
     "per_group",
     "issuer",
+    "signer",
 ];
 
 /// Builds the index's search request from the query string of `GET /api/search`.
@@ -184,6 +185,7 @@ pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<Search
             "group" => req.group = flag(name, value)?,
             "per_group" => req.per_group = number(name, value, 1, 20)?,
             "issuer" => req.issuer = Some(value.to_string()),
+            "signer" => req.signer = Some(value.to_string()),
             _ => unreachable!("single_values only lets known names through"),
         }
     }

@@ -59,7 +59,11 @@ impl SearchView {
         SearchView {
             total: results.total,
             hits: hits.collect(),
-            documents: results.documents.into_iter().map(DocCardView::from).collect(),
+            documents: results
+                .documents
+                .into_iter()
+                .map(DocCardView::from)
+                .collect(),
             groups,
             facets: results.facets.map(FacetsView::from),
             relaxed: results.relaxed.map(|r| RelaxedView {
@@ -294,7 +298,10 @@ mod tests {
         assert!(short.chars().count() <= SHORT_TITLE_CHARS + 1, "{short}");
         let kept = short.trim_end_matches('…');
         assert!(long.starts_with(kept), "{short}");
-        assert!(long[kept.len()..].starts_with([' ', ',']), "cut mid-word: {short}");
+        assert!(
+            long[kept.len()..].starts_with([' ', ',']),
+            "cut mid-word: {short}"
+        );
         assert_eq!(short_title("Kết luận  ngắn"), "Kết luận ngắn");
     }
 

@@ -15,7 +15,7 @@ pub(crate) mod word;
 #[cfg(test)]
 pub use build::build;
 pub use build::{Split, Widen, build_split};
-pub(crate) use leaf::filter as filter_of;
 pub use language::{Item, ParsedQuery, Word, parse, parse_with};
+pub(crate) use leaf::filter as filter_of;
 pub use proximity::Proximity;
 pub(crate) use proximity::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE};
