@@ -4,7 +4,7 @@ mod doc;
 mod docx;
 mod golden;
 mod golden_file;
-
+mod golden_realdocs;
 mod html;
 mod pdf;
 mod realdocs;
