@@ -24,7 +24,12 @@ fn golden_dir() -> PathBuf {
 fn golden_sources() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(realdocs_dir())
         .expect("realdocs directory")
-        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|n| {
             n != "README.md"
                 && [".md", ".docx", ".doc", ".txt"]
@@ -39,7 +44,11 @@ fn golden_sources() -> Vec<String> {
 #[test]
 fn golden_files_match_for_the_development_set() {
     let names = golden_sources();
-    assert_eq!(names.len(), 28, "the development set's non-PDF files: {names:?}");
+    assert_eq!(
+        names.len(),
+        28,
+        "the development set's non-PDF files: {names:?}"
+    );
     let mut failures = Vec::new();
     for name in &names {
         let bytes = vankien_ingest::read_bytes(&realdocs_dir().join(name)).expect("readable");
@@ -65,9 +74,17 @@ fn no_golden_file_without_its_source() {
     let names = golden_sources();
     let orphans: Vec<String> = std::fs::read_dir(golden_dir())
         .expect("golden-realdocs directory")
-        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter_map(|g| g.strip_suffix(".json").map(str::to_string))
         .filter(|src| !names.contains(src))
         .collect();
-    assert!(orphans.is_empty(), "golden files without a source: {orphans:?}");
+    assert!(
+        orphans.is_empty(),
+        "golden files without a source: {orphans:?}"
+    );
 }
