@@ -88,15 +88,16 @@ const BODY_STARTS: [&str; 68] = [
 /// the task, also after a comma (`Bộ Tài chính chủ trì, phối hợp …`, `…, có trách nhiệm:`).
 static RE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:,?\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|theo chức năng|là cơ quan)\b|\s*:\s*$)",
+        r"(?:,?\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|theo chức năng|là cơ quan|là đơn vị)\b|\s*:\s*$)",
     )
     .expect("valid regex")
 });
-/// A verb that starts the task right after the name (`Bộ Công an khẩn trương xây dựng …`); after
+/// A verb that starts the task right after the name (`Bộ Công an khẩn trương xây dựng …`,
+/// `Công an thành phố kịp thời phát hiện …`); after
 /// a comma these words name more bodies (`các cơ quan, tổ chức khác`) and are passed over.
 static RE_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|cần|phải)\b",
+        r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|cần|phải)\b",
     )
     .expect("valid regex")
 });
@@ -133,7 +134,10 @@ fn body_name(t: &str) -> Option<String> {
         .trim_end_matches([',', ':', ';', ' '])
         .trim();
     let words = name.split_whitespace().count();
-    ((2..=30).contains(&words) || name == "UBND").then(|| name.to_string())
+    // A name does not end on a conjunction: `Cấp uỷ các cấp báo cáo và chịu trách nhiệm …` names
+    // two verbs, not a body.
+    let dangling = matches!(name.rsplit(' ').next(), Some("và" | "hoặc" | "của" | "với"));
+    ((2..=30).contains(&words) && !dangling || name == "UBND").then(|| name.to_string())
 }
 
 /// The body an assignee heading names (`Bộ Nội vụ`, `Bộ Tài chính chủ trì, phối hợp …:`, `Trách
@@ -160,7 +164,7 @@ pub(crate) fn heading_assignee(heading: &str) -> Option<String> {
 }
 
 /// The body a clause assigns its task to, in the clause itself: `Giao Bộ Chính trị căn cứ …`,
-/// `Bộ Tài chính chủ trì, phối hợp với …`.
+/// `Bộ Tài chính chủ trì, phối hợp với …`, `Bộ Kế hoạch và Đầu tư chịu trách nhiệm hướng dẫn …`.
 pub(crate) fn clause_assignee(text: &str) -> Option<String> {
     if let Some(m) = RE_GIAO.find(text) {
         let rest = &text[m.end()..];
@@ -175,7 +179,9 @@ pub(crate) fn clause_assignee(text: &str) -> Option<String> {
             .take(25)
             .collect::<Vec<_>>()
             .join(" ");
-        if head.contains(" chủ trì") || head.contains(" có trách nhiệm") {
+        // `… chịu trách nhiệm:` heads items of its own (an assignee heading, read as one).
+        let answers = head.contains(" chịu trách nhiệm") && !text.trim_end().ends_with(':');
+        if head.contains(" chủ trì") || head.contains(" có trách nhiệm") || answers {
             return body_name(text).filter(|n| n.split_whitespace().count() <= 20);
         }
     }
@@ -234,7 +240,35 @@ mod tests {
                 .as_deref(),
             Some("Các cơ quan đảng và các cơ quan, tổ chức khác")
         );
+        assert_eq!(
+            c("Bộ Kế hoạch và Đầu tư chịu trách nhiệm hướng dẫn, theo dõi, đôn đốc thực hiện.")
+                .as_deref(),
+            Some("Bộ Kế hoạch và Đầu tư")
+        );
+        assert_eq!(
+            c("Cấp uỷ các cấp báo cáo và chịu trách nhiệm về hoạt động của mình."),
+            None
+        );
+        assert_eq!(
+            c("Đảng ủy Bộ Khoa học và Công nghệ chịu trách nhiệm:"),
+            None
+        );
+        assert_eq!(
+            c("Ủy ban nhân dân cấp tỉnh là đơn vị đầu mối, chịu trách nhiệm tổng hợp.").as_deref(),
+            Some("Ủy ban nhân dân cấp tỉnh")
+        );
         assert_eq!(c("Tăng cường công tác kiểm tra, giám sát."), None);
         assert_eq!(c("Bộ máy được sắp xếp tinh gọn."), None);
+    }
+
+    /// A body named after `Giao` ends where its task's verb starts, also when the verb opens
+    /// with `kịp thời` (`… kịp thời phát hiện`).
+    #[test]
+    fn a_handed_task_ends_the_name_at_its_verb() {
+        assert_eq!(
+            clause_assignee("Giao Công an thành phố kịp thời phát hiện và xử lý các tổ chức.")
+                .as_deref(),
+            Some("Công an thành phố")
+        );
     }
 }

@@ -91,7 +91,10 @@ pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
         for (i, l) in lines.iter().enumerate() {
             if matches!(
                 l.text,
-                "VĂN BẢN PHÁP LUẬT KHÁC" | "VĂN BẢN QUY PHẠM PHÁP LUẬT" | "VĂN BẢN HỢP NHẤT"
+                "VĂN BẢN PHÁP LUẬT KHÁC"
+                    | "VĂN BẢN QUY PHẠM PHÁP LUẬT"
+                    | "VĂN BẢN HỢP NHẤT"
+                    | "ĐIỀU ƯỚC QUỐC TẾ"
             ) {
                 furn[i] = true;
             }
@@ -629,6 +632,19 @@ mod tests {
         let lines = split(text);
         let f = furniture(&lines);
         assert_eq!(f, vec![true, true, false, false, false, false]);
+    }
+
+    /// Every section banner of the Gazette is furniture in a Gazette print, the treaties' one too.
+    #[test]
+    fn gazette_section_banners_are_furniture() {
+        let text = "68\nCÔNG BÁO/Số 577 + 578/Ngày 07-3-2023\nĐIỀU ƯỚC QUỐC TẾ\nVĂN BẢN HỢP NHẤT\nĐIỀU ƯỚC";
+        let f = furniture(&split(text));
+        assert_eq!(f, vec![true, true, true, true, false]);
+        // Outside a Gazette print the same words are text.
+        assert_eq!(
+            furniture(&split("ĐIỀU ƯỚC QUỐC TẾ\nDữ liệu")),
+            vec![false, false]
+        );
     }
 
     #[test]

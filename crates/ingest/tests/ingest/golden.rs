@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::golden_file::check_golden;
 use vankien_ingest::normalize::words;
 use vankien_ingest::parse::parse;
 use vankien_ingest::{ClauseKind, DocKind, Document};
@@ -42,40 +43,16 @@ fn parse_corpus(stem: &str) -> Document {
     parse(&raw, &name, "utf-8")
 }
 
-/// Compares `doc` with its golden file; rewrites it when `UPDATE_GOLDEN` is set. Returns a
-/// description of the mismatch, if any.
-fn check_golden(stem: &str, doc: &Document) -> Option<String> {
-    let path = golden_dir().join(format!("{stem}.json"));
-    let actual = serde_json::to_string_pretty(doc).expect("serialize") + "\n";
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &actual).expect("write golden file");
-        return None;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if expected == actual {
-        return None;
-    }
-    let line = expected
-        .lines()
-        .zip(actual.lines())
-        .position(|(e, a)| e != a)
-        .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-    Some(format!(
-        "{stem}: differs from {} at line {} (expected {:?}, got {:?})",
-        path.display(),
-        line + 1,
-        expected.lines().nth(line).unwrap_or("<end>"),
-        actual.lines().nth(line).unwrap_or("<end>"),
-    ))
-}
-
 #[test]
 fn golden_files_match_for_all_corpus_documents() {
     let stems = corpus_stems();
     assert_eq!(stems.len(), 14, "the corpus has 14 documents");
     let failures: Vec<String> = stems
         .iter()
-        .filter_map(|s| check_golden(s, &parse_corpus(s)))
+        .filter_map(|s| {
+            let path = golden_dir().join(format!("{s}.json"));
+            check_golden(s, &path, &parse_corpus(s))
+        })
         .collect();
     assert!(
         failures.is_empty(),

@@ -3,6 +3,8 @@
 mod doc;
 mod docx;
 mod golden;
+mod golden_file;
+mod golden_realdocs;
 mod html;
 mod pdf;
 mod realdocs;
