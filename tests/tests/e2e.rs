@@ -814,6 +814,148 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
     Ok(())
 }
 
+/// The text of the first element matching `css`, or `""`, as a script's result.
+fn text_of(css: &str) -> String {
+    format!(
+        "const n = document.querySelector('{}'); return n ? n.textContent : '';",
+        css.replace('\'', "\\'")
+    )
+}
+
+/// The portal's navigation: a number typed answers with its document's card, hits come grouped
+/// by document with a link to the rest of each, a filter alone browses, and a PDF's document
+/// view shows its pages, signer, original file and print button.
+async fn drive_navigation(c: &Client, base: &str, pdf_doc: &str, shots: &Path) -> Step<()> {
+    // 1. A number in another spelling: the document's card first, then hits by document.
+    c.goto(&format!("{base}/")).await.ctx("open the page")?;
+    let input = wait_css(c, r#"[data-testid="search-input"]"#).await?;
+    input.send_keys("nq 57").await.ctx("type a number")?;
+    let card = wait_css(c, r#"[data-testid="doc-card"]"#).await?;
+    let card_text = card.text().await.ctx("card text")?;
+    check!(
+        card_text.contains("57-NQ/TW"),
+        "the card reads {card_text:?}"
+    );
+    let groups = c
+        .find_all(Locator::Css(r#"[data-testid="result-group"]"#))
+        .await
+        .ctx("groups")?;
+    check!(!groups.is_empty(), "no hits grouped by document");
+    let first_doc = groups[0].attr("data-doc-id").await.ctx("group doc")?;
+    check!(
+        first_doc
+            .as_deref()
+            .is_some_and(|d| d.starts_with("57-nq-tw")),
+        "the number's own document does not lead: {first_doc:?}"
+    );
+    screenshot(c, &shots.join("e2e-screenshot-groups.png")).await?;
+
+    // 2. "n more in this document": the search narrowed to that document, clause by clause.
+    click(
+        c,
+        r#"[data-testid="result-group"] [data-testid="group-more"]"#,
+    )
+    .await?;
+    let narrowed = poll(c, RESULTS_SCRIPT, |v| {
+        v["hash"].as_str().is_some_and(|h| h.contains("doc="))
+            && v["busy"] == false
+            && v["hits"].as_array().is_some_and(|h| h.len() > 3)
+    })
+    .await?;
+    let groups_left = c
+        .execute(
+            "return document.querySelectorAll('[data-testid=\"result-group\"]').length;",
+            vec![],
+        )
+        .await
+        .ctx("count groups")?;
+    check!(
+        groups_left == 0,
+        "inside one document hits are not grouped: {narrowed}"
+    );
+
+    // 3. A filter alone browses: every task, no query typed.
+    c.goto(&format!("{base}/#/search?kind=task"))
+        .await
+        .ctx("browse tasks")?;
+    let browsed = poll(c, RESULTS_SCRIPT, |v| {
+        v["hash"].as_str().is_some_and(|h| h.contains("kind=task"))
+            && v["busy"] == false
+            && v["status"].as_str().is_some_and(|t| t.contains("văn bản"))
+    })
+    .await?;
+    check!(
+        browsed["status"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Tìm thấy")),
+        "browsing tasks reads {browsed}"
+    );
+    let badges = c
+        .execute(
+            &text_of(r#"[data-testid="result-item"] [data-testid="kind-badge"]"#),
+            vec![],
+        )
+        .await
+        .ctx("a badge")?;
+    check!(badges == "nhiệm vụ", "a browsed task is badged {badges}");
+
+    // 4. A PDF's document view: pages on clauses, the signer, the original, a print button.
+    c.goto(&format!("{base}/#/doc/{}", encode_component(pdf_doc)))
+        .await
+        .ctx("open the PDF document")?;
+    let pages = wait_css(c, r#"[data-testid="clause-pages"]"#).await?;
+    let pages_text = pages.text().await.ctx("pages text")?;
+    check!(
+        pages_text.starts_with("tr. "),
+        "a clause of a PDF shows {pages_text:?} for its pages"
+    );
+    let meta = wait_css(c, "#doc-meta").await?.text().await.ctx("meta")?;
+    check!(
+        meta.contains("Người ký") && meta.contains("Số trang"),
+        "the document's header lacks its signer or pages: {meta:?}"
+    );
+    let source = wait_css(c, r#"[data-testid="doc-source"]:not([hidden])"#).await?;
+    let href = source
+        .attr("href")
+        .await
+        .ctx("source href")?
+        .unwrap_or_default();
+    check!(
+        href.ends_with("/source"),
+        "the original file's link is {href:?}"
+    );
+    wait_css(c, r#"[data-testid="doc-print"]"#).await?;
+    wait_css(c, r#"[data-testid="doc-signer"] .signer-name"#).await?;
+    screenshot(c, &shots.join("e2e-screenshot-pdf.png")).await?;
+    Ok(())
+}
+
+/// Hands a Gazette PDF to the running server (`vankien ingest` while it serves) and gives its id.
+fn ingest_a_pdf(server: &Server, index: &Path, data: &Path) -> String {
+    let out = Command::new(vankien_tests::vankien_bin())
+        .arg("ingest")
+        .arg("--index")
+        .arg(index)
+        .arg("--data")
+        .arg(data)
+        .arg(realdoc("122-NQ-CP-2026.pdf"))
+        .output()
+        .expect("run vankien ingest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Value = server.get("/api/documents").json;
+    let docs = list.as_array().or(list["documents"].as_array()).cloned();
+    docs.unwrap_or_default()
+        .iter()
+        .find(|d| d["number"] == "122/NQ-CP")
+        .and_then(|d| d["id"].as_str())
+        .expect("the PDF is served")
+        .to_string()
+}
+
 #[test]
 fn browser_finds_tags_reloads_and_filters_a_clause() {
     let required = std::env::var("VANKIEN_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
@@ -837,6 +979,7 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
     let data = tmp.path().join("data");
     let server = Server::start(&tmp.path().join("index"), &data);
     let token = add_annotator(&data, "tester");
+    let pdf_doc = ingest_a_pdf(&server, &tmp.path().join("index"), &data);
     let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
     let profile = tmp.path().join("chromium-profile");
     let shots = target_dir();
@@ -874,10 +1017,10 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
             .connect(&driver.url)
             .await
             .ctx("start a Chromium session")?;
-        let result = tokio::time::timeout(
-            Duration::from_secs(300),
-            drive(&client, &server.base, &token, &shots),
-        )
+        let result = tokio::time::timeout(Duration::from_secs(300), async {
+            drive(&client, &server.base, &token, &shots).await?;
+            drive_navigation(&client, &server.base, &pdf_doc, &shots).await
+        })
         .await
         .unwrap_or_else(|_| Err("the browser session took more than 5 minutes".into()));
         if result.is_err() {

@@ -33,7 +33,7 @@ export function parseRoute() {
     for (const f of FILTERS) search[f] = params.get(f) || '';
     const offset = Number.parseInt(params.get('offset') || '0', 10);
     search.offset = Number.isFinite(offset) && offset > 0 ? offset : 0;
-    if (search.q.trim()) return { view: 'search', search };
+    if (search.q.trim() || FILTERS.some((f) => search[f])) return { view: 'search', search };
   }
   return { view: 'home' };
 }
