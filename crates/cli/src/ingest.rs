@@ -166,8 +166,10 @@ pub(crate) fn with_progress(
     );
     if outcome.moved + outcome.orphaned > 0 {
         eprintln!(
-            "vankien: re-attached tags: {} moved, {} orphaned (see `vankien orphans`)",
-            outcome.moved, outcome.orphaned
+            "vankien: re-attached tags: {} moved, {} orphaned (see `{} orphans`)",
+            outcome.moved,
+            outcome.orphaned,
+            crate::invoke::command()
         );
     }
     Ok(outcome)

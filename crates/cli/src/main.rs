@@ -3,6 +3,7 @@
 
 mod backup;
 mod ingest;
+mod invoke;
 mod orphans;
 mod parse;
 mod search;

@@ -24,8 +24,9 @@ pub struct OrphansArgs {
 pub fn run(args: OrphansArgs) -> anyhow::Result<ExitCode> {
     if !args.data.join(vankien_annotate::DB_FILE).exists() {
         anyhow::bail!(
-            "{}: no annotation store here (it is created by `vankien serve` or `vankien user add`)",
-            args.data.display()
+            "{}: no annotation store here (it is created by `{cmd} serve` or `{cmd} user add`)",
+            args.data.display(),
+            cmd = crate::invoke::command()
         );
     }
     let store = Store::open(&args.data)

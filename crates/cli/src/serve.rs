@@ -213,9 +213,10 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<Arc<Library>> {
         if !corpus.is_dir() {
             bail!(
                 "the index in {} is empty and there is no corpus folder at {}: run vankien from \
-                 the repository root, pass --corpus DIR, or build the index with `vankien ingest`",
+                 the repository root, pass --corpus DIR, or build the index with `{} ingest`",
                 args.index.display(),
-                corpus.display()
+                corpus.display(),
+                crate::invoke::command()
             );
         }
         eprintln!("vankien: indexing {} …", corpus.display());
@@ -232,7 +233,8 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<Arc<Library>> {
     let users = store.users()?;
     if users.is_empty() {
         eprintln!(
-            "vankien: no annotators yet; create one with `vankien user add NAME --role annotator --data {}`",
+            "vankien: no annotators yet; create one with `{} user add NAME --role annotator --data {}`",
+            crate::invoke::command(),
             args.data.display()
         );
     }

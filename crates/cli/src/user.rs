@@ -122,8 +122,9 @@ fn open(data: &Path, create: bool) -> anyhow::Result<Store> {
     let file = data.join(DB_FILE);
     if !create && !file.exists() {
         anyhow::bail!(
-            "no annotation store at {} (create a user with `vankien user add` first, or pass --data DIR)",
-            file.display()
+            "no annotation store at {} (create a user with `{} user add` first, or pass --data DIR)",
+            file.display(),
+            crate::invoke::command()
         );
     }
     Store::open(data)
