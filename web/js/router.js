@@ -3,11 +3,11 @@
 // ---------------------------------------------------------------------------------------------
 // Routing. The whole state lives in the hash, so back/forward and permalinks work:
 //   #/                          the list of documents
-//   #/search?q=…&doc=…&kind=…&sector=…&issuer=…&year=…&offset=…  (a filter alone browses)
+//   #/search?q=…&doc=…&kind=…&sector=…&assignee=…&issuer=…&year=…&offset=…  (a filter alone browses)
 //   #/doc/<doc id>              a document
 //   #/clause/<clause id>        a clause inside its document, scrolled to and highlighted
 
-export const FILTERS = ['doc', 'kind', 'sector', 'issuer', 'year'];
+export const FILTERS = ['doc', 'kind', 'sector', 'assignee', 'issuer', 'year'];
 
 export function parseRoute() {
   const raw = location.hash.replace(/^#/, '') || '/';

@@ -15,7 +15,7 @@ const DEBOUNCE_MS = 200;
 // ---------------------------------------------------------------------------------------------
 // Search.
 
-export let currentSearch = { q: '', doc: '', kind: '', sector: '', issuer: '', year: '', offset: 0 };
+export let currentSearch = { q: '', doc: '', kind: '', sector: '', assignee: '', issuer: '', year: '', offset: 0 };
 let searchController = null;
 let debounceTimer = 0;
 
@@ -261,6 +261,7 @@ function renderFacets(s, facets) {
     doc: 'Mọi văn bản',
     kind: 'Mọi loại',
     sector: 'Mọi lĩnh vực',
+    assignee: 'Mọi cơ quan thực hiện',
     year: 'Mọi năm',
   };
   for (const f of FILTERS) {

@@ -38,6 +38,9 @@ pub struct SearchArgs {
     /// Only documents whose issuing body has these words (`bo chinh tri`).
     #[arg(long)]
     pub issuer: Option<String>,
+    /// Only clauses assigned to a body whose name has these words (`bo noi vu`).
+    #[arg(long)]
+    pub assignee: Option<String>,
     /// Only documents whose signer's name has these words (`to lam`).
     #[arg(long)]
     pub signer: Option<String>,
@@ -167,6 +170,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         sector: args.sector.clone(),
         issuer: args.issuer.clone(),
         signer: args.signer.clone(),
+        assignee: args.assignee.clone(),
         year_from: args.year.or(args.from),
         year_to: args.year.or(args.to),
         section_prefix: args.section.clone(),

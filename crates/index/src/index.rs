@@ -296,6 +296,37 @@ impl Index {
         set.into_iter().map(str::to_string).collect()
     }
 
+    /// The bodies clauses assign their tasks to, as written, each once, sorted.
+    pub fn assignees(&self) -> Result<Vec<String>, IndexError> {
+        let searcher = self.inner().reader.searcher();
+        let mut all = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let reader = segment.facet_reader("facets")?;
+            let mut stream = reader
+                .facet_dict()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                // An encoded facet separates its parts by a 0 byte: `assignee\0<body>`.
+                if let Some(body) = stream.key().strip_prefix(b"assignee\0") {
+                    all.insert(String::from_utf8_lossy(body).into_owned());
+                }
+            }
+        }
+        Ok(all.into_iter().collect())
+    }
+
+    /// Whether some clause is assigned to a body whose name has the words of `assignee`.
+    pub fn knows_assignee(&self, assignee: &str) -> Result<bool, IndexError> {
+        let words = crate::query::assignee_keys(assignee);
+        if words.is_empty() {
+            return Ok(false);
+        }
+        let searcher = self.inner().reader.searcher();
+        let f = &self.inner().fields;
+        search::matches_any(&searcher, &*crate::query::assignee_query(f, &words))
+    }
+
     /// The signers of the documents of the index, each once, sorted.
     pub fn signers(&self) -> Vec<String> {
         let cache = self.read_cache();

@@ -12,7 +12,7 @@ use crate::analyzer;
 
 /// The schema version this build reads and writes. Bump it with any change to the fields or the
 /// analyzers: an index of another version is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Value of [`Fields::rec`] on clause documents.
 pub const REC_CLAUSE: &str = "c";
@@ -40,7 +40,8 @@ pub struct Fields {
     pub flags: Field,
     /// Year of the document's date.
     pub year: Field,
-    /// Facets for counting: `/doc/<id>`, `/kind/<clause kind>`, `/sector/<id>`, `/year/<y>`.
+    /// Facets for counting: `/doc/<id>`, `/kind/<clause kind>`, `/sector/<id>`, `/year/<y>`,
+    /// `/assignee/<body as written>`.
     pub facets: Field,
     /// The clause's section path, labels folded: `/a/ii/3`, for prefix filters.
     pub section: Field,
@@ -51,6 +52,9 @@ pub struct Fields {
     /// Context (enclosing headings, group; on a document's first clause also its kind, number
     /// and title) by folded key: a weak signal, so no exact twin.
     pub ctx_folded: Field,
+    /// The body a clause assigns its task to (`Bộ Nội vụ`), by folded key, with positions: for
+    /// the assignee filter.
+    pub assignee: Field,
     /// Clause text as stored.
     pub text: Field,
     /// JSON of the clause's hit metadata ([`crate::store::ClauseMeta`]).
@@ -102,6 +106,7 @@ pub fn build() -> Schema {
     b.add_text_field("text_exact", text_options(analyzer::EXACT, true));
     b.add_text_field("text_folded", text_options(analyzer::FOLDED, true));
     b.add_text_field("ctx_folded", text_options(analyzer::FOLDED, true));
+    b.add_text_field("assignee", text_options(analyzer::FOLDED, true));
     b.add_text_field("text", STORED);
     b.add_text_field("meta", STORED);
     b.add_text_field("doc_json", STORED);
@@ -126,6 +131,7 @@ impl Fields {
             text_exact: f("text_exact")?,
             text_folded: f("text_folded")?,
             ctx_folded: f("ctx_folded")?,
+            assignee: f("assignee")?,
             text: f("text")?,
             meta: f("meta")?,
             doc_json: f("doc_json")?,

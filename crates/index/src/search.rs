@@ -314,6 +314,7 @@ fn facet_lists(
         doc: list("doc", &doc_label),
         kind: list("kind", &kind_label),
         sector: list("sector", &same),
+        assignee: list("assignee", &same),
         year,
     }
 }

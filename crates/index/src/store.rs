@@ -174,6 +174,10 @@ impl<'a> DocParts<'a> {
         for s in sectors {
             d.add_facet(f.facets, Facet::from_path(["sector", s.as_str()]));
         }
+        if let Some(a) = clause.assignee.as_deref().filter(|a| !a.trim().is_empty()) {
+            d.add_text(f.assignee, a);
+            d.add_facet(f.facets, Facet::from_path(["assignee", a.trim()]));
+        }
         let section: Vec<String> = clause.section_path.iter().map(|l| label_key(l)).collect();
         if !section.is_empty() {
             d.add_facet(f.section, Facet::from_path(section));

@@ -34,6 +34,9 @@ pub struct SearchRequest {
     pub issuer: Option<String>,
     /// Only documents whose signer's name has these words, compared folded (`to lam`).
     pub signer: Option<String>,
+    /// Only clauses assigned to a body whose name has these words, in order, compared folded
+    /// (`bo noi vu`, `Ủy ban nhân dân các tỉnh`).
+    pub assignee: Option<String>,
     /// Only documents dated in or after this year.
     pub year_from: Option<i32>,
     /// Only documents dated in or before this year.
@@ -148,6 +151,8 @@ pub struct Facets {
     pub sector: Vec<FacetCount>,
     /// By year.
     pub year: Vec<FacetCount>,
+    /// By the body a clause assigns its task to, as written.
+    pub assignee: Vec<FacetCount>,
 }
 
 /// One facet value and how many matching clauses have it.

@@ -57,7 +57,7 @@ pub enum LibraryError {
     /// A search filter names a value the index or the taxonomy does not have.
     #[error("unknown {filter} `{}` (known: {})", value.escape_debug(), known_list(valid))]
     UnknownFilter {
-        /// The filter (`sector`, `doc`, `issuer`, `signer`).
+        /// The filter (`sector`, `doc`, `issuer`, `signer`, `assignee`).
         filter: &'static str,
         /// The value given.
         value: String,

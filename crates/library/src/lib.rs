@@ -387,6 +387,15 @@ pub fn resolve_filters(
             valid: index.issuers(),
         });
     }
+    if let Some(assignee) = req.assignee.as_deref()
+        && !index.knows_assignee(assignee)?
+    {
+        return Err(LibraryError::UnknownFilter {
+            filter: "assignee",
+            value: assignee.to_string(),
+            valid: index.assignees()?,
+        });
+    }
     if let Some(signer) = req.signer.as_deref()
         && index.docs_of_signer(signer).is_empty()
     {

@@ -117,6 +117,7 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "per_group",
     "issuer",
     "signer",
+    "assignee",
 ];
 
 /// Builds the index's search request from the query string of `GET /api/search`.
@@ -186,6 +187,7 @@ pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<Search
             "per_group" => req.per_group = number(name, value, 1, 20)?,
             "issuer" => req.issuer = Some(value.to_string()),
             "signer" => req.signer = Some(value.to_string()),
+            "assignee" => req.assignee = Some(value.to_string()),
             _ => unreachable!("single_values only lets known names through"),
         }
     }

@@ -200,6 +200,7 @@ struct FacetsView {
     kind: Vec<FacetCountView>,
     sector: Vec<FacetCountView>,
     year: Vec<FacetCountView>,
+    assignee: Vec<FacetCountView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -225,6 +226,7 @@ impl From<Facets> for FacetsView {
             kind: list(f.kind),
             sector: list(f.sector),
             year: list(f.year),
+            assignee: list(f.assignee),
         }
     }
 }

@@ -266,3 +266,45 @@ async fn an_original_file_changed_since_ingestion_is_not_handed_out() {
     let doc = get(&app, &format!("/api/documents/{id}")).await.json();
     assert!(doc["document"].get("source_url").is_none(), "{doc}");
 }
+
+#[tokio::test]
+async fn tasks_filter_by_the_body_that_must_do_them() {
+    let f = fixture();
+    let json = get(&f.app, "/api/search?kind=task&limit=100").await.json();
+    let bodies = json["facets"]["assignee"]
+        .as_array()
+        .expect("assignee facet");
+    assert!(
+        !bodies.is_empty(),
+        "no task of the corpus names its body: {json}"
+    );
+    let body = bodies[0]["value"].as_str().unwrap().to_string();
+    let count = bodies[0]["count"].as_u64().unwrap();
+    // Typed without diacritics and in lower case, the body's name still filters.
+    let typed = vankien_testkit::judged::folded_words(&body).join(" ");
+    let answer = get(
+        &f.app,
+        &format!("/api/search?kind=task&limit=100&assignee={}", enc(&typed)),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    assert!(json["total"].as_u64().unwrap() >= count, "{body}: {json}");
+    for hit in json["hits"].as_array().unwrap() {
+        let clause = get(
+            &f.app,
+            &format!("/api/clauses/{}", hit["clause_id"].as_str().unwrap()),
+        )
+        .await
+        .json();
+        let assignee = clause["clause"]["assignee"].as_str().unwrap_or_default();
+        assert!(
+            vankien_testkit::judged::folded_words(assignee)
+                .join(" ")
+                .contains(&typed),
+            "{assignee:?} is not {body:?}"
+        );
+    }
+    let unknown = get(&f.app, "/api/search?kind=task&assignee=bo+khong+co").await;
+    assert!(valid_values(&unknown).contains(&body));
+}

@@ -64,6 +64,14 @@ pub(crate) fn filters(
             .collect();
         must(Box::new(BooleanQuery::new(any)));
     }
+    if let Some(words) = req
+        .assignee
+        .as_deref()
+        .map(assignee_keys)
+        .filter(|w| !w.is_empty())
+    {
+        must(assignee_query(f, &words));
+    }
     if !req.doc_ids.is_empty() {
         let any = req
             .doc_ids
@@ -104,6 +112,26 @@ pub(crate) fn filters(
     Ok(out)
 }
 
+/// The folded keys of the words of an assignee filter.
+pub(crate) fn assignee_keys(text: &str) -> Vec<String> {
+    vankien_ingest::normalize::words(text)
+        .map(|(_, w)| vankien_ingest::normalize::folded_key(w))
+        .collect()
+}
+
+/// The clauses whose assignee has `words` in order.
+pub(crate) fn assignee_query(f: &Fields, words: &[String]) -> Box<dyn Query> {
+    match words {
+        [one] => Box::new(TermQuery::new(
+            term(f.assignee, one),
+            IndexRecordOption::Basic,
+        )),
+        _ => Box::new(tantivy::query::PhraseQuery::new(
+            words.iter().map(|w| term(f.assignee, w)).collect(),
+        )),
+    }
+}
+
 /// Whether the request filters anything besides the query.
 pub(crate) fn has_filters(req: &SearchRequest) -> bool {
     req.doc.is_some()
@@ -111,6 +139,7 @@ pub(crate) fn has_filters(req: &SearchRequest) -> bool {
         || req.clause_kind.is_some()
         || req.sector.is_some()
         || !req.doc_ids.is_empty()
+        || req.assignee.is_some()
         || req.year_from.is_some()
         || req.year_to.is_some()
         || req.section_prefix.is_some()

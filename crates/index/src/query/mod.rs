@@ -15,6 +15,7 @@ pub(crate) mod word;
 #[cfg(test)]
 pub use build::build;
 pub use build::{Split, Widen, build_split};
+pub(crate) use filters::{assignee_keys, assignee_query};
 pub use language::{Item, ParsedQuery, Word, parse, parse_with};
 pub(crate) use leaf::filter as filter_of;
 pub use proximity::Proximity;
