@@ -30,7 +30,7 @@ enum Command {
     /// Add documents (files or folders) to the index.
     Ingest(ingest::IngestArgs),
     /// Search the index.
-    Search(search::SearchArgs),
+    Search(Box<search::SearchArgs>),
     /// Serve the web page and the HTTP API (builds the index from corpus/ if there is none).
     Serve(serve::ServeArgs),
     /// List the sector taxonomy: the ids `--sector` and tagging take, with their names.
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse(args) => parse::run(args),
         Command::Ingest(args) => ingest::run(args),
-        Command::Search(args) => search::run(args),
+        Command::Search(args) => search::run(*args),
         Command::Serve(args) => serve::run(args),
         Command::Sectors(args) => sectors::run(args),
         Command::User(args) => user::run(args),
