@@ -7,8 +7,8 @@
 // nothing but text and marks.
 
 import { TOKEN_KEY, limits, loadLimits } from './js/api.js';
-import { closeAuthForm, openAuthForm, renderAuth, setToken } from './js/auth.js';
-import { refreshAllChips, showDocument } from './js/document.js';
+import { checkKeptToken, closeAuthForm, openAuthForm, signIn, signOut } from './js/auth.js';
+import { showDocument } from './js/document.js';
 import { showHome } from './js/home.js';
 import { lastSearch, navigate, parseRoute, searchHash, setRenderer } from './js/router.js';
 import {
@@ -83,15 +83,13 @@ function init() {
       $('token').focus();
       return;
     }
-    setToken(token);
-    toast('Đã lưu mã truy cập. Bạn có thể gắn lĩnh vực cho điều khoản.', 'ok');
+    signIn(token);
   });
   $('auth-form').addEventListener('keydown', (e) => {
     if (e.key === 'Escape') closeAuthForm(true);
   });
   $('auth-forget').addEventListener('click', () => {
-    setToken('');
-    toast('Đã quên mã truy cập trên trình duyệt này.', 'ok');
+    signOut();
     $('auth-open').focus();
   });
 
@@ -121,14 +119,11 @@ function init() {
   window.addEventListener('popstate', render);
 
   window.addEventListener('storage', (e) => {
-    if (e.key === TOKEN_KEY) {
-      renderAuth();
-      refreshAllChips();
-    }
+    if (e.key === TOKEN_KEY) checkKeptToken();
   });
 
   $('q').maxLength = limits.max_query_chars;
-  renderAuth();
+  checkKeptToken();
   loadLimits().catch(() => {});
   loadSectors().catch(() => {});
   render();

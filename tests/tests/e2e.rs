@@ -594,12 +594,52 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
         .ctx("title")?;
     check!(!title.trim().is_empty(), "the document has no title");
 
-    // 3. Sign in with the token.
+    // 3. A reader who is not signed in sees no tagging controls. A wrong token is refused at
+    //    once, with a message; the right one signs in and the header says who.
+    let controls = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=\"tag-button\"], \
+             [data-testid=\"history-button\"]')].filter((b) => !b.hidden).length;",
+            vec![],
+        )
+        .await
+        .ctx("count tagging controls")?;
+    check!(controls == 0, "a reader sees {controls} tagging controls");
     click(c, r#"[data-testid="login-button"]"#).await?;
     let token_input = wait_css(c, r#"[data-testid="token-input"]"#).await?;
+    token_input
+        .send_keys("vk_0000_not-a-token")
+        .await
+        .ctx("type a wrong token")?;
+    click(c, r#"[data-testid="token-save"]"#).await?;
+    let refused = poll(c, &text_of(r#"[data-testid="auth-error"]"#), |v| {
+        v.as_str().is_some_and(|t| !t.is_empty())
+    })
+    .await?;
+    check!(
+        refused.as_str().is_some_and(|t| t.contains("Mã truy cập")),
+        "a wrong token reads {refused}"
+    );
+    let still_out = c
+        .execute(
+            "return document.getElementById('auth-signed-in').hidden;",
+            vec![],
+        )
+        .await
+        .ctx("signed-in box")?;
+    check!(still_out == true, "a wrong token signed in");
+    token_input.clear().await.ctx("clear the token")?;
     token_input.send_keys(token).await.ctx("type the token")?;
     click(c, r#"[data-testid="token-save"]"#).await?;
     wait_css(c, "#auth-signed-in:not([hidden])").await?;
+    let who = poll(c, &text_of(r#"[data-testid="auth-state"]"#), |v| {
+        v.as_str().is_some_and(|t| t.contains("tester"))
+    })
+    .await?;
+    check!(
+        who.as_str().is_some_and(|t| t.contains("người gắn nhãn")),
+        "the header says {who}"
+    );
 
     // 4. Tag the clause with the keyboard: type the sector without diacritics, Enter.
     click(c, &format!(r#"{clause_css} [data-testid="tag-button"]"#)).await?;
@@ -638,7 +678,12 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
         .ctx("press Enter")?;
     let chip_css =
         format!(r#"{clause_css} [data-testid="sector-chip"][data-sector-id="{sector_id}"]"#);
-    wait_css(c, &chip_css).await?;
+    let by = wait_css(c, &format!(r#"{chip_css} [data-testid="chip-by"]"#))
+        .await?
+        .text()
+        .await
+        .ctx("who tagged")?;
+    check!(by == "tester", "the chip says it was tagged by {by:?}");
     picker
         .send_keys(&Key::Escape.to_string())
         .await

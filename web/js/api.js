@@ -32,10 +32,11 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, { signal, auth } = {}) {
+/** A request to the API; `auth` sends the kept token, `token` a given one (to check it). */
+export async function api(method, path, { signal, auth, token: given } = {}) {
   const headers = { Accept: 'application/json' };
-  if (auth) {
-    const token = getToken();
+  if (auth || given) {
+    const token = given || getToken();
     if (!token) throw new ApiError(401, 'no_token', '');
     headers.Authorization = `Bearer ${token}`;
   }

@@ -1,7 +1,7 @@
 // vankien page: the document view (header, outline, clauses in reading order, chips, tag history).
 
 import { api, clauseHash, clauseUrl, documentUrl, errorText } from './api.js';
-import { getToken } from './auth.js';
+import { mayRemove, signedIn } from './auth.js';
 import { lastSearch } from './router.js';
 import { kindBadge } from './search.js';
 import { loadSectors, sectorIds, sectorName } from './sectors.js';
@@ -249,7 +249,14 @@ function renderOutline(sections, headingNodes, sectionKey, lead) {
 }
 
 function clauseNode(c) {
-  const entry = { clause: c, sectors: sectorIds(c.sectors), node: null, chips: null, history: null };
+  const entry = {
+    clause: c,
+    sectors: sectorIds(c.sectors),
+    tags: tagsOf(c.tags),
+    node: null,
+    chips: null,
+    history: null,
+  };
   const chips = el('ul', { class: 'chips', 'aria-label': 'Lĩnh vực đã gắn' });
   const history = el('div', { class: 'tag-history', hidden: true, 'data-testid': 'tag-history' });
   const historyButton = el('button', {
@@ -329,15 +336,45 @@ function clauseNode(c) {
   return node;
 }
 
+/** A clause's tags as the server sends them: [{ sector, user }], oldest first. */
+export function tagsOf(list) {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((t) => ({ sector: String(t.sector || t.sector_id || ''), user: String(t.user || '') }))
+    .filter((t) => t.sector);
+}
+
+/**
+ * The chips of a clause: one per sector, in the order the sectors were first tagged (a stable
+ * order, not the server's sorting), each naming who tagged it; `×` only where the signed-in user
+ * may remove (their own tag, or an admin). Readers who are not signed in see the chips alone.
+ */
 export function renderChips(entry) {
-  const signedIn = Boolean(getToken());
+  const on = signedIn();
+  entry.tagButton.hidden = !on;
+  entry.historyButton.hidden = !on;
+  const users = new Map();
+  for (const t of entry.tags) {
+    if (!users.has(t.sector)) users.set(t.sector, []);
+    if (!users.get(t.sector).includes(t.user)) users.get(t.sector).push(t.user);
+  }
+  // Sectors known only by id (an older answer without tags) come after, in their order.
+  const order = [...users.keys(), ...entry.sectors.filter((s) => !users.has(s))];
   entry.chips.replaceChildren(
-    ...entry.sectors.map((id) =>
+    ...order.map((id) =>
       el(
         'li',
-        { class: 'chip', 'data-testid': 'sector-chip', 'data-sector-id': id },
+        {
+          class: 'chip',
+          'data-testid': 'sector-chip',
+          'data-sector-id': id,
+          title: users.has(id) ? `Gắn bởi ${users.get(id).join(', ')}` : null,
+        },
         el('span', { text: sectorName(id) }),
-        signedIn
+        users.has(id)
+          ? el('span', { class: 'chip-by', 'data-testid': 'chip-by', text: users.get(id).join(', ') })
+          : null,
+        on && mayRemove(users.get(id) || [])
           ? el('button', {
               type: 'button',
               class: 'chip-remove',
@@ -351,7 +388,7 @@ export function renderChips(entry) {
       ),
     ),
   );
-  entry.chips.hidden = entry.sectors.length === 0;
+  entry.chips.hidden = order.length === 0;
 }
 
 export function refreshAllChips() {
@@ -394,6 +431,7 @@ export async function loadHistory(entry) {
     const tags = Array.isArray(body && body.tags) ? body.tags : [];
     // The server's list is the truth: bring the chips in line with it.
     entry.sectors = [...new Set(tags.map((t) => String(t.sector || t.sector_id)))];
+    entry.tags = tagsOf(tags);
     renderChips(entry);
     if (tags.length === 0) {
       box.replaceChildren(el('p', { class: 'empty', text: 'Chưa ai gắn lĩnh vực cho điều khoản này.' }));

@@ -2,7 +2,7 @@
 
 import { ApiError, api, clauseSectorUrl, errorText } from './api.js';
 import { getToken, openAuthForm } from './auth.js';
-import { loadHistory, renderChips } from './document.js';
+import { loadHistory, renderChips, tagsOf } from './document.js';
 import { loadSectors, sectorIds, sectorList, sectorName } from './sectors.js';
 import { $, el, fold, toast } from './util.js';
 
@@ -37,6 +37,7 @@ async function write(entry, sectorId, method) {
     if (answer && Array.isArray(answer.sectors)) {
       // The server answers with the clause's live sectors: other annotators' tags included.
       entry.sectors = sectorIds(answer.sectors);
+      if (Array.isArray(answer.tags)) entry.tags = tagsOf(answer.tags);
     } else if (method === 'PUT' && !entry.sectors.includes(sectorId)) {
       entry.sectors.push(sectorId);
     } else if (method === 'DELETE') {

@@ -145,6 +145,26 @@ impl Store {
         })
     }
 
+    /// The live tags of a document's clauses, oldest first.
+    pub fn tags_for_doc(&self, doc_id: &str) -> Result<Vec<Tag>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT t.clause_id, t.sector_id, u.name, t.at FROM tags t
+                 JOIN users u ON u.id = t.user_id
+                 WHERE t.doc_id = ?1 AND t.orphaned_at IS NULL ORDER BY t.at, t.id",
+            )?;
+            let rows = stmt.query_map([doc_id], |r| {
+                Ok(Tag {
+                    clause_id: r.get(0)?,
+                    sector_id: r.get(1)?,
+                    user: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
     /// The distinct sector ids a clause carries (live tags), sorted: what the index mirrors.
     pub fn clause_sectors(&self, clause_id: &str) -> Result<Vec<String>, StoreError> {
         self.read(|conn| clause_sectors(conn, clause_id))

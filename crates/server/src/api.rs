@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/documents/{doc_id}/source", get(document_source))
         .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
         .route("/api/sectors", get(sectors))
+        .route("/api/me", get(me))
         .route("/api/annotations/export", get(export::export))
         .route("/api/orphans", get(orphans))
 }
@@ -103,6 +104,17 @@ struct ClauseView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pages: Option<[u32; 2]>,
     sectors: Vec<String>,
+    /// Who tagged which sector, oldest first: the page's chips name their taggers in this order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<ClauseTag>,
+}
+
+/// One tag on a clause of a document view.
+#[derive(Debug, Serialize)]
+struct ClauseTag {
+    sector: String,
+    user: String,
+    at: String,
 }
 
 impl<'a> ClauseView<'a> {
@@ -119,6 +131,7 @@ impl<'a> ClauseView<'a> {
             cells: &clause.cells,
             pages: clause.pages,
             sectors,
+            tags: Vec::new(),
         }
     }
 }
@@ -240,6 +253,27 @@ async fn search(State(state): State<AppState>, uri: Uri) -> Result<Json<SearchVi
     Ok(Json(SearchView::new(results, limit, offset)))
 }
 
+/// Who the token belongs to: the page checks a token here at sign-in, before any write.
+#[derive(Debug, Serialize)]
+struct MeAnswer {
+    name: String,
+    role: &'static str,
+    /// The role in Vietnamese, as the page shows it.
+    role_label: &'static str,
+}
+
+async fn me(Annotator(user): Annotator, uri: Uri) -> Result<Json<MeAnswer>, ApiError> {
+    query::single_values(&query::parse_pairs(uri.query())?, &[])?;
+    Ok(Json(MeAnswer {
+        role: user.role.as_str(),
+        role_label: match user.role {
+            vankien_annotate::Role::Annotator => "người gắn nhãn",
+            vankien_annotate::Role::Admin => "quản trị viên",
+        },
+        name: user.name,
+    }))
+}
+
 async fn labels(uri: Uri) -> Result<Json<LabelsView>, ApiError> {
     query::single_values(&query::parse_pairs(uri.query())?, &[])?;
     Ok(Json(LabelsView::new()))
@@ -312,9 +346,9 @@ async fn document(
                     doc_id.escape_debug()
                 )));
             };
-            let map = ctx.store.sector_map()?;
+            let tags = ctx.store.tags_for_doc(&doc.id)?;
             let source = ctx.index.source_bytes(&doc.id).is_some();
-            document_json(&doc, &map, source).map(Json)
+            document_json(&doc, tags, source).map(Json)
         })
         .await
 }
@@ -386,7 +420,7 @@ async fn document_source(
 
 fn document_json(
     doc: &Document,
-    map: &HashMap<String, Vec<String>>,
+    tags: Vec<Tag>,
     source_available: bool,
 ) -> Result<serde_json::Value, ApiError> {
     let meta = DocumentMeta {
@@ -409,14 +443,26 @@ fn document_json(
         format: &doc.format,
         page_count: doc.page_count,
     };
+    let mut by_clause: HashMap<String, Vec<ClauseTag>> = HashMap::new();
+    for t in tags {
+        by_clause.entry(t.clause_id).or_default().push(ClauseTag {
+            sector: t.sector_id,
+            user: t.user,
+            at: t.at,
+        });
+    }
     let clauses: Vec<ClauseView<'_>> = doc
         .clauses
         .iter()
         .map(|c| {
-            let mut sectors = map.get(&c.id).cloned().unwrap_or_default();
+            let of_clause: Vec<ClauseTag> = by_clause.remove(c.id.as_str()).unwrap_or_default();
+            let mut sectors: Vec<String> = of_clause.iter().map(|t| t.sector.clone()).collect();
             sectors.sort();
             sectors.dedup();
-            ClauseView::new(c, sectors)
+            ClauseView {
+                tags: of_clause,
+                ..ClauseView::new(c, sectors)
+            }
         })
         .collect();
     Ok(serde_json::json!({

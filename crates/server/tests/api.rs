@@ -1469,3 +1469,68 @@ async fn a_tag_write_answers_once_committed_and_search_follows() {
     .await
     .assert_error(StatusCode::BAD_REQUEST, "bad_request");
 }
+
+#[tokio::test]
+async fn me_names_the_token_holder_and_refuses_a_wrong_token() {
+    let f = fixture();
+    let lan = with_token(&f.app, Method::GET, "/api/me", Some(&f.lan)).await;
+    assert_eq!(lan.status, StatusCode::OK, "{}", lan.text());
+    let json = lan.json();
+    assert_eq!(json["name"], "lan");
+    assert_eq!(json["role"], "annotator");
+    assert_eq!(json["role_label"], "người gắn nhãn");
+    let admin = with_token(&f.app, Method::GET, "/api/me", Some(&f.admin)).await;
+    assert_eq!(admin.json()["role"], "admin");
+    with_token(&f.app, Method::GET, "/api/me", Some("vk_0000_wrong"))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    with_token(&f.app, Method::GET, "/api/me", None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[tokio::test]
+async fn a_document_view_names_who_tagged_each_clause_oldest_first() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "thuỷ lợi").await;
+    let clause = hit["clause_id"].as_str().unwrap();
+    let doc = hit["doc_id"].as_str().unwrap();
+    for (token, sector) in [
+        (&f.minh, "thuy-loi"),
+        (&f.lan, "nong-thon-moi"),
+        (&f.lan, "thuy-loi"),
+    ] {
+        let put = with_token(&f.app, Method::PUT, &tag_uri(clause, sector), Some(token)).await;
+        assert!(put.status.is_success(), "{}", put.text());
+    }
+    let json = get(&f.app, &format!("/api/documents/{doc}")).await.json();
+    let c = json["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == clause)
+        .unwrap();
+    let tags: Vec<(String, String)> = c["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["sector"].as_str().unwrap().to_string(),
+                t["user"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("thuy-loi".to_string(), "minh".to_string()),
+            ("nong-thon-moi".to_string(), "lan".to_string()),
+            ("thuy-loi".to_string(), "lan".to_string()),
+        ]
+    );
+    assert_eq!(
+        c["sectors"],
+        serde_json::json!(["nong-thon-moi", "thuy-loi"])
+    );
+}
