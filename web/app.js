@@ -20,6 +20,7 @@ import {
   searchFromInput,
   showSearch,
 } from './js/search.js';
+import { onKey, toggleHelp } from './js/keys.js';
 import { loadSectors } from './js/sectors.js';
 import { closePicker, onPickerKey, picker, renderPickerList } from './js/tagging.js';
 import { $, toast } from './js/util.js';
@@ -104,6 +105,11 @@ function init() {
   });
 
   $('doc-print').addEventListener('click', () => window.print());
+
+  $('keys-close').addEventListener('click', () => toggleHelp(false));
+  document.addEventListener('keydown', (e) => {
+    if (onKey(e)) e.preventDefault();
+  });
 
   // `/` jumps to the search box, as on many search sites.
   document.addEventListener('keydown', (e) => {

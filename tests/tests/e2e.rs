@@ -972,6 +972,52 @@ async fn drive_navigation(c: &Client, base: &str, pdf_doc: &str, shots: &Path) -
     wait_css(c, r#"[data-testid="doc-print"]"#).await?;
     wait_css(c, r#"[data-testid="doc-signer"] .signer-name"#).await?;
     screenshot(c, &shots.join("e2e-screenshot-pdf.png")).await?;
+
+    // 5. The keys: `?` lists them, `j` goes to the first clause, `1` tags it with the sector on
+    //    key 1, `u` undoes that.
+    let keys = |k: &'static str| async move {
+        c.active_element()
+            .await
+            .ctx("the focused element")?
+            .send_keys(k)
+            .await
+            .ctx(&format!("press {k}"))
+    };
+    keys("?").await?;
+    wait_css(c, r#"[data-testid="keys-help"]:not([hidden])"#).await?;
+    let first_key = c
+        .execute(&text_of(r#"[data-testid="keys-sectors"] li"#), vec![])
+        .await
+        .ctx("key 1")?;
+    let sector_on_1 = first_key
+        .as_str()
+        .map(|t| t.trim_start_matches('1').trim().to_string())
+        .unwrap_or_default();
+    check!(!sector_on_1.is_empty(), "no sector on key 1");
+    click(c, r#"[data-testid="keys-close"]"#).await?;
+    keys("j").await?;
+    let current = wait_css(c, r#"[data-testid="clause"].is-current"#).await?;
+    let current_id = current
+        .attr("data-clause-id")
+        .await
+        .ctx("current clause")?
+        .ok_or("a clause without an id")?;
+    let chips_of = format!(
+        "return [...document.querySelectorAll('[data-clause-id=\"{current_id}\"] [data-testid=\"sector-chip\"] > span:first-child')].map((s) => s.textContent);"
+    );
+    keys("1").await?;
+    let tagged = poll(c, &chips_of, |v| {
+        v.as_array()
+            .is_some_and(|a| a.iter().any(|t| t == sector_on_1.as_str()))
+    })
+    .await?;
+    check!(
+        tagged.as_array().is_some_and(|a| a.len() == 1),
+        "key 1 gave the chips {tagged}"
+    );
+    keys("u").await?;
+    let undone = poll(c, &chips_of, |v| v.as_array().is_some_and(Vec::is_empty)).await?;
+    check!(undone == json!([]), "undo left {undone}");
     Ok(())
 }
 

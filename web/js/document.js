@@ -5,6 +5,7 @@ import { mayRemove, signedIn } from './auth.js';
 import { lastSearch } from './router.js';
 import { kindBadge } from './search.js';
 import { loadSectors, sectorIds, sectorName } from './sectors.js';
+import { resetKeys, setCurrent } from './keys.js';
 import { openPicker, untag } from './tagging.js';
 import { $, el, formatCount, formatDate, formatTime, pagesText, toast } from './util.js';
 
@@ -13,6 +14,11 @@ import { $, el, formatCount, formatDate, formatTime, pagesText, toast } from './
 
 /** The document shown: { id, clauses: Map<clause id, { clause, node, sectors: string[] }> }. */
 let currentDoc = null;
+
+/** The clauses of the document shown, in reading order (a Map keeps insertion order). */
+export function currentEntries() {
+  return currentDoc ? [...currentDoc.clauses.values()] : [];
+}
 let docController = null;
 
 export async function showDocument(docId, clauseId) {
@@ -54,6 +60,7 @@ export async function showDocument(docId, clauseId) {
 
 function renderDocument(doc, docId) {
   currentDoc = { id: docId, clauses: new Map() };
+  resetKeys();
   document.title = `${[doc.number, doc.title].filter(Boolean).join(' — ') || docId} · Văn kiện`;
   $('doc-kicker').textContent = [doc.kind_label || 'Văn bản', doc.number].filter(Boolean).join(' ');
   $('doc-title').textContent = doc.title || doc.number || docId;
@@ -326,6 +333,7 @@ function clauseNode(c) {
     el('div', { class: 'clause-tags' }, chips, tagButton, historyButton),
     history,
   );
+  node.addEventListener('click', () => setCurrent(entry, { focus: false }));
   entry.node = node;
   entry.chips = chips;
   entry.history = history;
