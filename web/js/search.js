@@ -196,6 +196,13 @@ function renderGroup(s, g) {
   );
 }
 
+/** A clause outside any section, named by its kind and label: `Nhiệm vụ (3)`, `Đoạn`. */
+function clauseName(hit) {
+  const kind = String(hit.kind_label || 'điều khoản');
+  const label = hit.label && !/^[-+•*–]$/.test(hit.label) ? ` ${hit.label}` : '';
+  return `${kind.charAt(0).toLocaleUpperCase('vi')}${kind.slice(1)}${label}`;
+}
+
 /** One clause found; `withDoc` puts its document's number and short title above it. */
 function renderHit(hit, withDoc) {
   const sectors = sectorIds(hit.sectors);
@@ -204,7 +211,7 @@ function renderHit(hit, withDoc) {
     ? [hit.doc_number, hit.doc_title].filter(Boolean).join(' · ') || hit.doc_id
     : place
       ? place.textContent
-      : 'Mở điều khoản';
+      : clauseName(hit);
   const snippet = el('p', { class: 'snippet', 'data-testid': 'result-snippet' });
   setSnippet(snippet, hit.snippet, hit.text);
   const kind = hit.kind ? String(hit.kind) : '';
