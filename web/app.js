@@ -20,10 +20,16 @@ import {
   searchFromInput,
   showSearch,
 } from './js/search.js';
+import { initAdmin, showAdmin } from './js/admin.js';
 import { onKey, toggleHelp } from './js/keys.js';
+import { decideAndNext, showQueue, showQueueBar } from './js/queue.js';
+import { showReview } from './js/review.js';
 import { loadSectors } from './js/sectors.js';
 import { closePicker, onPickerKey, picker, renderPickerList } from './js/tagging.js';
 import { $, toast } from './js/util.js';
+
+/** The views of the page, one `<section id="view-…">` each. */
+const VIEWS = ['home', 'search', 'doc', 'queue', 'review', 'admin'];
 
 let renderedHash = null;
 
@@ -35,12 +41,17 @@ function render() {
   // Remember the last search so the document view can link back to it.
   if (route.view === 'search') lastSearch.hash = location.hash;
   closePicker(false);
-  for (const v of ['home', 'search', 'doc']) $(`view-${v}`).hidden = v !== route.view;
+  for (const v of VIEWS) $(`view-${v}`).hidden = v !== route.view;
   if (route.view === 'search') {
     showSearch(route.search);
   } else {
     cancelSearch();
-    if (route.view === 'doc') showDocument(route.docId, route.clauseId);
+    if (route.view === 'doc') {
+      showDocument(route.docId, route.clauseId);
+      showQueueBar(route.clauseId, route.queue);
+    } else if (route.view === 'queue') showQueue(route.doc);
+    else if (route.view === 'review') showReview(route.doc);
+    else if (route.view === 'admin') showAdmin();
     else showHome();
   }
   if (route.view !== 'search') {
@@ -107,6 +118,9 @@ function init() {
   $('doc-print').addEventListener('click', () => window.print());
 
   $('keys-close').addEventListener('click', () => toggleHelp(false));
+  $('queue-next').addEventListener('click', () => decideAndNext());
+  $('queue-none').addEventListener('click', () => decideAndNext({ noneApplies: true }));
+  initAdmin();
   document.addEventListener('keydown', (e) => {
     if (onKey(e)) e.preventDefault();
   });

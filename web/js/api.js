@@ -32,17 +32,24 @@ export class ApiError extends Error {
   }
 }
 
-/** A request to the API; `auth` sends the kept token, `token` a given one (to check it). */
-export async function api(method, path, { signal, auth, token: given } = {}) {
+/**
+ * A request to the API. The kept token goes with every request (reads too: blind annotation
+ * hides others' tags from whoever is not known to have decided); `auth` says the request needs
+ * one, `token` checks a given one; `body` is sent as JSON.
+ */
+export async function api(method, path, { signal, auth, token: given, body: payload } = {}) {
   const headers = { Accept: 'application/json' };
-  if (auth || given) {
-    const token = given || getToken();
-    if (!token) throw new ApiError(401, 'no_token', '');
-    headers.Authorization = `Bearer ${token}`;
+  const token = given || getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  else if (auth) throw new ApiError(401, 'no_token', '');
+  let sent;
+  if (payload !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    sent = JSON.stringify(payload);
   }
   let res;
   try {
-    res = await fetch(path, { method, headers, signal, cache: 'no-store' });
+    res = await fetch(path, { method, headers, body: sent, signal, cache: 'no-store' });
   } catch (err) {
     if (err && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', String(err));
@@ -103,6 +110,10 @@ export function errorText(err) {
         : 'Yêu cầu không hợp lệ. Hãy bỏ bớt ký tự đặc biệt hoặc bộ lọc lạ trong địa chỉ trang.';
     case 401:
       return 'Mã truy cập không hợp lệ hoặc đã bị thu hồi. Hãy đăng nhập lại bằng mã truy cập mới.';
+    case 409:
+      return err.message
+        ? `Không thực hiện được vì xung đột: ${err.message}`
+        : 'Không thực hiện được: việc này đã có rồi (trùng tên hoặc đã giao).';
     case 403:
       return 'Tài khoản này không có quyền thực hiện thao tác này.';
     case 404:

@@ -99,6 +99,10 @@ export function renderAuth() {
   $('auth-signed-out').hidden = on;
   $('auth-signed-in').hidden = !on;
   $('auth-state').textContent = me ? `${me.name} · ${me.role_label}` : 'Đã đăng nhập';
+  const role = me ? me.role : '';
+  $('team-nav').hidden = !me;
+  $('nav-review').hidden = role !== 'reviewer' && role !== 'admin';
+  $('nav-admin').hidden = role !== 'reviewer' && role !== 'admin';
   if (on) closeAuthForm(false);
 }
 

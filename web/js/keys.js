@@ -4,6 +4,7 @@
 import { signedIn } from './auth.js';
 import { currentEntries } from './document.js';
 import { sectorList, sectorName } from './sectors.js';
+import { decideAndNext, inQueue } from './queue.js';
 import { openPicker, tag, untag } from './tagging.js';
 import { $, el, toast } from './util.js';
 
@@ -142,6 +143,14 @@ export function onKey(e) {
   if (!signedIn()) return false;
   if (e.key === 't' && current) {
     openPicker(current, current.tagButton);
+    return true;
+  }
+  if (e.key === 'n' && inQueue()) {
+    decideAndNext();
+    return true;
+  }
+  if (e.key === '0' && inQueue()) {
+    decideAndNext({ noneApplies: true });
     return true;
   }
   if (e.key === 'u') {

@@ -6,6 +6,8 @@
 //   #/search?q=…&doc=…&kind=…&sector=…&assignee=…&issuer=…&year=…&offset=…  (a filter alone browses)
 //   #/doc/<doc id>              a document
 //   #/clause/<clause id>        a clause inside its document, scrolled to and highlighted
+//   #/clause/<clause id>?queue  the same, as the annotator's queue brought them there
+//   #/queue, #/review, #/admin  the team's views (by role)
 
 export const FILTERS = ['doc', 'kind', 'sector', 'assignee', 'issuer', 'year'];
 
@@ -23,8 +25,12 @@ export function parseRoute() {
   };
   if (path.startsWith('/clause/')) {
     const id = path.slice('/clause/'.length).split('/').map(decode).join('/');
-    return { view: 'doc', docId: id.split('/')[0], clauseId: id };
+    return { view: 'doc', docId: id.split('/')[0], clauseId: id, queue: params.has('queue') };
   }
+  // The team's views: an annotator's queue, a reviewer's disagreements, an admin's desk.
+  if (path === '/queue') return { view: 'queue', doc: params.get('doc') || '' };
+  if (path === '/review') return { view: 'review', doc: params.get('doc') || '' };
+  if (path === '/admin') return { view: 'admin' };
   if (path.startsWith('/doc/')) {
     return { view: 'doc', docId: decode(path.slice('/doc/'.length)), clauseId: null };
   }
