@@ -8,22 +8,19 @@
 //! `chromium-driver`; without them it prints `SKIPPED: …` and passes, unless
 //! `VANKIEN_REQUIRE_BROWSER=1`, which turns their absence into a failure (CI sets it).
 
-use std::fmt::Display;
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[macro_use]
+mod browser;
 
-use fantoccini::elements::Element;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use browser::*;
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use vankien_ingest::normalize::{folded_key, words};
-use vankien_tests::{
-    Server, add_annotator, agent, clause_path, encode_component, free_port, target_dir,
-};
+use vankien_tests::{Server, add_annotator, clause_path, encode_component, target_dir};
 
 /// The query typed without diacritics: it must find `nông thôn mới`.
 const QUERY: &str = "nong thon moi";
@@ -362,150 +359,6 @@ fn http_search_finds_clauses_without_diacritics_and_a_tag_survives_sigkill() {
         "the untag was lost"
     );
     assert!(!filtered_hits(&server, &sector_id).contains(&clause_id));
-}
-
-// ------------------------------------------------------------------------------------------------
-// The browser test.
-
-/// Chromium and chromedriver, if installed (`$CHROME_BIN` and `$CHROMEDRIVER` override).
-fn find_browser() -> Option<(PathBuf, PathBuf)> {
-    let first = |var: &str, names: &[&str]| -> Option<PathBuf> {
-        if let Some(p) = std::env::var_os(var) {
-            return Some(PathBuf::from(p)).filter(|p| p.is_file());
-        }
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        names.iter().find_map(|name| {
-            std::env::split_paths(&path)
-                .chain([
-                    PathBuf::from("/usr/bin"),
-                    PathBuf::from("/usr/lib/chromium"),
-                ])
-                .map(|dir| dir.join(name))
-                .find(|p| p.is_file())
-        })
-    };
-    let chromium = first(
-        "CHROME_BIN",
-        &["chromium", "chromium-browser", "google-chrome"],
-    )?;
-    let driver = first("CHROMEDRIVER", &["chromedriver"])?;
-    Some((chromium, driver))
-}
-
-/// A running chromedriver; killed when dropped.
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Driver {
-    fn start(binary: &Path, log: &Path) -> Driver {
-        let port = free_port();
-        let out = File::create(log).expect("create chromedriver log");
-        let err = out.try_clone().expect("clone chromedriver log");
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("spawn chromedriver");
-        let driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let http = agent();
-        let started = Instant::now();
-        loop {
-            if let Ok(mut res) = http.get(format!("{}/status", driver.url)).call()
-                && res.status() == 200
-                && res
-                    .body_mut()
-                    .read_json::<Value>()
-                    .is_ok_and(|v| v["value"]["ready"] == true)
-            {
-                return driver;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "chromedriver not ready after 30 s; its log:\n{}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Says something on the real stderr, past the test harness's output capture.
-fn loud(message: &str) {
-    let _ = writeln!(std::io::stderr(), "\n{message}\n");
-}
-
-type Step<T> = Result<T, String>;
-
-/// Adds what was being done to a WebDriver error.
-trait Context<T> {
-    fn ctx(self, what: &str) -> Step<T>;
-}
-
-impl<T, E: Display> Context<T> for Result<T, E> {
-    fn ctx(self, what: &str) -> Step<T> {
-        self.map_err(|e| format!("{what}: {e}"))
-    }
-}
-
-macro_rules! check {
-    ($cond:expr, $($msg:tt)+) => {
-        if !$cond {
-            return Err(format!($($msg)+));
-        }
-    };
-}
-
-const WAIT: Duration = Duration::from_secs(20);
-
-async fn wait_css(c: &Client, css: &str) -> Step<Element> {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .ctx(&format!("wait for {css}"))
-}
-
-/// Clicks the element `css` finds.
-async fn click(c: &Client, css: &str) -> Step<()> {
-    c.find(Locator::Css(css))
-        .await
-        .ctx(&format!("find {css}"))?
-        .click()
-        .await
-        .ctx(&format!("click {css}"))
-}
-
-/// Polls a script until it returns something `ok` accepts; returns the last value either way.
-async fn poll(c: &Client, script: &str, ok: impl Fn(&Value) -> bool) -> Step<Value> {
-    let started = Instant::now();
-    loop {
-        let value = c.execute(script, vec![]).await.ctx("run a script")?;
-        if ok(&value) || started.elapsed() > WAIT {
-            return Ok(value);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn screenshot(c: &Client, path: &Path) -> Step<()> {
-    let png = c.screenshot().await.ctx("take a screenshot")?;
-    std::fs::write(path, png).ctx(&format!("write {}", path.display()))?;
-    loud(&format!("screenshot saved to {}", path.display()));
-    Ok(())
 }
 
 /// What the result list shows: the hash, whether a search is running, and for each result its
@@ -859,14 +712,6 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
     Ok(())
 }
 
-/// The text of the first element matching `css`, or `""`, as a script's result.
-fn text_of(css: &str) -> String {
-    format!(
-        "const n = document.querySelector('{}'); return n ? n.textContent : '';",
-        css.replace('\'', "\\'")
-    )
-}
-
 /// The portal's navigation: a number typed answers with its document's card, hits come grouped
 /// by document with a link to the rest of each, a filter alone browses, and a PDF's document
 /// view shows its pages, signer, original file and print button.
@@ -1049,20 +894,7 @@ fn ingest_a_pdf(server: &Server, index: &Path, data: &Path) -> String {
 
 #[test]
 fn browser_finds_tags_reloads_and_filters_a_clause() {
-    let required = std::env::var("VANKIEN_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let Some((chromium, chromedriver)) = find_browser() else {
-        assert!(
-            !required,
-            "VANKIEN_REQUIRE_BROWSER=1 but chromium or chromedriver was not found \
-             (apt-get install -y chromium chromium-driver)"
-        );
-        loud(
-            "==================================================================\n\
-             SKIPPED: chromium not found (need `chromium` and `chromedriver`;\n\
-             apt-get install -y chromium chromium-driver). The browser test did\n\
-             not run. Set VANKIEN_REQUIRE_BROWSER=1 to make this a failure.\n\
-             ==================================================================",
-        );
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
         return;
     };
 
@@ -1082,32 +914,7 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
         .build()
         .expect("tokio runtime");
     let outcome: Step<()> = runtime.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), json!("chrome"));
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless=new",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--window-size=1280,1000",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            }),
-        );
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&driver.url)
-            .await
-            .ctx("start a Chromium session")?;
+        let client = session(&chromium, &driver, &profile).await?;
         let result = tokio::time::timeout(Duration::from_secs(300), async {
             drive(&client, &server.base, &token, &shots).await?;
             drive_navigation(&client, &server.base, &pdf_doc, &shots).await
