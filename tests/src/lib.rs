@@ -238,8 +238,17 @@ impl Server {
 
     /// `GET <base><path>`.
     pub fn get(&self, path: &str) -> Reply {
+        self.get_with(path, None)
+    }
+
+    /// `GET <base><path>` with, if given, a bearer token.
+    pub fn get_with(&self, path: &str, token: Option<&str>) -> Reply {
         let url = format!("{}{path}", self.base);
-        reply(self.agent.get(&url).call(), &format!("GET {url}"))
+        let mut req = self.agent.get(&url);
+        if let Some(token) = token {
+            req = req.header("Authorization", format!("Bearer {token}"));
+        }
+        reply(req.call(), &format!("GET {url}"))
     }
 
     /// `PUT <base><path>` with an empty body and, if given, a bearer token.
@@ -282,8 +291,14 @@ pub fn run_vankien(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> std::proc
 /// Runs `vankien user add NAME --role annotator --data DIR` and returns the token: the last word
 /// of its output.
 pub fn add_annotator(data: &Path, name: &str) -> String {
+    add_user(data, name, "annotator")
+}
+
+/// Creates a user of `role` (`annotator`, `reviewer`, `admin`) with `vankien user add` and
+/// returns their token.
+pub fn add_user(data: &Path, name: &str, role: &str) -> String {
     let out = Command::new(vankien_bin())
-        .args(["user", "add", name, "--role", "annotator", "--data"])
+        .args(["user", "add", name, "--role", role, "--data"])
         .arg(data)
         .output()
         .expect("run vankien user add");
