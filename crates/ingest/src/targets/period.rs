@@ -115,16 +115,24 @@ fn context_before(toks: &[Token], i: usize) -> (usize, Role) {
     if j >= 1 && is(j - 1, "hết") {
         j -= 1;
     }
+    // `quý III năm 2026`: the quarter stands between the deadline's word and the year.
+    if saw_year_word && j >= 2 && is(j - 2, "quý") {
+        j -= 2;
+    }
     let before = |n: usize, word: &str| j >= n && is(j - n, word);
-    if before(2, "so") && before(1, "với") {
+    let period_word = before(2, "giai") && before(1, "đoạn");
+    let compared = |n: usize| before(n + 2, "so") && before(n + 1, "với");
+    if compared(0) || (before(2, "cùng") && before(1, "kỳ")) {
         (j - 2, Role::Baseline)
+    } else if period_word && compared(2) {
+        (j - 4, Role::Baseline)
     } else if before(1, "lần") || before(1, "với") {
         (j, Role::Baseline)
     } else if before(1, "từ") {
         (j - 1, Role::Start)
-    } else if before(2, "giai") && before(1, "đoạn") {
+    } else if period_word {
         (j - 2, Role::Deadline)
-    } else if before(1, "kỳ") {
+    } else if before(1, "kỳ") && !saw_year_word {
         (j, Role::Deadline)
     } else if DEADLINE_WORDS.iter().any(|w| before(1, w)) {
         (j - 1, Role::Deadline)
@@ -208,6 +216,22 @@ mod tests {
             [(Deadline, Some(2026), Some(2028))]
         );
         assert_eq!(roles("đối ngoại năm 2025"), [(Bare, None, Some(2025))]);
+        assert_eq!(
+            roles("so với cùng kỳ năm 2025"),
+            [(Baseline, None, Some(2025))]
+        );
+        assert_eq!(
+            roles("giảm 30% so với giai đoạn 2021 - 2025"),
+            [(Baseline, Some(2021), Some(2025))]
+        );
+        assert_eq!(
+            roles("trong quý III năm 2026"),
+            [(Deadline, None, Some(2026))]
+        );
+        assert_eq!(
+            roles("nhiệm kỳ 2025 - 2030"),
+            [(Deadline, Some(2025), Some(2030))]
+        );
         assert_eq!(roles("đạt 2030% là không phải năm"), []);
     }
 

@@ -150,6 +150,15 @@ pub(super) fn cue_phrases() -> impl Iterator<Item = &'static Phrase> {
     tables().cues.iter().map(|(p, _)| p)
 }
 
+/// Whether a token is a word of a bound (`tối thiểu`, `trên`, `khoảng` …).
+pub(super) fn is_bound_word(t: &Token) -> bool {
+    tables()
+        .cues
+        .iter()
+        .filter(|(_, c)| matches!(c, Cue::Bound(_)))
+        .any(|(p, _)| (0..p.len()).any(|i| p.word_at(i, t)))
+}
+
 /// One quantity of a statement; token indices are into the statement's tokens.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Quantity {
@@ -323,7 +332,10 @@ fn range_end(toks: &[Token], i: usize) -> Option<(usize, f64)> {
         j += 1;
     }
     let dash = toks.get(j).is_some_and(|t| t.is('-') || t.is('–'));
-    let to = toks.get(j).is_some_and(|t| t.word("đến")) && i >= 1 && toks[i - 1].word("từ");
+    // `từ 8 đến 9%`, and `13% đến 15%` (two percentages need no `từ`).
+    let to = toks.get(j).is_some_and(|t| t.word("đến"))
+        && ((i >= 1 && toks[i - 1].word("từ"))
+            || (percent && toks.get(j + 2).is_some_and(|t| t.is('%'))));
     if !(dash || to) {
         return None;
     }
@@ -501,6 +513,14 @@ mod tests {
         );
         assert_eq!(one("đạt từ 8% đến 9%"), (8.0, 9.0, "%".into(), Eq, None));
         assert_eq!(one("đạt 8-9%"), (8.0, 9.0, "%".into(), Eq, None));
+        assert_eq!(
+            one("tăng 13% đến 15%"),
+            (13.0, 15.0, "%".into(), Eq, Some(Change::Increase))
+        );
+        assert_eq!(
+            one("đạt 30% đến năm 2030"),
+            (30.0, 30.0, "%".into(), Eq, None)
+        );
         assert_eq!(one("giảm còn 22%"), (22.0, 22.0, "%".into(), Eq, None));
         assert_eq!(
             one("đạt 90 triệu đồng (3.500 USD) trở lên"),

@@ -66,6 +66,9 @@ pub(super) fn read(text: &str, fallback: Option<Period>) -> Vec<Found> {
     let mut running: Option<Period> = None;
     for range in statements(&toks, text) {
         let stoks = &toks[range.clone()];
+        if is_report(stoks) {
+            continue;
+        }
         let mentions = period::mentions(stoks);
         let quantities = quantity::quantities(stoks);
         if quantities.is_empty() {
@@ -112,7 +115,10 @@ fn read_quantity(
     let rank = q.comparator == Comparator::Top;
     let mut change = q.change;
     if change.is_none() && !q.has_verb {
-        change = previous.and_then(|p| p.change);
+        change = match previous {
+            Some(p) => p.change,
+            None => leading_change(stoks, head, q),
+        };
     }
     let (indicator_text, mut indicator) =
         match indicator_of(text, stoks, head, tail, mentions, rank) {
@@ -150,13 +156,56 @@ fn read_quantity(
     }
 }
 
-/// The statements of a clause: token ranges split after `;` and after a sentence's end (`.`, `!`,
-/// `?` before a capital, a number, a quote or the end).
+/// Whether a statement reports results rather than sets targets: `so với cùng kỳ` (against the
+/// same period of last year), `ước đạt` (estimated at), `lũy kế` (cumulated).
+fn is_report(stoks: &[Token]) -> bool {
+    stoks.windows(2).any(|w| {
+        (w[0].word("cùng") && w[1].word("kỳ"))
+            || (w[0].word("ước")
+                && ["đạt", "tăng", "giảm", "khoảng", "tính"]
+                    .iter()
+                    .any(|v| w[1].word(v)))
+            || (w[0].word("lũy") && w[1].word("kế"))
+    })
+}
+
+/// The change a statement's first words set for a value whose own words set none: `giảm số
+/// lượng dự án tối thiểu 30%`. Only when nothing but bounds stands right before the value (in
+/// `Tăng đầu tư … bảo đảm tối thiểu 2%`, the 2% is a level).
+fn leading_change(stoks: &[Token], head: &Range<usize>, q: &Quantity) -> Option<Change> {
+    let only_bounds = (q.cue_start..q.value_start).all(|k| quantity::is_bound_word(&stoks[k]));
+    if !only_bounds {
+        return None;
+    }
+    let lead = ["phấn đấu", "tiếp tục", "thực hiện", "hoàn thành"].map(Phrase::new);
+    let mut k = head.start;
+    loop {
+        if k < head.end && stoks[k].kind == Kind::Punct {
+            k += 1;
+        } else if let Some(p) = lead.iter().find(|p| p.at(&stoks[..head.end], k)) {
+            k += p.len();
+        } else {
+            break;
+        }
+    }
+    let at = |w: &str| stoks.get(k).is_some_and(|t| t.word(w));
+    let next_is = |w: &str| stoks.get(k + 1).is_some_and(|t| t.word(w));
+    if at("giảm") || (at("cắt") && next_is("giảm")) || (at("rút") && next_is("ngắn")) {
+        Some(Change::Decrease)
+    } else if at("tăng") && !next_is("cường") && !next_is("trưởng") {
+        Some(Change::Increase)
+    } else {
+        None
+    }
+}
+
+/// The statements of a clause: token ranges split after `;`, after a table row's cell (`|`) and
+/// after a sentence's end (`.`, `!`, `?` before a capital, a number, a quote or the end).
 fn statements(toks: &[Token], text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for (k, t) in toks.iter().enumerate() {
-        let end = if t.is(';') {
+        let end = if t.is(';') || t.is('|') {
             true
         } else if t.is('.') || t.is('!') || t.is('?') {
             match toks.get(k + 1) {

@@ -92,6 +92,11 @@ impl Phrase {
                 .all(|(t, (e, f))| t.is_word(e, f))
     }
 
+    /// Whether token `t` is its word number `i`.
+    pub fn word_at(&self, i: usize, t: &Token) -> bool {
+        self.words.get(i).is_some_and(|(e, f)| t.is_word(e, f))
+    }
+
     /// Whether its words start at token `at` of `toks`.
     pub fn at(&self, toks: &[Token], at: usize) -> bool {
         toks.get(at..at + self.len())
