@@ -163,8 +163,13 @@ impl Target {
 pub fn extract(doc: &Document) -> Vec<Target> {
     let mut out = Vec::new();
     for clause in &doc.clauses {
+        // Most clauses hold no number at all: they are passed over before any work.
+        if !clause.text.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
         let headings = headings_of(doc, &clause.section_path);
-        if !is_candidate(clause.kind, &clause.text, &headings) {
+        let toks = tokens::tokenize(&clause.text);
+        if !is_candidate(clause.kind, &toks, &headings) {
             continue;
         }
         let fallback = clause
@@ -177,7 +182,7 @@ pub fn extract(doc: &Document) -> Vec<Target> {
                     .rev()
                     .find_map(|h| period::period_of_line(h))
             });
-        for found in statement::read(&clause.text, fallback) {
+        for found in statement::read(&clause.text, &toks, fallback) {
             out.push(Target {
                 indicator_text: found.indicator_text,
                 indicator: found.indicator.map(|i| i.key.clone()),
@@ -219,20 +224,19 @@ fn headings_of<'a>(doc: &'a Document, path: &[String]) -> Vec<&'a str> {
 /// (`Mục tiêu`, `chỉ tiêu`), or one whose text sets something for a year or says it aims at it
 /// (`đến năm 2030`, `vào năm 2015`, `phấn đấu`, `mục tiêu`). Tasks and articles that state
 /// incentives or standards (`giảm 50% số thuế phải nộp`) are none of these.
-fn is_candidate(kind: ClauseKind, text: &str, headings: &[&str]) -> bool {
+fn is_candidate(kind: ClauseKind, toks: &[tokens::Token], headings: &[&str]) -> bool {
     if kind == ClauseKind::Target {
         return true;
     }
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let aims = |folded: &str| {
-        let padded = format!(" {folded} ");
-        padded.contains(" muc tieu ") || padded.contains(" chi tieu ")
+    let aims = |toks: &[tokens::Token]| {
+        toks.windows(2).any(|w| {
+            ((w[0].word("mục") || w[0].word("chỉ")) && w[1].word("tiêu"))
+                || (w[0].word("phấn") && w[1].word("đấu"))
+        })
     };
-    if headings.iter().any(|h| aims(&folded_words(h))) {
-        return true;
-    }
-    let folded = folded_words(text);
-    aims(&folded) || format!(" {folded} ").contains(" phan dau ") || statement::has_deadline(text)
+    headings.iter().any(|h| aims(&tokens::tokenize(h)))
+        || aims(toks)
+        || period::mentions(toks)
+            .iter()
+            .any(|m| m.role == period::Role::Deadline)
 }

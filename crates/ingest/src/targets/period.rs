@@ -97,7 +97,7 @@ pub(super) fn mentions(toks: &[Token]) -> Vec<Mention> {
 
 /// Reads the words before the year at `i`: where the mention starts and what it is.
 fn context_before(toks: &[Token], i: usize) -> (usize, Role) {
-    let is = |j: usize, word: &str| toks.get(j).is_some_and(|t| t.word(word));
+    let is = |j: usize, word: &'static str| toks.get(j).is_some_and(|t| t.word(word));
     let number = |j: usize| toks.get(j).is_some_and(|t| t.kind == Kind::Number);
     let mut j = i;
     // `ngày 31 tháng 12 năm 2025`: step over the day and month to the words before them.
@@ -119,7 +119,7 @@ fn context_before(toks: &[Token], i: usize) -> (usize, Role) {
     if saw_year_word && j >= 2 && is(j - 2, "quý") {
         j -= 2;
     }
-    let before = |n: usize, word: &str| j >= n && is(j - n, word);
+    let before = |n: usize, word: &'static str| j >= n && is(j - n, word);
     let period_word = before(2, "giai") && before(1, "đoạn");
     let compared = |n: usize| before(n + 2, "so") && before(n + 1, "với");
     if compared(0) || (before(2, "cùng") && before(1, "kỳ")) {

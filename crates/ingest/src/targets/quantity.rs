@@ -397,7 +397,7 @@ fn exact(toks: &[Token], range: Range<usize>) -> String {
 fn money_at(toks: &[Token], j: usize) -> Option<(String, bool, usize)> {
     let mut k = j;
     let mut parts: Vec<&str> = Vec::new();
-    let pick = |t: Option<&Token>, words: &[(&str, &'static str)]| {
+    let pick = |t: Option<&Token>, words: &[(&'static str, &'static str)]| {
         let t = t?;
         words
             .iter()

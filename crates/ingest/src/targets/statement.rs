@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use super::period::{self, Mention, Period, Role};
 use super::quantity::{self, Quantity};
 use super::taxonomy::{Indicator, Taxonomy, folded_words};
-use super::tokens::{Kind, Phrase, Token, tokenize};
+use super::tokens::{Kind, Phrase, Token};
 use super::{Change, Comparator};
 
 /// One target read from a clause; ranges are byte ranges of the clause's text.
@@ -51,20 +51,12 @@ fn edge_phrases() -> &'static [Phrase] {
     })
 }
 
-/// Whether `text` sets something for a year: a deadline or a period (`đến năm 2030`, `vào năm
-/// 2015`, `giai đoạn 2021-2025`, `chậm nhất ngày 31 tháng 12 năm 2025`).
-pub(super) fn has_deadline(text: &str) -> bool {
-    period::mentions(&tokenize(text))
-        .iter()
-        .any(|m| m.role == Role::Deadline)
-}
-
-/// The targets of a clause's `text`; `fallback` is the period its group or headings give.
-pub(super) fn read(text: &str, fallback: Option<Period>) -> Vec<Found> {
-    let toks = tokenize(text);
+/// The targets of a clause's `text` (its tokens `toks`); `fallback` is the period its group or
+/// headings give.
+pub(super) fn read(text: &str, toks: &[Token], fallback: Option<Period>) -> Vec<Found> {
     let mut out = Vec::new();
     let mut running: Option<Period> = None;
-    for range in statements(&toks, text) {
+    for range in statements(toks, text) {
         let stoks = &toks[range.clone()];
         if is_report(stoks) {
             continue;
@@ -188,8 +180,8 @@ fn leading_change(stoks: &[Token], head: &Range<usize>, q: &Quantity) -> Option<
             break;
         }
     }
-    let at = |w: &str| stoks.get(k).is_some_and(|t| t.word(w));
-    let next_is = |w: &str| stoks.get(k + 1).is_some_and(|t| t.word(w));
+    let at = |w: &'static str| stoks.get(k).is_some_and(|t| t.word(w));
+    let next_is = |w: &'static str| stoks.get(k + 1).is_some_and(|t| t.word(w));
     if at("giảm") || (at("cắt") && next_is("giảm")) || (at("rút") && next_is("ngắn")) {
         Some(Change::Decrease)
     } else if at("tăng") && !next_is("cường") && !next_is("trưởng") {
@@ -445,10 +437,11 @@ fn edge_words(stoks: &[Token], a: usize, b: usize, front: bool) -> Option<usize>
 
 #[cfg(test)]
 mod tests {
+    use super::super::tokens::tokenize;
     use super::*;
 
     fn keys(text: &str) -> Vec<(String, Option<String>, f64, Option<i32>)> {
-        read(text, None)
+        read(text, &tokenize(text), None)
             .into_iter()
             .map(|f| {
                 (
@@ -512,16 +505,15 @@ mod tests {
 
     #[test]
     fn growth_of_an_indicator_is_its_growth_key() {
-        let found = read(
-            "Năng suất lao động (tính theo giá so sánh) tăng từ 9,0%/năm trở lên.",
-            None,
-        );
+        let text = "Năng suất lao động (tính theo giá so sánh) tăng từ 9,0%/năm trở lên.";
+        let found = read(text, &tokenize(text), None);
         assert_eq!(
             found[0].indicator.map(|i| i.key.as_str()),
             Some("labour_productivity_growth")
         );
         assert_eq!(found[0].change, None);
-        let found = read("Tỷ lệ hộ nghèo giảm bình quân 1 - 1,5%/năm.", None);
+        let text = "Tỷ lệ hộ nghèo giảm bình quân 1 - 1,5%/năm.";
+        let found = read(text, &tokenize(text), None);
         assert_eq!(
             found[0].indicator.map(|i| i.key.as_str()),
             Some("poverty_rate")
@@ -538,7 +530,7 @@ mod tests {
             "TỶ LỆ CHE PHỦ RỪNG ĐẠT 42%.",
             "Tỷ lệ che phủ rừng đạt 42%.",
         ] {
-            let got = read(text, None);
+            let got = read(text, &tokenize(text), None);
             assert_eq!(got.len(), 1, "{text}");
             assert_eq!(
                 got[0].indicator.map(|i| i.key.as_str()),

@@ -1,6 +1,7 @@
 //! The tokens of a clause's text that target extraction reads: words (with their folded key),
 //! numbers as Vietnamese writes them, and the punctuation between them, each with its byte range.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::normalize;
@@ -41,9 +42,24 @@ impl Token {
 
     /// Whether the token is the word `word` (written with its diacritics, in any case or
     /// tone placement): see [`Token::plain`].
-    pub fn word(&self, word: &str) -> bool {
-        let exact = normalize::exact_key(word);
-        self.is_word(&exact, &normalize::fold_exact(&exact))
+    pub fn word(&self, word: &'static str) -> bool {
+        if self.kind != Kind::Word {
+            return false;
+        }
+        // The keys of each literal are made once a thread: this runs for most tokens.
+        thread_local! {
+            static KEYS: std::cell::RefCell<HashMap<&'static str, (String, String)>> =
+                std::cell::RefCell::new(HashMap::new());
+        }
+        KEYS.with(|keys| {
+            let mut keys = keys.borrow_mut();
+            let (exact, folded) = keys.entry(word).or_insert_with(|| {
+                let exact = normalize::exact_key(word);
+                let folded = normalize::fold_exact(&exact);
+                (exact, folded)
+            });
+            self.is_word(exact, folded)
+        })
     }
 
     /// Whether the token is the word of exact key `exact` and folded key `folded`.
