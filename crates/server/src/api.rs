@@ -41,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/sectors", get(sectors))
         .route("/api/annotations/export", get(export::export))
         .route("/api/orphans", get(orphans))
+        .route("/api/targets", get(crate::targets::targets))
 }
 
 // ---------------------------------------------------------------------------------------------

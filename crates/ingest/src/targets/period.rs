@@ -26,7 +26,8 @@ pub(super) enum Role {
     Bare,
     /// A start (`từ năm 2026`).
     Start,
-    /// A baseline (`so với năm 2020`, `gấp 6 lần năm 2025`): not the target's year.
+    /// A baseline (`so với năm 2020`, `gấp 6 lần năm 2025`), or the date of another document
+    /// (`ngày 22 tháng 12 năm 2024`): not the target's year.
     Baseline,
 }
 
@@ -102,6 +103,7 @@ fn context_before(toks: &[Token], i: usize) -> (usize, Role) {
     let mut j = i;
     // `ngày 31 tháng 12 năm 2025`: step over the day and month to the words before them.
     let mut saw_year_word = false;
+    let mut date = false;
     if j >= 1 && is(j - 1, "năm") {
         saw_year_word = true;
         j -= 1;
@@ -109,6 +111,7 @@ fn context_before(toks: &[Token], i: usize) -> (usize, Role) {
             j -= 2;
             if j >= 2 && number(j - 1) && is(j - 2, "ngày") {
                 j -= 2;
+                date = true;
             }
         }
     }
@@ -138,6 +141,9 @@ fn context_before(toks: &[Token], i: usize) -> (usize, Role) {
         (j - 1, Role::Deadline)
     } else if j < i && is(j, "hết") {
         (j, Role::Deadline)
+    } else if date {
+        // The date of another document (`Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024`).
+        (j, Role::Baseline)
     } else if saw_year_word {
         (j, Role::Bare)
     } else {
@@ -216,6 +222,10 @@ mod tests {
             [(Deadline, Some(2026), Some(2028))]
         );
         assert_eq!(roles("đối ngoại năm 2025"), [(Bare, None, Some(2025))]);
+        assert_eq!(
+            roles("Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024"),
+            [(Baseline, None, Some(2024))]
+        );
         assert_eq!(
             roles("so với cùng kỳ năm 2025"),
             [(Baseline, None, Some(2025))]

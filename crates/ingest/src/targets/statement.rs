@@ -291,11 +291,13 @@ fn indicator_of(
     let taxonomy = Taxonomy::get();
     let mut candidates: Vec<Range<usize>> = Vec::new();
     let tail_part = tail_part(stoks, tail.clone(), mentions, rank);
-    if rank {
+    // `A và 100% B`: the value opens a phrase of its own, whose noun follows it.
+    let fresh = head.end > head.start && stoks[head.end - 1].word("và");
+    if rank || fresh {
         candidates.extend(tail_part.clone());
     }
     candidates.extend(head_parts(stoks, head.clone(), mentions).into_iter().rev());
-    if !rank {
+    if !rank && !fresh {
         candidates.extend(tail_part);
     }
     let text_of =
