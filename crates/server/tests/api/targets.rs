@@ -194,3 +194,33 @@ async fn targets_download_as_csv_with_the_same_rows() {
         "{rows:?}"
     );
 }
+
+#[tokio::test]
+async fn the_targets_page_and_its_files_are_served() {
+    let f = fixture();
+    let page = get(&f.app, "/targets").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.header(header::CONTENT_TYPE),
+        "text/html; charset=utf-8"
+    );
+    let html = page.text();
+    assert!(html.contains("<html lang=\"vi\">") && html.contains("Chỉ tiêu qua các văn kiện"));
+    assert!(html.contains(r#"<script type="module" src="/static/targets.js">"#));
+    for (file, kind) in [
+        ("targets.js", "text/javascript"),
+        ("targets.css", "text/css"),
+    ] {
+        let answer = get(&f.app, &format!("/static/{file}")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{file}");
+        assert!(
+            answer.header(header::CONTENT_TYPE).starts_with(kind),
+            "{file}"
+        );
+    }
+    let main = get(&f.app, "/").await.text();
+    assert!(
+        main.contains(r#"href="/targets""#),
+        "the main page links the targets page"
+    );
+}
