@@ -829,8 +829,8 @@ const TARGETS_SCRIPT: &str = r#"
     };
 "#;
 
-/// 12. The targets page, reached from the main page's header: the table, a sort by a header,
-/// one indicator across documents in the table and the chart, and its CSV.
+/// Step 12, the targets page, reached from the main page's header: the table, a sort by a
+/// header, one indicator across documents in the table and the chart, and its CSV.
 async fn drive_targets(c: &Client, base: &str) -> Step<()> {
     c.goto(&format!("{base}/"))
         .await
