@@ -709,6 +709,83 @@ async fn drive(c: &Client, base: &str, token: &str, shots: &Path) -> Step<()> {
         typing[1].as_u64() > Some(0),
         "the unfinished query shows no results: {typing}"
     );
+    drive_targets(c, base).await
+}
+
+/// What the targets page shows: its rows' indicators, the sort of its first column, the chart's
+/// points and the CSV link.
+const TARGETS_SCRIPT: &str = r#"
+    const rows = [...document.querySelectorAll('[data-testid="target-row"]')];
+    return {
+        rows: rows.length,
+        indicators: [...new Set(rows.map((r) => r.getAttribute('data-indicator')))],
+        first: rows.length ? rows[0].querySelector('.name').textContent : '',
+        sort: document.querySelector('th[aria-sort]').getAttribute('aria-sort'),
+        points: document.querySelectorAll('[data-testid="chart-point"]').length,
+        csv: document.querySelector('[data-testid="target-csv"]').getAttribute('href'),
+        error: document.querySelector('[data-testid="target-error"]').hidden ? '' : 'shown',
+    };
+"#;
+
+/// Step 12, the targets page, reached from the main page's header: the table, a sort by a
+/// header, one indicator across documents in the table and the chart, and its CSV.
+async fn drive_targets(c: &Client, base: &str) -> Step<()> {
+    c.goto(&format!("{base}/"))
+        .await
+        .ctx("open the main page")?;
+    click(c, r#"[data-testid="targets-link"]"#).await?;
+    wait_css(c, r#"[data-testid="target-row"]"#).await?;
+    let page = poll(c, TARGETS_SCRIPT, |v| v["rows"].as_u64() > Some(50)).await?;
+    check!(
+        page["rows"].as_u64() > Some(50) && page["error"] == "",
+        "the targets page shows {page}"
+    );
+    click(c, r#"th button[data-sort="indicator"]"#).await?;
+    let sorted = poll(c, TARGETS_SCRIPT, |v| v["sort"] == "ascending").await?;
+    check!(
+        sorted["sort"] == "ascending",
+        "the table did not sort: {sorted}"
+    );
+    let select = wait_css(c, r#"[data-testid="target-indicator"]"#).await?;
+    select
+        .select_by_value("digital_economy_share")
+        .await
+        .ctx("choose an indicator")?;
+    let one = poll(c, TARGETS_SCRIPT, |v| {
+        v["indicators"] == json!(["digital_economy_share"]) && v["points"].as_u64() >= Some(4)
+    })
+    .await?;
+    check!(
+        one["indicators"] == json!(["digital_economy_share"]) && one["points"].as_u64() >= Some(4),
+        "one indicator across documents reads {one}"
+    );
+    check!(
+        one["csv"].as_str().is_some_and(
+            |h| h.contains("indicator=digital_economy_share") && h.contains("format=csv")
+        ),
+        "the CSV link is {}",
+        one["csv"]
+    );
+    let csv = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               fetch(document.querySelector('[data-testid="target-csv"]').href)
+                   .then((r) => r.text()).then(done, (e) => done(String(e)));"#,
+            vec![],
+        )
+        .await
+        .ctx("download the CSV")?;
+    // `Response.text()` drops the byte-order mark the server sends.
+    let csv = csv.as_str().unwrap_or("").trim_start_matches('\u{feff}');
+    check!(
+        csv.starts_with("indicator,")
+            && csv.lines().count() > 4
+            && csv
+                .lines()
+                .skip(1)
+                .all(|l| l.starts_with("digital_economy_share,")),
+        "the CSV reads {csv:?}"
+    );
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! The `vankien` command line: parse documents, build the index, search it, serve the page, manage
-//! annotators, list orphaned tags, back up and restore the store.
+//! The `vankien` command line: parse documents, build the index, search it, list its targets,
+//! serve the page, manage annotators, list orphaned tags, back up and restore the store.
 
 mod backup;
 mod ingest;
@@ -9,6 +9,7 @@ mod parse;
 mod search;
 mod sectors;
 mod serve;
+mod targets;
 mod user;
 
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// Search the index.
     Search(Box<search::SearchArgs>),
+    /// List the targets of the documents: indicator, value, unit, comparator, year.
+    Targets(targets::TargetsArgs),
     /// Serve the web page and the HTTP API (builds the index from corpus/ if there is none).
     Serve(serve::ServeArgs),
     /// List the sector taxonomy: the ids `--sector` and tagging take, with their names.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Search(args) => search::run(*args),
+        Command::Targets(args) => targets::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Sectors(args) => sectors::run(args),
         Command::User(args) => user::run(args),

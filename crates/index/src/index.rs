@@ -371,6 +371,17 @@ impl Index {
         Ok(self.read_cache().docs.values().cloned().collect())
     }
 
+    /// The content hash (blake3 of its source's bytes, hex) of every document, by document id:
+    /// it changes exactly when a document's text does, so a reader may keep what it derived from
+    /// a document (its targets) for as long as its hash stays.
+    pub fn document_hashes(&self) -> BTreeMap<String, String> {
+        self.read_cache()
+            .files
+            .values()
+            .map(|e| (e.doc_id.clone(), e.hash.clone()))
+            .collect()
+    }
+
     /// The summary of one document.
     pub fn summary(&self, doc_id: &str) -> Option<DocSummary> {
         self.read_cache().docs.get(doc_id).cloned()

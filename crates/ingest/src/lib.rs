@@ -13,6 +13,7 @@ pub mod model;
 pub mod normalize;
 pub mod parse;
 pub mod signer;
+pub mod targets;
 mod walk;
 
 use std::path::Path;

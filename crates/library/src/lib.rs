@@ -24,6 +24,7 @@ pub mod handoff;
 mod ingest;
 mod lock;
 mod mirror;
+pub mod targets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,8 @@ pub struct Library {
     /// Ingestions running: the index's writer is theirs, so the mirror waits for them and a tag
     /// write does not wait for the mirror.
     ingesting: AtomicUsize,
+    /// The targets of the index's documents, read when first asked.
+    targets: targets::TargetCache,
     _lock: WriterLock,
 }
 
@@ -160,6 +163,7 @@ impl Library {
             data_dir: data_dir.to_path_buf(),
             tags: RwLock::new(()),
             ingesting: AtomicUsize::new(0),
+            targets: targets::TargetCache::default(),
             _lock: lock,
         }
     }
@@ -168,6 +172,12 @@ impl Library {
         report.finished = self.finish_pending()?;
         report.repaired = self.repair_mirror()?;
         Ok((self, report))
+    }
+
+    /// The targets of every document (see [`targets`]): read when first asked, then kept per
+    /// document until its content changes.
+    pub fn targets(&self) -> Result<Arc<Vec<vankien_ingest::targets::Target>>, LibraryError> {
+        Ok(self.targets.get(&self.index)?)
     }
 
     /// The index, for reading (search, documents, clauses).

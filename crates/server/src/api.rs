@@ -43,6 +43,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/me", get(me))
         .route("/api/annotations/export", get(export::export))
         .route("/api/orphans", get(orphans))
+        .route("/api/targets", get(crate::targets::targets))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -288,7 +288,7 @@ fn is_formula_like(field: &str) -> bool {
     field.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-fn push_csv_row(out: &mut String, fields: &[&str]) {
+pub(crate) fn push_csv_row(out: &mut String, fields: &[&str]) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -15,6 +15,7 @@ mod export;
 mod paths;
 mod query;
 mod state;
+pub mod targets;
 mod views;
 pub mod web;
 
@@ -44,8 +45,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
      manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Builds the application: the API under `/api`, the page at `/` and `/static/*`, a JSON 404 for
-/// everything else, and the layers (limits, timeout, security headers, panics to 500 JSON).
+/// Builds the application: the API under `/api`, the page at `/` (the targets' page at
+/// `/targets`) and `/static/*`, a JSON 404 for everything else, and the layers (limits, timeout, security headers, panics to 500 JSON).
 ///
 /// There is deliberately no CORS layer: the page is served from the same origin.
 pub fn router(state: AppState) -> Router {
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(index_page))
         .route("/index.html", get(index_page))
         .route("/favicon.ico", get(favicon))
+        .route("/targets", get(targets_page))
         .route("/static/{*path}", get(static_file))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -152,6 +154,10 @@ pub async fn shutdown_signal() {
 
 async fn index_page(headers: HeaderMap) -> Response {
     web::serve("index.html", &headers)
+}
+
+async fn targets_page(headers: HeaderMap) -> Response {
+    web::serve("targets.html", &headers)
 }
 
 async fn favicon(headers: HeaderMap) -> Response {

@@ -15,6 +15,9 @@ use vankien_index::Limits;
 use vankien_library::{Holder, Library};
 use vankien_server::{AppState, ServerConfig, router};
 
+#[path = "api/targets.rs"]
+mod targets;
+
 use common::*;
 
 #[tokio::test]

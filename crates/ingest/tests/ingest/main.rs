@@ -9,4 +9,5 @@ mod html;
 mod pdf;
 mod realdocs;
 mod structure;
+mod targets;
 mod variants;
