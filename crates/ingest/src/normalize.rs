@@ -27,35 +27,14 @@ const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0309}', '\u{0303}', '
 ///
 /// Only the text's form changes; its words are never rewritten.
 pub fn normalize_text(raw: &str) -> String {
-    // Most text needs no change at all: copy runs of untouched characters as slices and touch
-    // only what differs, so that the common case costs one scan and one copy.
-    let mut unified = String::with_capacity(raw.len());
-    let mut run_start = 0;
-    let mut iter = raw.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let replacement = match c {
-            '\r' => {
-                // CRLF and a lone CR both end a line.
-                if iter.peek().is_some_and(|&(_, n)| n == '\n') {
-                    iter.next();
-                }
-                Some("\n")
-            }
-            '\u{2028}' | '\u{2029}' | '\u{0085}' | '\u{000B}' | '\u{000C}' => Some("\n"),
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Some(""),
-            c if is_odd_space(c) => Some(" "),
-            c if c.is_control() && c != '\n' && c != '\t' => Some(""),
-            _ => None,
-        };
-        if let Some(r) = replacement {
-            unified.push_str(&raw[run_start..i]);
-            unified.push_str(r);
-            run_start = iter.peek().map_or(raw.len(), |&(n, _)| n);
-        }
-    }
-    unified.push_str(&raw[run_start..]);
-    let nfc = to_nfc(unified);
-    if !has_trailing_blanks(&nfc) {
+    let Unified {
+        text,
+        composed,
+        trailing_blanks,
+    } = unify(raw);
+    // Nearly every text is NFC already and its lines end clean: then the one scan was all.
+    let nfc = if composed { text } else { to_nfc(text) };
+    if !trailing_blanks {
         return nfc;
     }
     let mut out = String::with_capacity(nfc.len());
@@ -66,6 +45,108 @@ pub fn normalize_text(raw: &str) -> String {
         out.push_str(line.trim_end_matches([' ', '\t']));
     }
     out
+}
+
+/// A text with its line ends, spaces and invisible characters unified, and what its scan saw.
+struct Unified {
+    text: String,
+    /// Whether every character is a starter that NFC keeps as it is (see [`is_nfc_starter`]):
+    /// then the text is NFC.
+    composed: bool,
+    /// Whether a line ends in a space or a tab.
+    trailing_blanks: bool,
+}
+
+/// Line ends made `\n`, odd spaces plain, zero-width and control characters dropped (see
+/// [`replacement`]), in one scan that also notes whether the text is surely NFC and whether a
+/// line ends in a blank. Most text needs no change: runs of untouched characters are copied as
+/// slices, and only ASCII's few control bytes and the non-ASCII characters are looked at.
+fn unify(raw: &str) -> Unified {
+    let bytes = raw.as_bytes();
+    let mut text = String::with_capacity(raw.len());
+    let mut composed = true;
+    let mut trailing_blanks = false;
+    // Whether the last character kept or written was a space or a tab.
+    let mut blank = false;
+    let mut run_start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if (0x20..0x7F).contains(&b) {
+            blank = b == b' ';
+            at += 1;
+            continue;
+        }
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            raw[at..].chars().next().unwrap_or_default()
+        };
+        let mut next = at + c.len_utf8();
+        if letter_raw(c) != 0 {
+            // A precomposed Vietnamese letter, most of the non-ASCII text: kept, and NFC.
+            blank = false;
+            at = next;
+            continue;
+        }
+        let Some(r) = replacement(c) else {
+            // Kept as it is.
+            if c == '\n' {
+                trailing_blanks |= blank;
+            }
+            blank = c == '\t';
+            composed &= is_nfc_starter(c);
+            at = next;
+            continue;
+        };
+        if c == '\r' && bytes.get(next) == Some(&b'\n') {
+            // CRLF and a lone CR both end a line.
+            next += 1;
+        }
+        text.push_str(&raw[run_start..at]);
+        text.push_str(r);
+        match r {
+            "\n" => {
+                trailing_blanks |= blank;
+                blank = false;
+            }
+            " " => blank = true,
+            _ => {}
+        }
+        run_start = next;
+        at = next;
+    }
+    text.push_str(&raw[run_start..]);
+    Unified {
+        text,
+        composed,
+        trailing_blanks: trailing_blanks || blank,
+    }
+}
+
+/// What a character becomes in the stored text, when it changes: a line end (`\n`), a plain space,
+/// or nothing (zero-width characters, BOMs, soft hyphens and other control characters).
+fn replacement(c: char) -> Option<&'static str> {
+    match c {
+        '\r' | '\u{2028}' | '\u{2029}' | '\u{0085}' | '\u{000B}' | '\u{000C}' => Some("\n"),
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Some(""),
+        c if is_odd_space(c) => Some(" "),
+        c if c.is_control() && c != '\n' && c != '\t' => Some(""),
+        _ => None,
+    }
+}
+
+/// Whether NFC keeps `c` as it is whatever stands around it: a starter (combining class 0) that
+/// is NFC without a doubt (quick check `Yes`). ASCII, Latin up to the combining marks at U+0300
+/// and the precomposed Vietnamese letters answer at once, the rest from Unicode's tables. A text
+/// of such characters only is NFC.
+fn is_nfc_starter(c: char) -> bool {
+    use unicode_normalization::char::canonical_combining_class;
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    c < '\u{300}'
+        || letter_raw(c) != 0
+        || (canonical_combining_class(c) == 0
+            && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
 }
 
 /// `text` in NFC, composing only the lines that need it: a file that mixes NFC and NFD has most
@@ -85,15 +166,6 @@ fn to_nfc(text: String) -> String {
         }
     }
     out
-}
-
-/// Whether any line of `text` ends in a space or a tab.
-fn has_trailing_blanks(text: &str) -> bool {
-    text.ends_with([' ', '\t'])
-        || text
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[1] == b'\n' && (w[0] == b' ' || w[0] == b'\t'))
 }
 
 /// Whether `c` is a space other than the plain ASCII space: NBSP, the en/em/thin spaces, the
@@ -116,6 +188,16 @@ pub fn is_word_char(c: char) -> bool {
         return true;
     }
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Whether `c` is a letter or a digit, as [`char::is_alphanumeric`] says: ASCII and the
+/// precomposed Vietnamese letters, nearly every character of a stored text, answer without
+/// Unicode's tables (their lookup is most of the cost of the parser's word scans).
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    letter_raw(c) != 0 || c.is_alphanumeric()
 }
 
 /// The words of `text`, each with its byte range in `text`.
@@ -494,6 +576,13 @@ fn tone_position(letters: &[char]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn is_alphanumeric_agrees_with_std_on_every_char() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
     /// Each base vowel with each tone, both as NFC and as NFD, in both cases, keys to the same
     /// lowercase NFC exact key, and folds to the base vowel without marks.
     #[test]
@@ -674,6 +763,62 @@ mod tests {
         }
     }
 
+    /// The stored form of a text as [`normalize_text`] made it before its one-scan fast path:
+    /// replacements, then NFC line by line, then trailing blanks, each a pass of its own.
+    fn normalize_by_passes(raw: &str) -> String {
+        let mut unified = String::new();
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            match replacement(c) {
+                Some(r) => unified.push_str(r),
+                None => unified.push(c),
+            }
+        }
+        let nfc = to_nfc(unified);
+        nfc.split('\n')
+            .map(|l| l.trim_end_matches([' ', '\t']))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_nfc_starter_shortcut_agrees_with_unicode_tables() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let by_tables = canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes;
+            assert_eq!(is_nfc_starter(c), by_tables, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn one_scan_normalizes_as_the_passes_did() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = vec![
+            "a \r\nb\t\rc\u{200B} \nd\u{00A0}\u{2028}e \u{FEFF}".to_string(),
+            "Tha\u{0300}nh pho\u{0302}\u{0301} \u{00AD}\n\u{0301}x\u{0007}\t".to_string(),
+            "“Quy định” – … • ½ ² Ω K Å \u{2000}\u{0340}\u{0958}".to_string(),
+        ];
+        for dir in [root.join("../../corpus"), root.join("tests/realdocs")] {
+            for entry in std::fs::read_dir(dir).expect("folder") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "txt" || e == "md") {
+                    let text = std::fs::read_to_string(&path).expect("text");
+                    texts.push(text.replace('\n', "\r\n"));
+                    texts.push(text.nfd().collect());
+                    texts.push(text);
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(normalize_text(t), normalize_by_passes(t));
+        }
+    }
+
     /// The slow key of a word, as it was before the fast paths.
     fn slow_keys(w: &str) -> (String, String) {
         let exact = exact_key_slow(w);
@@ -737,7 +882,7 @@ mod tests {
 
     mod props {
         use super::super::*;
-        use super::{slow_keys, words_by_chars};
+        use super::{normalize_by_passes, slow_keys, words_by_chars};
         use proptest::prelude::*;
 
         proptest! {
@@ -760,6 +905,16 @@ mod tests {
                     for c in text.chars() {
                         prop_assert_eq!(is_word_char(c), c.is_alphanumeric() || is_combining_mark(c));
                     }
+                }
+            }
+
+            #[test]
+            fn one_scan_equals_the_passes(
+                s in "[a-zA-ZđĐơƯàÀạẠ\u{0300}\u{0301}\u{0323}\u{0302}\u{200B}\u{FEFF}\u{00A0}\u{00AD}\u{2028}\u{0085}\u{0007}\u{3000} \t\r\n“”–]{0,60}",
+                any in "\\PC{0,40}",
+            ) {
+                for text in [&s, &any] {
+                    prop_assert_eq!(normalize_text(text), normalize_by_passes(text));
                 }
             }
 

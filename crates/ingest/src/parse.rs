@@ -26,6 +26,7 @@ mod blocks;
 mod header;
 mod joins;
 mod lines;
+mod phrases;
 mod tree;
 
 use std::path::Path;

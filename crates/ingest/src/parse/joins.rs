@@ -10,14 +10,14 @@
 //! `Trung ương`) or an acronym (`UBND`) may go on one. A pair of words the document also writes
 //! inside one line (`Văn phòng` / `Trung ương`) is one phrase cut by a wrap.
 //!
-//! Only the phrases around a break after an unfinished line are looked up, all at once by an
-//! Aho-Corasick automaton over each line, so the evidence costs little beside parsing.
+//! Only the phrases around a break after an unfinished line are looked up, all at once in one
+//! pass over each line's words (see `phrases`), so the evidence costs little beside parsing.
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
-
 use super::lines::{Line, ends_terminal};
+use super::phrases::Phrases;
+use crate::normalize::is_alphanumeric;
 
 /// How the document writes the words that start its doubtful lines.
 #[derive(Debug, Default)]
@@ -32,11 +32,14 @@ pub(crate) struct Evidence {
 
 /// The first two words of a line as written, without punctuation around them.
 fn first_two(t: &str) -> String {
-    t.split_whitespace()
-        .take(2)
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut ws = t
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)));
+    let first = ws.next().unwrap_or("");
+    match ws.next() {
+        Some(second) => format!("{first} {second}"),
+        None => first.to_string(),
+    }
 }
 
 /// The first word of a line, without punctuation around it.
@@ -44,7 +47,7 @@ pub(crate) fn first_word(t: &str) -> &str {
     t.split_whitespace()
         .next()
         .unwrap_or("")
-        .trim_matches(|c: char| !c.is_alphanumeric())
+        .trim_matches(|c: char| !is_alphanumeric(c))
 }
 
 /// The last word of a line, without punctuation around it.
@@ -52,19 +55,26 @@ pub(crate) fn last_word(t: &str) -> &str {
     t.split_whitespace()
         .next_back()
         .unwrap_or("")
-        .trim_matches(|c: char| !c.is_alphanumeric())
+        .trim_matches(|c: char| !is_alphanumeric(c))
 }
 
 /// The opening phrase of a line that decides its case evidence: its first two words, lower case.
 fn opening(t: &str) -> String {
     let mut ws = t
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)));
     let first = ws.next().unwrap_or("").to_lowercase();
     match ws.next() {
         Some(second) if !second.is_empty() => format!("{first} {}", second.to_lowercase()),
         _ => first,
     }
+}
+
+/// Whether a phrase that comes after `before` on its line opens a sentence: at the line's start,
+/// or after a full stop, a colon or an opening bracket or quote.
+fn opens_sentence(before: &str) -> bool {
+    let prev = before.trim_end();
+    prev.is_empty() || prev.ends_with(['.', ':', ';', '!', '?', '(', '"', '“'])
 }
 
 /// A lower-case word with its first letter capitalized (`thời` → `Thời`).
@@ -85,7 +95,6 @@ fn is_capitalized(w: &str) -> bool {
 impl Evidence {
     /// Gathers the evidence for the lines `from..` (furniture in `furn` left out).
     pub(crate) fn gather(lines: &[Line<'_>], furn: &[bool], from: usize) -> Evidence {
-        let mut ev = Evidence::default();
         let from = from.min(lines.len());
         let body: Vec<&str> = lines[from..]
             .iter()
@@ -93,85 +102,62 @@ impl Evidence {
             .filter(|(l, f)| !l.is_blank() && !**f)
             .map(|(l, _)| l.text)
             .collect();
+        // The doubtful breaks: an unfinished line, then a capitalized word.
+        let mut keys: HashSet<String> = HashSet::new();
         let mut pairs: HashSet<(String, String)> = HashSet::new();
         for pair in body.windows(2) {
             let (prev, next) = (pair[0], pair[1]);
-            let w = first_word(next);
-            if ends_terminal(prev) || !is_capitalized(w) {
+            if ends_terminal(prev) || !is_capitalized(first_word(next)) {
                 continue;
             }
-            ev.case.entry(opening(next)).or_default();
+            keys.insert(opening(next));
             pairs.insert((last_word(prev).to_lowercase(), first_two(next)));
         }
-        if ev.case.is_empty() {
-            return ev;
+        if keys.is_empty() {
+            return Evidence::default();
         }
-        // Every phrase to look for, found in one pass over each line by an Aho-Corasick
-        // automaton: an opening phrase as written in lower case and capitalized, and a phrase
-        // across a break as it would stand inside a line.
-        enum Look<'a> {
-            Case(String, bool),
-            Pair(&'a (String, String)),
+        let keys: Vec<String> = keys.into_iter().collect();
+        let pairs: Vec<(String, String)> = pairs.into_iter().collect();
+        // Every phrase to look for, found in one pass over each line: an opening phrase as
+        // written in lower case and capitalized, and a phrase across a break as it would stand
+        // inside a line. Tags: `2k` and `2k + 1` the key `k` in lower case and capitalized,
+        // from `2 * keys.len()` on the pairs.
+        let pair_tag = 2 * keys.len();
+        let mut phrases: Vec<(String, usize)> = Vec::new();
+        for (k, key) in keys.iter().enumerate() {
+            phrases.push((key.clone(), 2 * k));
+            phrases.push((capitalize(key), 2 * k + 1));
         }
-        let mut looks: Vec<Look<'_>> = Vec::new();
-        let mut patterns: Vec<String> = Vec::new();
-        for key in ev.case.keys() {
-            looks.push(Look::Case(key.clone(), false));
-            patterns.push(key.clone());
-            looks.push(Look::Case(key.clone(), true));
-            patterns.push(capitalize(key));
+        for (p, (last, next)) in pairs.iter().enumerate() {
+            phrases.push((format!("{last} {next}"), pair_tag + p));
+            phrases.push((format!("{} {next}", capitalize(last)), pair_tag + p));
         }
-        for pair in &pairs {
-            for last in [pair.0.clone(), capitalize(&pair.0)] {
-                looks.push(Look::Pair(pair));
-                patterns.push(format!("{last} {}", pair.1));
-            }
-        }
-        // A contiguous NFA: quick to build for the few dozen phrases of one document, where a
-        // DFA would cost more to build than the search saves.
-        let Ok(automaton) = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-        else {
-            return ev;
-        };
-        let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
-        let mut seen: Vec<&(String, String)> = Vec::new();
+        let phrases = Phrases::new(phrases);
+        let mut counts = vec![(0u32, 0u32); keys.len()];
+        let mut seen = vec![false; pairs.len()];
         for line in &body {
-            for m in automaton.find_overlapping_iter(*line) {
-                let before = &line[..m.start()];
-                let after = &line[m.end()..];
-                // Whole words only.
-                let starts_word = before.is_empty() || before.ends_with(char::is_whitespace);
-                if !starts_word || after.starts_with(char::is_alphanumeric) {
-                    continue;
-                }
-                match &looks[m.pattern().as_usize()] {
-                    Look::Pair(pair) => seen.push(pair),
-                    Look::Case(key, upper) => {
-                        // Inside a sentence only: not at a line's start, not after a full stop.
-                        let prev = before.trim_end();
-                        let opens = prev.is_empty()
-                            || prev.ends_with(['.', ':', ';', '!', '?', '(', '"', '“']);
-                        if !opens {
-                            let c = counts.entry(key.clone()).or_default();
-                            if *upper {
-                                c.1 += 1;
-                            } else {
-                                c.0 += 1;
-                            }
-                        }
+            phrases.find(line, |tag, start| {
+                if tag >= pair_tag {
+                    seen[tag - pair_tag] = true;
+                } else if !opens_sentence(&line[..start]) {
+                    // Inside a sentence only: not at a line's start, not after a full stop.
+                    let c = &mut counts[tag / 2];
+                    if tag % 2 == 1 {
+                        c.1 += 1;
+                    } else {
+                        c.0 += 1;
                     }
                 }
-            }
+            });
         }
-        for (key, c) in counts {
-            if let Some(count) = ev.case.get_mut(&key) {
-                *count = c;
-            }
+        Evidence {
+            case: keys.into_iter().zip(counts).collect(),
+            seen: pairs
+                .into_iter()
+                .zip(seen)
+                .filter_map(|(p, s)| s.then_some(p))
+                .collect(),
         }
-        ev.seen = seen.into_iter().cloned().collect();
-        ev
     }
 
     /// Whether the document writes the phrase across the break (`prev`'s last word, `next`'s

@@ -1,7 +1,7 @@
 //! Headers of documents attached to the main one (a report sent with a letter, a plan issued by a
 //! decision, forms in an annex): read with the same reader, kept as header lines.
 
-use super::{Item, classify, kind_words, may_be_motto, parse};
+use super::{Item, classify, is_bare_motto, kind_words, parse};
 use crate::parse::lines::Line;
 
 /// The headers of documents attached after the body starts (`from`): a report sent with a
@@ -17,10 +17,7 @@ pub(crate) fn attached_headers(
     let mut i = from;
     while i < lines.len() {
         let t = lines[i].text;
-        let motto = !furn[i]
-            && may_be_motto(t)
-            && matches!(classify(t), Item::Motto(ref r) if r.is_empty());
-        if !motto {
+        if furn[i] || !is_bare_motto(t) {
             i += 1;
             continue;
         }

@@ -270,3 +270,41 @@ fn a_number_on_the_kind_line() {
         Some("HỘI ĐỒNG NHÂN DÂN TỈNH NINH BÌNH")
     );
 }
+
+/// The shortcut the search of attached headers takes reads a line as `classify` does, on every
+/// line of the corpus and the development set, and on mottos alone, beside text or cut.
+#[test]
+fn a_bare_motto_is_what_classify_reads_as_one() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut lines: Vec<String> = [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "CỘNG   HÒA XÃ HỘI CHỦ NGHĨA VIỆT   NAM",
+        "VIỆT NAM",
+        " VIỆT  NAM ",
+        "VIỆT NAM ĐẢNG CỘNG SẢN",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "BỘ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "CỘNG HÒA XÃ",
+        "NGHỊ QUYẾT",
+        "độc lập",
+    ]
+    .map(String::from)
+    .to_vec();
+    for dir in [root.join("../../corpus"), root.join("tests/realdocs")] {
+        for entry in std::fs::read_dir(dir).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "txt" || e == "md") {
+                let text = std::fs::read_to_string(&path).expect("text");
+                lines.extend(text.lines().map(String::from));
+            }
+        }
+    }
+    for t in &lines {
+        let hints = ["NG", "ộc", "ỘC", "VIỆT NAM"];
+        assert_eq!(may_be_motto(t), hints.iter().any(|h| t.contains(h)), "{t}");
+        let by_classify =
+            may_be_motto(t) && matches!(classify(t), Item::Motto(ref r) if r.is_empty());
+        assert_eq!(is_bare_motto(t), by_classify, "{t}");
+    }
+}
