@@ -16,6 +16,7 @@
 mod forms;
 mod layout;
 mod quality;
+mod widths;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
@@ -36,7 +37,7 @@ const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError> {
     let refuse = |reason: String| unreadable(file, Format::Pdf, reason);
     // The crates may panic on malformed input: a panic is a damaged file, not a crash.
-    let doc = catch_unwind(|| lopdf::Document::load_mem(bytes))
+    let mut doc = catch_unwind(|| lopdf::Document::load_mem(bytes))
         .map_err(|_| refuse(damaged("its structure could not be parsed")))?
         .map_err(|e| refuse(load_error(&e)))?;
     // lopdf opens a file encrypted with an empty user password (most "protected" PDFs: printing
@@ -49,6 +50,7 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
                 .to_string(),
         ));
     }
+    widths::spell_out_ranges(&mut doc);
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(refuse(damaged("it has no pages")));
