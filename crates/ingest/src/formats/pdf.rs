@@ -11,11 +11,17 @@
 //! the dependencies, slower, and gives no glyph-level view to tell a corrupt layer by;
 //! `pdf-extract` kept 99.5–99.9% and reports each glyph with its position, so the layout (lines,
 //! word gaps, turned text) and the checks for garbled layers are ours, in [`layout`] and
-//! `quality`.
+//! `quality`. Tables come out as rows of cells between pipes, like every format's: their
+//! borders are read from the page's content (`rules`), make a grid (`grid`), and each glyph goes
+//! to the cell and row it is drawn in (`table`, `rows`).
 
 mod forms;
+mod grid;
 mod layout;
 mod quality;
+mod rows;
+mod rules;
+mod table;
 mod widths;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -100,7 +106,10 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
         }
         drawn.glyphs += page.glyphs.len() + page.undecoded;
         drawn.undecoded += page.undecoded;
-        texts.push(layout::page_text(page.glyphs));
+        // Borders read wrongly only cost a table its rows: a panic reading them costs nothing.
+        let rules =
+            catch_unwind(AssertUnwindSafe(|| rules::page_rules(&doc, page_id))).unwrap_or_default();
+        texts.push(layout::page_text(page.glyphs, &rules));
     }
 
     // Pages the decoder gave up on would otherwise pass for a scan.
