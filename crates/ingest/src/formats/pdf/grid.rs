@@ -8,6 +8,10 @@ use super::rules::Rule;
 /// pieces of one border drawn cell by cell a hair apart.
 const SAME_LINE: f64 = 2.0;
 
+/// Column or row boundaries closer than this (in points) are one: no cell is so narrow, but a
+/// merged cell's border may be drawn a few points off the table's (109/NQ-CP: 796.4 and 799.3).
+const NARROWEST: f64 = 4.0;
+
 /// Lines whose ends are this close (in points) meet.
 const MEET: f64 = 2.5;
 
@@ -231,22 +235,23 @@ fn grid(hs: &[Rule], vs: &[Rule]) -> Option<Grid> {
     Some(Grid { xs, ys, owner })
 }
 
-/// The distinct levels among `values`: those under [`SAME_LINE`] apart are one, their mean.
+/// The distinct levels among `values`: those under [`NARROWEST`] apart (from the first of them)
+/// are one, the middle of their range, so each lies under [`SAME_LINE`] from it.
 fn levels(values: impl Iterator<Item = f64>) -> Vec<f64> {
     let mut v: Vec<f64> = values.collect();
     v.sort_by(f64::total_cmp);
     let mut out: Vec<f64> = Vec::new();
-    let mut run: Vec<f64> = Vec::new();
+    let mut run: Option<(f64, f64)> = None;
     for x in v {
-        if run.first().is_some_and(|&f| x - f >= SAME_LINE) {
-            out.push(run.iter().sum::<f64>() / run.len() as f64);
-            run.clear();
+        match run.as_mut() {
+            Some((first, last)) if x - *first < NARROWEST => *last = x,
+            _ => {
+                out.extend(run.map(|(f, l)| (f + l) / 2.0));
+                run = Some((x, x));
+            }
         }
-        run.push(x);
     }
-    if !run.is_empty() {
-        out.push(run.iter().sum::<f64>() / run.len() as f64);
-    }
+    out.extend(run.map(|(f, l)| (f + l) / 2.0));
     out
 }
 
