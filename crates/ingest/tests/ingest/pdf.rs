@@ -715,6 +715,75 @@ fn pdf_of(objects: &[String]) -> Vec<u8> {
     out
 }
 
+/// A one-page PDF in Helvetica drawing `content` (a content stream).
+fn one_page(content: &str) -> Vec<u8> {
+    pdf_of(&[
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+         /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>"
+            .to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ])
+}
+
+/// A paragraph of thirty words at the top of the page, so that it is not taken for a scan.
+const PARAGRAPH: &str = "BT /F1 11 Tf 72 780 Td (The quick brown fox jumps over the lazy dog \
+    and the dog sleeps on while the fox runs far away into the green woods to find its den \
+    before night) Tj ET";
+
+/// Text at (`x`, `y`) in Helvetica 11.
+fn show(text: &str, x: u32, y: u32) -> String {
+    format!("BT /F1 11 Tf {x} {y} Td ({text}) Tj ET ")
+}
+
+#[test]
+fn a_table_drawn_with_even_odd_filled_borders_comes_out_as_rows() {
+    // Borders as Word draws them: rectangles half a point wide, filled with `f*`, which
+    // pdf-extract does not report; the second row's cell wraps over two lines.
+    let mut content = format!("{PARAGRAPH} 0 g ");
+    for y in [700, 680, 640] {
+        content.push_str(&format!("72 {y} 300 0.5 re f* "));
+    }
+    for x in [72, 172, 372] {
+        content.push_str(&format!("{x} 640 0.5 60 re f* "));
+    }
+    content.push_str(&show("Number", 76, 686));
+    content.push_str(&show("Task", 176, 686));
+    content.push_str(&show("1.", 76, 666));
+    content.push_str(&show("Build the index", 176, 666));
+    content.push_str(&show("of every clause", 176, 652));
+    content.push_str(&show("After the table", 72, 600));
+    let got = survives(&one_page(&content), "ruled table").unwrap();
+    let lines: Vec<&str> = got.pages[0].lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "| Number | Task |",
+            "| 1. | Build the index of every clause |",
+            "After the table"
+        ]
+    );
+}
+
+#[test]
+fn a_page_of_endless_borders_is_read_in_time_without_tables() {
+    // Thousands of lines each way: more pairs to compare than a real page has by far.
+    let mut content = format!("{PARAGRAPH} 0 g ");
+    for k in 0..2100 {
+        let at = 50.0 + f64::from(k) * 3.0;
+        content.push_str(&format!("50 {at:.2} 6400 0.1 re f {at:.2} 50 0.1 6400 re f "));
+    }
+    content.push_str(&show("Inside", 300, 300));
+    let got = survives(&one_page(&content), "endless borders").unwrap();
+    assert!(!got.pages[0].contains('|'), "{}", got.pages[0]);
+    assert!(got.pages[0].ends_with("Inside"), "{}", got.pages[0]);
+}
+
 #[test]
 fn a_form_that_draws_itself_is_refused_not_a_stack_overflow() {
     // pdf-extract follows `Do` without a depth limit; the form has no resources of its own, so

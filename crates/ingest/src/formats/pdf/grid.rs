@@ -21,6 +21,10 @@ const MEET: f64 = 2.5;
 const MAX_PAIRS: usize = 4_000_000;
 const MAX_CELLS: usize = 10_000;
 
+/// The most tables a page may have (a page of report forms has two or three); past this the
+/// page is hostile and its text is read without tables.
+const MAX_TABLES: usize = 100;
+
 /// The grid of one table: where its column and row boundaries are, and which grid cells are
 /// merged into one cell.
 #[derive(Debug, Clone)]
@@ -149,10 +153,14 @@ pub(super) fn grids(rules: &[Rule]) -> Vec<Grid> {
             .1
             .push(*v);
     }
-    groups
+    let grids: Vec<Grid> = groups
         .into_values()
         .filter_map(|(h, v)| grid(&h, &v))
-        .collect()
+        .collect();
+    if grids.len() > MAX_TABLES {
+        return Vec::new();
+    }
+    grids
 }
 
 /// Merges lines of one direction (given as horizontals) that are one line: on the same level
