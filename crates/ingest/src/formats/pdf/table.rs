@@ -17,16 +17,16 @@ pub(super) struct Placed {
 }
 
 /// Finds the tables that `rules` draw and lays out the glyphs inside them as rows; glyphs
-/// outside every table are left to the page's lines. A table is read in the frame of most of
-/// its text: a landscape table on a portrait page meets the rules turned with it, and a column
-/// head turned upright inside a table still goes to its cell.
+/// outside every table are left to the page's lines. A table is read in the frame of its text
+/// (see [`frame`]): a landscape table on a portrait page meets the rules turned with it, and a
+/// column head turned upright inside a table still goes to its cell.
 pub(super) fn place(glyphs: &[Glyph], rules: &[Rule]) -> Placed {
     let mut owner: Vec<Option<usize>> = vec![None; glyphs.len()];
     let mut tables = Vec::new();
     if rules.is_empty() {
         return Placed { tables, owner };
     }
-    let page_quarter = frame(glyphs, &(0..glyphs.len()).collect::<Vec<_>>(), 0);
+    let page_quarter = most(&quarters(glyphs, 0..glyphs.len()));
     // Each glyph's anchor in page space.
     let anchors: Vec<(f64, f64)> = glyphs
         .iter()
@@ -67,13 +67,24 @@ pub(super) fn place(glyphs: &[Glyph], rules: &[Rule]) -> Placed {
 /// then that of most of them. Not that of most of its glyphs always: a table of narrow columns
 /// turns its column heads, and they may outnumber the rest.
 fn frame(glyphs: &[Glyph], members: &[usize], page_quarter: u8) -> u8 {
-    let mut count = [0usize; 4];
-    for &i in members {
-        count[usize::from(glyphs[i].quarter & 3)] += 1;
-    }
+    let count = quarters(glyphs, members.iter().copied());
     if count[usize::from(page_quarter)] * 4 >= members.len() {
         return page_quarter;
     }
+    most(&count)
+}
+
+/// How many of the glyphs `which` are turned each number of quarter turns.
+fn quarters(glyphs: &[Glyph], which: impl Iterator<Item = usize>) -> [usize; 4] {
+    let mut count = [0usize; 4];
+    for i in which {
+        count[usize::from(glyphs[i].quarter & 3)] += 1;
+    }
+    count
+}
+
+/// The number of quarter turns most glyphs have.
+fn most(count: &[usize; 4]) -> u8 {
     (0..4u8).max_by_key(|&q| count[usize::from(q)]).unwrap_or(0)
 }
 
