@@ -776,7 +776,9 @@ fn a_page_of_endless_borders_is_read_in_time_without_tables() {
     let mut content = format!("{PARAGRAPH} 0 g ");
     for k in 0..2100 {
         let at = 50.0 + f64::from(k) * 3.0;
-        content.push_str(&format!("50 {at:.2} 6400 0.1 re f {at:.2} 50 0.1 6400 re f "));
+        content.push_str(&format!(
+            "50 {at:.2} 6400 0.1 re f {at:.2} 50 0.1 6400 re f "
+        ));
     }
     content.push_str(&show("Inside", 300, 300));
     let got = survives(&one_page(&content), "endless borders").unwrap();
