@@ -11,11 +11,18 @@
 //! the dependencies, slower, and gives no glyph-level view to tell a corrupt layer by;
 //! `pdf-extract` kept 99.5–99.9% and reports each glyph with its position, so the layout (lines,
 //! word gaps, turned text) and the checks for garbled layers are ours, in [`layout`] and
-//! `quality`.
+//! `quality`. Tables come out as rows of cells between pipes, like every format's: their
+//! borders are read from the page's content (`rules`), make a grid (`grid`), and each glyph goes
+//! to the cell and row it is drawn in (`table`, `rows`).
 
 mod forms;
+mod grid;
 mod layout;
 mod quality;
+mod rows;
+mod rules;
+mod table;
+mod widths;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
@@ -36,7 +43,7 @@ const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError> {
     let refuse = |reason: String| unreadable(file, Format::Pdf, reason);
     // The crates may panic on malformed input: a panic is a damaged file, not a crash.
-    let doc = catch_unwind(|| lopdf::Document::load_mem(bytes))
+    let mut doc = catch_unwind(|| lopdf::Document::load_mem(bytes))
         .map_err(|_| refuse(damaged("its structure could not be parsed")))?
         .map_err(|e| refuse(load_error(&e)))?;
     // lopdf opens a file encrypted with an empty user password (most "protected" PDFs: printing
@@ -49,6 +56,7 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
                 .to_string(),
         ));
     }
+    widths::spell_out_ranges(&mut doc);
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(refuse(damaged("it has no pages")));
@@ -98,7 +106,10 @@ pub(super) fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError
         }
         drawn.glyphs += page.glyphs.len() + page.undecoded;
         drawn.undecoded += page.undecoded;
-        texts.push(layout::page_text(page.glyphs));
+        // Borders read wrongly only cost a table its rows: a panic reading them costs nothing.
+        let rules =
+            catch_unwind(AssertUnwindSafe(|| rules::page_rules(&doc, page_id))).unwrap_or_default();
+        texts.push(layout::page_text(page.glyphs, &rules));
     }
 
     // Pages the decoder gave up on would otherwise pass for a scan.

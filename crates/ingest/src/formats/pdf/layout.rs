@@ -1,5 +1,8 @@
 //! Page layout: turns the positioned glyphs of one PDF page into lines of text in the order they
-//! are drawn, with spaces where the gaps between glyphs are word gaps.
+//! are drawn, with spaces where the gaps between glyphs are word gaps, and tables as rows.
+
+use super::rules::Rule;
+use super::table;
 
 /// One glyph as drawn: its text and where it sits, in page space (y grows upwards).
 #[derive(Debug, Clone)]
@@ -35,24 +38,56 @@ const CELL_GAP: f64 = 2.0;
 
 /// Lays out the glyphs of a page as text, in the order they are drawn: a glyph on the baseline
 /// of the one before, to its right and not far from it, continues its line; any other starts a
-/// new line. No line end after the last line (the parser puts one between pages).
+/// new line. A table that `rules` draw comes out as rows of cells (see [`table`]) where its first
+/// glyph is drawn. No line end after the last line (the parser puts one between pages).
 ///
 /// Drawing order, not position, orders the lines: PDF writers draw a page in reading order, a
 /// table cell by cell, so each cell's wrapped lines stay together (sorting lines by position
 /// interleaves the cells of a row: 91% of word pairs kept on the tables of 844/QĐ-TTg against
 /// 99.5% this way). So the two columns of a header, a running head and its page number, and the
-/// cells of a table row come one a line, like the reference extractions.
-pub(super) fn page_text(glyphs: Vec<Glyph>) -> String {
-    let mut out = String::new();
-    for line in &group_lines(attach_marks(glyphs)) {
-        for cell in cells(line) {
-            if !out.is_empty() {
-                out.push('\n');
+/// cells of a table without borders come one a line, like the reference extractions.
+///
+/// [`table`]: super::table
+pub(super) fn page_text(glyphs: Vec<Glyph>, rules: &[Rule]) -> String {
+    let glyphs = attach_marks(glyphs);
+    let mut placed = table::place(&glyphs, rules);
+    let mut lines: Vec<String> = Vec::new();
+    let mut run: Vec<Glyph> = Vec::new();
+    let mut done = vec![false; placed.tables.len()];
+    for (g, owner) in glyphs.into_iter().zip(placed.owner) {
+        match owner {
+            None => run.push(g),
+            Some(t) if !done[t] => {
+                done[t] = true;
+                text_lines(std::mem::take(&mut run), &mut lines);
+                lines.append(&mut placed.tables[t]);
             }
-            out.push_str(&cell.text);
+            Some(_) => {}
         }
     }
-    out
+    text_lines(run, &mut lines);
+    lines.join("\n")
+}
+
+/// Lays out glyphs outside tables as lines, each run between wide gaps a line of its own.
+fn text_lines(glyphs: Vec<Glyph>, out: &mut Vec<String>) {
+    for line in &group_lines(glyphs) {
+        out.extend(cells(line).into_iter().map(|c| c.text));
+    }
+}
+
+/// The text of one table cell: its lines, in drawing order, joined by spaces.
+pub(super) fn cell_text(glyphs: Vec<Glyph>) -> String {
+    let mut text = String::new();
+    for line in &group_lines(glyphs) {
+        for cell in cells(line) {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&cell.text);
+        }
+    }
+    text
 }
 
 /// Combining marks drawn as glyphs of their own (some fonts place a tone mark over the letter
@@ -185,7 +220,7 @@ mod tests {
     fn lines_come_in_drawing_order_with_words_spaced() {
         let mut g = glyphs("Điều 1. Phạm vi", 50.0, 720.0);
         g.extend(glyphs("Điều 2. Hiệu lực", 50.0, 700.0));
-        assert_eq!(page_text(g), "Điều 1. Phạm vi\nĐiều 2. Hiệu lực");
+        assert_eq!(page_text(g, &[]), "Điều 1. Phạm vi\nĐiều 2. Hiệu lực");
     }
 
     #[test]
@@ -195,7 +230,7 @@ mod tests {
         g.extend(glyphs("Bộ Y tế", 150.0, 700.0));
         g.extend(glyphs("2026", 250.0, 700.0));
         assert_eq!(
-            page_text(g),
+            page_text(g, &[]),
             "Đổi mới nội dung\ntuyên truyền\nBộ Y tế\n2026"
         );
     }
@@ -204,7 +239,7 @@ mod tests {
     fn word_gaps_without_space_glyphs_give_spaces() {
         let mut g = glyphs("Chính", 50.0, 700.0);
         g.extend(glyphs("phủ", 50.0 + 25.0 + 3.0, 700.0));
-        assert_eq!(page_text(g), "Chính phủ");
+        assert_eq!(page_text(g, &[]), "Chính phủ");
     }
 
     #[test]
@@ -212,7 +247,10 @@ mod tests {
         let mut g = glyphs("CÔNG BÁO/Số 286/Ngày 27-05-2026", 50.0, 800.0);
         g.extend(glyphs("89", 500.0, 800.0));
         g.extend(glyphs("Điều 1.", 50.0, 780.0));
-        assert_eq!(page_text(g), "CÔNG BÁO/Số 286/Ngày 27-05-2026\n89\nĐiều 1.");
+        assert_eq!(
+            page_text(g, &[]),
+            "CÔNG BÁO/Số 286/Ngày 27-05-2026\n89\nĐiều 1."
+        );
     }
 
     #[test]
@@ -222,7 +260,7 @@ mod tests {
             t.quarter = 1;
             g.push(t);
         }
-        assert_eq!(page_text(g), "Chỉ tiêu\nTổng số");
+        assert_eq!(page_text(g, &[]), "Chỉ tiêu\nTổng số");
     }
 
     #[test]
@@ -245,6 +283,6 @@ mod tests {
             size: 10.0,
             quarter: 0,
         });
-        assert_eq!(page_text(g), "Luật a\u{301}");
+        assert_eq!(page_text(g, &[]), "Luật a\u{301}");
     }
 }
