@@ -140,7 +140,8 @@ pub fn build(
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// How the words of a query that finds nothing are loosened. The default loosens nothing.
+/// How the words of a query are loosened or tightened. The default requires what
+/// [`minmatch::required`] asks of its content words.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Widen<'a> {
     /// A clause needs only this many of the query's word units, not the number

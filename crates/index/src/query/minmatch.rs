@@ -17,12 +17,15 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use super::word::{Union, lands_on};
 
-/// How many of a query's `n` content words a clause must have: all of up to three, all but one
-/// of four to six, three quarters (rounded up) of more.
+/// How many of a query's `n` content words (syllables) a clause must have: all of up to four
+/// (two words of two syllables, the common length of a term: `cải cách hành chính`), all but
+/// one of five or six, three quarters (rounded up) of more. Measured on the relevance suite's
+/// questions, MRR 0.818 against 0.791 when every word is required and 0.786 with two thirds
+/// beyond six; all but one from four words on measured the same.
 pub(crate) fn required(n: usize) -> usize {
     match n {
-        0..=3 => n,
-        4..=6 => n - 1,
+        0..=4 => n,
+        5..=6 => n - 1,
         _ => (n * 3).div_ceil(4),
     }
 }
