@@ -124,7 +124,16 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let mut found = split(&Widen::default())?;
     let (mut ranked, mut facet_counts) = run(&found)?;
     let (mut relaxed, mut prefix) = (None, None);
+    if ranked.total > 0 {
+        relaxed = missing_words(&searcher, &found, &split)?;
+    }
     let (mut words, mut phrases) = parsed.highlight();
+    // Particles are not marked: `các`, `của`, `là` are in nearly every clause.
+    for p in &found.particles {
+        if let Some(i) = words.iter().position(|w| w == p) {
+            words.remove(i);
+        }
+    }
     for mark in &found.marks {
         match mark.as_slice() {
             [one] => words.push(one.clone()),
@@ -379,6 +388,26 @@ fn most_words(
         k = (lo + hi).div_ceil(2);
     }
     Ok(best)
+}
+
+/// A long query needs only most of its words ([`query::Split::required`]): when no clause has
+/// them all, the answer says so, as when a query is relaxed because none has every word.
+fn missing_words(
+    searcher: &Searcher,
+    found: &query::Split,
+    split: &dyn Fn(&Widen) -> Result<query::Split, IndexError>,
+) -> Result<Option<Relaxed>, IndexError> {
+    if found.required >= found.word_units {
+        return Ok(None);
+    }
+    let every = split(&Widen {
+        all_words: true,
+        ..Widen::default()
+    })?;
+    Ok((!matches_any(searcher, &*every.query)?).then_some(Relaxed {
+        matched_words: found.required,
+        words: found.word_units,
+    }))
 }
 
 /// Whether any live clause matches `query`: stops at the first.

@@ -21,8 +21,9 @@ pub enum Expect {
 pub struct Judged {
     /// Line number in the TSV file, to name the query in messages.
     pub line: usize,
-    /// `unaccented`, `upper`, `nfd`, `tone`, `d`, `ambiguous`, `phrase`, `number`, `topic` or
-    /// `abbreviation`.
+    /// `unaccented`, `upper`, `nfd`, `tone`, `d`, `ambiguous`, `phrase`, `number`, `topic`,
+    /// `abbreviation`, `question` (a question as people type it) or `kind` (words naming a
+    /// clause kind).
     pub category: String,
     /// The query as the user types it (already decomposed to NFD when the row asks for it).
     pub query: String,

@@ -4,12 +4,14 @@
 
 use tantivy::query::{BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::{self, DocNumber};
 
 use super::filters::{filters, has_filters};
 use super::leaf::{boosted, filter, phrase, scored_term, term};
-use super::minmatch::MinMatchQuery;
+use super::minmatch::{self, MinMatchQuery};
 use super::proximity::{PHRASE_SCORE, Proximity};
+use super::roles::{Role, query_roles};
 use super::word::WordQuery;
 use super::{Item, ParsedQuery, Word};
 use crate::abbrev;
@@ -25,6 +27,25 @@ const CONTEXT_BOOST: f32 = 0.3;
 const DOCNUM_SCORE: f32 = 1000.0;
 /// Extra score for the first clause of a document found by its number alone.
 const LEAD_SCORE: f32 = 200.0;
+/// Weight of a question particle or function word (`không`, `là`, `của` …) where a clause has
+/// it: it counts as a word there (measured against 0, 0.2, 0.5 and 2 on the relevance suite),
+/// but a clause without it is never left out for that.
+const PARTICLE_BOOST: f32 = 1.0;
+/// Weight of a word naming a clause kind (`bài học`) where a clause or its headings have it.
+const KIND_WORD_BOOST: f32 = 1.0;
+/// Score of a clause of the kind a query names: more than its words side by side earn
+/// ([`PHRASE_SCORE`] and the rest of [`Proximity`]), so that `bài học về đời sống nhân dân`
+/// ranks the lesson above a task that has `đời sống nhân dân` as typed; less than
+/// [`ALL_SCORE`], so that the kind never outweighs a missing word (measured: 6, 12, 20, 30,
+/// 50, 100 and 300).
+const KIND_SCORE: f32 = 100.0;
+/// Score of each content word a clause has, when a long query needs only most of them: about
+/// one common word's worth, so that having more of the words counts, but a clause that has
+/// fewer of them side by side can still rank above one that has them scattered.
+const COVER_SCORE: f32 = 5.0;
+/// Score of a clause that has every content word of a long query: more than any clause's
+/// scores can differ by, so that those clauses rank first.
+const ALL_SCORE: f32 = 1000.0;
 
 /// The clauses of a boolean query.
 pub type Clauses = Vec<(Occur, Box<dyn Query>)>;
@@ -119,15 +140,19 @@ pub fn build(
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// How the words of a query that finds nothing are loosened. The default loosens nothing.
+/// How the words of a query are loosened or tightened. The default requires what
+/// [`minmatch::required`] asks of its content words.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Widen<'a> {
-    /// A clause needs only this many of the query's word units, not all of them. Words typed
-    /// in full for an abbreviation are then units of their own (see [`Split::word_units`]).
+    /// A clause needs only this many of the query's word units, not the number
+    /// [`minmatch::required`] asks of them. Words typed in full for an abbreviation are then
+    /// units of their own (see [`Split::word_units`]); `usize::MAX` requires every unit.
     pub min_words: Option<usize>,
     /// The query's last word ([`ParsedQuery::last_word`]) matches any of these folded keys
     /// (the words it starts), unless it is part of a document number or an abbreviation.
     pub completions: Option<&'a [String]>,
+    /// Every unit is required, also of a long query (whether any clause has every word).
+    pub all_words: bool,
 }
 
 /// The query that finds the clauses, apart from its proximity boosts ([`build_split`]).
@@ -137,10 +162,14 @@ pub struct Split {
     pub query: Box<dyn Query>,
     /// The proximity boosts of each run of typed words.
     pub proximity: Vec<Proximity>,
-    /// How many units of bare words the query has: a word, an abbreviation with its words in
-    /// full, or a document number typed as several words. A relaxed query ([`Widen`]'s
-    /// `min_words`) needs only some of them.
+    /// How many units of bare content words the query has: a word, an abbreviation with its
+    /// words in full, or a document number typed as several words; not its particles or kind
+    /// names. A long or relaxed query ([`Widen`]'s `min_words`) needs only some of them.
     pub word_units: usize,
+    /// How many of the units a clause must have.
+    pub required: usize,
+    /// Folded keys of the optional particles typed (not marked in snippets).
+    pub particles: Vec<String>,
     /// Folded keys to mark in snippets besides the typed words: the other form of each
     /// abbreviation or abbreviated words typed (one key, or the words of a phrase).
     pub marks: Vec<Vec<String>>,
@@ -151,7 +180,9 @@ struct Parts {
     clauses: Clauses,
     proximity: Vec<Proximity>,
     word_units: usize,
+    required: usize,
     marks: Vec<Vec<String>>,
+    particles: Vec<String>,
 }
 
 /// Builds the query that finds the clauses and, apart, the proximity boosts of each run of
@@ -171,7 +202,9 @@ pub fn build_split(
         query: Box::new(BooleanQuery::new(p.clauses)),
         proximity: p.proximity,
         word_units: p.word_units,
+        required: p.required,
         marks: p.marks,
+        particles: p.particles,
     })
 }
 
@@ -187,20 +220,28 @@ fn parts(
     if parsed.is_empty() && !has_filters(req) {
         return Err(QueryError::Empty.into());
     }
+    let roles = query_roles(parsed);
     let mut g = Gather {
         f,
         clauses: filters(f, req, doc_filter, !parsed.is_empty())?,
         units: Vec::new(),
+        optional: Vec::new(),
+        kinds: Vec::new(),
+        kinds_required: roles.kinds_required,
         proximity: Vec::new(),
         marks: Vec::new(),
+        particles: Vec::new(),
     };
+    let mut runs = roles.runs.iter();
     let last_item = parsed.items.len().saturating_sub(1);
     for (i, item) in parsed.items.iter().enumerate() {
         match item {
             Item::Words(ws) => {
                 let completions = widen.completions.filter(|_| i == last_item);
+                let roles = runs.next().expect("one run of roles per run of words");
                 g.words(
                     ws,
+                    roles,
                     parsed.items.len() == 1,
                     widen.min_words.is_some(),
                     completions,
@@ -213,22 +254,40 @@ fn parts(
     let Gather {
         mut clauses,
         units,
+        optional,
+        kinds,
         proximity,
         marks,
+        particles,
         ..
     } = g;
     let word_units = units.len();
-    match widen.min_words {
-        Some(min) if min < word_units => {
-            clauses.push((Occur::Must, Box::new(MinMatchQuery::new(units, min))));
-        }
-        _ => clauses.extend(units.into_iter().map(|q| (Occur::Must, q))),
+    let required = match (widen.all_words, widen.min_words) {
+        (true, _) => word_units,
+        (false, Some(min)) => min.min(word_units),
+        (false, None) => minmatch::required(word_units),
+    };
+    if required < word_units {
+        let q = MinMatchQuery::new(units, required).with_cover(COVER_SCORE, ALL_SCORE);
+        clauses.push((Occur::Must, Box::new(q)));
+    } else {
+        clauses.extend(units.into_iter().map(|q| (Occur::Must, q)));
+    }
+    clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
+    for kind in kinds {
+        let q = TermQuery::new(term(f.clause_kind, kind.as_str()), IndexRecordOption::Basic);
+        clauses.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(q), KIND_SCORE)),
+        ));
     }
     Ok(Parts {
         clauses,
         proximity,
         word_units,
+        required,
         marks,
+        particles,
     })
 }
 
@@ -237,21 +296,29 @@ struct Gather<'f> {
     f: &'f Fields,
     /// Filters, phrases, exclusions, and the boosts of completions.
     clauses: Clauses,
-    /// Each bare word, or each document number or abbreviation with its words: all required,
-    /// or `min_words` of them.
+    /// Each bare content word, or each document number or abbreviation with its words: all
+    /// required, or as many as [`minmatch::required`] or `min_words` ask.
     units: Vec<Box<dyn Query>>,
+    /// The particles and kind names, weighted: optional.
+    optional: Vec<Box<dyn Query>>,
+    /// The kinds the query names, each once.
+    kinds: Vec<ClauseKind>,
+    /// Whether kind names are content (the query has no other).
+    kinds_required: bool,
     proximity: Vec<Proximity>,
     marks: Vec<Vec<String>>,
+    particles: Vec<String>,
 }
 
 impl Gather<'_> {
     /// A run of bare words: its document numbers, its abbreviations (either form), its other
-    /// words, and its proximity boosts. `only_item` says whether the run is the whole query,
-    /// `relaxed` whether only some words will be required, and `completions` are the keys the
-    /// run's last word stands for when it is the query's last, unfinished word.
+    /// words by their `roles`, and its proximity boosts. `only_item` says whether the run is the
+    /// whole query, `relaxed` whether only some words will be required, and `completions` are
+    /// the keys the run's last word stands for when it is the query's last, unfinished word.
     fn words(
         &mut self,
         ws: &[Word],
+        roles: &[Role],
         only_item: bool,
         relaxed: bool,
         completions: Option<&[String]>,
@@ -307,8 +374,11 @@ impl Gather<'_> {
                 (Occur::Should, other),
             ])));
         }
+        // The run's words but its optional ones, at their places, for its proximity boosts.
+        let mut near: Vec<(usize, &Word)> = Vec::with_capacity(ws.len());
         for (j, (w, c)) in ws.iter().zip(&covered).enumerate() {
             if *c {
+                near.push((j, w));
                 continue;
             }
             match completions {
@@ -318,11 +388,49 @@ impl Gather<'_> {
                         self.clauses
                             .push((Occur::Should, completion_after(f, &ws[j - 1], keys)));
                     }
+                    near.push((j, w));
+                    continue;
                 }
-                _ => self.units.push(word_query(f, w)),
+                _ => {}
+            }
+            self.typed_word(w, roles[j]);
+            let stays = match roles[j] {
+                // `là` links the words around it: `X là gì` prefers `X là …`.
+                Role::Content | Role::Link => true,
+                Role::Kind(_) => self.kinds_required,
+                Role::Particle => false,
+            };
+            if stays {
+                near.push((j, w));
             }
         }
-        self.proximity.extend(Proximity::of_run(f, ws));
+        self.proximity.extend(Proximity::of_run(f, &near));
+    }
+
+    /// A typed word, not part of a number or an abbreviation, by its role: a content word is a
+    /// unit; a particle is optional, as is a kind name (unless the query has no other content),
+    /// whose kind is preferred.
+    fn typed_word(&mut self, w: &Word, role: Role) {
+        let f = self.f;
+        match role {
+            Role::Content => self.units.push(word_query(f, w)),
+            Role::Kind(kind) => {
+                if !self.kinds.contains(&kind) {
+                    self.kinds.push(kind);
+                }
+                match self.kinds_required {
+                    true => self.units.push(word_query(f, w)),
+                    false => self
+                        .optional
+                        .push(boosted(word_query(f, w), KIND_WORD_BOOST)),
+                }
+            }
+            Role::Particle | Role::Link => {
+                self.optional
+                    .push(boosted(word_query(f, w), PARTICLE_BOOST));
+                self.particles.push(w.folded.clone());
+            }
+        }
     }
 
     /// A quoted phrase: required on the folded text, scored higher on its exact spelling.

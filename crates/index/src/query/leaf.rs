@@ -28,11 +28,13 @@ pub(crate) fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
 
 /// A phrase query, bare: for [`Proximity`], whose scorers only ever seek forward.
 pub(crate) fn bare_phrase(field: Field, keys: &[&str], slop: u32) -> Box<dyn Query> {
-    let terms: Vec<(usize, Term)> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (i, term(field, k)))
-        .collect();
+    let keys: Vec<(usize, &str)> = keys.iter().copied().enumerate().collect();
+    bare_phrase_at(field, &keys, slop)
+}
+
+/// A bare phrase query of keys at their places (offsets from the first).
+pub(crate) fn bare_phrase_at(field: Field, keys: &[(usize, &str)], slop: u32) -> Box<dyn Query> {
+    let terms: Vec<(usize, Term)> = keys.iter().map(|&(i, k)| (i, term(field, k))).collect();
     Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
 }
 

@@ -7,17 +7,36 @@
 //! does, a clause with `min` of `n` parts must have one of any `n - min + 1` of them: the union
 //! of the `n - min + 1` rarest parts gives the candidates, and the others are only sought at
 //! those. The closer `min` is to `n`, the fewer candidates.
+//!
+//! A long query asks this of its content words by default ([`required`]); each part a clause has
+//! then also adds a constant ([`MinMatchQuery::with_cover`]), so that clauses are ranked first by
+//! how many of the words they have, then by their scores.
 
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use super::word::{Union, lands_on};
 
+/// How many of a query's `n` content words (syllables) a clause must have: all of up to four
+/// (two words of two syllables, the common length of a term: `cải cách hành chính`), all but
+/// one of five or six, three quarters (rounded up) of more. Measured on the relevance suite's
+/// questions, MRR 0.818 against 0.791 when every word is required and 0.786 with two thirds
+/// beyond six; all but one from four words on measured the same.
+pub(crate) fn required(n: usize) -> usize {
+    match n {
+        0..=4 => n,
+        5..=6 => n - 1,
+        _ => (n * 3).div_ceil(4),
+    }
+}
+
 /// Matches where at least `min` of `parts` match.
 #[derive(Debug)]
 pub(crate) struct MinMatchQuery {
     parts: Vec<Box<dyn Query>>,
     min: usize,
+    cover: Score,
+    all: Score,
 }
 
 impl MinMatchQuery {
@@ -26,7 +45,15 @@ impl MinMatchQuery {
         MinMatchQuery {
             parts,
             min: min.max(1),
+            cover: 0.0,
+            all: 0.0,
         }
+    }
+
+    /// The same, adding `cover` to the score for each part that matches, and `all` where every
+    /// part does.
+    pub fn with_cover(self, cover: Score, all: Score) -> MinMatchQuery {
+        MinMatchQuery { cover, all, ..self }
     }
 }
 
@@ -35,6 +62,8 @@ impl Clone for MinMatchQuery {
         MinMatchQuery {
             parts: self.parts.iter().map(|p| p.box_clone()).collect(),
             min: self.min,
+            cover: self.cover,
+            all: self.all,
         }
     }
 }
@@ -49,6 +78,8 @@ impl Query for MinMatchQuery {
         Ok(Box::new(MinMatchWeight {
             weights,
             min: self.min,
+            cover: self.cover,
+            all: self.all,
         }))
     }
 
@@ -62,6 +93,8 @@ impl Query for MinMatchQuery {
 struct MinMatchWeight {
     weights: Vec<Box<dyn Weight>>,
     min: usize,
+    cover: Score,
+    all: Score,
 }
 
 impl Weight for MinMatchWeight {
@@ -84,6 +117,9 @@ impl Weight for MinMatchWeight {
             lead: Union::new(parts),
             others,
             min: self.min,
+            cover: self.cover,
+            all: self.all,
+            every: self.weights.len(),
         };
         scorer.settle();
         Ok(Box::new(scorer))
@@ -100,8 +136,15 @@ impl Weight for MinMatchWeight {
                 "document #({doc}) does not match"
             )));
         }
-        let total = matched.iter().map(Explanation::value).sum();
-        let mut out = Explanation::new("sum of the parts that match", total);
+        let every = if matched.len() == self.weights.len() {
+            self.all
+        } else {
+            0.0
+        };
+        let total = matched.iter().map(Explanation::value).sum::<Score>()
+            + self.cover * matched.len() as Score
+            + every;
+        let mut out = Explanation::new("sum of the parts that match, and a constant each", total);
         for e in matched {
             out.add_detail(e);
         }
@@ -114,6 +157,10 @@ struct MinMatchScorer {
     lead: Union<Box<dyn Scorer>>,
     others: Vec<Box<dyn Scorer>>,
     min: usize,
+    cover: Score,
+    all: Score,
+    /// How many parts the query has (also those with no match in the segment).
+    every: usize,
 }
 
 impl MinMatchScorer {
@@ -167,14 +214,20 @@ impl DocSet for MinMatchScorer {
 impl Scorer for MinMatchScorer {
     fn score(&mut self) -> Score {
         let doc = self.lead.doc();
-        let mut score: Score = self.lead.on_doc().map(|s| s.score()).sum();
+        let (mut score, mut count): (Score, usize) = (0.0, 0);
+        for s in self.lead.on_doc() {
+            score += s.score();
+            count += 1;
+        }
         // `settle` may have stopped seeking once it counted enough.
         for s in &mut self.others {
             if lands_on(&mut **s, doc) {
                 score += s.score();
+                count += 1;
             }
         }
-        score
+        let every = if count == self.every { self.all } else { 0.0 };
+        score + self.cover * count as Score + every
     }
 }
 

@@ -1,15 +1,20 @@
-//! Queries: vankien's own query language ([`language`]), its translation into tantivy queries
-//! ([`build`], with the request's [`filters`]), the proximity boosts of runs of words
-//! ([`proximity`]), and the custom queries and scorers they use (a word as one cheap union in
-//! [`word`], a min-match query in [`minmatch`], the backward-seek guard in [`no_danger`]).
+//! Queries: vankien's own query language ([`language`]), what each typed word does ([`roles`]:
+//! content, a question particle or function word of [`particles`], a clause kind's name of
+//! [`kinds`]), its translation into tantivy queries ([`build`], with the request's
+//! [`filters`]), the proximity boosts of runs of words ([`proximity`]), and the custom queries
+//! and scorers they use (a word as one cheap union in [`word`], a min-match query in
+//! [`minmatch`], the backward-seek guard in [`no_danger`]).
 
 mod build;
 mod filters;
+mod kinds;
 mod language;
 mod leaf;
 pub(crate) mod minmatch;
 mod no_danger;
+mod particles;
 mod proximity;
+mod roles;
 pub(crate) mod word;
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use tantivy::Term;
 use tantivy::query::Query;
 
 use super::Word;
-use super::leaf::{bare_phrase, term};
+use super::leaf::{bare_phrase_at, term};
 use crate::schema::Fields;
 
 /// Score for having the whole run of typed words side by side: a constant, so that every clause
@@ -54,33 +54,46 @@ pub struct Proximity {
 }
 
 impl Proximity {
-    /// The boosts of a run, or `None` for a single word.
-    pub(crate) fn of_run(f: &Fields, ws: &[Word]) -> Option<Proximity> {
+    /// The boosts of a run, or `None` for a single word. Each word comes with its place in the
+    /// run as typed: a run without its optional words (particles, kind names) keeps their
+    /// places as gaps, so that `điện khí và điện gió` still finds its words side by side around
+    /// any one word, and `thư … giữ` of `tổng bí thư được giữ chức` pairs at most two apart.
+    pub(crate) fn of_run(f: &Fields, ws: &[(usize, &Word)]) -> Option<Proximity> {
         if ws.len() < 2 {
             return None;
         }
-        let folded: Vec<&str> = ws.iter().map(|w| w.folded.as_str()).collect();
-        let exact: Vec<&str> = ws.iter().map(|w| w.exact.as_str()).collect();
-        let accented = ws.iter().any(|w| w.accented);
+        let start = ws[0].0;
+        let at = |key: fn(&Word) -> &str| -> Vec<(usize, &str)> {
+            ws.iter().map(|(i, w)| (i - start, key(w))).collect()
+        };
+        let folded = at(|w| w.folded.as_str());
+        let exact = at(|w| w.exact.as_str());
+        let accented = ws.iter().any(|(_, w)| w.accented);
         Some(Proximity {
-            phrase: bare_phrase(f.text_folded, &folded, 0),
-            exact: accented.then(|| bare_phrase(f.text_exact, &exact, 0)),
-            near: bare_phrase(f.text_folded, &folded, NEAR_SLOP),
+            phrase: bare_phrase_at(f.text_folded, &folded, 0),
+            exact: accented.then(|| bare_phrase_at(f.text_exact, &exact, 0)),
+            near: bare_phrase_at(f.text_folded, &folded, NEAR_SLOP),
             context: (ws.len() >= CONTEXT_PHRASE_MIN).then(|| {
                 (
-                    bare_phrase(f.ctx_folded, &folded, 0),
+                    bare_phrase_at(f.ctx_folded, &folded, 0),
                     CONTEXT_PHRASE_SCORE * ws.len() as f32,
                 )
             }),
             pairs: if ws.len() > 2 {
                 folded
                     .windows(2)
-                    .map(|pair| bare_phrase(f.text_folded, pair, 0))
+                    .map(|pair| {
+                        // Words typed apart (a particle between them) may stand side by side
+                        // or a little further apart than typed.
+                        let gap = pair[1].0 - pair[0].0;
+                        let keys = [(0, pair[0].1), (gap, pair[1].1)];
+                        bare_phrase_at(f.text_folded, &keys, gap as u32 - 1)
+                    })
                     .collect()
             } else {
                 Vec::new()
             },
-            words: folded.iter().map(|k| term(f.text_folded, k)).collect(),
+            words: folded.iter().map(|(_, k)| term(f.text_folded, k)).collect(),
         })
     }
 

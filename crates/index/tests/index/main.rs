@@ -3,5 +3,6 @@
 
 mod common;
 mod ingest;
+mod questions;
 mod relevance;
 mod search;

@@ -5,9 +5,11 @@
 //! For each query the rank of the first relevant answer in the top 10 gives its reciprocal rank;
 //! the test prints MRR and success@1 per category for both systems
 //! (`cargo test -p vankien-index --test index relevance -- --nocapture` shows the table) and
-//! asserts the aims of the index issue: vankien MRR at least 0.97 on the seed document's queries
-//! and 0.95 on the whole corpus, every phrase query exact, every exact-spelling query of the
-//! ambiguous-fold category won at rank 1.
+//! asserts the aims of the index issue on the queries it judged (every category but
+//! `question` and `kind`): vankien MRR at least 0.97 on the seed document's queries and 0.95
+//! on the whole corpus, every phrase query exact, every exact-spelling query of the
+//! ambiguous-fold category won at rank 1. Questions as people type them (`question`) and
+//! queries naming a clause kind (`kind`) have their own aims ([`ASKED_AIM`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -24,6 +26,12 @@ use vankien_testkit::judged::{self, Expect, Judged};
 const TOP: usize = 10;
 /// The seed document, whose queries have the stricter aim.
 const SEED: &str = "thai-binh-09-NQ-DH-2020.txt";
+/// The categories of queries as people ask them: questions with their particles, and words
+/// naming a clause kind.
+const ASKED: [&str; 2] = ["question", "kind"];
+/// The aims on each of [`ASKED`]: vankien's MRR at least the first, and above FTS5's by at
+/// least the second (FTS5, requiring every word, particles included, answers almost none).
+const ASKED_AIM: (f64, f64) = (0.75, 0.4);
 
 /// The corpus files: (file name, text as read).
 fn corpus_files() -> Vec<(String, String)> {
@@ -295,6 +303,8 @@ fn score(outcomes: &[&Outcome]) -> (f64, f64) {
 fn relevance_against_fts5() {
     let queries = judged::load();
     assert!(queries.len() >= 80, "only {} judged queries", queries.len());
+    let questions = queries.iter().filter(|q| q.category == "question").count();
+    assert!(questions >= 30, "only {questions} judged questions");
     let sources = corpus_files();
 
     // The judgments themselves: every passage occurs in its document (or somewhere, for `*`).
@@ -354,7 +364,13 @@ fn relevance_against_fts5() {
     for (i, (q, _, _)) in rows.iter().enumerate() {
         groups.entry(q.category.clone()).or_default().push(i);
     }
-    let seed: Vec<usize> = (0..rows.len())
+    // The index issue's aims hold on the categories it judged.
+    let judged: Vec<usize> = (0..rows.len())
+        .filter(|&i| !ASKED.contains(&rows[i].0.category.as_str()))
+        .collect();
+    let seed: Vec<usize> = judged
+        .iter()
+        .copied()
         .filter(|&i| rows[i].0.file.as_deref() == Some(SEED))
         .collect();
     let all: Vec<usize> = (0..rows.len()).collect();
@@ -365,7 +381,7 @@ fn relevance_against_fts5() {
         "queries", "n", "vankien MRR", "FTS5 MRR", "vankien S@1", "FTS5 S@1"
     )
     .unwrap();
-    let mut line = |name: &str, idx: &[usize]| -> (f64, f64) {
+    let mut line = |name: &str, idx: &[usize]| -> (f64, f64, f64) {
         let ours: Vec<&Outcome> = idx.iter().map(|&i| &rows[i].1).collect();
         let theirs: Vec<&Outcome> = idx.iter().map(|&i| &rows[i].2).collect();
         let (m1, s1) = score(&ours);
@@ -376,13 +392,18 @@ fn relevance_against_fts5() {
             idx.len()
         )
         .unwrap();
-        (m1, s1)
+        (m1, s1, m2)
     };
+    let mut asked = Vec::new();
     for (name, idx) in &groups {
-        line(name, idx);
+        let (ours, _, theirs) = line(name, idx);
+        if ASKED.contains(&name.as_str()) {
+            asked.push((name.clone(), ours, theirs));
+        }
     }
-    let (seed_mrr, _) = line("seed (09-NQ/ĐH)", &seed);
-    let (all_mrr, _) = line("all", &all);
+    let (seed_mrr, _, _) = line("seed (09-NQ/ĐH)", &seed);
+    let (all_mrr, _, _) = line("all judged", &judged);
+    line("all", &all);
     println!("{table}");
     println!("queries vankien does not answer first (rank, query, first hit):");
     for (q, ours, theirs) in &rows {
@@ -400,7 +421,22 @@ fn relevance_against_fts5() {
     if all_mrr < 0.95 {
         failures.push(format!("corpus MRR {all_mrr:.3} < 0.95"));
     }
+    failures.extend(asked_failures(&asked));
     assert!(failures.is_empty(), "{}\n{}", table, failures.join("\n"));
+}
+
+/// The misses of the aims on the categories of [`ASKED`], given each one's (name, vankien MRR,
+/// FTS5 MRR).
+fn asked_failures(asked: &[(String, f64, f64)]) -> Vec<String> {
+    assert_eq!(asked.len(), ASKED.len(), "every asked category has queries");
+    let (least, ahead) = ASKED_AIM;
+    asked
+        .iter()
+        .filter(|(_, ours, theirs)| *ours < least || ours - theirs < ahead)
+        .map(|(name, ours, theirs)| {
+            format!("{name}: vankien MRR {ours:.3}, FTS5 {theirs:.3}: the aim is {least} and {ahead} ahead")
+        })
+        .collect()
 }
 
 /// The peer's query building: words quoted, phrases kept, no FTS5 syntax from the user.
