@@ -3,9 +3,11 @@
 //! `thay thế`, `bãi bỏ`, `sửa đổi, bổ sung`) with only its own kind of words in between gives the
 //! relation; a list carries the relation of its first item on; anything else is a mention.
 //!
-//! Replacing, repealing and amending are acts a document does to another only in its own voice:
-//! in its title or a heading, at the opening of a clause (`Bãi bỏ Nghị quyết số …`), or after
-//! naming itself (`Nghị quyết này … thay thế Nghị quyết số …`). A task to amend something later
+//! Replacing, repealing, amending and guiding are acts a document does to another only in its own
+//! voice:
+//! in its title or a heading, at the opening of a clause (`Bãi bỏ Nghị quyết số …`), after naming
+//! itself (`Nghị quyết này … thay thế Nghị quyết số …`), or in a sentence that ends `như sau:`
+//! (`Ban Tổ chức Trung ương hướng dẫn … như sau:`). A task to amend something later
 //! (`Nghiên cứu, sửa đổi Nghị định số …`) or a fact about two others (`Quyết định số 929/QĐ-TTg thay
 //! thế Quyết định số 598/QĐ-TTg`) is a mention.
 
@@ -58,6 +60,7 @@ struct Lexicon {
     bo: Word,
     nay: Word,
     expired: Phrase,
+    as_follows: Phrase,
     /// The verbs of a lead-in clause whose list items are the documents it acts on (`… hết hiệu
     /// lực thi hành:`).
     lead_in: Vec<Trigger>,
@@ -123,6 +126,7 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         bo: Word::new("bổ"),
         nay: Word::new("này"),
         expired: Phrase::new("hết hiệu lực"),
+        as_follows: Phrase::new("như sau"),
         lead_in: lead_in.into_iter().map(trigger).collect(),
     }
 });
@@ -186,9 +190,12 @@ fn relation_of(
     if let Some((relation, at, partial)) = trigger_before(text, toks, f.start, floor) {
         let own_voice = matches!(segment, Segment::Title | Segment::Heading)
             || toks[..at].iter().all(|w| LEX.acts.has(w))
-            || names_itself_before(text, toks, at);
+            || names_itself_before(text, toks, at)
+            || ends_as_follows(text, toks, at);
         return match relation {
-            Relation::Replaces | Relation::Repeals | Relation::Amends if !own_voice => {
+            Relation::Replaces | Relation::Repeals | Relation::Amends | Relation::Guides
+                if !own_voice =>
+            {
                 Relation::Mentions
             }
             Relation::Replaces | Relation::Repeals if partial => Relation::Amends,
@@ -271,6 +278,17 @@ fn names_itself_before(text: &str, toks: &[Tok], at: usize) -> bool {
 /// Whether words `from` and `to` are in one sentence.
 fn same_sentence(text: &str, toks: &[Tok], from: usize, to: usize) -> bool {
     (from + 1..=to).all(|m| !breaks_sentence(gap_before(text, toks, m)))
+}
+
+/// Whether the sentence of word `at` ends with `như sau:`, the words by which a document says
+/// what it itself does (`Ban Tổ chức Trung ương hướng dẫn … như sau:`).
+fn ends_as_follows(text: &str, toks: &[Tok], at: usize) -> bool {
+    let mut m = at + 1;
+    while m < toks.len() && !breaks_sentence(gap_before(text, toks, m)) {
+        m += 1;
+    }
+    let ends_with_colon = gap_before(text, toks, m).trim_start().starts_with(':');
+    ends_with_colon && LEX.as_follows.ends_at(toks, m)
 }
 
 /// Whether reference `f` continues the list that `p` opens: only `,`, `và`, `hoặc` between.

@@ -155,14 +155,14 @@ static HEADS: LazyLock<Vec<Head>> = LazyLock::new(|| {
 /// its issuer (`của Chính phủ quy định về …`).
 static ISSUER_STOPS: LazyLock<WordSet> = LazyLock::new(|| {
     WordSet::new(
-        "về quy ban sửa bổ hướng thực triển phê điều tại theo đã được là để nhằm tiếp ký trong \
-         đối cho gắn ngày số năm nay này kèm",
+        "về sửa bổ hướng thực triển phê tại theo đã được là để nhằm tiếp ký trong đối cho gắn \
+         ngày số năm nay này kèm",
     )
 });
 
 /// Words that end a name cited without a number (`Luật Tổ chức Chính phủ` `đã được sửa đổi`).
 static NAME_STOPS: LazyLock<WordSet> =
-    LazyLock::new(|| WordSet::new("của đã được tại theo này về nhằm để và"));
+    LazyLock::new(|| WordSet::new("của đã được tại theo này về nhằm để"));
 
 /// Units of time: a serial before one counts time (`Kế hoạch 5 năm`), it numbers no document.
 static DURATIONS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new("năm tháng ngày tuần lần"));
@@ -181,6 +181,9 @@ struct Lexicon {
     sua_doi: Phrase,
     can_cu: Phrase,
     ban_hanh: Phrase,
+    /// Verbs that open the subject of a cited document after its issuer (`của Chính phủ quy
+    /// định …`), where their first word alone could be part of a name (`Ủy ban`).
+    issuer_verbs: Vec<Phrase>,
 }
 
 static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
@@ -197,6 +200,10 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     sua_doi: Phrase::new("sửa đổi"),
     can_cu: Phrase::new("căn cứ"),
     ban_hanh: Phrase::new("ban hành"),
+    issuer_verbs: ["ban hành", "quy định", "điều chỉnh"]
+        .into_iter()
+        .map(Phrase::new)
+        .collect(),
 });
 
 /// Whether a kind's name ends just before word `end` (`Nghị quyết` in `Nghị quyết này`).
@@ -341,8 +348,11 @@ fn issuer_at(text: &str, toks: &[Tok], k: usize) -> Option<(usize, String)> {
             if !next.is_some_and(|n| n.upper && head_at(toks, end + 1).is_none()) {
                 break;
             }
-        } else if end > k + 1 && ISSUER_STOPS.has(t) && !t.upper {
-            break;
+        } else if end > k + 1 && !t.upper {
+            let verb = LEX.issuer_verbs.iter().any(|v| v.at(toks, end));
+            if ISSUER_STOPS.has(t) || verb {
+                break;
+            }
         }
         end += 1;
     }
@@ -375,10 +385,22 @@ fn name_end(text: &str, toks: &[Tok], j: usize) -> usize {
         if (LEX.so.is(t) && number_follows) || date_at(text, toks, m).is_some() {
             break;
         }
-        if NAME_STOPS.has(t) && !(amending && (LEX.cua.is(t) || LEX.va.is(t))) {
+        // `và` joins two documents (`Luật Đất đai và Luật Nhà ở`), or two words of one name
+        // (`Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân`).
+        let joins_another = LEX.va.is(t)
+            && toks
+                .get(m + 1)
+                .is_some_and(|n| n.upper && head_at(toks, m + 1).is_some());
+        let stop = if LEX.va.is(t) {
+            joins_another && !amending
+        } else {
+            NAME_STOPS.has(t) && !(amending && LEX.cua.is(t))
+        };
+        if stop {
             break;
         }
-        if m > j && head_at(toks, m).is_some() && !amending {
+        // Another document named with a capital (`văn bản` inside a name is a word).
+        if m > j && t.upper && head_at(toks, m).is_some() && !amending {
             break;
         }
         m += 1;
@@ -466,7 +488,7 @@ fn headed(text: &str, toks: &[Tok], i: usize, head: &Head, basis: bool) -> Optio
         issuer: None,
         name: None,
     };
-    let mut end = j;
+    let mut end;
     // A law is cited by its name, then its number (`Luật Thủ đô số 39/2024/QH15`); other kinds
     // by their number, a few words qualifying the kind (`Báo cáo thẩm tra số …`).
     let numbered = if head.named {
@@ -480,7 +502,14 @@ fn headed(text: &str, toks: &[Tok], i: usize, head: &Head, basis: bool) -> Optio
     } else {
         let item = basis && opens_basis_item(text, toks, i) && (toks[i].upper || !toks[i].plain);
         let after_generic = i > 0 && LEX.cac.is(&toks[i - 1]);
-        if !(head.named || item) || after_generic || LEX.ban_hanh.at(toks, j) {
+        // Outside a `Căn cứ` item a name is a document's only with a capital: `kỷ luật`,
+        // `điều lệ của hội`, `hiến pháp` are words.
+        if !item && !toks[i].upper {
+            return None;
+        }
+        // `Quyết định ban hành …` is a verb; `Luật Ban hành văn bản …` a name.
+        let issuing = LEX.ban_hanh.at(toks, j) && !toks[j].upper;
+        if !(head.named || item) || after_generic || issuing {
             return None;
         }
         let name_to = name_end(text, toks, j);
@@ -489,7 +518,7 @@ fn headed(text: &str, toks: &[Tok], i: usize, head: &Head, basis: bool) -> Optio
             reference.name = Some(name.to_string());
         }
         end = name_to;
-        if let Some((k, number)) = number_after(text, toks, end) {
+        if let Some((k, number)) = number_at(text, toks, end) {
             reference.number = Some(number);
             end = k;
         }
@@ -548,6 +577,20 @@ fn number_after(text: &str, toks: &[Tok], j: usize) -> Option<(usize, String)> {
     None
 }
 
+/// A number at word `k`, after `số` or not (`Luật Thủ đô số 39/2024/QH15`): no words between.
+fn number_at(text: &str, toks: &[Tok], k: usize) -> Option<(usize, String)> {
+    let at = if toks.get(k).is_some_and(|t| LEX.so.is(t)) {
+        k + 1
+    } else {
+        k
+    };
+    let (end, number) = number_run(text, toks, at)?;
+    number
+        .chars()
+        .any(char::is_alphabetic)
+        .then_some((end, number))
+}
+
 /// The date and the issuer after a reference's number or name (each after an optional `,`,
 /// `(`): fills them in and returns the word after the last.
 fn tail(text: &str, toks: &[Tok], mut end: usize, reference: &mut Reference) -> usize {
@@ -599,6 +642,12 @@ mod tests {
         assert_eq!(r.date.as_deref(), Some("2024-12-22"));
         assert_eq!(r.issuer.as_deref(), Some("Bộ Chính trị"));
         assert_eq!(r.doc_number().unwrap().key(), "57.nq.tw");
+        let r = &refs(
+            "Xét Tờ trình số 444/TTr-UBND ngày 24 tháng 11 năm 2025 của Ủy ban nhân dân Thành phố \
+             về việc đề nghị",
+            false,
+        )[0];
+        assert_eq!(r.issuer.as_deref(), Some("Ủy ban nhân dân Thành phố"));
     }
 
     #[test]
@@ -642,6 +691,21 @@ mod tests {
         );
         assert_eq!(amending.len(), 1, "{amending:?}");
         assert_eq!(amending[0].date.as_deref(), Some("2019-11-22"));
+        let issuing = &refs(
+            "Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15;",
+            true,
+        );
+        assert_eq!(issuing.len(), 1, "{issuing:?}");
+        assert_eq!(
+            issuing[0].name.as_deref(),
+            Some("Ban hành văn bản quy phạm pháp luật")
+        );
+        let election = &refs(
+            "Căn cứ Luật Bầu cử đại biểu Quốc hội và Đại biểu Hội đồng nhân dân số 85/2015/QH13;",
+            true,
+        );
+        assert_eq!(election.len(), 1, "{election:?}");
+        assert_eq!(election[0].number.as_deref(), Some("85/2015/QH13"));
         let numbered = &refs("Căn cứ Luật Thủ đô số 39/2024/QH15;", true)[0];
         assert_eq!(numbered.name.as_deref(), Some("Thủ đô"));
         assert_eq!(numbered.number.as_deref(), Some("39/2024/QH15"));
@@ -663,6 +727,7 @@ mod tests {
             "Mẫu số 01/TB và Phụ lục số 6",
             "các Luật của Quốc hội",
             "ý kiến của luật sư năm 2020",
+            "khen thưởng, kỷ luật trong việc thực hiện",
             "thực hiện Kế hoạch 5 năm 2021-2025",
         ] {
             assert!(

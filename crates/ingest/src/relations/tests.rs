@@ -81,7 +81,8 @@ fn each_relation_type_from_its_verb() {
          Các sở, ngành tổ chức triển khai thực hiện có hiệu quả Nghị quyết số 57-NQ/TW và quán \
          triệt Kết luận số 69-KL/TW.\n\n\
          Điều 2. Hướng dẫn\n\n\
-         Ủy ban nhân dân thành phố hướng dẫn thực hiện Quyết định số 35/2025/QĐ-TTg.\n\n\
+         Quy định chi tiết khoản 3 Điều 5 của Quyết định số 35/2025/QĐ-TTg như sau:\n\n\
+         Ủy ban nhân dân thành phố hướng dẫn thực hiện Quyết định số 36/2025/QĐ-TTg.\n\n\
          Điều 3. Sửa đổi\n\n\
          Sửa đổi, bổ sung một số điều của Quy định ban hành kèm theo Nghị quyết số \
          11/2022/NQ-HĐND.\n\n\
@@ -98,6 +99,8 @@ fn each_relation_type_from_its_verb() {
             (Relation::Implements, "57-NQ/TW"),
             (Relation::Implements, "69-KL/TW"),
             (Relation::Guides, "35/2025/QĐ-TTg"),
+            // A task for another body to guide it: the document itself does not.
+            (Relation::Mentions, "36/2025/QĐ-TTg"),
             (Relation::Amends, "11/2022/NQ-HĐND"),
             (Relation::Replaces, "09/2021/NQ-HĐND"),
             (Relation::Repeals, "03/2017/NQ-HĐND"),
