@@ -3,5 +3,6 @@
 
 mod common;
 mod ingest;
+mod relations;
 mod relevance;
 mod search;
