@@ -48,6 +48,11 @@ pub(crate) struct Cache {
     pub docs: BTreeMap<String, DocSummary>,
     /// Ingested files by canonical path.
     pub files: BTreeMap<String, FileEntry>,
+    /// How many times the list was read from a commit: what derived views are checked against.
+    pub generation: u64,
+    /// The relations between documents, resolved against this list when first asked for (see
+    /// `crate::relations`); dropped with the list.
+    pub relations: Option<Arc<crate::relations::Graph>>,
 }
 
 pub(crate) struct Inner {
@@ -204,6 +209,8 @@ impl Index {
         let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
         cache.docs = docs;
         cache.files = files;
+        cache.generation += 1;
+        cache.relations = None;
         Ok(())
     }
 

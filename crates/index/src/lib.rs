@@ -14,6 +14,7 @@ mod index;
 mod ingest;
 mod limits;
 mod query;
+mod relations;
 mod rerank;
 mod schema;
 mod search;
@@ -31,6 +32,7 @@ pub use ingest::{
     FileOutcome, IngestEvent, IngestHooks, IngestOptions, IngestReport, NoTags, SourceFile,
 };
 pub use limits::Limits;
+pub use relations::{DocRelations, Link, RelationCounts};
 pub use search::FACET_LIMIT;
 pub use types::{
     DocSummary, FacetCount, Facets, Group, Groups, Hit, Relaxed, SearchRequest, SearchResults,

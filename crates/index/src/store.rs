@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
 use vankien_ingest::docnum::DocNumber;
+use vankien_ingest::relations::Citation;
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
 
 use crate::DocSummary;
@@ -82,6 +83,10 @@ pub struct DocRecord {
     pub document: Document,
     /// The document's stored text; empty in newer indexes (see [`crate::Index::document_text`]).
     pub text: String,
+    /// The document's references to other documents, read from its text at ingestion (see
+    /// `crate::relations`); `None` in records written before vankien read them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<Citation>>,
 }
 
 /// The summary of a document.
@@ -108,10 +113,16 @@ pub fn year_of(date: Option<&str>) -> Option<i64> {
 /// The document's number, parsed: from the header, else from the source file's name
 /// (`20-NQ-TW.txt`), which is how the corpus names its files.
 pub fn doc_number(doc: &Document) -> Option<DocNumber> {
-    if let Some(n) = doc.number.as_deref().and_then(DocNumber::parse) {
+    number_of(doc.number.as_deref(), &doc.source)
+}
+
+/// A document's number, parsed, from its number as written or else its source file's name: see
+/// [`doc_number`].
+pub fn number_of(number: Option<&str>, source: &str) -> Option<DocNumber> {
+    if let Some(n) = number.and_then(DocNumber::parse) {
         return Some(n);
     }
-    let stem = std::path::Path::new(&doc.source).file_stem()?.to_str()?;
+    let stem = std::path::Path::new(source).file_stem()?.to_str()?;
     let toks = vankien_ingest::docnum::query_tokens(stem);
     vankien_ingest::docnum::find_numbers(&toks)
         .into_iter()
@@ -253,6 +264,7 @@ impl<'a> DocParts<'a> {
         let record = DocRecord {
             document,
             text: String::new(),
+            citations: Some(vankien_ingest::relations::extract(doc)),
         };
         d.add_text(
             f.doc_json,

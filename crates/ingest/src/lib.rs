@@ -12,6 +12,7 @@ pub mod formats;
 pub mod model;
 pub mod normalize;
 pub mod parse;
+pub mod relations;
 pub mod signer;
 pub mod targets;
 mod walk;

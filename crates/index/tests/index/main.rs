@@ -4,5 +4,6 @@
 mod common;
 mod ingest;
 mod questions;
+mod relations;
 mod relevance;
 mod search;

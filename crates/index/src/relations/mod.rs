@@ -1,0 +1,408 @@
+//! Relations between the documents of the index: what each document cites, implements, guides,
+//! amends, replaces or repeals, and what does so to it.
+//!
+//! The references are read from a document's text once, when it is ingested
+//! (`vankien_ingest::relations::extract`), and stored unresolved on its record. They are resolved
+//! against the documents the index holds when first asked for after a commit: the whole graph at
+//! once (`resolve.rs`), kept until the next commit changes the document list. So a citation of a
+//! document ingested later resolves as soon as that document is in, and a document removed stops
+//! being a target, with nothing rewritten on disk. Resolving is cheap beside reading the
+//! records: `cargo bench -p vankien-index --bench relations` measures both.
+
+mod resolve;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tantivy::TantivyDocument;
+use tantivy::collector::TopDocs;
+use vankien_ingest::relations::{Citation, Reference, Relation};
+
+use crate::schema::REC_DOC;
+use crate::{DocSummary, Index, IndexError, stored_str, term_query};
+use resolve::Resolver;
+
+/// One relation of a document with another, the references that make it grouped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// What the citing document does to the cited one.
+    pub relation: Relation,
+    /// The reference as the citing document writes it (its first, when it makes several).
+    pub reference: Reference,
+    /// The other document when the index holds it: the cited one of an outgoing link, the citing
+    /// one of an incoming link. `None`: the reference is kept as text.
+    pub document: Option<DocSummary>,
+    /// The clauses of the citing document that make it, in order; empty when only its title or
+    /// a heading does.
+    pub clause_ids: Vec<String>,
+}
+
+/// A document's relations: what it does to others, what others do to it, and whether a document
+/// of the index replaces or repeals it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocRelations {
+    /// Its references, grouped by relation and target, the relations in the order of
+    /// [`Relation::ALL`]. A target it relates to otherwise is not listed again as a mention.
+    pub outgoing: Vec<Link>,
+    /// The documents of the index that refer to it, grouped by citing document and relation.
+    pub incoming: Vec<Link>,
+    /// The latest document of the index that replaces it.
+    pub replaced_by: Option<DocSummary>,
+    /// The latest document of the index that repeals it.
+    pub repealed_by: Option<DocSummary>,
+}
+
+/// How many links a document has each way (see [`DocRelations`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelationCounts {
+    /// Links to other documents (resolved or not).
+    pub outgoing: usize,
+    /// Links from documents of the index.
+    pub incoming: usize,
+}
+
+/// Every document's citations, resolved against the documents of one commit.
+#[derive(Debug, Default)]
+pub(crate) struct Graph {
+    /// Each document's citations, with the document each resolves to.
+    outgoing: HashMap<String, Vec<(Citation, Option<String>)>>,
+    /// The citations that resolve to each document: the citing document and the citation's
+    /// place in its list, in the citing documents' order.
+    incoming: HashMap<String, Vec<(String, usize)>>,
+    /// The documents resolved against.
+    docs: BTreeMap<String, DocSummary>,
+}
+
+impl Index {
+    /// The relations of a document with the others of the index; `None` for an unknown document.
+    pub fn relations(&self, doc_id: &str) -> Result<Option<DocRelations>, IndexError> {
+        let graph = self.relation_graph()?;
+        Ok(graph.docs.contains_key(doc_id).then(|| graph.of(doc_id)))
+    }
+
+    /// Every reference of a document to another, in the order of its text, each with the
+    /// document of the index it resolves to; `None` for an unknown document.
+    pub fn citations(
+        &self,
+        doc_id: &str,
+    ) -> Result<Option<Vec<(Citation, Option<DocSummary>)>>, IndexError> {
+        let graph = self.relation_graph()?;
+        if !graph.docs.contains_key(doc_id) {
+            return Ok(None);
+        }
+        let list = graph.outgoing.get(doc_id).map_or(&[][..], Vec::as_slice);
+        Ok(Some(
+            list.iter()
+                .map(|(c, target)| {
+                    let document = target.as_ref().and_then(|id| graph.docs.get(id)).cloned();
+                    (c.clone(), document)
+                })
+                .collect(),
+        ))
+    }
+
+    /// How many links [`Index::relations`] lists each way; `None` for an unknown document.
+    pub fn relation_counts(&self, doc_id: &str) -> Result<Option<RelationCounts>, IndexError> {
+        Ok(self.relations(doc_id)?.map(|r| RelationCounts {
+            outgoing: r.outgoing.len(),
+            incoming: r.incoming.len(),
+        }))
+    }
+
+    /// The graph of the last commit: resolved now if no one asked since the commit.
+    fn relation_graph(&self) -> Result<Arc<Graph>, IndexError> {
+        let (generation, docs) = {
+            let cache = self.read_cache();
+            if let Some(graph) = &cache.relations {
+                return Ok(graph.clone());
+            }
+            (cache.generation, cache.docs.clone())
+        };
+        let graph = Arc::new(Graph::build(self, docs)?);
+        let mut cache = self
+            .inner()
+            .cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        // A commit since the list was read makes this graph stale: answer with it, keep none.
+        if cache.generation == generation {
+            cache.relations = Some(graph.clone());
+        }
+        Ok(graph)
+    }
+
+    /// Every document's stored citations; read from its text again where its record predates
+    /// them.
+    pub(crate) fn stored_citations(&self) -> Result<HashMap<String, Vec<Citation>>, IndexError> {
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        /// The parts of a record read here; serde passes over the rest.
+        #[derive(Deserialize)]
+        struct Record {
+            document: Id,
+            #[serde(default)]
+            citations: Option<Vec<Citation>>,
+        }
+        let inner = self.inner();
+        let searcher = inner.reader.searcher();
+        let q = term_query(inner.fields.rec, REC_DOC);
+        let n = searcher.num_docs().max(1) as usize;
+        let mut out = HashMap::new();
+        let mut older = Vec::new();
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let record: Record = serde_json::from_str(stored_str(&d, inner.fields.doc_json))
+                .map_err(|e| IndexError::Data(format!("document record: {e}")))?;
+            match record.citations {
+                Some(citations) => {
+                    out.insert(record.document.id, citations);
+                }
+                None => older.push(record.document.id),
+            }
+        }
+        for id in older {
+            if let Some(doc) = self.document(&id)? {
+                out.insert(id, vankien_ingest::relations::extract(&doc));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Graph {
+    /// Resolves the stored citations of `index` against `docs`.
+    fn build(index: &Index, docs: BTreeMap<String, DocSummary>) -> Result<Graph, IndexError> {
+        let citations = index.stored_citations()?;
+        Ok(Graph::resolve(citations, docs))
+    }
+
+    /// Resolves `citations` (by citing document) against `docs`.
+    pub(crate) fn resolve(
+        mut citations: HashMap<String, Vec<Citation>>,
+        docs: BTreeMap<String, DocSummary>,
+    ) -> Graph {
+        let resolver = Resolver::new(docs.values());
+        let mut outgoing = HashMap::new();
+        let mut incoming: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        for (id, citing) in &docs {
+            let list = citations.remove(id).unwrap_or_default();
+            let resolved: Vec<(Citation, Option<String>)> = list
+                .into_iter()
+                .map(|c| {
+                    let target = resolver.resolve(&c.reference, citing).map(|d| d.id.clone());
+                    (c, target)
+                })
+                .collect();
+            for (i, (_, target)) in resolved.iter().enumerate() {
+                if let Some(target) = target {
+                    incoming
+                        .entry(target.clone())
+                        .or_default()
+                        .push((id.clone(), i));
+                }
+            }
+            outgoing.insert(id.clone(), resolved);
+        }
+        drop(resolver);
+        Graph {
+            outgoing,
+            incoming,
+            docs,
+        }
+    }
+
+    /// The relations of the document `doc_id`.
+    fn of(&self, doc_id: &str) -> DocRelations {
+        let mut out = DocRelations::default();
+        let own = self.outgoing.get(doc_id).map_or(&[][..], Vec::as_slice);
+        let mut groups = Groups::default();
+        for (citation, target) in own {
+            let key = match target {
+                Some(id) => Target::Doc(id.clone()),
+                None => Target::Text(identity(&citation.reference)),
+            };
+            let document = target.as_ref().and_then(|id| self.docs.get(id));
+            groups.add(key, citation, document);
+        }
+        out.outgoing = groups.links();
+        let mut groups = Groups::default();
+        for (citing, i) in self.incoming.get(doc_id).map_or(&[][..], Vec::as_slice) {
+            let (citation, _) = &self.outgoing[citing][*i];
+            groups.add(Target::Doc(citing.clone()), citation, self.docs.get(citing));
+        }
+        out.incoming = groups.links();
+        // The newest first within each relation: the one in force last.
+        out.incoming.sort_by(|a, b| {
+            let date = |l: &Link| l.document.as_ref().and_then(|d| d.date.clone());
+            a.relation.cmp(&b.relation).then(date(b).cmp(&date(a)))
+        });
+        let latest = |relation| {
+            out.incoming
+                .iter()
+                .find(|l| l.relation == relation)
+                .and_then(|l| l.document.clone())
+        };
+        out.replaced_by = latest(Relation::Replaces);
+        out.repealed_by = latest(Relation::Repeals);
+        out
+    }
+}
+
+/// What a group of references points to: a document of the index, or a reference kept as text
+/// (by its number, or its name and date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Doc(String),
+    Text(String),
+}
+
+/// How two unresolved references are known to name one document.
+fn identity(r: &Reference) -> String {
+    if let Some(n) = r.doc_number() {
+        return format!("{}@{}", n.key(), n.year.unwrap_or_default());
+    }
+    if let Some(number) = r.number.as_deref() {
+        return Reference::raw_number_key(number);
+    }
+    let name = r.name_key().unwrap_or_else(|| r.text.to_lowercase());
+    format!("{name}@{}", r.date.as_deref().unwrap_or(""))
+}
+
+/// Links grouped by relation and target, in the order they were first met.
+#[derive(Default)]
+struct Groups {
+    groups: Vec<(Target, Link)>,
+}
+
+impl Groups {
+    fn add(&mut self, target: Target, citation: &Citation, document: Option<&DocSummary>) {
+        let relation = citation.relation;
+        let at = self
+            .groups
+            .iter()
+            .position(|(t, l)| *t == target && l.relation == relation);
+        let link = match at {
+            Some(i) => &mut self.groups[i].1,
+            None => {
+                self.groups.push((
+                    target,
+                    Link {
+                        relation,
+                        reference: citation.reference.clone(),
+                        document: document.cloned(),
+                        clause_ids: Vec::new(),
+                    },
+                ));
+                &mut self.groups.last_mut().expect("just pushed").1
+            }
+        };
+        if let Some(id) = &citation.clause_id
+            && !link.clause_ids.contains(id)
+        {
+            link.clause_ids.push(id.clone());
+        }
+    }
+
+    /// The links, relations in the order of [`Relation::ALL`]; a target that has another
+    /// relation is not listed again as a mention.
+    fn links(self) -> Vec<Link> {
+        let related: Vec<&Target> = self
+            .groups
+            .iter()
+            .filter(|(_, l)| l.relation != Relation::Mentions)
+            .map(|(t, _)| t)
+            .collect();
+        let keep: Vec<bool> = self
+            .groups
+            .iter()
+            .map(|(t, l)| l.relation != Relation::Mentions || !related.contains(&t))
+            .collect();
+        let mut links: Vec<Link> = self
+            .groups
+            .into_iter()
+            .zip(keep)
+            .filter_map(|((_, l), keep)| keep.then_some(l))
+            .collect();
+        links.sort_by_key(|l| l.relation);
+        links
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vankien_ingest::DocKind;
+
+    fn summary(id: &str, number: &str, date: &str) -> DocSummary {
+        DocSummary {
+            id: id.into(),
+            number: Some(number.into()),
+            kind: DocKind::Resolution,
+            title: None,
+            issuer: None,
+            date: Some(date.into()),
+            clauses: 1,
+            source: format!("{id}.txt"),
+        }
+    }
+
+    fn cite(relation: Relation, number: &str, clause: Option<&str>) -> Citation {
+        Citation {
+            relation,
+            reference: Reference {
+                text: format!("Nghị quyết số {number}"),
+                kind: Some(DocKind::Resolution),
+                kind_name: Some("Nghị quyết".into()),
+                number: Some(number.into()),
+                date: None,
+                issuer: None,
+                name: None,
+            },
+            clause_id: clause.map(String::from),
+            heading: None,
+        }
+    }
+
+    #[test]
+    fn links_group_by_target_and_mentions_yield_to_relations() {
+        let docs: BTreeMap<String, DocSummary> = [
+            summary("a", "1/NQ-CP", "2025-01-01"),
+            summary("b", "2/NQ-CP", "2025-02-01"),
+            summary("c", "3/NQ-CP", "2025-03-01"),
+        ]
+        .into_iter()
+        .map(|d| (d.id.clone(), d))
+        .collect();
+        let citations = HashMap::from([
+            (
+                "b".to_string(),
+                vec![
+                    cite(Relation::Mentions, "1/NQ-CP", Some("b/p1")),
+                    cite(Relation::Replaces, "1/NQ-CP", Some("b/p2")),
+                    cite(Relation::Mentions, "9/NQ-CP", Some("b/p3")),
+                    cite(Relation::Mentions, "9/NQ-CP", Some("b/p4")),
+                ],
+            ),
+            (
+                "c".to_string(),
+                vec![cite(Relation::Replaces, "1/NQ-CP", None)],
+            ),
+        ]);
+        let graph = Graph::resolve(citations, docs);
+        let b = graph.of("b");
+        assert_eq!(b.outgoing.len(), 2, "{b:?}");
+        assert_eq!(b.outgoing[0].relation, Relation::Replaces);
+        assert_eq!(b.outgoing[0].document.as_ref().unwrap().id, "a");
+        assert_eq!(b.outgoing[1].document, None);
+        assert_eq!(b.outgoing[1].clause_ids, ["b/p3", "b/p4"]);
+        let a = graph.of("a");
+        assert_eq!(a.incoming.len(), 2, "{a:?}");
+        // The newest replacement is the one in force.
+        assert_eq!(a.replaced_by.unwrap().id, "c");
+        assert_eq!(a.repealed_by, None);
+        assert!(graph.of("c").incoming.is_empty());
+    }
+}
