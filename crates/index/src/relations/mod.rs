@@ -343,6 +343,7 @@ mod tests {
             kind: DocKind::Resolution,
             title: None,
             issuer: None,
+            signer: None,
             date: Some(date.into()),
             clauses: 1,
             source: format!("{id}.txt"),

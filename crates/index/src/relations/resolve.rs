@@ -172,6 +172,7 @@ mod tests {
             kind,
             title: Some(title.into()),
             issuer: None,
+            signer: None,
             date: Some(date.into()),
             clauses: 1,
             source: format!("{id}.txt"),
@@ -186,6 +187,7 @@ mod tests {
             number: Some(number.into()),
             date: None,
             issuer: None,
+            signer: None,
             name: None,
         }
     }
@@ -198,6 +200,7 @@ mod tests {
             number: None,
             date: date.map(String::from),
             issuer: None,
+            signer: None,
             name: Some(name.into()),
         }
     }
