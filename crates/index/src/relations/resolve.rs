@@ -187,7 +187,6 @@ mod tests {
             number: Some(number.into()),
             date: None,
             issuer: None,
-            signer: None,
             name: None,
         }
     }
@@ -200,7 +199,6 @@ mod tests {
             number: None,
             date: date.map(String::from),
             issuer: None,
-            signer: None,
             name: Some(name.into()),
         }
     }
