@@ -193,6 +193,7 @@ pub fn is_word_char(c: char) -> bool {
 /// Whether `c` is a letter or a digit, as [`char::is_alphanumeric`] says: ASCII and the
 /// precomposed Vietnamese letters, nearly every character of a stored text, answer without
 /// Unicode's tables (their lookup is most of the cost of the parser's word scans).
+#[inline]
 pub(crate) fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();

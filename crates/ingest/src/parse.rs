@@ -23,10 +23,10 @@
 mod apart;
 mod assign;
 mod blocks;
+mod body_words;
 mod header;
 mod joins;
 mod lines;
-mod phrases;
 mod tree;
 
 use std::path::Path;
@@ -137,7 +137,7 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
     // are header lines, not clauses: the body parser skips them, the document keeps them.
     let (body_furn, mut attached_lines) =
         attached_headers(&all, &furn, head.body_start, &mut diagnostics);
-    let mut body = blocks::split(&all, &body_furn, head.body_start);
+    let mut body = blocks::split(&text, &all, &body_furn, head.body_start);
     // The attached headers came back as furniture: they are header lines.
     for l in &attached_lines {
         if let Some(p) = body.furniture.iter().position(|f| f == l) {

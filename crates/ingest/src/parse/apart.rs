@@ -356,7 +356,7 @@ mod tests {
     fn blocks(text: &str) -> Body {
         let lines = split_lines(text);
         let furn = furniture(&lines);
-        split(&lines, &furn, 0)
+        split(text, &lines, &furn, 0)
     }
 
     #[test]

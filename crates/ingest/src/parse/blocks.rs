@@ -110,9 +110,9 @@ pub(super) enum Mode {
     Signature,
 }
 
-/// Splits the body lines `from..` into blocks and closing parts.
-pub(crate) fn split(lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
-    let mut s = Splitter::new(lines, furn, from);
+/// Splits the body lines `from..` of `lines`, cut from `text`, into blocks and closing parts.
+pub(crate) fn split(text: &str, lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
+    let mut s = Splitter::new(text, lines, furn, from);
     let mut i = from;
     while i < lines.len() {
         i = s.line(i);
@@ -130,7 +130,7 @@ pub(super) struct Splitter<'s, 'l> {
     /// How the body is wrapped, if it is.
     wrap: Option<Wrap>,
     /// The document's evidence for doubtful breaks; none when line lengths alone decide.
-    evidence: Option<Evidence>,
+    evidence: Option<Evidence<'s>>,
     pub(super) body: Body,
     pub(super) mode: Mode,
     /// Whether the recipients or signature just ended: body after them is an annex.
@@ -153,12 +153,12 @@ pub(super) struct Splitter<'s, 'l> {
 }
 
 impl<'s, 'l> Splitter<'s, 'l> {
-    fn new(lines: &'s [Line<'l>], furn: &'s [bool], from: usize) -> Self {
+    fn new(text: &'s str, lines: &'s [Line<'l>], furn: &'s [bool], from: usize) -> Self {
         let wrap = wrap_width(&lines[from.min(lines.len())..]);
         // A greedy wrap decides every break by line length alone: no evidence needed.
         let evidence = wrap
             .filter(|w| !w.greedy)
-            .map(|_| Evidence::gather(lines, furn, from));
+            .map(|_| Evidence::new(text, lines, furn, from));
         Splitter {
             lines,
             furn,
@@ -376,11 +376,11 @@ impl<'s, 'l> Splitter<'s, 'l> {
         if let Some((b, last)) = self.open.as_mut()
             && should_join(
                 b,
-                self.lines[*last].text,
-                t,
+                (*last, self.lines[*last].text),
+                (i, t),
                 self.gap,
                 self.wrap,
-                self.evidence.as_ref(),
+                self.evidence.as_mut(),
             )
         {
             if !b.text.is_empty() {
@@ -396,16 +396,16 @@ impl<'s, 'l> Splitter<'s, 'l> {
     }
 }
 
-/// Whether line `t` continues the open block whose last line is `prev`, from the evidence of
-/// the document: its line lengths (`wrap`), sentence ends, and how it writes the words at the
-/// break ([`Evidence`]).
+/// Whether line `t` continues the open block whose last line is `prev` (each with its index),
+/// from the evidence of the document: its line lengths (`wrap`), sentence ends, and how it
+/// writes the words at the break ([`Evidence`]).
 fn should_join(
     b: &Block,
-    prev: &str,
-    t: &str,
+    (prev_at, prev): (usize, &str),
+    (at, t): (usize, &str),
     gap: bool,
     wrap: Option<Wrap>,
-    evidence: Option<&Evidence>,
+    evidence: Option<&mut Evidence<'_>>,
 ) -> bool {
     // `Điều 2.` / `Thay thế, bãi bỏ …`: the article's heading or first sentence.
     if b.text.is_empty()
@@ -450,7 +450,7 @@ fn should_join(
         // Gathered for every wrap that is not greedy.
         return false;
     };
-    if !ends_terminal(prev) && evidence.pair_seen(prev, t) {
+    if !ends_terminal(prev) && evidence.pair_seen(prev_at, at) {
         // `Văn phòng` / `Trung ương Đảng …`: a phrase the document writes whole elsewhere.
         return true;
     }
@@ -468,7 +468,7 @@ fn should_join(
         // Inside a quotation (`thay thế cụm từ “Sở Lao động` / `Thương binh và Xã hội” …`).
         return true;
     }
-    if !ends_terminal(prev) && evidence.starts_sentence(prev, t) {
+    if !ends_terminal(prev) && evidence.starts_sentence(prev_at, at) {
         // `… thời gian tới` / `Thời gian tới, dự báo …`: a word the document writes in lower
         // case inside sentences starts one here; the line before was a heading or a last line.
         return false;
@@ -593,7 +593,7 @@ mod tests {
     fn blocks(text: &str) -> Body {
         let lines = split_lines(text);
         let furn = furniture(&lines);
-        split(&lines, &furn, 0)
+        split(text, &lines, &furn, 0)
     }
 
     fn texts(body: &Body) -> Vec<(String, String)> {

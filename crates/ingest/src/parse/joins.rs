@@ -10,24 +10,34 @@
 //! `Trung ương`) or an acronym (`UBND`) may go on one. A pair of words the document also writes
 //! inside one line (`Văn phòng` / `Trung ương`) is one phrase cut by a wrap.
 //!
-//! Only the phrases around a break after an unfinished line are looked up, all at once in one
-//! pass over each line's words (see `phrases`), so the evidence costs little beside parsing.
+//! Only the breaks after an unfinished line, before a capitalized word, are in doubt, and only
+//! the ones the splitter asks about are looked up, when it asks: each phrase once, as written in
+//! lower case and capitalized, at the places where its first word stands (see `body_words`).
+//! Most breaks never ask (a table's cells, a line that starts in lower case), and a document
+//! none of whose breaks asks reads nothing more.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
+use super::body_words::BodyWords;
 use super::lines::{Line, ends_terminal};
-use super::phrases::Phrases;
 use crate::normalize::is_alphanumeric;
 
-/// How the document writes the words that start its doubtful lines.
-#[derive(Debug, Default)]
-pub(crate) struct Evidence {
+/// The body of a document (its lines `from..`, furniture left out) and what was looked up in it
+/// so far.
+#[derive(Debug)]
+pub(crate) struct Evidence<'a> {
+    text: &'a str,
+    lines: &'a [Line<'a>],
+    furn: &'a [bool],
+    from: usize,
     /// Per opening phrase (the first two words of a doubtful line, lower case): how often the
     /// document writes it inside a sentence in lower case, and how often capitalized.
     case: HashMap<String, (u32, u32)>,
-    /// Phrases cut by a line break (last word of a line in lower case, the first two words of
-    /// the next as written) that the document also writes inside one line.
-    seen: HashSet<(String, String)>,
+    /// Per phrase cut by a line break (last word of a line in lower case, the first two words of
+    /// the next as written): whether the document also writes it inside one line.
+    seen: HashMap<(String, String), bool>,
+    /// The body's words, indexed at the first look-up.
+    words: Option<BodyWords<'a>>,
 }
 
 /// The first two words of a line as written, without punctuation around them.
@@ -92,95 +102,140 @@ fn is_capitalized(w: &str) -> bool {
     chars.next().is_some_and(char::is_uppercase) && chars.all(|c| !c.is_uppercase())
 }
 
-impl Evidence {
-    /// Gathers the evidence for the lines `from..` (furniture in `furn` left out).
-    pub(crate) fn gather(lines: &[Line<'_>], furn: &[bool], from: usize) -> Evidence {
-        let from = from.min(lines.len());
-        let body: Vec<&str> = lines[from..]
-            .iter()
-            .zip(&furn[from..])
-            .filter(|(l, f)| !l.is_blank() && !**f)
-            .map(|(l, _)| l.text)
-            .collect();
-        // The doubtful breaks: an unfinished line, then a capitalized word.
-        let mut keys: HashSet<String> = HashSet::new();
-        let mut pairs: HashSet<(String, String)> = HashSet::new();
-        for pair in body.windows(2) {
-            let (prev, next) = (pair[0], pair[1]);
-            if ends_terminal(prev) || !is_capitalized(first_word(next)) {
-                continue;
-            }
-            keys.insert(opening(next));
-            pairs.insert((last_word(prev).to_lowercase(), first_two(next)));
-        }
-        if keys.is_empty() {
-            return Evidence::default();
-        }
-        let keys: Vec<String> = keys.into_iter().collect();
-        let pairs: Vec<(String, String)> = pairs.into_iter().collect();
-        // Every phrase to look for, found in one pass over each line: an opening phrase as
-        // written in lower case and capitalized, and a phrase across a break as it would stand
-        // inside a line. Tags: `2k` and `2k + 1` the key `k` in lower case and capitalized,
-        // from `2 * keys.len()` on the pairs.
-        let pair_tag = 2 * keys.len();
-        let mut phrases: Vec<(String, usize)> = Vec::new();
-        for (k, key) in keys.iter().enumerate() {
-            phrases.push((key.clone(), 2 * k));
-            phrases.push((capitalize(key), 2 * k + 1));
-        }
-        for (p, (last, next)) in pairs.iter().enumerate() {
-            phrases.push((format!("{last} {next}"), pair_tag + p));
-            phrases.push((format!("{} {next}", capitalize(last)), pair_tag + p));
-        }
-        let phrases = Phrases::new(phrases);
-        let mut counts = vec![(0u32, 0u32); keys.len()];
-        let mut seen = vec![false; pairs.len()];
-        for line in &body {
-            phrases.find(line, |tag, start| {
-                if tag >= pair_tag {
-                    seen[tag - pair_tag] = true;
-                } else if !opens_sentence(&line[..start]) {
-                    // Inside a sentence only: not at a line's start, not after a full stop.
-                    let c = &mut counts[tag / 2];
-                    if tag % 2 == 1 {
-                        c.1 += 1;
-                    } else {
-                        c.0 += 1;
-                    }
-                }
-            });
-        }
+impl<'a> Evidence<'a> {
+    /// The evidence of the body lines `from..` of `lines`, cut from `text` (furniture in `furn`
+    /// left out); nothing is looked up yet.
+    pub(crate) fn new(
+        text: &'a str,
+        lines: &'a [Line<'a>],
+        furn: &'a [bool],
+        from: usize,
+    ) -> Evidence<'a> {
         Evidence {
-            case: keys.into_iter().zip(counts).collect(),
-            seen: pairs
-                .into_iter()
-                .zip(seen)
-                .filter_map(|(p, s)| s.then_some(p))
-                .collect(),
+            text,
+            lines,
+            furn,
+            from: from.min(lines.len()),
+            case: HashMap::new(),
+            seen: HashMap::new(),
+            words: None,
         }
     }
 
-    /// Whether the document writes the phrase across the break (`prev`'s last word, `next`'s
-    /// first two words) inside a line elsewhere, capitalized alike: the two lines are one phrase
-    /// cut by a wrap.
-    pub(crate) fn pair_seen(&self, prev: &str, next: &str) -> bool {
-        !self.seen.is_empty()
-            && self
-                .seen
-                .contains(&(last_word(prev).to_lowercase(), first_two(next)))
+    /// Whether the document writes the phrase across the break between lines `prev` and `next`
+    /// (`prev`'s last word, `next`'s first two words) inside a line elsewhere, capitalized
+    /// alike: the two lines are one phrase cut by a wrap. Only a doubtful break's phrase counts.
+    pub(crate) fn pair_seen(&mut self, prev: usize, next: usize) -> bool {
+        let (p, n) = (self.lines[prev].text, self.lines[next].text);
+        let cut = (last_word(p).to_lowercase(), first_two(n));
+        // The splitter asks about a break of the body; another pair of lines reads the phrase
+        // of a doubtful break that cuts alike, if any.
+        let doubtful = if self.one_break(prev, next) {
+            !ends_terminal(p) && is_capitalized(first_word(n))
+        } else {
+            self.doubtful_breaks()
+                .iter()
+                .any(|(a, b)| (last_word(a).to_lowercase(), first_two(b)) == cut)
+        };
+        if !doubtful {
+            return false;
+        }
+        if let Some(&seen) = self.seen.get(&cut) {
+            return seen;
+        }
+        let (last, words) = &cut;
+        let seen = [
+            format!("{last} {words}"),
+            format!("{} {words}", capitalize(last)),
+        ]
+        .iter()
+        .any(|phrase| !self.places(phrase).is_empty());
+        self.seen.insert(cut, seen);
+        seen
     }
 
     /// Whether `next`, a line starting with a capitalized word, starts a sentence after `prev`:
     /// the document writes its opening phrase in lower case inside its sentences more often than
     /// capitalized, and `prev` does not end on a capitalized word (the start of a name, `Luật`,
-    /// `xã Tây`, that the next line may finish).
-    pub(crate) fn starts_sentence(&self, prev: &str, next: &str) -> bool {
-        if !is_capitalized(first_word(next)) || is_capitalized(last_word(prev)) {
+    /// `xã Tây`, that the next line may finish). Only a doubtful break's opening counts.
+    pub(crate) fn starts_sentence(&mut self, prev: usize, next: usize) -> bool {
+        let (p, n) = (self.lines[prev].text, self.lines[next].text);
+        if !is_capitalized(first_word(n)) || is_capitalized(last_word(p)) {
             return false;
         }
-        self.case
-            .get(&opening(next))
-            .is_some_and(|&(lower, upper)| lower > upper)
+        let key = opening(n);
+        let doubtful = if self.one_break(prev, next) {
+            !ends_terminal(p)
+        } else {
+            self.doubtful_breaks()
+                .iter()
+                .any(|(_, b)| opening(b) == key)
+        };
+        if !doubtful {
+            return false;
+        }
+        let (lower, upper) = match self.case.get(&key) {
+            Some(&counts) => counts,
+            None => {
+                let counts = self.case_counts(&key);
+                self.case.insert(key, counts);
+                counts
+            }
+        };
+        lower > upper
+    }
+
+    /// How often the body writes `key` inside a sentence in lower case, and capitalized: not at
+    /// a line's start, not after a full stop. A key without a capital counts for both.
+    fn case_counts(&mut self, key: &str) -> (u32, u32) {
+        let mut counts = (0, 0);
+        for (which, phrase) in [key.to_string(), capitalize(key)].iter().enumerate() {
+            for (k, start) in self.places(phrase) {
+                if !opens_sentence(&self.text[self.lines[k].start..start]) {
+                    match which {
+                        0 => counts.0 += 1,
+                        _ => counts.1 += 1,
+                    }
+                }
+            }
+        }
+        counts
+    }
+
+    /// Where `phrase` stands in the body as whole words (see [`BodyWords::places`]); the body's
+    /// words are indexed at the first call.
+    fn places(&mut self, phrase: &str) -> Vec<(usize, usize)> {
+        let (text, lines, furn, from) = (self.text, self.lines, self.furn, self.from);
+        self.words
+            .get_or_insert_with(|| BodyWords::new(text, lines, furn, from))
+            .places(phrase)
+    }
+
+    /// Whether lines `prev` and `next` follow each other in the body (only blank lines or
+    /// furniture between them): the break the splitter asks about, which is in doubt when
+    /// `prev` is unfinished and `next` starts with a capitalized word.
+    fn one_break(&self, prev: usize, next: usize) -> bool {
+        let in_body = |k: usize| k >= self.from && !self.furn[k] && !self.lines[k].is_blank();
+        prev < next
+            && in_body(prev)
+            && in_body(next)
+            && (prev + 1..next).all(|k| self.furn[k] || self.lines[k].is_blank())
+    }
+
+    /// The body's doubtful breaks, as (line before, line after): an unfinished line, then a
+    /// capitalized word.
+    fn doubtful_breaks(&self) -> Vec<(&'a str, &'a str)> {
+        let lines: &'a [Line<'a>] = self.lines;
+        let body: Vec<&'a str> = lines[self.from..]
+            .iter()
+            .zip(&self.furn[self.from..])
+            .filter(|(l, f)| !l.is_blank() && !**f)
+            .map(|(l, _)| l.text)
+            .collect();
+        body.windows(2)
+            .map(|w| (w[0], w[1]))
+            .filter(|(a, b)| !ends_terminal(a) && is_capitalized(first_word(b)))
+            .collect()
     }
 }
 
@@ -189,32 +244,38 @@ mod tests {
     use super::*;
     use crate::parse::lines::split;
 
-    fn evidence(text: &str) -> Evidence {
+    /// Checks the evidence of a text.
+    fn with_evidence(text: &str, check: impl FnOnce(&mut Evidence<'_>)) {
         let lines = split(text);
         let furn = vec![false; lines.len()];
-        Evidence::gather(&lines, &furn, 0)
+        check(&mut Evidence::new(text, &lines, &furn, 0));
     }
 
     #[test]
     fn a_common_word_capitalized_after_a_heading_starts_a_sentence() {
         let text = "3. Phương hướng, nhiệm vụ trọng tâm thời gian tới\n\
                     Thời gian tới, dự báo tình hình còn khó khăn trong thời gian dài.\n\
-                    Bộ Tài chính chủ trì, phối hợp với Bộ Công Thương.";
-        let ev = evidence(text);
-        let heading = "3. Phương hướng, nhiệm vụ trọng tâm thời gian tới";
-        assert!(ev.starts_sentence(heading, "Thời gian tới, dự báo"));
-        assert!(!ev.starts_sentence(heading, "Bộ Tài chính chủ trì"));
-        assert!(!ev.starts_sentence(heading, "UBND tỉnh"));
-        // The start of a name goes on, whatever the next words are.
-        assert!(!ev.starts_sentence("theo Luật", "Thời gian tới"));
+                    Bộ Tài chính chủ trì, phối hợp với Bộ Công Thương theo Luật\n\
+                    Thời gian tới\n\
+                    UBND tỉnh báo cáo.";
+        with_evidence(text, |ev| {
+            // Line 0 is the heading, 1 the new sentence.
+            assert!(ev.starts_sentence(0, 1));
+            // Lines that do not follow each other read the same evidence.
+            assert!(!ev.starts_sentence(0, 2), "Bộ Tài chính");
+            assert!(!ev.starts_sentence(0, 4), "UBND tỉnh");
+            // The start of a name goes on, whatever the next words are.
+            assert!(!ev.starts_sentence(2, 3), "theo Luật / Thời gian tới");
+        });
     }
 
     #[test]
     fn a_phrase_written_inside_a_line_elsewhere_is_cut_by_a_wrap() {
         let text = "4.6. Văn phòng\nTrung ương Đảng phối hợp với các ban.\n\
                     Giao Văn phòng Trung ương Đảng theo dõi.";
-        let ev = evidence(text);
-        assert!(ev.pair_seen("4.6. Văn phòng", "Trung ương Đảng phối hợp"));
-        assert!(!ev.pair_seen("các ban.", "Giao Văn phòng"));
+        with_evidence(text, |ev| {
+            assert!(ev.pair_seen(0, 1));
+            assert!(!ev.pair_seen(1, 2));
+        });
     }
 }

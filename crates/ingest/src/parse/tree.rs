@@ -657,7 +657,7 @@ mod tests {
     fn tree(text: &str) -> Tree {
         let lines = crate::parse::lines::split(text);
         let furn = crate::parse::lines::furniture(&lines);
-        let body = crate::parse::blocks::split(&lines, &furn, 0);
+        let body = crate::parse::blocks::split(text, &lines, &furn, 0);
         build(&body.blocks, text, "doc")
     }
 
