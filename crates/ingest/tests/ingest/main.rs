@@ -1,5 +1,6 @@
 //! The integration tests of vankien-ingest: one binary, one module per concern.
 
+mod cpu;
 mod doc;
 mod docx;
 mod golden;
