@@ -8,6 +8,22 @@ import { $, toast } from './util.js';
 /** Who is signed in, as the server said: { name, role, role_label }; null when no one is. */
 export let me = null;
 
+/**
+ * Whether the server has the team's routes (queues, review, admin: `docs/team-api.md`); the
+ * team's links show only then, checked once a user is known.
+ */
+let teamRoutes = false;
+
+async function checkTeamRoutes() {
+  try {
+    await api('GET', '/api/progress', { auth: true });
+    teamRoutes = true;
+  } catch {
+    teamRoutes = false;
+  }
+  renderAuth();
+}
+
 export function getToken() {
   try {
     return localStorage.getItem(TOKEN_KEY) || '';
@@ -50,6 +66,7 @@ export async function signIn(token) {
     if (!storeToken(token)) return;
     me = who;
     renderAuth();
+    checkTeamRoutes();
     refreshAllChips();
     toast(`Đã đăng nhập: ${who.name} (${who.role_label}). Bạn có thể gắn lĩnh vực.`, 'ok');
   } catch (err) {
@@ -82,6 +99,7 @@ export async function checkKeptToken() {
   }
   try {
     me = await whoIs(token);
+    checkTeamRoutes();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       storeToken('');
@@ -100,7 +118,7 @@ export function renderAuth() {
   $('auth-signed-in').hidden = !on;
   $('auth-state').textContent = me ? `${me.name} · ${me.role_label}` : 'Đã đăng nhập';
   const role = me ? me.role : '';
-  $('team-nav').hidden = !me;
+  $('team-nav').hidden = !me || !teamRoutes;
   $('nav-review').hidden = role !== 'reviewer' && role !== 'admin';
   $('nav-admin').hidden = role !== 'reviewer' && role !== 'admin';
   if (on) closeAuthForm(false);
