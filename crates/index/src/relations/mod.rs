@@ -74,6 +74,9 @@ pub(crate) struct Graph {
     docs: BTreeMap<String, DocSummary>,
 }
 
+/// A reference as the text gives it, with the document of the index it resolves to, if any.
+pub type ResolvedCitation = (Citation, Option<DocSummary>);
+
 impl Index {
     /// The relations of a document with the others of the index; `None` for an unknown document.
     pub fn relations(&self, doc_id: &str) -> Result<Option<DocRelations>, IndexError> {
@@ -83,10 +86,7 @@ impl Index {
 
     /// Every reference of a document to another, in the order of its text, each with the
     /// document of the index it resolves to; `None` for an unknown document.
-    pub fn citations(
-        &self,
-        doc_id: &str,
-    ) -> Result<Option<Vec<(Citation, Option<DocSummary>)>>, IndexError> {
+    pub fn citations(&self, doc_id: &str) -> Result<Option<Vec<ResolvedCitation>>, IndexError> {
         let graph = self.relation_graph()?;
         if !graph.docs.contains_key(doc_id) {
             return Ok(None);
