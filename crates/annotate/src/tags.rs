@@ -127,42 +127,12 @@ impl Store {
 
     /// The live tags of a clause, oldest first.
     pub fn tags_for_clause(&self, clause_id: &str) -> Result<Vec<Tag>, StoreError> {
-        self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT t.clause_id, t.sector_id, u.name, t.at FROM tags t
-                 JOIN users u ON u.id = t.user_id
-                 WHERE t.clause_id = ?1 AND t.orphaned_at IS NULL ORDER BY t.at, t.id",
-            )?;
-            let rows = stmt.query_map([clause_id], |r| {
-                Ok(Tag {
-                    clause_id: r.get(0)?,
-                    sector_id: r.get(1)?,
-                    user: r.get(2)?,
-                    at: r.get(3)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
+        self.read(|conn| live_tags(conn, "t.clause_id", clause_id))
     }
 
     /// The live tags of a document's clauses, oldest first.
     pub fn tags_for_doc(&self, doc_id: &str) -> Result<Vec<Tag>, StoreError> {
-        self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT t.clause_id, t.sector_id, u.name, t.at FROM tags t
-                 JOIN users u ON u.id = t.user_id
-                 WHERE t.doc_id = ?1 AND t.orphaned_at IS NULL ORDER BY t.at, t.id",
-            )?;
-            let rows = stmt.query_map([doc_id], |r| {
-                Ok(Tag {
-                    clause_id: r.get(0)?,
-                    sector_id: r.get(1)?,
-                    user: r.get(2)?,
-                    at: r.get(3)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
+        self.read(|conn| live_tags(conn, "t.doc_id", doc_id))
     }
 
     /// The distinct sector ids a clause carries (live tags), sorted: what the index mirrors.
@@ -288,4 +258,23 @@ pub(crate) fn check_clause_ref(c: &ClauseRef) -> Result<(), StoreError> {
         ))));
     }
     Ok(())
+}
+
+/// The live tags whose `column` (`t.clause_id` or `t.doc_id`, never user input) is `key`, oldest
+/// first.
+fn live_tags(conn: &rusqlite::Connection, column: &str, key: &str) -> Result<Vec<Tag>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT t.clause_id, t.sector_id, u.name, t.at FROM tags t
+         JOIN users u ON u.id = t.user_id
+         WHERE {column} = ?1 AND t.orphaned_at IS NULL ORDER BY t.at, t.id"
+    ))?;
+    let rows = stmt.query_map([key], |r| {
+        Ok(Tag {
+            clause_id: r.get(0)?,
+            sector_id: r.get(1)?,
+            user: r.get(2)?,
+            at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
