@@ -14,6 +14,7 @@ pub mod error;
 mod export;
 mod paths;
 mod query;
+mod relations;
 mod state;
 mod views;
 pub mod web;
