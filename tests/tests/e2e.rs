@@ -1,7 +1,7 @@
 //! End-to-end tests against the real `vankien` binary: plain HTTP checks (health, search, a tag that
 //! survives SIGKILL and restarts), a folder of real documents in every format ingested and served
-//! (bad files named), and a real headless Chromium driving the page through search, tagging, a
-//! reload and a sector filter.
+//! (bad files named), a real headless Chromium driving the page through search, tagging, a
+//! reload and a sector filter, and rendering the relations block of `web/relations.js`.
 //!
 //! The binary is not built here: see `vankien_tests::vankien_bin` (build it first with
 //! `cargo build -p vankien-cli`). The browser test needs Debian's `chromium` and
@@ -892,5 +892,158 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
             "browser test failed: {err}\nserver log:\n{}",
             server.log_text()
         );
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The relations block, in the browser.
+
+/// Imports `web/relations.js` as the served page would, renders the relations of two corpus
+/// documents and one hostile answer, and reports what the browser built.
+const RELATIONS_SCRIPT: &str = r#"
+    const done = arguments[arguments.length - 1];
+    (async () => {
+        const m = await import('/static/relations.js');
+        const list = await (await fetch('/api/documents')).json();
+        const id = (file) => list.documents.find((d) => d.source === file).id;
+        const resolution = id('57-NQ-TW.txt');
+        const programme = id('03-NQ-CP.txt');
+        const render = async (docId) => {
+            const box = document.createElement('div');
+            document.body.append(box);
+            const url = `/api/documents/${encodeURIComponent(docId)}/relations`;
+            m.renderRelations(box, await (await fetch(url)).json());
+            return box;
+        };
+        const back = await render(resolution);
+        const out = await render(programme);
+        const hostile = document.createElement('div');
+        document.body.append(hostile);
+        m.renderRelations(hostile, {
+            outgoing: [{ type: 'mentions', type_label: '<b>nhãn</b>', verb: 'dẫn chiếu',
+                reference: { text: '<img src=x onerror="window.pwned=1">' },
+                document: null, clause_ids: [] }],
+            incoming: [],
+            status: { replaced_by: { id: 'a b', kind_label: 'Nghị quyết', number: '1/NQ-CP' } },
+        }, { docHref: (i) => `#/x/${encodeURIComponent(i)}` });
+        done({
+            resolution, programme,
+            heading: back.querySelector('h3').textContent,
+            incoming: [...back.querySelectorAll('.relations-incoming h4')].map((h) => h.textContent),
+            hrefs: [...back.querySelectorAll('a.relation-doc')].map((a) => a.getAttribute('href')),
+            unresolved: out.querySelectorAll('.relation-text').length,
+            outgoingLinks: [...out.querySelectorAll('a.relation-doc')].map((a) => a.getAttribute('href')),
+            hostileElements: hostile.querySelectorAll('img, b').length,
+            hostileText: hostile.textContent,
+            statusHref: hostile.querySelector('.relation-status a').getAttribute('href'),
+            pwned: window.pwned === 1,
+        });
+    })().catch((e) => done({ error: String(e) }));
+"#;
+
+async fn check_relations_block(c: &Client, base: &str) -> Step<()> {
+    c.goto(&format!("{base}/")).await.ctx("open the page")?;
+    let r = c
+        .execute_async(RELATIONS_SCRIPT, vec![])
+        .await
+        .ctx("render the relations")?;
+    check!(r["error"].is_null(), "the module failed: {r}");
+    let (resolution, programme) = (r["resolution"].as_str(), r["programme"].as_str());
+    check!(r["heading"] == "Văn bản liên quan", "heading: {r}");
+    let incoming: Vec<&str> = r["incoming"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    check!(
+        incoming.iter().any(|h| h.starts_with("Văn bản thực hiện"))
+            && incoming
+                .iter()
+                .any(|h| h.starts_with("Văn bản lấy làm căn cứ")),
+        "57-NQ/TW lists who implements and cites it: {r}"
+    );
+    let to_programme = format!("#/doc/{}", programme.unwrap_or_default());
+    check!(
+        r["hrefs"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|h| h == to_programme.as_str())),
+        "57-NQ/TW links to 03/NQ-CP at {to_programme}: {r}"
+    );
+    let to_resolution = format!("#/doc/{}", resolution.unwrap_or_default());
+    check!(
+        r["outgoingLinks"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|h| h == to_resolution.as_str())),
+        "03/NQ-CP links to 57-NQ/TW: {r}"
+    );
+    check!(
+        r["unresolved"].as_u64() >= Some(2),
+        "the laws 03/NQ-CP cites are shown as text: {r}"
+    );
+    check!(
+        r["hostileElements"] == 0 && r["pwned"] == false,
+        "markup in an answer became elements: {r}"
+    );
+    check!(
+        r["hostileText"]
+            .as_str()
+            .is_some_and(|t| t.contains("<img src=x") && t.contains("<b>nhãn</b>")),
+        "markup in an answer is shown as text: {r}"
+    );
+    check!(r["statusHref"] == "#/x/a%20b", "docHref is used: {r}");
+    Ok(())
+}
+
+#[test]
+fn browser_renders_the_relations_block_from_the_api_as_text() {
+    let required = std::env::var("VANKIEN_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let Some((chromium, chromedriver)) = find_browser() else {
+        assert!(
+            !required,
+            "VANKIEN_REQUIRE_BROWSER=1 but chromium was not found"
+        );
+        loud("SKIPPED: chromium not found; the relations block was not rendered.");
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(&tmp.path().join("index"), &tmp.path().join("data"));
+    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
+    let profile = tmp.path().join("chromium-profile");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome: Step<()> = runtime.block_on(async {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--no-first-run",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .ctx("start a Chromium session")?;
+        let result = tokio::time::timeout(
+            Duration::from_secs(120),
+            check_relations_block(&client, &server.base),
+        )
+        .await
+        .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
+        let _ = client.close().await;
+        result
+    });
+    if let Err(err) = outcome {
+        panic!("relations block: {err}\nserver log:\n{}", server.log_text());
     }
 }
