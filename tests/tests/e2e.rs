@@ -1,7 +1,7 @@
 //! End-to-end tests against the real `vankien` binary: plain HTTP checks (health, search, a tag that
 //! survives SIGKILL and restarts), a folder of real documents in every format ingested and served
-//! (bad files named), and a real headless Chromium driving the page through search, tagging, a
-//! reload and a sector filter.
+//! (bad files named), a real headless Chromium driving the page through search, tagging, a
+//! reload and a sector filter, and the document view's relations block.
 //!
 //! The binary is not built here: see `vankien_tests::vankien_bin` (build it first with
 //! `cargo build -p vankien-cli`). The browser test needs Debian's `chromium` and
@@ -980,6 +980,10 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
     let server = Server::start(&tmp.path().join("index"), &data);
     let token = add_annotator(&data, "tester");
     let pdf_doc = ingest_a_pdf(&server, &tmp.path().join("index"), &data);
+    let (resolution, programme) = (
+        served_id(&server, "57-NQ-TW.txt"),
+        served_id(&server, "03-NQ-CP.txt"),
+    );
     let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
     let profile = tmp.path().join("chromium-profile");
     let shots = target_dir();
@@ -994,7 +998,8 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
         let client = session(&chromium, &driver, &profile).await?;
         let result = tokio::time::timeout(Duration::from_secs(300), async {
             drive(&client, &server.base, &token, &shots).await?;
-            drive_navigation(&client, &server.base, &pdf_doc, &shots).await
+            drive_navigation(&client, &server.base, &pdf_doc, &shots).await?;
+            drive_relations(&client, &server.base, &resolution, &programme).await
         })
         .await
         .unwrap_or_else(|_| Err("the browser session took more than 5 minutes".into()));
@@ -1011,4 +1016,132 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
             server.log_text()
         );
     }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The relations block, in the browser.
+
+/** What the document view's relations block shows, once it has loaded. */
+const RELATIONS_SCRIPT: &str = r#"
+    const box = document.querySelector('[data-testid="doc-relations"]');
+    const list = (css) => [...box.querySelectorAll(css)];
+    return {
+        hidden: box.hidden,
+        title: document.querySelector('[data-testid="doc-title"]').textContent,
+        kicker: document.getElementById('doc-kicker').textContent,
+        heading: (box.querySelector('h3') || {}).textContent || '',
+        incoming: list('.relations-incoming h4').map((h) => h.textContent),
+        incomingLinks: list('.relations-incoming a.relation-doc').map((a) => a.getAttribute('href')),
+        outgoingLinks: list('.relations-outgoing a.relation-doc').map((a) => a.getAttribute('href')),
+        unresolved: list('.relation-text').length,
+    };
+"#;
+
+/** The relations module fed a hostile answer: markup must stay text. */
+const HOSTILE_RELATIONS_SCRIPT: &str = r#"
+    const done = arguments[arguments.length - 1];
+    (async () => {
+        const m = await import('/static/js/relations.js');
+        const hostile = document.createElement('div');
+        document.body.append(hostile);
+        m.renderRelations(hostile, {
+            outgoing: [{ type: 'mentions', type_label: '<b>nhãn</b>', verb: 'dẫn chiếu',
+                reference: { text: '<img src=x onerror="window.pwned=1">' },
+                document: null, clause_ids: [] }],
+            incoming: [],
+            status: { replaced_by: { id: 'a b', kind_label: 'Nghị quyết', number: '1/NQ-CP' } },
+        }, { docHref: (i) => `#/x/${encodeURIComponent(i)}` });
+        done({
+            elements: hostile.querySelectorAll('img, b').length,
+            text: hostile.textContent,
+            statusHref: hostile.querySelector('.relation-status a').getAttribute('href'),
+            pwned: window.pwned === 1,
+        });
+    })().catch((e) => done({ error: String(e) }));
+"#;
+
+/// Opens 57-NQ/TW: its relations block lists who implements and cites it, with a link to
+/// 03/NQ-CP; following the link opens 03/NQ-CP, whose block links back and shows the laws it cites
+/// (not in the index) as text. Then the module is fed markup, which stays text.
+async fn drive_relations(c: &Client, base: &str, resolution: &str, programme: &str) -> Step<()> {
+    c.goto(&format!("{base}/#/doc/{}", encode_component(resolution)))
+        .await
+        .ctx("open 57-NQ/TW")?;
+    let to_programme = format!("#/doc/{}", encode_component(programme));
+    let r = poll(c, RELATIONS_SCRIPT, |v| {
+        v["hidden"] == false && v["incomingLinks"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await?;
+    check!(r["heading"] == "Văn bản liên quan", "heading: {r}");
+    let incoming: Vec<&str> = r["incoming"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    check!(
+        incoming.iter().any(|h| h.starts_with("Văn bản thực hiện"))
+            && incoming
+                .iter()
+                .any(|h| h.starts_with("Văn bản lấy làm căn cứ")),
+        "57-NQ/TW lists who implements and cites it: {r}"
+    );
+    check!(
+        r["incomingLinks"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|h| h == to_programme.as_str())),
+        "57-NQ/TW links to 03/NQ-CP at {to_programme}: {r}"
+    );
+
+    // Follow the link: the programme opens, and its block links back.
+    let link = c
+        .find(Locator::Css(&format!(
+            r#"[data-testid="doc-relations"] a[href="{to_programme}"]"#
+        )))
+        .await
+        .ctx("the link to 03/NQ-CP")?;
+    link.click().await.ctx("follow the link")?;
+    let to_resolution = format!("#/doc/{}", encode_component(resolution));
+    let r = poll(c, RELATIONS_SCRIPT, |v| {
+        v["kicker"].as_str().is_some_and(|k| k.contains("03/NQ-CP"))
+            && v["outgoingLinks"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await?;
+    check!(
+        r["outgoingLinks"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|h| h == to_resolution.as_str())),
+        "03/NQ-CP links to 57-NQ/TW: {r}"
+    );
+    check!(
+        r["unresolved"].as_u64() >= Some(2),
+        "the laws 03/NQ-CP cites are shown as text: {r}"
+    );
+
+    let h = c
+        .execute_async(HOSTILE_RELATIONS_SCRIPT, vec![])
+        .await
+        .ctx("render a hostile answer")?;
+    check!(h["error"].is_null(), "the module failed: {h}");
+    check!(
+        h["elements"] == 0 && h["pwned"] == false,
+        "markup in an answer became elements: {h}"
+    );
+    check!(
+        h["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("<img src=x") && t.contains("<b>nhãn</b>")),
+        "markup in an answer is shown as text: {h}"
+    );
+    check!(h["statusHref"] == "#/x/a%20b", "docHref is used: {h}");
+    Ok(())
+}
+
+/// The id of the served document ingested from `file`.
+fn served_id(server: &Server, file: &str) -> String {
+    let list: Value = server.get("/api/documents").json;
+    list["documents"]
+        .as_array()
+        .and_then(|docs| docs.iter().find(|d| d["source"] == file))
+        .and_then(|d| d["id"].as_str())
+        .unwrap_or_else(|| panic!("{file} is not served"))
+        .to_string()
 }

@@ -1,11 +1,12 @@
 // vankien page: the document view (header, outline, clauses in reading order, chips, tag history).
 
-import { api, clauseHash, clauseUrl, documentUrl, errorText } from './api.js';
+import { api, clauseHash, clauseUrl, docHash, documentUrl, errorText } from './api.js';
 import { mayRemove, signedIn } from './auth.js';
 import { lastSearch } from './router.js';
 import { kindBadge } from './search.js';
 import { loadSectors, sectorIds, sectorName } from './sectors.js';
 import { resetKeys, setCurrent } from './keys.js';
+import { renderRelations } from './relations.js';
 import { openPicker, untag } from './tagging.js';
 import { $, el, formatCount, formatDate, formatTime, pagesText, toast } from './util.js';
 
@@ -40,6 +41,8 @@ export async function showDocument(docId, clauseId) {
   $('doc-kicker').textContent = '';
   $('doc-meta').replaceChildren();
   $('doc-body').replaceChildren();
+  $('doc-relations').replaceChildren();
+  $('doc-relations').hidden = true;
   $('outline-tree').replaceChildren();
   try {
     const [body] = await Promise.all([
@@ -50,11 +53,34 @@ export async function showDocument(docId, clauseId) {
     renderDocument(body && body.document ? { ...body.document, ...body } : body || {}, docId);
     status.textContent = '';
     focusClause(clauseId);
+    showRelations(docId, body && body.relations_count, controller);
   } catch (err) {
     if (err && err.name === 'AbortError') return;
     if (controller !== docController) return;
     status.textContent = errorText(err);
     status.classList.add('is-error');
+  }
+}
+
+/**
+ * The documents this one cites, implements, amends or replaces, and those that do so to it: a
+ * second request, only when the document view counted some, so the text is never kept waiting.
+ */
+async function showRelations(docId, counts, controller) {
+  const box = $('doc-relations');
+  if (!counts || (counts.outgoing || 0) + (counts.incoming || 0) === 0) return;
+  try {
+    const relations = await api('GET', `${documentUrl(docId)}/relations`, {
+      signal: controller.signal,
+    });
+    if (controller !== docController) return;
+    renderRelations(box, relations, { docHref: docHash });
+    box.hidden = false;
+  } catch (err) {
+    if (err && err.name === 'AbortError') return;
+    // A nicety: the document stays readable without its relations.
+    box.replaceChildren(el('p', { class: 'relations-empty', text: errorText(err) }));
+    box.hidden = false;
   }
 }
 

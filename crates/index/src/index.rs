@@ -48,6 +48,9 @@ pub(crate) struct Cache {
     pub docs: BTreeMap<String, DocSummary>,
     /// Ingested files by canonical path.
     pub files: BTreeMap<String, FileEntry>,
+    /// Each document's references to others, as stored on its record (`None`: a record written
+    /// before references were read).
+    pub citations: HashMap<String, Option<Arc<Vec<vankien_ingest::relations::Citation>>>>,
     /// How many times the list was read from a commit: what derived views are checked against.
     pub generation: u64,
     /// The relations between documents, resolved against this list when first asked for (see
@@ -200,15 +203,20 @@ impl Index {
             IndexRecordOption::Basic,
         );
         let mut docs = BTreeMap::new();
+        let mut citations = HashMap::new();
         let n = searcher.num_docs().max(1) as usize;
         for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
             let d: TantivyDocument = searcher.doc(addr)?;
             let s: DocSummary = stored_json(&d, inner.fields.meta)?;
+            // The record is read already: its citations cost a small parse of their own.
+            let record = stored_str(&d, inner.fields.doc_json);
+            citations.insert(s.id.clone(), crate::relations::leading_citations(record)?);
             docs.insert(s.id.clone(), s);
         }
         let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
         cache.docs = docs;
         cache.files = files;
+        cache.citations = citations;
         cache.generation += 1;
         cache.relations = None;
         Ok(())

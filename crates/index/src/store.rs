@@ -79,14 +79,15 @@ impl ClauseMeta {
 /// clause texts are left empty (they are stored on the clause documents).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DocRecord {
+    /// The document's references to other documents, read from its text at ingestion (see
+    /// `crate::relations`); `None` in records written before vankien read them. Written first,
+    /// so that they are read without parsing the rest of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<Citation>>,
     /// The parsed document (without its text).
     pub document: Document,
     /// The document's stored text; empty in newer indexes (see [`crate::Index::document_text`]).
     pub text: String,
-    /// The document's references to other documents, read from its text at ingestion (see
-    /// `crate::relations`); `None` in records written before vankien read them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citations: Option<Vec<Citation>>,
 }
 
 /// The summary of a document.
@@ -262,9 +263,9 @@ impl<'a> DocParts<'a> {
         // Nor the stored text: it is a third of the index's size and is derived from the source
         // file, which `Index::document_text` re-reads (checked against its content hash) when asked.
         let record = DocRecord {
+            citations: Some(vankien_ingest::relations::extract(doc)),
             document,
             text: String::new(),
-            citations: Some(vankien_ingest::relations::extract(doc)),
         };
         d.add_text(
             f.doc_json,

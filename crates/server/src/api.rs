@@ -1,5 +1,5 @@
 //! The JSON API: search, documents, clauses and their sector tags, sectors, orphans (the export
-//! is in `export.rs`).
+//! is in `export.rs`, a document's relations in `relations.rs`).
 //!
 //! Every handler does its tantivy and SQLite work in ONE job through [`AppState::blocking`], and
 //! builds its JSON from view structs here: this crate alone knows the HTTP shapes.
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
 use vankien_annotate::Tag;
-use vankien_index::DocSummary;
+use vankien_index::{DocSummary, RelationCounts};
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
 use vankien_library::{MIRROR_WAIT, MirrorTicket, TagOutcome};
 
@@ -38,6 +38,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
         .route("/api/documents/{doc_id}/source", get(document_source))
+        .route(
+            "/api/documents/{doc_id}/relations",
+            get(crate::relations::relations),
+        )
         .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
         .route("/api/sectors", get(sectors))
         .route("/api/me", get(me))
@@ -50,7 +54,7 @@ pub(crate) fn routes() -> Router<AppState> {
 // Extractors
 
 /// Checks an id taken from the path: not empty, not huge, no control characters.
-fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
     if id.is_empty() {
         return Err(ApiError::NotFound(format!("no {what} given")));
     }
@@ -68,7 +72,7 @@ fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
 }
 
 /// A path parameter, or a 400 JSON error instead of axum's plain-text rejection (e.g. `%FF`).
-fn path_param<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+pub(crate) fn path_param<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
     path.map(|Path(t)| t)
         .map_err(|rejection| ApiError::BadRequest(format!("bad path: {}", rejection.body_text())))
 }
@@ -349,7 +353,14 @@ async fn document(
             };
             let tags = ctx.store.tags_for_doc(&doc.id)?;
             let source = ctx.index.source_bytes(&doc.id).is_some();
-            document_json(&doc, tags, source).map(Json)
+            // A nicety: a failed read of the relations leaves the document alone.
+            let counts = ctx
+                .index
+                .relation_counts(&doc.id)
+                .inspect_err(|e| tracing::warn!("relations of {}: {e}", doc.id))
+                .ok()
+                .flatten();
+            document_json(&doc, tags, source, counts).map(Json)
         })
         .await
 }
@@ -423,6 +434,7 @@ fn document_json(
     doc: &Document,
     tags: Vec<Tag>,
     source_available: bool,
+    counts: Option<RelationCounts>,
 ) -> Result<serde_json::Value, ApiError> {
     let meta = DocumentMeta {
         id: &doc.id,
@@ -466,10 +478,14 @@ fn document_json(
             }
         })
         .collect();
+    // How many links `GET /api/documents/{id}/relations` lists each way.
+    let relations_count =
+        counts.map(|c| serde_json::json!({ "outgoing": c.outgoing, "incoming": c.incoming }));
     Ok(serde_json::json!({
         "document": meta,
         "sections": section_tree(&doc.sections),
         "clauses": clauses,
+        "relations_count": relations_count,
     }))
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 mod export;
 mod paths;
 mod query;
+mod relations;
 mod state;
 pub mod targets;
 mod views;

@@ -1536,4 +1536,125 @@ async fn a_document_view_names_who_tagged_each_clause_oldest_first() {
         c["sectors"],
         serde_json::json!(["nong-thon-moi", "thuy-loi"])
     );
+// ---------------------------------------------------------------------------------------------
+// Relations between documents, over a real socket.
+
+/// A GET over a real TCP connection, written as a client writes it, the answer read to its end
+/// (`Connection: close`): its status and JSON body.
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).expect("utf-8 answer");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{head}"
+    );
+    (
+        status,
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}")),
+    )
+}
+
+/// The links of `side` (`outgoing` or `incoming`) of a relations answer to or from `doc_id`.
+fn links_with<'a>(answer: &'a Value, side: &str, doc_id: &str) -> Vec<&'a Value> {
+    answer[side]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["document"]["id"] == doc_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn relations_over_http_link_a_programme_and_the_resolution_it_implements() {
+    let f = fixture();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(vankien_server::serve_on(listener, f.state.clone(), async {
+        let _ = stopped.await;
+    }));
+
+    let (status, list) = http_get(addr, "/api/documents").await;
+    assert_eq!(status, 200);
+    let id_of = |file: &str| {
+        list["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["source"] == file)
+            .unwrap_or_else(|| panic!("no {file}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // 03/NQ-CP is the Government's programme implementing 57-NQ/TW (its title says so) and cites
+    // it; 384-QĐ/TW cites it in its preamble.
+    let (programme, resolution, regulation) = (
+        id_of("03-NQ-CP.txt"),
+        id_of("57-NQ-TW.txt"),
+        id_of("384-QD-TW.txt"),
+    );
+
+    let (status, out) = http_get(addr, &format!("/api/documents/{programme}/relations")).await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["document"], programme.as_str());
+    let to_resolution = links_with(&out, "outgoing", &resolution);
+    let types: Vec<&str> = to_resolution
+        .iter()
+        .map(|l| l["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["cites", "implements"], "{out:#}");
+    let implements = to_resolution[1];
+    assert_eq!(implements["type_label"], "Văn bản được thực hiện");
+    assert_eq!(implements["verb"], "thực hiện");
+    assert_eq!(implements["reference"]["number"], "57-NQ/TW");
+    assert_eq!(implements["document"]["number"], "57-NQ/TW");
+    // Unresolved references are kept as text: the laws it cites are not in the corpus.
+    let laws = out["outgoing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["type"] == "cites" && l["document"].is_null())
+        .count();
+    assert!(laws >= 2, "{out:#}");
+    assert!(out["status"]["replaced_by"].is_null());
+
+    let (status, back) = http_get(addr, &format!("/api/documents/{resolution}/relations")).await;
+    assert_eq!(status, 200, "{back}");
+    let from_programme: Vec<&str> = links_with(&back, "incoming", &programme)
+        .iter()
+        .map(|l| l["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(from_programme, ["cites", "implements"], "{back:#}");
+    let implementing = links_with(&back, "incoming", &programme)[1];
+    assert_eq!(implementing["type_label"], "Văn bản thực hiện");
+    assert!(
+        !links_with(&back, "incoming", &regulation).is_empty(),
+        "{back:#}"
+    );
+    assert!(back["status"]["repealed_by"].is_null());
+
+    let (status, doc) = http_get(addr, &format!("/api/documents/{resolution}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        doc["relations_count"]["incoming"],
+        back["incoming"].as_array().unwrap().len(),
+        "{}",
+        doc["relations_count"]
+    );
+
+    let (status, missing) = http_get(addr, "/api/documents/no-such-document/relations").await;
+    assert_eq!(status, 404);
+    assert_eq!(missing["code"], "not_found");
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
 }

@@ -2,7 +2,8 @@
 //! amends, replaces or repeals, and what does so to it.
 //!
 //! The references are read from a document's text once, when it is ingested
-//! (`vankien_ingest::relations::extract`), and stored unresolved on its record. They are resolved
+//! (`vankien_ingest::relations::extract`), and stored unresolved at the head of its record, where
+//! the index's reading of the document list after each commit picks them up. They are resolved
 //! against the documents the index holds when first asked for after a commit: the whole graph at
 //! once (`resolve.rs`), kept until the next commit changes the document list. So a citation of a
 //! document ingested later resolves as soon as that document is in, and a document removed stops
@@ -14,13 +15,9 @@ mod resolve;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde::Deserialize;
-use tantivy::TantivyDocument;
-use tantivy::collector::TopDocs;
 use vankien_ingest::relations::{Citation, Reference, Relation};
 
-use crate::schema::REC_DOC;
-use crate::{DocSummary, Index, IndexError, stored_str, term_query};
+use crate::{DocSummary, Index, IndexError};
 use resolve::Resolver;
 
 /// One relation of a document with another, the references that make it grouped.
@@ -65,8 +62,8 @@ pub struct RelationCounts {
 /// Every document's citations, resolved against the documents of one commit.
 #[derive(Debug, Default)]
 pub(crate) struct Graph {
-    /// Each document's citations, with the document each resolves to.
-    outgoing: HashMap<String, Vec<(Citation, Option<String>)>>,
+    /// Each document's citations, and the document each resolves to.
+    outgoing: HashMap<String, (Arc<Vec<Citation>>, Vec<Option<String>>)>,
     /// The citations that resolve to each document: the citing document and the citation's
     /// place in its list, in the citing documents' order.
     incoming: HashMap<String, Vec<(String, usize)>>,
@@ -91,9 +88,9 @@ impl Index {
         if !graph.docs.contains_key(doc_id) {
             return Ok(None);
         }
-        let list = graph.outgoing.get(doc_id).map_or(&[][..], Vec::as_slice);
         Ok(Some(
-            list.iter()
+            graph
+                .citations_of(doc_id)
                 .map(|(c, target)| {
                     let document = target.as_ref().and_then(|id| graph.docs.get(id)).cloned();
                     (c.clone(), document)
@@ -112,14 +109,19 @@ impl Index {
 
     /// The graph of the last commit: resolved now if no one asked since the commit.
     fn relation_graph(&self) -> Result<Arc<Graph>, IndexError> {
-        let (generation, docs) = {
+        let (generation, docs, stored) = {
             let cache = self.read_cache();
             if let Some(graph) = &cache.relations {
                 return Ok(graph.clone());
             }
-            (cache.generation, cache.docs.clone())
+            (
+                cache.generation,
+                cache.docs.clone(),
+                cache.citations.clone(),
+            )
         };
-        let graph = Arc::new(Graph::build(self, docs)?);
+        let citations = self.stored_citations(stored)?;
+        let graph = Arc::new(Graph::resolve(citations, docs));
         let mut cache = self
             .inner()
             .cache
@@ -132,56 +134,46 @@ impl Index {
         Ok(graph)
     }
 
-    /// Every document's stored citations; read from its text again where its record predates
-    /// them.
-    pub(crate) fn stored_citations(&self) -> Result<HashMap<String, Vec<Citation>>, IndexError> {
-        #[derive(Deserialize)]
-        struct Id {
-            id: String,
-        }
-        /// The parts of a record read here; serde passes over the rest.
-        #[derive(Deserialize)]
-        struct Record {
-            document: Id,
-            #[serde(default)]
-            citations: Option<Vec<Citation>>,
-        }
-        let inner = self.inner();
-        let searcher = inner.reader.searcher();
-        let q = term_query(inner.fields.rec, REC_DOC);
-        let n = searcher.num_docs().max(1) as usize;
-        let mut out = HashMap::new();
-        let mut older = Vec::new();
-        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
-            let d: TantivyDocument = searcher.doc(addr)?;
-            let record: Record = serde_json::from_str(stored_str(&d, inner.fields.doc_json))
-                .map_err(|e| IndexError::Data(format!("document record: {e}")))?;
-            match record.citations {
-                Some(citations) => {
-                    out.insert(record.document.id, citations);
-                }
-                None => older.push(record.document.id),
-            }
-        }
-        for id in older {
-            if let Some(doc) = self.document(&id)? {
-                out.insert(id, vankien_ingest::relations::extract(&doc));
-            }
+    /// Every document's stored citations, from the cached list (`docs`' generation); read from
+    /// its text again where its record predates them.
+    fn stored_citations(
+        &self,
+        stored: HashMap<String, Option<Arc<Vec<Citation>>>>,
+    ) -> Result<HashMap<String, Arc<Vec<Citation>>>, IndexError> {
+        let mut out = HashMap::with_capacity(stored.len());
+        for (id, citations) in stored {
+            let citations = match citations {
+                Some(c) => c,
+                None => match self.document(&id)? {
+                    Some(doc) => Arc::new(vankien_ingest::relations::extract(&doc)),
+                    None => continue,
+                },
+            };
+            out.insert(id, citations);
         }
         Ok(out)
     }
 }
 
-impl Graph {
-    /// Resolves the stored citations of `index` against `docs`.
-    fn build(index: &Index, docs: BTreeMap<String, DocSummary>) -> Result<Graph, IndexError> {
-        let citations = index.stored_citations()?;
-        Ok(Graph::resolve(citations, docs))
+/// The citations a document record opens with (`{"citations":[…],"document":…`), read without
+/// parsing the rest of the record (the document's outline, ten times their size); `None` for a
+/// record written before citations were.
+pub(crate) fn leading_citations(record: &str) -> Result<Option<Arc<Vec<Citation>>>, IndexError> {
+    let Some(rest) = record.strip_prefix("{\"citations\":") else {
+        return Ok(None);
+    };
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<Vec<Citation>>();
+    match values.next() {
+        Some(Ok(citations)) => Ok(Some(Arc::new(citations))),
+        Some(Err(e)) => Err(IndexError::Data(format!("citations of a record: {e}"))),
+        None => Ok(None),
     }
+}
 
+impl Graph {
     /// Resolves `citations` (by citing document) against `docs`.
     pub(crate) fn resolve(
-        mut citations: HashMap<String, Vec<Citation>>,
+        mut citations: HashMap<String, Arc<Vec<Citation>>>,
         docs: BTreeMap<String, DocSummary>,
     ) -> Graph {
         let resolver = Resolver::new(docs.values());
@@ -189,14 +181,11 @@ impl Graph {
         let mut incoming: HashMap<String, Vec<(String, usize)>> = HashMap::new();
         for (id, citing) in &docs {
             let list = citations.remove(id).unwrap_or_default();
-            let resolved: Vec<(Citation, Option<String>)> = list
-                .into_iter()
-                .map(|c| {
-                    let target = resolver.resolve(&c.reference, citing).map(|d| d.id.clone());
-                    (c, target)
-                })
+            let targets: Vec<Option<String>> = list
+                .iter()
+                .map(|c| resolver.resolve(&c.reference, citing).map(|d| d.id.clone()))
                 .collect();
-            for (i, (_, target)) in resolved.iter().enumerate() {
+            for (i, target) in targets.iter().enumerate() {
                 if let Some(target) = target {
                     incoming
                         .entry(target.clone())
@@ -204,7 +193,7 @@ impl Graph {
                         .push((id.clone(), i));
                 }
             }
-            outgoing.insert(id.clone(), resolved);
+            outgoing.insert(id.clone(), (list, targets));
         }
         drop(resolver);
         Graph {
@@ -214,12 +203,19 @@ impl Graph {
         }
     }
 
+    /// A document's citations, each with the document it resolves to.
+    fn citations_of(&self, doc_id: &str) -> impl Iterator<Item = (&Citation, &Option<String>)> {
+        self.outgoing
+            .get(doc_id)
+            .into_iter()
+            .flat_map(|(list, targets)| list.iter().zip(targets))
+    }
+
     /// The relations of the document `doc_id`.
     fn of(&self, doc_id: &str) -> DocRelations {
         let mut out = DocRelations::default();
-        let own = self.outgoing.get(doc_id).map_or(&[][..], Vec::as_slice);
         let mut groups = Groups::default();
-        for (citation, target) in own {
+        for (citation, target) in self.citations_of(doc_id) {
             let key = match target {
                 Some(id) => Target::Doc(id.clone()),
                 None => Target::Text(identity(&citation.reference)),
@@ -230,7 +226,7 @@ impl Graph {
         out.outgoing = groups.links();
         let mut groups = Groups::default();
         for (citing, i) in self.incoming.get(doc_id).map_or(&[][..], Vec::as_slice) {
-            let (citation, _) = &self.outgoing[citing][*i];
+            let citation = &self.outgoing[citing].0[*i];
             groups.add(Target::Doc(citing.clone()), citation, self.docs.get(citing));
         }
         out.incoming = groups.links();
@@ -368,6 +364,31 @@ mod tests {
     }
 
     #[test]
+    fn citations_are_read_from_the_head_of_a_record() {
+        let text = "CHÍNH PHỦ\n\nSố: 03/NQ-CP\n\nHà Nội, ngày 09 tháng 01 năm 2025\n\nNGHỊ QUYẾT\n\
+            Về chương trình\n\nCăn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;\n\n\
+            QUYẾT NGHỊ:\n\nĐiều 1. Thực hiện Nghị quyết số 57-NQ/TW.\n";
+        let doc = vankien_ingest::parse::parse(text, "03.txt", "utf-8");
+        let citations = vankien_ingest::relations::extract(&doc);
+        assert_eq!(citations.len(), 2, "{citations:?}");
+        let record = crate::store::DocRecord {
+            citations: Some(citations.clone()),
+            document: doc.clone(),
+            text: String::new(),
+        };
+        let json = serde_json::to_string(&record).unwrap();
+        assert_eq!(leading_citations(&json).unwrap(), Some(Arc::new(citations)));
+        let older = crate::store::DocRecord {
+            citations: None,
+            document: doc,
+            text: String::new(),
+        };
+        let json = serde_json::to_string(&older).unwrap();
+        assert_eq!(leading_citations(&json).unwrap(), None);
+        assert!(leading_citations("{\"citations\":[{\"oops\"").is_err());
+    }
+
+    #[test]
     fn links_group_by_target_and_mentions_yield_to_relations() {
         let docs: BTreeMap<String, DocSummary> = [
             summary("a", "1/NQ-CP", "2025-01-01"),
@@ -380,16 +401,16 @@ mod tests {
         let citations = HashMap::from([
             (
                 "b".to_string(),
-                vec![
+                Arc::new(vec![
                     cite(Relation::Mentions, "1/NQ-CP", Some("b/p1")),
                     cite(Relation::Replaces, "1/NQ-CP", Some("b/p2")),
                     cite(Relation::Mentions, "9/NQ-CP", Some("b/p3")),
                     cite(Relation::Mentions, "9/NQ-CP", Some("b/p4")),
-                ],
+                ]),
             ),
             (
                 "c".to_string(),
-                vec![cite(Relation::Replaces, "1/NQ-CP", None)],
+                Arc::new(vec![cite(Relation::Replaces, "1/NQ-CP", None)]),
             ),
         ]);
         let graph = Graph::resolve(citations, docs);

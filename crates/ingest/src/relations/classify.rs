@@ -247,7 +247,7 @@ fn trigger_before(
                 _ => &LEX.replaces,
             };
             // Numbers and letters of the parts named (`khoản 2 Điều 5`, `điểm a`) are its own.
-            let own = |w: &Tok| allowed.has(w) || w.is_digits() || w.exact.chars().count() == 1;
+            let own = |w: &Tok| allowed.has(w) || w.is_digits() || w.folded.chars().count() == 1;
             if !between.iter().all(own) {
                 return None;
             }
@@ -309,7 +309,7 @@ fn opens_item(toks: &[Tok], start: usize) -> Option<bool> {
     }
     let narrows = before
         .iter()
-        .all(|w| LEX.item_prefix.has(w) || w.is_digits() || w.exact.chars().count() == 1);
+        .all(|w| LEX.item_prefix.has(w) || w.is_digits() || w.folded.chars().count() == 1);
     narrows.then_some(true)
 }
 

@@ -136,6 +136,12 @@ pub fn extract(doc: &Document) -> Vec<Citation> {
     let own = own_number(doc);
     let mut out = Vec::new();
     let mut read = |text: &str, segment, lead, at: (Option<&str>, Option<&[String]>)| {
+        // A plain clause without a number or a law's name holds no reference; one that ends
+        // with `:` may still open a list of them.
+        let lead_in_shape = text.trim_end().ends_with(':');
+        if segment == Segment::Clause && !lead_in_shape && !reference::may_refer(text) {
+            return (false, None);
+        }
         let toks = text::tokens(text);
         let found = reference::find_all(text, &toks, segment == Segment::Basis);
         let (relations, used_lead) = classify::classify(text, &toks, &found, segment, lead);

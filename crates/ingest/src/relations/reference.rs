@@ -9,6 +9,7 @@
 //! document: an item of a `Căn cứ` preamble, or the object of a relation verb (the caller decides,
 //! from [`Found::weak`]).
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -151,6 +152,86 @@ static HEADS: LazyLock<Vec<Head>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The folded first word of every kind's name.
+static HEAD_FIRST_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    HEADS
+        .iter()
+        .filter_map(|h| h.name.split_whitespace().next())
+        .map(folded_key)
+        .collect()
+});
+
+/// Whether a text that is no `Căn cứ` preamble, title or heading may hold a reference: a number
+/// with a code (`57-NQ/TW`, `66- NQ/TW`, `202/2025/QH15`), a serial after `số`, or a word with a
+/// capital that opens the name of a kind cited by name (`Luật`, `Điều lệ` …). Most clauses have
+/// none (a year range, a date, a percentage are no references) and are not read further; a serial
+/// after a kind without `số` (`Quy định 377`) is read only beside one of these.
+pub(super) fn may_refer(text: &str) -> bool {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return has_named_head(text);
+    }
+    coded_number(text) || serial_after_so(text) || has_named_head(text)
+}
+
+/// Whether `text` has digits, then `/` or `-` (a space may follow), then a letter.
+fn coded_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < b.len() && matches!(b[j], b'/' | b'-') {
+                let mut k = j + 1;
+                if k < b.len() && b[k] == b' ' {
+                    k += 1;
+                }
+                if text[k..].chars().next().is_some_and(char::is_alphabetic) {
+                    return true;
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// Whether a word `số` precedes a number in `text`.
+fn serial_after_so(text: &str) -> bool {
+    let mut previous = "";
+    for (_, w) in words(text) {
+        if w.as_bytes()[0].is_ascii_digit() && LEX.so.is_word(previous) {
+            return true;
+        }
+        previous = w;
+    }
+    false
+}
+
+/// Whether `text` names, with a capital, a kind cited by name (`Luật`, `Điều lệ` …). A stored
+/// text is NFC, so the names are looked for as written: with their diacritics, in upper case,
+/// or without diacritics.
+fn has_named_head(text: &str) -> bool {
+    NAMED_HEADS.is_match(text)
+}
+
+/// The names of the kinds cited by name, in the spellings [`has_named_head`] looks for.
+static NAMED_HEADS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    for head in HEADS.iter().filter(|h| h.named) {
+        let upper = head.name.to_uppercase();
+        let plain = crate::normalize::fold_exact(head.name);
+        let mut capital = plain.clone();
+        capital[..1].make_ascii_uppercase();
+        patterns.extend([head.name.to_string(), upper, capital, plain.to_uppercase()]);
+    }
+    aho_corasick::AhoCorasick::new(patterns).expect("plain patterns")
+});
+
 /// Words that end an issuer or a name: what follows them is the cited document's subject, not
 /// its issuer (`của Chính phủ quy định về …`).
 static ISSUER_STOPS: LazyLock<WordSet> = LazyLock::new(|| {
@@ -213,6 +294,10 @@ pub(super) fn head_ends_at(toks: &[Tok], end: usize) -> bool {
 
 /// The kind named at word `i`, if any.
 fn head_at(toks: &[Tok], i: usize) -> Option<&'static Head> {
+    // Most words open no kind: one lookup answers for them.
+    if !HEAD_FIRST_WORDS.contains(toks[i].folded.as_str()) {
+        return None;
+    }
     let head = HEADS.iter().find(|h| h.phrase.at(toks, i))?;
     // `pháp luật` (the law in general) and `luật sư` (a lawyer) are no laws.
     if head.name == "Luật" {
@@ -288,33 +373,33 @@ fn date_at(text: &str, toks: &[Tok], k: usize) -> Option<(usize, String)> {
     let t = toks.get(k)?;
     if LEX.nam.is(t) {
         let y = toks.get(k + 1).filter(|y| y.is_year())?;
-        return Some((k + 2, y.exact.clone()));
+        return Some((k + 2, y.folded.clone()));
     }
     if !LEX.ngay.is(t) {
         return None;
     }
     // `22.12.2024` is one word.
     let day_tok = toks.get(k + 1)?;
-    if day_tok.exact.contains('.') {
-        let parts: Vec<&str> = day_tok.exact.split('.').collect();
+    if day_tok.folded.contains('.') {
+        let parts: Vec<&str> = day_tok.folded.split('.').collect();
         if let [d, m, y] = parts[..] {
             return iso(d, m, y).map(|date| (k + 2, date));
         }
         return None;
     }
-    let d = &day_tok.exact;
+    let d = &day_tok.folded;
     if toks.get(k + 2).is_some_and(|w| LEX.thang.is(w)) {
-        let m = &toks.get(k + 3)?.exact;
+        let m = &toks.get(k + 3)?.folded;
         if !toks.get(k + 4).is_some_and(|w| LEX.nam.is(w)) {
             return None;
         }
-        let y = &toks.get(k + 5)?.exact;
+        let y = &toks.get(k + 5)?.folded;
         return iso(d, m, y).map(|date| (k + 6, date));
     }
     let sep = gap_before(text, toks, k + 2).trim();
     let same = sep == gap_before(text, toks, k + 3).trim();
     if same && matches!(sep, "/" | "-" | ".") {
-        let (m, y) = (&toks.get(k + 2)?.exact, &toks.get(k + 3)?.exact);
+        let (m, y) = (&toks.get(k + 2)?.folded, &toks.get(k + 3)?.folded);
         return iso(d, m, y).map(|date| (k + 4, date));
     }
     None
@@ -557,7 +642,7 @@ fn number_after(text: &str, toks: &[Tok], j: usize) -> Option<(usize, String)> {
             let plausible = !serial_only
                 || (with_so || skip == 0)
                     && !toks[at].is_year()
-                    && toks[at].exact.len() <= 5
+                    && toks[at].folded.len() <= 5
                     && !duration;
             if plausible && (skip == 0 || with_so) {
                 return Some((end, number));
@@ -735,6 +820,26 @@ mod tests {
                 "{text}: {:?}",
                 refs(text, false)
             );
+        }
+    }
+
+    #[test]
+    fn clauses_that_may_refer_are_told_from_the_rest() {
+        for text in [
+            "thực hiện Nghị quyết số 57-NQ/TW",
+            "theo Nghị quyết số 66- NQ/TW",
+            "Luật số 65/2020/QH14",
+            "Nghị quyết số 57 của Bộ Chính trị",
+            "theo quy định của Luật Đất đai",
+        ] {
+            assert!(may_refer(text), "{text}");
+        }
+        for text in [
+            "Tăng trưởng bình quân 7,5%/năm giai đoạn 2021-2025, đến ngày 22/12/2024.",
+            "theo quy định của pháp luật về đất đai",
+            "Hoàn thành trước năm 2030 với 15 - 20 dự án.",
+        ] {
+            assert!(!may_refer(text), "{text}");
         }
     }
 

@@ -5,16 +5,16 @@
 
 use std::ops::Range;
 
-use crate::normalize::{exact_key, fold_exact, words};
+use crate::normalize::{exact_key, fold_exact, folded_key, words};
 
 /// One word of the text.
 #[derive(Debug, Clone)]
-pub(super) struct Tok {
+pub(super) struct Tok<'a> {
     /// Byte range in the text.
     pub range: Range<usize>,
-    /// Exact key (lower case, canonical tone placement).
-    pub exact: String,
-    /// Folded key (no diacritics, `đ` as `d`).
+    /// The word as written.
+    pub word: &'a str,
+    /// Folded key (lower case, no diacritics, `đ` as `d`): every word is compared by it first.
     pub folded: String,
     /// Whether the word as written has no diacritic (then only its folded key is compared).
     pub plain: bool,
@@ -22,15 +22,15 @@ pub(super) struct Tok {
     pub upper: bool,
 }
 
-impl Tok {
+impl Tok<'_> {
     /// Whether the word is all ASCII digits.
     pub fn is_digits(&self) -> bool {
-        !self.exact.is_empty() && self.exact.bytes().all(|b| b.is_ascii_digit())
+        !self.folded.is_empty() && self.folded.bytes().all(|b| b.is_ascii_digit())
     }
 
     /// Whether the word starts with an ASCII digit.
     pub fn starts_with_digit(&self) -> bool {
-        self.exact
+        self.folded
             .as_bytes()
             .first()
             .is_some_and(u8::is_ascii_digit)
@@ -38,8 +38,8 @@ impl Tok {
 
     /// The word as a number, when it is digits only and not too long.
     pub fn number(&self) -> Option<u32> {
-        if self.is_digits() && self.exact.len() <= 4 {
-            self.exact.parse().ok()
+        if self.is_digits() && self.folded.len() <= 4 {
+            self.folded.parse().ok()
         } else {
             None
         }
@@ -47,23 +47,20 @@ impl Tok {
 
     /// Whether the word is a year of the documents' era (1945-2099).
     pub fn is_year(&self) -> bool {
-        self.exact.len() == 4 && self.number().is_some_and(|y| (1945..2100).contains(&y))
+        self.folded.len() == 4 && self.number().is_some_and(|y| (1945..2100).contains(&y))
     }
 }
 
-/// The words of `text`.
-pub(super) fn tokens(text: &str) -> Vec<Tok> {
+/// The words of `text`. Only the folded key of each is made here; the exact key, which tells
+/// `thực` from `thức`, only for a word whose folded key matches one looked for.
+pub(super) fn tokens(text: &str) -> Vec<Tok<'_>> {
     words(text)
-        .map(|(range, w)| {
-            let exact = exact_key(w);
-            let folded = fold_exact(&exact);
-            Tok {
-                plain: exact == folded,
-                upper: w.chars().next().is_some_and(char::is_uppercase),
-                range,
-                exact,
-                folded,
-            }
+        .map(|(range, w)| Tok {
+            folded: folded_key(w),
+            plain: w.is_ascii(),
+            upper: w.chars().next().is_some_and(char::is_uppercase),
+            word: w,
+            range,
         })
         .collect()
 }
@@ -86,12 +83,15 @@ impl Word {
 
     /// Whether `tok` is this word: by exact key when the text wrote diacritics, else by the
     /// folded key (`thuc` is `thực`, but `thức` is not).
+    /// Whether the word as written is this word (see [`Word::is`]).
+    pub fn is_word(&self, word: &str) -> bool {
+        !word.is_empty()
+            && folded_key(word) == self.folded
+            && (word.is_ascii() || exact_key(word) == self.exact)
+    }
+
     pub fn is(&self, tok: &Tok) -> bool {
-        if tok.plain {
-            tok.folded == self.folded
-        } else {
-            tok.exact == self.exact
-        }
+        tok.folded == self.folded && (tok.plain || exact_key(tok.word) == self.exact)
     }
 }
 
