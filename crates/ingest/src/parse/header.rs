@@ -281,7 +281,18 @@ fn classify(p: &str) -> Item {
 fn kind_words(t: &str, with_number: bool) -> Option<(DocKind, String, String)> {
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
     let t = t.strip_prefix("DỰ THẢO ").unwrap_or(&t);
+    // A phrase starts with the line's first letter in upper case: the other phrases need no
+    // upper-case copy of the line's head.
+    let first: String = t
+        .chars()
+        .next()
+        .into_iter()
+        .flat_map(char::to_uppercase)
+        .collect();
     for (phrase, kind) in KIND_TITLES {
+        if !phrase.starts_with(first.as_str()) {
+            continue;
+        }
         let n = phrase.chars().count();
         let head: String = t.chars().take(n).collect();
         if head.to_uppercase() != phrase {
