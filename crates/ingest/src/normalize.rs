@@ -152,20 +152,39 @@ fn is_nfc_starter(c: char) -> bool {
 /// `text` in NFC, composing only the lines that need it: a file that mixes NFC and NFD has most
 /// of its lines in NFC already. Lines compose apart because nothing composes with `\n`.
 fn to_nfc(text: String) -> String {
-    use unicode_normalization::{IsNormalized, is_nfc_quick};
     let mut lines = text.split_inclusive('\n');
-    let Some(first) = lines.position(|l| is_nfc_quick(l.chars()) != IsNormalized::Yes) else {
+    let Some(first) = lines.position(|l| !is_nfc_line(l)) else {
         return text;
     };
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i >= first && is_nfc_quick(line.chars()) != IsNormalized::Yes {
-            out.extend(line.nfc());
+        if i >= first && !is_nfc_line(line) {
+            compose_words(line, &mut out);
         } else {
             out.push_str(line);
         }
     }
     out
+}
+
+/// Whether a line is NFC by the quick check: at once when every character is a starter NFC
+/// keeps as it is, else by Unicode's tables.
+fn is_nfc_line(line: &str) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    line.chars().all(is_nfc_starter) || is_nfc_quick(line.chars()) == IsNormalized::Yes
+}
+
+/// Appends the NFC of `line` to `out`, composing only the words that need it. Words compose
+/// apart, as lines do: a space is a starter nothing composes with, and marks are never
+/// reordered across a starter.
+fn compose_words(line: &str, out: &mut String) {
+    for word in line.split_inclusive(' ') {
+        if word.chars().all(is_nfc_starter) {
+            out.push_str(word);
+        } else {
+            out.extend(word.nfc());
+        }
+    }
 }
 
 /// Whether `c` is a space other than the plain ASCII space: NBSP, the en/em/thin spaces, the
