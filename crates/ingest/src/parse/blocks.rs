@@ -558,11 +558,16 @@ fn heading_lines(
 /// joined by one space, so most blocks have none; a byte scan spares them a copy. (The stored
 /// text has no odd spaces left: normalization made them plain.)
 fn needs_collapse(t: &str) -> bool {
+    // Searches rather than a byte loop: a slice's `contains` of a byte is a memchr, and str's
+    // `contains` of two spaces a vectorized search; a loop with an exit at every byte of a long
+    // block costs several times more.
     let b = t.as_bytes();
     b.first() == Some(&b' ')
         || b.last() == Some(&b' ')
-        || b.iter().any(|&c| c == b'\t' || c == b'\n' || c == b'\r')
-        || b.windows(2).any(|w| w == b"  ")
+        || b.contains(&b'\t')
+        || b.contains(&b'\n')
+        || b.contains(&b'\r')
+        || t.contains("  ")
 }
 
 /// The text with every run of white space made one space, trimmed.
@@ -601,6 +606,22 @@ mod tests {
             .iter()
             .map(|b| (b.written_label.clone(), b.text.clone()))
             .collect()
+    }
+
+    #[test]
+    fn a_text_needs_collapsing_where_its_spaces_are_not_single() {
+        let by_passes = |t: &str| {
+            let b = t.as_bytes();
+            b.first() == Some(&b' ')
+                || b.last() == Some(&b' ')
+                || b.iter().any(|&c| c == b'\t' || c == b'\n' || c == b'\r')
+                || b.windows(2).any(|w| w == b"  ")
+        };
+        for t in [
+            "", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\rb", "ạ b", "a b c ",
+        ] {
+            assert_eq!(needs_collapse(t), by_passes(t), "{t:?}");
+        }
     }
 
     #[test]
