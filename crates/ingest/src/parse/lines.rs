@@ -52,17 +52,26 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d{1,4}|-\s*\d{1,4}\s*-|Trang \d{1,4})$").expect("valid regex")
 });
 
+/// Whether a line is a running head of the Official Gazette (`CÔNG BÁO/Số …`); the pattern
+/// only for the lines that start like one (most lines are asked, few are heads).
+fn is_gazette_head(t: &str) -> bool {
+    t.starts_with("CÔNG BÁO") && GAZETTE_HEAD.is_match(t)
+}
+
+/// Whether a line is a page number (`12`, `- 3 -`, `Trang 4`); the pattern only for the lines
+/// that start like one.
+fn is_page_number(t: &str) -> bool {
+    t.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == 'T') && PAGE_NUMBER.is_match(t)
+}
+
 /// Marks the lines that are page furniture: running Official Gazette heads (`CÔNG BÁO/Số …`),
 /// the page numbers printed next to them, and the Gazette's own section titles.
 pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
-    let mut furn: Vec<bool> = lines
-        .iter()
-        .map(|l| GAZETTE_HEAD.is_match(l.text))
-        .collect();
+    let mut furn: Vec<bool> = lines.iter().map(|l| is_gazette_head(l.text)).collect();
     let gazette = furn.iter().any(|&f| f);
     for i in 0..lines.len() {
         let t = lines[i].text;
-        if !PAGE_NUMBER.is_match(t) {
+        if !is_page_number(t) {
             continue;
         }
         // `- 3 -` is a page number anywhere; a bare number only next to a running head, since
@@ -75,7 +84,9 @@ pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
     // `Email:`, `Cơ quan:`, `Thời gian ký:`/`Ngày ký:`).
     let mut i = 0;
     while i < lines.len() {
-        if RE_STAMP_START.is_match(lines[i].text) {
+        let t = lines[i].text;
+        if (t.starts_with("Người ký") || t.starts_with("Ký bởi")) && RE_STAMP_START.is_match(t)
+        {
             furn[i] = true;
             let mut j = i + 1;
             while j < lines.len() && j <= i + 4 && RE_STAMP_LINE.is_match(lines[j].text) {
@@ -165,12 +176,12 @@ fn near_head(lines: &[Line<'_>], i: usize) -> bool {
         .rev()
         .filter(|l| !l.is_blank())
         .take(2)
-        .any(|l| GAZETTE_HEAD.is_match(l.text));
+        .any(|l| is_gazette_head(l.text));
     let after = lines[i + 1..]
         .iter()
         .filter(|l| !l.is_blank())
         .take(2)
-        .any(|l| GAZETTE_HEAD.is_match(l.text));
+        .any(|l| is_gazette_head(l.text));
     before || after
 }
 
