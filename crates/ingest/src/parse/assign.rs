@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::lines::captures_if;
+
 /// How the name of a body starts: bodies of the Party, the state, the fronts and the
 /// enterprises they own, in the forms documents write them (also the old tone placement).
 const BODY_STARTS: [&str; 68] = [
@@ -186,7 +188,7 @@ fn body_name(t: &str) -> Option<String> {
 /// nhiệm của Sở Công Thương`), or `None` when the heading is not one.
 pub(crate) fn heading_assignee(heading: &str) -> Option<String> {
     let t = heading.trim();
-    if let Some(c) = RE_DUTY_OF.captures(t)
+    if let Some(c) = captures_if(&RE_DUTY_OF, t)
         && names_body(&c[1])
     {
         return body_name(&c[1]);
