@@ -2,6 +2,7 @@
 //! their body, clause kinds, target groups and stable ids.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -491,11 +492,17 @@ impl Builder<'_> {
         let section = self.stack.last().map(|&(_, s)| s);
         let ord = self.ordinals.entry(section).or_insert(0);
         *ord += 1;
-        let local = format!("p{ord}");
-        let id = match section {
-            Some(s) => format!("{}/{}.{local}", self.doc_id, self.keys[s]),
-            None => format!("{}/{local}", self.doc_id),
-        };
+        // `<document id>/<section key>.p<n>`, written into one string.
+        let key_len = section.map_or(0, |s| self.keys[s].len());
+        let mut id = String::with_capacity(self.doc_id.len() + key_len + 8);
+        id.push_str(self.doc_id);
+        id.push('/');
+        if let Some(s) = section {
+            id.push_str(&self.keys[s]);
+            id.push('.');
+        }
+        // Writing into a String never fails.
+        let _ = write!(id, "p{ord}");
         let section_path = match section {
             Some(s) => self.tree.sections[s].path.clone(),
             None => Vec::new(),
