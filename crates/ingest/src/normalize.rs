@@ -73,8 +73,19 @@ fn unify(raw: &str) -> Unified {
     while at < bytes.len() {
         let b = bytes[at];
         if (0x20..0x7F).contains(&b) {
-            blank = b == b' ';
-            at += 1;
+            // A run of printable ASCII: kept as it is.
+            let run = bytes[at..]
+                .iter()
+                .take_while(|b| (0x20..0x7F).contains(*b))
+                .count();
+            at += run;
+            blank = bytes[at - 1] == b' ';
+            continue;
+        }
+        if let Some(len) = plain_letter_len(&bytes[at..]) {
+            // A letter kept as it is and NFC, known by its bytes: most of the non-ASCII text.
+            blank = false;
+            at += len;
             continue;
         }
         let c = if b < 0x80 {
@@ -124,6 +135,18 @@ fn unify(raw: &str) -> Unified {
     }
 }
 
+/// The byte length of the character `bytes` start with when it is a letter that stays as it is
+/// in the stored text and is NFC whatever stands around it (see [`is_nfc_starter`]), known by
+/// its bytes alone: Latin from U+00C0 to the combining marks at U+0300 (lead bytes `0xC3` to
+/// `0xCB`), and the Vietnamese letters with a tone, U+1EA0 to U+1EF9.
+fn plain_letter_len(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [0xC3..=0xCB, _, ..] => Some(2),
+        [0xE1, 0xBA, 0xA0..=0xBF, ..] | [0xE1, 0xBB, 0x80..=0xB9, ..] => Some(3),
+        _ => None,
+    }
+}
+
 /// What a character becomes in the stored text, when it changes: a line end (`\n`), a plain space,
 /// or nothing (zero-width characters, BOMs, soft hyphens and other control characters).
 fn replacement(c: char) -> Option<&'static str> {
@@ -152,20 +175,39 @@ fn is_nfc_starter(c: char) -> bool {
 /// `text` in NFC, composing only the lines that need it: a file that mixes NFC and NFD has most
 /// of its lines in NFC already. Lines compose apart because nothing composes with `\n`.
 fn to_nfc(text: String) -> String {
-    use unicode_normalization::{IsNormalized, is_nfc_quick};
     let mut lines = text.split_inclusive('\n');
-    let Some(first) = lines.position(|l| is_nfc_quick(l.chars()) != IsNormalized::Yes) else {
+    let Some(first) = lines.position(|l| !is_nfc_line(l)) else {
         return text;
     };
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i >= first && is_nfc_quick(line.chars()) != IsNormalized::Yes {
-            out.extend(line.nfc());
+        if i >= first && !is_nfc_line(line) {
+            compose_words(line, &mut out);
         } else {
             out.push_str(line);
         }
     }
     out
+}
+
+/// Whether a line is NFC by the quick check: at once when every character is a starter NFC
+/// keeps as it is, else by Unicode's tables.
+fn is_nfc_line(line: &str) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    line.chars().all(is_nfc_starter) || is_nfc_quick(line.chars()) == IsNormalized::Yes
+}
+
+/// Appends the NFC of `line` to `out`, composing only the words that need it. Words compose
+/// apart, as lines do: a space is a starter nothing composes with, and marks are never
+/// reordered across a starter.
+fn compose_words(line: &str, out: &mut String) {
+    for word in line.split_inclusive(' ') {
+        if word.chars().all(is_nfc_starter) {
+            out.push_str(word);
+        } else {
+            out.extend(word.nfc());
+        }
+    }
 }
 
 /// Whether `c` is a space other than the plain ASCII space: NBSP, the en/em/thin spaces, the
@@ -794,6 +836,20 @@ mod tests {
                 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes;
             assert_eq!(is_nfc_starter(c), by_tables, "{c:?}");
         }
+    }
+
+    #[test]
+    fn plain_letters_known_by_their_bytes_are_kept_and_nfc() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            if let Some(len) = plain_letter_len(bytes) {
+                assert_eq!(len, bytes.len(), "{c:?}");
+                assert!(replacement(c).is_none() && is_nfc_starter(c), "{c:?}");
+            }
+        }
+        assert_eq!(plain_letter_len("ệ".as_bytes()), Some(3));
+        assert_eq!(plain_letter_len("Đ".as_bytes()), Some(2));
     }
 
     #[test]

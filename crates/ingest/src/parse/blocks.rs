@@ -450,28 +450,22 @@ fn should_join(
         // Gathered for every wrap that is not greedy.
         return false;
     };
-    if !ends_terminal(prev) && evidence.pair_seen(prev_at, at) {
-        // `Văn phòng` / `Trung ương Đảng …`: a phrase the document writes whole elsewhere.
-        return true;
-    }
     let last = prev.rsplit(' ').next().unwrap_or("");
     if last.len() <= 5 && last.ends_with(')') && marker(last).is_some() {
         // `… bắt đầu thực hiện: (1)` / `Cung cấp hạ tầng …`: an inline item's label, its text
         // on the next line.
         return true;
     }
-    if t.starts_with('“') && !ends_terminal(prev) {
+    if ends_terminal(prev) {
+        return false;
+    }
+    if t.starts_with('“') {
         // `… ban hành Nghị quyết` / `“Quy định mức chuẩn …”`: a quoted name goes on a sentence.
         return true;
     }
-    if b.text.matches('“').count() > b.text.matches('”').count() && !ends_terminal(prev) {
+    if b.text.matches('“').count() > b.text.matches('”').count() {
         // Inside a quotation (`thay thế cụm từ “Sở Lao động` / `Thương binh và Xã hội” …`).
         return true;
-    }
-    if !ends_terminal(prev) && evidence.starts_sentence(prev_at, at) {
-        // `… thời gian tới` / `Thời gian tới, dự báo …`: a word the document writes in lower
-        // case inside sentences starts one here; the line before was a heading or a last line.
-        return false;
     }
     // Wrapped by hand, by a converter or by typesetting: a sentence does not end without
     // punctuation, so a line without it goes on when the next word would not have fit on it
@@ -480,7 +474,17 @@ fn should_join(
     let word = t.split_whitespace().next().map_or(0, |w| w.chars().count());
     let full = prev_len + 1 + word + wrap.slack > wrap.width;
     let ratio = if b.may_head { 15 } else { 11 };
-    !ends_terminal(prev) && (full || prev_len * 20 >= wrap.width * ratio)
+    let long = full || prev_len * 20 >= wrap.width * ratio;
+    // The document's evidence, asked only where it decides (a question may cost a search of
+    // the body): a phrase it writes whole elsewhere (`Văn phòng` / `Trung ương Đảng …`) goes
+    // on; after a long line, a word it writes in lower case inside sentences starts one here
+    // (`… thời gian tới` / `Thời gian tới, dự báo …`: the line before was a heading or a last
+    // line).
+    if long {
+        !evidence.starts_sentence(prev_at, at) || evidence.pair_seen(prev_at, at)
+    } else {
+        evidence.pair_seen(prev_at, at)
+    }
 }
 
 /// Collects the heading lines below a label or at the head of an annex: upper-case lines,
@@ -558,11 +562,16 @@ fn heading_lines(
 /// joined by one space, so most blocks have none; a byte scan spares them a copy. (The stored
 /// text has no odd spaces left: normalization made them plain.)
 fn needs_collapse(t: &str) -> bool {
+    // Searches rather than a byte loop: a slice's `contains` of a byte is a memchr, and str's
+    // `contains` of two spaces a vectorized search; a loop with an exit at every byte of a long
+    // block costs several times more.
     let b = t.as_bytes();
     b.first() == Some(&b' ')
         || b.last() == Some(&b' ')
-        || b.iter().any(|&c| c == b'\t' || c == b'\n' || c == b'\r')
-        || b.windows(2).any(|w| w == b"  ")
+        || b.contains(&b'\t')
+        || b.contains(&b'\n')
+        || b.contains(&b'\r')
+        || t.contains("  ")
 }
 
 /// The text with every run of white space made one space, trimmed.
@@ -601,6 +610,22 @@ mod tests {
             .iter()
             .map(|b| (b.written_label.clone(), b.text.clone()))
             .collect()
+    }
+
+    #[test]
+    fn a_text_needs_collapsing_where_its_spaces_are_not_single() {
+        let by_passes = |t: &str| {
+            let b = t.as_bytes();
+            b.first() == Some(&b' ')
+                || b.last() == Some(&b' ')
+                || b.iter().any(|&c| c == b'\t' || c == b'\n' || c == b'\r')
+                || b.windows(2).any(|w| w == b"  ")
+        };
+        for t in [
+            "", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\rb", "ạ b", "a b c ",
+        ] {
+            assert_eq!(needs_collapse(t), by_passes(t), "{t:?}");
+        }
     }
 
     #[test]

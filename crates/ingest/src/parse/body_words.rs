@@ -1,10 +1,10 @@
 //! The words of a document's body, indexed by their leading letters and digits: where a phrase
 //! stands as whole words, found without reading the body again. The join evidence looks up a
 //! few hundred phrases at most, each when a doubtful break asks; one pass over the body builds
-//! the index, and each look-up then reads only the places where the phrase's first word stands.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+//! the index, and each look-up then reads only the places where the phrase's first word may
+//! stand. The index is a table of chains by a hash of the word's run: building it hashes each
+//! word once and stores no key; a look-up checks each word of its chain against the phrase,
+//! which sorts out the words of other runs that share the chain.
 
 use super::lines::Line;
 use crate::normalize::is_alphanumeric;
@@ -16,16 +16,15 @@ pub(crate) struct BodyWords<'a> {
     lines: &'a [Line<'a>],
     /// The indices of the body lines: not blank, no furniture.
     body: Vec<usize>,
-    /// Per leading run of letters and digits of a word: the last of the words with it, in
-    /// `words`.
-    last: HashMap<&'a str, u32, BuildHasherDefault<Fnv>>,
-    /// Every word that starts with a letter or digit, each linked to the one before it with the
-    /// same run: one vector for all, where a vector a run would cost an allocation each.
+    /// Per chain (the low bits of a run's hash): its last word, in `words`.
+    chains: Vec<u32>,
+    /// Every word that starts with a letter or digit, each linked to the word before it in its
+    /// chain.
     words: Vec<Word>,
 }
 
-/// A word of the body: its line, where it starts in the text, and the word before it with the
-/// same leading run (`NONE` for the first).
+/// A word of the body: its line, where it starts in the text, and the word before it in its
+/// chain (`NONE` for the first).
 #[derive(Debug, Clone, Copy)]
 struct Word {
     line: u32,
@@ -36,24 +35,11 @@ struct Word {
 /// No word.
 const NONE: u32 = u32::MAX;
 
-/// FNV-1a: the index hashes every word of a body, short keys that std's SipHash (made to resist
-/// chosen keys, which a document's own words are not) hashes at several times the cost.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        if self.0 == 0 {
-            self.0 = 0xcbf2_9ce4_8422_2325;
-        }
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// The FNV-1a hash of a word's run: cheap for the short words of a body, and stable.
+fn run_hash(run: &str) -> u32 {
+    run.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// The leading run of letters and digits of `t`.
@@ -104,13 +90,15 @@ fn char_len(b: u8) -> usize {
     }
 }
 
-/// Whether the character at byte `at` of `line` is a letter or digit.
+/// Whether the character at byte `at` of `line` is a letter or digit. The Vietnamese letters
+/// with a tone (U+1E80–U+1EFF, all letters) are known by their first two bytes.
 fn is_alnum_at(line: &str, at: usize) -> bool {
-    let b = line.as_bytes()[at];
-    if b < 0x80 {
-        return b.is_ascii_alphanumeric();
+    let bytes = line.as_bytes();
+    match bytes[at] {
+        b if b < 0x80 => b.is_ascii_alphanumeric(),
+        0xE1 if matches!(bytes.get(at + 1), Some(0xBA | 0xBB)) => true,
+        _ => line[at..].chars().next().is_some_and(is_alphanumeric),
     }
-    line[at..].chars().next().is_some_and(is_alphanumeric)
 }
 
 /// Whether the character at byte `at` of `line` is white space. Beside ASCII's, white space
@@ -138,20 +126,20 @@ impl<'a> BodyWords<'a> {
         let body: Vec<usize> = (from.min(lines.len())..lines.len())
             .filter(|&k| !lines[k].is_blank() && !furn[k])
             .collect();
-        // About one word in six bytes: room made once.
+        // About one word in five bytes: a chain for each, room made once.
         let bytes: usize = body.iter().map(|&k| lines[k].text.len()).sum();
-        let mut last: HashMap<&'a str, u32, BuildHasherDefault<Fnv>> =
-            HashMap::with_capacity_and_hasher(bytes / 24, BuildHasherDefault::default());
-        let mut words: Vec<Word> = Vec::with_capacity(bytes / 6);
+        let mut chains = vec![NONE; (bytes / 5).next_power_of_two().max(64)];
+        let mask = chains.len() - 1;
+        let mut words: Vec<Word> = Vec::with_capacity(bytes / 5);
         for &k in &body {
             let line: &'a str = lines[k].text;
             word_runs(line, |at, run| {
+                let chain = &mut chains[run_hash(run) as usize & mask];
                 let index = u32::try_from(words.len()).unwrap_or(NONE);
-                let before = last.insert(run, index).unwrap_or(NONE);
                 words.push(Word {
                     line: k as u32,
                     start: (lines[k].start + at) as u32,
-                    before,
+                    before: std::mem::replace(chain, index),
                 });
             });
         }
@@ -159,7 +147,7 @@ impl<'a> BodyWords<'a> {
             text,
             lines,
             body,
-            last,
+            chains,
             words,
         }
     }
@@ -176,7 +164,8 @@ impl<'a> BodyWords<'a> {
             return self.places_by_reading(phrase);
         }
         let mut out = Vec::new();
-        let mut at = self.last.get(run).copied().unwrap_or(NONE);
+        let mask = self.chains.len() - 1;
+        let mut at = self.chains[run_hash(run) as usize & mask];
         while let Some(word) = self.words.get(at as usize) {
             let (k, start) = (word.line as usize, word.start as usize);
             if self.whole_at(k, start, phrase) {
@@ -252,6 +241,15 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_byte_tests_agree_with_std_on_every_char() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(is_alnum_at(&s, 0), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_space_at(&s, 0), c.is_whitespace(), "{c:?}");
+        }
     }
 
     #[test]

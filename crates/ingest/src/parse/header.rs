@@ -203,15 +203,7 @@ fn split_after_upper(seg: &str, out: &mut Vec<String>) {
 /// `độc`/`ĐỘC`, or is `VIỆT NAM`. Most lines have none of them and skip the motto pattern, which
 /// the search for attached headers would otherwise run on every line of a document.
 fn may_be_motto(p: &str) -> bool {
-    // One pass over the bytes, each hint known by its first byte: four `contains` calls cost
-    // more to set up their searches than a line takes to read.
-    let b = p.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b'N' => b.get(i + 1) == Some(&b'G'),
-        b'V' => b[i..].starts_with("VIỆT NAM".as_bytes()),
-        0xE1 => b[i..].starts_with("ộc".as_bytes()) || b[i..].starts_with("ỘC".as_bytes()),
-        _ => false,
-    })
+    p.contains("NG") || p.contains("ộc") || p.contains("ỘC") || p.contains("VIỆT NAM")
 }
 
 /// Whether a piece is a motto and nothing else: what [`classify`] reads as [`Item::Motto`] with
@@ -281,7 +273,18 @@ fn classify(p: &str) -> Item {
 fn kind_words(t: &str, with_number: bool) -> Option<(DocKind, String, String)> {
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
     let t = t.strip_prefix("DỰ THẢO ").unwrap_or(&t);
+    // A phrase starts with the line's first letter in upper case: the other phrases need no
+    // upper-case copy of the line's head.
+    let first: String = t
+        .chars()
+        .next()
+        .into_iter()
+        .flat_map(char::to_uppercase)
+        .collect();
     for (phrase, kind) in KIND_TITLES {
+        if !phrase.starts_with(first.as_str()) {
+            continue;
+        }
         let n = phrase.chars().count();
         let head: String = t.chars().take(n).collect();
         if head.to_uppercase() != phrase {
