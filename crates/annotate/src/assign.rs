@@ -251,10 +251,10 @@ pub struct QueueItem<'a> {
 /// A user's queue: the clauses of their `assignments` in assignment order, each document's in
 /// document order, every clause once. `clauses_of` gives a document's clauses (none when the
 /// document is gone from the index).
-pub fn queue<'a>(
+pub fn queue<'q, 'a: 'q, 'c: 'q>(
     assignments: &'a [Assignment],
-    clauses_of: impl Fn(&str) -> Option<&'a [Clause]>,
-) -> Vec<QueueItem<'a>> {
+    clauses_of: impl Fn(&str) -> Option<&'c [Clause]>,
+) -> Vec<QueueItem<'q>> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out = Vec::new();
     for a in assignments {

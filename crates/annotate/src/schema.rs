@@ -208,3 +208,92 @@ fn check_foreign_keys(tx: &Connection) -> Result<(), StoreError> {
         ))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Role, Store, token};
+
+    /// A store as the build before the reviewer role left it (schema version 2), with an
+    /// annotator, an admin, a token and a tag, brought up to date by opening it.
+    #[test]
+    fn the_reviewer_migration_keeps_users_tokens_and_tags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::DB_FILE);
+        let new = token::generate();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+            for m in &MIGRATIONS[..2] {
+                conn.execute_batch(m).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO sectors VALUES ('du-lich', 'Du lịch', NULL, 0);
+                 INSERT INTO users VALUES (7, 'lan', 'annotator', '2026-01-01T00:00:00.000Z');
+                 INSERT INTO users VALUES (9, 'quan-tri', 'admin', '2026-01-01T00:00:00.000Z');
+                 INSERT INTO tags (clause_id, doc_id, sector_id, user_id, at, text_hash, quote,
+                     section_path, clause_text)
+                 VALUES ('d/1', 'd', 'du-lich', 7, '2026-01-02T00:00:00.000Z', 'h', 'q', '[]', 't');",
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO tokens (id, user_id, hash, created_at) VALUES (?1, 7, ?2, 'x')",
+                [&new.id, &new.hash],
+            )
+            .unwrap();
+            // The old constraint refuses a reviewer.
+            assert!(
+                conn.execute(
+                    "INSERT INTO users (name, role, created_at) VALUES ('thu', 'reviewer', 'x')",
+                    []
+                )
+                .is_err()
+            );
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.authenticate(&new.token).unwrap().name, "lan");
+        let tags = store.tags_for_clause("d/1").unwrap();
+        assert_eq!((tags[0].user.as_str(), tags[0].sector_id.as_str()), ("lan", "du-lich"));
+        // Whoever tagged has decided, as of the tag.
+        let decisions = store.decisions(Some("d"), None).unwrap();
+        assert_eq!(decisions.len(), 1);
+        assert_eq!(decisions[0].at, "2026-01-02T00:00:00.000Z");
+        store.add_user("thu", Role::Reviewer).unwrap();
+        let roles: Vec<(String, Role)> = store
+            .users()
+            .unwrap()
+            .into_iter()
+            .map(|u| (u.name, u.role))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("lan".to_string(), Role::Annotator),
+                ("quan-tri".to_string(), Role::Admin),
+                ("thu".to_string(), Role::Reviewer)
+            ]
+        );
+        // The new constraint still refuses an unknown role, and foreign keys are on again.
+        store
+            .write(|tx| {
+                assert!(
+                    tx.execute(
+                        "INSERT INTO users (name, role, created_at) VALUES ('x', 'boss', 'x')",
+                        []
+                    )
+                    .is_err()
+                );
+                assert!(
+                    tx.execute(
+                        "INSERT INTO tokens (id, user_id, hash, created_at) VALUES ('t', 999, 'h', 'x')",
+                        []
+                    )
+                    .is_err()
+                );
+                Ok(())
+            })
+            .unwrap();
+        assert!(store.integrity_check().unwrap().is_empty());
+    }
+}
