@@ -206,10 +206,7 @@ pub fn agreement(
 ) -> Agreement {
     let units = units(decisions);
     let annotators: BTreeSet<&String> = units.values().flat_map(|u| u.keys()).collect();
-    let sectors: BTreeSet<&String> = units
-        .values()
-        .flat_map(|u| u.values().flatten())
-        .collect();
+    let sectors: BTreeSet<&String> = units.values().flat_map(|u| u.values().flatten()).collect();
     let two = annotators.len() == 2;
     let per_sector: Vec<SectorAgreement> = sectors
         .iter()
@@ -310,7 +307,11 @@ mod tests {
         let mary = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0];
         let dave = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0];
         let units: Vec<Vec<i32>> = mary.iter().zip(dave).map(|(m, d)| vec![*m, d]).collect();
-        assert!(close(krippendorff_alpha(&units), 0.095), "{:?}", krippendorff_alpha(&units));
+        assert!(
+            close(krippendorff_alpha(&units), 0.095),
+            "{:?}",
+            krippendorff_alpha(&units)
+        );
         // Six of ten units agree.
         assert!(close(observed_agreement(&units), 0.6));
     }
@@ -320,10 +321,62 @@ mod tests {
     #[test]
     fn alpha_of_krippendorffs_example_with_missing_data() {
         let observers: [[Option<i32>; 12]; 4] = [
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(1), Some(4), Some(1), Some(2), None, None, None],
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(2), Some(4), Some(1), Some(2), Some(5), None, Some(3)],
-            [None, Some(3), Some(3), Some(3), Some(2), Some(3), Some(4), Some(2), Some(2), Some(5), Some(1), None],
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(4), Some(4), Some(1), Some(2), Some(5), Some(1), None],
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(1),
+                Some(4),
+                Some(1),
+                Some(2),
+                None,
+                None,
+                None,
+            ],
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(2),
+                Some(4),
+                Some(1),
+                Some(2),
+                Some(5),
+                None,
+                Some(3),
+            ],
+            [
+                None,
+                Some(3),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(2),
+                Some(2),
+                Some(5),
+                Some(1),
+                None,
+            ],
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(4),
+                Some(4),
+                Some(1),
+                Some(2),
+                Some(5),
+                Some(1),
+                None,
+            ],
         ];
         let units: Vec<Vec<i32>> = (0..12)
             .map(|u| observers.iter().filter_map(|o| o[u]).collect())

@@ -60,8 +60,8 @@ impl Store {
                     },
                 )?;
             }
-            let decision = decision_of(tx, &clause.clause_id, user_id, &user.name)?
-                .ok_or_else(|| {
+            let decision =
+                decision_of(tx, &clause.clause_id, user_id, &user.name)?.ok_or_else(|| {
                     StoreError::Internal(InternalError::Corrupt(format!(
                         "the decision on {} vanished in its own transaction",
                         clause.clause_id

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use rusqlite::{Transaction, params};
 use vankien_ingest::Clause;
 
+use crate::StoreError;
 use crate::audit::{Audited, audit};
 use crate::store::SYSTEM_ACTOR;
-use crate::StoreError;
 
 /// The new clauses of a document: by id (with their text hash) and by text hash (the first in
 /// document order).
@@ -71,7 +71,10 @@ fn follow_decisions(
             })
         })?
         .collect::<Result<_, _>>()?;
-    let plans: Vec<Option<&Clause>> = rows.iter().map(|r| new.place(&r.clause_id, &r.hash)).collect();
+    let plans: Vec<Option<&Clause>> = rows
+        .iter()
+        .map(|r| new.place(&r.clause_id, &r.hash))
+        .collect();
     // Out first, then in: decisions swapping clause ids must not collide.
     for (row, plan) in rows.iter().zip(&plans) {
         if plan.is_none_or(|c| c.id != row.clause_id) {
@@ -131,7 +134,10 @@ fn follow_verdicts(
             })
         })?
         .collect::<Result<_, _>>()?;
-    let plans: Vec<Option<&Clause>> = rows.iter().map(|r| new.place(&r.clause_id, &r.hash)).collect();
+    let plans: Vec<Option<&Clause>> = rows
+        .iter()
+        .map(|r| new.place(&r.clause_id, &r.hash))
+        .collect();
     for (row, plan) in rows.iter().zip(&plans) {
         if plan.is_none_or(|c| c.id != row.clause_id) {
             tx.execute(
@@ -147,7 +153,9 @@ fn follow_verdicts(
                 tx.execute(
                     "INSERT OR IGNORE INTO reviews (clause_id, sector_id, doc_id, text_hash,
                      status, reviewer_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![c.id, row.key, doc_id, row.hash, row.rest.0, row.rest.1, row.rest.2],
+                    params![
+                        c.id, row.key, doc_id, row.hash, row.rest.0, row.rest.1, row.rest.2
+                    ],
                 )?;
                 ("review_move", c.id.clone())
             }

@@ -225,7 +225,10 @@ pub fn parse_records(text: &str) -> Result<Vec<TagRecord>, StoreError> {
 /// Reads the annotations of a W3C collection (or a page, an array, one annotation).
 pub fn parse_w3c(value: &Value) -> Result<Vec<TagRecord>, StoreError> {
     let items: Vec<&Value> = if let Some(items) = value.pointer("/first/items") {
-        items.as_array().map(|a| a.iter().collect()).unwrap_or_default()
+        items
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
     } else if let Some(items) = value.get("items").and_then(Value::as_array) {
         items.iter().collect()
     } else if let Some(array) = value.as_array() {
@@ -263,7 +266,10 @@ fn parse_annotation(a: &Value) -> Result<TagRecord, String> {
     let tagging = purpose("tagging").ok_or("no body with purpose tagging")?;
     let sector = str_at(tagging, "/value").ok_or("the tagging body has no value")?;
     let assessing = purpose("assessing");
-    let status = match assessing.and_then(|b| b.get("value")).and_then(Value::as_str) {
+    let status = match assessing
+        .and_then(|b| b.get("value"))
+        .and_then(Value::as_str)
+    {
         Some(s) => ReviewStatus::parse(s).map_err(|e| e.to_string())?,
         None => ReviewStatus::Pending,
     };
@@ -329,14 +335,23 @@ impl Store {
             let mut report = ImportReport::default();
             for (r, clause) in records {
                 if r.orphaned {
-                    report.skipped.push(format!("{} {}: orphaned in the export", r.clause_id, r.sector));
+                    report.skipped.push(format!(
+                        "{} {}: orphaned in the export",
+                        r.clause_id, r.sector
+                    ));
                     continue;
                 }
                 if check_sector(tx, &r.sector).is_err() {
-                    report.skipped.push(format!("{} {}: unknown sector", r.clause_id, r.sector));
+                    report
+                        .skipped
+                        .push(format!("{} {}: unknown sector", r.clause_id, r.sector));
                     continue;
                 }
-                let at = if r.at.is_empty() { now.clone() } else { r.at.clone() };
+                let at = if r.at.is_empty() {
+                    now.clone()
+                } else {
+                    r.at.clone()
+                };
                 let user_id = user_or_create(tx, &r.annotator, Role::Annotator, LOCAL_ACTOR, &now)?;
                 let added = tx.execute(
                     "INSERT OR IGNORE INTO tags (clause_id, doc_id, sector_id, user_id, at,
@@ -359,13 +374,19 @@ impl Store {
                     report.present += 1;
                 } else {
                     report.added += 1;
-                    audit(tx, &now, LOCAL_ACTOR, "import", Audited {
-                        clause_id: Some(&clause.clause_id),
-                        sector_id: Some(&r.sector),
-                        subject: Some(&r.annotator),
-                        to: Some(at.clone()),
-                        ..Audited::default()
-                    })?;
+                    audit(
+                        tx,
+                        &now,
+                        LOCAL_ACTOR,
+                        "import",
+                        Audited {
+                            clause_id: Some(&clause.clause_id),
+                            sector_id: Some(&r.sector),
+                            subject: Some(&r.annotator),
+                            to: Some(at.clone()),
+                            ..Audited::default()
+                        },
+                    )?;
                 }
                 ensure_decision(tx, &at, clause, user_id)?;
                 if let (ReviewStatus::Accepted | ReviewStatus::Rejected, Some(reviewer)) =
@@ -373,10 +394,19 @@ impl Store {
                 {
                     let before = verdict(tx, &clause.clause_id, &r.sector)?;
                     if before.as_ref().map(|v| v.status) != Some(r.status) {
-                        let reviewer_id = user_or_create(tx, reviewer, Role::Reviewer, LOCAL_ACTOR, &now)?;
+                        let reviewer_id =
+                            user_or_create(tx, reviewer, Role::Reviewer, LOCAL_ACTOR, &now)?;
                         let reviewed_at = r.reviewed_at.clone().unwrap_or_else(|| now.clone());
                         write_verdict(tx, clause, &r.sector, r.status, reviewer_id, &reviewed_at)?;
-                        audit_verdict(tx, &now, LOCAL_ACTOR, &clause.clause_id, &r.sector, before.as_ref(), r.status)?;
+                        audit_verdict(
+                            tx,
+                            &now,
+                            LOCAL_ACTOR,
+                            &clause.clause_id,
+                            &r.sector,
+                            before.as_ref(),
+                            r.status,
+                        )?;
                         report.reviews += 1;
                     }
                 }

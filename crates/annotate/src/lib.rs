@@ -31,18 +31,18 @@ mod tags;
 pub mod token;
 mod users;
 
-pub use backup::{BackupSummary, LOCK_FILE};
-pub use error::{Gone, InternalError, StoreError, UserError};
-pub use identity::MARKER_FILE;
 pub use agreement::Agreement;
 pub use assign::{Assignment, NewAssignment, Progress};
+pub use backup::{BackupSummary, LOCK_FILE};
 pub use blind::Blindness;
 pub use decisions::Decision;
+pub use error::{Gone, InternalError, StoreError, UserError};
+pub use identity::MARKER_FILE;
 pub use interchange::{ImportReport, TagRecord};
 pub use model::{
     AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, ReviewStatus, Role, Sector, Tag,
     TokenInfo, User, UserInfo,
 };
-pub use review::{ReviewOutcome, Verdict};
 pub use reattach::PendingChange;
+pub use review::{ReviewOutcome, Verdict};
 pub use store::{DB_FILE, Store, check_data_dir};

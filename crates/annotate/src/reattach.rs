@@ -14,11 +14,11 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use vankien_ingest::Clause;
 
-use crate::{InternalError, UserError};
 use crate::anchor::{contains_run, folded_words, quote, text_hash};
 use crate::audit::{Audited, audit};
 use crate::model::ReattachReport;
 use crate::store::{SYSTEM_ACTOR, json_path, now};
+use crate::{InternalError, UserError};
 use crate::{Store, StoreError};
 
 /// What an ingestion changes in one document, recorded before its index commit.
@@ -405,7 +405,8 @@ impl Store {
     ) -> Result<String, StoreError> {
         crate::tags::check_clause_ref(clause)?;
         self.write(|tx| {
-            let actor = crate::users::acting(tx, Some(by), crate::Role::reviews, "re-attach orphans")?;
+            let actor =
+                crate::users::acting(tx, Some(by), crate::Role::reviews, "re-attach orphans")?;
             let row: Option<(String, String, i64, String)> = tx
                 .query_row(
                     "SELECT t.clause_id, t.sector_id, t.user_id, u.name FROM tags t

@@ -81,7 +81,15 @@ impl Store {
                 let (reviewer_id, _) = user_row(tx, &actor)?;
                 let at = now(tx)?;
                 write_verdict(tx, clause, sector_id, status, reviewer_id, &at)?;
-                audit_verdict(tx, &at, &actor, &clause.clause_id, sector_id, before.as_ref(), status)?;
+                audit_verdict(
+                    tx,
+                    &at,
+                    &actor,
+                    &clause.clause_id,
+                    sector_id,
+                    before.as_ref(),
+                    status,
+                )?;
             }
             let verdict = verdict(tx, &clause.clause_id, sector_id)?.ok_or_else(|| {
                 StoreError::Internal(crate::InternalError::Corrupt(
@@ -98,7 +106,12 @@ impl Store {
 
     /// Withdraws the verdict on a sector of a clause (back to pending). `by` must be a reviewer
     /// or an admin. Returns whether there was one.
-    pub fn unreview(&self, by: &User, clause_id: &str, sector_id: &str) -> Result<bool, StoreError> {
+    pub fn unreview(
+        &self,
+        by: &User,
+        clause_id: &str,
+        sector_id: &str,
+    ) -> Result<bool, StoreError> {
         self.write(|tx| {
             let actor = acting(tx, Some(by), Role::reviews, "review tags")?;
             check_sector(tx, sector_id)?;
@@ -110,7 +123,15 @@ impl Store {
                 params![clause_id, sector_id],
             )?;
             let at = now(tx)?;
-            audit_verdict(tx, &at, &actor, clause_id, sector_id, Some(&before), ReviewStatus::Pending)?;
+            audit_verdict(
+                tx,
+                &at,
+                &actor,
+                clause_id,
+                sector_id,
+                Some(&before),
+                ReviewStatus::Pending,
+            )?;
             Ok(true)
         })
     }
@@ -132,7 +153,14 @@ impl Store {
 type VerdictRow = (String, String, String, String, String, String);
 
 fn verdict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VerdictRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
 fn to_verdict(row: VerdictRow) -> Result<Verdict, StoreError> {

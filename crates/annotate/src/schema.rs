@@ -197,7 +197,13 @@ fn run_migrations(conn: &mut Connection) -> Result<Identity, StoreError> {
 fn check_foreign_keys(tx: &Connection) -> Result<(), StoreError> {
     let broken: Vec<String> = tx
         .prepare("PRAGMA foreign_key_check")?
-        .query_map([], |r| Ok(format!("{} row {:?}", r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))?
+        .query_map([], |r| {
+            Ok(format!(
+                "{} row {:?}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?
+            ))
+        })?
         .collect::<Result<_, _>>()?;
     if broken.is_empty() {
         Ok(())
@@ -254,7 +260,10 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.authenticate(&new.token).unwrap().name, "lan");
         let tags = store.tags_for_clause("d/1").unwrap();
-        assert_eq!((tags[0].user.as_str(), tags[0].sector_id.as_str()), ("lan", "du-lich"));
+        assert_eq!(
+            (tags[0].user.as_str(), tags[0].sector_id.as_str()),
+            ("lan", "du-lich")
+        );
         // Whoever tagged has decided, as of the tag.
         let decisions = store.decisions(Some("d"), None).unwrap();
         assert_eq!(decisions.len(), 1);

@@ -74,7 +74,12 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
     let section_path: Vec<String> = args
         .section
         .as_deref()
-        .map(|s| s.split('/').filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .map(|s| {
+            s.split('/')
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     // The index is read (never written): a server may be serving it meanwhile.
     let index = vankien_index::Index::open(&args.index)
@@ -88,7 +93,10 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         .filter(|c| c.section_path.starts_with(&section_path))
         .count();
     if covered == 0 {
-        anyhow::bail!("no clause of {doc_id} lies under the section {}", section_path.join("/"));
+        anyhow::bail!(
+            "no clause of {doc_id} lies under the section {}",
+            section_path.join("/")
+        );
     }
     let made = store.assign(
         None,

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use vankien_annotate::interchange::{TagRecord, parse_records};
 use vankien_annotate::ClauseRef;
+use vankien_annotate::interchange::{TagRecord, parse_records};
 use vankien_library::{Holder, Library, LibraryError};
 
 /// Arguments of `vankien import`.
@@ -22,6 +22,10 @@ pub struct ImportArgs {
     /// The data directory holding the annotation store. By default, `data`.
     #[arg(long, value_name = "DIR", default_value = "data")]
     data: PathBuf,
+    /// The folder whose `sectors.json` is loaded first (as `vankien serve` does), so that a
+    /// fresh store knows the sectors of the export. By default, `corpus`.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    corpus: PathBuf,
 }
 
 /// Runs `vankien import`.
@@ -47,17 +51,28 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot open the index in {}", args.index.display()));
         }
     };
+    let sectors_file = args.corpus.join("sectors.json");
+    if sectors_file.is_file() {
+        library
+            .store()
+            .load_sectors(&sectors_file)
+            .with_context(|| format!("cannot load the sectors of {}", sectors_file.display()))?;
+    }
     let mut found: Vec<(TagRecord, ClauseRef)> = Vec::new();
     let mut missing = 0;
     for r in records {
         match library.index().clause(&r.clause_id)? {
             Some((summary, clause)) => {
-                let clause_ref = ClauseRef::from_clause(&summary.id, summary.number.as_deref(), &clause);
+                let clause_ref =
+                    ClauseRef::from_clause(&summary.id, summary.number.as_deref(), &clause);
                 found.push((r, clause_ref));
             }
             None => {
                 missing += 1;
-                eprintln!("skipped {} {}: no such clause in the index", r.clause_id, r.sector);
+                eprintln!(
+                    "skipped {} {}: no such clause in the index",
+                    r.clause_id, r.sector
+                );
             }
         }
     }

@@ -117,7 +117,9 @@ pub(crate) async fn revoke(
             Ok((name, n))
         })
         .await?;
-    Ok(Json(serde_json::json!({ "name": name, "revoked": revoked })))
+    Ok(Json(
+        serde_json::json!({ "name": name, "revoked": revoked }),
+    ))
 }
 
 pub(crate) fn bad_path(rejection: PathRejection) -> ApiError {

@@ -19,13 +19,13 @@ use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
 use vankien_library::{MIRROR_WAIT, MirrorTicket, TagOutcome};
 
 use crate::auth::{Annotator, Viewer};
-use crate::{admin, review, work};
 use crate::error::ApiError;
 use crate::export;
 use crate::paths;
 use crate::query;
 use crate::state::{AppState, Ctx};
 use crate::views::{LabelsView, SearchView};
+use crate::{admin, review, work};
 
 /// The longest id (document, clause, sector) a path may carry, in bytes.
 const MAX_ID_BYTES: usize = 300;
@@ -65,7 +65,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/progress", get(work::progress_report))
         .route("/api/agreement", get(review::agreement))
         .route("/api/review", get(review::list))
-        .route("/api/review/{*rest}", put(review::set).delete(review::clear))
+        .route(
+            "/api/review/{*rest}",
+            put(review::set).delete(review::clear),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,8 +14,7 @@ pub(crate) fn json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
             "this route takes a JSON body; none was sent".into(),
         ));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))
 }
 
 #[cfg(test)]

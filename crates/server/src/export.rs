@@ -20,7 +20,14 @@ use crate::query;
 use crate::state::{AppState, Ctx};
 
 /// The parameters the export knows.
-const EXPORT_PARAMS: &[&str] = &["format", "annotator", "sector", "document", "since", "status"];
+const EXPORT_PARAMS: &[&str] = &[
+    "format",
+    "annotator",
+    "sector",
+    "document",
+    "since",
+    "status",
+];
 
 /// The columns of the CSV export, in order: the fields of [`TagRecord`].
 const EXPORT_COLUMNS: [&str; 16] = [

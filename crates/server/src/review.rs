@@ -119,8 +119,7 @@ pub(crate) async fn list(
             let tags = match &doc {
                 Some(d) => ctx.store.tags_for_doc(d)?,
                 None => {
-                    let ids: BTreeSet<&str> =
-                        decisions.iter().map(|d| d.doc_id.as_str()).collect();
+                    let ids: BTreeSet<&str> = decisions.iter().map(|d| d.doc_id.as_str()).collect();
                     let mut tags = Vec::new();
                     for id in ids {
                         tags.extend(ctx.store.tags_for_doc(id)?);
@@ -203,7 +202,9 @@ fn review_list(data: &ReviewData, all: bool) -> Vec<ClauseUnderReview> {
                 doc_id: doc_id.to_string(),
                 doc_number: doc.and_then(|d| d.number.clone()),
                 label: found.and_then(|(_, c)| c.label.clone()),
-                section_path: found.map(|(_, c)| c.section_path.clone()).unwrap_or_default(),
+                section_path: found
+                    .map(|(_, c)| c.section_path.clone())
+                    .unwrap_or_default(),
                 text: found.map(|(_, c)| c.text.clone()).unwrap_or_default(),
                 agreed,
                 annotators: deciders

@@ -84,11 +84,7 @@ impl SearchView {
             return;
         }
         let groups = self.groups.iter_mut().flat_map(|g| &mut g.groups);
-        for hit in self
-            .hits
-            .iter_mut()
-            .chain(groups.flat_map(|g| &mut g.hits))
-        {
+        for hit in self.hits.iter_mut().chain(groups.flat_map(|g| &mut g.hits)) {
             hit.hidden = hidden.contains(&hit.clause_id);
         }
     }

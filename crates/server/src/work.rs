@@ -170,7 +170,9 @@ pub(crate) async fn decisions(
             at: d.at,
         })
         .collect();
-    Ok(Json(serde_json::json!({ "user": user, "decisions": views })))
+    Ok(Json(
+        serde_json::json!({ "user": user, "decisions": views }),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,10 +189,7 @@ struct AssignmentView {
     decided: usize,
 }
 
-fn assignment_views(
-    ctx: &Ctx<'_>,
-    list: Vec<Assignment>,
-) -> Result<Vec<AssignmentView>, ApiError> {
+fn assignment_views(ctx: &Ctx<'_>, list: Vec<Assignment>) -> Result<Vec<AssignmentView>, ApiError> {
     let docs = documents(ctx, list.iter().map(|a| a.doc_id.as_str()))?;
     let mut decided: HashMap<(String, String), HashSet<String>> = HashMap::new();
     let mut out = Vec::new();
@@ -322,11 +321,7 @@ pub(crate) struct QueueAnswer {
 }
 
 /// Every clause `user` decided in the documents of `list`.
-fn decided_in(
-    ctx: &Ctx<'_>,
-    user: &str,
-    list: &[Assignment],
-) -> Result<HashSet<String>, ApiError> {
+fn decided_in(ctx: &Ctx<'_>, user: &str, list: &[Assignment]) -> Result<HashSet<String>, ApiError> {
     let docs: HashSet<&str> = list.iter().map(|a| a.doc_id.as_str()).collect();
     let mut out = HashSet::new();
     for doc in docs {
@@ -408,9 +403,13 @@ pub(crate) async fn progress_report(
     let p = params(&uri, &["doc"])?;
     let (documents_view, annotators) = state
         .blocking(move |ctx| {
-            let list = ctx.store.assignments(p.get("doc").map(String::as_str), None)?;
+            let list = ctx
+                .store
+                .assignments(p.get("doc").map(String::as_str), None)?;
             let docs = documents(ctx, list.iter().map(|a| a.doc_id.as_str()))?;
-            let decisions = ctx.store.decisions(p.get("doc").map(String::as_str), None)?;
+            let decisions = ctx
+                .store
+                .decisions(p.get("doc").map(String::as_str), None)?;
             Ok(progress_views(&list, &docs, &decisions))
         })
         .await?;

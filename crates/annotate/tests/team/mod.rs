@@ -77,7 +77,11 @@ fn tagging_decides_and_no_sector_applies_is_a_decision_of_its_own() {
     let decisions = store.decisions(Some("d"), Some("lan")).unwrap();
     let ids: Vec<&str> = decisions.iter().map(|d| d.clause_id.as_str()).collect();
     assert_eq!(ids, ["d/a.1", "d/a.2"]);
-    assert_eq!(count_actions(&store, "decide"), 1, "the tag's own entry says it");
+    assert_eq!(
+        count_actions(&store, "decide"),
+        1,
+        "the tag's own entry says it"
+    );
     // Undeciding keeps the tags and is audited.
     assert!(store.undecide(&lan, "d/a.1").unwrap());
     assert!(!store.undecide(&lan, "d/a.1").unwrap());
@@ -139,7 +143,10 @@ fn only_admins_assign_and_a_queue_walks_undecided_clauses_in_order() {
     let p = progress(&q, &decided);
     assert_eq!((p.assigned, p.decided), (4, 2));
     let all: HashSet<String> = order.iter().map(|s| s.to_string()).collect();
-    assert_eq!(next_undecided(&q, &all, None).map(|i| i.clause.id.clone()), None);
+    assert_eq!(
+        next_undecided(&q, &all, None).map(|i| i.clause.id.clone()),
+        None
+    );
 
     let removed = store.unassign(Some(&admin), mine[1].id).unwrap();
     assert_eq!(removed.section_path, ["B"]);
@@ -184,18 +191,25 @@ fn blind_clauses_show_others_tags_only_after_one_decided() {
     // Section B is not blind; lan sees her own; the reviewer sees all.
     assert!(!for_minh.hides("d", "d/b.1", &b));
     let for_lan = store.blindness(Some(&lan), None).unwrap();
-    assert!(!for_lan.hides("d", "d/a.1", &a), "lan decided it by tagging");
+    assert!(
+        !for_lan.hides("d", "d/a.1", &a),
+        "lan decided it by tagging"
+    );
     assert!(for_lan.hides("d", "d/a.2", &a));
     let for_thu = store.blindness(Some(&thu), Some("d")).unwrap();
-    assert_eq!(users_of(&for_thu.filter("d", "d/a.1", &a, tags0.clone()).0), ["lan"]);
+    assert_eq!(
+        users_of(&for_thu.filter("d", "d/a.1", &a, tags0.clone()).0),
+        ["lan"]
+    );
 
     // Minh tags another sector: he has decided, and now sees both.
     store.tag(&minh, &d[0], "thuy-loi").unwrap();
     let both = store.tags_for_clause("d/a.1").unwrap();
-    let (seen, hidden) = store
-        .blindness(Some(&minh), Some("d"))
-        .unwrap()
-        .filter("d", "d/a.1", &a, both.clone());
+    let (seen, hidden) =
+        store
+            .blindness(Some(&minh), Some("d"))
+            .unwrap()
+            .filter("d", "d/a.1", &a, both.clone());
     assert!(!hidden);
     assert_eq!(users_of(&seen), ["lan", "minh"]);
     // On a clause he has not decided he sees his own tags only (none).
@@ -225,10 +239,18 @@ fn reviewers_accept_and_reject_tagged_sectors_and_the_export_says_so() {
     assert!(matches!(err, UserError::Forbidden(_)), "{err}");
     let err = user_error(
         store
-            .review(&thu, &d[0], "giao-duc-dao-tao-nhan-luc", ReviewStatus::Accepted)
+            .review(
+                &thu,
+                &d[0],
+                "giao-duc-dao-tao-nhan-luc",
+                ReviewStatus::Accepted,
+            )
             .unwrap_err(),
     );
-    assert!(matches!(err, UserError::Conflict(_)), "nobody tagged it: {err}");
+    assert!(
+        matches!(err, UserError::Conflict(_)),
+        "nobody tagged it: {err}"
+    );
     let first = store
         .review(&thu, &d[0], "du-lich", ReviewStatus::Accepted)
         .unwrap();
@@ -309,8 +331,12 @@ fn jsonl_and_w3c_exports_import_into_a_fresh_store_as_the_same_tags() {
     store.tag(&minh, &d[0], "du-lich").unwrap();
     store.tag(&minh, &d[1], "thuy-loi").unwrap();
     store.tag(&lan, &d[3], "quoc-phong").unwrap();
-    store.review(&thu, &d[0], "du-lich", ReviewStatus::Accepted).unwrap();
-    store.review(&thu, &d[3], "quoc-phong", ReviewStatus::Rejected).unwrap();
+    store
+        .review(&thu, &d[0], "du-lich", ReviewStatus::Accepted)
+        .unwrap();
+    store
+        .review(&thu, &d[3], "quoc-phong", ReviewStatus::Rejected)
+        .unwrap();
     let before = records(&store);
     assert_eq!(before.len(), 4);
 
@@ -326,7 +352,10 @@ fn jsonl_and_w3c_exports_import_into_a_fresh_store_as_the_same_tags() {
                 let q = Quote::of(&stored, 2, stored.len());
                 interchange::w3c_annotation(
                     r,
-                    &format!("http://localhost/api/clauses/{}", interchange::encode_path(&r.clause_id)),
+                    &format!(
+                        "http://localhost/api/clauses/{}",
+                        interchange::encode_path(&r.clause_id)
+                    ),
                     q.as_ref(),
                 )
             })
@@ -346,7 +375,11 @@ fn jsonl_and_w3c_exports_import_into_a_fresh_store_as_the_same_tags() {
         let with_clauses: Vec<(TagRecord, ClauseRef)> = parsed
             .into_iter()
             .map(|r| {
-                let c = d.iter().find(|c| c.clause_id == r.clause_id).unwrap().clone();
+                let c = d
+                    .iter()
+                    .find(|c| c.clause_id == r.clause_id)
+                    .unwrap()
+                    .clone();
                 (r, c)
             })
             .collect();
@@ -374,7 +407,9 @@ fn decisions_and_verdicts_follow_their_clause_and_drop_when_its_text_changes() {
     let (thu, _) = store.add_user("thu", Role::Reviewer).unwrap();
     let d = doc();
     store.tag(&lan, &d[0], "du-lich").unwrap();
-    store.review(&thu, &d[0], "du-lich", ReviewStatus::Accepted).unwrap();
+    store
+        .review(&thu, &d[0], "du-lich", ReviewStatus::Accepted)
+        .unwrap();
     store.decide(&lan, &d[2]).unwrap();
     store.decide(&lan, &d[3]).unwrap();
     // A paragraph inserted above shifts every id; d/b.2's text is rewritten.
@@ -383,7 +418,11 @@ fn decisions_and_verdicts_follow_their_clause_and_drop_when_its_text_changes() {
         parsed(&clause_in("d/a.2", &["A"], TEXTS[0])),
         parsed(&clause_in("d/a.3", &["A"], TEXTS[1])),
         parsed(&clause_in("d/b.1", &["B"], TEXTS[2])),
-        parsed(&clause_in("d/b.2", &["B"], "Củng cố quốc phòng toàn dân vững mạnh.")),
+        parsed(&clause_in(
+            "d/b.2",
+            &["B"],
+            "Củng cố quốc phòng toàn dân vững mạnh.",
+        )),
     ];
     store.reattach("d", &new).unwrap();
     let decided: Vec<String> = store
