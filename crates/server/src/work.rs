@@ -38,7 +38,7 @@ pub(crate) fn documents<'a>(
 }
 
 /// The query parameters `names` of a request, each at most once.
-fn params<'a>(uri: &'a Uri, names: &[&str]) -> Result<HashMap<String, String>, ApiError> {
+fn params(uri: &Uri, names: &[&str]) -> Result<HashMap<String, String>, ApiError> {
     let pairs = query::parse_pairs(uri.query())?;
     Ok(query::single_values(&pairs, names)?
         .into_iter()

@@ -344,7 +344,7 @@ fn jsonl_and_w3c_exports_import_into_a_fresh_store_as_the_same_tags() {
         .iter()
         .map(|r| serde_json::to_string(r).unwrap() + "\n")
         .collect();
-    let stored = "..".to_string() + &TEXTS[0].repeat(1);
+    let stored = format!("..{}", TEXTS[0]);
     let w3c = interchange::w3c_collection(
         before
             .iter()
