@@ -34,6 +34,13 @@ pub enum UserError {
     /// The user may not do this (e.g. an annotator removing another annotator's tag).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// No such thing (an assignment, an orphaned tag) by the id given.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The change contradicts what the store holds (an assignment that exists, a verdict on a
+    /// sector nobody tagged, a re-attachment onto a tag that is there already).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// An argument is malformed (a user name, a clause reference, a role).
     #[error("invalid input: {0}")]
     InvalidInput(String),

@@ -10,13 +10,20 @@
 //! its commit record is fsynced; it survives `kill -9` of the process and a power loss.
 //! Every change is one `BEGIN IMMEDIATE` transaction that also appends to the audit log.
 
+pub mod agreement;
 pub mod anchor;
+pub mod assign;
 mod audit;
 mod backup;
+mod blind;
+mod decisions;
 pub mod error;
+mod follow;
 mod identity;
+pub mod interchange;
 pub mod model;
 mod reattach;
+mod review;
 mod schema;
 pub mod sectors;
 mod store;
@@ -24,12 +31,18 @@ mod tags;
 pub mod token;
 mod users;
 
+pub use agreement::Agreement;
+pub use assign::{Assignment, NewAssignment, Progress};
 pub use backup::{BackupSummary, LOCK_FILE};
+pub use blind::Blindness;
+pub use decisions::Decision;
 pub use error::{Gone, InternalError, StoreError, UserError};
 pub use identity::MARKER_FILE;
+pub use interchange::{ImportReport, TagRecord};
 pub use model::{
-    AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, Role, Sector, Tag, TokenInfo, User,
-    UserInfo,
+    AuditEntry, ClauseRef, ExportRow, Orphan, ReattachReport, ReviewStatus, Role, Sector, Tag,
+    TokenInfo, User, UserInfo,
 };
 pub use reattach::PendingChange;
+pub use review::{ReviewOutcome, Verdict};
 pub use store::{DB_FILE, Store, check_data_dir};

@@ -24,26 +24,45 @@ pub struct Sector {
 pub enum Role {
     /// Tags clauses and removes their own tags.
     Annotator,
-    /// Everything an annotator does, and removes anyone's tags.
+    /// Everything an annotator does, and reviews tags (accepts or rejects them into the gold
+    /// set); never blinded.
+    Reviewer,
+    /// Everything a reviewer does, and manages users and assignments and removes anyone's tags.
     Admin,
 }
 
 impl Role {
-    /// The identifier stored and shown: `annotator` or `admin`.
+    /// The identifier stored and shown: `annotator`, `reviewer` or `admin`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Annotator => "annotator",
+            Role::Reviewer => "reviewer",
             Role::Admin => "admin",
         }
+    }
+
+    /// The role in Vietnamese, as the page shows it.
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Role::Annotator => "người gắn nhãn",
+            Role::Reviewer => "người duyệt",
+            Role::Admin => "quản trị viên",
+        }
+    }
+
+    /// Whether the role may review tags and sees every tag (reviewers and admins).
+    pub fn reviews(self) -> bool {
+        matches!(self, Role::Reviewer | Role::Admin)
     }
 
     /// Parses [`Role::as_str`].
     pub fn parse(s: &str) -> Result<Role, StoreError> {
         match s {
             "annotator" => Ok(Role::Annotator),
+            "reviewer" => Ok(Role::Reviewer),
             "admin" => Ok(Role::Admin),
             other => Err(StoreError::User(UserError::InvalidInput(format!(
-                "unknown role {other:?} (expected annotator or admin)"
+                "unknown role {other:?} (expected annotator, reviewer or admin)"
             )))),
         }
     }
@@ -158,6 +177,8 @@ pub struct ReattachReport {
 /// A tag that could not be re-attached after its document changed. Never deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Orphan {
+    /// The orphaned tag's id: what a re-attachment by hand names.
+    pub id: i64,
     /// The clause id the tag was last attached to.
     pub clause_id: String,
     /// Document id.
@@ -203,6 +224,47 @@ pub struct ExportRow {
     pub at: String,
     /// Whether the tag is orphaned (its clause vanished when the document changed).
     pub orphaned: bool,
+    /// The review of the tag's sector on its clause: `accepted`, `rejected` or `pending`.
+    pub status: ReviewStatus,
+    /// Who reviewed it, when it is reviewed.
+    pub reviewer: Option<String>,
+    /// When it was reviewed.
+    pub reviewed_at: Option<String>,
+}
+
+/// Where a sector on a clause stands in review: accepted sectors form the gold set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// A reviewer accepted it.
+    Accepted,
+    /// A reviewer rejected it.
+    Rejected,
+    /// Not reviewed.
+    Pending,
+}
+
+impl ReviewStatus {
+    /// The identifier stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Accepted => "accepted",
+            ReviewStatus::Rejected => "rejected",
+            ReviewStatus::Pending => "pending",
+        }
+    }
+
+    /// Parses [`ReviewStatus::as_str`].
+    pub fn parse(s: &str) -> Result<ReviewStatus, StoreError> {
+        match s {
+            "accepted" => Ok(ReviewStatus::Accepted),
+            "rejected" => Ok(ReviewStatus::Rejected),
+            "pending" => Ok(ReviewStatus::Pending),
+            other => Err(StoreError::User(UserError::InvalidInput(format!(
+                "unknown review status {other:?} (expected accepted, rejected or pending)"
+            )))),
+        }
+    }
 }
 
 /// One entry of the append-only audit log.
@@ -215,7 +277,8 @@ pub struct AuditEntry {
     /// Who did it: a user name, or `system` for re-attachment.
     pub actor: String,
     /// What: `tag`, `untag`, `reattach`, `merge`, `orphan`, `user_add`, `token_new`,
-    /// `token_revoke`, `sectors_load`.
+    /// `token_revoke`, `sectors_load`, `decide`, `undecide`, `assign`, `unassign`, `review`,
+    /// `unreview`, `reattach_manual`, `import`.
     pub action: String,
     /// The clause concerned, if any.
     pub clause_id: Option<String>,

@@ -14,11 +14,11 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use vankien_ingest::Clause;
 
-use crate::InternalError;
 use crate::anchor::{contains_run, folded_words, quote, text_hash};
 use crate::audit::{Audited, audit};
 use crate::model::ReattachReport;
 use crate::store::{SYSTEM_ACTOR, json_path, now};
+use crate::{InternalError, UserError};
 use crate::{Store, StoreError};
 
 /// What an ingestion changes in one document, recorded before its index commit.
@@ -82,6 +82,23 @@ impl<'a> Matcher<'a> {
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
         Matcher { new, by_id }
+    }
+
+    /// The new clauses by id and by text hash, for decisions and verdicts to follow.
+    fn by_hash(&self) -> crate::follow::NewClauses<'a> {
+        crate::follow::NewClauses {
+            by_id: self
+                .new
+                .iter()
+                .map(|n| (n.clause.id.as_str(), (n.hash.clone(), n.clause)))
+                .collect(),
+            by_hash: self
+                .new
+                .iter()
+                .rev()
+                .map(|n| (n.hash.clone(), n.clause))
+                .collect(),
+        }
     }
 
     /// Same id with the same text; else the same text elsewhere; else the clause containing the
@@ -179,6 +196,7 @@ fn apply(
             }
         }
     }
+    crate::follow::follow(tx, &at, doc_id, &matcher.by_hash())?;
     Ok(report)
 }
 
@@ -371,6 +389,84 @@ impl Store {
             let report = apply(tx, doc_id, clauses)?;
             tx.execute("DELETE FROM pending_reattach WHERE doc_id = ?1", [doc_id])?;
             Ok(report)
+        })
+    }
+
+    /// Re-attaches an orphaned tag (by its id, [`crate::Orphan::id`]) by hand onto `clause`.
+    /// `by` must be a reviewer or an admin. An id that is no orphan is [`UserError::NotFound`];
+    /// a clause where the tag's user has the same sector already is [`UserError::Conflict`].
+    /// Returns the tag's sector. Audited as `reattach_manual`; the user's decision on the clause
+    /// follows, as tagging implies.
+    pub fn reattach_orphan(
+        &self,
+        by: &crate::User,
+        tag_id: i64,
+        clause: &crate::ClauseRef,
+    ) -> Result<String, StoreError> {
+        crate::tags::check_clause_ref(clause)?;
+        self.write(|tx| {
+            let actor =
+                crate::users::acting(tx, Some(by), crate::Role::reviews, "re-attach orphans")?;
+            let row: Option<(String, String, i64, String)> = tx
+                .query_row(
+                    "SELECT t.clause_id, t.sector_id, t.user_id, u.name FROM tags t
+                     JOIN users u ON u.id = t.user_id
+                     WHERE t.id = ?1 AND t.orphaned_at IS NOT NULL",
+                    [tag_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let (old_clause, sector_id, user_id, user) = row.ok_or_else(|| {
+                StoreError::User(UserError::NotFound(format!("no orphaned tag {tag_id}")))
+            })?;
+            let taken = tx
+                .query_row(
+                    "SELECT 1 FROM tags WHERE clause_id = ?1 AND sector_id = ?2 AND user_id = ?3
+                     AND orphaned_at IS NULL",
+                    params![clause.clause_id, sector_id, user_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if taken {
+                return Err(StoreError::User(UserError::Conflict(format!(
+                    "{user} already has {sector_id} on {}",
+                    clause.clause_id
+                ))));
+            }
+            let before = crate::tags::clause_sector_list(tx, &clause.clause_id)?;
+            tx.execute(
+                "UPDATE tags SET clause_id = ?1, doc_id = ?2, text_hash = ?3, quote = ?4,
+                 doc_number = ?5, section_path = ?6, clause_text = ?7, orphaned_at = NULL
+                 WHERE id = ?8",
+                params![
+                    clause.clause_id,
+                    clause.doc_id,
+                    text_hash(&clause.text),
+                    quote(&clause.text),
+                    clause.doc_number,
+                    json_path(&clause.section_path)?,
+                    clause.text,
+                    tag_id
+                ],
+            )?;
+            let at = now(tx)?;
+            let after = crate::tags::clause_sector_list(tx, &clause.clause_id)?;
+            audit(
+                tx,
+                &at,
+                &actor,
+                "reattach_manual",
+                Audited {
+                    clause_id: Some(&clause.clause_id),
+                    sector_id: Some(&sector_id),
+                    subject: Some(&user),
+                    from: Some(format!("{old_clause} ({before})")),
+                    to: Some(format!("{} ({after})", clause.clause_id)),
+                },
+            )?;
+            crate::decisions::ensure_decision(tx, &at, clause, user_id)?;
+            Ok(sector_id)
         })
     }
 }

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::anchor::{canonical_text, quote, text_hash};
 use crate::audit::{Audited, audit};
-use crate::model::{ClauseRef, ExportRow, Orphan, Role, Tag, User};
+use crate::decisions::ensure_decision;
+use crate::model::{ClauseRef, ExportRow, Orphan, ReviewStatus, Role, Tag, User};
 use crate::store::{MAX_ID_BYTES, MAX_TEXT_BYTES, now};
 use crate::users::user_row;
 use crate::{Store, StoreError, UserError};
@@ -51,6 +52,8 @@ impl Store {
             if added == 0 {
                 return Ok(false);
             }
+            // Tagging a clause decides it.
+            ensure_decision(tx, &at, clause, user_id)?;
             let after = clause_sector_list(tx, &clause.clause_id)?;
             audit(
                 tx,
@@ -163,12 +166,13 @@ impl Store {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT t.clause_id, t.doc_id, t.doc_number, t.section_path, t.quote, t.clause_text,
-                 t.sector_id, u.name, t.at, t.orphaned_at
+                 t.sector_id, u.name, t.at, t.orphaned_at, t.id
                  FROM tags t JOIN users u ON u.id = t.user_id
                  WHERE t.orphaned_at IS NOT NULL ORDER BY t.orphaned_at, t.id",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok(Orphan {
+                    id: r.get(10)?,
                     clause_id: r.get(0)?,
                     doc_id: r.get(1)?,
                     doc_number: r.get(2)?,
@@ -190,8 +194,12 @@ impl Store {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT t.doc_number, t.doc_id, t.clause_id, t.section_path, t.clause_text,
-                 t.sector_id, s.name, u.name, t.at, t.orphaned_at IS NOT NULL
+                 t.sector_id, s.name, u.name, t.at, t.orphaned_at IS NOT NULL,
+                 r.status, ru.name, r.at
                  FROM tags t JOIN users u ON u.id = t.user_id JOIN sectors s ON s.id = t.sector_id
+                 LEFT JOIN reviews r ON r.clause_id = t.clause_id AND r.sector_id = t.sector_id
+                     AND t.orphaned_at IS NULL
+                 LEFT JOIN users ru ON ru.id = r.reviewer_id
                  ORDER BY t.doc_id, t.clause_id, t.sector_id, u.name, t.id",
             )?;
             let rows = stmt.query_map([], |r| {
@@ -206,6 +214,13 @@ impl Store {
                     annotator: r.get(7)?,
                     at: r.get(8)?,
                     orphaned: r.get(9)?,
+                    status: match r.get::<_, Option<String>>(10)?.as_deref() {
+                        Some("accepted") => ReviewStatus::Accepted,
+                        Some("rejected") => ReviewStatus::Rejected,
+                        _ => ReviewStatus::Pending,
+                    },
+                    reviewer: r.get(11)?,
+                    reviewed_at: r.get(12)?,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)

@@ -11,9 +11,20 @@ impl Store {
     /// Creates a user and a first API token; returns the user and the token (shown once: only
     /// its hash is stored). Fails if the name is taken.
     pub fn add_user(&self, name: &str, role: Role) -> Result<(User, String), StoreError> {
+        self.add_user_as(None, name, role)
+    }
+
+    /// [`Store::add_user`] by `by`, who must be an admin (`None`: the command line).
+    pub fn add_user_as(
+        &self,
+        by: Option<&User>,
+        name: &str,
+        role: Role,
+    ) -> Result<(User, String), StoreError> {
         let name = check_user_name(name)?;
         let new = token::generate();
         self.write(|tx| {
+            let actor = acting(tx, by, |r| r == Role::Admin, "create users")?;
             let exists = tx
                 .query_row("SELECT 1 FROM users WHERE name = ?1", [&name], |_| Ok(()))
                 .optional()?
@@ -31,7 +42,7 @@ impl Store {
             audit(
                 tx,
                 &at,
-                LOCAL_ACTOR,
+                &actor,
                 "user_add",
                 Audited {
                     subject: Some(&name),
@@ -46,15 +57,21 @@ impl Store {
 
     /// Issues another token for an existing user; returns it (shown once).
     pub fn new_token(&self, name: &str) -> Result<String, StoreError> {
+        self.new_token_as(None, name)
+    }
+
+    /// [`Store::new_token`] by `by`, who must be an admin (`None`: the command line).
+    pub fn new_token_as(&self, by: Option<&User>, name: &str) -> Result<String, StoreError> {
         let new = token::generate();
         self.write(|tx| {
+            let actor = acting(tx, by, |r| r == Role::Admin, "issue tokens")?;
             let (user_id, _) = user_row(tx, name)?;
             let at = now(tx)?;
             insert_token(tx, user_id, &new, &at)?;
             audit(
                 tx,
                 &at,
-                LOCAL_ACTOR,
+                &actor,
                 "token_new",
                 Audited {
                     subject: Some(name),
@@ -68,7 +85,13 @@ impl Store {
 
     /// Revokes every active token of a user, at once. Returns how many were revoked.
     pub fn revoke_tokens(&self, name: &str) -> Result<usize, StoreError> {
+        self.revoke_tokens_as(None, name)
+    }
+
+    /// [`Store::revoke_tokens`] by `by`, who must be an admin (`None`: the command line).
+    pub fn revoke_tokens_as(&self, by: Option<&User>, name: &str) -> Result<usize, StoreError> {
         let revoked = self.write(|tx| {
+            let actor = acting(tx, by, |r| r == Role::Admin, "revoke tokens")?;
             let (user_id, _) = user_row(tx, name)?;
             let ids: Vec<String> = {
                 let mut stmt = tx.prepare(
@@ -88,7 +111,7 @@ impl Store {
             audit(
                 tx,
                 &at,
-                LOCAL_ACTOR,
+                &actor,
                 "token_revoke",
                 Audited {
                     subject: Some(name),
@@ -178,6 +201,67 @@ impl Store {
             _ => Err(StoreError::User(UserError::BadToken)),
         }
     }
+}
+
+/// The name the audit log records for a change made by `by` (`None`: the command line, whoever
+/// can write the data directory), once the database confirms that `by`'s role is `allowed`:
+/// the role a token was checked with may have changed since.
+pub(crate) fn acting(
+    conn: &Connection,
+    by: Option<&User>,
+    allowed: fn(Role) -> bool,
+    what: &str,
+) -> Result<String, StoreError> {
+    let Some(user) = by else {
+        return Ok(LOCAL_ACTOR.to_string());
+    };
+    let (_, role) = user_row(conn, &user.name)?;
+    if !allowed(role) {
+        return Err(StoreError::User(UserError::Forbidden(format!(
+            "{} is {role}; only {} may {what}",
+            user.name,
+            if allowed(Role::Reviewer) {
+                "reviewers and admins"
+            } else {
+                "admins"
+            }
+        ))));
+    }
+    Ok(user.name.clone())
+}
+
+/// The id of a user, created (as `role`, without a token) when missing: an import names the
+/// taggers and reviewers of its records. Audited as `user_add` by `actor`.
+pub(crate) fn user_or_create(
+    tx: &Transaction<'_>,
+    name: &str,
+    role: Role,
+    actor: &str,
+    at: &str,
+) -> Result<i64, StoreError> {
+    match user_row(tx, name) {
+        Ok((id, _)) => return Ok(id),
+        Err(StoreError::User(UserError::UnknownUser(_))) => {}
+        Err(e) => return Err(e),
+    }
+    let name = check_user_name(name)?;
+    tx.execute(
+        "INSERT INTO users (name, role, created_at) VALUES (?1, ?2, ?3)",
+        params![name, role.as_str(), at],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit(
+        tx,
+        at,
+        actor,
+        "user_add",
+        Audited {
+            subject: Some(&name),
+            to: Some(format!("{} (imported, no token)", role.as_str())),
+            ..Audited::default()
+        },
+    )?;
+    Ok(id)
 }
 
 /// The id and role of a user by name.

@@ -16,6 +16,8 @@ use vankien_annotate::{
 use vankien_ingest::normalize::{folded_key, words};
 use vankien_ingest::{Clause, Document};
 
+mod team;
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

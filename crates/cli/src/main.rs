@@ -1,7 +1,11 @@
 //! The `vankien` command line: parse documents, build the index, search it, list its targets,
-//! serve the page, manage annotators, list orphaned tags, back up and restore the store.
+//! serve the page, manage annotators, assign work, measure agreement, import tags, list orphaned
+//! tags, back up and restore the store.
 
+mod agreement;
+mod assign;
 mod backup;
+mod import;
 mod ingest;
 mod invoke;
 mod orphans;
@@ -38,8 +42,14 @@ enum Command {
     Serve(serve::ServeArgs),
     /// List the sector taxonomy: the ids `--sector` and tagging take, with their names.
     Sectors(sectors::SectorsArgs),
-    /// Manage annotators and their API tokens.
+    /// Manage annotators, reviewers and admins and their API tokens.
     User(user::UserArgs),
+    /// Assign a document or a section to annotators (optionally blind); list or remove assignments.
+    Assign(assign::AssignArgs),
+    /// Agreement between annotators (Krippendorff's alpha, Cohen's kappa) per sector and overall.
+    Agreement(agreement::AgreementArgs),
+    /// Re-create tags from an export (JSON lines or W3C Web Annotations) on the index's clauses.
+    Import(import::ImportArgs),
     /// List tags that could not be re-attached after their document changed.
     Orphans(orphans::OrphansArgs),
     /// Write a consistent copy of the annotation store to a file (safe while serving).
@@ -58,6 +68,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Sectors(args) => sectors::run(args),
         Command::User(args) => user::run(args),
+        Command::Assign(args) => assign::run(args),
+        Command::Agreement(args) => agreement::run(args),
+        Command::Import(args) => import::run(args),
         Command::Orphans(args) => orphans::run(args),
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),

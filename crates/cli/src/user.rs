@@ -28,7 +28,8 @@ enum UserCommand {
     Add {
         /// The user's name: letters, digits, '.', '_', '-' or '@'.
         name: String,
-        /// What the user may do: tag (annotator), or also remove anyone's tags (admin).
+        /// What the user may do: tag (annotator), also review tags into the gold set (reviewer),
+        /// or also manage users and assignments and remove anyone's tags (admin).
         #[arg(long, value_enum)]
         role: RoleArg,
     },
@@ -49,6 +50,7 @@ enum UserCommand {
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum RoleArg {
     Annotator,
+    Reviewer,
     Admin,
 }
 
@@ -56,6 +58,7 @@ impl From<RoleArg> for Role {
     fn from(r: RoleArg) -> Role {
         match r {
             RoleArg::Annotator => Role::Annotator,
+            RoleArg::Reviewer => Role::Reviewer,
             RoleArg::Admin => Role::Admin,
         }
     }

@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 
 #[path = "cli/targets.rs"]
 mod targets;
+mod team;
 
 /// A file of the corpus.
 fn corpus(name: &str) -> PathBuf {

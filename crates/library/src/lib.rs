@@ -218,8 +218,9 @@ impl Library {
     }
 
     /// Makes the index's sector mirror equal to the store's tags; returns how many clauses it
-    /// rewrote (none when they agree, the usual case).
-    fn repair_mirror(&self) -> Result<usize, LibraryError> {
+    /// rewrote (none when they agree, the usual case). Run at open, and after tags were written
+    /// into the store wholesale (an import).
+    pub fn repair_mirror(&self) -> Result<usize, LibraryError> {
         let _pass = self.mirror.pass_lock();
         let map = self.store.sector_map()?;
         Ok(self.index.replace_all_sectors(&map)?)
@@ -270,6 +271,49 @@ impl Library {
             (changed, in_index)
         };
         Ok(self.after_write(clause_id, changed, in_index))
+    }
+
+    /// Re-attaches an orphaned tag (by its id) by hand onto a clause of the index, for a reviewer
+    /// or an admin; the clause's sectors then follow in the mirror, as after a tag.
+    pub fn reattach_orphan(
+        &self,
+        user: &User,
+        tag_id: i64,
+        clause_id: &str,
+    ) -> Result<(String, TagOutcome), LibraryError> {
+        let sector = {
+            let _tags = self.tags.read().unwrap_or_else(|e| e.into_inner());
+            let clause_ref = self.clause_ref(clause_id)?;
+            self.store.reattach_orphan(user, tag_id, &clause_ref)?
+        };
+        Ok((sector, self.after_write(clause_id, true, true)))
+    }
+
+    /// Runs `write` on a clause of the index while no ingestion replaces the clauses: a write
+    /// keyed by a clause (a decision, a verdict) that does not touch the mirror.
+    pub fn with_clause<T>(
+        &self,
+        clause_id: &str,
+        write: impl FnOnce(&ClauseRef) -> Result<T, vankien_annotate::StoreError>,
+    ) -> Result<T, LibraryError> {
+        let _tags = self.tags.read().unwrap_or_else(|e| e.into_inner());
+        let clause_ref = self.clause_ref(clause_id)?;
+        Ok(write(&clause_ref)?)
+    }
+
+    /// The store's reference to a clause of the index.
+    fn clause_ref(&self, clause_id: &str) -> Result<ClauseRef, LibraryError> {
+        let (summary, clause) = self
+            .index
+            .clause(clause_id)?
+            .ok_or_else(|| LibraryError::NoClause(clause_id.to_string()))?;
+        Ok(ClauseRef {
+            clause_id: clause.id.clone(),
+            doc_id: summary.id.clone(),
+            doc_number: summary.number.clone(),
+            section_path: clause.section_path.clone(),
+            text: clause.text.clone(),
+        })
     }
 
     /// After a committed tag write: the clause named to the mirror, then the clause's state as

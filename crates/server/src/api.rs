@@ -10,20 +10,22 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router, routing::get};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
 use serde::Serialize;
 use vankien_annotate::Tag;
 use vankien_index::{DocSummary, RelationCounts};
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
 use vankien_library::{MIRROR_WAIT, MirrorTicket, TagOutcome};
 
-use crate::auth::Annotator;
+use crate::auth::{Annotator, Viewer};
 use crate::error::ApiError;
 use crate::export;
 use crate::paths;
 use crate::query;
 use crate::state::{AppState, Ctx};
 use crate::views::{LabelsView, SearchView};
+use crate::{admin, review, work};
 
 /// The longest id (document, clause, sector) a path may carry, in bytes.
 const MAX_ID_BYTES: usize = 300;
@@ -48,6 +50,30 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/annotations/export", get(export::export))
         .route("/api/orphans", get(orphans))
         .route("/api/targets", get(crate::targets::targets))
+        .route("/api/orphans/{id}/reattach", post(review::reattach))
+        .route("/api/users", get(admin::list).post(admin::create))
+        .route(
+            "/api/users/{name}/tokens",
+            post(admin::new_token).delete(admin::revoke),
+        )
+        .route("/api/decisions", get(work::decisions))
+        .route(
+            "/api/decisions/{*clause_id}",
+            put(work::decide).delete(work::undecide),
+        )
+        .route(
+            "/api/assignments",
+            get(work::assignments).post(work::assign),
+        )
+        .route("/api/assignments/{id}", delete(work::unassign))
+        .route("/api/queue/next", get(work::next))
+        .route("/api/progress", get(work::progress_report))
+        .route("/api/agreement", get(review::agreement))
+        .route("/api/review", get(review::list))
+        .route(
+            "/api/review/{*rest}",
+            put(review::set).delete(review::clear),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,6 +138,9 @@ struct ClauseView<'a> {
     /// Who tagged which sector, oldest first: the page's chips name their taggers in this order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<ClauseTag>,
+    /// Whether others' tags were held back (blind annotation: the viewer has not decided it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    hidden: bool,
 }
 
 /// One tag on a clause of a document view.
@@ -137,6 +166,7 @@ impl<'a> ClauseView<'a> {
             pages: clause.pages,
             sectors,
             tags: Vec::new(),
+            hidden: false,
         }
     }
 }
@@ -224,11 +254,6 @@ fn section_tree(sections: &[Section]) -> Vec<SectionNode> {
     roots
 }
 
-/// The tags of a clause as the API shows them.
-fn tag_views(ctx: &Ctx<'_>, clause_id: &str) -> Result<Vec<TagView>, ApiError> {
-    Ok(tag_views_of(ctx, ctx.store.tags_for_clause(clause_id)?))
-}
-
 fn tag_views_of(ctx: &Ctx<'_>, tags: Vec<Tag>) -> Vec<TagView> {
     // Names are a nicety: a failed read of them leaves the ids alone.
     let names = ctx.library.sector_names().unwrap_or_default();
@@ -249,13 +274,23 @@ async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
 
-async fn search(State(state): State<AppState>, uri: Uri) -> Result<Json<SearchView>, ApiError> {
+async fn search(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    uri: Uri,
+) -> Result<Json<SearchView>, ApiError> {
     let req = query::search_request(uri.query(), state.config())?;
     let (limit, offset) = (req.limit, req.offset);
-    let results = state
-        .blocking(move |ctx| Ok(ctx.library.search(&req)?))
+    let (results, hidden) = state
+        .blocking(move |ctx| {
+            let mut results = ctx.library.search(&req)?;
+            let hidden = crate::blind::hits(ctx, viewer.as_ref(), &mut results.hits)?;
+            Ok((results, hidden))
+        })
         .await?;
-    Ok(Json(SearchView::new(results, limit, offset)))
+    let mut view = SearchView::new(results, limit, offset);
+    view.mark_hidden(&hidden);
+    Ok(Json(view))
 }
 
 /// Who the token belongs to: the page checks a token here at sign-in, before any write.
@@ -271,10 +306,7 @@ async fn me(Annotator(user): Annotator, uri: Uri) -> Result<Json<MeAnswer>, ApiE
     query::single_values(&query::parse_pairs(uri.query())?, &[])?;
     Ok(Json(MeAnswer {
         role: user.role.as_str(),
-        role_label: match user.role {
-            vankien_annotate::Role::Annotator => "người gắn nhãn",
-            vankien_annotate::Role::Admin => "quản trị viên",
-        },
+        role_label: user.role.vietnamese(),
         name: user.name,
     }))
 }
@@ -339,6 +371,7 @@ async fn documents(
 
 async fn document(
     State(state): State<AppState>,
+    Viewer(viewer): Viewer,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let doc_id = path_param(path)?;
@@ -352,6 +385,7 @@ async fn document(
                 )));
             };
             let tags = ctx.store.tags_for_doc(&doc.id)?;
+            let blindness = ctx.store.blindness(viewer.as_ref(), Some(&doc.id))?;
             let source = ctx.index.source_bytes(&doc.id).is_some();
             // A nicety: a failed read of the relations leaves the document alone.
             let counts = ctx
@@ -360,7 +394,7 @@ async fn document(
                 .inspect_err(|e| tracing::warn!("relations of {}: {e}", doc.id))
                 .ok()
                 .flatten();
-            document_json(&doc, tags, source, counts).map(Json)
+            document_json(&doc, tags, &blindness, source, counts).map(Json)
         })
         .await
 }
@@ -433,6 +467,7 @@ async fn document_source(
 fn document_json(
     doc: &Document,
     tags: Vec<Tag>,
+    blindness: &vankien_annotate::Blindness,
     source_available: bool,
     counts: Option<RelationCounts>,
 ) -> Result<serde_json::Value, ApiError> {
@@ -456,24 +491,30 @@ fn document_json(
         format: &doc.format,
         page_count: doc.page_count,
     };
-    let mut by_clause: HashMap<String, Vec<ClauseTag>> = HashMap::new();
+    let mut by_clause: HashMap<String, Vec<Tag>> = HashMap::new();
     for t in tags {
-        by_clause.entry(t.clause_id).or_default().push(ClauseTag {
-            sector: t.sector_id,
-            user: t.user,
-            at: t.at,
-        });
+        by_clause.entry(t.clause_id.clone()).or_default().push(t);
     }
     let clauses: Vec<ClauseView<'_>> = doc
         .clauses
         .iter()
         .map(|c| {
-            let of_clause: Vec<ClauseTag> = by_clause.remove(c.id.as_str()).unwrap_or_default();
+            let all = by_clause.remove(c.id.as_str()).unwrap_or_default();
+            let (seen, hidden) = blindness.filter(&doc.id, &c.id, &c.section_path, all);
+            let of_clause: Vec<ClauseTag> = seen
+                .into_iter()
+                .map(|t| ClauseTag {
+                    sector: t.sector_id,
+                    user: t.user,
+                    at: t.at,
+                })
+                .collect();
             let mut sectors: Vec<String> = of_clause.iter().map(|t| t.sector.clone()).collect();
             sectors.sort();
             sectors.dedup();
             ClauseView {
                 tags: of_clause,
+                hidden,
                 ..ClauseView::new(c, sectors)
             }
         })
@@ -509,6 +550,7 @@ fn split_tag_path(rest: &str) -> Result<(String, String), ApiError> {
 
 async fn clause(
     State(state): State<AppState>,
+    Viewer(viewer): Viewer,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let clause_id = path_param(path)?;
@@ -539,10 +581,20 @@ async fn clause(
                     serde_json::json!({ "label": path[n - 1], "heading": heading, "path": path })
                 })
                 .collect();
-            let tags = tag_views(ctx, &clause_id)?;
+            let blindness = ctx.store.blindness(viewer.as_ref(), Some(&summary.id))?;
+            let (seen, hidden) = blindness.filter(
+                &summary.id,
+                &clause.id,
+                &clause.section_path,
+                ctx.store.tags_for_clause(&clause_id)?,
+            );
+            let tags = tag_views_of(ctx, seen);
             let sectors: BTreeSet<&str> = tags.iter().map(|t| t.sector.as_str()).collect();
             Ok(Json(serde_json::json!({
-                "clause": ClauseView::new(&clause, sectors.into_iter().map(String::from).collect()),
+                "clause": ClauseView {
+                    hidden,
+                    ..ClauseView::new(&clause, sectors.into_iter().map(String::from).collect())
+                },
                 "document": public_summary(summary),
                 "sections": sections,
                 "position": position.map(|i| i + 1),

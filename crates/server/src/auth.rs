@@ -178,6 +178,39 @@ impl FromRequestParts<AppState> for Annotator {
     }
 }
 
+/// Who reads, when the request carries a token: `None` without an `Authorization` header; a bad
+/// token is refused (401) as on a write, never read as anonymous. Blind annotation hides tags by
+/// who asks.
+pub(crate) struct Viewer(pub Option<User>);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            return Ok(Viewer(None));
+        }
+        let Annotator(user) = Annotator::from_request_parts(parts, state).await?;
+        Ok(Viewer(Some(user)))
+    }
+}
+
+/// Refuses `user` with 403 unless their role is `allowed`; `who` names those who may.
+pub(crate) fn require(
+    user: &User,
+    allowed: fn(vankien_annotate::Role) -> bool,
+    who: &str,
+) -> Result<(), ApiError> {
+    if allowed(user.role) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "{} is {}; only {who} may do this",
+            user.name, user.role
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

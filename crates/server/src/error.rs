@@ -216,7 +216,10 @@ impl From<UserError> for ApiError {
             UserError::UnknownSector(_) | UserError::UnknownUser(_) => {
                 ApiError::NotFound(err.to_string())
             }
-            UserError::UserExists(_) => ApiError::Conflict(err.to_string()),
+            UserError::UserExists(_) | UserError::Conflict(_) => {
+                ApiError::Conflict(err.to_string())
+            }
+            UserError::NotFound(_) => ApiError::NotFound(err.to_string()),
             UserError::BadToken => ApiError::Unauthorized("bad token".into()),
             UserError::Forbidden(_) => ApiError::Forbidden(err.to_string()),
             UserError::InvalidInput(_) | UserError::Taxonomy { .. } => {

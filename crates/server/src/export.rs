@@ -1,40 +1,36 @@
-//! `GET /api/annotations/export`: every tag as JSON lines or CSV, optionally filtered by
-//! annotator, sector, document and time.
+//! `GET /api/annotations/export`: every tag as JSON lines, CSV or W3C Web Annotations (JSON-LD),
+//! optionally filtered by annotator, sector, document, time and review status.
 //!
 //! The CSV is opened in spreadsheet programs, which run a cell that starts with `=`, `+`, `-`,
 //! `@`, a tab or a carriage return as a formula: clause text and user names come from people, so
 //! such cells are neutralised as OWASP advises ("CSV injection"): a single quote before the cell,
 //! and the cell quoted.
 
+use std::collections::HashMap;
+
 use axum::extract::State;
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use vankien_annotate::ExportRow;
+use vankien_annotate::interchange::{self, Quote};
+use vankien_annotate::{ExportRow, ReviewStatus, TagRecord};
+use vankien_ingest::Document;
 
 use crate::error::ApiError;
 use crate::query;
-use crate::state::AppState;
+use crate::state::{AppState, Ctx};
 
 /// The parameters the export knows.
-const EXPORT_PARAMS: &[&str] = &["format", "annotator", "sector", "document", "since"];
+const EXPORT_PARAMS: &[&str] = &[
+    "format",
+    "annotator",
+    "sector",
+    "document",
+    "since",
+    "status",
+];
 
-/// One exported tag.
-#[derive(Debug, Serialize)]
-struct ExportLine {
-    doc_number: String,
-    clause_id: String,
-    section_path: String,
-    text: String,
-    sector: String,
-    sector_name: String,
-    annotator: String,
-    at: String,
-    orphaned: bool,
-}
-
-/// The columns of the CSV export, in order.
-const EXPORT_COLUMNS: [&str; 9] = [
+/// The columns of the CSV export, in order: the fields of [`TagRecord`].
+const EXPORT_COLUMNS: [&str; 16] = [
     "doc_number",
     "clause_id",
     "section_path",
@@ -44,7 +40,22 @@ const EXPORT_COLUMNS: [&str; 9] = [
     "annotator",
     "at",
     "orphaned",
+    "doc_id",
+    "clause_label",
+    "start",
+    "end",
+    "status",
+    "reviewer",
+    "reviewed_at",
 ];
+
+/// The formats of the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Jsonl,
+    Csv,
+    W3c,
+}
 
 /// Which tags to export. Every filter given must hold.
 #[derive(Debug, Default, PartialEq)]
@@ -55,6 +66,8 @@ struct Filter {
     document: Option<String>,
     /// Tags made at or after this instant: (seconds since the Unix epoch, nanoseconds).
     since: Option<(i64, u32)>,
+    /// Tags whose sector on their clause stands so in review.
+    status: Option<ReviewStatus>,
 }
 
 impl Filter {
@@ -65,13 +78,14 @@ impl Filter {
             && self
                 .since
                 .is_none_or(|since| instant(&row.at).is_some_and(|at| at >= since))
+            && self.status.is_none_or(|s| s == row.status)
     }
 }
 
 /// The format and the filter of an export request.
-fn parse_request(raw: Option<&str>) -> Result<(&'static str, Filter), ApiError> {
+fn parse_request(raw: Option<&str>) -> Result<(Format, Filter), ApiError> {
     let pairs = query::parse_pairs(raw)?;
-    let mut format = "jsonl";
+    let mut format = Format::Jsonl;
     let mut filter = Filter::default();
     for (name, value) in query::single_values(&pairs, EXPORT_PARAMS)? {
         if value.chars().count() > query::MAX_PARAM_CHARS {
@@ -87,15 +101,24 @@ fn parse_request(raw: Option<&str>) -> Result<(&'static str, Filter), ApiError> 
         match name {
             "format" => {
                 format = match value {
-                    "jsonl" => "jsonl",
-                    "csv" => "csv",
+                    "jsonl" => Format::Jsonl,
+                    "csv" => Format::Csv,
+                    "w3c" => Format::W3c,
                     other => {
                         return Err(ApiError::BadRequest(format!(
-                            "unknown export format `{}` (known: jsonl, csv)",
+                            "unknown export format `{}` (known: jsonl, csv, w3c)",
                             other.escape_debug()
                         )));
                     }
                 }
+            }
+            "status" => {
+                filter.status = Some(ReviewStatus::parse(value).map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "parameter `status` must be accepted, rejected or pending, not `{}`",
+                        value.escape_debug()
+                    ))
+                })?);
             }
             "annotator" => filter.annotator = Some(value.to_string()),
             "sector" => filter.sector = Some(value.to_string()),
@@ -203,49 +226,41 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `GET /api/annotations/export?format=jsonl|csv&annotator=&sector=&document=&since=`.
-pub(crate) async fn export(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+/// `GET /api/annotations/export?format=jsonl|csv|w3c&annotator=&sector=&document=&since=&status=`.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
     let (format, filter) = parse_request(uri.query())?;
-    let lines = state
+    let base = clause_base(&headers);
+    let body = state
         .blocking(move |ctx| {
-            Ok(ctx
+            let rows: Vec<ExportRow> = ctx
                 .store
                 .export()?
                 .into_iter()
                 .filter(|row| filter.keeps(row))
-                .map(|row| ExportLine {
-                    doc_number: row.doc_number.unwrap_or_default(),
-                    clause_id: row.clause_id,
-                    section_path: row.section_path.join("/"),
-                    text: row.clause_text,
-                    sector: row.sector_id,
-                    sector_name: row.sector_name,
-                    annotator: row.annotator,
-                    at: row.at,
-                    orphaned: row.orphaned,
-                })
-                .collect::<Vec<_>>())
+                .collect();
+            let docs = crate::work::documents(ctx, rows.iter().map(|r| r.doc_id.as_str()))?;
+            let records: Vec<TagRecord> = rows.into_iter().map(|r| record(r, &docs)).collect();
+            match format {
+                Format::Jsonl => to_jsonl(&records),
+                Format::Csv => Ok(to_csv(&records)),
+                Format::W3c => to_w3c(ctx, &records, &base),
+            }
         })
         .await?;
-    let (body, content_type, file) = if format == "csv" {
-        (
-            to_csv(&lines),
-            "text/csv; charset=utf-8",
-            "vankien-annotations.csv",
-        )
-    } else {
-        let mut out = String::new();
-        for line in &lines {
-            let json = serde_json::to_string(line)
-                .map_err(|e| ApiError::Internal(format!("serialize an export line: {e}")))?;
-            out.push_str(&json);
-            out.push('\n');
-        }
-        (
-            out,
+    let (content_type, file) = match format {
+        Format::Jsonl => (
             "application/x-ndjson; charset=utf-8",
             "vankien-annotations.jsonl",
-        )
+        ),
+        Format::Csv => ("text/csv; charset=utf-8", "vankien-annotations.csv"),
+        Format::W3c => (
+            "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"",
+            "vankien-annotations.jsonld",
+        ),
     };
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -258,25 +273,108 @@ pub(crate) async fn export(State(state): State<AppState>, uri: Uri) -> Result<Re
     Ok(response)
 }
 
+/// The record of one exported tag, with its clause's label and span where the index still
+/// holds the clause.
+fn record(row: ExportRow, docs: &HashMap<String, Document>) -> TagRecord {
+    let clause = (!row.orphaned)
+        .then(|| docs.get(&row.doc_id))
+        .flatten()
+        .and_then(|d| d.clauses.iter().find(|c| c.id == row.clause_id));
+    TagRecord {
+        doc_number: row.doc_number.unwrap_or_default(),
+        section_path: row.section_path.join("/"),
+        text: row.clause_text,
+        sector: row.sector_id,
+        sector_name: row.sector_name,
+        annotator: row.annotator,
+        at: row.at,
+        orphaned: row.orphaned,
+        doc_id: row.doc_id,
+        clause_label: clause.and_then(|c| c.label.clone()),
+        start: clause.map(|c| c.span[0]),
+        end: clause.map(|c| c.span[1]),
+        status: row.status,
+        reviewer: row.reviewer,
+        reviewed_at: row.reviewed_at,
+        clause_id: row.clause_id,
+    }
+}
+
+/// Where clause URLs start: `http://<Host>/api/clauses/` (the server speaks plain HTTP; a proxy
+/// in front that terminates TLS says so in `X-Forwarded-Proto`).
+fn clause_base(headers: &HeaderMap) -> String {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && !v.contains(['/', ' ', '"']))
+    };
+    let host = text(header::HOST).unwrap_or("localhost");
+    let scheme = match text(header::HeaderName::from_static("x-forwarded-proto")) {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}/api/clauses/")
+}
+
+fn to_jsonl(records: &[TagRecord]) -> Result<String, ApiError> {
+    let mut out = String::new();
+    for r in records {
+        let json = serde_json::to_string(r)
+            .map_err(|e| ApiError::Internal(format!("serialize an export line: {e}")))?;
+        out.push_str(&json);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The W3C Web Annotation collection of the records; quotes come from each document's stored
+/// text (re-read from its source once per document).
+fn to_w3c(ctx: &Ctx<'_>, records: &[TagRecord], base: &str) -> Result<String, ApiError> {
+    let mut texts: HashMap<&str, Option<String>> = HashMap::new();
+    let mut items = Vec::with_capacity(records.len());
+    for r in records {
+        if !texts.contains_key(r.doc_id.as_str()) && r.start.is_some() {
+            texts.insert(&r.doc_id, ctx.index.document_text(&r.doc_id)?);
+        }
+        let quote = match (texts.get(r.doc_id.as_str()), r.start, r.end) {
+            (Some(Some(text)), Some(start), Some(end)) => Quote::of(text, start, end),
+            _ => None,
+        };
+        let url = format!("{base}{}", interchange::encode_path(&r.clause_id));
+        items.push(interchange::w3c_annotation(r, &url, quote.as_ref()));
+    }
+    serde_json::to_string_pretty(&interchange::w3c_collection(items))
+        .map_err(|e| ApiError::Internal(format!("serialize the W3C export: {e}")))
+}
+
 /// Writes the export as CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
 /// quote or a line break), after a UTF-8 byte-order mark so that spreadsheet programs read the
 /// Vietnamese as UTF-8.
-fn to_csv(lines: &[ExportLine]) -> String {
+fn to_csv(records: &[TagRecord]) -> String {
     let mut out = String::from("\u{feff}");
     push_csv_row(&mut out, &EXPORT_COLUMNS);
-    for l in lines {
+    let number = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+    for r in records {
         push_csv_row(
             &mut out,
             &[
-                &l.doc_number,
-                &l.clause_id,
-                &l.section_path,
-                &l.text,
-                &l.sector,
-                &l.sector_name,
-                &l.annotator,
-                &l.at,
-                if l.orphaned { "true" } else { "false" },
+                &r.doc_number,
+                &r.clause_id,
+                &r.section_path,
+                &r.text,
+                &r.sector,
+                &r.sector_name,
+                &r.annotator,
+                &r.at,
+                if r.orphaned { "true" } else { "false" },
+                &r.doc_id,
+                r.clause_label.as_deref().unwrap_or_default(),
+                &number(r.start),
+                &number(r.end),
+                r.status.as_str(),
+                r.reviewer.as_deref().unwrap_or_default(),
+                r.reviewed_at.as_deref().unwrap_or_default(),
             ],
         );
     }
@@ -388,13 +486,20 @@ mod tests {
             "format=csv&annotator=lan&sector=du-lich&since=2025-01-01",
         ))
         .unwrap();
-        assert_eq!(format, "csv");
+        assert_eq!(format, Format::Csv);
         assert_eq!(filter.annotator.as_deref(), Some("lan"));
         assert_eq!(filter.sector.as_deref(), Some("du-lich"));
         assert_eq!(filter.since, instant("2025-01-01"));
-        assert_eq!(parse_request(None).unwrap(), ("jsonl", Filter::default()));
+        assert_eq!(
+            parse_request(None).unwrap(),
+            (Format::Jsonl, Filter::default())
+        );
+        let (format, filter) = parse_request(Some("format=w3c&status=accepted")).unwrap();
+        assert_eq!(format, Format::W3c);
+        assert_eq!(filter.status, Some(ReviewStatus::Accepted));
         for bad in [
             "format=xml",
+            "status=maybe",
             "since=soon",
             "since=2025-02-30",
             "who=lan",

@@ -7,18 +7,23 @@
 //! ([`ServerConfig::blocking_permits`]); every error is `{"code", "message"}` JSON from one table
 //! ([`ApiError::status_and_code`]).
 
+mod admin;
 mod api;
 mod auth;
+mod blind;
+mod body;
 mod conn;
 pub mod error;
 mod export;
 mod paths;
 mod query;
 mod relations;
+mod review;
 mod state;
 pub mod targets;
 mod views;
 pub mod web;
+mod work;
 
 use std::any::Any;
 use std::future::Future;

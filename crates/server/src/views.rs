@@ -77,6 +77,19 @@ impl SearchView {
     }
 }
 
+impl SearchView {
+    /// Marks the hits whose clauses `hidden` names: blind annotation held others' sectors back.
+    pub(crate) fn mark_hidden(&mut self, hidden: &std::collections::HashSet<String>) {
+        if hidden.is_empty() {
+            return;
+        }
+        let groups = self.groups.iter_mut().flat_map(|g| &mut g.groups);
+        for hit in self.hits.iter_mut().chain(groups.flat_map(|g| &mut g.hits)) {
+            hit.hidden = hidden.contains(&hit.clause_id);
+        }
+    }
+}
+
 /// Hits grouped by document.
 #[derive(Debug, Serialize)]
 struct GroupsView {
@@ -170,6 +183,9 @@ struct HitView {
     snippet: String,
     score: f32,
     sectors: Vec<String>,
+    /// Whether others' sectors were held back (blind annotation).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    hidden: bool,
 }
 
 impl From<Hit> for HitView {
@@ -190,6 +206,7 @@ impl From<Hit> for HitView {
             text: h.text,
             score: h.score,
             sectors: h.sectors,
+            hidden: false,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! real corpus and a real SQLite store: every route, auth, limits, hostile input and overload.
 
 mod common;
+mod team;
 
 use std::sync::Arc;
 use std::time::Duration;

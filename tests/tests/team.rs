@@ -1,0 +1,304 @@
+//! The annotation team in a real browser, against the real binary: an admin assigns a document to
+//! two annotators, blind; each works through their queue with the keys, neither seeing the other's
+//! tags before deciding; a reviewer sees their agreement and settles their difference, and the
+//! accepted tag is what the W3C export gives.
+
+#[macro_use]
+mod browser;
+
+use std::time::Duration;
+
+use browser::*;
+use fantoccini::Client;
+use serde_json::{Value, json};
+use vankien_tests::{Server, add_user, encode_component, target_dir};
+
+/// Signs `token` in by keeping it where the page keeps it, then opens `hash`.
+async fn as_user(c: &Client, base: &str, token: &str, hash: &str) -> Step<()> {
+    c.goto(&format!("{base}/")).await.ctx("open the page")?;
+    c.execute(
+        "localStorage.setItem('vankien.token', arguments[0]);",
+        vec![json!(token)],
+    )
+    .await
+    .ctx("keep the token")?;
+    c.goto(&format!("{base}/{hash}"))
+        .await
+        .ctx("open the view")?;
+    c.refresh().await.ctx("reload as the user")?;
+    wait_css(c, r#"#auth-signed-in:not([hidden])"#).await?;
+    Ok(())
+}
+
+/// Presses a key on whatever has the focus.
+async fn press(c: &Client, key: &str) -> Step<()> {
+    c.active_element()
+        .await
+        .ctx("the focused element")?
+        .send_keys(key)
+        .await
+        .ctx(&format!("press {key}"))
+}
+
+/// The clause the queue shows (its id, from the address), once the queue bar is up.
+async fn queued_clause(c: &Client, not: Option<&str>) -> Step<String> {
+    let got = poll(
+        c,
+        "const m = /^#\\/clause\\/(.*)\\?queue$/.exec(location.hash);
+         const bar = document.getElementById('queue-bar');
+         return m && !bar.hidden ? decodeURIComponent(m[1]) : null;",
+        |v| v.as_str().is_some_and(|id| Some(id) != not),
+    )
+    .await?;
+    got.as_str()
+        .filter(|id| Some(*id) != not)
+        .map(str::to_string)
+        .ok_or_else(|| format!("the queue did not bring a new clause (still {not:?})"))
+}
+
+/// The sector ids of the chips on a clause.
+async fn chips(c: &Client, clause: &str) -> Step<Value> {
+    c.execute(
+        "return [...document.querySelectorAll(`[data-clause-id=\"${arguments[0]}\"] [data-testid=\"sector-chip\"]`)]
+            .map((n) => n.getAttribute('data-sector-id'));",
+        vec![json!(clause)],
+    )
+    .await
+    .ctx("read the chips")
+}
+
+struct Team {
+    admin: String,
+    lan: String,
+    minh: String,
+    thu: String,
+}
+
+async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String> {
+    let base = &server.base;
+    // 1. The admin assigns the document to lan and minh, blind, in the admin's desk.
+    as_user(c, base, &t.admin, "#/admin").await?;
+    wait_css(c, &format!(r#"#assign-doc option[value="{doc}"]"#)).await?;
+    c.execute(
+        "document.getElementById('assign-doc').value = arguments[0];
+         for (const i of document.querySelectorAll('#assign-users input'))
+             i.checked = i.value === 'lan' || i.value === 'minh';
+         document.getElementById('assign-blind').checked = true;",
+        vec![json!(doc)],
+    )
+    .await
+    .ctx("fill the assignment")?;
+    click(c, r#"#assign-form button[type="submit"]"#).await?;
+    let progress = poll(c, &text_of(r#"[data-testid="progress-item"]"#), |v| {
+        v.as_str()
+            .is_some_and(|t| t.contains("lan") && t.contains("minh"))
+    })
+    .await?;
+    check!(
+        progress.as_str().is_some_and(|t| t.contains("độc lập")),
+        "the progress reads {progress}"
+    );
+
+    // 2. lan: the queue opens the first clause; key 1 tags it, n decides it and goes on, 0 says
+    //    no sector applies to the next.
+    as_user(c, base, &t.lan, "#/queue").await?;
+    let first = queued_clause(c, None).await?;
+    // A click makes the queued clause the one the keys act on.
+    c.execute(
+        "document.querySelector(`[data-clause-id=\"${arguments[0]}\"]`).click();",
+        vec![json!(first)],
+    )
+    .await
+    .ctx("choose the queued clause")?;
+    press(c, "1").await?;
+    let tagged = {
+        let mut got = json!([]);
+        for _ in 0..100 {
+            got = chips(c, &first).await?;
+            if got.as_array().is_some_and(|a| a.len() == 1) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        got
+    };
+    let lan_sector = tagged[0]
+        .as_str()
+        .ok_or(format!("key 1 tagged {tagged}"))?
+        .to_string();
+    press(c, "n").await?;
+    let second = queued_clause(c, Some(&first)).await?;
+    press(c, "0").await?;
+    queued_clause(c, Some(&second)).await?;
+
+    // 3. minh: the same first clause, with lan's tag held back until minh decides.
+    as_user(c, base, &t.minh, "#/queue").await?;
+    let minh_first = queued_clause(c, None).await?;
+    check!(
+        minh_first == first,
+        "minh's queue starts at {minh_first}, lan's at {first}"
+    );
+    let before = chips(c, &first).await?;
+    check!(
+        before == json!([]),
+        "blind: minh sees {before} before deciding"
+    );
+    c.execute(
+        "document.querySelector(`[data-clause-id=\"${arguments[0]}\"]`).click();",
+        vec![json!(first)],
+    )
+    .await
+    .ctx("choose the queued clause")?;
+    press(c, "2").await?;
+    let mut minh_sector = String::new();
+    for _ in 0..100 {
+        let got = chips(c, &first).await?;
+        if let Some(s) = got
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(Value::as_str)
+        {
+            minh_sector = s.to_string();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    check!(
+        !minh_sector.is_empty() && minh_sector != lan_sector,
+        "key 2 gave minh {minh_sector:?}, lan had {lan_sector:?}"
+    );
+    press(c, "n").await?;
+    queued_clause(c, Some(&first)).await?;
+    press(c, "0").await?;
+    // Decided now: lan's tag shows to minh.
+    let seen = server
+        .get_with(&format!("/api/clauses/{first}"), Some(&t.minh))
+        .json;
+    let users: Vec<&str> = seen["tags"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|t| t["user"].as_str()).collect())
+        .unwrap_or_default();
+    check!(
+        users.contains(&"lan"),
+        "after deciding, minh sees the tags of {users:?}"
+    );
+
+    // 4. thu, the reviewer: their agreement, and the difference settled.
+    as_user(
+        c,
+        base,
+        &t.thu,
+        &format!("#/review?doc={}", encode_component(doc)),
+    )
+    .await?;
+    let overall = poll(c, &text_of(r#"[data-testid="agreement-overall"]"#), |v| {
+        v.as_str().is_some_and(|t| t.contains("2 điều khoản"))
+    })
+    .await?;
+    check!(
+        overall
+            .as_str()
+            .is_some_and(|t| t.contains("lan") && t.contains("minh")),
+        "the agreement reads {overall}"
+    );
+    let item = format!(r#"[data-testid="review-item"][data-clause-id="{first}"]"#);
+    wait_css(c, &item).await?;
+    click(
+        c,
+        &format!(r#"{item} [data-sector-id="{lan_sector}"] [data-testid="review-accepted"]"#),
+    )
+    .await?;
+    wait_css(
+        c,
+        &format!(r#"{item} [data-sector-id="{lan_sector}"] .review-status.is-accepted"#),
+    )
+    .await?;
+    click(
+        c,
+        &format!(r#"{item} [data-sector-id="{minh_sector}"] [data-testid="review-rejected"]"#),
+    )
+    .await?;
+    wait_css(
+        c,
+        &format!(r#"{item} [data-sector-id="{minh_sector}"] .review-status.is-rejected"#),
+    )
+    .await?;
+    screenshot(c, &target_dir().join("e2e-screenshot-review.png")).await?;
+    Ok(lan_sector)
+}
+
+#[test]
+fn two_annotators_tag_blind_and_a_reviewer_settles_them_into_an_export() {
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("data");
+    let server = Server::start(&tmp.path().join("index"), &data);
+    let team = Team {
+        admin: add_user(&data, "admin", "admin"),
+        lan: add_user(&data, "lan", "annotator"),
+        minh: add_user(&data, "minh", "annotator"),
+        thu: add_user(&data, "thu", "reviewer"),
+    };
+    let docs = server.get("/api/documents").json;
+    let list = docs.as_array().or(docs["documents"].as_array()).cloned();
+    let doc = list
+        .unwrap_or_default()
+        .iter()
+        .find(|d| d["number"] == "69-KL/TW")
+        .and_then(|d| d["id"].as_str())
+        .expect("69-KL/TW is in the corpus")
+        .to_string();
+    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome: Step<String> = runtime.block_on(async {
+        let client = session(&chromium, &driver, &tmp.path().join("profile")).await?;
+        let result = tokio::time::timeout(
+            Duration::from_secs(300),
+            drive(&client, &server, &doc, &team),
+        )
+        .await
+        .unwrap_or_else(|_| Err("the browser session took more than 5 minutes".into()));
+        if result.is_err() {
+            let _ = screenshot(&client, &target_dir().join("e2e-team-failure.png")).await;
+        }
+        let _ = client.close().await;
+        result
+    });
+    let lan_sector = outcome.unwrap_or_else(|err| {
+        panic!(
+            "team browser test failed: {err}\nserver log:\n{}",
+            server.log_text()
+        )
+    });
+    // 5. The gold set: the W3C export of accepted tags is lan's tag, accepted by thu.
+    let export = server
+        .get(&format!(
+            "/api/annotations/export?format=w3c&status=accepted&document={}",
+            encode_component(&doc)
+        ))
+        .json;
+    let items = export["first"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(items.len(), 1, "{export}");
+    let bodies = items[0]["body"].as_array().cloned().unwrap_or_default();
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b["purpose"] == "tagging" && b["value"] == lan_sector.as_str()),
+        "{export}"
+    );
+    assert!(
+        bodies.iter().any(|b| b["purpose"] == "assessing"
+            && b["value"] == "accepted"
+            && b["creator"]["name"] == "thu"),
+        "{export}"
+    );
+    assert_eq!(items[0]["creator"]["name"], "lan");
+}
