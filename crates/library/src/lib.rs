@@ -24,6 +24,7 @@ pub mod handoff;
 mod ingest;
 mod lock;
 mod mirror;
+pub mod suggest;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,8 @@ pub struct Library {
     /// Ingestions running: the index's writer is theirs, so the mirror waits for them and a tag
     /// write does not wait for the mirror.
     ingesting: AtomicUsize,
+    /// The sector suggestions' model of the current tags.
+    suggester: suggest::Suggester,
     _lock: WriterLock,
 }
 
@@ -160,6 +163,7 @@ impl Library {
             data_dir: data_dir.to_path_buf(),
             tags: RwLock::new(()),
             ingesting: AtomicUsize::new(0),
+            suggester: suggest::Suggester::default(),
             _lock: lock,
         }
     }
@@ -327,6 +331,18 @@ impl Library {
             }
         }
         Ok(results)
+    }
+
+    /// Up to [`suggest::MAX_SUGGESTIONS`] sectors suggested for a clause, best first, from the
+    /// tags accepted so far and the taxonomy's keywords; never a sector the clause carries. Only
+    /// suggested: nothing is tagged. [`LibraryError::NoClause`] for a clause the index lacks.
+    pub fn suggestions(&self, clause_id: &str) -> Result<Vec<suggest::Suggestion>, LibraryError> {
+        self.suggester.suggest(&self.index, &self.store, clause_id)
+    }
+
+    /// The suggestions' model keeper (its keywords, what its last training cost).
+    pub fn suggester(&self) -> &suggest::Suggester {
+        &self.suggester
     }
 
     /// Sector names by id.
