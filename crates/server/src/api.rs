@@ -1,5 +1,5 @@
 //! The JSON API: search, documents, clauses and their sector tags, sectors, orphans (the export
-//! is in `export.rs`).
+//! is in `export.rs`, a clause's sector suggestions in `suggest.rs`).
 //!
 //! Every handler does its tantivy and SQLite work in ONE job through [`AppState::blocking`], and
 //! builds its JSON from view structs here: this crate alone knows the HTTP shapes.
@@ -23,6 +23,7 @@ use crate::export;
 use crate::paths;
 use crate::query;
 use crate::state::{AppState, Ctx};
+use crate::suggest;
 use crate::views::{LabelsView, SearchView};
 
 /// The longest id (document, clause, sector) a path may carry, in bytes.
@@ -38,7 +39,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
         .route("/api/documents/{doc_id}/source", get(document_source))
-        .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
+        .route(
+            "/api/clauses/{*rest}",
+            get(suggest::get_clause).put(tag).delete(untag),
+        )
         .route("/api/sectors", get(sectors))
         .route("/api/me", get(me))
         .route("/api/annotations/export", get(export::export))
@@ -49,7 +53,7 @@ pub(crate) fn routes() -> Router<AppState> {
 // Extractors
 
 /// Checks an id taken from the path: not empty, not huge, no control characters.
-fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
     if id.is_empty() {
         return Err(ApiError::NotFound(format!("no {what} given")));
     }
@@ -490,7 +494,7 @@ fn split_tag_path(rest: &str) -> Result<(String, String), ApiError> {
     Ok((clause_id.to_string(), sector_id.to_string()))
 }
 
-async fn clause(
+pub(crate) async fn clause(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {

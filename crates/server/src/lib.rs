@@ -15,6 +15,7 @@ mod export;
 mod paths;
 mod query;
 mod state;
+mod suggest;
 mod views;
 pub mod web;
 
