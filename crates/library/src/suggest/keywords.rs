@@ -139,7 +139,7 @@ impl Keywords {
                 }
             }
         }
-        let mut scores: HashMap<usize, (f32, Vec<(f32, &str)>)> = HashMap::new();
+        let mut scores: HashMap<usize, SectorHits<'_>> = HashMap::new();
         for (p, n) in found {
             let phrase = &self.phrases[p];
             let score = phrase.words.len() as f32 * (1.0 + (n as f32).ln());
@@ -162,6 +162,9 @@ impl Keywords {
         out
     }
 }
+
+/// A sector's score in a clause and the phrases that gave it, with their scores.
+type SectorHits<'a> = (f32, Vec<(f32, &'a str)>);
 
 /// Whether a word of a clause is a word of a phrase: the same exact key, or the same folded key
 /// when either was written without diacritics.

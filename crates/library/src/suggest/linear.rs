@@ -86,7 +86,7 @@ impl Linear {
             names,
             idf,
         };
-        let data: Vec<(Vec<(usize, f32)>, Vec<f32>)> = examples
+        let data: Vec<(Sparse, Vec<f32>)> = examples
             .iter()
             .zip(&feats)
             .map(|(e, f)| (model.vector(f), model.target(&e.sectors)))
@@ -141,8 +141,8 @@ impl Linear {
 
     /// A text's features as a sparse, L2-normalised tf-idf vector (features out of the
     /// vocabulary dropped).
-    fn vector(&self, features: &[String]) -> Vec<(usize, f32)> {
-        let mut x: Vec<(usize, f32)> = features
+    fn vector(&self, features: &[String]) -> Sparse {
+        let mut x: Sparse = features
             .iter()
             .filter_map(|f| self.vocab.get(f).map(|&j| (j, self.idf[j])))
             .collect();
@@ -193,6 +193,9 @@ impl Linear {
         }
     }
 }
+
+/// A sparse vector: (feature, value) pairs.
+type Sparse = Vec<(usize, f32)>;
 
 /// Fisher–Yates with a fixed xorshift sequence: the same order on every run.
 fn shuffle(order: &mut [usize], seed: &mut u64) {
