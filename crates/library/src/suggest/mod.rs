@@ -63,7 +63,7 @@ impl Why {
     /// The reason as the page shows it, in Vietnamese.
     pub fn vietnamese(&self) -> String {
         match self {
-            Why::Keywords(p) => format!("có từ khóa của lĩnh vực: {}", p.join(", ")),
+            Why::Keywords(p) => format!("có từ khóa của lĩnh vực: {}", p.join("; ")),
             Why::Similar(c) => format!("giống điều khoản đã gắn nhãn: {}", c.join(", ")),
             Why::Words(w) => format!("các từ gợi ý lĩnh vực: {}", w.join(", ")),
         }
