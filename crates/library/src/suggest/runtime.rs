@@ -3,7 +3,8 @@
 //! Each request reads the tags that train the model ([`training_tags`], one SQLite query) and
 //! compares their fingerprint with the model's; when they differ (a tag written or removed,
 //! tags moved by a re-ingestion, a restore), the model is trained again before the request is
-//! answered. Nothing here writes a tag: a suggestion is only ever applied by an annotator.
+//! answered, one training at a time (requests meanwhile answer from the model before). Nothing
+//! here writes a tag: a suggestion is only ever applied by an annotator.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -58,6 +59,9 @@ struct Cached {
 pub struct Suggester {
     keywords: RwLock<HashMap<String, Vec<String>>>,
     cache: Mutex<Option<Cached>>,
+    /// Held while a model is trained: one training at a time, and requests that find it held
+    /// answer from the model before (a few tags behind) rather than wait for it.
+    training: Mutex<()>,
     last: Mutex<Option<Refresh>>,
 }
 
@@ -120,12 +124,32 @@ impl Suggester {
     }
 
     /// The model of the current tags: the cached one while they are unchanged, else a new one.
+    /// While another request trains one, the model before it answers, if there is one.
     fn model(&self, index: &Index, store: &Store) -> Result<Arc<Model>, LibraryError> {
         let tags = training_tags(store)?;
         let fingerprint = fingerprint(&tags);
-        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(c) = cache.as_ref().filter(|c| c.fingerprint == fingerprint) {
-            return Ok(c.model.clone());
+        let cached = |this: &Suggester| {
+            let cache = this.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            cache
+                .as_ref()
+                .map(|c| (c.fingerprint == fingerprint, c.model.clone()))
+        };
+        if let Some((true, model)) = cached(self) {
+            return Ok(model);
+        }
+        let _training = match self.training.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                if let Some((_, stale)) = cached(self) {
+                    return Ok(stale);
+                }
+                self.training.lock().unwrap_or_else(PoisonError::into_inner)
+            }
+        };
+        // Another request may have trained this very model meanwhile.
+        if let Some((true, model)) = cached(self) {
+            return Ok(model);
         }
         let started = Instant::now();
         let examples = examples(index, &tags)?;
@@ -142,7 +166,7 @@ impl Suggester {
             clauses: examples.len(),
             took: started.elapsed(),
         });
-        *cache = Some(Cached {
+        *self.cache.lock().unwrap_or_else(PoisonError::into_inner) = Some(Cached {
             fingerprint,
             model: model.clone(),
         });
