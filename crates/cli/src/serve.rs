@@ -209,6 +209,12 @@ fn prepare(args: &ServeArgs) -> anyhow::Result<Arc<Library>> {
             sectors_file.display()
         );
     }
+    // The suggestions' keywords beside the taxonomy; without the file, the sector names alone.
+    let keywords_file = corpus.join(vankien_library::suggest::KEYWORDS_FILE);
+    if keywords_file.is_file() {
+        let keywords = vankien_library::suggest::read_keywords(&keywords_file, &store.sectors()?)?;
+        library.suggester().set_keywords(keywords);
+    }
     if library.index().is_empty() || args.corpus.is_some() {
         if !corpus.is_dir() {
             bail!(

@@ -25,6 +25,7 @@ mod ingest;
 mod lock;
 mod mirror;
 pub mod targets;
+pub mod suggest;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,8 @@ pub struct Library {
     ingesting: AtomicUsize,
     /// The targets of the index's documents, read when first asked.
     targets: targets::TargetCache,
+    /// The sector suggestions' model of the current tags.
+    suggester: suggest::Suggester,
     _lock: WriterLock,
 }
 
@@ -164,6 +167,7 @@ impl Library {
             tags: RwLock::new(()),
             ingesting: AtomicUsize::new(0),
             targets: targets::TargetCache::default(),
+            suggester: suggest::Suggester::default(),
             _lock: lock,
         }
     }
@@ -381,6 +385,23 @@ impl Library {
             }
         }
         Ok(results)
+    }
+
+    /// Up to [`suggest::MAX_SUGGESTIONS`] sectors suggested for a clause, best first, from the
+    /// tags accepted so far and the taxonomy's keywords; never a sector the clause carries. Only
+    /// suggested: nothing is tagged. [`LibraryError::NoClause`] for a clause the index lacks.
+    pub fn suggestions(
+        &self,
+        clause_id: &str,
+        viewer: Option<&vankien_annotate::User>,
+    ) -> Result<Vec<suggest::Suggestion>, LibraryError> {
+        self.suggester
+            .suggest(&self.index, &self.store, clause_id, viewer)
+    }
+
+    /// The suggestions' model keeper (its keywords, what its last training cost).
+    pub fn suggester(&self) -> &suggest::Suggester {
+        &self.suggester
     }
 
     /// Sector names by id.

@@ -1,5 +1,6 @@
 //! The JSON API: search, documents, clauses and their sector tags, sectors, orphans (the export
-//! is in `export.rs`, a document's relations in `relations.rs`).
+//! is in `export.rs`, a document's relations in `relations.rs`, a clause's sector suggestions in
+//! `suggest.rs`).
 //!
 //! Every handler does its tantivy and SQLite work in ONE job through [`AppState::blocking`], and
 //! builds its JSON from view structs here: this crate alone knows the HTTP shapes.
@@ -24,6 +25,7 @@ use crate::export;
 use crate::paths;
 use crate::query;
 use crate::state::{AppState, Ctx};
+use crate::suggest;
 use crate::views::{LabelsView, SearchView};
 use crate::{admin, review, work};
 
@@ -44,7 +46,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/documents/{doc_id}/relations",
             get(crate::relations::relations),
         )
-        .route("/api/clauses/{*rest}", get(clause).put(tag).delete(untag))
+        .route(
+            "/api/clauses/{*rest}",
+            get(suggest::get_clause).put(tag).delete(untag),
+        )
         .route("/api/sectors", get(sectors))
         .route("/api/me", get(me))
         .route("/api/annotations/export", get(export::export))
@@ -548,7 +553,7 @@ fn split_tag_path(rest: &str) -> Result<(String, String), ApiError> {
     Ok((clause_id.to_string(), sector_id.to_string()))
 }
 
-async fn clause(
+pub(crate) async fn clause(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
     path: Result<Path<String>, PathRejection>,

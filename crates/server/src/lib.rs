@@ -21,6 +21,7 @@ mod relations;
 mod review;
 mod state;
 pub mod targets;
+mod suggest;
 mod views;
 pub mod web;
 mod work;
