@@ -24,8 +24,8 @@ pub mod handoff;
 mod ingest;
 mod lock;
 mod mirror;
-pub mod targets;
 pub mod suggest;
+pub mod targets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

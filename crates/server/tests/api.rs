@@ -1537,6 +1537,8 @@ async fn a_document_view_names_who_tagged_each_clause_oldest_first() {
         c["sectors"],
         serde_json::json!(["nong-thon-moi", "thuy-loi"])
     );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Relations between documents, over a real socket.
 
