@@ -45,8 +45,9 @@ fn main() -> Res<()> {
         &cfg,
     )?;
     println!(
-        "corpus: {} documents, {:.1} MB",
+        "corpus: {} documents ({} numbered), {:.1} MB",
         generated.files.len(),
+        generated.numbers.len(),
         generated.bytes as f64 / 1e6
     );
     extraction(&generated.files)?;

@@ -59,11 +59,14 @@ pub struct RelationCounts {
     pub incoming: usize,
 }
 
+/// A document's citations, and the document of the index each resolves to.
+type Resolved = (Arc<Vec<Citation>>, Vec<Option<String>>);
+
 /// Every document's citations, resolved against the documents of one commit.
 #[derive(Debug, Default)]
 pub(crate) struct Graph {
     /// Each document's citations, and the document each resolves to.
-    outgoing: HashMap<String, (Arc<Vec<Citation>>, Vec<Option<String>>)>,
+    outgoing: HashMap<String, Resolved>,
     /// The citations that resolve to each document: the citing document and the citation's
     /// place in its list, in the citing documents' order.
     incoming: HashMap<String, Vec<(String, usize)>>,
