@@ -305,11 +305,11 @@ mod tests {
     #[test]
     fn word_ends_checked_after_the_match_end_names_alike() {
         let lead = Regex::new(
-            r"(?:,?\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|theo chức năng|là cơ quan)\b|\s*:\s*$)",
+            r"(?:,?\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|theo chức năng|là cơ quan|là đơn vị)\b|\s*:\s*$)",
         )
         .unwrap();
         let verb = Regex::new(
-            r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|cần|phải)\b",
+            r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|cần|phải)\b",
         )
         .unwrap();
         let ends = |t: &str| {
