@@ -7,7 +7,7 @@
 // nothing but text and marks.
 
 import { TOKEN_KEY, limits, loadLimits } from './js/api.js';
-import { checkKeptToken, closeAuthForm, openAuthForm, signIn, signOut } from './js/auth.js';
+import { checkKeptToken, closeAuthForm, openAuthForm, signIn, signOut, whoIsKnown } from './js/auth.js';
 import { showDocument } from './js/document.js';
 import { showHome } from './js/home.js';
 import { lastSearch, navigate, parseRoute, searchHash, setRenderer } from './js/router.js';
@@ -33,6 +33,14 @@ const VIEWS = ['home', 'search', 'doc', 'queue', 'review', 'admin'];
 
 let renderedHash = null;
 
+/** A team view (queue, review, admin) shown again once who is signed in changed. */
+function showTeamViewAgain() {
+  if (['queue', 'review', 'admin'].includes(parseRoute().view)) {
+    renderedHash = null;
+    render();
+  }
+}
+
 /** Shows the view of the current hash (once per hash: back/forward and links re-render). */
 function render() {
   if (location.hash === renderedHash) return;
@@ -46,12 +54,15 @@ function render() {
     showSearch(route.search);
   } else {
     cancelSearch();
+    // The queue bar and the team's desks depend on who is signed in: they wait until the page
+    // knows (the kept token is checked at start).
+    const team = (show) => whoIsKnown().then(() => renderedHash === location.hash && show());
     if (route.view === 'doc') {
       showDocument(route.docId, route.clauseId);
-      showQueueBar(route.clauseId, route.queue);
-    } else if (route.view === 'queue') showQueue(route.doc);
-    else if (route.view === 'review') showReview(route.doc);
-    else if (route.view === 'admin') showAdmin();
+      team(() => showQueueBar(route.clauseId, route.queue));
+    } else if (route.view === 'queue') team(() => showQueue(route.doc));
+    else if (route.view === 'review') team(() => showReview(route.doc));
+    else if (route.view === 'admin') team(() => showAdmin());
     else showHome();
   }
   if (route.view !== 'search') {
@@ -95,13 +106,14 @@ function init() {
       $('token').focus();
       return;
     }
-    signIn(token);
+    signIn(token).then(showTeamViewAgain);
   });
   $('auth-form').addEventListener('keydown', (e) => {
     if (e.key === 'Escape') closeAuthForm(true);
   });
   $('auth-forget').addEventListener('click', () => {
     signOut();
+    showTeamViewAgain();
     $('auth-open').focus();
   });
 

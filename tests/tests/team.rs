@@ -1,6 +1,6 @@
 //! The annotation team in a real browser, against the real binary: an admin assigns a document to
 //! two annotators, blind; each works through their queue with the keys, neither seeing the other's
-//! tags before deciding; a reviewer sees their agreement and settles their difference, and the
+//! tags before deciding, and a suggested sector is applied with a key and taken back; a reviewer sees their agreement and settles their difference, and the
 //! accepted tag is what the W3C export gives.
 
 #[macro_use]
@@ -67,6 +67,35 @@ async fn chips(c: &Client, clause: &str) -> Step<Value> {
     .ctx("read the chips")
 }
 
+/// The script that reads the sector ids of the chips on a clause.
+fn chips_script(clause: &str) -> String {
+    format!(
+        "return [...document.querySelectorAll(`[data-clause-id=\"{clause}\"] [data-testid=\"sector-chip\"]`)]
+            .map((n) => n.getAttribute('data-sector-id'));"
+    )
+}
+
+/// A clause of `doc` that the server suggests sectors for, as `token`'s holder asks, other than
+/// those of `skip`.
+fn clause_with_suggestions(server: &Server, doc: &str, token: &str, skip: &[&str]) -> Step<String> {
+    let view = server.get(&format!("/api/documents/{}", encode_component(doc)));
+    let clauses = view.json["clauses"].as_array().cloned().unwrap_or_default();
+    for c in clauses {
+        let Some(id) = c["id"].as_str() else { continue };
+        if skip.contains(&id) {
+            continue;
+        }
+        let answer = server.get_with(&format!("/api/clauses/{id}/suggestions"), Some(token));
+        if answer.json["suggestions"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+        {
+            return Ok(id.to_string());
+        }
+    }
+    Err(format!("no clause of {doc} has suggestions"))
+}
+
 struct Team {
     admin: String,
     lan: String,
@@ -130,6 +159,48 @@ async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String>
     let second = queued_clause(c, Some(&first)).await?;
     press(c, "0").await?;
     queued_clause(c, Some(&second)).await?;
+
+    // lan, on a clause the server has suggestions for: the page offers them, `a` applies the
+    // first as lan's tag, `u` takes it back.
+    let suggested = clause_with_suggestions(server, doc, &t.lan, &[&first, &second])?;
+    c.execute(
+        "document.querySelector(`[data-clause-id=\"${arguments[0]}\"]`).click();",
+        vec![json!(suggested)],
+    )
+    .await
+    .ctx("choose a clause with suggestions")?;
+    let offered = poll(
+        c,
+        &format!(
+            "return [...document.querySelectorAll(`[data-clause-id=\"{suggested}\"] [data-testid=\"suggestion\"]`)]
+                .map((b) => b.getAttribute('data-sector-id'));"
+        ),
+        |v| v.as_array().is_some_and(|a| !a.is_empty()),
+    )
+    .await?;
+    let top = offered[0]
+        .as_str()
+        .ok_or(format!("suggestions {offered}"))?
+        .to_string();
+    check!(
+        chips(c, &suggested).await? == json!([]),
+        "a suggestion was applied before any key"
+    );
+    press(c, "a").await?;
+    let applied = poll(c, &chips_script(&suggested), |v| {
+        v.as_array()
+            .is_some_and(|a| a.iter().any(|s| s == top.as_str()))
+    })
+    .await?;
+    check!(
+        applied == json!([top]),
+        "key a applied {applied}, not {top}"
+    );
+    press(c, "u").await?;
+    poll(c, &chips_script(&suggested), |v| {
+        v.as_array().is_some_and(Vec::is_empty)
+    })
+    .await?;
 
     // 3. minh: the same first clause, with lan's tag held back until minh decides.
     as_user(c, base, &t.minh, "#/queue").await?;

@@ -89,8 +89,21 @@ export function signOut() {
   toast('Đã đăng xuất trên trình duyệt này.', 'ok');
 }
 
+/** The last check of the kept token: views that depend on who is signed in wait for it. */
+let checked = Promise.resolve();
+
+/** Resolves once the page knows who the kept token belongs to (`me`). */
+export function whoIsKnown() {
+  return checked;
+}
+
 /** At start (and when another tab changes the token): who the kept token belongs to. */
-export async function checkKeptToken() {
+export function checkKeptToken() {
+  checked = checkToken();
+  return checked;
+}
+
+async function checkToken() {
   const token = getToken();
   if (!token) {
     me = null;

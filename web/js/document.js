@@ -6,6 +6,7 @@ import { lastSearch } from './router.js';
 import { kindBadge } from './search.js';
 import { loadSectors, sectorIds, sectorName } from './sectors.js';
 import { resetKeys, setCurrent } from './keys.js';
+import { forgetSuggestions, renderSuggestions } from './suggest.js';
 import { renderRelations } from './relations.js';
 import { openPicker, untag } from './tagging.js';
 import { $, el, formatCount, formatDate, formatTime, pagesText, toast } from './util.js';
@@ -87,6 +88,7 @@ async function showRelations(docId, counts, controller) {
 function renderDocument(doc, docId) {
   currentDoc = { id: docId, clauses: new Map() };
   resetKeys();
+  forgetSuggestions();
   document.title = `${[doc.number, doc.title].filter(Boolean).join(' — ') || docId} · Văn kiện`;
   $('doc-kicker').textContent = [doc.kind_label || 'Văn bản', doc.number].filter(Boolean).join(' ');
   $('doc-title').textContent = doc.title || doc.number || docId;
@@ -292,6 +294,7 @@ function clauseNode(c) {
   };
   const chips = el('ul', { class: 'chips', 'aria-label': 'Lĩnh vực đã gắn' });
   const history = el('div', { class: 'tag-history', hidden: true, 'data-testid': 'tag-history' });
+  const suggestions = el('div', { class: 'suggestions', hidden: true, 'data-testid': 'suggestions' });
   const historyButton = el('button', {
     type: 'button',
     class: 'btn-link',
@@ -357,12 +360,14 @@ function clauseNode(c) {
         )
       : el('p', { class: 'clause-text', text: c.text || '' }),
     el('div', { class: 'clause-tags' }, chips, tagButton, historyButton),
+    suggestions,
     history,
   );
   node.addEventListener('click', () => setCurrent(entry, { focus: false }));
   entry.node = node;
   entry.chips = chips;
   entry.history = history;
+  entry.suggestions = suggestions;
   entry.tagButton = tagButton;
   entry.historyButton = historyButton;
   renderChips(entry);
@@ -423,6 +428,7 @@ export function renderChips(entry) {
     ),
   );
   entry.chips.hidden = order.length === 0;
+  renderSuggestions(entry);
 }
 
 export function refreshAllChips() {

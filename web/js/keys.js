@@ -1,10 +1,11 @@
 // vankien page: keyboard-first tagging in the document view: next and previous clause, a key per
-// frequent sector, the picker, undo, and a help overlay that lists them.
+// frequent sector, the picker, accepting a suggestion, undo, and a help overlay that lists them.
 
 import { signedIn } from './auth.js';
 import { currentEntries } from './document.js';
 import { sectorList, sectorName } from './sectors.js';
 import { decideAndNext, inQueue } from './queue.js';
+import { accept, firstSuggestion, loadSuggestions } from './suggest.js';
 import { openPicker, tag, untag } from './tagging.js';
 import { $, el, toast } from './util.js';
 
@@ -57,6 +58,7 @@ export function setCurrent(entry, { focus = true } = {}) {
   current = entry;
   if (!entry) return;
   entry.node.classList.add('is-current');
+  if (signedIn()) loadSuggestions(entry);
   if (!focus) return;
   entry.node.scrollIntoView({ block: 'nearest' });
   entry.node.focus({ preventScroll: true });
@@ -81,6 +83,20 @@ async function toggle(sectorId) {
   if (ok) {
     done.push({ entry, sectorId, method });
     if (method === 'PUT') countUse(sectorId);
+  }
+}
+
+/** Applies the best suggestion of the current clause (key `a`), kept for undo like a key's tag. */
+async function acceptFirst() {
+  const s = firstSuggestion(current);
+  if (!s) {
+    toast(current ? 'Điều khoản này chưa có gợi ý nào.' : 'Chọn một điều khoản trước (phím j hoặc k).');
+    return;
+  }
+  const entry = current;
+  if (await accept(entry, s.sector)) {
+    done.push({ entry, sectorId: s.sector, method: 'PUT' });
+    countUse(s.sector);
   }
 }
 
@@ -155,6 +171,10 @@ export function onKey(e) {
   }
   if (e.key === 'u') {
     undo();
+    return true;
+  }
+  if (e.key === 'a') {
+    acceptFirst();
     return true;
   }
   if (/^[1-9]$/.test(e.key)) {

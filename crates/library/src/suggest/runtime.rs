@@ -6,11 +6,11 @@
 //! answered, one training at a time (requests meanwhile answer from the model before). Nothing
 //! here writes a tag: a suggestion is only ever applied by an annotator.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use vankien_annotate::{Store, StoreError, User};
+use vankien_annotate::{ReviewStatus, Store, StoreError, User};
 use vankien_index::Index;
 
 use super::{DEFAULT_RANKER, Example, Model};
@@ -41,12 +41,28 @@ pub struct Refresh {
     pub took: Duration,
 }
 
-/// The tags suggestions learn from: clause id → its sector ids.
-///
-/// This is the seam for the review work: today every live tag trains the model; once tags are
-/// reviewed, this returns the accepted ones (the gold set) and nothing else changes.
+/// The tags suggestions learn from: clause id → its sector ids. Every live sector of a clause
+/// teaches except one a reviewer rejected there: the gold set (accepted sectors) and the sectors
+/// not yet reviewed, so suggestions work before the first review and a rejected sector is not
+/// suggested again for its like.
 pub fn training_tags(store: &Store) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
-    Ok(store.sector_map()?.into_iter().collect())
+    let rejected: HashSet<(String, String)> = store
+        .verdicts(None)?
+        .into_iter()
+        .filter(|v| v.status == ReviewStatus::Rejected)
+        .map(|v| (v.clause_id, v.sector_id))
+        .collect();
+    Ok(store
+        .sector_map()?
+        .into_iter()
+        .filter_map(|(clause, sectors)| {
+            let kept: Vec<String> = sectors
+                .into_iter()
+                .filter(|s| !rejected.contains(&(clause.clone(), s.clone())))
+                .collect();
+            (!kept.is_empty()).then_some((clause, kept))
+        })
+        .collect())
 }
 
 struct Cached {

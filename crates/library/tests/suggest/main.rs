@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use vankien_annotate::{Role, Sector};
+use vankien_annotate::{NewAssignment, ReviewStatus, Role, Sector};
 use vankien_library::suggest::eval::{self, FoldBy, TaggedLine};
 use vankien_library::suggest::{self, DEFAULT_RANKER, Example, RankerKind};
 use vankien_library::{Holder, Library};
@@ -268,4 +268,67 @@ fn cross_validation_by_clause() {
             by_clause.mean(kind)
         );
     }
+}
+
+#[test]
+fn a_rejected_sector_teaches_nothing_and_a_blind_annotator_learns_nothing_of_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let (library, lan) = library(dir.path());
+    let store = library.store();
+    let (thu, _) = store.add_user("thu", Role::Reviewer).unwrap();
+    let (minh, _) = store.add_user("minh", Role::Annotator).unwrap();
+    let doc = "63-2025-nq-hdnd.ha-noi.2025-11-27";
+    let clause = format!("{doc}/dieu-4.p1");
+    // The keywords' first choice for the clause, with no tags at all.
+    let keyword_first = library.suggestions(&clause, None).unwrap()[0]
+        .sector
+        .clone();
+
+    // lan tags two sectors; the reviewer rejects one: only the other trains.
+    library.tag(&lan, &clause, "y-te-dan-so").unwrap();
+    library
+        .tag(&lan, &clause, "giao-duc-dao-tao-nhan-luc")
+        .unwrap();
+    library
+        .with_clause(&clause, |c| {
+            store.review(&thu, c, "giao-duc-dao-tao-nhan-luc", ReviewStatus::Rejected)
+        })
+        .unwrap();
+    let trained = suggest::training_tags(store).unwrap();
+    assert_eq!(trained.get(&clause), Some(&vec!["y-te-dan-so".to_string()]));
+    library
+        .with_clause(&clause, |c| {
+            store.review(&thu, c, "y-te-dan-so", ReviewStatus::Rejected)
+        })
+        .unwrap();
+    assert!(!suggest::training_tags(store).unwrap().contains_key(&clause));
+
+    // A blind assignment: minh, who has not decided the clause, is suggested the keywords'
+    // first choice even where lan's tag carries it, and lan's sectors are not left out for him;
+    // lan's own list leaves out her own.
+    library.tag(&lan, &clause, &keyword_first).unwrap();
+    store
+        .assign(
+            None,
+            &NewAssignment {
+                doc_id: doc.into(),
+                section_path: Vec::new(),
+                users: vec!["lan".into(), "minh".into()],
+                blind: true,
+            },
+        )
+        .unwrap();
+    let for_minh = library.suggestions(&clause, Some(&minh)).unwrap();
+    assert_eq!(for_minh[0].sector, keyword_first, "{for_minh:?}");
+    let for_lan = library.suggestions(&clause, Some(&lan)).unwrap();
+    assert!(
+        for_lan.iter().all(|s| s.sector != keyword_first),
+        "{for_lan:?}"
+    );
+    // Without the blind assignment's viewer (a reviewer's view), the carried sector is left out.
+    let for_thu = library.suggestions(&clause, Some(&thu)).unwrap();
+    assert!(
+        for_thu.iter().all(|s| s.sector != keyword_first),
+        "{for_thu:?}"
+    );
 }
