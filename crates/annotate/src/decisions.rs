@@ -1,6 +1,7 @@
 //! Decisions: a user has looked at a clause and answered it, with their tags on it or with "no
 //! sector applies" (no tag of theirs). Tagging decides a clause ([`ensure_decision`], in the tag's
-//! own transaction); an explicit decision or its withdrawal is audited in its own.
+//! own transaction) except where a blind assignment of the tagger covers it; an explicit decision
+//! or its withdrawal is audited in its own.
 
 use std::collections::HashMap;
 

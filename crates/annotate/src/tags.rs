@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::anchor::{canonical_text, quote, text_hash};
+use crate::assign::assignments;
 use crate::audit::{Audited, audit};
 use crate::decisions::ensure_decision;
 use crate::model::{ClauseRef, ExportRow, Orphan, ReviewStatus, Role, Tag, User};
@@ -52,8 +53,15 @@ impl Store {
             if added == 0 {
                 return Ok(false);
             }
-            // Tagging a clause decides it.
-            ensure_decision(tx, &at, clause, user_id)?;
+            // Tagging a clause decides it, except where a blind assignment of the user covers
+            // it: there a clause may need several sectors, and deciding would show the others'
+            // tags after the first; the annotator decides it explicitly (`Store::decide`).
+            let blind = assignments(tx, Some(&clause.doc_id), Some(&user.name))?
+                .iter()
+                .any(|a| a.blind && a.covers(&clause.doc_id, &clause.section_path));
+            if !blind {
+                ensure_decision(tx, &at, clause, user_id)?;
+            }
             let after = clause_sector_list(tx, &clause.clause_id)?;
             audit(
                 tx,

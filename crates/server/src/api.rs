@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
-use vankien_annotate::Tag;
+use vankien_annotate::{Tag, User};
 use vankien_index::{DocSummary, RelationCounts};
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document, Section};
 use vankien_library::{MIRROR_WAIT, MirrorTicket, TagOutcome};
@@ -625,18 +625,61 @@ struct TagAnswer {
     /// Whether search already shows the change (it follows within one pass of the mirror when
     /// not; `?wait=true` waits for it).
     mirrored: bool,
+    /// On a blind clause the writer has not decided: `sectors` and `tags` are their own only.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    hidden: bool,
 }
 
 impl TagAnswer {
-    fn new(ctx: &Ctx<'_>, clause_id: String, outcome: &TagOutcome) -> TagAnswer {
+    /// The answer as `user` may see it: on a blind clause they have not decided, their own tags
+    /// only. The write is committed already, so a failure to read what they may see leaves the
+    /// tags out (`null`) rather than answer 5xx or show too much.
+    fn new(ctx: &Ctx<'_>, user: &User, clause_id: String, outcome: &TagOutcome) -> TagAnswer {
+        let mut sectors = outcome.sectors.clone();
+        let mut tags = outcome.tags.clone();
+        let mut hidden = false;
+        if let Some(all) = tags.take() {
+            match blinded(ctx, user, &clause_id, all) {
+                Ok((seen, held_back)) => {
+                    if held_back {
+                        let mut own: Vec<String> =
+                            seen.iter().map(|t| t.sector_id.clone()).collect();
+                        own.sort();
+                        own.dedup();
+                        sectors = Some(own);
+                    }
+                    hidden = held_back;
+                    tags = Some(seen);
+                }
+                Err(e) => {
+                    tracing::warn!("what {} may see of {clause_id}: {e}", user.name);
+                    sectors = None;
+                }
+            }
+        }
         TagAnswer {
             clause_id,
             changed: outcome.changed,
-            sectors: outcome.sectors.clone(),
-            tags: outcome.tags.clone().map(|tags| tag_views_of(ctx, tags)),
+            sectors,
+            tags: tags.map(|tags| tag_views_of(ctx, tags)),
             mirrored: outcome.mirrored,
+            hidden,
         }
     }
+}
+
+/// The tags of a clause `user` may see, and whether others' were held back.
+fn blinded(
+    ctx: &Ctx<'_>,
+    user: &User,
+    clause_id: &str,
+    tags: Vec<Tag>,
+) -> Result<(Vec<Tag>, bool), ApiError> {
+    let Some((doc, clause)) = ctx.index.clause(clause_id)? else {
+        return Ok((tags, false));
+    };
+    let blindness = ctx.store.blindness(Some(user), Some(&doc.id))?;
+    Ok(blindness.filter(&doc.id, clause_id, &clause.section_path, tags))
 }
 
 async fn tag(
@@ -650,7 +693,10 @@ async fn tag(
     let answer = state
         .blocking(move |ctx| {
             let outcome = ctx.library.tag(&user, &clause_id, &sector_id)?;
-            Ok((TagAnswer::new(ctx, clause_id, &outcome), outcome.ticket))
+            Ok((
+                TagAnswer::new(ctx, &user, clause_id, &outcome),
+                outcome.ticket,
+            ))
         })
         .await?;
     let answer = mirrored(&state, answer, wait).await;
@@ -676,7 +722,10 @@ async fn untag(
             // removed. Orphaned tags are not live, so they are listed (`/api/orphans`), never
             // untagged here.
             let outcome = ctx.library.untag(&user, &clause_id, &sector_id)?;
-            Ok((TagAnswer::new(ctx, clause_id, &outcome), outcome.ticket))
+            Ok((
+                TagAnswer::new(ctx, &user, clause_id, &outcome),
+                outcome.ticket,
+            ))
         })
         .await?;
     Ok(Json(mirrored(&state, answer, wait).await))

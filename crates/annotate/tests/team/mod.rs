@@ -132,7 +132,10 @@ fn only_admins_assign_and_a_queue_walks_undecided_clauses_in_order() {
     assert!(q.iter().all(|i| i.assignment.id == mine[0].id));
     assert_eq!(q[2].position, 3);
 
+    // The assignment is blind: the tag alone does not decide d/a.1, saying so does.
     store.tag(&lan, &doc()[0], "du-lich").unwrap();
+    assert!(store.decided_clauses("lan", "d").unwrap().is_empty());
+    store.decide(&lan, &doc()[0]).unwrap();
     store.decide(&lan, &doc()[2]).unwrap();
     let decided = store.decided_clauses("lan", "d").unwrap();
     let next = |after| next_undecided(&q, &decided, after).map(|i| i.clause.id.as_str());
@@ -179,6 +182,15 @@ fn blind_clauses_show_others_tags_only_after_one_decided() {
     store.tag(&lan, &d[0], "du-lich").unwrap();
     store.tag(&lan, &d[2], "giao-duc-dao-tao-nhan-luc").unwrap();
     let a = ["A".to_string()];
+    // On a blind clause a tag does not decide (a clause may need several sectors): lan still
+    // sees her own tags only, until she says she is done with it.
+    assert!(
+        store
+            .blindness(Some(&lan), Some("d"))
+            .unwrap()
+            .hides("d", "d/a.1", &a)
+    );
+    assert!(store.decide(&lan, &d[0]).unwrap().0);
     let b = ["B".to_string()];
 
     let tags0 = store.tags_for_clause("d/a.1").unwrap();
@@ -191,10 +203,7 @@ fn blind_clauses_show_others_tags_only_after_one_decided() {
     // Section B is not blind; lan sees her own; the reviewer sees all.
     assert!(!for_minh.hides("d", "d/b.1", &b));
     let for_lan = store.blindness(Some(&lan), None).unwrap();
-    assert!(
-        !for_lan.hides("d", "d/a.1", &a),
-        "lan decided it by tagging"
-    );
+    assert!(!for_lan.hides("d", "d/a.1", &a), "lan decided it");
     assert!(for_lan.hides("d", "d/a.2", &a));
     let for_thu = store.blindness(Some(&thu), Some("d")).unwrap();
     assert_eq!(
@@ -202,9 +211,17 @@ fn blind_clauses_show_others_tags_only_after_one_decided() {
         ["lan"]
     );
 
-    // Minh tags another sector: he has decided, and now sees both.
+    // Minh tags another sector: he sees his own only, until he decides; then both.
     store.tag(&minh, &d[0], "thuy-loi").unwrap();
     let both = store.tags_for_clause("d/a.1").unwrap();
+    let (seen, hidden) =
+        store
+            .blindness(Some(&minh), Some("d"))
+            .unwrap()
+            .filter("d", "d/a.1", &a, both.clone());
+    assert!(hidden);
+    assert_eq!(users_of(&seen), ["minh"]);
+    store.decide(&minh, &d[0]).unwrap();
     let (seen, hidden) =
         store
             .blindness(Some(&minh), Some("d"))

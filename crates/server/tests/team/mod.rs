@@ -275,17 +275,32 @@ async fn two_annotators_tag_blind_and_a_reviewer_settles_their_differences() {
 
     // An: clause 0 → du-lich; clause 1 → thuy-loi; clause 2: no sector applies; clause 3 → du-lich.
     // Bình: clause 0 → du-lich; clause 1 → nothing; clause 2 → nothing; clause 3 → quoc-phong.
+    // On a blind clause a tag does not decide: An says when she is done with each.
     for (who, clause, sector) in [
         (&t.an, 0, "du-lich"),
         (&t.an, 1, "thuy-loi"),
         (&t.an, 3, "du-lich"),
     ] {
-        ok(
+        let answer = ok(
             &with_token(
                 &f.app,
                 Method::PUT,
                 &tag_uri(&ids[clause], sector),
                 Some(who),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+        assert_eq!(answer["hidden"], true, "{answer}");
+        assert_eq!(answer["sectors"], json!([sector]), "{answer}");
+    }
+    for clause in [0, 1, 3] {
+        ok(
+            &with_token(
+                &f.app,
+                Method::PUT,
+                &format!("/api/decisions/{}", ids[clause]),
+                Some(&t.an),
             )
             .await,
             StatusCode::CREATED,
@@ -405,7 +420,8 @@ async fn two_annotators_tag_blind_and_a_reviewer_settles_their_differences() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
 
-    // Bình works: once he tagged clause 0 he sees An's tag there.
+    // Bình works: his tag on clause 0 answers with his own tag only; once he decided the
+    // clause he sees An's tag there.
     let answer = ok(
         &with_token(
             &f.app,
@@ -416,8 +432,10 @@ async fn two_annotators_tag_blind_and_a_reviewer_settles_their_differences() {
         .await,
         StatusCode::CREATED,
     );
-    assert_eq!(answer["tags"].as_array().unwrap().len(), 2);
-    for clause in [1, 2] {
+    assert_eq!(answer["tags"].as_array().unwrap().len(), 1, "{answer}");
+    assert_eq!(answer["tags"][0]["user"], "bình", "{answer}");
+    assert_eq!(answer["hidden"], true);
+    for clause in [0, 1, 2] {
         ok(
             &with_token(
                 &f.app,
@@ -439,6 +457,21 @@ async fn two_annotators_tag_blind_and_a_reviewer_settles_their_differences() {
         .await,
         StatusCode::CREATED,
     );
+    ok(
+        &with_token(
+            &f.app,
+            Method::PUT,
+            &format!("/api/decisions/{}", ids[3]),
+            Some(&t.binh),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let seen = ok(
+        &with_token(&f.app, Method::GET, &clause_uri, Some(&t.binh)).await,
+        StatusCode::OK,
+    );
+    assert_eq!(seen["tags"].as_array().unwrap().len(), 2, "{seen}");
     let seen = ok(
         &with_token(
             &f.app,
