@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::lines::captures_if;
+use crate::normalize::{folded_key, words};
 
 /// How the name of a body starts: bodies of the Party, the state, the fronts and the
 /// enterprises they own, in the forms documents write them (also the old tone placement).
@@ -188,6 +189,38 @@ fn body_name(t: &str) -> Option<String> {
     ((2..=30).contains(&words) && !dangling || name == "UBND").then(|| name.to_string())
 }
 
+/// The body a cell of a table's `Cơ quan chủ trì` column names, when it names one: a cell that
+/// does not start like a body (a column's words run over from the cell before it) names none.
+pub(crate) fn cell_body(cell: &str) -> Option<String> {
+    let body = cell.split_whitespace().collect::<Vec<_>>().join(" ");
+    names_body(&body).then_some(body)
+}
+
+/// The column of a table's header row that names who must carry each row's task out
+/// (`Cơ quan chủ trì`, `Đơn vị chủ trì`, `Cơ quan thực hiện`, `Chủ trì`), read on folded words
+/// so that any spelling, case or tone-mark convention matches; `None` for any other row.
+pub(crate) fn assignee_column(cells: &[String]) -> Option<usize> {
+    if cells.len() < 2 {
+        return None;
+    }
+    cells.iter().position(|cell| {
+        let folded: Vec<String> = words(cell).map(|(_, w)| folded_key(w)).collect();
+        let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
+        let body = match folded.as_slice() {
+            ["co", "quan", ..] | ["don", "vi", ..] => &folded[2..],
+            other => other,
+        };
+        // `Cơ quan/đơn vị chủ trì`: the second noun too.
+        let body = match body {
+            ["don", "vi", rest @ ..] | ["co", "quan", rest @ ..] => rest,
+            other => other,
+        };
+        // `chủ trì`, also `chủ trì, theo dõi` or `chủ trì thực hiện`: a header, not a sentence.
+        matches!(body, ["chu", "tri", rest @ ..] if rest.len() <= 3)
+            || matches!(body, ["thuc", "hien"] | ["chiu", "trach", "nhiem"])
+    })
+}
+
 /// The body an assignee heading names (`Bộ Nội vụ`, `Bộ Tài chính chủ trì, phối hợp …:`, `Trách
 /// nhiệm của Sở Công Thương`), or `None` when the heading is not one.
 pub(crate) fn heading_assignee(heading: &str) -> Option<String> {
@@ -346,6 +379,37 @@ mod tests {
             found += usize::from(ends(t) != (None, None));
         }
         assert!(found > 100, "{found} lines with a lead-in or verb");
+    }
+
+    #[test]
+    fn a_header_row_names_the_column_of_who_carries_each_task_out() {
+        let row = |cells: &[&str]| {
+            assignee_column(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            row(&[
+                "STT",
+                "Tên nhiệm vụ cụ thể",
+                "Cơ quan\nchủ trì",
+                "Cơ quan phối hợp",
+                "Kết quả"
+            ]),
+            Some(2)
+        );
+        assert_eq!(
+            row(&["TT", "Nội dung", "ĐƠN VỊ CHỦ TRÌ", "Thời gian"]),
+            Some(2)
+        );
+        assert_eq!(row(&["Nhiem vu", "Co quan/don vi chu tri"]), Some(1));
+        assert_eq!(row(&["Nhiệm vụ", "Cơ quan thực hiện"]), Some(1));
+        // NFD input, the other tone-mark convention.
+        assert_eq!(row(&["Nhiệm vụ", "Chu\u{309} tri\u{300}"]), Some(1));
+        // The coordinating bodies are not who must do it; a lone cell is no header.
+        assert_eq!(row(&["Nhiệm vụ", "Cơ quan phối hợp"]), None);
+        assert_eq!(row(&["Cơ quan chủ trì"]), None);
+        assert_eq!(row(&["1.", "Bộ Y tế chủ trì, phối hợp với các bộ"]), None);
+        assert_eq!(cell_body("Bộ Tài\n chính").as_deref(), Some("Bộ Tài chính"));
+        assert_eq!(cell_body("tổng hợp, báo cáo"), None);
     }
 
     #[test]

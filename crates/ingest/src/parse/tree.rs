@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 
-use super::assign::{clause_assignee, heading_assignee};
+use super::assign::{assignee_column, cell_body, clause_assignee, heading_assignee};
 use super::blocks::Block;
 use super::lines::{Scheme, ends_terminal};
 use crate::model::{Clause, ClauseKind, Section};
@@ -262,6 +262,9 @@ struct Builder<'a> {
     /// The body an item that is an assignee heading names (`a) Tổ đảng ở …`), with its label's
     /// scheme: the dash items after it are its tasks, until the next item of that scheme.
     item_assignee: Option<(Option<Scheme>, String)>,
+    /// In a table whose header row names who must carry each row out (`Cơ quan chủ trì`): that
+    /// column and the header's number of cells; the rows with as many cells carry its body.
+    row_assignee: Option<(usize, usize)>,
 }
 
 fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize, bool>) -> Tree {
@@ -279,6 +282,7 @@ fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize,
         group: None,
         assignee: Vec::new(),
         item_assignee: None,
+        row_assignee: None,
     };
     for (bi, block) in blocks.iter().enumerate() {
         let Some(place) = levels::place(blocks, bi, &b.stack, force) else {
@@ -444,6 +448,7 @@ impl Builder<'_> {
             .then(|| self.group.clone())
             .flatten();
         let (own, assignee) = self.assignee(block, label.is_some(), text, footnote || is_row);
+        let assignee = assignee.or_else(|| self.row_assignee(is_row, &block.cells));
         // A clause that assigns a task is a task, wherever it stands.
         let kind = if own.is_some() && kind == ClauseKind::Paragraph {
             ClauseKind::Task
@@ -508,6 +513,25 @@ impl Builder<'_> {
             None => Vec::new(),
         };
         (id, section_path)
+    }
+
+    /// Who must carry out a table row: the cell of its table's `Cơ quan chủ trì` column, when
+    /// the row has as many cells as that header (a row that spans the table, `I. …`, has none).
+    /// A header row sets the column; anything but a row ends the table.
+    fn row_assignee(&mut self, is_row: bool, cells: &[String]) -> Option<String> {
+        if !is_row {
+            self.row_assignee = None;
+            return None;
+        }
+        if let Some(col) = assignee_column(cells) {
+            self.row_assignee = Some((col, cells.len()));
+            return None;
+        }
+        let (col, n) = self.row_assignee?;
+        if cells.len() != n {
+            return None;
+        }
+        cell_body(&cells[col])
     }
 
     /// Who must carry out a clause: its own assignee (returned first), or the one it inherits
