@@ -265,6 +265,9 @@ struct Builder<'a> {
     /// In a table whose header row names who must carry each row out (`Cơ quan chủ trì`): that
     /// column and the header's number of cells; the rows with as many cells carry its body.
     row_assignee: Option<(usize, usize)>,
+    /// In a table: its first row (the header, which a PDF repeats atop each page) and the clause
+    /// index of its last row that is not a header, which a row split by a page break continues.
+    table: Option<(Vec<String>, Option<usize>)>,
 }
 
 fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize, bool>) -> Tree {
@@ -283,6 +286,7 @@ fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize,
         assignee: Vec::new(),
         item_assignee: None,
         row_assignee: None,
+        table: None,
     };
     for (bi, block) in blocks.iter().enumerate() {
         let Some(place) = levels::place(blocks, bi, &b.stack, force) else {
@@ -422,6 +426,9 @@ impl Builder<'_> {
                 .marker
                 .as_ref()
                 .is_some_and(|m| m.scheme == Scheme::Row);
+        if is_row && self.continue_row(block, text) {
+            return;
+        }
         let kind = if is_row {
             ClauseKind::Row
         } else if label.as_deref().is_some_and(|l| l.ends_with(" là")) {
@@ -456,6 +463,7 @@ impl Builder<'_> {
             kind
         };
         let end = block.span[1].max(start);
+        self.note_row(is_row, &block.cells);
         self.tree.clauses.push(Clause {
             id,
             kind,
@@ -513,6 +521,63 @@ impl Builder<'_> {
             None => Vec::new(),
         };
         (id, section_path)
+    }
+
+    /// Keeps track of the table a row belongs to, before the row's clause is pushed: its first
+    /// row, and its last row that is not a header; anything but a row ends the table.
+    fn note_row(&mut self, is_row: bool, cells: &[String]) {
+        if !is_row || cells.is_empty() {
+            self.table = None;
+            return;
+        }
+        let index = self.tree.clauses.len();
+        match &mut self.table {
+            None => self.table = Some((cells.to_vec(), None)),
+            Some((first, last)) => {
+                if first.as_slice() != cells && assignee_column(cells).is_none() {
+                    *last = Some(index);
+                }
+            }
+        }
+    }
+
+    /// A row split by a page break: no number in its first cell, and its first words in lower
+    /// case, as a sentence goes on (a sub-row, `Trong đó: …`, `- Công nghiệp`, starts otherwise).
+    /// Its cells go on the table's last row with as many cells, past a header the page repeated;
+    /// returns whether it did (then the row is no clause of its own).
+    fn continue_row(&mut self, block: &Block, text: &str) -> bool {
+        let cells = &block.cells;
+        let first_words = cells.iter().map(|c| c.trim()).find(|c| !c.is_empty());
+        if cells.len() < 2
+            || !cells[0].trim().is_empty()
+            || !first_words.is_some_and(|c| c.chars().next().is_some_and(char::is_lowercase))
+        {
+            return false;
+        }
+        let Some((_, Some(at))) = self.table else {
+            return false;
+        };
+        let row = &mut self.tree.clauses[at];
+        if row.cells.len() != cells.len() {
+            return false;
+        }
+        for (cell, more) in row.cells.iter_mut().zip(cells) {
+            let more = more.trim();
+            if !more.is_empty() {
+                if !cell.is_empty() {
+                    cell.push(' ');
+                }
+                cell.push_str(more);
+            }
+        }
+        row.text.push(' ');
+        row.text.push_str(text);
+        row.span[1] = row.span[1].max(block.span[1]);
+        if let Some((col, n)) = self.row_assignee.filter(|&(_, n)| n == cells.len()) {
+            debug_assert_eq!(n, row.cells.len());
+            row.assignee = cell_body(&row.cells[col]).or(row.assignee.take());
+        }
+        true
     }
 
     /// Who must carry out a table row: the cell of its table's `Cơ quan chủ trì` column, when
@@ -598,6 +663,57 @@ mod tests {
 
     fn paths(t: &Tree) -> Vec<String> {
         t.sections.iter().map(|s| s.path.join("/")).collect()
+    }
+
+    #[test]
+    fn a_row_split_by_a_page_break_goes_on_its_row_and_rows_carry_their_assignee() {
+        let t = tree(
+            "Điều 1. Danh mục nhiệm vụ\n\
+             | STT | Nhiệm vụ | Cơ quan chủ trì |\n\
+             |---|---|---|\n\
+             | 1 | Xây dựng đề án về | Bộ Y |\n\
+             | STT | Nhiệm vụ | Cơ quan chủ trì |\n\
+             | | bảo hiểm y tế toàn dân | tế |\n\
+             | 2 | Nhiệm vụ khác | Bộ Tài chính |\n\
+             | | Trong đó: nhóm một | Sở Y tế |\n",
+        );
+        let rows: Vec<&Clause> = t
+            .clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Row)
+            .collect();
+        let cells: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|c| c.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["STT", "Nhiệm vụ", "Cơ quan chủ trì"],
+                vec!["1", "Xây dựng đề án về bảo hiểm y tế toàn dân", "Bộ Y tế"],
+                vec!["STT", "Nhiệm vụ", "Cơ quan chủ trì"],
+                vec!["2", "Nhiệm vụ khác", "Bộ Tài chính"],
+                // A sub-row starts in capitals: a row of its own.
+                vec!["", "Trong đó: nhóm một", "Sở Y tế"],
+            ]
+        );
+        let assignees: Vec<Option<&str>> = rows.iter().map(|c| c.assignee.as_deref()).collect();
+        assert_eq!(
+            assignees,
+            [
+                None,
+                Some("Bộ Y tế"),
+                None,
+                Some("Bộ Tài chính"),
+                Some("Sở Y tế")
+            ]
+        );
+        // No word is lost: the continuation's words are in the row's text.
+        assert!(
+            rows[1].text.contains("bảo hiểm y tế toàn dân"),
+            "{}",
+            rows[1].text
+        );
     }
 
     #[test]
