@@ -1,4 +1,5 @@
-//! The annotation team in a real browser, against the real binary: an admin assigns a document to
+//! The annotation team in a real browser, against the real binary: an admin makes a user (the
+//! token shown once) and revokes it, and assigns a document to
 //! two annotators, blind; each works through their queue with the keys, neither seeing the other's
 //! tags before deciding, and a suggested sector is applied with a key and taken back; a reviewer sees their agreement and settles their difference, and the
 //! accepted tag is what the W3C export gives.
@@ -127,6 +128,47 @@ async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String>
         progress.as_str().is_some_and(|t| t.contains("độc lập")),
         "the progress reads {progress}"
     );
+
+    // 1b. The admin makes a user in the page: the token is shown once and works; revoking it
+    //     in the page makes it fail.
+    c.execute(
+        "document.getElementById('new-user-name').value = 'hoa';
+         document.getElementById('new-user-role').value = 'reviewer';",
+        vec![],
+    )
+    .await
+    .ctx("fill the new user")?;
+    click(c, r#"#new-user-form button[type="submit"]"#).await?;
+    let token = poll(
+        c,
+        "const box = document.getElementById('token-once');
+         return box.hidden ? null : document.getElementById('token-once-value').textContent;",
+        |v| v.as_str().is_some_and(|t| !t.is_empty()),
+    )
+    .await?;
+    let token = token.as_str().unwrap_or_default().to_string();
+    let me = server.get_with("/api/me", Some(&token));
+    check!(
+        me.status == 200 && me.json["name"] == "hoa" && me.json["role"] == "reviewer",
+        "the new token answers {} {}",
+        me.status,
+        me.text
+    );
+    wait_css(c, r#"[data-testid="user-item"][data-user="hoa"]"#).await?;
+    click(
+        c,
+        r#"[data-testid="user-item"][data-user="hoa"] [data-testid="user-revoke"]"#,
+    )
+    .await?;
+    let mut revoked = false;
+    for _ in 0..100 {
+        if server.get_with("/api/me", Some(&token)).status == 401 {
+            revoked = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    check!(revoked, "the token revoked in the page still works");
 
     // 2. lan: the queue opens the first clause; key 1 tags it, n decides it and goes on, 0 says
     //    no sector applies to the next.
