@@ -1,8 +1,9 @@
 //! The annotation team in a real browser, against the real binary: an admin makes a user (the
-//! token shown once) and revokes it, and assigns a document to
-//! two annotators, blind; each works through their queue with the keys, neither seeing the other's
-//! tags before deciding, and a suggested sector is applied with a key and taken back; a reviewer sees their agreement and settles their difference, and the
-//! accepted tag is what the W3C export gives.
+//! token shown once) and revokes it, and assigns a document to two annotators, blind; each works
+//! through their queue with the keys, neither seeing the other's tags before deciding, and a
+//! suggested sector is applied with a key and taken back; a reviewer sees their agreement and
+//! settles their difference, and the accepted tag is what the W3C export gives. And an admin
+//! re-attaches an orphaned tag by hand.
 
 #[macro_use]
 mod browser;
@@ -414,4 +415,172 @@ fn two_annotators_tag_blind_and_a_reviewer_settles_them_into_an_export() {
         "{export}"
     );
     assert_eq!(items[0]["creator"]["name"], "lan");
+}
+
+/// A small resolution of a made-up provincial committee, in two versions: the second rewrites
+/// its first task entirely, so a tag on it is orphaned at re-ingestion.
+fn resolution(first_task: &str) -> String {
+    format!(
+        "ĐẢNG CỘNG SẢN VIỆT NAM\n\
+         ĐẢNG BỘ TỈNH THỬ NGHIỆM\n\
+         Số 99-NQ/TU\n\
+         Thử Nghiệm, ngày 12 tháng 3 năm 2025\n\
+         NGHỊ QUYẾT\n\
+         về nhiệm vụ năm 2025\n\
+         I. NHIỆM VỤ\n\
+         1. {first_task}\n\
+         2. Nâng cao chất lượng giáo dục phổ thông, đào tạo nghề cho lao động nông thôn.\n"
+    )
+}
+
+/// Ingests `file` into the running server's index (handed to the server) and says how it went.
+fn ingest(tmp: &std::path::Path, file: &std::path::Path) {
+    let out = vankien_tests::run_vankien(
+        &[
+            "ingest".as_ref(),
+            "--index".as_ref(),
+            tmp.join("index").as_os_str(),
+            "--data".as_ref(),
+            tmp.join("data").as_os_str(),
+            file.as_os_str(),
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn an_admin_sees_an_orphaned_tag_and_reattaches_it_by_hand_in_the_page() {
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("data");
+    let server = Server::start(&tmp.path().join("index"), &data);
+    let admin = add_user(&data, "admin", "admin");
+    let lan = add_user(&data, "lan", "annotator");
+    let file = tmp.path().join("99-NQ-TU.txt");
+    std::fs::write(
+        &file,
+        resolution("Phát triển du lịch cộng đồng gắn với bảo tồn di sản văn hóa các dân tộc."),
+    )
+    .unwrap();
+    ingest(tmp.path(), &file);
+    let list = server.get("/api/documents").json;
+    let doc = list["documents"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["number"] == "99-NQ/TU"))
+        .and_then(|d| d["id"].as_str())
+        .expect("the resolution is served")
+        .to_string();
+    let clauses = |server: &Server| -> Vec<(String, String)> {
+        server
+            .get(&format!("/api/documents/{}", encode_component(&doc)))
+            .json["clauses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap_or_default().to_string(),
+                    c["text"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (tourism, _) = clauses(&server)
+        .into_iter()
+        .find(|(_, t)| t.contains("du lịch cộng đồng"))
+        .expect("the tourism task");
+    let put = server.put(
+        &format!("{}/sectors/du-lich", vankien_tests::clause_path(&tourism)),
+        Some(&lan),
+    );
+    assert_eq!(put.status, 201, "{}", put.text);
+
+    // The task is rewritten from end to end: lan's tag has no clause to follow.
+    std::fs::write(
+        &file,
+        resolution("Xây dựng hạ tầng giao thông kết nối các huyện miền núi với đồng bằng."),
+    )
+    .unwrap();
+    ingest(tmp.path(), &file);
+    let orphans = server.get_with("/api/orphans", Some(&admin)).json;
+    assert_eq!(orphans["total"], 1, "{orphans}");
+    let (roads, _) = clauses(&server)
+        .into_iter()
+        .find(|(_, t)| t.contains("hạ tầng giao thông"))
+        .expect("the rewritten task");
+
+    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome: Step<()> = runtime.block_on(async {
+        let c = session(&chromium, &driver, &tmp.path().join("profile")).await?;
+        let result = tokio::time::timeout(Duration::from_secs(120), async {
+            as_user(&c, &server.base, &admin, "#/admin").await?;
+            let item = wait_css(&c, r#"[data-testid="orphan-item"]"#).await?;
+            let text = item.text().await.ctx("the orphan's text")?;
+            check!(
+                text.contains("lan") && text.contains("du lịch cộng đồng"),
+                "the orphan reads {text:?}"
+            );
+            let input = item
+                .find(fantoccini::Locator::Css("input"))
+                .await
+                .ctx("the clause id box")?;
+            input.send_keys(&roads).await.ctx("type the clause id")?;
+            item.find(fantoccini::Locator::Css("button"))
+                .await
+                .ctx("the re-attach button")?
+                .click()
+                .await
+                .ctx("re-attach")?;
+            poll(&c, &text_of("#orphans-list"), |v| {
+                v.as_str()
+                    .is_some_and(|t| t.contains("Không có nhãn mồ côi"))
+            })
+            .await?;
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
+        if result.is_err() {
+            let _ = screenshot(&c, &target_dir().join("e2e-orphan-failure.png")).await;
+        }
+        let _ = c.close().await;
+        result
+    });
+    if let Err(err) = outcome {
+        panic!(
+            "orphan browser test failed: {err}\nserver log:\n{}",
+            server.log_text()
+        );
+    }
+    // The tag is lan's, on the clause chosen by hand, and no orphan is left.
+    let seen = server.get(&vankien_tests::clause_path(&roads)).json;
+    let tags: Vec<(String, String)> = seen["tags"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|t| {
+            (
+                t["sector"].as_str().unwrap_or_default().to_string(),
+                t["user"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(tags, [("du-lich".to_string(), "lan".to_string())], "{seen}");
+    assert_eq!(
+        server.get_with("/api/orphans", Some(&admin)).json["total"],
+        0
+    );
 }
