@@ -532,8 +532,10 @@ fn heading_lines(
             }
             break;
         }
-        // `Nơi nhận` always opens the recipients, never goes on a heading.
-        if marker(t).is_some() || is_formula(t) || t.starts_with("Nơi nhận") {
+        // `Nơi nhận` always opens the recipients, never goes on a heading; a table row under an
+        // annex's title (`| TT | Chỉ tiêu | Chủ trì |`) is its table's header, not the subject.
+        if marker(t).is_some() || is_formula(t) || t.starts_with("Nơi nhận") || t.starts_with('|')
+        {
             break;
         }
         if annex && t.starts_with('(') {
@@ -673,6 +675,27 @@ mod tests {
             "CHƯƠNG TRÌNH HÀNH ĐỘNG (Kèm theo Nghị quyết số 03/NQ-CP)"
         );
         assert_eq!(body.blocks[1].written_label, "I.");
+    }
+
+    #[test]
+    fn a_table_under_an_annex_title_keeps_its_header_row() {
+        let body = blocks(
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn A\n\nPHỤ LỤC\n\nPHÂN CÔNG THỰC HIỆN CÁC CHỈ TIÊU\n\n(Ban hành kèm theo Kế hoạch số 144/KH-UBND)\n\n| TT | Chỉ tiêu | Chủ trì |\n| 1 | Kinh tế số chiếm 45% GRDP. | Sở Tài chính |",
+        );
+        let annex = body
+            .blocks
+            .iter()
+            .find(|b| b.synthetic_annex || b.marker.is_some());
+        let heading = &annex.expect("annex").text;
+        assert!(!heading.contains('|'), "{heading}");
+        let rows: Vec<&Vec<String>> = body
+            .blocks
+            .iter()
+            .map(|b| &b.cells)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(rows.len(), 2, "{:?}", texts(&body));
+        assert_eq!(rows[0], &["TT", "Chỉ tiêu", "Chủ trì"]);
     }
 
     #[test]
