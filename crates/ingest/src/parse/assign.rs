@@ -191,9 +191,18 @@ fn body_name(t: &str) -> Option<String> {
 
 /// The body a cell of a table's `Cơ quan chủ trì` column names, when it names one: a cell that
 /// does not start like a body (a column's words run over from the cell before it) names none.
+/// A cell that goes on about the task after the name (`Sở KH&CN chủ trì hướng dẫn, tổng hợp;
+/// …`) names the body before its lead-in.
 pub(crate) fn cell_body(cell: &str) -> Option<String> {
     let body = cell.split_whitespace().collect::<Vec<_>>().join(" ");
-    names_body(&body).then_some(body)
+    if !names_body(&body) {
+        return None;
+    }
+    let name = lead_at(&body)
+        .map(|end| body[..end].trim_end_matches([',', ';', ' ']))
+        .filter(|name| name.split_whitespace().count() >= 2)
+        .map_or_else(|| body.clone(), str::to_string);
+    Some(name)
 }
 
 /// The column of a table's header row that names who must carry each row's task out
@@ -410,6 +419,10 @@ mod tests {
         assert_eq!(row(&["1.", "Bộ Y tế chủ trì, phối hợp với các bộ"]), None);
         assert_eq!(cell_body("Bộ Tài\n chính").as_deref(), Some("Bộ Tài chính"));
         assert_eq!(cell_body("tổng hợp, báo cáo"), None);
+        assert_eq!(
+            cell_body("Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành thực hiện.").as_deref(),
+            Some("Sở KH&CN")
+        );
     }
 
     #[test]

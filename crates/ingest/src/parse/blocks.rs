@@ -150,6 +150,11 @@ pub(super) struct Splitter<'s, 'l> {
     pub(super) open: Option<(Block, usize)>,
     /// Whether a blank line came since the last line taken.
     pub(super) gap: bool,
+    /// Whether the body sets its paragraphs apart by blank lines ([`blank_paragraphs`]): a
+    /// line break without one is then a wrap.
+    blank_paras: bool,
+    /// Whether the open block started after a blank line.
+    open_after_gap: bool,
 }
 
 impl<'s, 'l> Splitter<'s, 'l> {
@@ -175,6 +180,8 @@ impl<'s, 'l> Splitter<'s, 'l> {
             parent_scheme: None,
             open: None,
             gap: false,
+            blank_paras: blank_paragraphs(lines, furn, from),
+            open_after_gap: false,
         }
     }
 
@@ -353,6 +360,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
         block.after_formula = self.after_formula;
         block.may_head =
             scheme.is_section() && !(numbered && self.parent_scheme == Some(Scheme::Article));
+        self.open_after_gap = self.gap;
         self.gap = false;
         // An article's heading below its label joins it like a wrapped line instead.
         if scheme.heading_below() && scheme != Scheme::Article && block.text.is_empty() {
@@ -379,6 +387,10 @@ impl<'s, 'l> Splitter<'s, 'l> {
                 (*last, self.lines[*last].text),
                 (i, t),
                 self.gap,
+                (
+                    self.blank_paras,
+                    self.open_after_gap && b.span[0] == self.lines[*last].start,
+                ),
                 self.wrap,
                 self.evidence.as_mut(),
             )
@@ -391,6 +403,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             *last = i;
         } else {
             self.close();
+            self.open_after_gap = self.gap;
             self.open = Some((Block::unmarked(t, l.start, l.end, self.after_formula), i));
         }
     }
@@ -404,6 +417,7 @@ fn should_join(
     (prev_at, prev): (usize, &str),
     (at, t): (usize, &str),
     gap: bool,
+    (blank_paras, prev_first): (bool, bool),
     wrap: Option<Wrap>,
     evidence: Option<&mut Evidence<'_>>,
 ) -> bool {
@@ -413,6 +427,11 @@ fn should_join(
             .as_ref()
             .is_some_and(|m| m.scheme == Scheme::Article)
     {
+        return true;
+    }
+    if blank_paras && prev_first && !gap && !ends_terminal(prev) {
+        // Paragraphs set apart by blank lines: a line right below the first line of one goes
+        // on it (`1.1. Chịu trách nhiệm trước` / `Bộ Chính trị, Ban Bí thư …`).
         return true;
     }
     if gap {
@@ -487,6 +506,32 @@ fn should_join(
     }
 }
 
+/// Whether a body sets its paragraphs apart by blank lines: nine in ten of its labelled lines
+/// (`1.`, `a)`, `-`, at least eight) follow a blank line. The count leaves out what is not the
+/// body's running text: furniture, table rows, and the `Nơi nhận` list up to the blank after it.
+fn blank_paragraphs(lines: &[Line<'_>], furn: &[bool], from: usize) -> bool {
+    let (mut after_blank, mut labelled) = (0usize, 0usize);
+    let (mut prev_blank, mut in_recipients) = (true, false);
+    for (l, _) in lines.iter().zip(furn).skip(from).filter(|(_, f)| !**f) {
+        if l.is_blank() {
+            (prev_blank, in_recipients) = (true, false);
+            continue;
+        }
+        let t = l.text;
+        if t.trim_start_matches(|c: char| !c.is_alphabetic())
+            .starts_with("Nơi nhận")
+        {
+            in_recipients = true;
+        }
+        if !in_recipients && !t.starts_with('|') && marker(t).is_some() {
+            labelled += 1;
+            after_blank += usize::from(prev_blank);
+        }
+        prev_blank = false;
+    }
+    labelled >= 8 && after_blank * 10 >= labelled * 9
+}
+
 /// Collects the heading lines below a label or at the head of an annex: upper-case lines,
 /// bracketed `(Kèm theo …)` lines and, for annexes, one sentence-case subject. Returns the line
 /// indices taken and the index to continue from.
@@ -532,8 +577,10 @@ fn heading_lines(
             }
             break;
         }
-        // `Nơi nhận` always opens the recipients, never goes on a heading.
-        if marker(t).is_some() || is_formula(t) || t.starts_with("Nơi nhận") {
+        // `Nơi nhận` always opens the recipients, never goes on a heading; a table row under an
+        // annex's title (`| TT | Chỉ tiêu | Chủ trì |`) is its table's header, not the subject.
+        if marker(t).is_some() || is_formula(t) || t.starts_with("Nơi nhận") || t.starts_with('|')
+        {
             break;
         }
         if annex && t.starts_with('(') {
@@ -673,6 +720,84 @@ mod tests {
             "CHƯƠNG TRÌNH HÀNH ĐỘNG (Kèm theo Nghị quyết số 03/NQ-CP)"
         );
         assert_eq!(body.blocks[1].written_label, "I.");
+    }
+
+    #[test]
+    fn paragraphs_set_apart_by_blank_lines_keep_their_wrapped_first_line() {
+        // A source that sets every paragraph apart by a blank line and breaks its first line
+        // short (45-HD/BTCTW): the line below it goes on, whatever word it opens with.
+        let pairs = [
+            (
+                "1. Chịu trách nhiệm trước",
+                "Bộ Chính trị, Ban Bí thư về các nội dung được phân cấp.",
+            ),
+            (
+                "- Đồng chí Nguyễn Văn A,",
+                "Chủ nhiệm Ủy ban Y của Quốc hội, là cán bộ thuộc diện quản lý.",
+            ),
+            (
+                "- Đồng chí Nguyễn Văn C,",
+                "Chủ tịch hội quần chúng được Đảng giao nhiệm vụ.",
+            ),
+            (
+                "+ Đồng chí Nguyễn Văn X,",
+                "Ủy viên Ban Thường vụ Tỉnh ủy A nhiệm kỳ 2025-2030.",
+            ),
+            (
+                "+ Đồng chí Nguyễn Văn Y,",
+                "Vụ trưởng thuộc Bộ C được giới thiệu quy hoạch.",
+            ),
+            (
+                "2. Ví dụ: Theo quy định,",
+                "Ban Tuyên giáo và Dân vận Tỉnh ủy A có 03 phó trưởng ban.",
+            ),
+            ("3. Ví dụ: Đồng chí Nguyễn", "Văn D là Giám đốc Sở X."),
+            (
+                "4. Phát huy vai trò chủ đạo của",
+                "Nhà nước trong đầu tư hạ tầng số.",
+            ),
+        ];
+        let mut text = String::from("Mở đầu.\n\n");
+        for (first, second) in pairs {
+            text += &format!("{first}\n{second}\n\n");
+        }
+        text += "5. Câu trọn vẹn.\nCâu mới.\n";
+        let body = blocks(&text);
+        for (first, second) in pairs {
+            let joined = format!("{} {second}", &first[first.find(' ').unwrap() + 1..]);
+            assert!(
+                body.blocks.iter().any(|b| b.text == joined),
+                "{joined:?} in {:?}",
+                texts(&body)
+            );
+        }
+        // A line after a finished sentence is still a paragraph of its own.
+        assert!(
+            body.blocks.iter().any(|b| b.text == "Câu mới."),
+            "{:?}",
+            texts(&body)
+        );
+    }
+
+    #[test]
+    fn a_table_under_an_annex_title_keeps_its_header_row() {
+        let body = blocks(
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn A\n\nPHỤ LỤC\n\nPHÂN CÔNG THỰC HIỆN CÁC CHỈ TIÊU\n\n(Ban hành kèm theo Kế hoạch số 144/KH-UBND)\n\n| TT | Chỉ tiêu | Chủ trì |\n| 1 | Kinh tế số chiếm 45% GRDP. | Sở Tài chính |",
+        );
+        let annex = body
+            .blocks
+            .iter()
+            .find(|b| b.synthetic_annex || b.marker.is_some());
+        let heading = &annex.expect("annex").text;
+        assert!(!heading.contains('|'), "{heading}");
+        let rows: Vec<&Vec<String>> = body
+            .blocks
+            .iter()
+            .map(|b| &b.cells)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(rows.len(), 2, "{:?}", texts(&body));
+        assert_eq!(rows[0], &["TT", "Chỉ tiêu", "Chủ trì"]);
     }
 
     #[test]
