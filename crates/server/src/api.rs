@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health))
         .route("/api/search", get(search))
+        .route("/api/search/export", get(crate::search_export::export))
         .route("/api/labels", get(labels))
         .route("/api/limits", get(limits))
         .route("/api/documents", get(documents))
