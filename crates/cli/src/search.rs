@@ -351,6 +351,13 @@ mod tests {
     }
 
     #[test]
+    fn counts_of_clauses_are_grammatical() {
+        assert_eq!(clauses_match(0), "0 clauses match");
+        assert_eq!(clauses_match(1), "1 clause matches");
+        assert_eq!(clauses_match(2), "2 clauses match");
+    }
+
+    #[test]
     fn a_relaxed_search_says_so() {
         let r = SearchResults {
             total: 3,
