@@ -309,3 +309,70 @@ fn ids_range(m: &vankien_index::Matches, range: std::ops::Range<usize>) -> Vec<S
         .map(|r| r.clause_id)
         .collect()
 }
+
+/// The sectors column of the JSON lines export of `q` for clause `clause`, as `token` sees it.
+async fn exported_sectors(f: &super::Fixture, q: &str, clause: &str, token: Option<&str>) -> Value {
+    let answer = super::with_token(
+        &f.app,
+        axum::http::Method::GET,
+        &format!("/api/search/export?q={}", enc(q)),
+        token,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    answer
+        .text()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|l| l["clause_id"] == clause)
+        .unwrap_or_else(|| panic!("{clause} not exported"))["sectors"]
+        .clone()
+}
+
+#[tokio::test]
+async fn an_export_holds_back_others_tags_on_a_blind_clause_as_the_search_does() {
+    let f = fixture();
+    let q = "chuyen doi so";
+    let hit = super::first_hit(&f.app, q).await;
+    let (clause, doc) = (
+        hit["clause_id"].as_str().unwrap(),
+        hit["doc_id"].as_str().unwrap(),
+    );
+    let body = serde_json::json!({"doc_id": doc, "users": ["lan", "minh"], "blind": true});
+    let request = axum::http::Request::post("/api/assignments")
+        .header(header::AUTHORIZATION, format!("Bearer {}", f.admin))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let made = super::send(&f.app, request).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let put = super::with_token(
+        &f.app,
+        axum::http::Method::PUT,
+        &super::tag_uri(clause, "du-lich"),
+        Some(&f.minh),
+    )
+    .await;
+    assert!(put.status.is_success(), "{}", put.text());
+
+    assert_eq!(
+        exported_sectors(&f, q, clause, Some(&f.minh)).await,
+        serde_json::json!(["du-lich"]),
+        "the tagger sees her own tag"
+    );
+    assert_eq!(
+        exported_sectors(&f, q, clause, Some(&f.lan)).await,
+        serde_json::json!([]),
+        "the other annotator of the blind assignment does not"
+    );
+    assert_eq!(
+        exported_sectors(&f, q, clause, None).await,
+        serde_json::json!([]),
+        "nor does an anonymous reader"
+    );
+    assert_eq!(
+        exported_sectors(&f, q, clause, Some(&f.admin)).await,
+        serde_json::json!(["du-lich"]),
+        "an admin sees every tag"
+    );
+}
