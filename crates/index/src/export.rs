@@ -141,6 +141,8 @@ pub(crate) fn matches(
     let searcher = index.inner().reader.searcher();
     let fields = (index.inner().fields.meta, index.inner().fields.text);
     let Some(req) = narrowed(index, req) else {
+        // Nothing matches, but a query that cannot be read is still an error.
+        crate::query::parse(&req.query)?;
         return Ok(Matches {
             total: 0,
             relaxed: None,

@@ -214,6 +214,8 @@ pub(crate) fn collect(found: &Found, wanted: usize) -> Result<Vec<DocAddress>, I
 
 pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
     let Some(req) = narrowed(index, req) else {
+        // Nothing matches, but a query that cannot be read is still an error.
+        query::parse(&req.query)?;
         return Ok(SearchResults::default());
     };
     let req = &*req;
