@@ -1,7 +1,8 @@
 //! End-to-end tests against the real `vankien` binary: plain HTTP checks (health, search, a tag that
 //! survives SIGKILL and restarts), a folder of real documents in every format ingested and served
 //! (bad files named), a real headless Chromium driving the page through search, tagging, a
-//! reload and a sector filter, and the document view's relations block.
+//! reload and a sector filter, the search's trend charts and export links (`e2e/trends.rs`), and
+//! the document view's relations block.
 //!
 //! The binary is not built here: see `vankien_tests::vankien_bin` (build it first with
 //! `cargo build -p vankien-cli`). The browser test needs Debian's `chromium` and
@@ -10,6 +11,8 @@
 
 #[macro_use]
 mod browser;
+#[path = "e2e/trends.rs"]
+mod trends;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -999,6 +1002,7 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
         let result = tokio::time::timeout(Duration::from_secs(300), async {
             drive(&client, &server.base, &token, &shots).await?;
             drive_navigation(&client, &server.base, &pdf_doc, &shots).await?;
+            trends::drive_trends(&client, &server.base, &shots).await?;
             drive_relations(&client, &server.base, &resolution, &programme).await
         })
         .await

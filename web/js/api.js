@@ -7,7 +7,13 @@ import { $ } from './util.js';
  * The server's limits, as `GET /api/limits` publishes them once the page starts; these
  * defaults (the server's own) hold until then.
  */
-export const limits = { max_query_chars: 1000, max_words: 64, max_limit: 100, max_offset: 10000 };
+export const limits = {
+  max_query_chars: 1000,
+  max_words: 64,
+  max_limit: 100,
+  max_offset: 10000,
+  max_export_rows: 100000,
+};
 /** Where the annotator's API token lives between visits. */
 export const TOKEN_KEY = 'vankien.token';
 

@@ -3,6 +3,7 @@
 import { api, clauseHash, docHash, errorText, limits } from './api.js';
 import { FILTERS, navigate, parseRoute, searchHash } from './router.js';
 import { loadSectors, sectorIds, sectorList, sectorName } from './sectors.js';
+import { renderExportLinks, renderTrends } from './trends.js';
 import { $, el, formatCount, formatDate, setSnippet } from './util.js';
 
 /** Clauses on one page of a search inside one document. */
@@ -82,6 +83,8 @@ export async function showSearch(s) {
     $('doc-cards').hidden = true;
     $('pager').hidden = true;
     renderFacets(s, {});
+    renderTrends(s, {}, 0);
+    renderExportLinks(s, 0);
     $('result-status').textContent = errorText(err);
     $('result-status').classList.add('is-error');
   } finally {
@@ -134,6 +137,8 @@ function renderResults(s, data, limit) {
   list.start = s.offset + 1;
 
   renderFacets(s, data.facets || {});
+  renderTrends(s, data.facets || {}, total);
+  renderExportLinks(s, total);
 
   const pager = $('pager');
   pager.hidden = count <= limit && s.offset === 0;

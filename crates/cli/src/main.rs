@@ -1,5 +1,5 @@
 //! The `vankien` command line: parse documents, build the index, search it, list its targets,
-//! serve the page, manage annotators, assign work, measure agreement, import tags, list orphaned
+//! print a document's relations, serve the page, manage annotators, assign work, measure agreement, import tags, list orphaned
 //! tags, back up and restore the store.
 
 mod agreement;
@@ -10,6 +10,7 @@ mod ingest;
 mod invoke;
 mod orphans;
 mod parse;
+mod relations;
 mod search;
 mod sectors;
 mod serve;
@@ -36,6 +37,9 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// Search the index.
     Search(Box<search::SearchArgs>),
+    /// What a document cites, implements, amends, replaces or repeals, and what others do so to
+    /// it.
+    Relations(relations::RelationsArgs),
     /// List the targets of the documents: indicator, value, unit, comparator, year.
     Targets(targets::TargetsArgs),
     /// Serve the web page and the HTTP API (builds the index from corpus/ if there is none).
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Search(args) => search::run(*args),
+        Command::Relations(args) => relations::run(args),
         Command::Targets(args) => targets::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Sectors(args) => sectors::run(args),

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use vankien_index::{Index, IndexError, SearchRequest, SearchResults, Snippet};
 use vankien_ingest::{ClauseKind, DocKind};
 use vankien_server::SearchView;
+use vankien_server::search_export::ExportFormat;
 
 /// Arguments of `vankien search`.
 #[derive(Debug, clap::Args)]
@@ -19,9 +20,20 @@ pub struct SearchArgs {
     /// How many hits to show.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
-    /// Print one JSON object `{"total", "hits": [...]}` instead of readable text.
+    /// Print one JSON object `{"total", "hits": [...]}` instead of readable text (with
+    /// `--trend`, `{"total", "year": [...], "issuer": [...]}`).
     #[arg(long)]
     pub json: bool,
+    /// Print how many clauses match by year and by issuing body instead of the hits.
+    #[arg(long, conflicts_with = "queries")]
+    pub trend: bool,
+    /// Print every matching clause as CSV (the columns of `GET /api/search/export?format=csv`),
+    /// best first, not only a page.
+    #[arg(long, conflicts_with_all = ["json", "jsonl", "trend", "queries"])]
+    pub csv: bool,
+    /// Print every matching clause as JSON lines (as `GET /api/search/export?format=jsonl`).
+    #[arg(long, conflicts_with_all = ["json", "trend", "queries"])]
+    pub jsonl: bool,
     /// Only this document (its id or its number, e.g. `57-NQ/TW`).
     #[arg(long)]
     pub doc: Option<String>,
@@ -96,7 +108,7 @@ fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()
             r.total
         )?;
     } else {
-        writeln!(out, "{} clauses match", r.total)?;
+        writeln!(out, "{}", clauses_match(r.total))?;
     }
     for (i, h) in r.hits.iter().enumerate() {
         let place = if h.section_path.is_empty() {
@@ -121,6 +133,74 @@ fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()
         writeln!(out, "   {}", h.clause_id)?;
     }
     Ok(())
+}
+
+/// Writes every clause `req` matches in `format`, a piece at a time.
+fn write_export(
+    index: &Index,
+    req: &SearchRequest,
+    format: ExportFormat,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    const PIECE: usize = 500;
+    let matches = index.matches(req, usize::MAX)?;
+    out.write_all(format.head().as_bytes())?;
+    let mut start = 0;
+    while start < matches.len() {
+        let mut text = String::new();
+        format
+            .push_rows(&mut text, &matches.rows(start..start + PIECE)?)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        out.write_all(text.as_bytes())?;
+        start += PIECE;
+    }
+    Ok(())
+}
+
+/// Prints the counts of matching clauses by year (oldest first) and by issuing body (most
+/// first), as text or JSON.
+fn print_trend(r: &SearchResults, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    let facets = r.facets.clone().unwrap_or_default();
+    let mut years = facets.year;
+    years.sort_by(|a, b| a.value.cmp(&b.value));
+    if json {
+        let list = |v: &[vankien_index::FacetCount]| -> Vec<serde_json::Value> {
+            v.iter()
+                .map(|c| serde_json::json!({"value": c.value, "label": c.label, "count": c.count}))
+                .collect()
+        };
+        let v = serde_json::json!({
+            "total": r.total,
+            "year": list(&years),
+            "issuer": list(&facets.issuer),
+        });
+        writeln!(out, "{v}")?;
+        return Ok(());
+    }
+    writeln!(out, "{}", clauses_match(r.total))?;
+    let width = |v: &[vankien_index::FacetCount]| {
+        v.iter().map(|c| c.label.chars().count()).max().unwrap_or(0)
+    };
+    writeln!(out, "\nby year:")?;
+    let w = width(&years);
+    for c in &years {
+        writeln!(out, "  {:<w$}  {}", c.label, c.count)?;
+    }
+    writeln!(out, "\nby issuer:")?;
+    let w = width(&facets.issuer);
+    for c in &facets.issuer {
+        writeln!(out, "  {:<w$}  {}", c.label, c.count)?;
+    }
+    Ok(())
+}
+
+/// `1 clause matches`, `3 clauses match`.
+fn clauses_match(n: usize) -> String {
+    if n == 1 {
+        "1 clause matches".to_string()
+    } else {
+        format!("{n} clauses match")
+    }
 }
 
 /// The exit code of a filter value that does not exist, as of a usage error.
@@ -222,7 +302,28 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let Some(query) = args.query else {
         bail!("no query given");
     };
-    let r = index.search(&SearchRequest { query, ..template })?;
+    let req = SearchRequest { query, ..template };
+    if args.csv || args.jsonl {
+        let format = if args.csv {
+            ExportFormat::Csv
+        } else {
+            ExportFormat::Jsonl
+        };
+        write_export(&index, &req, format, &mut out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.trend {
+        let r = index.search(&SearchRequest {
+            facets: true,
+            limit: 1,
+            ..req
+        })?;
+        print_trend(&r, args.json, &mut out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = index.search(&req)?;
     if args.json {
         writeln!(out, "{}", json_of(&r))?;
     } else {
@@ -247,6 +348,13 @@ mod tests {
             cut_after: true,
         };
         assert_eq!(plain_snippet(&s), "[thuỷ lợi] & <đê> \"x\" 'y'…");
+    }
+
+    #[test]
+    fn counts_of_clauses_are_grammatical() {
+        assert_eq!(clauses_match(0), "0 clauses match");
+        assert_eq!(clauses_match(1), "1 clause matches");
+        assert_eq!(clauses_match(2), "2 clauses match");
     }
 
     #[test]

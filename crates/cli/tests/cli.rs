@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 #[path = "cli/targets.rs"]
 mod targets;
 mod team;
+#[path = "cli/trends.rs"]
+mod trends;
 
 /// A file of the corpus.
 fn corpus(name: &str) -> PathBuf {

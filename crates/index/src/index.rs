@@ -293,11 +293,42 @@ impl Index {
         search::search(self, req)
     }
 
+    /// Every clause a search matches, best first, at most `max` (by default an export takes
+    /// [`MAX_EXPORT_ROWS`](crate::MAX_EXPORT_ROWS)): the query and filters of `req`, widened or
+    /// relaxed as [`Index::search`] does, without its paging, grouping or facets.
+    pub fn matches(&self, req: &SearchRequest, max: usize) -> Result<crate::Matches, IndexError> {
+        crate::export::matches(self, req, max)
+    }
+
     /// Whether a document filter (an id, or a number in any spelling) names a document of the
     /// index, as a search's `doc` filter reads it.
     pub fn knows_doc(&self, doc: &str) -> Result<bool, IndexError> {
         let searcher = self.inner().reader.searcher();
         search::matches_any(&searcher, &*search::doc_filter(self, doc))
+    }
+
+    /// The documents `doc` names, as a search's `doc` filter reads it: the one with that id, else
+    /// those whose number is `doc` in any spelling (`57-NQ/TW`, `57/NQ-TW`, `nq 57`); empty when
+    /// none.
+    pub fn find_documents(&self, doc: &str) -> Vec<DocSummary> {
+        let doc = doc.trim();
+        let cache = self.read_cache();
+        if let Some(d) = cache.docs.get(doc) {
+            return vec![d.clone()];
+        }
+        let Some(key) = vankien_ingest::docnum::DocNumber::parse(doc).and_then(|n| n.query_key())
+        else {
+            return Vec::new();
+        };
+        cache
+            .docs
+            .values()
+            .filter(|d| {
+                crate::store::number_of(d.number.as_deref(), &d.source)
+                    .is_some_and(|n| n.index_keys(Some(d.kind)).contains(&key))
+            })
+            .cloned()
+            .collect()
     }
 
     /// The issuing bodies of the documents of the index, each once, sorted.
@@ -365,19 +396,30 @@ impl Index {
         self.docs_where(signer, |d| d.signer.as_deref())
     }
 
-    /// The ids of the documents where `field` has the words of `words` in order, folded.
+    /// The ids of the documents where `field` has the words of `words` in order, folded; when
+    /// the words are the whole of some document's `field`, only those documents: `Quốc hội` is
+    /// the issuer Quốc hội, not also `Ủy ban Thường vụ Quốc hội` (the issuer facet's values
+    /// are whole names, and a click on one must give its count).
     fn docs_where(&self, words: &str, field: impl Fn(&DocSummary) -> Option<&str>) -> Vec<String> {
         let want = folded_words(words);
         if want.is_empty() {
             return Vec::new();
         }
-        self.read_cache()
+        let cache = self.read_cache();
+        let found: Vec<(&DocSummary, bool)> = cache
             .docs
             .values()
-            .filter(|d| {
-                field(d).is_some_and(|v| folded_words(v).windows(want.len()).any(|w| w == want))
+            .filter_map(|d| {
+                let have = folded_words(field(d)?);
+                let whole = have == want;
+                (whole || have.windows(want.len()).any(|w| w == want)).then_some((d, whole))
             })
-            .map(|d| d.id.clone())
+            .collect();
+        let any_whole = found.iter().any(|(_, whole)| *whole);
+        found
+            .into_iter()
+            .filter(|(_, whole)| *whole || !any_whole)
+            .map(|(d, _)| d.id.clone())
             .collect()
     }
 
@@ -582,7 +624,7 @@ pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
 }
 
 /// The folded keys of the words of `text`.
-fn folded_words(text: &str) -> Vec<String> {
+pub(crate) fn folded_words(text: &str) -> Vec<String> {
     vankien_ingest::normalize::words(text)
         .map(|(_, w)| vankien_ingest::normalize::folded_key(w))
         .collect()

@@ -8,6 +8,7 @@
 mod abbrev;
 mod analyzer;
 mod error;
+mod export;
 mod facets;
 mod group;
 mod index;
@@ -26,6 +27,7 @@ mod testing;
 mod types;
 
 pub use error::{IndexError, QueryError};
+pub use export::{MAX_EXPORT_ROWS, MatchRow, Matches};
 pub use group::DEFAULT_PER_GROUP;
 pub use index::{Index, META_FILE};
 pub use ingest::{

@@ -1,6 +1,7 @@
 //! Running a search: parse and check the query, build it with the filters, collect the top hits,
 //! the total and (when asked) facet counts, and make each hit's snippet.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use tantivy::query::{EnableScoring, Query, TermQuery};
@@ -51,51 +52,65 @@ pub(crate) fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
     }
 }
 
-pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
-    let parsed = query::parse(&req.query)?;
-    // An issuer or a signer narrows to its documents; none means nothing matches.
-    let narrowed;
+/// A search's request with its issuer and signer turned into the ids of their documents;
+/// `None` when they name no document, so that nothing matches.
+pub(crate) fn narrowed<'a>(
+    index: &Index,
+    req: &'a SearchRequest,
+) -> Option<Cow<'a, SearchRequest>> {
     let by_doc = [
         req.issuer.as_deref().map(|i| index.docs_of_issuer(i)),
         req.signer.as_deref().map(|s| index.docs_of_signer(s)),
     ];
-    let req = if by_doc.iter().any(Option::is_some) {
-        let mut ids: Option<Vec<String>> = (!req.doc_ids.is_empty()).then(|| req.doc_ids.clone());
-        for found in by_doc.into_iter().flatten() {
-            ids = Some(match ids {
-                Some(mut ids) => {
-                    ids.retain(|id| found.contains(id));
-                    ids
-                }
-                None => found,
-            });
-        }
-        let ids = ids.unwrap_or_default();
-        if ids.is_empty() {
-            return Ok(SearchResults::default());
-        }
-        narrowed = SearchRequest {
-            doc_ids: ids,
-            issuer: None,
-            signer: None,
-            ..req.clone()
-        };
-        &narrowed
-    } else {
-        req
-    };
-    let limits = Limits::default();
-    if req.offset > limits.max_offset {
-        return Err(QueryError::OffsetTooDeep {
-            offset: req.offset,
-            max: limits.max_offset,
-        }
-        .into());
+    if by_doc.iter().all(Option::is_none) {
+        return Some(Cow::Borrowed(req));
     }
-    let limit = match req.limit {
-        0 => DEFAULT_LIMIT,
-        n => n.min(limits.max_limit),
-    };
+    let mut ids: Option<Vec<String>> = (!req.doc_ids.is_empty()).then(|| req.doc_ids.clone());
+    for found in by_doc.into_iter().flatten() {
+        ids = Some(match ids {
+            Some(mut ids) => {
+                ids.retain(|id| found.contains(id));
+                ids
+            }
+            None => found,
+        });
+    }
+    let ids = ids.unwrap_or_default();
+    if ids.is_empty() {
+        return None;
+    }
+    Some(Cow::Owned(SearchRequest {
+        doc_ids: ids,
+        issuer: None,
+        signer: None,
+        ..req.clone()
+    }))
+}
+
+/// What a search found before its page is made: the query that decided the match (the typed
+/// one, or the one widened to a prefix or relaxed to most of its words), its ranked clauses and
+/// facet counts, and the words to mark in snippets.
+pub(crate) struct Found {
+    pub searcher: Searcher,
+    found: query::Split,
+    pub ranked: crate::rerank::Reranked,
+    facet_counts: Option<FacetTally>,
+    pub relaxed: Option<Relaxed>,
+    pub prefix: Option<String>,
+    words: Vec<String>,
+    phrases: Vec<Vec<String>>,
+    parsed: query::ParsedQuery,
+}
+
+/// Runs a search's query, widened when nothing matches as typed, collecting the best `wanted`
+/// clauses (and facets when `facets`).
+pub(crate) fn find(
+    index: &Index,
+    req: &SearchRequest,
+    wanted: usize,
+    facets: bool,
+) -> Result<Found, IndexError> {
+    let parsed = query::parse(&req.query)?;
     let inner = index.inner();
     let f = &inner.fields;
     let searcher = inner.reader.searcher();
@@ -105,18 +120,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     };
     // The query that finds the clauses, and apart the proximity boosts, looked at only where
     // they can still change the page (see `rerank`).
-    // Grouping ranks documents by the per-document counts, so it counts facets too.
-    let facet_collector =
-        || (req.facets || req.group).then_some(TallyCollector(&inner.facet_names));
-    let per_group = match req.per_group {
-        0 => group::DEFAULT_PER_GROUP,
-        n => n.min(limits.max_limit),
-    };
-    let wanted = if req.group {
-        group::window(req.offset, limit, per_group)
-    } else {
-        req.offset + limit
-    };
+    let facet_collector = || facets.then_some(TallyCollector(&inner.facet_names));
     let run = |found: &query::Split| {
         let collector = RerankCollector::new(&searcher, &found.proximity, wanted)?;
         searcher.search(&*found.query, &(collector, facet_collector()))
@@ -188,6 +192,68 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             });
         }
     }
+    Ok(Found {
+        searcher,
+        found,
+        ranked,
+        facet_counts,
+        relaxed,
+        prefix,
+        words,
+        phrases,
+        parsed,
+    })
+}
+
+/// The best `wanted` clauses of the query a search found, in its order.
+pub(crate) fn collect(found: &Found, wanted: usize) -> Result<Vec<DocAddress>, IndexError> {
+    let collector = RerankCollector::new(&found.searcher, &found.found.proximity, wanted)?;
+    let ranked = found.searcher.search(&*found.found.query, &collector)?;
+    Ok(ranked.top.into_iter().map(|(_, a)| a).collect())
+}
+
+pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+    let Some(req) = narrowed(index, req) else {
+        // Nothing matches, but a query that cannot be read is still an error.
+        query::parse(&req.query)?;
+        return Ok(SearchResults::default());
+    };
+    let req = &*req;
+    let limits = Limits::default();
+    if req.offset > limits.max_offset {
+        return Err(QueryError::OffsetTooDeep {
+            offset: req.offset,
+            max: limits.max_offset,
+        }
+        .into());
+    }
+    let limit = match req.limit {
+        0 => DEFAULT_LIMIT,
+        n => n.min(limits.max_limit),
+    };
+    let inner = index.inner();
+    let f = &inner.fields;
+    let per_group = match req.per_group {
+        0 => group::DEFAULT_PER_GROUP,
+        n => n.min(limits.max_limit),
+    };
+    let wanted = if req.group {
+        group::window(req.offset, limit, per_group)
+    } else {
+        req.offset + limit
+    };
+    // Grouping ranks documents by the per-document counts, so it counts facets too.
+    let Found {
+        searcher,
+        found,
+        ranked,
+        mut facet_counts,
+        relaxed,
+        prefix,
+        words,
+        phrases,
+        parsed,
+    } = find(index, req, wanted, req.facets || req.group)?;
     let total = ranked.total;
     let cache = index.read_cache();
     let documents = if req.offset == 0 && req.doc.is_none() {
@@ -320,12 +386,55 @@ fn facet_lists(
     let mut year = list("year", &same);
     year.sort_by(|a, b| b.value.cmp(&a.value));
     Facets {
+        issuer: issuer_counts(counts, docs, facet_limit),
         doc: list("doc", &doc_label),
         kind: list("kind", &kind_label),
         sector: list("sector", &same),
         assignee: list("assignee", &same),
         year,
     }
+}
+
+/// The counts by issuing body: each document's count (every matching clause, not only the
+/// listed documents) added to its issuer's, issuers compared by folded words; each named as most
+/// of its documents write it (ties: the first in order).
+fn issuer_counts(
+    counts: &FacetTally,
+    docs: &BTreeMap<String, DocSummary>,
+    facet_limit: usize,
+) -> Vec<FacetCount> {
+    // Folded name → (count, spellings with their number of documents).
+    let mut by: BTreeMap<String, (u64, BTreeMap<&str, usize>)> = BTreeMap::new();
+    for (doc, n) in counts.under("doc") {
+        let Some(issuer) = docs.get(doc).and_then(|d| d.issuer.as_deref()) else {
+            continue;
+        };
+        let key = crate::index::folded_words(issuer).join(" ");
+        if key.is_empty() {
+            continue;
+        }
+        let entry = by.entry(key).or_default();
+        entry.0 += n;
+        *entry.1.entry(issuer).or_default() += 1;
+    }
+    let mut list: Vec<FacetCount> = by
+        .into_values()
+        .map(|(count, spellings)| {
+            let name = spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(s, _)| s.to_string())
+                .unwrap_or_default();
+            FacetCount {
+                value: name.clone(),
+                label: name,
+                count,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    list.truncate(facet_limit);
+    list
 }
 
 /// The words a query word may be the start of, while it is being typed: at most this many,

@@ -153,6 +153,11 @@ pub struct Facets {
     pub year: Vec<FacetCount>,
     /// By the body a clause assigns its task to, as written.
     pub assignee: Vec<FacetCount>,
+    /// By issuing body: the documents' counts added up by issuer (compared folded, so
+    /// `BỘ CHÍNH TRỊ` and `Bộ Chính trị` are one), exact; value and label the issuer as most
+    /// of its documents write it, which the `issuer` filter takes. Clauses of documents without
+    /// an issuer are not counted here.
+    pub issuer: Vec<FacetCount>,
 }
 
 /// One facet value and how many matching clauses have it.

@@ -387,6 +387,21 @@ impl Library {
         Ok(results)
     }
 
+    /// Every clause a search matches, best first, at most `max`: the filters checked as
+    /// [`Library::search`] checks them, the query widened or relaxed as it does; for exports.
+    pub fn matches(
+        &self,
+        req: &SearchRequest,
+        max: usize,
+    ) -> Result<vankien_index::Matches, LibraryError> {
+        let sectors = match req.sector {
+            Some(_) => self.store.sectors()?,
+            None => Vec::new(),
+        };
+        let req = resolve_filters(&self.index, &sectors, req)?;
+        Ok(self.index.matches(&req, max)?)
+    }
+
     /// Up to [`suggest::MAX_SUGGESTIONS`] sectors suggested for a clause, best first, from the
     /// tags accepted so far and the taxonomy's keywords; never a sector the clause carries. Only
     /// suggested: nothing is tagged. [`LibraryError::NoClause`] for a clause the index lacks.

@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health))
         .route("/api/search", get(search))
+        .route("/api/search/export", get(crate::search_export::export))
         .route("/api/labels", get(labels))
         .route("/api/limits", get(limits))
         .route("/api/documents", get(documents))
@@ -328,6 +329,8 @@ struct LimitsAnswer {
     max_words: usize,
     max_limit: usize,
     max_offset: usize,
+    /// The most clauses `GET /api/search/export` gives.
+    max_export_rows: usize,
 }
 
 async fn limits(State(state): State<AppState>, uri: Uri) -> Result<Json<LimitsAnswer>, ApiError> {
@@ -338,6 +341,7 @@ async fn limits(State(state): State<AppState>, uri: Uri) -> Result<Json<LimitsAn
         max_words: l.max_words,
         max_limit: l.max_limit,
         max_offset: l.max_offset,
+        max_export_rows: crate::search_export::MAX_EXPORT_ROWS,
     }))
 }
 

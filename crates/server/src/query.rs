@@ -127,6 +127,14 @@ pub const SEARCH_PARAMS: &[&str] = &[
 pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<SearchRequest, ApiError> {
     let pairs = parse_pairs(raw)?;
     let values = single_values(&pairs, SEARCH_PARAMS)?;
+    request_of(values, config)
+}
+
+/// The search request of parameters of [`SEARCH_PARAMS`], each given once.
+pub(crate) fn request_of(
+    values: Vec<(&str, &str)>,
+    config: &ServerConfig,
+) -> Result<SearchRequest, ApiError> {
     let mut req = SearchRequest {
         limit: 10,
         facets: true,

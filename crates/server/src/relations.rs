@@ -15,9 +15,10 @@ use crate::api::{check_id, path_param};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The answer: the document's links each way and its status.
+/// The answer: the document's links each way and its status (public: `vankien relations --json`
+/// prints it).
 #[derive(Debug, Serialize)]
-pub(crate) struct RelationsView {
+pub struct RelationsView {
     document: String,
     /// What the document does to others, grouped by relation (in the order the page lists them)
     /// and target; a target it relates to otherwise is not listed again as a mention.
@@ -123,7 +124,8 @@ impl LinkView {
 }
 
 impl RelationsView {
-    fn new(document: String, r: DocRelations) -> RelationsView {
+    /// The view of the relations `r` of the document `document` (its id).
+    pub fn new(document: String, r: DocRelations) -> RelationsView {
         RelationsView {
             document,
             outgoing: r

@@ -156,7 +156,18 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Ctx<'_>) -> Result<T, ApiError> + Send + 'static,
     {
-        let permit = self.permit().await?;
+        self.blocking_within(self.inner.config.acquire_timeout, job)
+            .await
+    }
+
+    /// [`AppState::blocking`], waiting up to `wait` for a permit: for the later pieces of an
+    /// answer already under way (an export's rows), which a quick 503 would cut off.
+    pub(crate) async fn blocking_within<T, F>(&self, wait: Duration, job: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx<'_>) -> Result<T, ApiError> + Send + 'static,
+    {
+        let permit = self.permit(wait).await?;
         let inner = self.inner.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let _permit: OwnedSemaphorePermit = permit;
@@ -174,13 +185,13 @@ impl AppState {
         }
     }
 
-    async fn permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+    async fn permit(&self, wait_for: Duration) -> Result<OwnedSemaphorePermit, ApiError> {
         match self.inner.limiter.clone().try_acquire_owned() {
             Ok(permit) => Ok(permit),
             Err(TryAcquireError::Closed) => Err(ApiError::Overloaded),
             Err(TryAcquireError::NoPermits) => {
-                let wait = self.inner.limiter.clone().acquire_owned();
-                match tokio::time::timeout(self.inner.config.acquire_timeout, wait).await {
+                let acquire = self.inner.limiter.clone().acquire_owned();
+                match tokio::time::timeout(wait_for, acquire).await {
                     Ok(Ok(permit)) => Ok(permit),
                     _ => Err(ApiError::Overloaded),
                 }

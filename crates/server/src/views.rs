@@ -218,6 +218,7 @@ struct FacetsView {
     sector: Vec<FacetCountView>,
     year: Vec<FacetCountView>,
     assignee: Vec<FacetCountView>,
+    issuer: Vec<FacetCountView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -244,6 +245,7 @@ impl From<Facets> for FacetsView {
             sector: list(f.sector),
             year: list(f.year),
             assignee: list(f.assignee),
+            issuer: list(f.issuer),
         }
     }
 }

@@ -18,6 +18,8 @@ use vankien_server::{AppState, ServerConfig, router};
 
 #[path = "api/targets.rs"]
 mod targets;
+#[path = "api/trends.rs"]
+mod trends;
 
 use common::*;
 
@@ -29,7 +31,8 @@ async fn limits_are_published_narrowed_never_widened_and_applied() {
     assert_eq!(
         answer.json(),
         serde_json::json!({
-            "max_query_chars": 1000, "max_words": 64, "max_limit": 100, "max_offset": 10000
+            "max_query_chars": 1000, "max_words": 64, "max_limit": 100, "max_offset": 10000,
+            "max_export_rows": 100000
         })
     );
     let f = fixture_with(ServerConfig {
@@ -45,7 +48,8 @@ async fn limits_are_published_narrowed_never_widened_and_applied() {
     assert_eq!(
         answer.json(),
         serde_json::json!({
-            "max_query_chars": 20, "max_words": 3, "max_limit": 1000, "max_offset": 10
+            "max_query_chars": 20, "max_words": 3, "max_limit": 1000, "max_offset": 10,
+            "max_export_rows": 100000
         })
     );
     for (uri, status, code) in [

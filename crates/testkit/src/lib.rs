@@ -55,3 +55,37 @@ pub fn index_of(dir: &Path, paths: &[PathBuf]) -> Index {
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     index
 }
+
+/// The records of an RFC 4180 text (an export, without its byte-order mark): quoted fields may
+/// hold commas, doubled quotes and line breaks; records end with CRLF or LF. Panics on a text
+/// that ends inside a record.
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(
+        field.is_empty() && row.is_empty() && !quoted,
+        "the CSV ends inside a record"
+    );
+    rows
+}
