@@ -75,7 +75,7 @@ pub(crate) async fn compare(
     let (a, b) = parse_request(uri.query())?;
     state
         .blocking(move |ctx| {
-            let c = compare::compare_in(&ctx.index, &a, &b, &CompareConfig::default())?;
+            let c = compare::compare_in(ctx.index, &a, &b, &CompareConfig::default())?;
             Ok(Json(CompareView::new(c)))
         })
         .await
