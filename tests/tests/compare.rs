@@ -24,7 +24,13 @@ fn doc_id(server: &Server, number: &str) -> String {
         .to_string()
 }
 
-async fn drive(c: &Client, base: &str, a: &str, b: &str) -> Step<()> {
+async fn drive(
+    c: &Client,
+    base: &str,
+    a: &str,
+    b: &str,
+    first_reworded: (String, String),
+) -> Step<()> {
     // 1. The document view offers the other documents to compare with.
     c.goto(&format!("{base}/#/doc/{a}"))
         .await
@@ -105,6 +111,18 @@ async fn drive(c: &Client, base: &str, a: &str, b: &str) -> Step<()> {
             && marks[3] == 0,
         "a reworded row marks A's deleted and B's inserted words: {marks}"
     );
+    // Its two sides read as the two clauses as written, the marks included.
+    let sides = c
+        .execute(
+            "const r = document.querySelector('[data-testid=compare-row][data-status=reworded]'); return [r.querySelector('[data-testid=compare-a] .compare-text').textContent, r.querySelector('[data-testid=compare-b] .compare-text').textContent];",
+            vec![],
+        )
+        .await
+        .ctx("reworded sides")?;
+    check!(
+        sides[0] == first_reworded.0.as_str() && sides[1] == first_reworded.1.as_str(),
+        "the sides of the first reworded row are A's and B's clauses: {sides} vs {first_reworded:?}"
+    );
     screenshot(c, &target_dir().join("e2e-screenshot-compare.png")).await?;
 
     // 3. A document the index does not hold: the page says so.
@@ -139,6 +157,14 @@ fn two_documents_compare_side_by_side_from_the_document_view() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let server = Server::start(&tmp.path().join("index"), &tmp.path().join("data"));
     let (a, b) = (doc_id(&server, "20-NQ/TW"), doc_id(&server, "69-KL/TW"));
+    let api = server.get(&format!("/api/compare?a={a}&b={b}")).json;
+    let row = api["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["status"] == "reworded"))
+        .cloned()
+        .unwrap_or_else(|| panic!("a reworded row: {api}"));
+    let text = |side: &str| row[side]["text"].as_str().unwrap_or_default().to_string();
+    let first_reworded = (text("a"), text("b"));
     let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -148,7 +174,7 @@ fn two_documents_compare_side_by_side_from_the_document_view() {
         let client = session(&chromium, &driver, &tmp.path().join("profile")).await?;
         let result = tokio::time::timeout(
             Duration::from_secs(120),
-            drive(&client, &server.base, &a, &b),
+            drive(&client, &server.base, &a, &b, first_reworded),
         )
         .await
         .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));

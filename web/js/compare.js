@@ -28,15 +28,24 @@ function docName(d) {
   return [d.number || d.id, d.title].filter(Boolean).join(' — ');
 }
 
-/** A's side (equal and deleted runs) or B's (equal and inserted), each run its own element. */
+/**
+ * A's side (equal runs in A's own spelling, and deleted runs) or B's (equal and inserted): the
+ * runs carry the text up to the next run, so their concatenation is the clause as written.
+ */
 function diffSide(diff, keep) {
   const p = el('p', { class: 'compare-text' });
-  diff.forEach((run, i) => {
-    if (run.op !== 'equal' && run.op !== keep) return;
-    if (p.childNodes.length && i > 0) p.append(' ');
-    const tag = run.op === 'equal' ? 'span' : run.op === 'deleted' ? 'del' : 'ins';
-    p.append(el(tag, { class: `diff-${run.op}`, 'data-testid': `diff-${run.op}`, text: String(run.text || '') }));
-  });
+  for (const run of diff) {
+    if (run.op !== 'equal' && run.op !== keep) continue;
+    const text = String((run.op === 'equal' && keep === 'deleted' ? run.a_text : run.text) || '');
+    if (run.op === 'equal') {
+      p.append(text);
+      continue;
+    }
+    // The mark covers the words; the space after them stays outside it.
+    const words = text.trimEnd();
+    p.append(el(run.op === 'deleted' ? 'del' : 'ins', { class: `diff-${run.op}`, 'data-testid': `diff-${run.op}`, text: words }));
+    if (words.length < text.length) p.append(text.slice(words.length));
+  }
   return p;
 }
 

@@ -97,13 +97,13 @@ fn print_text(c: &Comparison, out: &mut impl Write) -> std::io::Result<()> {
             Status::Reworded => {
                 let mut line = String::new();
                 for run in &row.diff {
-                    if !line.is_empty() {
-                        line.push(' ');
-                    }
+                    // The marks go round the words; the space after them stays outside.
+                    let words = run.text.trim_end();
+                    let rest = &run.text[words.len()..];
                     match run.op {
                         DiffOp::Equal => line.push_str(&run.text),
-                        DiffOp::Deleted => line.push_str(&format!("[-{}-]", run.text)),
-                        DiffOp::Inserted => line.push_str(&format!("{{+{}+}}", run.text)),
+                        DiffOp::Deleted => line.push_str(&format!("[-{words}-]{rest}")),
+                        DiffOp::Inserted => line.push_str(&format!("{{+{words}+}}{rest}")),
                     }
                 }
                 writeln!(out, "  {line}")?;

@@ -37,13 +37,20 @@ impl<'a> ClauseWords<'a> {
         out
     }
 
-    /// The text from word `from` to word `to` (exclusive), as written, with what lies between
-    /// the words.
+    /// The text of words `from` to `to` (exclusive) as written, with what follows the last of
+    /// them up to the next word (spaces, punctuation); from the text's start for the first word
+    /// and to its end for the last, so the slices of a partition of the words give the whole text.
     pub fn slice(&self, from: usize, to: usize) -> &'a str {
         if from >= to {
             return "";
         }
-        &self.text[self.ranges[from].start..self.ranges[to - 1].end]
+        let start = if from == 0 {
+            0
+        } else {
+            self.ranges[from].start
+        };
+        let end = self.ranges.get(to).map_or(self.text.len(), |r| r.start);
+        &self.text[start..end]
     }
 }
 
@@ -64,8 +71,10 @@ mod tests {
 
     #[test]
     fn a_slice_keeps_the_text_between_words() {
-        let w = ClauseWords::new("kinh tế - xã hội; môi trường");
-        assert_eq!(w.slice(1, 4), "tế - xã hội");
+        let w = ClauseWords::new("kinh tế - xã hội; môi trường.");
+        assert_eq!(w.slice(1, 4), "tế - xã hội; ");
         assert_eq!(w.slice(2, 2), "");
+        let whole: String = [w.slice(0, 2), w.slice(2, 5), w.slice(5, 6)].concat();
+        assert_eq!(whole, w.text, "a partition gives the whole text back");
     }
 }

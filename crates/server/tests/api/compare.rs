@@ -48,6 +48,28 @@ async fn two_documents_compare_by_number_in_any_spelling() {
             .any(|d| d["op"] == "equal" && d["text"].as_str().unwrap().contains("Ban Tuyên giáo")),
         "{diff:?}"
     );
+    // A's runs (equal in A's spelling, deleted) give A's clause back, B's runs B's.
+    for row in rows.iter().filter(|r| r["status"] == "reworded") {
+        let runs = row["diff"].as_array().unwrap();
+        let side = |keep: &str, equal_key: &str| -> String {
+            runs.iter()
+                .filter(|r| r["op"] == "equal" || r["op"] == keep)
+                .map(|r| {
+                    let key = if r["op"] == "equal" {
+                        equal_key
+                    } else {
+                        "text"
+                    };
+                    r[key].as_str().unwrap().to_string()
+                })
+                .collect()
+        };
+        assert_eq!(
+            side("deleted", "a_text"),
+            row["a"]["text"].as_str().unwrap()
+        );
+        assert_eq!(side("inserted", "text"), row["b"]["text"].as_str().unwrap());
+    }
     assert!(
         json["status_labels"]
             .as_array()
