@@ -8,6 +8,7 @@
 
 import { TOKEN_KEY, limits, loadLimits } from './js/api.js';
 import { checkKeptToken, closeAuthForm, openAuthForm, signIn, signOut, whoIsKnown } from './js/auth.js';
+import { showCompare } from './js/compare.js';
 import { showDocument } from './js/document.js';
 import { showHome } from './js/home.js';
 import { lastSearch, navigate, parseRoute, searchHash, setRenderer } from './js/router.js';
@@ -29,7 +30,7 @@ import { closePicker, onPickerKey, picker, renderPickerList } from './js/tagging
 import { $, toast } from './js/util.js';
 
 /** The views of the page, one `<section id="view-…">` each. */
-const VIEWS = ['home', 'search', 'doc', 'queue', 'review', 'admin'];
+const VIEWS = ['home', 'search', 'doc', 'compare', 'queue', 'review', 'admin'];
 
 let renderedHash = null;
 
@@ -60,7 +61,8 @@ function render() {
     if (route.view === 'doc') {
       showDocument(route.docId, route.clauseId);
       team(() => showQueueBar(route.clauseId, route.queue));
-    } else if (route.view === 'queue') team(() => showQueue(route.doc));
+    } else if (route.view === 'compare') showCompare(route.a, route.b);
+    else if (route.view === 'queue') team(() => showQueue(route.doc));
     else if (route.view === 'review') team(() => showReview(route.doc));
     else if (route.view === 'admin') team(() => showAdmin());
     else showHome();

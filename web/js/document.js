@@ -7,6 +7,7 @@ import { kindBadge } from './search.js';
 import { loadSectors, sectorIds, sectorName } from './sectors.js';
 import { resetKeys, setCurrent } from './keys.js';
 import { forgetSuggestions, renderSuggestions } from './suggest.js';
+import { fillCompareChoice } from './compare.js';
 import { renderRelations } from './relations.js';
 import { openPicker, untag } from './tagging.js';
 import { $, el, formatCount, formatDate, formatTime, pagesText, toast } from './util.js';
@@ -55,6 +56,7 @@ export async function showDocument(docId, clauseId) {
     status.textContent = '';
     focusClause(clauseId);
     showRelations(docId, body && body.relations_count, controller);
+    fillCompareChoice($('doc-compare'), docId);
   } catch (err) {
     if (err && err.name === 'AbortError') return;
     if (controller !== docController) return;

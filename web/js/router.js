@@ -7,6 +7,7 @@
 //   #/doc/<doc id>              a document
 //   #/clause/<clause id>        a clause inside its document, scrolled to and highlighted
 //   #/clause/<clause id>?queue  the same, as the annotator's queue brought them there
+//   #/compare?a=…&b=…          two documents side by side (ids or numbers)
 //   #/queue, #/review, #/admin  the team's views (by role)
 
 export const FILTERS = ['doc', 'kind', 'sector', 'assignee', 'issuer', 'year'];
@@ -31,6 +32,7 @@ export function parseRoute() {
   if (path === '/queue') return { view: 'queue', doc: params.get('doc') || '' };
   if (path === '/review') return { view: 'review', doc: params.get('doc') || '' };
   if (path === '/admin') return { view: 'admin' };
+  if (path === '/compare') return { view: 'compare', a: params.get('a') || '', b: params.get('b') || '' };
   if (path.startsWith('/doc/')) {
     return { view: 'doc', docId: decode(path.slice('/doc/'.length)), clauseId: null };
   }

@@ -5,6 +5,7 @@
 mod agreement;
 mod assign;
 mod backup;
+mod compare;
 mod import;
 mod ingest;
 mod invoke;
@@ -42,6 +43,9 @@ enum Command {
     Relations(relations::RelationsArgs),
     /// List the targets of the documents: indicator, value, unit, comparator, year.
     Targets(targets::TargetsArgs),
+    /// Compare two documents: their tasks and targets aligned (kept, reworded, new, dropped)
+    /// and their targets' value changes.
+    Compare(compare::CompareArgs),
     /// Serve the web page and the HTTP API (builds the index from corpus/ if there is none).
     Serve(serve::ServeArgs),
     /// List the sector taxonomy: the ids `--sector` and tagging take, with their names.
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(*args),
         Command::Relations(args) => relations::run(args),
         Command::Targets(args) => targets::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Sectors(args) => sectors::run(args),
         Command::User(args) => user::run(args),

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/compare.rs"]
+mod compare;
 #[path = "cli/targets.rs"]
 mod targets;
 mod team;

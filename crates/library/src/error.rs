@@ -64,6 +64,9 @@ pub enum LibraryError {
         /// The values it may take (for documents and issuers, those of the index).
         valid: Vec<String>,
     },
+    /// A document named by a comparison (its id or number) is not in the index.
+    #[error("no document `{}` in the index (give a document id or a number such as 57-NQ/TW)", .0.escape_debug())]
+    UnknownDocument(String),
     /// A clause named by a tag write is not in the index.
     #[error("no clause `{0}`")]
     NoClause(String),

@@ -18,6 +18,7 @@
 //!   follows (grouped commits, retried on failure); at open the mirror is checked against the
 //!   store and repaired; a damaged index is rebuilt from its sources.
 
+pub mod compare;
 mod error;
 pub mod fault;
 pub mod handoff;

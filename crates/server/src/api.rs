@@ -56,6 +56,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/annotations/export", get(export::export))
         .route("/api/orphans", get(orphans))
         .route("/api/targets", get(crate::targets::targets))
+        .route("/api/compare", get(crate::compare::compare))
         .route("/api/orphans/{id}/reattach", post(review::reattach))
         .route("/api/users", get(admin::list).post(admin::create))
         .route(

@@ -243,6 +243,7 @@ impl From<LibraryError> for ApiError {
                 };
                 ApiError::UnknownFilter { message, valid }
             }
+            e @ LibraryError::UnknownDocument(_) => ApiError::NotFound(e.to_string()),
             LibraryError::NoClause(id) => {
                 ApiError::NotFound(format!("no clause `{}`", id.escape_debug()))
             }

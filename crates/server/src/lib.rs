@@ -12,6 +12,7 @@ mod api;
 mod auth;
 mod blind;
 mod body;
+pub mod compare;
 mod conn;
 pub mod error;
 mod export;

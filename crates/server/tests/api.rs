@@ -16,6 +16,8 @@ use vankien_index::Limits;
 use vankien_library::{Holder, Library};
 use vankien_server::{AppState, ServerConfig, router};
 
+#[path = "api/compare.rs"]
+mod compare;
 #[path = "api/targets.rs"]
 mod targets;
 #[path = "api/trends.rs"]
