@@ -55,6 +55,12 @@ impl Blindness {
         (own, true)
     }
 
+    /// The documents with a blind assignment: where others' tags may be held back from the
+    /// viewer (none for reviewers and admins, nor where no assignment is blind).
+    pub fn blind_docs(&self) -> std::collections::BTreeSet<&str> {
+        self.blind.iter().map(|a| a.doc_id.as_str()).collect()
+    }
+
     /// The sectors of the viewer's own tags, for a clause whose tags [`Blindness::hides`]:
     /// read from `tags` (the clause's live tags).
     pub fn own_sectors(&self, tags: &[Tag]) -> Vec<String> {

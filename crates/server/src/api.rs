@@ -290,8 +290,15 @@ async fn search(
     let (limit, offset) = (req.limit, req.offset);
     let (results, hidden) = state
         .blocking(move |ctx| {
-            let mut results = ctx.library.search(&req)?;
-            let hidden = crate::blind::hits(ctx, viewer.as_ref(), &mut results.hits)?;
+            let blindness = ctx.store.blindness(viewer.as_ref(), None)?;
+            let narrowed = crate::blind::narrow(ctx, &blindness, req)?;
+            let mut results = ctx.library.search(&narrowed.req)?;
+            if narrowed.hide_sector_facet
+                && let Some(facets) = results.facets.as_mut()
+            {
+                facets.sector.clear();
+            }
+            let hidden = crate::blind::hits(ctx, &blindness, &mut results.hits)?;
             Ok((results, hidden))
         })
         .await?;

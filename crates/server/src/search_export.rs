@@ -257,8 +257,9 @@ pub(crate) async fn export(
     // The search and the viewer's blindness first: a bad filter is a 400 before any row.
     let (matches, blindness) = state
         .blocking(move |ctx| {
-            let matches = ctx.library.matches(&req, MAX_EXPORT_ROWS)?;
             let blindness = ctx.store.blindness(viewer.as_ref(), None)?;
+            let req = crate::blind::narrow(ctx, &blindness, req)?.req;
+            let matches = ctx.library.matches(&req, MAX_EXPORT_ROWS)?;
             Ok((matches, blindness))
         })
         .await?;

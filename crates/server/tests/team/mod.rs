@@ -415,6 +415,42 @@ async fn two_annotators_tag_blind_and_a_reviewer_settles_their_differences() {
         .unwrap()
         .clone();
     assert_eq!(hit["sectors"], json!(["du-lich"]));
+    // A sector filter never finds a blind clause by An's tags for Bình, nor for an anonymous
+    // reader; the reviewer finds An's two. The sector facet is left out where the search reaches
+    // the blind document, and whole for the reviewer.
+    let by_sector = format!("/api/search?sector=du-lich&doc={}&limit=50", enc(&doc));
+    for who in [Some(&t.binh), None] {
+        let found = ok(
+            &with_token(&f.app, Method::GET, &by_sector, who.map(String::as_str)).await,
+            StatusCode::OK,
+        );
+        assert_eq!(found["total"], 0, "{found}");
+    }
+    let found = ok(
+        &with_token(&f.app, Method::GET, &by_sector, Some(&t.thu)).await,
+        StatusCode::OK,
+    );
+    assert_eq!(found["total"], 2, "{found}");
+    let sector_facet = |answer: &Value| answer["facets"]["sector"].as_array().unwrap().len();
+    let hits = ok(
+        &with_token(&f.app, Method::GET, &search, Some(&t.binh)).await,
+        StatusCode::OK,
+    );
+    assert_eq!(sector_facet(&hits), 0, "{}", hits["facets"]);
+    let hits = ok(
+        &with_token(&f.app, Method::GET, &search, Some(&t.thu)).await,
+        StatusCode::OK,
+    );
+    assert!(sector_facet(&hits) > 0, "{}", hits["facets"]);
+    // An unknown sector is still a 400, blind or not.
+    with_token(
+        &f.app,
+        Method::GET,
+        "/api/search?sector=khong-co&limit=5",
+        Some(&t.binh),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "unknown_filter");
     // A bad token on a read is a 401, never anonymous.
     with_token(&f.app, Method::GET, &clause_uri, Some("vk_0_x"))
         .await
