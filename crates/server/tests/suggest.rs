@@ -48,7 +48,7 @@ fn sectors_of(list: &[Value]) -> Vec<&str> {
 #[tokio::test]
 async fn suggestions_learn_from_tags_and_never_tag() {
     let f = fixture_with_keywords();
-    let clause = format!("{DOC}/chuong-i.dieu-1.p109");
+    let clause = format!("{DOC}/chuong-i.dieu-1.p106");
     // Before any tag: the taxonomy's words (`rừng phòng hộ` is forestry's).
     let before = suggestions(&f, &clause).await;
     assert_eq!(sectors_of(&before)[0], "lam-nghiep", "{before:?}");
@@ -60,7 +60,7 @@ async fn suggestions_learn_from_tags_and_never_tag() {
 
     // Three rows of the same table tagged over HTTP: the model learns them at the next request,
     // and says which tagged clauses the suggestion comes from.
-    let tagged: Vec<String> = ["p105", "p106", "p107"]
+    let tagged: Vec<String> = ["p102", "p103", "p104"]
         .iter()
         .map(|p| format!("{DOC}/chuong-i.dieu-1.{p}"))
         .collect();
@@ -100,7 +100,7 @@ async fn suggestions_have_no_write_path_and_unknown_clauses_are_404() {
     get(&f.app, &format!("/api/clauses/{DOC}/nope/suggestions"))
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
-    let clause = format!("{DOC}/chuong-i.dieu-1.p109");
+    let clause = format!("{DOC}/chuong-i.dieu-1.p106");
     for method in [Method::PUT, Method::POST, Method::DELETE] {
         let answer = with_token(
             &f.app,
