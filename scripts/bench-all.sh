@@ -17,8 +17,9 @@
 # Both logs are kept under $OUT (by default <target>/vankien-all/docs-DOCS); the two tables are
 # printed again together at the end, with the time each step took.
 #
-# Expected runtime on the 2-core machine after the release builds: about 8 minutes at 2,000
-# documents; at 20,000 (about 1.3 GB) the corpus, two ingests and the queries take most of an hour.
+# Expected runtime on the 2-core machine after the release builds, measured with the machine
+# loaded by other builds: 4.5 minutes at 2,000 documents, 7.6 at 5,000; at 20,000 (about 1.3 GB)
+# expect most of an hour (two ingests of the corpus at 4.5-8 MB/s, FTS5's queries at ~0.1-0.6 s).
 # Environment: as scripts/bench-load.sh (VANKIEN_LOAD_SECONDS, CARGO_TARGET_DIR, VANKIEN_BENCH_DIR).
 set -euo pipefail
 
