@@ -30,6 +30,13 @@
 //! folded field of the index the vankien child built, one document per clause. Their rows show
 //! how fast the index library alone ingests and answers the same queries here, with and without
 //! counting every match (vankien's `total` counts them).
+//!
+//! A last table gives the figures of the scale issue (issue 14) beside their references: the
+//! page's own request (ten documents grouped, facets, total) and the top 20 clauses with facets,
+//! each against bare tantivy's top 10 with an exact count on vankien's clauses; the page's request
+//! as a user types (every prefix of 40 of the queries, `typing.txt` in the work folder) against
+//! bare tantivy on the same prefixes; ingest against FTS5 and bare tantivy; peak memory.
+//! `scripts/bench-all.sh DOCS` runs this benchmark and the HTTP one for one corpus size.
 
 #[path = "search/bare.rs"]
 mod bare;
@@ -120,6 +127,12 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
     let queries_file = work.join("queries.txt");
     let text: String = queries.iter().map(|(_, q)| format!("{q}\n")).collect();
     std::fs::write(&queries_file, text)?;
+    let typing_file = work.join("typing.txt");
+    let typed: String = typing_queries(&queries)
+        .iter()
+        .map(|q| format!("{q}\n"))
+        .collect();
+    std::fs::write(&typing_file, typed)?;
 
     let exe = std::env::current_exe()?;
     let mut results = Vec::new();
@@ -136,6 +149,7 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
             .arg(corpus.join("docs"))
             .arg(&work)
             .arg(&queries_file)
+            .arg(&typing_file)
             .stderr(std::process::Stdio::inherit())
             .output()?;
         if !out.status.success() {
@@ -146,6 +160,13 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
     }
     print_table(&generated, &queries, &results[0], &results[1]);
     print_reference(&results[1], &results[2], &results[3], generated.bytes);
+    print_scale(
+        &generated,
+        &results[0],
+        &results[1],
+        &results[2],
+        &results[3],
+    );
     Ok(())
 }
 
@@ -218,11 +239,64 @@ fn draw_queries(generated: &generate::Generated, seed: u64) -> Res<Vec<(&'static
     Ok(out)
 }
 
+/// How many of the mixed queries are typed letter by letter for the as-you-type figures.
+const TYPED: usize = 40;
+
+/// The as-you-type requests: the first [`TYPED`] accented or unaccented queries, each typed
+/// letter by letter, every prefix (from two characters, the page's debounce aside) one request,
+/// as a user who types steadily sends them.
+fn typing_queries(queries: &[(&str, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let typed = queries
+        .iter()
+        .filter(|(shape, _)| matches!(*shape, "accented" | "unaccented"))
+        .take(TYPED);
+    for (_, q) in typed {
+        let chars: Vec<char> = q.chars().collect();
+        for end in 2..=chars.len() {
+            let prefix: String = chars[..end].iter().collect();
+            if !prefix.ends_with(' ') {
+                out.push(prefix);
+            }
+        }
+    }
+    out
+}
+
+/// The page's own search request (`web/js/search.js`): ten documents, their best clauses
+/// grouped under each, with the total, the facets and the documents the query names.
+fn page_request(q: &str) -> SearchRequest {
+    SearchRequest {
+        query: q.to_string(),
+        limit: 10,
+        group: true,
+        facets: true,
+        ..SearchRequest::default()
+    }
+}
+
+/// The request of the issue's query aim: the top 20 clauses with the total and the facets.
+fn top20_request(q: &str) -> SearchRequest {
+    SearchRequest {
+        query: q.to_string(),
+        limit: 20,
+        facets: true,
+        ..SearchRequest::default()
+    }
+}
+
 /// A child: ingests `corpus` with one system in `work`, runs the queries, prints one JSON line.
 fn child(args: &[String]) -> Res<()> {
-    let [system, corpus, work, queries] = args else {
-        return Err("usage: --child SYSTEM CORPUS WORK QUERIES".into());
+    let [system, corpus, work, queries, typing] = args else {
+        return Err("usage: --child SYSTEM CORPUS WORK QUERIES TYPING".into());
     };
+    let typing: Vec<String> = std::fs::read_to_string(typing)?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    // The latencies of the issue's scale figures: the page's request, the top 20 with facets,
+    // and the page's request as the user types (for the bare reference: top 10 with a count).
+    let mut scale = json!({});
     let corpus = PathBuf::from(corpus);
     let work = PathBuf::from(work);
     let queries: Vec<String> = std::fs::read_to_string(queries)?
@@ -279,6 +353,12 @@ fn child(args: &[String]) -> Res<()> {
             });
             let first_timed = was_relaxed.len().saturating_sub(queries.len());
             relaxed = was_relaxed[first_timed..].iter().filter(|&&r| r).count();
+            let run = |req: &SearchRequest| index.search(req).map(|r| r.total > 0);
+            scale = json!({
+                "page_us": time_queries(&queries, |q| run(&page_request(q))).latencies_us,
+                "top20_us": time_queries(&queries, |q| run(&top20_request(q))).latencies_us,
+                "typing_us": time_queries(&typing, |q| run(&page_request(q))).latencies_us,
+            });
             (secs, units, size, hwm, timed)
         }
         "fts5" => {
@@ -333,6 +413,9 @@ fn child(args: &[String]) -> Res<()> {
             let timed = time_queries(&queries, |q| on_clauses.search(q, TOP, false));
             let total = time_queries(&queries, |q| on_clauses.search(q, TOP, true));
             with_total = Some(total.latencies_us);
+            scale = json!({
+                "typing_us": time_queries(&typing, |q| on_clauses.search(q, TOP, true)).latencies_us,
+            });
             (0.0, json!({}), size, vm_hwm_kib(), timed)
         }
         other => return Err(format!("unknown system {other}").into()),
@@ -350,6 +433,7 @@ fn child(args: &[String]) -> Res<()> {
         "refused": timed.refused,
         "relaxed": relaxed,
         "latencies_with_total_us": with_total,
+        "scale": scale,
     });
     println!("{out}");
     Ok(())
@@ -607,5 +691,102 @@ fn print_reference(theirs: &Value, bare: &Value, clauses: &Value, bytes: u64) {
     println!(
         "(in the MB/s row FTS5/x is below 1 where x is faster: the ingest aim asks vankien for \
          0.5 or less, the query aim for a mean ratio of 50 or more)"
+    );
+}
+
+/// The figures of the scale issue (issue 14), each beside its reference from this same run: the
+/// page's request and the top 20 against bare tantivy's top 10 with an exact count on vankien's
+/// clauses, as-you-type, ingest against FTS5 and bare tantivy, and peak memory.
+fn print_scale(
+    generated: &generate::Generated,
+    ours: &Value,
+    fts5: &Value,
+    bare: &Value,
+    clauses: &Value,
+) {
+    let f = |v: &Value, k: &str| v[k].as_f64().unwrap_or(0.0);
+    let rate = |v: &Value| mb(generated.bytes) / f(v, "ingest_secs");
+    let typed = ours["scale"]["typing_us"].as_array().map_or(0, Vec::len);
+    println!();
+    println!(
+        "scale (issue 14): {} documents, {:.1} MB, {} clauses; reference: bare tantivy top 10 \
+         with an exact count on vankien's clauses; {typed} as-you-type requests",
+        generated.files.len(),
+        mb(generated.bytes),
+        ours["units"]["clauses"]
+    );
+    println!(
+        "{:<36} {:>10} {:>10} {:>8}  aim",
+        "", "vankien", "reference", "ratio"
+    );
+    let row = |name: &str, a: f64, b: f64, aim: &str, met: Option<bool>| {
+        let mark = match met {
+            Some(true) => " (met)",
+            Some(false) => " (NOT met)",
+            None => "",
+        };
+        println!("{name:<36} {a:>10.3} {b:>10.3} {:>8.2}  {aim}{mark}", a / b);
+    };
+    let (rm, _, r99) = stats_of(clauses, "latencies_with_total_us");
+    for (name, key) in [
+        ("page request (group, facets)", "page_us"),
+        ("top 20 + facets", "top20_us"),
+        ("top 10, no facets (history)", "latencies_us"),
+    ] {
+        let (m, _, p99) = if key == "latencies_us" {
+            stats(ours)
+        } else {
+            stats_of(&ours["scale"], key)
+        };
+        let aim = "vankien/bare <= 1.25";
+        row(
+            &format!("{name}: mean (ms)"),
+            m,
+            rm,
+            aim,
+            Some(m <= 1.25 * rm),
+        );
+        row("  p99 (ms)", p99, r99, "", None);
+    }
+    let (tm, _, t99) = stats_of(&ours["scale"], "typing_us");
+    let (bm, _, b99) = stats_of(&clauses["scale"], "typing_us");
+    row("as you type, page request: mean (ms)", tm, bm, "", None);
+    row("  p99 (ms)", t99, b99, "p99 < 50 ms", Some(t99 < 50.0));
+    let ingest = rate(ours);
+    row(
+        "ingest (MB/s) vs FTS5",
+        ingest,
+        rate(fts5),
+        "vankien/FTS5 >= 1",
+        Some(ingest >= rate(fts5)),
+    );
+    row(
+        "ingest (MB/s) vs bare tantivy",
+        ingest,
+        rate(bare),
+        "vankien/bare >= 0.8",
+        Some(ingest >= 0.8 * rate(bare)),
+    );
+    let mib = |v: &Value, k: &str| f(v, k) / 1024.0;
+    let (hi, hw) = (mib(ours, "hwm_ingest_kib"), mib(ours, "hwm_kib"));
+    row(
+        "peak RSS, ingest (MiB) vs FTS5",
+        hi,
+        mib(fts5, "hwm_ingest_kib"),
+        "vankien <= 1024",
+        Some(hi <= 1024.0),
+    );
+    row(
+        "peak RSS, ingest + queries (MiB)",
+        hw,
+        mib(fts5, "hwm_kib"),
+        "vankien <= 1024",
+        Some(hw <= 1024.0),
+    );
+    println!(
+        "(ratio = vankien / reference; the reference of the ingest rows is FTS5 or bare tantivy \
+         indexing the same files' lines; of the as-you-type row, bare tantivy's top 10 with a count \
+         on the same prefixes, as typed, with no completion of the last word; serving memory and \
+         HTTP figures are in scripts/bench-load.sh)"
     );
 }
