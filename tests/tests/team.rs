@@ -338,6 +338,57 @@ async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String>
     )
     .await?;
     screenshot(c, &target_dir().join("e2e-screenshot-review.png")).await?;
+
+    // 5. The admin assigns one section of another document to minh, in the page.
+    let other = server.get("/api/documents").json["documents"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["number"] == "57-NQ/TW"))
+        .and_then(|d| d["id"].as_str())
+        .map(str::to_string)
+        .ok_or("57-NQ/TW is in the corpus")?;
+    let view = server.get(&format!("/api/documents/{}", encode_component(&other)));
+    let section: Vec<String> = view.json["sections"][0]["path"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|l| l.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    check!(
+        !section.is_empty(),
+        "57-NQ/TW has no section: {}",
+        view.text
+    );
+    as_user(c, base, &t.admin, "#/admin").await?;
+    wait_css(c, &format!(r#"#assign-doc option[value="{other}"]"#)).await?;
+    c.execute(
+        "document.getElementById('assign-doc').value = arguments[0];
+         document.getElementById('assign-section').value = arguments[1];
+         for (const i of document.querySelectorAll('#assign-users input'))
+             i.checked = i.value === 'minh';
+         document.getElementById('assign-blind').checked = false;",
+        vec![json!(other), json!(section.join("/"))],
+    )
+    .await
+    .ctx("fill the section's assignment")?;
+    click(c, r#"#assign-form button[type="submit"]"#).await?;
+    let mut assigned = Value::Null;
+    for _ in 0..100 {
+        let list = server.get_with(
+            &format!("/api/assignments?doc={}", encode_component(&other)),
+            Some(&t.admin),
+        );
+        if let Some(a) = list.json["assignments"].as_array().and_then(|a| a.first()) {
+            assigned = a.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    check!(
+        assigned["user"] == "minh" && assigned["section_path"] == json!(section),
+        "the section's assignment reads {assigned}"
+    );
     Ok(lan_sector)
 }
 

@@ -1,5 +1,5 @@
 // vankien page: the admin's desk: users and their tokens (a new token shown once), assignments of
-// documents to annotators (blind or not), progress, and orphaned tags re-attached by hand.
+// documents or sections to annotators (blind or not), progress, and orphaned tags re-attached by hand.
 
 import { api, errorText } from './api.js';
 import { me } from './auth.js';
@@ -130,10 +130,22 @@ async function assign(event) {
     toast('Chọn ít nhất một người gắn nhãn.');
     return;
   }
-  const body = { doc_id: $('assign-doc').value, users, blind: $('assign-blind').checked };
+  // A section as its labels from the root, `A/II`; empty: the whole document.
+  const section = $('assign-section')
+    .value.split('/')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const body = {
+    doc_id: $('assign-doc').value,
+    section_path: section,
+    users,
+    blind: $('assign-blind').checked,
+  };
   try {
     await api('POST', '/api/assignments', { auth: true, body });
-    toast(`Đã giao văn bản cho ${users.join(', ')}${body.blind ? ' (gắn độc lập)' : ''}.`, 'ok');
+    const what = section.length ? `phần ${section.join('/')}` : 'văn bản';
+    toast(`Đã giao ${what} cho ${users.join(', ')}${body.blind ? ' (gắn độc lập)' : ''}.`, 'ok');
+    $('assign-section').value = '';
     await loadProgress();
   } catch (err) {
     toast(errorText(err));
