@@ -161,7 +161,11 @@ pub fn extract(bytes: &[u8], file: &str) -> Result<Extracted, IngestError> {
                 e.diagnostics = c.diagnostics;
                 return Ok(e);
             }
-            Ok(Extracted::unpaged(Format::Text, d.encoding, d.text))
+            Ok(form_feed_pages(Extracted::unpaged(
+                Format::Text,
+                d.encoding,
+                d.text,
+            )))
         }
         Format::Html => html::extract(bytes, file),
         Format::Pdf => pdf::extract(bytes, file),
@@ -178,6 +182,29 @@ pub(crate) fn unreadable(file: &str, format: Format, reason: impl Into<String>) 
         format: format.as_str(),
         reason: reason.into(),
     }
+}
+
+/// A text whose pages are set apart by form feeds (what `pdftotext` and many scanners' OCR write
+/// between a PDF's pages) keeps them as pages, so that a page's number or running head is
+/// furniture and every clause can name its pages; an empty last page (a feed at the very end)
+/// is dropped. A text without a form feed (or with more than [`MAX_PAGES`]) is left as it is.
+fn form_feed_pages(mut e: Extracted) -> Extracted {
+    let [text] = e.pages.as_slice() else {
+        return e;
+    };
+    if !text.contains('\u{c}') {
+        return e;
+    }
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    while pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    // Past the most pages a document may have, the feeds are not pages but noise.
+    if pages.len() > 1 && pages.len() <= MAX_PAGES {
+        e.pages = pages;
+        e.paged = true;
+    }
+    e
 }
 
 /// Whether the bytes start (after a BOM and white space) like an HTML page.
@@ -229,6 +256,20 @@ mod tests {
         assert_eq!(not_a_document(b" {\"a\": [1]}\n"), Some("JSON data"));
         assert_eq!(not_a_document(b"{ not json"), None);
         assert_eq!(not_a_document("Nghị quyết".as_bytes()), None);
+    }
+
+    #[test]
+    fn a_text_with_form_feeds_keeps_its_pages() {
+        let e = extract(
+            "Trang một\n\u{c}   2\nTrang hai\n\u{c}\n".as_bytes(),
+            "t.txt",
+        )
+        .unwrap();
+        assert!(e.paged);
+        assert_eq!(e.pages, ["Trang một\n", "   2\nTrang hai\n"]);
+        let plain = extract("Không có trang\n".as_bytes(), "t.txt").unwrap();
+        assert!(!plain.paged);
+        assert_eq!(plain.pages, ["Không có trang\n"]);
     }
 
     #[test]

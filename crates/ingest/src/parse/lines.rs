@@ -120,7 +120,7 @@ pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
 /// source has no pages, and then nothing is marked.
 pub(crate) fn running_heads(lines: &[Line<'_>], page_starts: &[usize]) -> Vec<bool> {
     let mut marks = vec![false; lines.len()];
-    if page_starts.len() < 3 {
+    if page_starts.len() < 2 {
         return marks;
     }
     let shape = |t: &str| -> String {
@@ -159,17 +159,32 @@ pub(crate) fn running_heads(lines: &[Line<'_>], page_starts: &[usize]) -> Vec<bo
         }
     }
     let need = (candidates.len() / 3).max(3);
-    for c in &candidates {
+    for (page, c) in candidates.iter().enumerate() {
         for &i in c {
             if pages_with
                 .get(&shape(lines[i].text))
                 .is_some_and(|&n| n >= need)
+                || numbers_its_page(lines[i].text, page + 1)
             {
                 marks[i] = true;
             }
         }
     }
     marks
+}
+
+/// Whether a line at the top or foot of page `page` (counted from 1) is that page's number:
+/// a short text has too few pages for its numbers to repeat as running heads do, yet `2` alone
+/// atop its second page is no clause. One off is allowed (a cover page left unnumbered, or
+/// numbered from 0).
+fn numbers_its_page(t: &str, page: usize) -> bool {
+    if !PAGE_NUMBER.is_match(t) {
+        return false;
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    digits
+        .parse::<usize>()
+        .is_ok_and(|n| n + 1 >= page && n <= page + 1)
 }
 
 /// Whether a running head is within two non-blank lines of line `i`.
