@@ -80,6 +80,27 @@ pub(crate) fn furniture(lines: &[Line<'_>]) -> Vec<bool> {
             furn[i] = true;
         }
     }
+    // An extraction may print a page's number twice or thrice (`6`, `6`, then the head): the
+    // same number on the non-blank lines right before or after one found is the same furniture.
+    // Only the same text: a table's row numbers (`1`, `2`, `3`) follow each other, never repeat.
+    for i in 0..lines.len() {
+        if !furn[i] || !is_page_number(lines[i].text) {
+            continue;
+        }
+        let same = |l: &&Line<'_>| l.text == lines[i].text;
+        for j in (0..i).rev().filter(|&j| !lines[j].is_blank()) {
+            if !same(&&lines[j]) {
+                break;
+            }
+            furn[j] = true;
+        }
+        for j in (i + 1..lines.len()).filter(|&j| !lines[j].is_blank()) {
+            if !same(&&lines[j]) {
+                break;
+            }
+            furn[j] = true;
+        }
+    }
     // The stamp of a digital signature printed into the text (`Người ký: …`, `Ký bởi: …`, then
     // `Email:`, `Cơ quan:`, `Thời gian ký:`/`Ngày ký:`).
     let mut i = 0;
