@@ -452,6 +452,12 @@ fn should_join(
     if !ends_terminal(prev) && b.may_head && t.contains(' ') && is_upper(t) && is_upper(&b.text) {
         return true;
     }
+    if !gap && breaks_off(prev) {
+        // `Ngày 28 tháng 11 năm 2025, tại` / `Trụ sở Chính phủ, …`, `1. Các đồng chí Bộ
+        // trưởng,` / `Thủ trưởng cơ quan …`: neither a sentence nor a heading ends on a comma
+        // or on a word that asks for the next (`của`, `và`, `tại`), however short the line.
+        return true;
+    }
     let Some(wrap) = wrap else {
         // Lines are whole paragraphs: an upper-case start after a finished line is a new one.
         return false;
@@ -504,6 +510,26 @@ fn should_join(
     } else {
         evidence.pair_seen(prev_at, at)
     }
+}
+
+/// The words that ask for the next one: a line ending on one of them (in lower case) is cut
+/// in the middle of its sentence. Prepositions, conjunctions and the plural and possessive
+/// markers; not one that also ends phrases (`năm sau`, `nêu trên`, `vừa qua`, `tự do`, `công
+/// bằng`), nor a word that may end a name or heading (`nước`, `dân`, `vụ`).
+const ASKS_FOR_MORE: &[&str] = &[
+    "của", "và", "các", "những", "tại", "với", "về", "cho", "theo", "trong", "từ", "đến", "để",
+    "nhằm", "hoặc", "là", "thuộc", "giữa", "khi", "mà", "như", "bởi",
+];
+
+/// Whether a line breaks off in the middle of its sentence: it ends on a comma, or on a word
+/// that asks for the next ([`ASKS_FOR_MORE`]).
+fn breaks_off(prev: &str) -> bool {
+    let t = prev.trim_end();
+    if t.ends_with(',') {
+        return true;
+    }
+    let last = t.rsplit(' ').next().unwrap_or("");
+    t.contains(' ') && ASKS_FOR_MORE.contains(&last)
 }
 
 /// Whether a body sets its paragraphs apart by blank lines: nine in ten of its labelled lines
@@ -706,6 +732,33 @@ mod tests {
         assert_eq!(
             &text[a..b],
             "Căn cứ Luật Tổ chức chính\nquyền địa phương số 72/2025/QH15;"
+        );
+    }
+
+    #[test]
+    fn a_short_line_broken_off_at_a_comma_or_a_preposition_goes_on() {
+        // The first line of a paragraph left short (its indent), the next opening with a name:
+        // a line ending on `tại` or a comma is no sentence's end and no heading.
+        let body = blocks(
+            "Ngày 28 tháng 11 năm 2025, tại\nTrụ sở Chính phủ, Phó Thủ tướng đã chủ trì cuộc họp.\n\
+             1. Các đồng chí Bộ trưởng,\nThủ trưởng cơ quan ngang Bộ chỉ đạo thực hiện.\n\
+             2. Kết quả đạt được\nNhiều chỉ tiêu vượt kế hoạch.",
+        );
+        assert_eq!(
+            texts(&body),
+            [
+                (
+                    String::new(),
+                    "Ngày 28 tháng 11 năm 2025, tại Trụ sở Chính phủ, Phó Thủ tướng đã chủ trì cuộc họp."
+                        .into()
+                ),
+                (
+                    "1.".into(),
+                    "Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ chỉ đạo thực hiện.".into()
+                ),
+                ("2.".into(), "Kết quả đạt được".into()),
+                (String::new(), "Nhiều chỉ tiêu vượt kế hoạch.".into()),
+            ]
         );
     }
 
