@@ -24,6 +24,7 @@ mod apart;
 mod assign;
 mod blocks;
 mod body_words;
+mod flat_table;
 mod header;
 mod joins;
 mod lines;

@@ -1,5 +1,5 @@
-//! Sets apart the lines of a body that are not running text: table rows (written between
-//! pipes, or one cell a line), forms to fill in, enacting formulas, the recipients and the
+//! Sets apart the lines of a body that are not running text: table rows written between
+//! pipes (one cell a line: `flat_table.rs`), forms to fill in, enacting formulas, the recipients and the
 //! signature. Each is one kind of line a [`Splitter`] takes before it re-flows paragraphs.
 
 use std::sync::LazyLock;
@@ -8,9 +8,8 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::blocks::{Block, Mode, Splitter};
-use super::lines::{Marker, Scheme, ends_terminal, is_separator, is_upper, marker, starts_lower};
+use super::lines::{ends_terminal, is_separator, is_upper, marker, starts_lower};
 
-static RE_ROW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}$").expect("valid regex"));
 static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN|GIÁM ĐỐC|CHÁNH VĂN PHÒNG)(?: \p{Lu}[\p{Lu} ]*)?$)",
@@ -203,76 +202,6 @@ impl Splitter<'_, '_> {
         self.gap = false;
         Some(i + 1)
     }
-
-    /// A cell of a table flattened one cell a line (`TT` / `Tên nhiệm vụ` / … / `1` / cells /
-    /// `2` …): each numbered row becomes one block, its cells joined, until a heading or item
-    /// that cannot be a cell (`m`, the line's marker) ends the table.
-    pub(super) fn table_cell(&mut self, i: usize, m: Option<&Marker>) -> Option<usize> {
-        if self.table && m.is_some_and(|mk| ends_table(mk.scheme)) {
-            self.table = false;
-        }
-        if !self.table {
-            return None;
-        }
-        let l = self.lines[i];
-        let t = l.text;
-        // Row numbers run in sequence (a few may be lost to the flattening); other bare
-        // numbers are cell values or stray page numbers.
-        let next_row = self.next_row;
-        let row = RE_ROW
-            .is_match(t)
-            .then(|| t.parse::<u32>().ok())
-            .flatten()
-            .filter(|n| (next_row..=next_row + 3).contains(n));
-        if matches!(t, "TT" | "STT") {
-            // The header row again, on a new page.
-            self.close();
-            let mut head = Block::unmarked(t, l.start, l.end, self.after_formula);
-            head.cells.push(t.to_string());
-            self.open = Some((head, i));
-        } else if let Some(n) = row {
-            self.next_row = n + 1;
-            self.close();
-            let mk = Marker {
-                scheme: Scheme::Row,
-                label: t.to_string(),
-                rest: t.len(),
-            };
-            let mut block = Block::unmarked("", l.start, l.end, self.after_formula);
-            block.marker = Some(mk);
-            block.written_label = t.to_string();
-            block.body_start = l.end;
-            block.cells.push(t.to_string());
-            self.open = Some((block, i));
-        } else if let Some((b, last)) = self.open.as_mut() {
-            if !b.text.is_empty() {
-                b.text.push(' ');
-            }
-            b.text.push_str(t);
-            b.cells.push(t.to_string());
-            b.span[1] = l.end;
-            *last = i;
-        }
-        self.gap = false;
-        Some(i + 1)
-    }
-
-    /// The header row of a table flattened one cell a line (`TT` / `STT`): one block of column
-    /// names, then the rows.
-    pub(super) fn table_head(&mut self, i: usize) -> Option<usize> {
-        let l = self.lines[i];
-        if !matches!(l.text, "TT" | "STT") || self.annex_pending {
-            return None;
-        }
-        self.close();
-        self.table = true;
-        self.next_row = 1;
-        let mut head = Block::unmarked(l.text, l.start, l.end, self.after_formula);
-        head.cells.push(l.text.to_string());
-        self.open = Some((head, i));
-        self.gap = false;
-        Some(i + 1)
-    }
 }
 
 /// Whether a line opens a signature block (`TM. CHÍNH PHỦ`, `T/M BỘ CHÍNH TRỊ`, `CHỦ TỊCH`).
@@ -302,11 +231,6 @@ fn is_signature_line(t: &str) -> bool {
     words.iter().all(|w| {
         w.chars().next().is_some_and(char::is_uppercase) && !w.chars().any(|c| c.is_ascii_digit())
     })
-}
-
-/// Whether a marker ends a table: a heading, or an item a cell does not start with.
-fn ends_table(scheme: Scheme) -> bool {
-    scheme.is_section() || scheme == Scheme::Alpha || scheme == Scheme::Word
 }
 
 /// Whether a line is an enacting formula (`QUYẾT NGHỊ:`, `QUYẾT ĐỊNH:`).

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::apart::is_formula;
+use super::flat_table::RowNumbers;
 use super::joins::Evidence;
 use super::lines::{
     Line, Marker, Scheme, Wrap, ends_terminal, is_separator, is_upper, marker, starts_lower,
@@ -139,9 +140,9 @@ pub(super) struct Splitter<'s, 'l> {
     pub(super) signed: bool,
     /// The column of `Nơi nhận` in a closing table written between pipes, while its rows last.
     pub(super) closing_col: Option<usize>,
-    /// Whether the lines are the cells of a table, and the row number expected next.
+    /// Whether the lines are the cells of a table, and how its rows are numbered so far.
     pub(super) table: bool,
-    pub(super) next_row: u32,
+    pub(super) rows: RowNumbers,
     /// Whether an enacting formula came before.
     pub(super) after_formula: bool,
     /// The last section scheme above numbered paragraphs: `1.` right under `Điều` is a khoản.
@@ -175,7 +176,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             signed: false,
             closing_col: None,
             table: false,
-            next_row: 1,
+            rows: RowNumbers::default(),
             after_formula: false,
             parent_scheme: None,
             open: None,
@@ -604,8 +605,13 @@ fn heading_lines(
             break;
         }
         // `Nơi nhận` always opens the recipients, never goes on a heading; a table row under an
-        // annex's title (`| TT | Chỉ tiêu | Chủ trì |`) is its table's header, not the subject.
-        if marker(t).is_some() || is_formula(t) || t.starts_with("Nơi nhận") || t.starts_with('|')
+        // annex's title (`| TT | Chỉ tiêu | Chủ trì |`, or `TT` alone opening the column heads
+        // of a table flattened one cell a line) is its table's header, not the subject.
+        if marker(t).is_some()
+            || is_formula(t)
+            || t.starts_with("Nơi nhận")
+            || t.starts_with('|')
+            || matches!(t, "TT" | "STT")
         {
             break;
         }
