@@ -22,9 +22,17 @@ fn label_pattern() -> Regex {
     .expect("valid regex")
 }
 
-/// Per document: labelled lines in the stored text, and how many of them open a section or a
-/// labelled clause.
+/// Per document: labelled lines in the stored text, and how many of them open a section, a
+/// labelled clause or a table row (a group row, `I. …`, has no label of its own). A labelled
+/// line inside a row (`1. Bộ Tài chính đầu mối` in a cell) is the cell's text, not the outline's,
+/// and is not counted.
 fn labels_found(doc: &Document, re: &Regex) -> (usize, usize, Vec<String>) {
+    let rows: Vec<[usize; 2]> = doc
+        .clauses
+        .iter()
+        .filter(|c| c.kind == ClauseKind::Row)
+        .map(|c| c.span)
+        .collect();
     let starts: HashSet<usize> = doc
         .sections
         .iter()
@@ -32,17 +40,18 @@ fn labels_found(doc: &Document, re: &Regex) -> (usize, usize, Vec<String>) {
         .chain(
             doc.clauses
                 .iter()
-                .filter(|c| c.label.is_some())
+                .filter(|c| c.label.is_some() || c.kind == ClauseKind::Row)
                 .map(|c| c.span[0]),
         )
         .collect();
+    let in_a_cell = |at: usize| rows.iter().any(|r| r[0] < at && at < r[1]);
     let (mut total, mut found) = (0, 0);
     let mut missed = Vec::new();
     let mut offset = 0;
     for line in doc.text.split('\n') {
         let lead = line.len() - line.trim_start().len();
         let t = line.trim();
-        if re.is_match(t) {
+        if re.is_match(t) && !in_a_cell(offset + lead) {
             total += 1;
             if starts.contains(&(offset + lead)) {
                 found += 1;
