@@ -272,6 +272,12 @@ static RE_ANNEX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?([IVXLC]+|\d{1,2}|[A-Z]))?\s*$")
         .expect("valid regex")
 });
+/// `Phụ lục 1: DANH MỤC …`, `Phụ lục: DANH SÁCH …`: an annex's label with its upper-case title
+/// on the same line.
+static RE_ANNEX_TITLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?(?:[IVXLC]+|\d{1,2}|[A-Z]))?)\s*[:.\-–]\s*")
+        .expect("valid regex")
+});
 static RE_PART_CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+([IVXLC]+|\d{1,3}|(?i:thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)))\b\s*[.:\-–]?\s*",
@@ -335,6 +341,19 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             label,
             rest: t.len(),
         });
+    }
+    if let Some(c) = (first == 'P')
+        .then(|| captures_if(&RE_ANNEX_TITLED, t))
+        .flatten()
+    {
+        let m = c.get(0).expect("whole match");
+        if is_upper(&t[m.end()..]) {
+            return Some(Marker {
+                scheme: Scheme::Annex,
+                label: c[1].split_whitespace().collect::<Vec<_>>().join(" "),
+                rest: m.end(),
+            });
+        }
     }
     // Cheap prefix checks first: a failing `captures` still costs a pass over the line.
     let head_word = ["Phần", "PHẦN", "Chương", "CHƯƠNG", "Mục", "MỤC"]
@@ -641,6 +660,13 @@ mod tests {
                 "thường xuyên",
             ),
             ("Phụ lục II", Scheme::Annex, "Phụ lục II", ""),
+            (
+                "Phụ lục 1: DANH MỤC NHIỆM VỤ",
+                Scheme::Annex,
+                "Phụ lục 1",
+                "DANH MỤC NHIỆM VỤ",
+            ),
+            ("Phụ lục: DANH SÁCH", Scheme::Annex, "Phụ lục", "DANH SÁCH"),
         ];
         for (line, scheme, label, rest) in cases {
             assert_eq!(
