@@ -191,7 +191,9 @@ pub(super) fn heads_its_body(t: &str, body: bool, sub_items: bool) -> bool {
     let one_short_sentence = end.ends_with(['.', '!', '?'])
         && first_sentence(t).is_none()
         && t.split_whitespace().take(MAX_HEADING_WORDS + 1).count() <= MAX_HEADING_WORDS;
-    body && (sub_items || !end.ends_with(['.', ';', ',', '!', '?', ':']) || one_short_sentence)
+    // A heading line ends on a word (or its bracket), not on punctuation or a cut (`số 52-`).
+    let unended = end.chars().last().is_some_and(char::is_alphanumeric);
+    body && (sub_items || unended || one_short_sentence)
 }
 
 /// The word count of a text's first sentence, where a sentence ends before the next starts
