@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 
-use super::assign::{assignee_column, cell_body, clause_assignee, heading_assignee};
+use super::assign::{assignee_column, cell_body, clause_assignee, heading_assignee, opening_body};
 use super::blocks::Block;
 use super::lines::{Scheme, ends_terminal};
 use crate::model::{Clause, ClauseKind, Section};
@@ -535,6 +535,14 @@ impl Builder<'_> {
             ClauseKind::Task
         } else {
             kind
+        };
+        // A task item that opens with its body and the body's verb (`- Bộ Y tế tăng cường …`)
+        // names who must do it, before what it inherits.
+        let assignee = match kind {
+            ClauseKind::Task if own.is_none() && label.is_some() && !is_row && !footnote => {
+                opening_body(text).or(assignee)
+            }
+            _ => assignee,
         };
         let end = block.span[1].max(start);
         self.note_row(is_row, &block.cells);
