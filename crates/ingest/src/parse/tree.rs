@@ -277,9 +277,12 @@ struct Builder<'a> {
     lead: Vec<Option<Ctx>>,
     doc_lead: Option<Ctx>,
     /// A lead-in outside every section after the preamble (`… các nhiệm vụ, giải pháp sau:`
-    /// after a numbered paragraph) sets `doc_lead` for its own list only: `Some` while it
-    /// lasts, holding the scheme of the list's items once one is seen.
+    /// after a numbered paragraph) sets `doc_lead` for its own items only: `Some` while they
+    /// last, holding the scheme of the item it follows (`5.`), whose next item (`6.`), like any
+    /// heading, ends them.
     lead_list: Option<Option<Scheme>>,
+    /// The scheme of the last item outside every section.
+    top_scheme: Option<Scheme>,
     used_keys: HashSet<String>,
     ordinals: HashMap<Option<usize>, usize>,
     group: Option<String>,
@@ -307,6 +310,7 @@ fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize,
         lead: Vec::new(),
         doc_lead: None,
         lead_list: None,
+        top_scheme: None,
         used_keys: HashSet::new(),
         ordinals: HashMap::new(),
         group: None,
@@ -473,21 +477,17 @@ impl Builder<'_> {
         }
         let in_article = self.stack.iter().any(|&(s, _)| s == Scheme::Article);
         let preamble = self.tree.sections.is_empty();
-        if let (Some(list), Some(scheme), true) = (
-            self.lead_list,
-            block
-                .marker
-                .as_ref()
-                .map(|m| m.scheme)
-                .filter(|_| label.is_some()),
-            self.stack.is_empty(),
-        ) {
-            // An item of another scheme ends the list of a lead-in outside the sections.
-            match list {
-                None => self.lead_list = Some(Some(scheme)),
-                Some(s) if s != scheme => self.end_lead_list(),
-                Some(_) => {}
+        let top_item = block
+            .marker
+            .as_ref()
+            .map(|m| m.scheme)
+            .filter(|_| label.is_some() && self.stack.is_empty());
+        if let Some(scheme) = top_item {
+            // The next item of the list a lead-in followed ends what the lead-in set.
+            if self.lead_list == Some(Some(scheme)) {
+                self.end_lead_list();
             }
+            self.top_scheme = Some(scheme);
         }
         let ctx = self.context();
         // A timeframe line groups the targets after it, also as an item (`a) Giai đoạn 1
@@ -578,9 +578,8 @@ impl Builder<'_> {
                     Some(&(_, s)) => self.lead[s] = Some(Ctx::Task),
                     None => {
                         self.doc_lead = Some(Ctx::Task);
-                        let preamble = self.tree.sections.is_empty()
-                            && self.tree.clauses.iter().all(|c| c.label.is_none());
-                        self.lead_list = (!preamble).then_some(None);
+                        let preamble = self.tree.sections.is_empty() && self.top_scheme.is_none();
+                        self.lead_list = (!preamble).then_some(self.top_scheme);
                     }
                 }
             }
@@ -876,6 +875,31 @@ mod tests {
             Some(vec!["III".to_string()])
         );
         assert!(seven.is_some_and(|c| c.text.starts_with("Nghiên cứu đề xuất")));
+    }
+
+    #[test]
+    fn a_lead_in_after_a_numbered_paragraph_types_its_own_items_only() {
+        let long = "Cơ bản thống nhất với các nội dung đề xuất của Bộ Chính trị và Đề án về phương án sáp nhập đơn vị hành chính cấp tỉnh, không tổ chức cấp huyện, sáp nhập đơn vị hành chính cấp xã và tổ chức chính quyền địa phương hai cấp trong cả nước.";
+        let t = tree(&format!(
+            "1. {long}\nTiếp tục thực hiện các nhiệm vụ, giải pháp sau:\n- Rà soát quy hoạch.\n\
+             a) Sắp xếp bộ máy.\n- Tinh gọn đầu mối.\n2. Thông qua Báo cáo của Bộ Chính trị."
+        ));
+        let v: Vec<(Option<&str>, &str)> = t
+            .clauses
+            .iter()
+            .map(|c| (c.label.as_deref(), c.kind.as_str()))
+            .collect();
+        assert_eq!(
+            v,
+            [
+                (Some("1."), "paragraph"),
+                (None, "paragraph"),
+                (Some("-"), "task"),
+                (Some("a)"), "task"),
+                (Some("-"), "task"),
+                (Some("2."), "paragraph"),
+            ]
+        );
     }
 
     #[test]
