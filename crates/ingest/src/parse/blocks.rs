@@ -10,7 +10,7 @@ use super::header::Attached;
 use super::joins::Evidence;
 use super::lines::{
     Line, Marker, Scheme, Wrap, ends_terminal, is_separator, is_upper, marker, starts_lower,
-    wrap_width,
+    titled_annex, wrap_width,
 };
 
 /// A paragraph or heading of the body: one marker (or none) and the re-flowed text after it.
@@ -241,11 +241,23 @@ impl<'s, 'l> Splitter<'s, 'l> {
         if let Some(next) = taken {
             return next;
         }
-        let m = marker(l.text);
+        let m = marker(l.text).or_else(|| self.annex_over_bracket(i));
         self.table_cell(i, m.as_ref())
             .or_else(|| self.table_head(i))
             .or_else(|| self.synthetic_annex(i, m.as_ref()))
             .unwrap_or_else(|| self.running_line(i, m))
+    }
+
+    /// `Phụ lục 1: Danh mục nhiệm vụ` with its title in sentence case: an annex's label when a
+    /// bracketed line (`(Kèm theo …)`) follows it, as under an annex's title.
+    fn annex_over_bracket(&self, i: usize) -> Option<Marker> {
+        let t = self.lines[i].text;
+        if !t.starts_with('P') || ends_terminal(t) {
+            return None;
+        }
+        let mk = titled_annex(t)?;
+        let j = (i + 1..self.lines.len().min(i + 3)).find(|&j| !self.lines[j].is_blank())?;
+        (!self.furn[j] && self.lines[j].text.starts_with('(')).then_some(mk)
     }
 
     /// Pushes the open block, if any.
@@ -865,6 +877,23 @@ mod tests {
         assert_eq!(
             body.blocks.last().map(|b| b.text.as_str()),
             Some("TT Đơn vị")
+        );
+    }
+
+    #[test]
+    fn an_annex_titled_in_sentence_case_needs_its_bracketed_line() {
+        let body = blocks(
+            "1. Nội dung.\nPhụ lục 2: Danh mục nhiệm vụ trọng tâm\n(Kèm theo Kế hoạch số 12/KH-UBND)\n1. Việc một.\nPhụ lục 3: Xem chi tiết tại trang điện tử\n2. Việc hai.",
+        );
+        let annexes: Vec<&str> = body
+            .blocks
+            .iter()
+            .filter(|b| b.marker.as_ref().is_some_and(|m| m.scheme == Scheme::Annex))
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(
+            annexes,
+            ["Danh mục nhiệm vụ trọng tâm (Kèm theo Kế hoạch số 12/KH-UBND)"]
         );
     }
 

@@ -310,6 +310,21 @@ static RE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là\s*[,:]?\s*").expect("valid regex")
 });
 
+/// `Phụ lục 1: TITLE`, `Phụ lục: Danh sách …`: an annex's label with its title on the same line,
+/// in any case (as a marker only in upper case, see [`marker`]; the body splitter takes a title
+/// in sentence case when its `(Kèm theo …)` line follows).
+pub(crate) fn titled_annex(t: &str) -> Option<Marker> {
+    let c = captures_if(&RE_ANNEX_TITLED, t)?;
+    let m = c.get(0).expect("whole match");
+    t[m.end()..]
+        .starts_with(char::is_uppercase)
+        .then(|| Marker {
+            scheme: Scheme::Annex,
+            label: c[1].split_whitespace().collect::<Vec<_>>().join(" "),
+            rest: m.end(),
+        })
+}
+
 /// Finds the numbering marker at the start of a trimmed line, if any.
 // Long on purpose: one case a scheme, in order of precedence, each behind a cheap test of the
 // first characters; the order is the rule, and split up it would hide it.
@@ -342,18 +357,12 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             rest: t.len(),
         });
     }
-    if let Some(c) = (first == 'P')
-        .then(|| captures_if(&RE_ANNEX_TITLED, t))
+    if let Some(mk) = (first == 'P')
+        .then(|| titled_annex(t))
         .flatten()
+        .filter(|mk| is_upper(&t[mk.rest..]))
     {
-        let m = c.get(0).expect("whole match");
-        if is_upper(&t[m.end()..]) {
-            return Some(Marker {
-                scheme: Scheme::Annex,
-                label: c[1].split_whitespace().collect::<Vec<_>>().join(" "),
-                rest: m.end(),
-            });
-        }
+        return Some(mk);
     }
     // Cheap prefix checks first: a failing `captures` still costs a pass over the line.
     let head_word = ["Phần", "PHẦN", "Chương", "CHƯƠNG", "Mục", "MỤC"]
