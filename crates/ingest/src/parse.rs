@@ -345,6 +345,30 @@ mod tests {
     }
 
     #[test]
+    fn an_attached_header_before_the_closing_parts_stays_header_lines() {
+        let text = "BỘ NỘI VỤ\nSố: 12/CV-BNV\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\
+            Hà Nội, ngày 2 tháng 3 năm 2026\nKính gửi: Văn phòng Chính phủ\n\
+            Bộ Nội vụ gửi kèm báo cáo sau đây.\n\n\
+            BỘ NỘI VỤ\nSố: 15/BC-BNV\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\
+            Hà Nội, ngày 1 tháng 3 năm 2026\nBÁO CÁO\nKết quả thực hiện\n\
+            1. Kết quả.\nNội dung.\nNơi nhận:\n- Như trên.\nBỘ TRƯỞNG\nNguyễn Văn A";
+        let doc = parse(text, "12.txt", "utf-8");
+        assert!(
+            doc.header.iter().any(|l| l == "Số: 15/BC-BNV"),
+            "{:?}",
+            doc.header
+        );
+        assert!(
+            doc.diagnostics
+                .iter()
+                .any(|d| d.contains("attached document")),
+            "{:?}",
+            doc.diagnostics
+        );
+        assert!(!doc.sections.iter().any(|s| s.label == "Phụ lục"));
+    }
+
+    #[test]
     fn ids_come_from_the_text_never_from_the_file_name() {
         let with_number = parts(
             Some("09-NQ/ĐH"),
