@@ -134,15 +134,31 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
         ));
         head.number = Some(n);
     }
-    // Headers of attached documents (a report sent with a letter, the forms of a regulation)
-    // are header lines, not clauses: the body parser skips them, the document keeps them.
-    let (body_furn, mut attached_lines) =
-        attached_headers(&all, &furn, head.body_start, &mut diagnostics);
-    let mut body = blocks::split(&text, &all, &body_furn, head.body_start);
-    // The attached headers came back as furniture: they are header lines.
-    for l in &attached_lines {
-        if let Some(p) = body.furniture.iter().position(|f| f == l) {
-            body.furniture.remove(p);
+    // Headers of attached documents (a report sent with a letter, the forms of a regulation):
+    // the body parser skips them. One after the closing parts opens an annex headed by its
+    // title; any other is kept as header lines, not clauses.
+    let attached = header::attached_headers(&all, &furn, head.body_start);
+    let mut body_furn = furn.clone();
+    for a in &attached {
+        body_furn[a.header.clone()].fill(true);
+    }
+    let mut body = blocks::split_attached(&text, &all, &body_furn, head.body_start, &attached);
+    let mut attached_lines = Vec::new();
+    for (k, a) in attached.iter().enumerate() {
+        if body.annexed.contains(&k) {
+            continue;
+        }
+        diagnostics.push(a.summary.clone());
+        for i in a.header.clone() {
+            if furn[i] || all[i].is_blank() {
+                continue;
+            }
+            let l = all[i].text;
+            attached_lines.push(l.to_string());
+            // It came back as furniture: it is a header line.
+            if let Some(p) = body.furniture.iter().position(|f| f == l) {
+                body.furniture.remove(p);
+            }
         }
     }
     let built = tree::build(&body.blocks, &text, &id);
@@ -204,29 +220,6 @@ fn missing_in_header(head: &header::Header, kind: Option<DocKind>, diagnostics: 
     if head.issuer.is_none() {
         diagnostics.push("no issuing body found".to_string());
     }
-}
-
-/// Marks the headers of attached documents after line `body_start` as furniture of the body:
-/// returns that furniture and the lines it took, and says in `diagnostics` what was attached.
-fn attached_headers(
-    all: &[lines::Line<'_>],
-    furn: &[bool],
-    body_start: usize,
-    diagnostics: &mut Vec<String>,
-) -> (Vec<bool>, Vec<String>) {
-    let attached = header::attached_headers(all, furn, body_start);
-    let mut body_furn = furn.to_vec();
-    let mut attached_lines = Vec::new();
-    for (range, summary) in &attached {
-        diagnostics.push(summary.clone());
-        for i in range.clone() {
-            if !body_furn[i] && !all[i].is_blank() {
-                body_furn[i] = true;
-                attached_lines.push(all[i].text.to_string());
-            }
-        }
-    }
-    (body_furn, attached_lines)
 }
 
 /// What a document id is made of.
@@ -317,6 +310,63 @@ mod tests {
             place,
             date,
         }
+    }
+
+    #[test]
+    fn a_document_attached_after_the_signature_is_an_annex() {
+        let text = "CHÍNH PHỦ\nSố: 109/NQ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\
+            Hà Nội, ngày 16 tháng 4 năm 2026\nNGHỊ QUYẾT\nBan hành Chương trình hành động\n\
+            Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động.\n\
+            Điều 2. Bộ trưởng chịu trách nhiệm thi hành Nghị quyết này./.\n\
+            TM. CHÍNH PHỦ\nTHỦ TƯỚNG\nLê Minh Hưng\n\n\
+            CHÍNH PHỦ\n_________\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n\
+            CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA CHÍNH PHỦ\nThực hiện Kết luận số 18-KL/TW\n\
+            (Kèm theo Nghị quyết số 109/NQ-CP\nngày 16 tháng 4 năm 2026 của Chính phủ)\n\
+            I. MỤC ĐÍCH, YÊU CẦU\n1. Bảo đảm sự lãnh đạo của Đảng.\nII. NHIỆM VỤ\n1. Hoàn thiện thể chế.";
+        let doc = parse(text, "109.txt", "utf-8");
+        let paths: Vec<String> = doc.sections.iter().map(|s| s.path.join("/")).collect();
+        assert_eq!(
+            paths,
+            ["Điều 1", "Điều 2", "Phụ lục", "Phụ lục/I", "Phụ lục/II"]
+        );
+        assert_eq!(
+            doc.sections[2].heading,
+            "CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA CHÍNH PHỦ Thực hiện Kết luận số 18-KL/TW \
+             (Kèm theo Nghị quyết số 109/NQ-CP ngày 16 tháng 4 năm 2026 của Chính phủ)"
+        );
+        // Its header is neither the document's nor a diagnostic; the signature stays whole.
+        assert!(!doc.header.iter().any(|l| l.contains("CHƯƠNG TRÌNH")));
+        assert_eq!(doc.header.iter().filter(|l| *l == "CHÍNH PHỦ").count(), 1);
+        assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+        assert_eq!(
+            doc.signature,
+            ["TM. CHÍNH PHỦ", "THỦ TƯỚNG", "Lê Minh Hưng"]
+        );
+        assert_eq!(doc.number.as_deref(), Some("109/NQ-CP"));
+    }
+
+    #[test]
+    fn an_attached_header_before_the_closing_parts_stays_header_lines() {
+        let text = "BỘ NỘI VỤ\nSố: 12/CV-BNV\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\
+            Hà Nội, ngày 2 tháng 3 năm 2026\nKính gửi: Văn phòng Chính phủ\n\
+            Bộ Nội vụ gửi kèm báo cáo sau đây.\n\n\
+            BỘ NỘI VỤ\nSố: 15/BC-BNV\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\
+            Hà Nội, ngày 1 tháng 3 năm 2026\nBÁO CÁO\nKết quả thực hiện\n\
+            1. Kết quả.\nNội dung.\nNơi nhận:\n- Như trên.\nBỘ TRƯỞNG\nNguyễn Văn A";
+        let doc = parse(text, "12.txt", "utf-8");
+        assert!(
+            doc.header.iter().any(|l| l == "Số: 15/BC-BNV"),
+            "{:?}",
+            doc.header
+        );
+        assert!(
+            doc.diagnostics
+                .iter()
+                .any(|d| d.contains("attached document")),
+            "{:?}",
+            doc.diagnostics
+        );
+        assert!(!doc.sections.iter().any(|s| s.label == "Phụ lục"));
     }
 
     #[test]

@@ -38,7 +38,15 @@ impl Splitter<'_, '_> {
     /// names one (`Chủ tịch … là …`).
     pub(super) fn signature_start(&mut self, i: usize) -> Option<usize> {
         let t = self.lines[i].text;
-        if !is_signature_start(t) || (self.mode == Mode::Body && t.contains(" là ")) {
+        // A stamp note above the title (`(Đã ký)` / `CHÁNH VĂN PHÒNG`) opens the block too.
+        let stamp_above = self.mode != Mode::Signature
+            && is_stamp_note(t)
+            && (i + 1..self.lines.len().min(i + 3))
+                .find(|&j| !self.lines[j].is_blank())
+                .is_some_and(|j| is_signature_start(self.lines[j].text));
+        if !(is_signature_start(t) || stamp_above)
+            || (self.mode == Mode::Body && t.contains(" là "))
+        {
             return None;
         }
         self.close();
@@ -85,8 +93,11 @@ impl Splitter<'_, '_> {
         let t = self.lines[i].text;
         // After the signer's name only another title (a second signature) goes on.
         let stamp = t.to_lowercase().contains("đã ký");
-        if !t.chars().any(char::is_alphanumeric) {
-            // A bracket or mark of the signature stamp (`[`, `(…)`) between its lines.
+        // A rule under the block ends it.
+        let rule = is_separator(t) && t.chars().count() >= 3;
+        if (!t.chars().any(char::is_alphanumeric) && !rule) || is_stamp_note(t) {
+            // A bracket or mark of the signature stamp (`[`, `(…)`) between its lines, or a
+            // note of it (`(Đã ký)`, `(Dấu của …)`).
             self.body.signature.push(t.to_string());
             return Some(i + 1);
         }
@@ -207,6 +218,19 @@ impl Splitter<'_, '_> {
 /// Whether a line opens a signature block (`TM. CHÍNH PHỦ`, `T/M BỘ CHÍNH TRỊ`, `CHỦ TỊCH`).
 fn is_signature_start(t: &str) -> bool {
     RE_SIGNATURE.is_match(t)
+}
+
+/// Whether a line is a bracketed note of the signing or the stamp: `(Đã ký)`, `[đã ký]`,
+/// `(Dấu của VĂN PHÒNG …)`.
+fn is_stamp_note(t: &str) -> bool {
+    let inner = t
+        .strip_prefix(['(', '['])
+        .and_then(|r| r.strip_suffix([')', ']']));
+    inner.is_some_and(|r| {
+        let lower = r.to_lowercase();
+        r.split_whitespace().count() <= 10
+            && (lower.starts_with("đã ký") || lower.starts_with("dấu") || lower == "ký")
+    })
 }
 
 /// Whether a line continues a signature block: a title, `[đã ký]`, or a person's name.

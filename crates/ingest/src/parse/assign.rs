@@ -16,8 +16,10 @@ use crate::normalize::{folded_key, words};
 
 /// How the name of a body starts: bodies of the Party, the state, the fronts and the
 /// enterprises they own, in the forms documents write them (also the old tone placement).
-const BODY_STARTS: [&str; 68] = [
+const BODY_STARTS: [&str; 69] = [
     "Bộ ",
+    // An official standing for the body (`Bộ trưởng Bộ Nội vụ có trách nhiệm …`).
+    "Bộ trưởng",
     "Các bộ",
     "Các Bộ",
     "Ủy ban",
@@ -102,7 +104,7 @@ static RE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// [`find_at_word_end`]).
 static RE_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|cần|phải)",
+        r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)",
     )
     .expect("valid regex")
 });
@@ -278,6 +280,40 @@ pub(crate) fn clause_assignee(text: &str) -> Option<String> {
     None
 }
 
+/// The body a task item opens with, its task's verb or lead-in right after the name (`Bộ Y tế
+/// tăng cường …`, `Bộ Công an, Bộ Quốc phòng khẩn trương xây dựng …`, `Đảng đoàn Quốc hội phối
+/// hợp với …`): who must do it. A statement about the body (`Chính phủ đã trình …`, `Ban Chỉ
+/// đạo được thành lập …`) names none.
+pub(crate) fn opening_body(text: &str) -> Option<String> {
+    if !names_body(text) {
+        return None;
+    }
+    let end = match (lead_at(text), verb_at(text)) {
+        (Some(l), Some(v)) => l.min(v),
+        (Some(e), None) | (None, Some(e)) => e,
+        (None, None) => return None,
+    };
+    let name = body_name(&text[..end])?;
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let statement = words
+        .iter()
+        .any(|w| matches!(*w, "đã" | "được" | "sẽ" | "đang" | "là" | "bị"));
+    // A name that runs on over a verb the lists above pass over (`Đảng đoàn Quốc hội lãnh đạo,
+    // chỉ đạo`, `… cấp tỉnh trình Hội đồng nhân dân`, `Bộ Tài chính đầu mối`) or stops inside a
+    // list of bodies (`Mặt trận Tổ quốc Việt Nam và các`) is no name.
+    let runs_on = words.windows(2).any(|p| {
+        matches!(
+            p,
+            [
+                "lãnh" | "chỉ" | "tham" | "đầu" | "trực",
+                "đạo" | "gia" | "mối" | "tiếp"
+            ]
+        )
+    }) || words.contains(&"trình")
+        || matches!(words.last(), Some(&("các" | "những")));
+    (!statement && !runs_on && !name.contains(['.', ';', ':']) && words.len() <= 20).then_some(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,7 +387,7 @@ mod tests {
         )
         .unwrap();
         let verb = Regex::new(
-            r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|cần|phải)\b",
+            r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)\b",
         )
         .unwrap();
         let ends = |t: &str| {
@@ -461,6 +497,35 @@ mod tests {
         );
         assert_eq!(c("Tăng cường công tác kiểm tra, giám sát."), None);
         assert_eq!(c("Bộ máy được sắp xếp tinh gọn."), None);
+    }
+
+    #[test]
+    fn a_task_item_opening_with_its_body_and_verb_names_it() {
+        let o = |t: &str| opening_body(t);
+        assert_eq!(
+            o("Bộ Y tế tăng cường, nâng cao năng lực cho các cơ quan tham mưu.").as_deref(),
+            Some("Bộ Y tế")
+        );
+        assert_eq!(
+            o("Bộ Công an, Bộ Quốc phòng khẩn trương xây dựng, trình Chính phủ.").as_deref(),
+            Some("Bộ Công an, Bộ Quốc phòng")
+        );
+        assert_eq!(
+            o("Bộ trưởng Bộ Nội vụ có trách nhiệm hướng dẫn.").as_deref(),
+            Some("Bộ trưởng Bộ Nội vụ")
+        );
+        assert_eq!(o("Chính phủ đã trình Quốc hội thông qua Nghị quyết."), None);
+        assert_eq!(o("Ban Chỉ đạo các cấp được thành lập thống nhất."), None);
+        assert_eq!(o("Bộ máy được sắp xếp tinh gọn, tổ chức hiệu quả."), None);
+        assert_eq!(o("Tăng cường công tác kiểm tra."), None);
+        assert_eq!(
+            o("Đảng đoàn Quốc hội lãnh đạo, chỉ đạo rà soát pháp luật."),
+            None
+        );
+        assert_eq!(
+            o("Mặt trận Tổ quốc Việt Nam và các tổ chức chính trị - xã hội lãnh đạo."),
+            None
+        );
     }
 
     /// A body named after `Giao` ends where its task's verb starts, also when the verb opens

@@ -7,10 +7,11 @@ use regex::Regex;
 
 use super::apart::is_formula;
 use super::flat_table::RowNumbers;
+use super::header::Attached;
 use super::joins::Evidence;
 use super::lines::{
     Line, Marker, Scheme, Wrap, ends_terminal, is_separator, is_upper, marker, starts_lower,
-    wrap_width,
+    titled_annex, wrap_width,
 };
 
 /// A paragraph or heading of the body: one marker (or none) and the re-flowed text after it.
@@ -95,6 +96,9 @@ pub(crate) struct Body {
     pub furniture: Vec<String>,
     /// Formula lines (`QUYẾT NGHỊ:`), kept with the header lines.
     pub formulas: Vec<String>,
+    /// The attached headers (indices into those given to [`split_attached`]) that came after
+    /// the closing parts and became annexes.
+    pub annexed: Vec<usize>,
 }
 
 static RE_NUMERAL: LazyLock<Regex> =
@@ -112,8 +116,23 @@ pub(super) enum Mode {
 }
 
 /// Splits the body lines `from..` of `lines`, cut from `text`, into blocks and closing parts.
+#[cfg(test)]
 pub(crate) fn split(text: &str, lines: &[Line<'_>], furn: &[bool], from: usize) -> Body {
+    split_attached(text, lines, furn, from, &[])
+}
+
+/// [`split`], knowing the headers of attached documents (`attached`, in order, their lines
+/// marked in `furn`): one after the recipients or the signature opens an annex, headed by its
+/// title (see [`Splitter::attached_annex`]).
+pub(crate) fn split_attached(
+    text: &str,
+    lines: &[Line<'_>],
+    furn: &[bool],
+    from: usize,
+    attached: &[Attached],
+) -> Body {
     let mut s = Splitter::new(text, lines, furn, from);
+    s.attached = attached;
     let mut i = from;
     while i < lines.len() {
         i = s.line(i);
@@ -156,6 +175,9 @@ pub(super) struct Splitter<'s, 'l> {
     blank_paras: bool,
     /// Whether the open block started after a blank line.
     open_after_gap: bool,
+    /// The headers of attached documents, and the next one not yet reached.
+    attached: &'s [Attached],
+    next_attached: usize,
 }
 
 impl<'s, 'l> Splitter<'s, 'l> {
@@ -183,12 +205,17 @@ impl<'s, 'l> Splitter<'s, 'l> {
             gap: false,
             blank_paras: blank_paragraphs(lines, furn, from),
             open_after_gap: false,
+            attached: &[],
+            next_attached: 0,
         }
     }
 
     /// Takes line `i` (and any lines that go with it); returns the index to go on from. The
     /// order of the tries is the order of precedence: the closing parts first, running text last.
     fn line(&mut self, i: usize) -> usize {
+        if let Some(next) = self.attached_annex(i) {
+            return next;
+        }
         let l = self.lines[i];
         if self.furn[i] {
             self.body.furniture.push(l.text.to_string());
@@ -198,8 +225,9 @@ impl<'s, 'l> Splitter<'s, 'l> {
             self.gap = true;
             return i + 1;
         }
-        if !l.text.starts_with('|') {
-            self.closing_col = None;
+        if !l.text.starts_with('|') && self.closing_col.take().is_some() {
+            // Body after a closing table, as after the signature, is an annex.
+            self.annex_pending = true;
         }
         let taken = self
             .recipients_start(i)
@@ -214,11 +242,23 @@ impl<'s, 'l> Splitter<'s, 'l> {
         if let Some(next) = taken {
             return next;
         }
-        let m = marker(l.text);
+        let m = marker(l.text).or_else(|| self.annex_over_bracket(i));
         self.table_cell(i, m.as_ref())
             .or_else(|| self.table_head(i))
             .or_else(|| self.synthetic_annex(i, m.as_ref()))
             .unwrap_or_else(|| self.running_line(i, m))
+    }
+
+    /// `Phụ lục 1: Danh mục nhiệm vụ` with its title in sentence case: an annex's label when a
+    /// bracketed line (`(Kèm theo …)`) follows it, as under an annex's title.
+    fn annex_over_bracket(&self, i: usize) -> Option<Marker> {
+        let t = self.lines[i].text;
+        if !t.starts_with('P') || ends_terminal(t) {
+            return None;
+        }
+        let mk = titled_annex(t)?;
+        let j = (i + 1..self.lines.len().min(i + 3)).find(|&j| !self.lines[j].is_blank())?;
+        (!self.furn[j] && self.lines[j].text.starts_with('(')).then_some(mk)
     }
 
     /// Pushes the open block, if any.
@@ -297,7 +337,19 @@ impl<'s, 'l> Splitter<'s, 'l> {
         }
         self.close();
         let lines = self.lines;
-        let (taken, next) = heading_lines(lines, self.furn, i, true, &mut self.body.furniture);
+        // The title stops where an attached document's header starts: that opens its own annex.
+        let stop = self
+            .attached
+            .get(self.next_attached)
+            .map_or(lines.len(), Attached::start)
+            .max(i);
+        let (taken, next) = heading_lines(
+            &lines[..stop],
+            &self.furn[..stop],
+            i,
+            true,
+            &mut self.body.furniture,
+        );
         let (&first, &last) = (taken.first()?, taken.last()?);
         let mk = Marker {
             scheme: Scheme::Annex,
@@ -312,6 +364,66 @@ impl<'s, 'l> Splitter<'s, 'l> {
         self.body.blocks.push(block);
         self.gap = false;
         Some(next)
+    }
+
+    /// The header of a document attached after the recipients or the signature (a programme
+    /// or plan a decision issues, the forms of a decree), starting at line `i`: an annex, headed
+    /// by the attached document's title (its kind line, title block and `(Kèm theo …)` line);
+    /// its other header lines (issuer, motto, number, place and date, rules) are furniture. An
+    /// attached header before any closing part is left to the caller (header lines).
+    fn attached_annex(&mut self, i: usize) -> Option<usize> {
+        while self
+            .attached
+            .get(self.next_attached)
+            .is_some_and(|a| a.start() < i)
+        {
+            self.next_attached += 1;
+        }
+        let a = self.attached.get(self.next_attached)?;
+        if a.start() != i {
+            return None;
+        }
+        let k = self.next_attached;
+        self.next_attached += 1;
+        let closed = self.body.recipient_markers > 0 || !self.body.signature.is_empty();
+        if !closed || a.title.is_empty() {
+            return None;
+        }
+        self.close();
+        self.mode = Mode::Body;
+        self.annex_pending = false;
+        self.table = false;
+        self.closing_col = None;
+        self.body.annexed.push(k);
+        let lines = self.lines;
+        let mut taken = Vec::new();
+        for (j, l) in lines.iter().enumerate().take(a.end()).skip(a.start()) {
+            let t = l.text;
+            if l.is_blank() {
+                continue;
+            }
+            if a.title.contains(&j) && !is_separator(t) {
+                taken.push(j);
+            } else {
+                self.body.furniture.push(t.to_string());
+            }
+        }
+        if let (Some(&first), Some(&last)) = (taken.first(), taken.last()) {
+            let mk = Marker {
+                scheme: Scheme::Annex,
+                label: "Phụ lục".to_string(),
+                rest: 0,
+            };
+            let span = [lines[first].start, lines[last].end];
+            let mut block = Block::marked(mk, String::new(), span, lines[first].start);
+            block.text = join(taken.iter().map(|&j| lines[j].text));
+            block.synthetic_annex = true;
+            block.after_formula = self.after_formula;
+            self.body.blocks.push(block);
+            self.parent_scheme = Some(Scheme::Annex);
+        }
+        self.gap = false;
+        Some(a.end())
     }
 
     /// A line of running text: it opens a block when it starts with a marker, else goes on the
@@ -363,6 +475,18 @@ impl<'s, 'l> Splitter<'s, 'l> {
             scheme.is_section() && !(numbered && self.parent_scheme == Some(Scheme::Article));
         self.open_after_gap = self.gap;
         self.gap = false;
+        if scheme == Scheme::Annex && !block.text.is_empty() {
+            // `Phụ lục 1: DANH MỤC …` / `(Kèm theo …)`: the title on the label's line, the
+            // bracketed lines under it.
+            let (taken, next) = bracketed_lines(lines, self.furn, i + 1, &mut self.body.furniture);
+            for &j in &taken {
+                block.text.push(' ');
+                block.text.push_str(&collapse_spaces(lines[j].text));
+                block.span[1] = lines[j].end;
+            }
+            self.body.blocks.push(block);
+            return next;
+        }
         // An article's heading below its label joins it like a wrapped line instead.
         if scheme.heading_below() && scheme != Scheme::Article && block.text.is_empty() {
             // `Chương I` / `QUY ĐỊNH CHUNG`; `Phụ lục I` / title / `(Kèm theo …)`.
@@ -637,6 +761,34 @@ fn heading_lines(
     (taken, j)
 }
 
+/// The bracketed lines (`(Kèm theo …)`, over a few lines) right under line `from - 1`, if any:
+/// the line indices taken and the index to continue from.
+fn bracketed_lines(
+    lines: &[Line<'_>],
+    furn: &[bool],
+    from: usize,
+    furniture: &mut Vec<String>,
+) -> (Vec<usize>, usize) {
+    let Some(j) = (from..lines.len().min(from + 2)).find(|&j| !lines[j].is_blank()) else {
+        return (Vec::new(), from);
+    };
+    if furn[j] || !lines[j].text.starts_with('(') {
+        return (Vec::new(), from);
+    }
+    let Some(close) = (j..lines.len().min(j + 4)).find(|&c| lines[c].text.contains(')')) else {
+        return (Vec::new(), from);
+    };
+    let mut taken = Vec::new();
+    for k in j..=close {
+        if furn[k] {
+            furniture.push(lines[k].text.to_string());
+        } else if !lines[k].is_blank() {
+            taken.push(k);
+        }
+    }
+    (taken, close + 1)
+}
+
 /// Whether a text has white space other than single spaces between words. Lines are trimmed and
 /// joined by one space, so most blocks have none; a byte scan spares them a copy. (The stored
 /// text has no odd spaces left: normalization made them plain.)
@@ -766,6 +918,59 @@ mod tests {
                 (String::new(), "Nhiều chỉ tiêu vượt kế hoạch.".into()),
             ]
         );
+    }
+
+    #[test]
+    fn an_annex_titled_on_its_label_line_takes_its_bracketed_line() {
+        let body = blocks(
+            "Điều 2. Hiệu lực.\nGIÁM ĐỐC\nPhụ lục: DANH SÁCH CÁC ĐƠN VỊ\n(Kèm theo Quyết định số 1050/QĐ-SCT)\nTT Đơn vị",
+        );
+        let annex = body
+            .blocks
+            .iter()
+            .find(|b| b.marker.as_ref().is_some_and(|m| m.scheme == Scheme::Annex));
+        assert_eq!(
+            annex.map(|b| b.text.as_str()),
+            Some("DANH SÁCH CÁC ĐƠN VỊ (Kèm theo Quyết định số 1050/QĐ-SCT)")
+        );
+        assert_eq!(
+            body.blocks.last().map(|b| b.text.as_str()),
+            Some("TT Đơn vị")
+        );
+    }
+
+    #[test]
+    fn an_annex_titled_in_sentence_case_needs_its_bracketed_line() {
+        let body = blocks(
+            "1. Nội dung.\nPhụ lục 2: Danh mục nhiệm vụ trọng tâm\n(Kèm theo Kế hoạch số 12/KH-UBND)\n1. Việc một.\nPhụ lục 3: Xem chi tiết tại trang điện tử\n2. Việc hai.",
+        );
+        let annexes: Vec<&str> = body
+            .blocks
+            .iter()
+            .filter(|b| b.marker.as_ref().is_some_and(|m| m.scheme == Scheme::Annex))
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(
+            annexes,
+            ["Danh mục nhiệm vụ trọng tâm (Kèm theo Kế hoạch số 12/KH-UBND)"]
+        );
+    }
+
+    #[test]
+    fn a_stamp_note_opens_and_goes_on_the_signature() {
+        let body = blocks(
+            "Trân trọng./.\nNơi nhận:\n- Như trên.\n(Đã ký)\nCHÁNH VĂN PHÒNG\nTrần Văn Sơn\n(Dấu của VĂN PHÒNG)\n---\nI. MỤC TIÊU",
+        );
+        assert_eq!(
+            body.signature,
+            [
+                "(Đã ký)",
+                "CHÁNH VĂN PHÒNG",
+                "Trần Văn Sơn",
+                "(Dấu của VĂN PHÒNG)"
+            ]
+        );
+        assert_eq!(body.recipients, ["Như trên."]);
     }
 
     #[test]

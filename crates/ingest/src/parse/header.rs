@@ -17,7 +17,7 @@ use crate::model::DocKind;
 mod attached;
 mod title;
 
-pub(crate) use attached::attached_headers;
+pub(crate) use attached::{Attached, attached_headers};
 use title::{RE_SENTENCE_TITLE, no_header, read_sentence_title, read_title_block};
 
 /// What the header gave, and where the body starts.
@@ -36,6 +36,8 @@ pub(crate) struct Header {
     pub term: Option<String>,
     /// Index of the first body line.
     pub body_start: usize,
+    /// Index of the kind line, where the header has one: its title block starts there.
+    pub kind_line: Option<usize>,
     /// Header and title lines, as written.
     pub lines: Vec<String>,
     pub diagnostics: Vec<String>,
@@ -556,6 +558,7 @@ impl HeaderBlock {
             h.lines.push(lines[i].text.to_string());
         }
         let mut title_from = last + 1;
+        h.kind_line = self.kind_line;
         if self.kind_line.is_none() {
             // No kind line (an official letter): the header ends with its last line; the `V/v`
             // subject is the title.

@@ -308,6 +308,12 @@ static RE_ANNEX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?([IVXLC]+|\d{1,2}|[A-Z]))?\s*$")
         .expect("valid regex")
 });
+/// `Phụ lục 1: DANH MỤC …`, `Phụ lục: DANH SÁCH …`: an annex's label with its upper-case title
+/// on the same line.
+static RE_ANNEX_TITLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?(?:[IVXLC]+|\d{1,2}|[A-Z]))?)\s*[:.\-–]\s*")
+        .expect("valid regex")
+});
 static RE_PART_CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+([IVXLC]+|\d{1,3}|(?i:thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)))\b\s*[.:\-–]?\s*",
@@ -340,6 +346,21 @@ static RE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là\s*[,:]?\s*").expect("valid regex")
 });
 
+/// `Phụ lục 1: TITLE`, `Phụ lục: Danh sách …`: an annex's label with its title on the same line,
+/// in any case (as a marker only in upper case, see [`marker`]; the body splitter takes a title
+/// in sentence case when its `(Kèm theo …)` line follows).
+pub(crate) fn titled_annex(t: &str) -> Option<Marker> {
+    let c = captures_if(&RE_ANNEX_TITLED, t)?;
+    let m = c.get(0).expect("whole match");
+    t[m.end()..]
+        .starts_with(char::is_uppercase)
+        .then(|| Marker {
+            scheme: Scheme::Annex,
+            label: c[1].split_whitespace().collect::<Vec<_>>().join(" "),
+            rest: m.end(),
+        })
+}
+
 /// Finds the numbering marker at the start of a trimmed line, if any.
 // Long on purpose: one case a scheme, in order of precedence, each behind a cheap test of the
 // first characters; the order is the rule, and split up it would hide it.
@@ -371,6 +392,13 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             label,
             rest: t.len(),
         });
+    }
+    if let Some(mk) = (first == 'P')
+        .then(|| titled_annex(t))
+        .flatten()
+        .filter(|mk| is_upper(&t[mk.rest..]))
+    {
+        return Some(mk);
     }
     // Cheap prefix checks first: a failing `captures` still costs a pass over the line.
     let head_word = ["Phần", "PHẦN", "Chương", "CHƯƠNG", "Mục", "MỤC"]
@@ -677,6 +705,13 @@ mod tests {
                 "thường xuyên",
             ),
             ("Phụ lục II", Scheme::Annex, "Phụ lục II", ""),
+            (
+                "Phụ lục 1: DANH MỤC NHIỆM VỤ",
+                Scheme::Annex,
+                "Phụ lục 1",
+                "DANH MỤC NHIỆM VỤ",
+            ),
+            ("Phụ lục: DANH SÁCH", Scheme::Annex, "Phụ lục", "DANH SÁCH"),
         ];
         for (line, scheme, label, rest) in cases {
             assert_eq!(

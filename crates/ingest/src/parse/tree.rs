@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 
-use super::assign::{assignee_column, cell_body, clause_assignee, heading_assignee};
+use super::assign::{assignee_column, cell_body, clause_assignee, heading_assignee, opening_body};
 use super::blocks::Block;
 use super::lines::{Scheme, ends_terminal};
 use crate::model::{Clause, ClauseKind, Section};
@@ -177,6 +177,28 @@ fn heading_like(t: &str) -> bool {
 /// Splits a heading that carries its body at the end of its first sentence, if that sentence is
 /// short enough to be a heading: returns the word count of the heading part.
 fn sentence_split(t: &str) -> Option<usize> {
+    first_sentence(t).filter(|&n| n <= MAX_HEADING_WORDS)
+}
+
+/// Whether a numbered text that is neither [`heading_like`] nor split at a short first sentence
+/// still heads the section its list makes it: only over a body (`body`), and then when items
+/// or headings follow it (`sub_items`: its first sentence, however long, is its heading), when
+/// it does not end as a sentence (a long heading line), or when it is one short sentence
+/// (`1.1. Quy hoạch cấp ủy gắn với quy hoạch chức danh.` over its paragraphs). A long paragraph
+/// followed by paragraphs only is a labelled clause.
+pub(super) fn heads_its_body(t: &str, body: bool, sub_items: bool) -> bool {
+    let end = t.trim_end_matches(['”', '"', ')', ' ']);
+    let one_short_sentence = end.ends_with(['.', '!', '?'])
+        && first_sentence(t).is_none()
+        && t.split_whitespace().take(MAX_HEADING_WORDS + 1).count() <= MAX_HEADING_WORDS;
+    // A heading line ends on a word (or its bracket), not on punctuation or a cut (`số 52-`).
+    let unended = end.chars().last().is_some_and(char::is_alphanumeric);
+    body && (sub_items || unended || one_short_sentence)
+}
+
+/// The word count of a text's first sentence, where a sentence ends before the next starts
+/// (`. ` and a capital, not after a digit); `None` for a text of one sentence.
+fn first_sentence(t: &str) -> Option<usize> {
     let bytes = t.as_bytes();
     let mut n_words = 0;
     let mut in_word = false;
@@ -190,7 +212,7 @@ fn sentence_split(t: &str) -> Option<usize> {
             let next = t[i + 2..].chars().next();
             let prev_digit = t[..i].chars().last().is_some_and(|p| p.is_ascii_digit());
             if next.is_some_and(char::is_uppercase) && !prev_digit {
-                return (n_words <= MAX_HEADING_WORDS).then_some(n_words);
+                return Some(n_words);
             }
         }
     }
@@ -254,6 +276,13 @@ struct Builder<'a> {
     ctx: Vec<Option<Ctx>>,
     lead: Vec<Option<Ctx>>,
     doc_lead: Option<Ctx>,
+    /// A lead-in outside every section after the preamble (`… các nhiệm vụ, giải pháp sau:`
+    /// after a numbered paragraph) sets `doc_lead` for its own items only: `Some` while they
+    /// last, holding the scheme of the item it follows (`5.`), whose next item (`6.`), like any
+    /// heading, ends them.
+    lead_list: Option<Option<Scheme>>,
+    /// The scheme of the last item outside every section.
+    top_scheme: Option<Scheme>,
     used_keys: HashSet<String>,
     ordinals: HashMap<Option<usize>, usize>,
     group: Option<String>,
@@ -280,6 +309,8 @@ fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize,
         ctx: Vec::new(),
         lead: Vec::new(),
         doc_lead: None,
+        lead_list: None,
+        top_scheme: None,
         used_keys: HashSet::new(),
         ordinals: HashMap::new(),
         group: None,
@@ -289,14 +320,14 @@ fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize,
         table: None,
     };
     for (bi, block) in blocks.iter().enumerate() {
-        let Some(place) = levels::place(blocks, bi, &b.stack, force) else {
+        let Some(place) = levels::place(blocks, bi, &b.stack, force, false) else {
             let label = block.marker.as_ref().map(|m| m.label.clone());
             b.clause(block, label, block.span[0], &block.text);
             continue;
         };
         b.stack.truncate(place.parent_len);
         match block.marker.as_ref().filter(|_| place.section) {
-            Some(m) => b.section(block, &m.label, m.scheme),
+            Some(m) => b.section(block, &m.label, m.scheme, (place.body, place.sub_items)),
             None => b.clause(
                 block,
                 Some(block.written_label.clone()),
@@ -309,7 +340,15 @@ fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize,
 }
 
 impl Builder<'_> {
-    fn section(&mut self, block: &Block, label: &str, scheme: Scheme) {
+    /// Opens the section of `block`; `body` says whether blocks under it follow it, `sub_items`
+    /// whether they start with an item or heading.
+    fn section(
+        &mut self,
+        block: &Block,
+        label: &str,
+        scheme: Scheme,
+        (body, sub_items): (bool, bool),
+    ) {
         let text = &block.text;
         let (heading, body) =
             if block.synthetic_annex || scheme.heading_below() && scheme != Scheme::Article {
@@ -319,8 +358,12 @@ impl Builder<'_> {
                 // or a lead-in after `Điều N.` is its body.
                 let n = text.split_whitespace().count();
                 let short_sentence = text.ends_with('.') && n <= 6;
-                let bare = !ends_terminal(text) && n <= MAX_HEADING_WORDS;
-                if text.is_empty() || bare || short_sentence {
+                // A long one, unended, over its body (`Điều 1. Sửa đổi, bổ sung một số điều của
+                // Thông tư số …`), is its heading too.
+                let bare = !ends_terminal(text) && (n <= MAX_HEADING_WORDS || body);
+                // One sentence ended with a period right over its khoản is its heading.
+                let titled = sub_items && text.ends_with('.') && first_sentence(text).is_none();
+                if text.is_empty() || bare || short_sentence || titled {
                     (text.clone(), None)
                 } else {
                     (String::new(), Some(0))
@@ -330,9 +373,18 @@ impl Builder<'_> {
             } else if let Some(n) = sentence_split(text) {
                 let head: Vec<&str> = text.split_whitespace().take(n).collect();
                 (head.join(" "), Some(n))
-            } else {
-                // One full sentence: a numbered paragraph, kept whole as the section's clause.
+            } else if !body {
+                // One paragraph with nothing under it (a roman or letter item: a numbered one is
+                // then a clause, see `levels::place`), kept whole as the section's clause.
                 (String::new(), Some(0))
+            } else if let Some(n) = first_sentence(text) {
+                // Over its body (see `levels::place`): its first sentence, however long, is its
+                // heading.
+                let head: Vec<&str> = text.split_whitespace().take(n).collect();
+                (head.join(" "), Some(n))
+            } else {
+                // One sentence over its body, or a long heading line.
+                (text.clone(), None)
             };
         let parent_key = self.stack.last().map(|&(_, s)| self.keys[s].clone());
         let mut key = match &parent_key {
@@ -383,6 +435,10 @@ impl Builder<'_> {
         self.assignee
             .push(heading_assignee(&heading).filter(|_| names && !block.synthetic_annex));
         self.item_assignee = None;
+        if self.lead_list.is_some() || scheme == Scheme::Annex {
+            // A heading ends a lead-in's list outside the sections; an annex restarts the text.
+            self.end_lead_list();
+        }
         self.stack.push((scheme, idx));
         self.group = (RE_TIMEFRAME.is_match(&heading) && heading.split_whitespace().count() <= 12)
             .then(|| heading.trim_end_matches(':').to_string());
@@ -397,6 +453,12 @@ impl Builder<'_> {
                 self.clause(&synthetic, None, start, &rest.join(" "));
             }
         }
+    }
+
+    /// Ends the context a lead-in outside the sections set.
+    fn end_lead_list(&mut self) {
+        self.doc_lead = None;
+        self.lead_list = None;
     }
 
     /// The context of the innermost section that has one, or of a lead-in line.
@@ -415,6 +477,18 @@ impl Builder<'_> {
         }
         let in_article = self.stack.iter().any(|&(s, _)| s == Scheme::Article);
         let preamble = self.tree.sections.is_empty();
+        let top_item = block
+            .marker
+            .as_ref()
+            .map(|m| m.scheme)
+            .filter(|_| label.is_some() && self.stack.is_empty());
+        if let Some(scheme) = top_item {
+            // The next item of the list a lead-in followed ends what the lead-in set.
+            if self.lead_list == Some(Some(scheme)) {
+                self.end_lead_list();
+            }
+            self.top_scheme = Some(scheme);
+        }
         let ctx = self.context();
         // A timeframe line groups the targets after it, also as an item (`a) Giai đoạn 1
         // (2026 - 2028)`) under a target heading.
@@ -462,6 +536,14 @@ impl Builder<'_> {
         } else {
             kind
         };
+        // A task item that opens with its body and the body's verb (`- Bộ Y tế tăng cường …`)
+        // names who must do it, before what it inherits.
+        let assignee = match kind {
+            ClauseKind::Task if own.is_none() && label.is_some() && !is_row && !footnote => {
+                opening_body(text).or(assignee)
+            }
+            _ => assignee,
+        };
         let end = block.span[1].max(start);
         self.note_row(is_row, &block.cells);
         self.tree.clauses.push(Clause {
@@ -494,7 +576,11 @@ impl Builder<'_> {
             if c == Some(Ctx::Task) && !in_article {
                 match self.stack.last() {
                     Some(&(_, s)) => self.lead[s] = Some(Ctx::Task),
-                    None => self.doc_lead = Some(Ctx::Task),
+                    None => {
+                        self.doc_lead = Some(Ctx::Task);
+                        let preamble = self.tree.sections.is_empty() && self.top_scheme.is_none();
+                        self.lead_list = (!preamble).then_some(self.top_scheme);
+                    }
                 }
             }
         }
@@ -765,6 +851,66 @@ mod tests {
         let target = t.clauses.last().expect("target");
         assert_eq!(target.kind, ClauseKind::Target);
         assert_eq!(target.group.as_deref(), Some("Đến năm 2030"));
+    }
+
+    #[test]
+    fn a_numbered_item_never_opens_a_section_with_an_empty_heading() {
+        let t = tree(
+            "III. NHIỆM VỤ\n\
+             6. Hỗ trợ doanh nghiệp\n- Xây dựng cơ chế.\n\
+             7. Nghiên cứu đề xuất bổ sung chức năng cho các đại diện của Việt Nam tại nước ngoài theo quy định của pháp luật nhằm phát huy vai trò kết nối, hỗ trợ các doanh nghiệp công nghệ số tiếp cận thị trường, đối tác và nguồn lực quốc tế, đồng thời theo dõi, tổng hợp thông tin về chính sách, thị trường và báo cáo định kỳ.\n\
+             8. Quy hoạch chức danh cao hơn.\n- Chỉ quy hoạch chức danh cao hơn.\n\
+             9. Tuyên truyền, quán triệt, nâng cao nhận thức, đột phá về đổi mới tư duy, xác định quyết tâm chính trị mạnh mẽ, quyết liệt lãnh đạo, chỉ đạo, tạo xung lực mới, khí thế mới trong toàn xã hội về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia\n- Tổ chức tuyên truyền.",
+        );
+        // A paragraph with nothing under it, among headed siblings: a labelled clause. One
+        // short sentence, or a long line that does not end as a sentence, over its items:
+        // their heading.
+        assert_eq!(paths(&t), ["III", "III/6", "III/8", "III/9"]);
+        assert!(t.sections.iter().all(|s| !s.heading.is_empty()));
+        assert_eq!(t.sections[2].heading, "Quy hoạch chức danh cao hơn.");
+        assert!(t.sections[3].heading.ends_with("chuyển đổi số quốc gia"));
+        let seven = t.clauses.iter().find(|c| c.label.as_deref() == Some("7."));
+        assert_eq!(
+            seven.map(|c| c.section_path.clone()),
+            Some(vec!["III".to_string()])
+        );
+        assert!(seven.is_some_and(|c| c.text.starts_with("Nghiên cứu đề xuất")));
+    }
+
+    #[test]
+    fn a_lead_in_after_a_numbered_paragraph_types_its_own_items_only() {
+        let long = "Cơ bản thống nhất với các nội dung đề xuất của Bộ Chính trị và Đề án về phương án sáp nhập đơn vị hành chính cấp tỉnh, không tổ chức cấp huyện, sáp nhập đơn vị hành chính cấp xã và tổ chức chính quyền địa phương hai cấp trong cả nước.";
+        let t = tree(&format!(
+            "1. {long}\nTiếp tục thực hiện các nhiệm vụ, giải pháp sau:\n- Rà soát quy hoạch.\n\
+             a) Sắp xếp bộ máy.\n- Tinh gọn đầu mối.\n2. Thông qua Báo cáo của Bộ Chính trị."
+        ));
+        let v: Vec<(Option<&str>, &str)> = t
+            .clauses
+            .iter()
+            .map(|c| (c.label.as_deref(), c.kind.as_str()))
+            .collect();
+        assert_eq!(
+            v,
+            [
+                (Some("1."), "paragraph"),
+                (None, "paragraph"),
+                (Some("-"), "task"),
+                (Some("a)"), "task"),
+                (Some("-"), "task"),
+                (Some("2."), "paragraph"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_article_heading_over_its_khoan_is_its_heading() {
+        let heading = "Sửa đổi, bổ sung một số điều của Thông tư số 23/2024/TT-BCT ngày 07 tháng 11 năm 2024 của Bộ trưởng Bộ Công Thương quy định về quản lý an toàn trong hoạt động dầu khí và hoạt động khác có liên quan của các tổ chức, cá nhân";
+        let t = tree(&format!(
+            "Điều 1. {heading}\n1. Sửa đổi khoản 1 Điều 3.\nĐiều 2. Ban hành kèm theo Quyết định này Kế hoạch.\nĐiều 3. Hiệu lực thi hành.\n1. Thông tư này có hiệu lực."
+        ));
+        let headings: Vec<&str> = t.sections.iter().map(|s| s.heading.as_str()).collect();
+        // An article's body (`Điều 2. Ban hành …`) stays its clause.
+        assert_eq!(headings, [heading, "", "Hiệu lực thi hành."]);
     }
 
     #[test]

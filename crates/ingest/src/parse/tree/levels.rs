@@ -1,13 +1,15 @@
 //! Where each block goes in the section tree: which open sections stay open when it arrives, and
 //! whether a numbered block is a section or a clause. A numbered list follows its majority, so
 //! that `3.3. Tích cực … Nhân dân. Tiếp tục …` among the headings 3.1–3.4 is a heading too, and a
-//! numbered paragraph followed by a closing sentence stays a paragraph like its siblings. The
-//! places are read from the blocks alone, in a pass that builds nothing, before the tree is built
-//! once.
+//! numbered paragraph followed by a closing sentence stays a paragraph like its siblings; but a
+//! member with no heading to give (one paragraph with nothing under it, or a long one over
+//! paragraphs only) is a labelled clause whatever its list reads, never a section with an empty
+//! heading. The places are read from the blocks alone, in a pass that builds nothing, before the
+//! tree is built once.
 
 use std::collections::HashMap;
 
-use super::heading_like;
+use super::{heading_like, heads_its_body, sentence_split};
 use crate::parse::blocks::Block;
 use crate::parse::lines::Scheme;
 
@@ -23,18 +25,24 @@ pub(super) struct Place {
     pub parent_len: usize,
     /// Whether the block opens a section (else it is a clause of the open ones).
     pub section: bool,
+    /// Whether blocks under it follow it (its body), and whether they start with an item or a
+    /// heading rather than running text.
+    pub body: bool,
+    pub sub_items: bool,
     /// The numbered list it belongs to, if any: its parent section and its scheme.
     list: Option<List>,
 }
 
 /// Where block `bi` goes under the open sections `stack`; `None` for a block without a section's
 /// marker (or a form's field), a clause that leaves the sections as they are. A numbered block
-/// is a section when `force` says so, else when it reads as a heading or has a body.
+/// is a section when `force` says so, else when it reads as a heading or has a body; and, but
+/// while the lists are `counting`, only when it has a heading to give.
 pub(super) fn place(
     blocks: &[Block],
     bi: usize,
     stack: &Stack,
     force: &HashMap<usize, bool>,
+    counting: bool,
 ) -> Option<Place> {
     let block = &blocks[bi];
     let m = block
@@ -42,10 +50,22 @@ pub(super) fn place(
         .as_ref()
         .filter(|m| m.scheme.is_section() && !block.form)?;
     let parent_len = parent_len(stack, m.scheme);
+    let text = &block.text;
+    let body = has_body(stack, blocks, bi, parent_len);
+    let sub_items = body && blocks.get(bi + 1).is_some_and(|n| n.marker.is_some());
+    // Whether it has a heading to give (see `heads_its_body`): else (one paragraph, or a long
+    // one over paragraphs) it is a labelled clause, never a section with an empty heading.
+    let heads = || {
+        heading_like(text)
+            || sentence_split(text).is_some()
+            || heads_its_body(text, body, sub_items)
+    };
     if !is_numeric(m.scheme) {
         return Some(Place {
             parent_len,
             section: true,
+            body,
+            sub_items,
             list: None,
         });
     }
@@ -55,13 +75,20 @@ pub(super) fn place(
         return Some(Place {
             parent_len,
             section: false,
+            body,
+            sub_items,
             list: None,
         });
     }
-    let alone = heading_like(&block.text) || has_body(stack, blocks, bi, parent_len);
+    let alone = heading_like(text) || body;
+    // The majorities are counted on what each block reads alone (`counting`); a member the
+    // majority makes a section still needs a heading to give.
+    let section = force.get(&bi).copied().unwrap_or(alone) && (counting || heads());
     Some(Place {
         parent_len,
-        section: force.get(&bi).copied().unwrap_or(alone),
+        section,
+        body,
+        sub_items,
         list: Some((parent_len.checked_sub(1).map(|p| stack[p].1), m.scheme)),
     })
 }
@@ -89,7 +116,7 @@ fn lists(blocks: &[Block]) -> HashMap<List, Vec<(usize, bool)>> {
     let mut sections = 0;
     let alone = HashMap::new();
     for bi in 0..blocks.len() {
-        let Some(place) = place(blocks, bi, &stack, &alone) else {
+        let Some(place) = place(blocks, bi, &stack, &alone, true) else {
             continue;
         };
         if let Some(list) = place.list {
