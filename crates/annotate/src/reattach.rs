@@ -300,6 +300,10 @@ impl Store {
         clauses: &[Clause],
     ) -> Result<HashMap<String, Vec<String>>, StoreError> {
         let rows = self.read(|conn| rows(conn, doc_id))?;
+        if rows.is_empty() {
+            // Nothing to plan: a new or untagged document's clauses are not hashed for it.
+            return Ok(HashMap::new());
+        }
         let matcher = Matcher::new(clauses);
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for row in &rows {
