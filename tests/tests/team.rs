@@ -58,6 +58,19 @@ async fn queued_clause(c: &Client, not: Option<&str>) -> Step<String> {
         .ok_or_else(|| format!("the queue did not bring a new clause (still {not:?})"))
 }
 
+/// Makes clause `id` the one the keys act on: waits until the page shows it (a loaded machine
+/// may still be drawing the document when the queue's address has changed), then clicks it.
+async fn choose(c: &Client, id: &str) -> Step<()> {
+    let css = format!("[data-clause-id=\"{id}\"]");
+    wait_css(c, &css).await?;
+    c.execute(
+        "document.querySelector(`[data-clause-id=\"${arguments[0]}\"]`).click();",
+        vec![json!(id)],
+    )
+    .await
+    .ctx(&format!("click {css}"))
+}
+
 /// The sector ids of the chips on a clause.
 async fn chips(c: &Client, clause: &str) -> Step<Value> {
     c.execute(
@@ -176,12 +189,7 @@ async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String>
     as_user(c, base, &t.lan, "#/queue").await?;
     let first = queued_clause(c, None).await?;
     // A click makes the queued clause the one the keys act on.
-    c.execute(
-        "document.querySelector(`[data-clause-id=\"${arguments[0]}\"]`).click();",
-        vec![json!(first)],
-    )
-    .await
-    .ctx("choose the queued clause")?;
+    choose(c, &first).await.ctx("choose the queued clause")?;
     press(c, "1").await?;
     let tagged = {
         let mut got = json!([]);
@@ -206,12 +214,7 @@ async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String>
     // lan, on a clause the server has suggestions for: the page offers them, `a` applies the
     // first as lan's tag, `u` takes it back.
     let suggested = clause_with_suggestions(server, doc, &t.lan, &[&first, &second])?;
-    c.execute(
-        "document.querySelector(`[data-clause-id=\"${arguments[0]}\"]`).click();",
-        vec![json!(suggested)],
-    )
-    .await
-    .ctx("choose a clause with suggestions")?;
+    choose(c, &suggested).await.ctx("choose a clause with suggestions")?;
     let offered = poll(
         c,
         &format!(
@@ -257,12 +260,7 @@ async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String>
         before == json!([]),
         "blind: minh sees {before} before deciding"
     );
-    c.execute(
-        "document.querySelector(`[data-clause-id=\"${arguments[0]}\"]`).click();",
-        vec![json!(first)],
-    )
-    .await
-    .ctx("choose the queued clause")?;
+    choose(c, &first).await.ctx("choose the queued clause")?;
     press(c, "2").await?;
     let mut minh_sector = String::new();
     for _ in 0..100 {
