@@ -68,7 +68,8 @@ async fn choose(c: &Client, id: &str) -> Step<()> {
         vec![json!(id)],
     )
     .await
-    .ctx(&format!("click {css}"))
+    .ctx(&format!("click {css}"))?;
+    Ok(())
 }
 
 /// The sector ids of the chips on a clause.
@@ -214,7 +215,9 @@ async fn drive(c: &Client, server: &Server, doc: &str, t: &Team) -> Step<String>
     // lan, on a clause the server has suggestions for: the page offers them, `a` applies the
     // first as lan's tag, `u` takes it back.
     let suggested = clause_with_suggestions(server, doc, &t.lan, &[&first, &second])?;
-    choose(c, &suggested).await.ctx("choose a clause with suggestions")?;
+    choose(c, &suggested)
+        .await
+        .ctx("choose a clause with suggestions")?;
     let offered = poll(
         c,
         &format!(
