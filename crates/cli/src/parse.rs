@@ -155,6 +155,13 @@ fn write_summary(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     if !assignees.is_empty() {
         writeln!(out, "  assignees   {}", shorten(&assignees.join(" | ")))?;
     }
+    if !doc.addressees.is_empty() {
+        writeln!(
+            out,
+            "  addressees  {}",
+            shorten(&doc.addressees.join(" | "))
+        )?;
+    }
     writeln!(out, "  recipients  {}", doc.recipients.len())?;
     if !doc.furniture.is_empty() {
         writeln!(out, "  furniture   {} lines dropped", doc.furniture.len())?;

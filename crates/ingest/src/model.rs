@@ -47,6 +47,10 @@ pub struct Document {
     /// source of the metadata fields above, kept so that no word of the source is lost.
     #[serde(default)]
     pub header: Vec<String>,
+    /// Whom a letter or notice is sent to, from its `Kính gửi:` lines before the body, without
+    /// their leading dash (`Đồng chí Phạm Minh Chính, Bí thư Đảng ủy Chính phủ,`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addressees: Vec<String>,
     /// Lines of the `Nơi nhận` list, without their leading dash.
     pub recipients: Vec<String>,
     /// Lines of the signature block (`T/M TỈNH ỦY`, `BÍ THƯ`, a name …).

@@ -190,6 +190,7 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
         sections: built.sections,
         clauses: built.clauses,
         header: header_lines,
+        addressees: body.addressees,
         recipients: body.recipients,
         signature: body.signature,
         furniture,

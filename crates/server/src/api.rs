@@ -200,6 +200,9 @@ struct DocumentMeta<'a> {
     title: Option<&'a str>,
     term: Option<&'a str>,
     source: &'a str,
+    /// The `Kính gửi:` lines of a letter or notice.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    addressees: &'a [String],
     recipients: &'a [String],
     signature: &'a [String],
     /// The signer read from the signature block: name, title, on whose behalf.
@@ -499,6 +502,7 @@ fn document_json(
         title: doc.title.as_deref(),
         term: doc.term.as_deref(),
         source: paths::file_name(&doc.source),
+        addressees: &doc.addressees,
         recipients: &doc.recipients,
         signature: &doc.signature,
         signer: vankien_ingest::signer(&doc.signature),

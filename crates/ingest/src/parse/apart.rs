@@ -34,6 +34,53 @@ impl Splitter<'_, '_> {
         Some(i + 1)
     }
 
+    /// `Kính gửi:` before the body's first block, and the addressees after it: on its line, on
+    /// the dash lines that follow it, or on the one short line below it. Later in a body (a form
+    /// to fill in, an attached report) the line is the text's own.
+    pub(super) fn addressees(&mut self, i: usize) -> Option<usize> {
+        let rest = self.lines[i].text.strip_prefix("Kính gửi")?;
+        if self.mode != Mode::Body || !self.body.blocks.is_empty() || self.open.is_some() {
+            return None;
+        }
+        let rest = rest.trim_start_matches([':', ' ']);
+        if !rest.is_empty() {
+            self.body.addressees.push(strip_dash(rest).to_string());
+        }
+        let mut j = i + 1;
+        let mut blank_run = false;
+        while j < self.lines.len() {
+            let l = self.lines[j];
+            if self.furn[j] {
+                j += 1;
+                continue;
+            }
+            if l.is_blank() {
+                // A blank line ends a list of dash lines; before any addressee, one may stand
+                // between `Kính gửi:` and the name.
+                if !self.body.addressees.is_empty() || blank_run {
+                    break;
+                }
+                blank_run = true;
+                j += 1;
+                continue;
+            }
+            let t = l.text;
+            let dashed = t.starts_with(['-', '–', '+']);
+            let lone =
+                self.body.addressees.is_empty() && t.chars().count() <= 100 && marker(t).is_none();
+            if !(dashed || lone) {
+                break;
+            }
+            self.body.addressees.push(strip_dash(t).to_string());
+            j += 1;
+            if lone {
+                break;
+            }
+        }
+        self.gap = false;
+        Some(j)
+    }
+
     /// A title that opens a signature block (`TM. CHÍNH PHỦ`); in the body, not a sentence that
     /// names one (`Chủ tịch … là …`).
     pub(super) fn signature_start(&mut self, i: usize) -> Option<usize> {
@@ -300,6 +347,28 @@ fn strip_dash(t: &str) -> &str {
 mod tests {
     use crate::parse::blocks::{Block, Body, split};
     use crate::parse::lines::{furniture, split as split_lines};
+
+    #[test]
+    fn a_letters_addressees_are_no_clauses() {
+        let body = blocks(
+            "Kính gửi:\n- Đồng chí Bí thư Đảng ủy Chính phủ,\n- Các đồng chí Phó Bí thư.\n\n\
+             Văn phòng Trung ương Đảng có văn bản số 15000-CV/VPTW đề nghị cho ý kiến.",
+        );
+        assert_eq!(
+            body.addressees,
+            [
+                "Đồng chí Bí thư Đảng ủy Chính phủ,",
+                "Các đồng chí Phó Bí thư."
+            ]
+        );
+        assert_eq!(body.blocks.len(), 1);
+        let body =
+            blocks("Kính gửi: Văn phòng Trung ương Đảng\n\nTriển khai thực hiện Nghị quyết.");
+        assert_eq!(body.addressees, ["Văn phòng Trung ương Đảng"]);
+        // Later in a body (a form), the line is the text's own.
+        let body = blocks("1. Nội dung đơn.\nKính gửi: Cục Quản lý lao động.");
+        assert!(body.addressees.is_empty());
+    }
 
     fn blocks(text: &str) -> Body {
         let lines = split_lines(text);

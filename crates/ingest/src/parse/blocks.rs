@@ -89,6 +89,8 @@ impl Block {
 #[derive(Debug, Default)]
 pub(crate) struct Body {
     pub blocks: Vec<Block>,
+    /// The `Kính gửi:` lines before the body.
+    pub addressees: Vec<String>,
     pub recipients: Vec<String>,
     /// How many `Nơi nhận` lines introduced the recipients.
     pub recipient_markers: usize,
@@ -231,6 +233,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
         }
         let taken = self
             .recipients_start(i)
+            .or_else(|| self.addressees(i))
             .or_else(|| self.signature_start(i))
             .or_else(|| self.closing_line(i))
             .or_else(|| self.formula(i))
