@@ -23,6 +23,7 @@ mod rows;
 mod rules;
 mod table;
 mod widths;
+mod wraps;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};

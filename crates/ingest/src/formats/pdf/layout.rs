@@ -1,8 +1,10 @@
 //! Page layout: turns the positioned glyphs of one PDF page into lines of text in the order they
-//! are drawn, with spaces where the gaps between glyphs are word gaps, and tables as rows.
+//! are drawn, with spaces where the gaps between glyphs are word gaps, wrapped lines of running
+//! text joined, and tables as rows.
 
 use super::rules::Rule;
 use super::table;
+use super::wraps;
 
 /// One glyph as drawn: its text and where it sits, in page space (y grows upwards).
 #[derive(Debug, Clone)]
@@ -39,7 +41,9 @@ const CELL_GAP: f64 = 2.0;
 /// Lays out the glyphs of a page as text, in the order they are drawn: a glyph on the baseline
 /// of the one before, to its right and not far from it, continues its line; any other starts a
 /// new line. A table that `rules` draw comes out as rows of cells (see [`table`]) where its first
-/// glyph is drawn. No line end after the last line (the parser puts one between pages).
+/// glyph is drawn. A wrapped line of running text that the page shows to go on in the line below
+/// is joined to it (see [`wraps`]). No line end after the last line (the parser puts one between
+/// pages).
 ///
 /// Drawing order, not position, orders the lines: PDF writers draw a page in reading order, a
 /// table cell by cell, so each cell's wrapped lines stay together (sorting lines by position
@@ -48,10 +52,11 @@ const CELL_GAP: f64 = 2.0;
 /// cells of a table without borders come one a line, like the reference extractions.
 ///
 /// [`table`]: super::table
+/// [`wraps`]: super::wraps
 pub(super) fn page_text(glyphs: Vec<Glyph>, rules: &[Rule]) -> String {
     let glyphs = attach_marks(glyphs);
     let mut placed = table::place(&glyphs, rules);
-    let mut lines: Vec<String> = Vec::new();
+    let mut lines: Vec<Laid> = Vec::new();
     let mut run: Vec<Glyph> = Vec::new();
     let mut done = vec![false; placed.tables.len()];
     for (g, owner) in glyphs.into_iter().zip(placed.owner) {
@@ -60,20 +65,63 @@ pub(super) fn page_text(glyphs: Vec<Glyph>, rules: &[Rule]) -> String {
             Some(t) if !done[t] => {
                 done[t] = true;
                 text_lines(std::mem::take(&mut run), &mut lines);
-                lines.append(&mut placed.tables[t]);
+                lines.extend(placed.tables[t].drain(..).map(Laid::apart));
             }
             Some(_) => {}
         }
     }
     text_lines(run, &mut lines);
-    lines.join("\n")
+    wraps::join(lines).join("\n")
+}
+
+/// One line of a page's text as laid out: a table row, a run of a line between wide gaps, or a
+/// whole line, with where it sits when it may be a line of running text.
+pub(super) struct Laid {
+    /// The line's text, its words spaced.
+    pub text: String,
+    /// Where the line is drawn; `None` for a table row and for the runs of a line cut by wide
+    /// gaps (a header's two columns), which are never running text.
+    pub at: Option<Extent>,
+}
+
+impl Laid {
+    fn apart(text: String) -> Laid {
+        Laid { text, at: None }
+    }
+}
+
+/// Where an upright line of text is drawn, in page space.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Extent {
+    /// The left edge of its first glyph.
+    pub x0: f64,
+    /// The right edge of its last glyph.
+    pub x1: f64,
+    /// Its baseline.
+    pub y: f64,
+    /// Its largest font size.
+    pub size: f64,
 }
 
 /// Lays out glyphs outside tables as lines, each run between wide gaps a line of its own.
-fn text_lines(glyphs: Vec<Glyph>, out: &mut Vec<String>) {
+fn text_lines(glyphs: Vec<Glyph>, out: &mut Vec<Laid>) {
     for line in &group_lines(glyphs) {
-        out.extend(cells(line).into_iter().map(|c| c.text));
+        let cells = cells(line);
+        let at = if cells.len() == 1 { extent(line) } else { None };
+        out.extend(cells.into_iter().map(|c| Laid { text: c.text, at }));
     }
+}
+
+/// Where an upright line is drawn, from its first glyph's ink to its last's.
+fn extent(line: &Line) -> Option<Extent> {
+    let ink = || line.glyphs.iter().filter(|g| !g.is_space());
+    let first = ink().next().filter(|g| g.quarter == 0)?;
+    Some(Extent {
+        x0: ink().map(|g| g.x).fold(f64::INFINITY, f64::min),
+        x1: ink().map(|g| g.end).fold(f64::NEG_INFINITY, f64::max),
+        y: first.y,
+        size: line.size,
+    })
 }
 
 /// The text of one table cell: its lines, in drawing order, joined by spaces.
@@ -250,6 +298,38 @@ mod tests {
         assert_eq!(
             page_text(g, &[]),
             "CÔNG BÁO/Số 286/Ngày 27-05-2026\n89\nĐiều 1."
+        );
+    }
+
+    /// `start` filled out with words to `n` characters, the last one a letter.
+    fn fill(start: &str, n: usize) -> String {
+        let mut s = start.to_string();
+        while s.chars().count() < n {
+            s.push_str(" và");
+        }
+        let mut s: String = s.chars().take(n - 1).collect();
+        s.push('a');
+        s
+    }
+
+    #[test]
+    fn a_line_that_fills_the_column_goes_on_in_the_flush_line_below() {
+        let lines = [
+            (fill("Căn cứ Nghị quyết của", 36), 70.0),
+            ("Cộng sản Việt Nam;".to_string(), 50.0),
+            (fill("Căn cứ Kết luận", 36), 70.0),
+            (fill("về Kế hoạch", 40), 50.0),
+            (fill("tư công", 40), 50.0),
+            ("trưởng;".to_string(), 50.0),
+        ];
+        let mut g = Vec::new();
+        for (i, (t, x)) in lines.iter().enumerate() {
+            g.extend(glyphs(t, *x, 700.0 - 12.0 * i as f64));
+        }
+        let l = lines.map(|(t, _)| t);
+        assert_eq!(
+            page_text(g, &[]),
+            format!("{} {}\n{}\n{}\n{}\n{}", l[0], l[1], l[2], l[3], l[4], l[5])
         );
     }
 
