@@ -26,10 +26,24 @@ impl Splitter<'_, '_> {
         self.close();
         self.mode = Mode::Recipients;
         self.table = false;
+        self.side_signature = false;
         self.body.recipient_markers += 1;
-        let rest = rest.trim_start_matches([':', ' ']);
-        if !rest.is_empty() {
-            self.body.recipients.push(strip_dash(rest).to_string());
+        let rest = rest.trim_start_matches(':');
+        // `Nơi nhận:            KT. GIÁM ĐỐC`: the signature's column beside the list.
+        let (left, right) = match side_columns(rest) {
+            Some((l, r)) => (l, Some(r)),
+            None if rest.starts_with(COLUMN_GAP) => ("", Some(rest.trim())),
+            None => (rest.trim(), None),
+        };
+        if let Some(r) = right.filter(|r| is_signature_start(r)) {
+            self.body.signature.push(r.to_string());
+            self.side_signature = true;
+            self.signed = false;
+        } else if let Some(r) = right {
+            self.body.recipients.push(strip_dash(r).to_string());
+        }
+        if !left.is_empty() {
+            self.body.recipients.push(strip_dash(left).to_string());
         }
         Some(i + 1)
     }
@@ -113,9 +127,18 @@ impl Splitter<'_, '_> {
         }
     }
 
-    /// A recipient, or a recipient's wrapped line; any other line ends the recipients.
+    /// A recipient, or a recipient's wrapped line; any other line ends the recipients. Where the
+    /// signature's column stands beside the list, its part of a line goes to the signature, and
+    /// the signer's name below the list ends the block.
     fn recipient(&mut self, i: usize) -> Option<usize> {
-        let t = self.lines[i].text;
+        let mut t = self.lines[i].text;
+        if self.side_signature
+            && let Some((left, right)) = side_columns(t)
+            && is_signature_line(right)
+        {
+            self.body.signature.push(right.to_string());
+            t = left;
+        }
         if t.starts_with(['-', '–', '+', '•']) {
             self.body.recipients.push(strip_dash(t).to_string());
             return Some(i + 1);
@@ -129,6 +152,11 @@ impl Splitter<'_, '_> {
             last.push(' ');
             last.push_str(t);
             return Some(i + 1);
+        }
+        if self.side_signature && !self.signed {
+            // The signer's name under the two columns.
+            self.mode = Mode::Signature;
+            return self.signature_line(i);
         }
         self.mode = Mode::Body;
         self.annex_pending = true;
@@ -262,6 +290,18 @@ impl Splitter<'_, '_> {
     }
 }
 
+/// The run of spaces that sets two layout columns apart on one line of a text extraction.
+const COLUMN_GAP: &str = "    ";
+
+/// A line holding two columns side by side (`- Như Điều 5;          PHÓ GIÁM ĐỐC`): its left and
+/// right parts, split at the first run of four spaces or more.
+fn side_columns(t: &str) -> Option<(&str, &str)> {
+    let t = t.trim();
+    let at = t.find(COLUMN_GAP)?;
+    let (left, right) = (t[..at].trim(), t[at..].trim());
+    (!left.is_empty() && !right.is_empty()).then_some((left, right))
+}
+
 /// Whether a line opens a signature block (`TM. CHÍNH PHỦ`, `T/M BỘ CHÍNH TRỊ`, `CHỦ TỊCH`).
 fn is_signature_start(t: &str) -> bool {
     RE_SIGNATURE.is_match(t)
@@ -347,6 +387,20 @@ fn strip_dash(t: &str) -> &str {
 mod tests {
     use crate::parse::blocks::{Block, Body, split};
     use crate::parse::lines::{furniture, split as split_lines};
+
+    #[test]
+    fn a_signature_beside_the_recipients_is_the_signature() {
+        let body = blocks(
+            "Điều 5. Thi hành.\nNơi nhận:                      KT. GIÁM ĐỐC\n- UBND tỉnh;\n\
+             - Như Điều 5;                    PHÓ GIÁM ĐỐC\n- Lưu: VT.\n\n\n                     Hoàng Văn Thuân",
+        );
+        assert_eq!(body.recipients, ["UBND tỉnh;", "Như Điều 5;", "Lưu: VT."]);
+        assert_eq!(
+            body.signature,
+            ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Hoàng Văn Thuân"]
+        );
+        assert!(body.blocks.iter().all(|b| !b.text.contains("Thuân")));
+    }
 
     #[test]
     fn a_letters_addressees_are_no_clauses() {

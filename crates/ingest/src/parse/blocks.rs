@@ -159,6 +159,9 @@ pub(super) struct Splitter<'s, 'l> {
     pub(super) annex_pending: bool,
     /// Whether the signature block has its signer's name.
     pub(super) signed: bool,
+    /// Whether the signature's column stands beside the recipients (`Nơi nhận:      KT. GIÁM
+    /// ĐỐC`), its lines split off theirs.
+    pub(super) side_signature: bool,
     /// The column of `Nơi nhận` in a closing table written between pipes, while its rows last.
     pub(super) closing_col: Option<usize>,
     /// Whether the lines are the cells of a table, and how its rows are numbered so far.
@@ -198,6 +201,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             mode: Mode::Body,
             annex_pending: false,
             signed: false,
+            side_signature: false,
             closing_col: None,
             table: false,
             rows: RowNumbers::default(),
