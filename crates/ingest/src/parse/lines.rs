@@ -27,7 +27,14 @@ impl Line<'_> {
 pub(crate) fn split(text: &str) -> Vec<Line<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
-    for raw in text.split('\n') {
+    // `text.split('\n')`, with the line breaks found by a SIMD search.
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    for raw in ends.map(|end| {
+        let raw = &text[from..end];
+        from = end + 1;
+        raw
+    }) {
         let lead = raw.len() - raw.trim_start().len();
         let trimmed = raw.trim();
         let start = offset + lead;
