@@ -155,6 +155,8 @@ pub(super) struct Splitter<'s, 'l> {
     blank_paras: bool,
     /// Whether the open block started after a blank line.
     open_after_gap: bool,
+    /// The markers [`blank_paragraphs`] read, by line, for [`Splitter::line`] to take.
+    markers: Vec<Option<Option<Marker>>>,
 }
 
 impl<'s, 'l> Splitter<'s, 'l> {
@@ -164,6 +166,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
         let evidence = wrap
             .filter(|w| !w.greedy)
             .map(|_| Evidence::new(text, lines, furn, from));
+        let (blank_paras, markers) = blank_paragraphs(lines, furn, from);
         Splitter {
             lines,
             furn,
@@ -180,8 +183,9 @@ impl<'s, 'l> Splitter<'s, 'l> {
             parent_scheme: None,
             open: None,
             gap: false,
-            blank_paras: blank_paragraphs(lines, furn, from),
+            blank_paras,
             open_after_gap: false,
+            markers,
         }
     }
 
@@ -213,7 +217,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
         if let Some(next) = taken {
             return next;
         }
-        let m = marker(l.text);
+        let m = self.markers[i].take().unwrap_or_else(|| marker(l.text));
         self.table_cell(i, m.as_ref())
             .or_else(|| self.table_head(i))
             .or_else(|| self.synthetic_annex(i, m.as_ref()))
@@ -509,10 +513,23 @@ fn should_join(
 /// Whether a body sets its paragraphs apart by blank lines: nine in ten of its labelled lines
 /// (`1.`, `a)`, `-`, at least eight) follow a blank line. The count leaves out what is not the
 /// body's running text: furniture, table rows, and the `Nơi nhận` list up to the blank after it.
-fn blank_paragraphs(lines: &[Line<'_>], furn: &[bool], from: usize) -> bool {
+/// Beside the answer, the markers it read, by line (`None` where it read none): the splitter
+/// reads each line's marker once.
+fn blank_paragraphs(
+    lines: &[Line<'_>],
+    furn: &[bool],
+    from: usize,
+) -> (bool, Vec<Option<Option<Marker>>>) {
+    let mut markers = vec![None; lines.len()];
     let (mut after_blank, mut labelled) = (0usize, 0usize);
     let (mut prev_blank, mut in_recipients) = (true, false);
-    for (l, _) in lines.iter().zip(furn).skip(from).filter(|(_, f)| !**f) {
+    for (k, (l, _)) in lines
+        .iter()
+        .zip(furn)
+        .enumerate()
+        .skip(from)
+        .filter(|(_, (_, f))| !**f)
+    {
         if l.is_blank() {
             (prev_blank, in_recipients) = (true, false);
             continue;
@@ -523,13 +540,17 @@ fn blank_paragraphs(lines: &[Line<'_>], furn: &[bool], from: usize) -> bool {
         {
             in_recipients = true;
         }
-        if !in_recipients && !t.starts_with('|') && marker(t).is_some() {
-            labelled += 1;
-            after_blank += usize::from(prev_blank);
+        if !in_recipients && !t.starts_with('|') {
+            let m = marker(t);
+            if m.is_some() {
+                labelled += 1;
+                after_blank += usize::from(prev_blank);
+            }
+            markers[k] = Some(m);
         }
         prev_blank = false;
     }
-    labelled >= 8 && after_blank * 10 >= labelled * 9
+    (labelled >= 8 && after_blank * 10 >= labelled * 9, markers)
 }
 
 /// Collects the heading lines below a label or at the head of an annex: upper-case lines,
