@@ -213,7 +213,12 @@ pub(crate) fn assignee_column(cells: &[String]) -> Option<usize> {
         return None;
     }
     cells.iter().position(|cell| {
-        let folded: Vec<String> = words(cell).map(|(_, w)| folded_key(w)).collect();
+        // A header names its column in nine words at most (two nouns, `chủ trì` and three
+        // more): a cell of ten words or more is no header, and is folded no further.
+        let folded: Vec<String> = words(cell).take(10).map(|(_, w)| folded_key(w)).collect();
+        if folded.len() == 10 {
+            return false;
+        }
         let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
         let body = match folded.as_slice() {
             ["co", "quan", ..] | ["don", "vi", ..] => &folded[2..],
