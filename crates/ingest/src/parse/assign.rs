@@ -213,9 +213,16 @@ pub(crate) fn assignee_column(cells: &[String]) -> Option<usize> {
         return None;
     }
     cells.iter().position(|cell| {
-        // A header names its column in nine words at most (two nouns, `chủ trì` and three
-        // more): a cell of ten words or more is no header, and is folded no further.
-        let folded: Vec<String> = words(cell).take(10).map(|(_, w)| folded_key(w)).collect();
+        // A header starts with one of five words, and names its column in nine words at most
+        // (two nouns, `chủ trì` and three more): any other cell is folded no further.
+        let mut ws = words(cell).map(|(_, w)| folded_key(w));
+        let Some(first) = ws.next() else {
+            return false;
+        };
+        if !matches!(first.as_str(), "co" | "don" | "chu" | "thuc" | "chiu") {
+            return false;
+        }
+        let folded: Vec<String> = std::iter::once(first).chain(ws.take(9)).collect();
         if folded.len() == 10 {
             return false;
         }
