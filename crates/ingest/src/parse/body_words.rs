@@ -101,12 +101,16 @@ fn char_len(b: u8) -> usize {
 }
 
 /// Whether the character at byte `at` of `line` is a letter or digit. The Vietnamese letters
-/// with a tone (U+1E80–U+1EFF, all letters) are known by their first two bytes.
+/// with a tone (U+1E80–U+1EFF, all letters) are known by their first two bytes, and the Latin
+/// letters from U+00C0 to U+027F (`â`, `đ`, `ơ`, `ư`: all letters but `×` and `÷`) by theirs.
 fn is_alnum_at(line: &str, at: usize) -> bool {
     let bytes = line.as_bytes();
     match bytes[at] {
         b if b < 0x80 => b.is_ascii_alphanumeric(),
         0xE1 if matches!(bytes.get(at + 1), Some(0xBA | 0xBB)) => true,
+        // `×` is `C3 97`, `÷` is `C3 B7`.
+        0xC3 => !matches!(bytes.get(at + 1), Some(0x97 | 0xB7)),
+        0xC4..=0xC9 => true,
         _ => line[at..].chars().next().is_some_and(is_alphanumeric),
     }
 }
@@ -234,6 +238,14 @@ impl<'a> BodyWords<'a> {
 mod tests {
     use super::*;
     use crate::parse::lines::split;
+
+    #[test]
+    fn letters_known_by_their_bytes_are_letters() {
+        for c in ('\u{80}'..='\u{FFFF}').chain(['\u{1F600}']) {
+            let line = format!("{c}a");
+            assert_eq!(is_alnum_at(&line, 0), is_alphanumeric(c), "{c:?}");
+        }
+    }
 
     /// The places of a phrase by the plain definition: every byte offset of a body line where
     /// the phrase starts a word and ends before no letter or digit.
