@@ -546,10 +546,13 @@ pub(crate) struct Wrap {
 
 /// The wrap of a hard-wrapped text, or `None` when lines are whole paragraphs.
 pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<Wrap> {
+    // Each line's length in characters, counted once.
+    let counts: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
     let mut lens: Vec<usize> = lines
         .iter()
-        .filter(|l| !l.is_blank())
-        .map(|l| l.text.chars().count())
+        .zip(&counts)
+        .filter(|(l, _)| !l.is_blank())
+        .map(|(_, &n)| n)
         .collect();
     if lens.len() < 10 {
         return None;
@@ -564,14 +567,14 @@ pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<Wrap> {
     // the next word almost never had room.
     let (mut wraps, mut roomy) = (0usize, 0usize);
     let mut short: Vec<usize> = Vec::new();
-    for pair in lines.windows(2) {
+    for (pair, &a_len) in lines.windows(2).zip(&counts) {
         let (a, b) = (pair[0].text, pair[1].text);
         if a.is_empty() || !starts_lower(b) || ends_terminal(a) {
             continue;
         }
         wraps += 1;
         let word = b.split_whitespace().next().map_or(0, |w| w.chars().count());
-        let len = a.chars().count() + 1 + word;
+        let len = a_len + 1 + word;
         if len <= max {
             roomy += 1;
         }
