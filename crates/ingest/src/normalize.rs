@@ -175,12 +175,12 @@ fn is_nfc_starter(c: char) -> bool {
 /// `text` in NFC, composing only the lines that need it: a file that mixes NFC and NFD has most
 /// of its lines in NFC already. Lines compose apart because nothing composes with `\n`.
 fn to_nfc(text: String) -> String {
-    let mut lines = text.split_inclusive('\n');
-    let Some(first) = lines.position(|l| !is_nfc_line(l)) else {
+    let first = lines_inclusive(&text).position(|l| !is_nfc_line(l));
+    let Some(first) = first else {
         return text;
     };
     let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+    for (i, line) in lines_inclusive(&text).enumerate() {
         if i >= first && !is_nfc_line(line) {
             compose_words(line, &mut out);
         } else {
@@ -188,6 +188,21 @@ fn to_nfc(text: String) -> String {
         }
     }
     out
+}
+
+/// `text.split_inclusive('\n')`, each line break found by `memchr` (core's search reads a word at
+/// a time).
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |at| at + 1);
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
 }
 
 /// Whether a line is NFC by the quick check: at once when every character is a starter NFC
@@ -825,6 +840,17 @@ mod tests {
             .map(|l| l.trim_end_matches([' ', '\t']))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn lines_inclusive_splits_as_std_does() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "\n\nb\n", "ạ\nb\r\n\nc"] {
+            assert_eq!(
+                lines_inclusive(text).collect::<Vec<_>>(),
+                text.split_inclusive('\n').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

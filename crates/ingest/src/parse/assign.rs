@@ -215,7 +215,30 @@ pub(crate) fn assignee_column(cells: &[String]) -> Option<usize> {
         return None;
     }
     cells.iter().position(|cell| {
-        let folded: Vec<String> = words(cell).map(|(_, w)| folded_key(w)).collect();
+        // A header starts with one of five words, and names its column in nine words at most
+        // (two nouns, `chủ trì` and three more): any other cell is folded no further.
+        let mut ws = words(cell).map(|(_, w)| w);
+        let Some(first) = ws.next() else {
+            return false;
+        };
+        // An ASCII first letter folds to itself in lower case: only `c`, `d` and `t` open one.
+        if first
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii() && !matches!(b.to_ascii_lowercase(), b'c' | b'd' | b't'))
+        {
+            return false;
+        }
+        let first = folded_key(first);
+        if !matches!(first.as_str(), "co" | "don" | "chu" | "thuc" | "chiu") {
+            return false;
+        }
+        let folded: Vec<String> = std::iter::once(first)
+            .chain(ws.take(9).map(folded_key))
+            .collect();
+        if folded.len() == 10 {
+            return false;
+        }
         let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
         let body = match folded.as_slice() {
             ["co", "quan", ..] | ["don", "vi", ..] => &folded[2..],

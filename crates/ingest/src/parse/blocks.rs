@@ -183,6 +183,8 @@ pub(super) struct Splitter<'s, 'l> {
     /// The headers of attached documents, and the next one not yet reached.
     attached: &'s [Attached],
     next_attached: usize,
+    /// The markers [`blank_paragraphs`] read, by line, for [`Splitter::line`] to take.
+    markers: Vec<Option<Option<Marker>>>,
 }
 
 impl<'s, 'l> Splitter<'s, 'l> {
@@ -192,6 +194,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
         let evidence = wrap
             .filter(|w| !w.greedy)
             .map(|_| Evidence::new(text, lines, furn, from));
+        let (blank_paras, markers) = blank_paragraphs(lines, furn, from);
         Splitter {
             lines,
             furn,
@@ -209,10 +212,11 @@ impl<'s, 'l> Splitter<'s, 'l> {
             parent_scheme: None,
             open: None,
             gap: false,
-            blank_paras: blank_paragraphs(lines, furn, from),
+            blank_paras,
             open_after_gap: false,
             attached: &[],
             next_attached: 0,
+            markers,
         }
     }
 
@@ -249,7 +253,10 @@ impl<'s, 'l> Splitter<'s, 'l> {
         if let Some(next) = taken {
             return next;
         }
-        let m = marker(l.text).or_else(|| self.annex_over_bracket(i));
+        let m = self.markers[i]
+            .take()
+            .unwrap_or_else(|| marker(l.text))
+            .or_else(|| self.annex_over_bracket(i));
         self.table_cell(i, m.as_ref())
             .or_else(|| self.table_head(i))
             .or_else(|| self.synthetic_annex(i, m.as_ref()))
@@ -667,10 +674,23 @@ fn breaks_off(prev: &str) -> bool {
 /// Whether a body sets its paragraphs apart by blank lines: nine in ten of its labelled lines
 /// (`1.`, `a)`, `-`, at least eight) follow a blank line. The count leaves out what is not the
 /// body's running text: furniture, table rows, and the `Nơi nhận` list up to the blank after it.
-fn blank_paragraphs(lines: &[Line<'_>], furn: &[bool], from: usize) -> bool {
+/// Beside the answer, the markers it read, by line (`None` where it read none): the splitter
+/// reads each line's marker once.
+fn blank_paragraphs(
+    lines: &[Line<'_>],
+    furn: &[bool],
+    from: usize,
+) -> (bool, Vec<Option<Option<Marker>>>) {
+    let mut markers = vec![None; lines.len()];
     let (mut after_blank, mut labelled) = (0usize, 0usize);
     let (mut prev_blank, mut in_recipients) = (true, false);
-    for (l, _) in lines.iter().zip(furn).skip(from).filter(|(_, f)| !**f) {
+    for (k, (l, _)) in lines
+        .iter()
+        .zip(furn)
+        .enumerate()
+        .skip(from)
+        .filter(|(_, (_, f))| !**f)
+    {
         if l.is_blank() {
             (prev_blank, in_recipients) = (true, false);
             continue;
@@ -681,13 +701,17 @@ fn blank_paragraphs(lines: &[Line<'_>], furn: &[bool], from: usize) -> bool {
         {
             in_recipients = true;
         }
-        if !in_recipients && !t.starts_with('|') && marker(t).is_some() {
-            labelled += 1;
-            after_blank += usize::from(prev_blank);
+        if !in_recipients && !t.starts_with('|') {
+            let m = marker(t);
+            if m.is_some() {
+                labelled += 1;
+                after_blank += usize::from(prev_blank);
+            }
+            markers[k] = Some(m);
         }
         prev_blank = false;
     }
-    labelled >= 8 && after_blank * 10 >= labelled * 9
+    (labelled >= 8 && after_blank * 10 >= labelled * 9, markers)
 }
 
 /// Collects the heading lines below a label or at the head of an annex: upper-case lines,
@@ -800,15 +824,13 @@ fn bracketed_lines(
 /// joined by one space, so most blocks have none; a byte scan spares them a copy. (The stored
 /// text has no odd spaces left: normalization made them plain.)
 fn needs_collapse(t: &str) -> bool {
-    // Searches rather than a byte loop: a slice's `contains` of a byte is a memchr, and str's
+    // Searches rather than a byte loop: one SIMD search for the three bytes, and str's
     // `contains` of two spaces a vectorized search; a loop with an exit at every byte of a long
     // block costs several times more.
     let b = t.as_bytes();
     b.first() == Some(&b' ')
         || b.last() == Some(&b' ')
-        || b.contains(&b'\t')
-        || b.contains(&b'\n')
-        || b.contains(&b'\r')
+        || memchr::memchr3(b'\t', b'\n', b'\r', b).is_some()
         || t.contains("  ")
 }
 

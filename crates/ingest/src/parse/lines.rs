@@ -27,7 +27,14 @@ impl Line<'_> {
 pub(crate) fn split(text: &str) -> Vec<Line<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
-    for raw in text.split('\n') {
+    // `text.split('\n')`, with the line breaks found by a SIMD search.
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    for raw in ends.map(|end| {
+        let raw = &text[from..end];
+        from = end + 1;
+        raw
+    }) {
         let lead = raw.len() - raw.trim_start().len();
         let trimmed = raw.trim();
         let start = offset + lead;
@@ -603,10 +610,13 @@ pub(crate) struct Wrap {
 
 /// The wrap of a hard-wrapped text, or `None` when lines are whole paragraphs.
 pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<Wrap> {
+    // Each line's length in characters, counted once.
+    let counts: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
     let mut lens: Vec<usize> = lines
         .iter()
-        .filter(|l| !l.is_blank())
-        .map(|l| l.text.chars().count())
+        .zip(&counts)
+        .filter(|(l, _)| !l.is_blank())
+        .map(|(_, &n)| n)
         .collect();
     if lens.len() < 10 {
         return None;
@@ -621,14 +631,14 @@ pub(crate) fn wrap_width(lines: &[Line<'_>]) -> Option<Wrap> {
     // the next word almost never had room.
     let (mut wraps, mut roomy) = (0usize, 0usize);
     let mut short: Vec<usize> = Vec::new();
-    for pair in lines.windows(2) {
+    for (pair, &a_len) in lines.windows(2).zip(&counts) {
         let (a, b) = (pair[0].text, pair[1].text);
         if a.is_empty() || !starts_lower(b) || ends_terminal(a) {
             continue;
         }
         wraps += 1;
         let word = b.split_whitespace().next().map_or(0, |w| w.chars().count());
-        let len = a.chars().count() + 1 + word;
+        let len = a_len + 1 + word;
         if len <= max {
             roomy += 1;
         }

@@ -297,6 +297,9 @@ struct Builder<'a> {
     /// In a table: its first row (the header, which a PDF repeats atop each page) and the clause
     /// index of its last row that is not a header, which a row split by a page break continues.
     table: Option<(Vec<String>, Option<usize>)>,
+    /// The assignee column of the row being read (its clause index and cells, then the answer):
+    /// [`Builder::row_assignee`] and [`Builder::note_row`] both ask it of a row.
+    column: Option<((usize, *const String), Option<usize>)>,
 }
 
 fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize, bool>) -> Tree {
@@ -318,6 +321,7 @@ fn build_with(blocks: &[Block], text: &str, doc_id: &str, force: &HashMap<usize,
         item_assignee: None,
         row_assignee: None,
         table: None,
+        column: None,
     };
     for (bi, block) in blocks.iter().enumerate() {
         let Some(place) = levels::place(blocks, bi, &b.stack, force, false) else {
@@ -609,6 +613,19 @@ impl Builder<'_> {
         (id, section_path)
     }
 
+    /// [`assignee_column`] of the row being read, worked out once a row.
+    fn assignee_column(&mut self, cells: &[String]) -> Option<usize> {
+        let row = (self.tree.clauses.len(), cells.as_ptr());
+        if let Some((at, col)) = self.column
+            && at == row
+        {
+            return col;
+        }
+        let col = assignee_column(cells);
+        self.column = Some((row, col));
+        col
+    }
+
     /// Keeps track of the table a row belongs to, before the row's clause is pushed: its first
     /// row, and its last row that is not a header; anything but a row ends the table.
     fn note_row(&mut self, is_row: bool, cells: &[String]) {
@@ -617,13 +634,15 @@ impl Builder<'_> {
             return;
         }
         let index = self.tree.clauses.len();
-        match &mut self.table {
-            None => self.table = Some((cells.to_vec(), None)),
-            Some((first, last)) => {
-                if first.as_slice() != cells && assignee_column(cells).is_none() {
-                    *last = Some(index);
-                }
-            }
+        let Some((first, _)) = &self.table else {
+            self.table = Some((cells.to_vec(), None));
+            return;
+        };
+        if first.as_slice() != cells
+            && self.assignee_column(cells).is_none()
+            && let Some((_, last)) = &mut self.table
+        {
+            *last = Some(index);
         }
     }
 
@@ -674,7 +693,7 @@ impl Builder<'_> {
             self.row_assignee = None;
             return None;
         }
-        if let Some(col) = assignee_column(cells) {
+        if let Some(col) = self.assignee_column(cells) {
             self.row_assignee = Some((col, cells.len()));
             return None;
         }
