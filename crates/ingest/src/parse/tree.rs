@@ -34,7 +34,7 @@ enum Ctx {
 }
 
 /// Keywords of headings (folded, lower case) and what they make of the clauses below.
-const HEADING_KEYWORDS: [(&str, Ctx); 22] = [
+const HEADING_KEYWORDS: [(&str, Ctx); 25] = [
     ("nhiem vu", Ctx::Task),
     ("giai phap", Ctx::Task),
     ("dot pha", Ctx::Task),
@@ -58,6 +58,13 @@ const HEADING_KEYWORDS: [(&str, Ctx); 22] = [
     ("muc dich", Ctx::Neutral),
     ("yeu cau", Ctx::Neutral),
     ("nguyen tac", Ctx::Neutral),
+    // Rights are no tasks either, nor is a statute's closing article (entry into force,
+    // transition, repeals): its assignments are tasks by their own words (`… chịu trách nhiệm
+    // thi hành`). Shortfalls (`tồn tại, hạn chế`) are not listed: a lead-in names them as the
+    // reason for the tasks it opens.
+    ("quyen han", Ctx::Neutral),
+    ("dieu khoan thi hanh", Ctx::Neutral),
+    ("dieu khoan chuyen tiep", Ctx::Neutral),
 ];
 
 /// How many leading words of a heading are searched for keywords: a long heading that mentions
@@ -147,6 +154,18 @@ fn is_group_line(t: &str) -> bool {
 
 /// Superscript digits that open a footnote printed in the text (`¹ Nghị quyết số …`).
 const SUPERSCRIPTS: [char; 10] = ['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰'];
+
+/// Whether a text opens with a bracketed note number (`[1] Nghị quyết số …`), as a footnote
+/// copied into the text does.
+fn is_bracket_note(t: &str) -> bool {
+    t.strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .is_some_and(|(n, rest)| {
+            (1..=3).contains(&n.len())
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && rest.starts_with(' ')
+        })
+}
 
 /// Whether an item's text is only a timeframe (`Giai đoạn 1 (2026 - 2028)`, `Đến năm 2030`):
 /// it groups the targets below it.
@@ -498,7 +517,7 @@ impl Builder<'_> {
         // (2026 - 2028)`) under a target heading.
         let is_group = is_group_line(text)
             || (label.is_some() && ctx == Some(Ctx::Target) && is_timeframe_item(text));
-        let footnote = text.starts_with(SUPERSCRIPTS);
+        let footnote = text.starts_with(SUPERSCRIPTS) || is_bracket_note(text);
         let is_row = !block.cells.is_empty()
             || block
                 .marker
