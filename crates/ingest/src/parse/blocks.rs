@@ -364,7 +364,20 @@ impl<'s, 'l> Splitter<'s, 'l> {
             true,
             &mut self.body.furniture,
         );
-        let (&first, &last) = (taken.first()?, taken.last()?);
+        if taken.is_empty() {
+            return None;
+        }
+        self.push_annex_title(&taken);
+        self.gap = false;
+        Some(next)
+    }
+
+    /// Pushes an annex with no `Phụ lục` line of its own, headed by the lines `taken`.
+    fn push_annex_title(&mut self, taken: &[usize]) {
+        let lines = self.lines;
+        let (Some(&first), Some(&last)) = (taken.first(), taken.last()) else {
+            return;
+        };
         let mk = Marker {
             scheme: Scheme::Annex,
             label: "Phụ lục".to_string(),
@@ -376,8 +389,6 @@ impl<'s, 'l> Splitter<'s, 'l> {
         block.synthetic_annex = true;
         block.after_formula = self.after_formula;
         self.body.blocks.push(block);
-        self.gap = false;
-        Some(next)
     }
 
     /// The header of a document attached after the recipients or the signature (a programme
@@ -422,18 +433,8 @@ impl<'s, 'l> Splitter<'s, 'l> {
                 self.body.furniture.push(t.to_string());
             }
         }
-        if let (Some(&first), Some(&last)) = (taken.first(), taken.last()) {
-            let mk = Marker {
-                scheme: Scheme::Annex,
-                label: "Phụ lục".to_string(),
-                rest: 0,
-            };
-            let span = [lines[first].start, lines[last].end];
-            let mut block = Block::marked(mk, String::new(), span, lines[first].start);
-            block.text = join(taken.iter().map(|&j| lines[j].text));
-            block.synthetic_annex = true;
-            block.after_formula = self.after_formula;
-            self.body.blocks.push(block);
+        if !taken.is_empty() {
+            self.push_annex_title(&taken);
             self.parent_scheme = Some(Scheme::Annex);
         }
         self.gap = false;
