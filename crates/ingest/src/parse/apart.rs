@@ -8,13 +8,18 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::blocks::{Block, Mode, Splitter};
-use super::lines::{ends_terminal, is_separator, is_upper, marker, starts_lower};
+use super::lines::{Scheme, ends_terminal, is_separator, is_upper, marker, starts_lower};
 
 static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:(?:TM|T/M|T\.M|KT|K/T|Q|TL|TUQ)\.?\s+\p{Lu}|(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BÍ THƯ|TỔNG BÍ THƯ|CHỦ NHIỆM|BỘ TRƯỞNG|TRƯỞNG BAN|GIÁM ĐỐC|CHÁNH VĂN PHÒNG)(?: \p{Lu}[\p{Lu} ]*)?$)",
     )
     .expect("valid regex")
+});
+/// A statistical report form's label alone on its line: `Biểu số 203.N/LĐVL-Sở`,
+/// `Biểu số 101-102/LĐVL - Sở`.
+static RE_SHEET_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^Biểu số\s+[\w.\-]+\s*/\s*[\p{L}\-]+(?:\s*-\s*[\p{L} ]+)?$").expect("valid regex")
 });
 static RE_LEADER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"…{2,}|\.{5,}|_{5,}").expect("valid regex"));
@@ -261,6 +266,51 @@ impl Splitter<'_, '_> {
         }
         self.close();
         self.body.furniture.push(t.to_string());
+        Some(i + 1)
+    }
+
+    /// A statistical report form (`Biểu số 203.N/LĐVL-Sở` and the sheet under it: its title,
+    /// reporting body, column heads, rows and notes, one cell a line in a text extraction): one
+    /// block, as a form to fill in is, up to the next form, a heading of the annex, or the
+    /// closing parts.
+    pub(super) fn report_sheet(&mut self, i: usize) -> Option<usize> {
+        let l = self.lines[i];
+        let t = l.text;
+        if t.starts_with("Biểu số") && RE_SHEET_LABEL.is_match(t) {
+            self.close();
+            self.table = false;
+            let mut sheet = Block::unmarked(t, l.start, l.end, self.after_formula);
+            sheet.form = true;
+            self.open = Some((sheet, i));
+            self.in_sheet = true;
+            self.gap = false;
+            return Some(i + 1);
+        }
+        if !self.in_sheet {
+            return None;
+        }
+        if t.starts_with('|') {
+            // A sheet whose table has rows (a PDF's ruled table, a Word table) keeps them rows.
+            self.in_sheet = false;
+            return None;
+        }
+        // A heading of the annex (`I. MẪU BIỂU …`, `PHỤ LỤC III`) ends the sheet; its own rows
+        // (`1. Chia theo giới tính`, `I. Tổng số`) do not.
+        let heading = marker(t).is_some_and(|m| {
+            matches!(
+                m.scheme,
+                Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Article
+            ) || (m.scheme == Scheme::Roman && is_upper(t) && t.chars().count() > 24)
+        });
+        let Some((b, last)) = self.open.as_mut().filter(|(b, _)| b.form && !heading) else {
+            self.in_sheet = false;
+            return None;
+        };
+        b.text.push(' ');
+        b.text.push_str(t);
+        b.span[1] = l.end;
+        *last = i;
+        self.gap = false;
         Some(i + 1)
     }
 

@@ -162,6 +162,8 @@ pub(super) struct Splitter<'s, 'l> {
     /// Whether the signature's column stands beside the recipients (`Nơi nhận:      KT. GIÁM
     /// ĐỐC`), its lines split off theirs.
     pub(super) side_signature: bool,
+    /// Whether the open block is a statistical report form, taking every line up to its end.
+    pub(super) in_sheet: bool,
     /// The column of `Nơi nhận` in a closing table written between pipes, while its rows last.
     pub(super) closing_col: Option<usize>,
     /// Whether the lines are the cells of a table, and how its rows are numbered so far.
@@ -205,6 +207,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             annex_pending: false,
             signed: false,
             side_signature: false,
+            in_sheet: false,
             closing_col: None,
             table: false,
             rows: RowNumbers::default(),
@@ -245,6 +248,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             .or_else(|| self.signature_start(i))
             .or_else(|| self.closing_line(i))
             .or_else(|| self.formula(i))
+            .or_else(|| self.report_sheet(i))
             .or_else(|| self.pipe_row(i))
             .or_else(|| self.rule(i))
             .or_else(|| self.form_field(i))
