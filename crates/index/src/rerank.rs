@@ -24,7 +24,7 @@ use tantivy::{
 };
 
 use crate::query::word::lands_on;
-use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity};
+use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity, Split};
 
 /// Slack added to every bound, so that rounding (the single query sums in another order) never
 /// drops a clause that would tie.
@@ -118,22 +118,35 @@ impl RunWeights {
 /// proximity boosts of [`Proximity`] as the single query would.
 pub(crate) struct RerankCollector {
     runs: Vec<RunWeights>,
+    /// An unfinished last word's completions right after the word before it
+    /// ([`crate::query::After`]): the word before, and the pairs, each asked whether it is there.
+    after: Option<(Term, Vec<Box<dyn Weight>>)>,
     /// Hits wanted: offset + limit.
     n: usize,
 }
 
 impl RerankCollector {
-    /// A collector of the top `n` with the boosts of `proximity`, weighted for `searcher`.
-    pub fn new(
-        searcher: &Searcher,
-        proximity: &[Proximity],
-        n: usize,
-    ) -> tantivy::Result<RerankCollector> {
-        let runs = proximity
+    /// A collector of the top `n` of `split`'s query with its boosts (its proximity and its
+    /// completions after the word before), weighted for `searcher`.
+    pub fn new(searcher: &Searcher, split: &Split, n: usize) -> tantivy::Result<RerankCollector> {
+        let runs = split
+            .proximity
             .iter()
             .map(|p| RunWeights::new(searcher, p))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(RerankCollector { runs, n })
+        let after = match &split.after {
+            Some(a) => {
+                let exists = || EnableScoring::disabled_from_searcher(searcher);
+                let pairs = a
+                    .pairs
+                    .iter()
+                    .map(|q| q.weight(exists()))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                Some((a.prev.clone(), pairs))
+            }
+            None => None,
+        };
+        Ok(RerankCollector { runs, after, n })
     }
 }
 
@@ -300,9 +313,32 @@ impl RunCursors {
     }
 }
 
+/// The completions after the word before, in one segment: [`PHRASE_SCORE`] where any pair is
+/// side by side, looked at only where the word before is in the clause.
+struct AfterCursors {
+    prev: Count,
+    pairs: Vec<Cursor>,
+}
+
+impl AfterCursors {
+    /// The most the pairs can add to `doc`.
+    fn bound(&mut self, doc: DocId) -> Score {
+        match self.prev.at(doc) {
+            0 => 0.0,
+            _ => PHRASE_SCORE + BOUND_SLACK,
+        }
+    }
+
+    /// Whether a pair is side by side in `doc`.
+    fn at(&mut self, doc: DocId) -> bool {
+        self.pairs.iter_mut().any(|p| p.at(doc).is_some())
+    }
+}
+
 /// The collector of one segment.
 pub(crate) struct RerankSegment {
     runs: Vec<RunCursors>,
+    after: Option<AfterCursors>,
     /// The most all runs can add.
     max: Score,
     top: TopNComputer<Score, DocId, NaturalComparator>,
@@ -349,9 +385,21 @@ impl Collector for RerankCollector {
                 doc: DocBound::default(),
             });
         }
+        let after = match &self.after {
+            Some((prev, pairs)) => Some(AfterCursors {
+                prev: Count::new(reader, prev)?,
+                pairs: pairs
+                    .iter()
+                    .map(|w| Cursor::new(&**w, reader, 1.0))
+                    .collect::<tantivy::Result<_>>()?,
+            }),
+            None => None,
+        };
+        let after_max = after.as_ref().map_or(0.0, |_| PHRASE_SCORE + BOUND_SLACK);
         Ok(RerankSegment {
-            max: runs.iter().map(|r| r.max).sum(),
+            max: runs.iter().map(|r| r.max).sum::<Score>() + after_max,
             runs,
+            after,
             top: TopNComputer::new_with_comparator(self.n, NaturalComparator),
             segment,
             total: 0,
@@ -382,7 +430,8 @@ impl RerankSegment {
         // The bounds for any clause are loose (a phrase's BM25 is bounded as if it occurred
         // without end); bounded from how often the words occur in this clause, they drop most
         // clauses before any position is read.
-        let mut rest: Score = self.runs.iter_mut().map(|r| r.bound(doc)).sum();
+        let after = self.after.as_mut().map_or(0.0, |a| a.bound(doc));
+        let mut rest: Score = self.runs.iter_mut().map(|r| r.bound(doc)).sum::<Score>() + after;
         if beaten(base + rest) {
             return None;
         }
@@ -439,6 +488,15 @@ impl RerankSegment {
                 if most > 0.0 {
                     score += pair.cursor.at(doc).unwrap_or(0.0);
                 }
+            }
+        }
+        // What is left in `rest` is what the pairs after the word before can add.
+        if let Some(a) = self.after.as_mut().filter(|_| after > 0.0) {
+            if beaten(score + rest) {
+                return None;
+            }
+            if a.at(doc) {
+                score += PHRASE_SCORE;
             }
         }
         if beaten(score) {
