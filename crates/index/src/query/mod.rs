@@ -3,7 +3,8 @@
 //! [`kinds`]), its translation into tantivy queries ([`build`], with the request's
 //! [`filters`]), the proximity boosts of runs of words ([`proximity`]), and the custom queries
 //! and scorers they use (a word as one cheap union in [`word`], a min-match query in
-//! [`minmatch`], an unfinished word as a cached set of clauses in [`prefix`], the backward-seek guard in [`no_danger`]).
+//! [`minmatch`], an unfinished word as a cached set of clauses in [`prefix`], the backward-seek
+//! guard in [`no_danger`]).
 
 mod build;
 mod filters;
