@@ -542,20 +542,35 @@ mod tests {
     use crate::{Index, SearchRequest, query};
 
     /// Score and clause id of each hit, and the total, of the single query that scores every
-    /// boost on every matching clause (relaxed to `min_words` of its words, if given).
+    /// boost on every matching clause (relaxed to `min_words` of its words, if given; its last
+    /// word matched as the start of words when `completed`).
     fn single(
         index: &Index,
         req: &SearchRequest,
         min_words: Option<usize>,
+        completed: bool,
     ) -> (Vec<(f32, String)>, usize) {
         let inner = index.inner();
         let parsed = query::parse(&req.query).unwrap();
+        let searcher = inner.reader.searcher();
+        let last = parsed
+            .last_word()
+            .map(|w| w.folded.clone())
+            .unwrap_or_default();
+        let keys = match completed {
+            true => crate::search::completions(&searcher, inner.fields.text_folded, &last).unwrap(),
+            false => Vec::new(),
+        };
         let widen = query::Widen {
             min_words,
+            completions: completed.then_some(query::Completion {
+                prefix: &last,
+                keys: &keys,
+                cache: &inner.prefixes,
+            }),
             ..Default::default()
         };
         let q = query::build(&inner.fields, &parsed, req, None, &widen).unwrap();
-        let searcher = inner.reader.searcher();
         let top = TopDocs::with_limit(req.limit)
             .and_offset(req.offset)
             .order_by_score();
@@ -593,6 +608,12 @@ mod tests {
             "57-NQ/TW",
             "của các",
             "đào tạo nghề cho lao động nông thôn",
+            // Unfinished last words, matched as the start of words, their completions after
+            // the word before ranked first.
+            "nong thon m",
+            "chuyen doi s",
+            "phát triển kinh t",
+            "ĐÀO TẠO NGH",
         ];
         let mut requests: Vec<SearchRequest> = Vec::new();
         for q in queries {
@@ -611,7 +632,7 @@ mod tests {
             limit: 20,
             ..SearchRequest::default()
         });
-        let (mut compared, mut relaxed) = (0, 0);
+        let (mut compared, mut relaxed, mut completed) = (0, 0, 0);
         for req in requests {
             let (q, limit, offset) = (&req.query, req.limit, req.offset);
             let got = index.search(&req).unwrap();
@@ -619,7 +640,8 @@ mod tests {
             // relaxes it, and the single query is relaxed the same way.
             let min_words = got.relaxed.map(|r| r.matched_words);
             relaxed += usize::from(min_words.is_some());
-            let (want, total) = single(&index, &req, min_words);
+            completed += usize::from(got.prefix.is_some());
+            let (want, total) = single(&index, &req, min_words, got.prefix.is_some());
             let what = format!("{q:?} limit {limit} offset {offset}");
             assert_eq!(got.total, total, "{what}");
             assert_eq!(got.hits.len(), want.len(), "{what}");
@@ -639,5 +661,9 @@ mod tests {
             "the queries find enough to compare: {compared}"
         );
         assert!(relaxed > 0, "a relaxed query is compared too");
+        assert!(
+            completed >= 12,
+            "unfinished words are compared too: {completed}"
+        );
     }
 }

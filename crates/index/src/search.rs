@@ -458,7 +458,11 @@ const MAX_COMPLETIONS: usize = 50;
 const MIN_PREFIX_ALONE: usize = 2;
 
 /// The folded keys of `field` that start with `start`, the [`MAX_COMPLETIONS`] most frequent.
-fn completions(searcher: &Searcher, field: Field, start: &str) -> Result<Vec<String>, IndexError> {
+pub(crate) fn completions(
+    searcher: &Searcher,
+    field: Field,
+    start: &str,
+) -> Result<Vec<String>, IndexError> {
     if start.is_empty() {
         return Ok(Vec::new());
     }
