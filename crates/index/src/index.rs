@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     pub cache: RwLock<Cache>,
     /// Each segment's facets by ordinal, for counting.
     pub facet_names: facets::FacetNames,
+    /// Each segment's clauses by the start of their words, for words being typed.
+    pub prefixes: Arc<crate::query::prefix::PrefixCache>,
 }
 
 /// The clause index in a directory. Cheap to clone; all clones share one reader.
@@ -170,6 +172,7 @@ impl Index {
             write_lock: Mutex::new(()),
             cache: RwLock::new(Cache::default()),
             facet_names: facets::FacetNames::default(),
+            prefixes: Arc::default(),
         };
         let index = Index {
             inner: Arc::new(inner),
@@ -235,6 +238,7 @@ impl Index {
             .map(|r| r.segment_id())
             .collect();
         inner.facet_names.retain(&live);
+        inner.prefixes.retain(&live);
         Ok(())
     }
 

@@ -24,7 +24,7 @@ use tantivy::{
 };
 
 use crate::query::word::lands_on;
-use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity};
+use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity, Split};
 
 /// Slack added to every bound, so that rounding (the single query sums in another order) never
 /// drops a clause that would tie.
@@ -118,22 +118,35 @@ impl RunWeights {
 /// proximity boosts of [`Proximity`] as the single query would.
 pub(crate) struct RerankCollector {
     runs: Vec<RunWeights>,
+    /// An unfinished last word's completions right after the word before it
+    /// ([`crate::query::After`]): the word before, and the pairs, each asked whether it is there.
+    after: Option<(Term, Vec<Box<dyn Weight>>)>,
     /// Hits wanted: offset + limit.
     n: usize,
 }
 
 impl RerankCollector {
-    /// A collector of the top `n` with the boosts of `proximity`, weighted for `searcher`.
-    pub fn new(
-        searcher: &Searcher,
-        proximity: &[Proximity],
-        n: usize,
-    ) -> tantivy::Result<RerankCollector> {
-        let runs = proximity
+    /// A collector of the top `n` of `split`'s query with its boosts (its proximity and its
+    /// completions after the word before), weighted for `searcher`.
+    pub fn new(searcher: &Searcher, split: &Split, n: usize) -> tantivy::Result<RerankCollector> {
+        let runs = split
+            .proximity
             .iter()
             .map(|p| RunWeights::new(searcher, p))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(RerankCollector { runs, n })
+        let after = match &split.after {
+            Some(a) => {
+                let exists = || EnableScoring::disabled_from_searcher(searcher);
+                let pairs = a
+                    .pairs
+                    .iter()
+                    .map(|q| q.weight(exists()))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                Some((a.prev.clone(), pairs))
+            }
+            None => None,
+        };
+        Ok(RerankCollector { runs, after, n })
     }
 }
 
@@ -300,9 +313,32 @@ impl RunCursors {
     }
 }
 
+/// The completions after the word before, in one segment: [`PHRASE_SCORE`] where any pair is
+/// side by side, looked at only where the word before is in the clause.
+struct AfterCursors {
+    prev: Count,
+    pairs: Vec<Cursor>,
+}
+
+impl AfterCursors {
+    /// The most the pairs can add to `doc`.
+    fn bound(&mut self, doc: DocId) -> Score {
+        match self.prev.at(doc) {
+            0 => 0.0,
+            _ => PHRASE_SCORE + BOUND_SLACK,
+        }
+    }
+
+    /// Whether a pair is side by side in `doc`.
+    fn at(&mut self, doc: DocId) -> bool {
+        self.pairs.iter_mut().any(|p| p.at(doc).is_some())
+    }
+}
+
 /// The collector of one segment.
 pub(crate) struct RerankSegment {
     runs: Vec<RunCursors>,
+    after: Option<AfterCursors>,
     /// The most all runs can add.
     max: Score,
     top: TopNComputer<Score, DocId, NaturalComparator>,
@@ -349,9 +385,21 @@ impl Collector for RerankCollector {
                 doc: DocBound::default(),
             });
         }
+        let after = match &self.after {
+            Some((prev, pairs)) => Some(AfterCursors {
+                prev: Count::new(reader, prev)?,
+                pairs: pairs
+                    .iter()
+                    .map(|w| Cursor::new(&**w, reader, 1.0))
+                    .collect::<tantivy::Result<_>>()?,
+            }),
+            None => None,
+        };
+        let after_max = after.as_ref().map_or(0.0, |_| PHRASE_SCORE + BOUND_SLACK);
         Ok(RerankSegment {
-            max: runs.iter().map(|r| r.max).sum(),
+            max: runs.iter().map(|r| r.max).sum::<Score>() + after_max,
             runs,
+            after,
             top: TopNComputer::new_with_comparator(self.n, NaturalComparator),
             segment,
             total: 0,
@@ -382,7 +430,8 @@ impl RerankSegment {
         // The bounds for any clause are loose (a phrase's BM25 is bounded as if it occurred
         // without end); bounded from how often the words occur in this clause, they drop most
         // clauses before any position is read.
-        let mut rest: Score = self.runs.iter_mut().map(|r| r.bound(doc)).sum();
+        let after = self.after.as_mut().map_or(0.0, |a| a.bound(doc));
+        let mut rest: Score = self.runs.iter_mut().map(|r| r.bound(doc)).sum::<Score>() + after;
         if beaten(base + rest) {
             return None;
         }
@@ -441,6 +490,15 @@ impl RerankSegment {
                 }
             }
         }
+        // What is left in `rest` is what the pairs after the word before can add.
+        if let Some(a) = self.after.as_mut().filter(|_| after > 0.0) {
+            if beaten(score + rest) {
+                return None;
+            }
+            if a.at(doc) {
+                score += PHRASE_SCORE;
+            }
+        }
         if beaten(score) {
             return None;
         }
@@ -484,20 +542,35 @@ mod tests {
     use crate::{Index, SearchRequest, query};
 
     /// Score and clause id of each hit, and the total, of the single query that scores every
-    /// boost on every matching clause (relaxed to `min_words` of its words, if given).
+    /// boost on every matching clause (relaxed to `min_words` of its words, if given; its last
+    /// word matched as the start of words when `completed`).
     fn single(
         index: &Index,
         req: &SearchRequest,
         min_words: Option<usize>,
+        completed: bool,
     ) -> (Vec<(f32, String)>, usize) {
         let inner = index.inner();
         let parsed = query::parse(&req.query).unwrap();
+        let searcher = inner.reader.searcher();
+        let last = parsed
+            .last_word()
+            .map(|w| w.folded.clone())
+            .unwrap_or_default();
+        let keys = match completed {
+            true => crate::search::completions(&searcher, inner.fields.text_folded, &last).unwrap(),
+            false => Vec::new(),
+        };
         let widen = query::Widen {
             min_words,
+            completions: completed.then_some(query::Completion {
+                prefix: &last,
+                keys: &keys,
+                cache: &inner.prefixes,
+            }),
             ..Default::default()
         };
         let q = query::build(&inner.fields, &parsed, req, None, &widen).unwrap();
-        let searcher = inner.reader.searcher();
         let top = TopDocs::with_limit(req.limit)
             .and_offset(req.offset)
             .order_by_score();
@@ -535,6 +608,12 @@ mod tests {
             "57-NQ/TW",
             "của các",
             "đào tạo nghề cho lao động nông thôn",
+            // Unfinished last words, matched as the start of words, their completions after
+            // the word before ranked first.
+            "nong thon m",
+            "chuyen doi s",
+            "phát triển kinh t",
+            "ĐÀO TẠO NGH",
         ];
         let mut requests: Vec<SearchRequest> = Vec::new();
         for q in queries {
@@ -553,7 +632,7 @@ mod tests {
             limit: 20,
             ..SearchRequest::default()
         });
-        let (mut compared, mut relaxed) = (0, 0);
+        let (mut compared, mut relaxed, mut completed) = (0, 0, 0);
         for req in requests {
             let (q, limit, offset) = (&req.query, req.limit, req.offset);
             let got = index.search(&req).unwrap();
@@ -561,7 +640,8 @@ mod tests {
             // relaxes it, and the single query is relaxed the same way.
             let min_words = got.relaxed.map(|r| r.matched_words);
             relaxed += usize::from(min_words.is_some());
-            let (want, total) = single(&index, &req, min_words);
+            completed += usize::from(got.prefix.is_some());
+            let (want, total) = single(&index, &req, min_words, got.prefix.is_some());
             let what = format!("{q:?} limit {limit} offset {offset}");
             assert_eq!(got.total, total, "{what}");
             assert_eq!(got.hits.len(), want.len(), "{what}");
@@ -581,5 +661,9 @@ mod tests {
             "the queries find enough to compare: {compared}"
         );
         assert!(relaxed > 0, "a relaxed query is compared too");
+        assert!(
+            completed >= 12,
+            "unfinished words are compared too: {completed}"
+        );
     }
 }

@@ -122,7 +122,7 @@ pub(crate) fn find(
     // they can still change the page (see `rerank`).
     let facet_collector = || facets.then_some(TallyCollector(&inner.facet_names));
     let run = |found: &query::Split| {
-        let collector = RerankCollector::new(&searcher, &found.proximity, wanted)?;
+        let collector = RerankCollector::new(&searcher, found, wanted)?;
         searcher.search(&*found.query, &(collector, facet_collector()))
     };
     let mut found = split(&Widen::default())?;
@@ -145,15 +145,27 @@ pub(crate) fn find(
         }
     }
     // A query that ends in a word, not a space, may be still being typed: when nothing has
-    // that word, it is matched as the start of a word.
+    // that word, it is matched as the start of a word: from one letter after another word,
+    // from two alone.
     let typing = parsed
         .last_word()
-        .filter(|_| !req.query.ends_with(char::is_whitespace));
+        .filter(|_| !req.query.ends_with(char::is_whitespace))
+        .filter(|w| {
+            let least = match parsed.word_before_last() {
+                Some(_) => 1,
+                None => MIN_PREFIX_ALONE,
+            };
+            w.folded.chars().count() >= least
+        });
     if let Some(last) = typing.filter(|_| ranked.total == 0) {
         let keys = completions(&searcher, f.text_folded, &last.folded)?;
         if !keys.is_empty() {
             let q = split(&Widen {
-                completions: Some(&keys),
+                completions: Some(query::Completion {
+                    prefix: &last.folded,
+                    keys: &keys,
+                    cache: &inner.prefixes,
+                }),
                 ..Widen::default()
             })?;
             let answer = run(&q)?;
@@ -207,7 +219,7 @@ pub(crate) fn find(
 
 /// The best `wanted` clauses of the query a search found, in its order.
 pub(crate) fn collect(found: &Found, wanted: usize) -> Result<Vec<DocAddress>, IndexError> {
-    let collector = RerankCollector::new(&found.searcher, &found.found.proximity, wanted)?;
+    let collector = RerankCollector::new(&found.searcher, &found.found, wanted)?;
     let ranked = found.searcher.search(&*found.found.query, &collector)?;
     Ok(ranked.top.into_iter().map(|(_, a)| a).collect())
 }
@@ -275,7 +287,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
             for mut p in planned {
                 if p.top.is_empty() {
                     let narrowed = group::within(f, &*found.query, &p.doc_id);
-                    let collector = RerankCollector::new(&searcher, &found.proximity, per_group)?;
+                    let collector = RerankCollector::new(&searcher, &found, per_group)?;
                     p.top = searcher.search(&narrowed, &collector)?.top;
                 }
                 groups.push(Group {
@@ -437,12 +449,20 @@ fn issuer_counts(
     list
 }
 
-/// The words a query word may be the start of, while it is being typed: at most this many,
-/// the most frequent first (as Elasticsearch's `max_expansions`).
+/// The completions of a word being typed that rank first where they follow the word typed
+/// before it, and are marked there: at most this many, the most frequent first (as
+/// Elasticsearch's `max_expansions`). Any word that starts so matches.
 const MAX_COMPLETIONS: usize = 50;
+/// The fewest letters of a word typed alone that are matched as the start of words: one letter
+/// alone would match nearly every clause, and rank them by nothing the user has typed.
+const MIN_PREFIX_ALONE: usize = 2;
 
 /// The folded keys of `field` that start with `start`, the [`MAX_COMPLETIONS`] most frequent.
-fn completions(searcher: &Searcher, field: Field, start: &str) -> Result<Vec<String>, IndexError> {
+pub(crate) fn completions(
+    searcher: &Searcher,
+    field: Field,
+    start: &str,
+) -> Result<Vec<String>, IndexError> {
     if start.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,15 +2,18 @@
 //! for recall, the exact spelling scored higher), document numbers, abbreviations in either form,
 //! phrases, exclusions and the request's filters; the proximity boosts apart ([`Proximity`]).
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
+use std::sync::Arc;
+
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::{self, DocNumber};
 
 use super::filters::{filters, has_filters};
-use super::leaf::{boosted, filter, phrase, scored_term, term};
+use super::leaf::{bare_phrase, boosted, filter, phrase, scored_term, term};
 use super::minmatch::{self, MinMatchQuery};
-use super::proximity::{PHRASE_SCORE, Proximity};
+use super::prefix::{PrefixCache, PrefixQuery};
+use super::proximity::Proximity;
 use super::roles::{Role, query_roles};
 use super::word::WordQuery;
 use super::{Item, ParsedQuery, Word};
@@ -34,7 +37,7 @@ const PARTICLE_BOOST: f32 = 1.0;
 /// Weight of a word naming a clause kind (`bài học`) where a clause or its headings have it.
 const KIND_WORD_BOOST: f32 = 1.0;
 /// Score of a clause of the kind a query names: more than its words side by side earn
-/// ([`PHRASE_SCORE`] and the rest of [`Proximity`]), so that `bài học về đời sống nhân dân`
+/// ([`crate::query::PHRASE_SCORE`] and the rest of [`Proximity`]), so that `bài học về đời sống nhân dân`
 /// ranks the lesson above a task that has `đời sống nhân dân` as typed; less than
 /// [`ALL_SCORE`], so that the kind never outweighs a missing word (measured: 6, 12, 20, 30,
 /// 50, 100 and 300).
@@ -65,25 +68,49 @@ fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
     Box::new(WordQuery::new(terms, exact))
 }
 
-/// A word that may be any of the folded keys `keys` (the words an unfinished word starts),
-/// scored as the best of them: a clause with many different completions is not worth more.
-fn completion_query(f: &Fields, keys: &[String]) -> Box<dyn Query> {
-    let words = keys.iter().map(|k| word_query(f, &Word::new(k))).collect();
-    Box::new(DisjunctionMaxQuery::new(words))
+/// The unfinished word right after `prev` as typed, as any of its completions `keys`: scored
+/// as a phrase match ([`crate::query::PHRASE_SCORE`]), so that `chuyen doi s` ranks `chuyển đổi số` above a
+/// clause with `chuyển đổi` and some other word in `s`. A search looks at it only where it can
+/// change the page ([`crate::rerank`], [`Split::after`]); the single query of [`build`] has it
+/// as a clause.
+pub struct After {
+    /// The word typed before, in the folded text.
+    pub prev: tantivy::Term,
+    /// Each completion right after it, as a phrase.
+    pub pairs: Vec<Box<dyn Query>>,
 }
 
-/// The unfinished word right after `prev` as typed, as any of its completions `keys`: scored
-/// as a phrase match ([`PHRASE_SCORE`]), so that `chuyen doi s` ranks `chuyển đổi số` above a
-/// clause with `chuyển đổi` and some other word in `s`.
-fn completion_after(f: &Fields, prev: &Word, keys: &[String]) -> Box<dyn Query> {
-    let pairs = keys
-        .iter()
-        .map(|k| phrase(f.text_folded, &[prev.folded.as_str(), k.as_str()], 0))
-        .collect();
-    Box::new(ConstScoreQuery::new(
-        Box::new(DisjunctionMaxQuery::new(pairs)),
-        PHRASE_SCORE,
-    ))
+impl After {
+    fn new(f: &Fields, prev: &Word, keys: &[String]) -> After {
+        let pairs = keys
+            .iter()
+            .map(|k| bare_phrase(f.text_folded, &[prev.folded.as_str(), k.as_str()], 0))
+            .collect();
+        After {
+            prev: term(f.text_folded, &prev.folded),
+            pairs,
+        }
+    }
+
+    /// The clause of the single query it means.
+    #[cfg(test)]
+    fn clause(&self) -> (Occur, Box<dyn Query>) {
+        use super::no_danger::NoDanger;
+        use super::proximity::PHRASE_SCORE;
+        use tantivy::query::DisjunctionMaxQuery;
+        let pairs = self
+            .pairs
+            .iter()
+            .map(|q| -> Box<dyn Query> { Box::new(NoDanger(q.box_clone())) })
+            .collect();
+        (
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                Box::new(DisjunctionMaxQuery::new(pairs)),
+                PHRASE_SCORE,
+            )),
+        )
+    }
 }
 
 /// Every clause of the document with `number`, strongly boosted, its first clause more.
@@ -132,11 +159,13 @@ pub fn build(
     let Parts {
         mut clauses,
         proximity,
+        after,
         ..
     } = parts(f, parsed, req, doc_filter, widen)?;
     for p in &proximity {
         clauses.extend(p.clauses());
     }
+    clauses.extend(after.as_ref().map(After::clause));
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
@@ -148,11 +177,23 @@ pub struct Widen<'a> {
     /// [`minmatch::required`] asks of them. Words typed in full for an abbreviation are then
     /// units of their own (see [`Split::word_units`]); `usize::MAX` requires every unit.
     pub min_words: Option<usize>,
-    /// The query's last word ([`ParsedQuery::last_word`]) matches any of these folded keys
-    /// (the words it starts), unless it is part of a document number or an abbreviation.
-    pub completions: Option<&'a [String]>,
+    /// The query's last word ([`ParsedQuery::last_word`]) matches as the start of words,
+    /// unless it is part of a document number or an abbreviation.
+    pub completions: Option<Completion<'a>>,
     /// Every unit is required, also of a long query (whether any clause has every word).
     pub all_words: bool,
+}
+
+/// An unfinished last word: what it starts, matched as any word that starts so ([`PrefixQuery`]),
+/// and its most frequent completions, which rank first where they follow the word before it.
+#[derive(Debug, Clone, Copy)]
+pub struct Completion<'a> {
+    /// The folded start typed.
+    pub prefix: &'a str,
+    /// The most frequent folded words it starts.
+    pub keys: &'a [String],
+    /// The index's sets of clauses by prefix.
+    pub cache: &'a Arc<PrefixCache>,
 }
 
 /// The query that finds the clauses, apart from its proximity boosts ([`build_split`]).
@@ -162,6 +203,8 @@ pub struct Split {
     pub query: Box<dyn Query>,
     /// The proximity boosts of each run of typed words.
     pub proximity: Vec<Proximity>,
+    /// The boost of an unfinished last word's completions right after the word before it.
+    pub after: Option<After>,
     /// How many units of bare content words the query has: a word, an abbreviation with its
     /// words in full, or a document number typed as several words; not its particles or kind
     /// names. A long or relaxed query ([`Widen`]'s `min_words`) needs only some of them.
@@ -179,6 +222,7 @@ pub struct Split {
 struct Parts {
     clauses: Clauses,
     proximity: Vec<Proximity>,
+    after: Option<After>,
     word_units: usize,
     required: usize,
     marks: Vec<Vec<String>>,
@@ -201,6 +245,7 @@ pub fn build_split(
     Ok(Split {
         query: Box::new(BooleanQuery::new(p.clauses)),
         proximity: p.proximity,
+        after: p.after,
         word_units: p.word_units,
         required: p.required,
         marks: p.marks,
@@ -229,6 +274,7 @@ fn parts(
         kinds: Vec::new(),
         kinds_required: roles.kinds_required,
         proximity: Vec::new(),
+        after: None,
         marks: Vec::new(),
         particles: Vec::new(),
     };
@@ -257,6 +303,7 @@ fn parts(
         optional,
         kinds,
         proximity,
+        after,
         marks,
         particles,
         ..
@@ -284,6 +331,7 @@ fn parts(
     Ok(Parts {
         clauses,
         proximity,
+        after,
         word_units,
         required,
         marks,
@@ -306,6 +354,7 @@ struct Gather<'f> {
     /// Whether kind names are content (the query has no other).
     kinds_required: bool,
     proximity: Vec<Proximity>,
+    after: Option<After>,
     marks: Vec<Vec<String>>,
     particles: Vec<String>,
 }
@@ -321,7 +370,7 @@ impl Gather<'_> {
         roles: &[Role],
         only_item: bool,
         relaxed: bool,
-        completions: Option<&[String]>,
+        completions: Option<Completion<'_>>,
     ) {
         let f = self.f;
         let folded: Vec<String> = ws.iter().map(|w| w.folded.clone()).collect();
@@ -382,11 +431,12 @@ impl Gather<'_> {
                 continue;
             }
             match completions {
-                Some(keys) if j + 1 == ws.len() => {
-                    self.units.push(completion_query(f, keys));
+                Some(c) if j + 1 == ws.len() => {
+                    let fields = vec![f.text_folded, f.ctx_folded];
+                    let prefix = PrefixQuery::new(fields, c.prefix, c.cache.clone());
+                    self.units.push(Box::new(prefix));
                     if j > 0 && !covered[j - 1] {
-                        self.clauses
-                            .push((Occur::Should, completion_after(f, &ws[j - 1], keys)));
+                        self.after = Some(After::new(f, &ws[j - 1], c.keys));
                     }
                     near.push((j, w));
                     continue;

@@ -3,7 +3,8 @@
 //! [`kinds`]), its translation into tantivy queries ([`build`], with the request's
 //! [`filters`]), the proximity boosts of runs of words ([`proximity`]), and the custom queries
 //! and scorers they use (a word as one cheap union in [`word`], a min-match query in
-//! [`minmatch`], the backward-seek guard in [`no_danger`]).
+//! [`minmatch`], an unfinished word as a cached set of clauses in [`prefix`], the backward-seek
+//! guard in [`no_danger`]).
 
 mod build;
 mod filters;
@@ -13,13 +14,14 @@ mod leaf;
 pub(crate) mod minmatch;
 mod no_danger;
 mod particles;
+pub(crate) mod prefix;
 mod proximity;
 mod roles;
 pub(crate) mod word;
 
 #[cfg(test)]
 pub use build::build;
-pub use build::{Split, Widen, build_split};
+pub use build::{Completion, Split, Widen, build_split};
 pub(crate) use filters::{assignee_keys, assignee_query};
 pub use language::{Item, ParsedQuery, Word, parse, parse_with};
 pub(crate) use leaf::filter as filter_of;

@@ -654,6 +654,12 @@ fn an_unfinished_last_word_matches_the_words_it_starts() {
             .any(|h| contains_phrase(&h.text, "đào tạo nghề"))
     );
 
+    // One letter typed alone is not matched as the start of words: it would match nearly every
+    // clause; after another word, one letter is enough (`nong thon m` above).
+    let r = search(index, "m", 10);
+    assert_eq!((r.prefix, r.total), (None, 0));
+    assert_eq!(search(index, "ng", 10).prefix.as_deref(), Some("ng"));
+
     // A space after the word says it is finished: no completion, the query is relaxed instead.
     let r = search(index, "nong thon m ", 10);
     assert_eq!(r.prefix, None);
