@@ -42,17 +42,7 @@ impl CompareView {
 fn parse_request(raw: Option<&str>) -> Result<(String, String), ApiError> {
     let pairs = query::parse_pairs(raw)?;
     let (mut a, mut b) = (None, None);
-    for (name, value) in query::single_values(&pairs, PARAMS)? {
-        if value.chars().count() > query::MAX_PARAM_CHARS {
-            return Err(ApiError::BadRequest(format!(
-                "parameter `{name}` too long (at most {} characters)",
-                query::MAX_PARAM_CHARS
-            )));
-        }
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
+    for (name, value) in query::given_values(&pairs, PARAMS)? {
         match name {
             "a" => a = Some(value.to_string()),
             _ => b = Some(value.to_string()),

@@ -87,17 +87,7 @@ fn parse_request(raw: Option<&str>) -> Result<(Format, Filter), ApiError> {
     let pairs = query::parse_pairs(raw)?;
     let mut format = Format::Jsonl;
     let mut filter = Filter::default();
-    for (name, value) in query::single_values(&pairs, EXPORT_PARAMS)? {
-        if value.chars().count() > query::MAX_PARAM_CHARS {
-            return Err(ApiError::BadRequest(format!(
-                "parameter `{name}` too long (at most {} characters)",
-                query::MAX_PARAM_CHARS
-            )));
-        }
-        // An empty value is the same as an absent parameter, as in the search.
-        if value.is_empty() {
-            continue;
-        }
+    for (name, value) in query::given_values(&pairs, EXPORT_PARAMS)? {
         match name {
             "format" => {
                 format = match value {

@@ -98,6 +98,28 @@ pub fn single_values<'a>(
     Ok(seen)
 }
 
+/// The parameters of a query string that carry a value: each known and given once (as
+/// [`single_values`]), none longer than [`MAX_PARAM_CHARS`], trimmed; an empty value is the same
+/// as an absent parameter.
+pub fn given_values<'a>(
+    pairs: &'a [(String, String)],
+    known: &[&str],
+) -> Result<Vec<(&'a str, &'a str)>, ApiError> {
+    let mut out = Vec::new();
+    for (name, value) in single_values(pairs, known)? {
+        if value.chars().count() > MAX_PARAM_CHARS {
+            return Err(ApiError::BadRequest(format!(
+                "parameter `{name}` too long (at most {MAX_PARAM_CHARS} characters)"
+            )));
+        }
+        let value = value.trim();
+        if !value.is_empty() {
+            out.push((name, value));
+        }
+    }
+    Ok(out)
+}
+
 /// The parameters `GET /api/search` knows.
 pub const SEARCH_PARAMS: &[&str] = &[
     "q",

@@ -55,18 +55,7 @@ pub fn parse_request(raw: Option<&str>) -> Result<(TargetFilter, Format), ApiErr
     let pairs = query::parse_pairs(raw)?;
     let mut filter = TargetFilter::default();
     let mut format = Format::Json;
-    for (name, value) in query::single_values(&pairs, TARGET_PARAMS)? {
-        if value.chars().count() > query::MAX_PARAM_CHARS {
-            return Err(ApiError::BadRequest(format!(
-                "parameter `{name}` too long (at most {} characters)",
-                query::MAX_PARAM_CHARS
-            )));
-        }
-        let value = value.trim();
-        // An empty value is the same as an absent parameter, as in the search.
-        if value.is_empty() {
-            continue;
-        }
+    for (name, value) in query::given_values(&pairs, TARGET_PARAMS)? {
         match name {
             "q" => filter.q = Some(value.to_string()),
             "indicator" => filter.indicator = Some(value.to_string()),
