@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::blocks::{Block, Splitter};
+use super::header::is_bare_motto;
 use super::lines::{Marker, Scheme};
 
 /// A row number opening a line: `3`, `3.`, `1.2`, `1.2.`.
@@ -258,12 +259,7 @@ impl Splitter<'_, '_> {
         (i..self.lines.len())
             .filter(|&j| !self.lines[j].is_blank())
             .take(2)
-            .any(|j| {
-                let t = self.lines[j].text;
-                t.starts_with("CỘNG HÒA XÃ HỘI CHỦ NGHĨA")
-                    || t.starts_with("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA")
-                    || t == "ĐẢNG CỘNG SẢN VIỆT NAM"
-            })
+            .any(|j| is_bare_motto(self.lines[j].text))
     }
 
     /// The number of the group row line `i` opens, if it is the next group (`II` after `I`, or

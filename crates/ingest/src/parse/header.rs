@@ -223,7 +223,7 @@ fn may_be_motto(p: &str) -> bool {
 /// nothing beside it. Its first step alone, for the search of attached headers, which asks it of
 /// every body line: most lines with a hint hold no motto phrase, and then only `VIỆT NAM` alone
 /// is one (see [`strip_mottos`]).
-fn is_bare_motto(p: &str) -> bool {
+pub(super) fn is_bare_motto(p: &str) -> bool {
     if !may_be_motto(p) || p.trim().is_empty() {
         return false;
     }
