@@ -20,6 +20,30 @@ fn corpus(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Runs the built `vankien` with `args`.
+fn vankien(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vankien"))
+        .args(args)
+        .output()
+        .expect("run vankien")
+}
+
+/// `vankien ingest` of the corpus files `files` into an index in `dir` (its store beside it);
+/// the index's path.
+fn index_of(dir: &Path, files: &[&str]) -> String {
+    let index = dir.join("index").display().to_string();
+    let data = dir.join("data").display().to_string();
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| corpus(f).display().to_string())
+        .collect();
+    let mut args = vec!["ingest", "--index", &index, "--data", &data];
+    args.extend(paths.iter().map(String::as_str));
+    let out = vankien(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    index
+}
+
 /// Runs `vankien parse` with `args`.
 fn parse(args: &[&Path], json: bool) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vankien"));

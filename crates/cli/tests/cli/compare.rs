@@ -2,16 +2,7 @@
 //! its statuses and diff marks, the API's JSON with `--json`, documents named by number in any
 //! spelling, and exit code 2 naming a document the index does not hold.
 
-use std::process::{Command, Output};
-
-use super::{corpus, stderr, stdout};
-
-fn vankien(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vankien"))
-        .args(args)
-        .output()
-        .expect("run vankien")
-}
+use super::{corpus, stderr, stdout, vankien};
 
 #[test]
 fn compare_prints_text_and_json_and_refuses_an_unknown_document() {

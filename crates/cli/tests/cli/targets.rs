@@ -3,33 +3,19 @@
 //! that names nothing.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use super::{corpus, stderr, stdout};
-
-/// Runs the built `vankien` with `args`.
-fn vankien(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vankien"))
-        .args(args)
-        .output()
-        .expect("run vankien")
-}
+use super::{index_of, stderr, stdout, vankien};
 
 /// An index of three corpus documents, in `dir`.
 fn index_in(dir: &Path) -> String {
-    let index = dir.join("index").display().to_string();
-    let data = dir.join("data").display().to_string();
-    let files = [
-        "thai-binh-09-NQ-DH-2020.txt",
-        "57-NQ-TW.txt",
-        "175-NQ-CP.txt",
-    ]
-    .map(|f| corpus(f).display().to_string());
-    let mut args = vec!["ingest", "--index", &index, "--data", &data];
-    args.extend(files.iter().map(String::as_str));
-    let out = vankien(&args);
-    assert!(out.status.success(), "{}", stderr(&out));
-    index
+    index_of(
+        dir,
+        &[
+            "thai-binh-09-NQ-DH-2020.txt",
+            "57-NQ-TW.txt",
+            "175-NQ-CP.txt",
+        ],
+    )
 }
 
 #[test]

@@ -5,39 +5,26 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-use super::{stderr, stdout};
-
-/// Runs the built `vankien` with `args`.
-fn vankien(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vankien"))
-        .args(args)
-        .output()
-        .expect("run vankien")
-}
+use super::{index_of, stderr, stdout, vankien};
 
 /// An index in `dir` of five corpus documents: a resolution of the Politburo and the
 /// Government's programme implementing it, a conclusion, and two of the National Assembly's
 /// bodies.
 fn index_in(dir: &Path) -> String {
-    let index = dir.join("index").display().to_string();
-    let data = dir.join("data").display().to_string();
-    let files = [
-        "57-NQ-TW.txt",
-        "03-NQ-CP.txt",
-        "69-KL-TW.txt",
-        "198-2025-QH15.txt",
-        "1659-NQ-UBTVQH15.txt",
-    ]
-    .map(|f| vankien_testkit::corpus_file(f).display().to_string());
-    let mut args = vec!["ingest", "--index", &index, "--data", &data];
-    args.extend(files.iter().map(String::as_str));
-    let out = vankien(&args);
-    assert!(out.status.success(), "{}", stderr(&out));
-    index
+    index_of(
+        dir,
+        &[
+            "57-NQ-TW.txt",
+            "03-NQ-CP.txt",
+            "69-KL-TW.txt",
+            "198-2025-QH15.txt",
+            "1659-NQ-UBTVQH15.txt",
+        ],
+    )
 }
 
 /// `vankien search --index INDEX ARGS… QUERY`, which must succeed.
