@@ -282,11 +282,14 @@ pub enum ClauseKind {
     Paragraph,
     /// A row of a table, its cells in [`Clause::cells`].
     Row,
+    /// A form to fill in, whole: a template an annex gives (`Mẫu số 01` and every line under
+    /// it), a statistical report sheet (`Biểu số …`), a run of fields with leaders.
+    Form,
 }
 
 impl ClauseKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [ClauseKind; 7] = [
+    pub const ALL: [ClauseKind; 8] = [
         ClauseKind::Task,
         ClauseKind::Target,
         ClauseKind::Lesson,
@@ -294,6 +297,7 @@ impl ClauseKind {
         ClauseKind::Article,
         ClauseKind::Paragraph,
         ClauseKind::Row,
+        ClauseKind::Form,
     ];
 
     /// The identifier used in JSON and filters (`task`, `target` …).
@@ -306,6 +310,7 @@ impl ClauseKind {
             ClauseKind::Article => "article",
             ClauseKind::Paragraph => "paragraph",
             ClauseKind::Row => "row",
+            ClauseKind::Form => "form",
         }
     }
 
@@ -319,6 +324,7 @@ impl ClauseKind {
             ClauseKind::Article => "điều khoản",
             ClauseKind::Paragraph => "đoạn",
             ClauseKind::Row => "dòng bảng",
+            ClauseKind::Form => "biểu mẫu",
         }
     }
 

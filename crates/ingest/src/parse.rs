@@ -138,11 +138,7 @@ fn parse_text(text: String, source: &str, encoding: &str, page_starts: &[usize])
     // the body parser skips them. One after the closing parts opens an annex headed by its
     // title; any other is kept as header lines, not clauses.
     let attached = header::attached_headers(&all, &furn, head.body_start);
-    let mut body_furn = furn.clone();
-    for a in &attached {
-        body_furn[a.header.clone()].fill(true);
-    }
-    let mut body = blocks::split_attached(&text, &all, &body_furn, head.body_start, &attached);
+    let mut body = blocks::split_attached(&text, &all, &furn, head.body_start, &attached);
     let mut attached_lines = Vec::new();
     for (k, a) in attached.iter().enumerate() {
         if body.annexed.contains(&k) {

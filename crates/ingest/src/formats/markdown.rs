@@ -13,7 +13,9 @@
 //! (`**`, `__`, and a `*` that opens or closes italics, also when the pair spans lines),
 //! backslash escapes, link and image syntax and separator rows of tables; turns `*` bullets into
 //! `- ` (a `+` is kept: in these documents it is the document's own item marker, a level under
-//! `-`), `<br>` into a line break and decodes HTML entities. Pipe tables stay pipe rows (the
+//! `-`), `<br>` into a line break and decodes HTML entities. The one exception to one line for
+//! one line: a heading or label emphasised as a whole and wrapped by the word processor
+//! (`**PHỤ` / `LỤC I**`) is one line, as the emphasis shows it was one. Pipe tables stay pipe rows (the
 //! parser's table convention). Portal crawls write a table one cell fragment a line between lone
 //! `|` lines (`||` ends a row): a run of at least three rows of cells becomes pipe rows; a
 //! shorter one (the two-column header, the recipients-and-signature block) is a layout table,
@@ -211,10 +213,7 @@ pub(crate) fn convert(md: &str) -> Converted {
             i = end;
             continue;
         }
-        if let Some(l) = block_line(raw) {
-            text.extend(l.split('\n').map(str::to_string));
-        }
-        i += 1;
+        i = convert_line(&lines, i, &mut text);
     }
     if data_tables + layout_tables > 0 {
         out.diagnostics.push(format!(
@@ -224,6 +223,105 @@ pub(crate) fn convert(md: &str) -> Converted {
     }
     out.text = text.join("\n");
     out
+}
+
+/// Converts the line at `i` outside a cell-fragment table, or the emphasised heading that opens
+/// there with the lines it wraps onto, onto `out`; returns the index to go on from.
+fn convert_line(lines: &[&str], i: usize, out: &mut Vec<String>) -> usize {
+    let (converted, next) = match emphasis_run_end(lines, i) {
+        Some(end) => {
+            let joined: Vec<&str> = lines[i..=end].iter().map(|l| l.trim()).collect();
+            (block_line(&joined.join(" ")), end + 1)
+        }
+        None => (block_line(lines[i]), i + 1),
+    };
+    if let Some(l) = converted {
+        out.extend(l.split('\n').map(str::to_string));
+    }
+    next
+}
+
+/// The most source lines one emphasised heading or label may span to be read as one line.
+const MAX_RUN_LINES: usize = 3;
+/// The most characters of text such a run may hold: past it, it is an emphasised paragraph, whose
+/// line breaks the parser's own joining reads.
+const MAX_RUN_CHARS: usize = 250;
+
+/// Where an emphasis run that opens line `i` and is not closed on it closes, when it is a heading
+/// or label a word processor wrapped (`**PHỤ` / `LỤC I**`, `**8. Giám đốc` / `Sở, Thủ trưởng …**`,
+/// `*Mẫu 1: Kế hoạch bồi dưỡng` / `toàn khóa*`): at most [`MAX_RUN_LINES`] lines without a blank
+/// or table line among them, at most [`MAX_RUN_CHARS`] characters of text. An upper-case line
+/// whose run goes on in lower case is a header's kind line over its subject: not joined.
+fn emphasis_run_end(lines: &[&str], i: usize) -> Option<usize> {
+    let first = RE_HEADING.replace(lines[i], "");
+    let marker = opens_run(first.trim())?;
+    let mut chars = 0;
+    for (j, line) in lines.iter().enumerate().skip(i).take(MAX_RUN_LINES) {
+        let t = line.trim();
+        if j > i && (t.is_empty() || t.starts_with('|')) {
+            return None;
+        }
+        let plain = inline(t);
+        chars += plain.chars().count();
+        if chars > MAX_RUN_CHARS {
+            return None;
+        }
+        if j > i && markers(t, marker) % 2 == 1 {
+            let upper =
+                |s: &str| s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase);
+            let head = inline(first.trim());
+            let rest: String = lines[i + 1..=j].iter().map(|l| inline(l)).collect();
+            if upper(&head) && rest.chars().any(char::is_lowercase) {
+                return None;
+            }
+            return Some(j);
+        }
+    }
+    None
+}
+
+/// The emphasis marker (`**` or `*`) of a run the trimmed line `t` opens and does not close.
+fn opens_run(t: &str) -> Option<&'static str> {
+    if t.starts_with("**") {
+        return (markers(t, "**") % 2 == 1).then_some("**");
+    }
+    let after = t.strip_prefix('*')?;
+    let opens = after.chars().next().is_some_and(|c| !c.is_whitespace());
+    (opens && markers(t, "*") % 2 == 1).then_some("*")
+}
+
+/// How many emphasis markers of a kind the line holds: `**` runs, or single `*` that touch a
+/// word or a line's end (not `(*)`, not a `*` between spaces, not the stars of a `**`), as
+/// [`strip_emphasis`] judges them.
+fn markers(t: &str, marker: &str) -> usize {
+    if marker == "**" {
+        return t.matches("**").count();
+    }
+    let chars: Vec<char> = t.chars().collect();
+    let mut n = 0;
+    let mut k = 0;
+    while k < chars.len() {
+        if chars[k] != '*' {
+            k += 1;
+            continue;
+        }
+        let mut run = 1;
+        while chars.get(k + run) == Some(&'*') {
+            run += 1;
+        }
+        if run == 1 {
+            let prev = k.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(k + 1).copied();
+            let lone =
+                prev.is_some_and(char::is_whitespace) && next.is_some_and(char::is_whitespace);
+            let note = prev == Some('(') && next == Some(')');
+            if !lone && !note {
+                n += 1;
+            }
+        }
+        k += run;
+    }
+    n
 }
 
 /// Converts one line outside a cell-fragment table; `None` for a line that is only markup.
@@ -406,11 +504,19 @@ fn fragment_table(lines: &[&str], from: usize) -> (usize, Vec<Row>) {
         else {
             break;
         };
-        let cell: Vec<String> = lines[i..next_pipe]
-            .iter()
-            .filter_map(|l| block_line(l))
-            .flat_map(|l| l.split('\n').map(str::to_string).collect::<Vec<_>>())
-            .collect();
+        // Text set apart from the pipe by two blank lines or more is not a cell but body text
+        // between two tables (a form's title between its predecessor's table and its own).
+        let blank = |l: &&&str| l.trim().is_empty() || markup_only(l.trim()) == Some(None);
+        let leading = lines[i..next_pipe].iter().take_while(blank).count();
+        if leading >= 2 && i + leading < next_pipe {
+            break;
+        }
+        let mut cell: Vec<String> = Vec::new();
+        let cell_lines = &lines[i..next_pipe];
+        let mut k = 0;
+        while k < cell_lines.len() {
+            k = convert_line(cell_lines, k, &mut cell);
+        }
         row.push(cell);
         i = next_pipe;
     }
@@ -550,7 +656,28 @@ mod tests {
         );
         assert_eq!(
             c.text,
-            "I. Về\nphân cấp quản lý\nHà Nội, ngày 19\ntháng 11 năm 2025\nchỉ tiêu (*) và 3 * 4\nNinh Bình, khoan_10_1"
+            "I. Về phân cấp quản lý\nHà Nội, ngày 19 tháng 11 năm 2025\nchỉ tiêu (*) và 3 * 4\nNinh Bình, khoan_10_1"
+        );
+    }
+
+    #[test]
+    fn a_wrapped_emphasised_heading_is_one_line_and_a_paragraph_keeps_its_lines() {
+        let c = convert(concat!(
+            "**PHỤ\nLỤC I**\n\n",
+            "**1.****\n**Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên\nquan có trách nhiệm.**\n\n",
+            "**NGHỊ QUYẾT\nVề phát triển khoa học**\n\n",
+            "**Đoạn văn in đậm\nqua\nbốn\ndòng**\n\n",
+            "**Mở\n\nđóng**",
+        ));
+        assert_eq!(
+            c.text,
+            concat!(
+                "PHỤ LỤC I\n\n",
+                "1. Các cơ quan quản lý nhà nước, tổ chức, cá nhân liên\nquan có trách nhiệm.\n\n",
+                "NGHỊ QUYẾT\nVề phát triển khoa học\n\n",
+                "Đoạn văn in đậm\nqua\nbốn\ndòng\n\n",
+                "Mở\n\nđóng",
+            )
         );
     }
 
@@ -594,8 +721,7 @@ mod tests {
                 "BAN CHẤP HÀNH",
                 "BAN TỔ CHỨC",
                 "*",
-                "ĐẢNG CỘNG SẢN",
-                "VIỆT NAM",
+                "ĐẢNG CỘNG SẢN VIỆT NAM",
                 "Số 45-HD/BTCTW",
                 "Hà Nội, ngày 21 tháng 11 năm 2025",
                 "HƯỚNG DẪN"

@@ -9,6 +9,7 @@ use regex::Regex;
 
 use super::blocks::{Block, Mode, Splitter};
 use super::lines::{Scheme, ends_terminal, is_separator, is_upper, marker, starts_lower};
+use super::tree::is_bracket_note;
 
 static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -16,6 +17,13 @@ static RE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// A form's label in an annex, alone or before its title: `Mẫu số 01`, `Mẫu 1: Kế hoạch bồi
+/// dưỡng`, `Mẫu 6.1. Giấy chứng nhận`, `MẪU SỐ 02/TB`.
+static RE_TEMPLATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Mẫu|MẪU)(?:\s+(?:số|SỐ))?\s+\d{1,3}(?:\.\d{1,2})*[a-zđ]?(?:/[\p{L}\d\-]+)?\s*(?:[:.\-–]\s*|\s+|$)")
+        .expect("valid regex")
+});
+
 /// A statistical report form's label alone on its line: `Biểu số 203.N/LĐVL-Sở`,
 /// `Biểu số 101-102/LĐVL - Sở`.
 static RE_SHEET_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -312,6 +320,78 @@ impl Splitter<'_, '_> {
         *last = i;
         self.gap = false;
         Some(i + 1)
+    }
+
+    /// A form to fill in that an annex gives (`Mẫu số 01 (Dành cho người lao động)`, `Mẫu 1: Kế
+    /// hoạch bồi dưỡng toàn khóa`, and every line under it: its own header, fields, tables,
+    /// signature boxes and recipients, which are the form's, not the document's): one block up to
+    /// the next form, a heading of the annex, a footnote, or the end. Tried first, before an
+    /// attached document's header and the closing parts, which a form has its own of.
+    pub(super) fn template_form(&mut self, i: usize) -> Option<usize> {
+        let l = self.lines[i];
+        let t = l.text;
+        // In a table the label is a cell (a list of forms), unless an attached header opens
+        // with it: the form itself, after the list.
+        let label = (!self.table || self.attached.iter().any(|a| a.start() == i))
+            && RE_TEMPLATE_LABEL.is_match(t)
+            && self
+                .body
+                .blocks
+                .iter()
+                .any(|b| b.marker.as_ref().is_some_and(|m| m.scheme == Scheme::Annex));
+        if label {
+            if self.furn[i] {
+                self.own_header(i);
+            }
+            self.close();
+            self.table = false;
+            let mut form = Block::unmarked(t, l.start, l.end, self.after_formula);
+            form.form = true;
+            self.open = Some((form, i));
+            self.in_template = true;
+            self.gap = false;
+            return Some(i + 1);
+        }
+        if !self.in_template {
+            return None;
+        }
+        if l.is_blank() {
+            return Some(i + 1);
+        }
+        if self.page_furn[i] {
+            self.body.furniture.push(t.to_string());
+            return Some(i + 1);
+        }
+        if self.furn[i] {
+            self.own_header(i);
+        }
+        let ends = is_bracket_note(t)
+            || marker(t).is_some_and(|m| {
+                matches!(
+                    m.scheme,
+                    Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Article
+                )
+            });
+        let Some((b, last)) = self.open.as_mut().filter(|(b, _)| b.form && !ends) else {
+            self.in_template = false;
+            return None;
+        };
+        b.text.push(' ');
+        b.text.push_str(t);
+        b.span[1] = l.end;
+        *last = i;
+        self.gap = false;
+        Some(i + 1)
+    }
+
+    /// Line `i` belongs to the header of an attached document inside a form (the form's issuer,
+    /// motto, `Số: …/…`, title): it is the form's words, and the attached document taken.
+    fn own_header(&mut self, i: usize) {
+        if let Some(k) = self.attached.iter().position(|a| a.header.contains(&i))
+            && !self.body.annexed.contains(&k)
+        {
+            self.body.annexed.push(k);
+        }
     }
 
     /// A field of a form to fill in (`1. Họ và tên: ……`, `Đơn vị: ……`): a form's fields are one

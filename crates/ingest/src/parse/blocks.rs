@@ -98,8 +98,8 @@ pub(crate) struct Body {
     pub furniture: Vec<String>,
     /// Formula lines (`QUYẾT NGHỊ:`), kept with the header lines.
     pub formulas: Vec<String>,
-    /// The attached headers (indices into those given to [`split_attached`]) that came after
-    /// the closing parts and became annexes.
+    /// The attached headers (indices into those given to [`split_attached`]) the body took:
+    /// after the closing parts as annexes, or inside a form as its own header.
     pub annexed: Vec<usize>,
 }
 
@@ -123,9 +123,10 @@ pub(crate) fn split(text: &str, lines: &[Line<'_>], furn: &[bool], from: usize) 
     split_attached(text, lines, furn, from, &[])
 }
 
-/// [`split`], knowing the headers of attached documents (`attached`, in order, their lines
-/// marked in `furn`): one after the recipients or the signature opens an annex, headed by its
-/// title (see [`Splitter::attached_annex`]).
+/// [`split`], knowing the headers of attached documents (`attached`, in order): the body skips
+/// their lines, but one after the recipients or the signature opens an annex, headed by its
+/// title (see [`Splitter::attached_annex`]), and one inside a form is the form's own header
+/// (see [`Splitter::template_form`]).
 pub(crate) fn split_attached(
     text: &str,
     lines: &[Line<'_>],
@@ -133,7 +134,12 @@ pub(crate) fn split_attached(
     from: usize,
     attached: &[Attached],
 ) -> Body {
-    let mut s = Splitter::new(text, lines, furn, from);
+    let mut body_furn = furn.to_vec();
+    for a in attached {
+        body_furn[a.header.clone()].fill(true);
+    }
+    let mut s = Splitter::new(text, lines, &body_furn, from);
+    s.page_furn = furn;
     s.attached = attached;
     let mut i = from;
     while i < lines.len() {
@@ -148,7 +154,10 @@ pub(crate) fn split_attached(
 /// when the line is not of its kind.
 pub(super) struct Splitter<'s, 'l> {
     pub(super) lines: &'s [Line<'l>],
+    /// The lines the body skips: page furniture and the headers of attached documents.
     pub(super) furn: &'s [bool],
+    /// Page furniture alone (running heads, page numbers).
+    pub(super) page_furn: &'s [bool],
     /// How the body is wrapped, if it is.
     wrap: Option<Wrap>,
     /// The document's evidence for doubtful breaks; none when line lengths alone decide.
@@ -164,6 +173,9 @@ pub(super) struct Splitter<'s, 'l> {
     pub(super) side_signature: bool,
     /// Whether the open block is a statistical report form, taking every line up to its end.
     pub(super) in_sheet: bool,
+    /// Whether the open block is a form an annex gives to fill in, taking every line up to its
+    /// end, its own closing parts too.
+    pub(super) in_template: bool,
     /// The column of `Nơi nhận` in a closing table written between pipes, while its rows last.
     pub(super) closing_col: Option<usize>,
     /// Whether the lines are the cells of a table, and how its rows are numbered so far.
@@ -183,7 +195,7 @@ pub(super) struct Splitter<'s, 'l> {
     /// Whether the open block started after a blank line.
     open_after_gap: bool,
     /// The headers of attached documents, and the next one not yet reached.
-    attached: &'s [Attached],
+    pub(super) attached: &'s [Attached],
     next_attached: usize,
     /// The markers [`blank_paragraphs`] read, by line, for [`Splitter::line`] to take.
     markers: Vec<Option<Option<Marker>>>,
@@ -200,6 +212,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
         Splitter {
             lines,
             furn,
+            page_furn: furn,
             wrap,
             evidence,
             body: Body::default(),
@@ -208,6 +221,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             signed: false,
             side_signature: false,
             in_sheet: false,
+            in_template: false,
             closing_col: None,
             table: false,
             rows: RowNumbers::default(),
@@ -226,6 +240,9 @@ impl<'s, 'l> Splitter<'s, 'l> {
     /// Takes line `i` (and any lines that go with it); returns the index to go on from. The
     /// order of the tries is the order of precedence: the closing parts first, running text last.
     fn line(&mut self, i: usize) -> usize {
+        if let Some(next) = self.template_form(i) {
+            return next;
+        }
         if let Some(next) = self.attached_annex(i) {
             return next;
         }
@@ -333,7 +350,13 @@ impl<'s, 'l> Splitter<'s, 'l> {
         }
         let mk = marker(&format!("{t} {}", lines[j].text))?;
         self.close();
-        let (taken, next) = heading_lines(lines, self.furn, j + 1, false, &mut self.body.furniture);
+        let (taken, next) = heading_lines(
+            lines,
+            self.furn,
+            j + 1,
+            Heading::Section,
+            &mut self.body.furniture,
+        );
         let label = mk.label.clone();
         let mut block = Block::marked(mk, label, [l.start, lines[j].end], lines[j].end);
         block.after_formula = self.after_formula;
@@ -365,7 +388,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             &lines[..stop],
             &self.furn[..stop],
             i,
-            true,
+            Heading::Unlabelled,
             &mut self.body.furniture,
         );
         if taken.is_empty() {
@@ -509,9 +532,13 @@ impl<'s, 'l> Splitter<'s, 'l> {
         // An article's heading below its label joins it like a wrapped line instead.
         if scheme.heading_below() && scheme != Scheme::Article && block.text.is_empty() {
             // `Chương I` / `QUY ĐỊNH CHUNG`; `Phụ lục I` / title / `(Kèm theo …)`.
-            let annex = scheme == Scheme::Annex;
+            let kind = if scheme == Scheme::Annex {
+                Heading::Annex
+            } else {
+                Heading::Section
+            };
             let (taken, next) =
-                heading_lines(lines, self.furn, i + 1, annex, &mut self.body.furniture);
+                heading_lines(lines, self.furn, i + 1, kind, &mut self.body.furniture);
             block.take_heading(lines, &taken);
             self.body.blocks.push(block);
             return next;
@@ -726,15 +753,18 @@ fn heading_lines(
     lines: &[Line<'_>],
     furn: &[bool],
     from: usize,
-    annex: bool,
+    kind: Heading,
     furniture: &mut Vec<String>,
 ) -> (Vec<usize>, usize) {
+    let annex = kind != Heading::Section;
     let mut taken = Vec::new();
     let mut in_paren = false;
     let mut sentences = 0;
     let mut sentence_open = false;
     let mut blanks = 0;
     let mut j = from;
+    let first = (from..lines.len()).find(|&k| !furn[k] && !lines[k].is_blank());
+    let first = first.unwrap_or(lines.len());
     while j < lines.len() {
         let l = lines[j];
         if furn[j] {
@@ -783,6 +813,11 @@ fn heading_lines(
         } else if annex && sentence_open && starts_lower(t) {
             taken.push(j);
             sentence_open = !ends_terminal(t);
+        } else if kind == Heading::Annex && taken.is_empty() && j == first && is_title_line(t) {
+            // `Phụ lục I` / `Cách tính, quy đổi giờ chuẩn`: a title in sentence case right
+            // under the label, short and not a sentence.
+            taken.push(j);
+            sentences += 1;
         } else if annex && !taken.is_empty() && sentences == 0 {
             taken.push(j);
             sentences += 1;
@@ -795,6 +830,33 @@ fn heading_lines(
     }
     // Lines skipped on the way (blanks, furniture already recorded) stay consumed.
     (taken, j)
+}
+
+/// Whose heading [`heading_lines`] reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Heading {
+    /// A chapter's or part's (`Chương I` / `QUY ĐỊNH CHUNG`): upper-case lines.
+    Section,
+    /// An annex's under its `Phụ lục` line: its title, in upper case or a short line in
+    /// sentence case, and the bracketed lines.
+    Annex,
+    /// An annex's with no `Phụ lục` line (body after the signature): upper-case title lines and
+    /// the bracketed lines; a first line in sentence case is body text.
+    Unlabelled,
+}
+
+/// The most characters of an annex's title in sentence case.
+const MAX_TITLE_CHARS: usize = 160;
+
+/// Whether a line can be an annex's title in sentence case: short, opening with a capital, not
+/// ending a sentence or a lead-in, no leader to fill in.
+fn is_title_line(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_uppercase)
+        && t.chars().count() <= MAX_TITLE_CHARS
+        && !ends_terminal(t)
+        && !t.ends_with([':', ';', ','])
+        && !t.contains("..")
+        && !t.contains('…')
 }
 
 /// The bracketed lines (`(Kèm theo …)`, over a few lines) right under line `from - 1`, if any:

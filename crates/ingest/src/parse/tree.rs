@@ -157,7 +157,7 @@ const SUPERSCRIPTS: [char; 10] = ['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', 
 
 /// Whether a text opens with a bracketed note number (`[1] Nghị quyết số …`), as a footnote
 /// copied into the text does.
-fn is_bracket_note(t: &str) -> bool {
+pub(super) fn is_bracket_note(t: &str) -> bool {
     t.strip_prefix('[')
         .and_then(|r| r.split_once(']'))
         .is_some_and(|(n, rest)| {
@@ -528,6 +528,8 @@ impl Builder<'_> {
         }
         let kind = if is_row {
             ClauseKind::Row
+        } else if block.form {
+            ClauseKind::Form
         } else if label.as_deref().is_some_and(|l| l.ends_with(" là")) {
             ClauseKind::Lesson
         } else if preamble && !block.after_formula && RE_BASIS.is_match(text) {
@@ -551,7 +553,12 @@ impl Builder<'_> {
         let group = (kind == ClauseKind::Target)
             .then(|| self.group.clone())
             .flatten();
-        let (own, assignee) = self.assignee(block, label.is_some(), text, footnote || is_row);
+        let (own, assignee) = self.assignee(
+            block,
+            label.is_some(),
+            text,
+            footnote || is_row || block.form,
+        );
         let assignee = assignee.or_else(|| self.row_assignee(is_row, &block.cells));
         // A clause that assigns a task is a task, wherever it stands.
         let kind = if own.is_some() && kind == ClauseKind::Paragraph {

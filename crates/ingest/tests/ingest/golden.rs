@@ -403,6 +403,7 @@ const PIECES: &[&str] = &[
     "THỦ TƯỚNG",
     "Nguyễn Văn A",
     "Phụ lục I",
+    "Mẫu số 01",
     "(Kèm theo",
     ")",
     "CÔNG BÁO/Số 1/Ngày 01-01-2024",

@@ -25,12 +25,13 @@ fn label_pattern() -> Regex {
 /// Per document: labelled lines in the stored text, and how many of them open a section, a
 /// labelled clause or a table row (a group row, `I. …`, has no label of its own). A labelled
 /// line inside a row (`1. Bộ Tài chính đầu mối` in a cell) is the cell's text, not the outline's,
-/// and is not counted.
+/// and is not counted; nor is one inside a form (`1. Họ và tên: ……`, a report sheet's `1. Chia
+/// theo giới tính`), which is one block.
 fn labels_found(doc: &Document, re: &Regex) -> (usize, usize, Vec<String>) {
     let rows: Vec<[usize; 2]> = doc
         .clauses
         .iter()
-        .filter(|c| c.kind == ClauseKind::Row)
+        .filter(|c| matches!(c.kind, ClauseKind::Row | ClauseKind::Form))
         .map(|c| c.span)
         .collect();
     let starts: HashSet<usize> = doc
