@@ -327,6 +327,10 @@ static RE_PART_CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
     )
         .expect("valid regex")
 });
+/// A part lettered `A`, `B` (`PHẦN A. MẪU BIỂU …`): the letter must be followed by a stop, so
+/// that `Phần A của biểu` stays a sentence.
+static RE_PART_LETTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(Phần|PHẦN)\s+([A-Z])\s*[.:\-–]\s*").expect("valid regex"));
 static RE_ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(Điều|ĐIỀU)\s+(\d{1,3}[a-z]?)\s*(?:[.:]\s*|$)").expect("valid regex")
 });
@@ -415,6 +419,7 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
         .then(|| captures_if(&RE_PART_CHAPTER, t))
         .flatten()
         .filter(|c| !cuts_number(t, c.get(2).map_or(0, |m| m.end())))
+        .or_else(|| head_word.then(|| captures_if(&RE_PART_LETTER, t)).flatten())
     {
         let word = &c[1];
         let scheme = match word.chars().next() {
@@ -674,6 +679,12 @@ mod tests {
                 "NHỮNG VẤN ĐỀ CHUNG",
             ),
             ("Chương I", Scheme::Chapter, "Chương I", ""),
+            (
+                "PHẦN B. MẪU BIỂU NGÀNH",
+                Scheme::Part,
+                "PHẦN B",
+                "MẪU BIỂU NGÀNH",
+            ),
             ("PHẦN THỨ NHẤT", Scheme::Part, "PHẦN THỨ NHẤT", ""),
             (
                 "CHƯƠNG II: TỔ CHỨC",
