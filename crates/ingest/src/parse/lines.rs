@@ -256,7 +256,7 @@ pub(crate) enum Scheme {
     Number3,
     /// `(1)`, `(a)`.
     Paren,
-    /// `a)`.
+    /// `a)`, `a.`.
     Alpha,
     /// `-`, `–`.
     Dash,
@@ -353,6 +353,9 @@ static RE_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\((\d{1,3}|[a-zđ])\)\s*").expect("valid regex"));
 static RE_ALPHA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([a-zđ])\)\s*").expect("valid regex"));
+/// A point lettered with a dot (`a. Học viên …`): a capital must follow, as a sentence.
+static RE_ALPHA_DOT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([a-zđ])\.\s+\p{Lu}").expect("valid regex"));
 static RE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là\s*[,:]?\s*").expect("valid regex")
 });
@@ -504,6 +507,14 @@ pub(crate) fn marker(t: &str) -> Option<Marker> {
             scheme: Scheme::Alpha,
             label: format!("{})", &c[1]),
             rest: m.end(),
+        });
+    }
+    let alpha_dot = t.chars().nth(1) == Some('.');
+    if let Some(c) = alpha_dot.then(|| captures_if(&RE_ALPHA_DOT, t)).flatten() {
+        return Some(Marker {
+            scheme: Scheme::Alpha,
+            label: format!("{}.", &c[1]),
+            rest: rest_after_label(t, c.get(1).expect("group").end()),
         });
     }
     // `Một là`: ` là` within the first words; the search reads no further than that.
@@ -697,6 +708,8 @@ mod tests {
             ("Điều 12.", Scheme::Article, "Điều 12", ""),
             ("A- Tán thành", Scheme::Letter, "A", "Tán thành"),
             ("B. Thông qua", Scheme::Letter, "B", "Thông qua"),
+            ("a. Về hồ sơ", Scheme::Alpha, "a.", "Về hồ sơ"),
+            ("đ. Học viên", Scheme::Alpha, "đ.", "Học viên"),
             ("I. Về đánh giá", Scheme::Roman, "I", "Về đánh giá"),
             (
                 "IV- TỔ CHỨC THỰC HIỆN",
