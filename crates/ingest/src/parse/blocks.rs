@@ -495,6 +495,9 @@ impl<'s, 'l> Splitter<'s, 'l> {
         (mk.scheme == Scheme::Dash && starts_lower(&t[mk.rest..]) && !prev.ends_with(','))
         // `… tại khoản 3` / `Điều 1.`: a reference wrapped onto its own line is no article.
             || (mk.scheme == Scheme::Article && t[mk.rest..].is_empty())
+        // `… tại điểm a), b), c),` / `d) khoản 1, Điều 10 …`: a list of points referred to,
+        // wrapped before its last one, is no point.
+            || (mk.scheme == Scheme::Alpha && refers_to_points(prev))
     }
 
     /// A line that starts with marker `mk`: a new block, with its heading lines when the
@@ -843,6 +846,25 @@ enum Heading {
     /// An annex's with no `Phụ lục` line (body after the signature): upper-case title lines and
     /// the bracketed lines; a first line in sentence case is body text.
     Unlabelled,
+}
+
+/// Whether a line ends inside a reference to points (`… tại điểm a), b), c),`, `… quy định tại
+/// điểm`): the point label on the next line is part of it.
+fn refers_to_points(prev: &str) -> bool {
+    let t = prev.trim_end();
+    if t.ends_with(" điểm") {
+        return true;
+    }
+    let Some(body) = t.strip_suffix("),") else {
+        return false;
+    };
+    // The line's last words are point labels (`a), b), c),`) after `điểm`.
+    let mut chars = body.chars().rev();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == 'đ')
+        && chars.next() == Some(' ')
+        && t.rfind("điểm").is_some_and(|at| t.len() - at < 40)
 }
 
 /// The most characters of an annex's title in sentence case.

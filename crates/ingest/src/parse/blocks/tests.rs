@@ -262,3 +262,22 @@ fn an_article_label_split_from_its_number_is_one_article() {
         .unwrap();
     assert!(four.text.starts_with("Trách nhiệm thi hành"), "{four:?}");
 }
+
+#[test]
+fn a_wrapped_reference_to_points_is_no_point_but_a_point_after_it_is() {
+    let body = blocks(
+        "1. Thu hồi giấy chứng nhận trong trường hợp tại điểm a), b), c),\nd) khoản 1, Điều 10 của Quy chế này.\na) Học viên được cấp lại.\nb. Về thể thức: theo mẫu.",
+    );
+    assert_eq!(
+        texts(&body),
+        [
+            (
+                "1.".to_string(),
+                "Thu hồi giấy chứng nhận trong trường hợp tại điểm a), b), c), d) khoản 1, Điều 10 của Quy chế này."
+                    .to_string()
+            ),
+            ("a)".to_string(), "Học viên được cấp lại.".to_string()),
+            ("b.".to_string(), "Về thể thức: theo mẫu.".to_string()),
+        ]
+    );
+}
