@@ -434,7 +434,8 @@ fn side_columns(t: &str) -> Option<(&str, &str)> {
 
 /// Whether a line opens a signature block (`TM. CHÍNH PHỦ`, `T/M BỘ CHÍNH TRỊ`, `CHỦ TỊCH`).
 fn is_signature_start(t: &str) -> bool {
-    RE_SIGNATURE.is_match(t)
+    // `TRƯỞNG BAN … QUYẾT ĐỊNH:` names its author to enact, not to sign.
+    RE_SIGNATURE.is_match(t) && !is_formula(t)
 }
 
 /// Whether a line is a bracketed note of the signing or the stamp: `(Đã ký)`, `[đã ký]`,
@@ -480,6 +481,11 @@ pub(super) fn is_formula(t: &str) -> bool {
     // `QUY ĐỊNH` and `KẾT LUẬN` alone are titles (of an annex); with a colon they enact.
     matches!(bare, "QUYẾT NGHỊ" | "QUYẾT ĐỊNH")
         || (matches!(bare, "QUY ĐỊNH" | "BAN HÀNH" | "KẾT LUẬN") && t.ends_with(':'))
+        // The authority, then its verb: `BỘ TRƯỞNG BỘ CÔNG THƯƠNG QUYẾT ĐỊNH:`, `TRƯỞNG BAN
+        // TUYÊN GIÁO VÀ DÂN VẬN TRUNG ƯƠNG QUYẾT ĐỊNH`.
+        || ((bare.ends_with(" QUYẾT ĐỊNH") || bare.ends_with(" QUYẾT NGHỊ"))
+            && is_upper(bare)
+            && bare.split_whitespace().count() >= 4)
 }
 
 /// Whether a line is a field of a form to fill in: a label followed by a dotted leader
@@ -623,6 +629,21 @@ mod tests {
         ] {
             let by_contains = t.contains("……") || t.contains("....") || t.contains("_____");
             assert_eq!(super::may_hold_leader(t), by_contains, "{t}");
+        }
+    }
+
+    #[test]
+    fn an_authority_that_enacts_is_a_formula_not_a_signature() {
+        for t in [
+            "QUYẾT ĐỊNH:",
+            "TRƯỞNG BAN TUYÊN GIÁO VÀ DÂN VẬN TRUNG ƯƠNG QUYẾT ĐỊNH",
+            "BỘ TRƯỞNG BỘ CÔNG THƯƠNG QUYẾT ĐỊNH:",
+            "HỘI ĐỒNG NHÂN DÂN THÀNH PHỐ QUYẾT NGHỊ:",
+        ] {
+            assert!(is_formula(t) && !is_signature_start(t), "{t}");
+        }
+        for t in ["TRƯỞNG BAN", "KT. BỘ TRƯỞNG", "THEO QUYẾT ĐỊNH", "QUY ĐỊNH"] {
+            assert!(!is_formula(t), "{t}");
         }
     }
 
