@@ -521,6 +521,7 @@ fn strip_dash(t: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use super::{is_formula, is_signature_start};
     use crate::parse::blocks::{Block, Body, split};
     use crate::parse::lines::{furniture, split as split_lines};
 
