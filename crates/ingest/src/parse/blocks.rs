@@ -666,6 +666,11 @@ fn should_join(
         // Inside a quotation (`thay thế cụm từ “Sở Lao động` / `Thương binh và Xã hội” …`).
         return true;
     }
+    if b.may_head && prev.ends_with('”') {
+        // A heading that ends on the name it quotes (`1. Biểu số 101/LĐVL - Sở “Người … được
+        // hỗ trợ”` / `Mục đích và đối tượng …`) is whole: what follows is under it.
+        return false;
+    }
     // Wrapped by hand, by a converter or by typesetting: a sentence does not end without
     // punctuation, so a line without it goes on when the next word would not have fit on it
     // (with the slack that proportional type leaves), or when the line is long; a heading's
