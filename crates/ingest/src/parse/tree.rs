@@ -34,7 +34,13 @@ enum Ctx {
 }
 
 /// Keywords of headings (folded, lower case) and what they make of the clauses below.
-const HEADING_KEYWORDS: [(&str, Ctx); 25] = [
+const HEADING_KEYWORDS: [(&str, Ctx); 28] = [
+    // Duties and powers, functions and duties (`Nhiệm vụ và quyền hạn của giảng viên`, `Chức
+    // năng, nhiệm vụ`) are a body's standing duties, not tasks: listed before `nhiem vu`, which
+    // would match at the same place.
+    ("nhiem vu va quyen han", Ctx::Neutral),
+    ("nhiem vu quyen han", Ctx::Neutral),
+    ("chuc nang nhiem vu", Ctx::Neutral),
     ("nhiem vu", Ctx::Task),
     ("giai phap", Ctx::Task),
     ("dot pha", Ctx::Task),
