@@ -632,6 +632,12 @@ fn should_join(
         // or on a word that asks for the next (`của`, `và`, `tại`), however short the line.
         return true;
     }
+    let last = prev.rsplit(' ').next().unwrap_or("");
+    if last.len() <= 6 && last.ends_with(')') && (marker(last).is_some() || is_roman_label(last)) {
+        // `… bắt đầu thực hiện: (1)` / `Cung cấp hạ tầng …`, `…; (ii)` / `Chỉ đạo …`: an
+        // inline item's label, its text on the next line.
+        return true;
+    }
     let Some(wrap) = wrap else {
         // Lines are whole paragraphs: an upper-case start after a finished line is a new one.
         return false;
@@ -649,12 +655,6 @@ fn should_join(
         // Gathered for every wrap that is not greedy.
         return false;
     };
-    let last = prev.rsplit(' ').next().unwrap_or("");
-    if last.len() <= 5 && last.ends_with(')') && marker(last).is_some() {
-        // `… bắt đầu thực hiện: (1)` / `Cung cấp hạ tầng …`: an inline item's label, its text
-        // on the next line.
-        return true;
-    }
     if ends_terminal(prev) {
         return false;
     }
@@ -689,6 +689,16 @@ fn should_join(
     } else {
         evidence.pair_seen(prev_at, at)
     }
+}
+
+/// Whether a word is an inline item label in small roman numerals (`(ii)`, `(iv)`), which
+/// documents use to count the parts of one paragraph.
+fn is_roman_label(w: &str) -> bool {
+    w.strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .is_some_and(|n| {
+            !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'))
+        })
 }
 
 /// The words that ask for the next one: a line ending on one of them (in lower case) is cut

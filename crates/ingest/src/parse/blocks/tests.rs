@@ -281,3 +281,18 @@ fn a_wrapped_reference_to_points_is_no_point_but_a_point_after_it_is() {
         ]
     );
 }
+
+#[test]
+fn an_inline_label_in_small_roman_numerals_at_a_line_end_goes_on() {
+    let body = blocks(
+        "- Số lượng: (i) Ủy viên ban chấp hành là 75 người; (ii)\nỦy viên ban thường vụ là 23 người.",
+    );
+    assert_eq!(
+        texts(&body),
+        [(
+            "-".to_string(),
+            "Số lượng: (i) Ủy viên ban chấp hành là 75 người; (ii) Ủy viên ban thường vụ là 23 người."
+                .to_string()
+        )]
+    );
+}
