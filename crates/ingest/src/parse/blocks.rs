@@ -603,6 +603,21 @@ fn should_join(
     {
         return true;
     }
+    let article = b
+        .marker
+        .as_ref()
+        .is_some_and(|m| m.scheme == Scheme::Article);
+    if article
+        && !b.text.is_empty()
+        && b.text.len() < prev.len()
+        && t.starts_with(char::is_uppercase)
+        && !breaks_off(prev)
+    {
+        // `Điều 6. Đăng ký tham gia bảo hiểm xã hội …` / `Việc đăng ký …`: an article's heading
+        // on its label's line, and its first sentence. (A heading that wraps goes on in lower
+        // case, or after a word that asks for the next.)
+        return false;
+    }
     if blank_paras && prev_first && !gap && !ends_terminal(prev) {
         // Paragraphs set apart by blank lines: a line right below the first line of one goes
         // on it (`1.1. Chịu trách nhiệm trước` / `Bộ Chính trị, Ban Bí thư …`).

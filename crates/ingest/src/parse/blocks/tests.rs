@@ -296,3 +296,20 @@ fn an_inline_label_in_small_roman_numerals_at_a_line_end_goes_on() {
         )]
     );
 }
+
+#[test]
+fn an_articles_heading_ends_its_line_unless_it_goes_on_in_lower_case() {
+    let body = blocks(
+        "Điều 6. Đăng ký tham gia bảo hiểm xã hội và cấp sổ bảo hiểm xã hội\nViệc đăng ký được thực hiện như sau:\nĐiều 7. Trách nhiệm của cơ quan bảo hiểm xã hội trong việc cấp\nsổ bảo hiểm xã hội",
+    );
+    let t = texts(&body);
+    assert_eq!(
+        t[0].1,
+        "Đăng ký tham gia bảo hiểm xã hội và cấp sổ bảo hiểm xã hội"
+    );
+    assert_eq!(t[1].1, "Việc đăng ký được thực hiện như sau:");
+    assert_eq!(
+        t[2].1,
+        "Trách nhiệm của cơ quan bảo hiểm xã hội trong việc cấp sổ bảo hiểm xã hội"
+    );
+}
