@@ -181,6 +181,13 @@ fn is_timeframe_item(t: &str) -> bool {
         && !t.trim_end_matches(':').contains(['.', ';', ','])
 }
 
+/// The timeframe a paragraph opens with as its lead-in (`Giai đoạn 2026 - 2030:`, `Đến năm
+/// 2030:`), without its colon.
+fn timeframe_lead(t: &str) -> Option<String> {
+    let (lead, _) = t.split_once(": ")?;
+    is_timeframe_item(lead).then(|| lead.to_string())
+}
+
 /// Whether an article's heading is about carrying the document out (`Tổ chức thực hiện`,
 /// `Trách nhiệm thi hành`), whose clauses are tasks.
 fn is_execution(heading: &str) -> bool {
@@ -532,6 +539,11 @@ impl Builder<'_> {
         if is_row && self.continue_row(block, text) {
             return;
         }
+        // `Giai đoạn 2026 - 2030: Tốc độ tăng trưởng … 10%/năm …`: a paragraph that opens with
+        // its own timeframe, its group.
+        let own_group = (label.is_none() && ctx == Some(Ctx::Target))
+            .then(|| timeframe_lead(text))
+            .flatten();
         let kind = if is_row {
             ClauseKind::Row
         } else if block.form {
@@ -546,7 +558,8 @@ impl Builder<'_> {
             match ctx {
                 Some(Ctx::Task) => ClauseKind::Task,
                 Some(Ctx::Target)
-                    if (label.is_some() || self.group.is_some()) && has_quantity(text) =>
+                    if (label.is_some() || self.group.is_some() || own_group.is_some())
+                        && has_quantity(text) =>
                 {
                     ClauseKind::Target
                 }
@@ -557,7 +570,7 @@ impl Builder<'_> {
         self.lead_in(text, is_group, label.is_some(), in_article);
         let (id, section_path) = self.next_clause_id();
         let group = (kind == ClauseKind::Target)
-            .then(|| self.group.clone())
+            .then(|| own_group.or_else(|| self.group.clone()))
             .flatten();
         let (own, assignee) = self.assignee(
             block,

@@ -348,3 +348,23 @@ fn aims_principles_duties_and_footnotes_are_no_tasks() {
         clause_view(&t)
     );
 }
+
+#[test]
+fn a_target_paragraph_opening_with_its_timeframe_is_a_target_of_that_group() {
+    let t = tree(
+        "2.2. Chỉ tiêu\n\nGiai đoạn 2026 - 2030: Tốc độ tăng trưởng GRDP từ 10%/năm trở lên.\n\nGiai đoạn 2031 - 2035: Tốc độ tăng trưởng GRDP từ 10%/năm trở lên.\n\nPhấn đấu trở thành trung tâm kinh tế của vùng.\n",
+    );
+    let kinds: Vec<(ClauseKind, Option<&str>)> = t
+        .clauses
+        .iter()
+        .map(|c| (c.kind, c.group.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ClauseKind::Target, Some("Giai đoạn 2026 - 2030")),
+            (ClauseKind::Target, Some("Giai đoạn 2031 - 2035")),
+            (ClauseKind::Paragraph, None),
+        ]
+    );
+}
