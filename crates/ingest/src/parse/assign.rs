@@ -16,7 +16,7 @@ use crate::normalize::{folded_key, words};
 
 /// How the name of a body starts: bodies of the Party, the state, the fronts and the
 /// enterprises they own, in the forms documents write them (also the old tone placement).
-const BODY_STARTS: [&str; 81] = [
+const BODY_STARTS: [&str; 85] = [
     "Bộ ",
     // An official standing for the body (`Bộ trưởng Bộ Nội vụ có trách nhiệm …`).
     "Bộ trưởng",
@@ -49,6 +49,10 @@ const BODY_STARTS: [&str; 81] = [
     "Đảng uỷ",
     "Các đảng ủy",
     "Các đảng uỷ",
+    "Các tỉnh ủy",
+    "Các tỉnh uỷ",
+    "Các thành ủy",
+    "Các thành uỷ",
     "Đảng đoàn",
     "Quân ủy",
     "Quân uỷ",
@@ -117,7 +121,7 @@ static RE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// [`find_at_word_end`]).
 static RE_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)",
+        r"\s+(?:thực hiện|cụ thể hóa|cụ thể hoá|quán triệt|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)",
     )
     .expect("valid regex")
 });
@@ -482,7 +486,7 @@ mod tests {
         )
         .unwrap();
         let verb = Regex::new(
-            r"\s+(?:thực hiện|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)\b",
+            r"\s+(?:thực hiện|cụ thể hóa|cụ thể hoá|quán triệt|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)\b",
         )
         .unwrap();
         let ends = |t: &str| {

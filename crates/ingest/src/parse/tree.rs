@@ -468,8 +468,15 @@ impl Builder<'_> {
             scheme,
             Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Division
         );
+        // A numbered item over its tasks whose first sentence is its heading names its body as
+        // a task item does (`2. Các tỉnh ủy, thành ủy … cụ thể hóa hướng dẫn này …`).
+        let named = heading_assignee(&heading).or_else(|| {
+            (block.may_head && heading.ends_with('.'))
+                .then(|| opening_body(&heading))
+                .flatten()
+        });
         self.assignee
-            .push(heading_assignee(&heading).filter(|_| names && !block.synthetic_annex));
+            .push(named.filter(|_| names && !block.synthetic_annex));
         self.item_assignee = None;
         if self.lead_list.is_some() || scheme == Scheme::Annex {
             // A heading ends a lead-in's list outside the sections; an annex restarts the text.
