@@ -49,6 +49,11 @@ static RE_BLOCKQUOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:>\s?)+").expect("valid regex"));
 static RE_STAR_BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\*\s+(\S)").expect("valid regex"));
+/// A numbering label at the start of a list item's text (`a)`, `(1)`, `2.`, `1.2.`, `II.`).
+static RE_OWN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[a-zđ]\)|\((?:\d{1,3}|[a-zđ])\)|\d{1,2}(?:\.\d{1,2}){0,2}\.|[IVX]{1,4}\.)\s")
+        .expect("valid regex")
+});
 static RE_FENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:```|~~~)").expect("valid regex"));
 static RE_TABLE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
@@ -349,7 +354,12 @@ fn block_line(raw: &str) -> Option<String> {
         return Some(format!("| {} |", cells.join(" | ")));
     }
     if let Some(m) = RE_STAR_BULLET.captures(&l).and_then(|c| c.get(1)) {
-        return Some(format!("- {}", inline(&l[m.start()..])));
+        let item = inline(&l[m.start()..]);
+        // `*   **a) Tại Trung ương:**`: a list item that writes its own label is labelled by it.
+        if RE_OWN_LABEL.is_match(&item) {
+            return Some(item);
+        }
+        return Some(format!("- {item}"));
     }
     markup_only(t).map_or_else(|| Some(inline(&l)), |star| star.map(str::to_string))
 }
@@ -683,11 +693,11 @@ mod tests {
 
     #[test]
     fn blocks_lose_their_markup() {
-        let md = "      ## ĐẢNG CỘNG SẢN VIỆT NAM\n> quoted\n*   a task\n+ kept plus\n1\\. first\n[Luật](http://x/y) ![logo](a.png)\nA<br>B &amp; C\n```\n__Nơi nhận: __\n** **\n***";
+        let md = "      ## ĐẢNG CỘNG SẢN VIỆT NAM\n> quoted\n*   a task\n*   **b) Tại địa phương:**\n+ kept plus\n1\\. first\n[Luật](http://x/y) ![logo](a.png)\nA<br>B &amp; C\n```\n__Nơi nhận: __\n** **\n***";
         let c = convert(md);
         assert_eq!(
             c.text,
-            "ĐẢNG CỘNG SẢN VIỆT NAM\nquoted\n- a task\n+ kept plus\n1. first\nLuật \nA\nB & C\nNơi nhận: \n*"
+            "ĐẢNG CỘNG SẢN VIỆT NAM\nquoted\n- a task\nb) Tại địa phương:\n+ kept plus\n1. first\nLuật \nA\nB & C\nNơi nhận: \n*"
         );
     }
 
