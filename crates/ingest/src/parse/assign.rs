@@ -234,7 +234,16 @@ fn body_name(t: &str) -> Option<String> {
                 | "bị"
         )
     );
-    ((2..=30).contains(&words) && !dangling || name == "UBND").then(|| name.to_string())
+    // Nor does it hold the words of a statement (`Ban Chỉ đạo các cấp được thành lập …`); `được
+    // giao`, `được phân công` describe the bodies a plan hands its tasks (`Các cơ quan, đơn vị
+    // được giao nhiệm vụ …`).
+    let ws: Vec<&str> = name.split(' ').collect();
+    let statement = ws.iter().enumerate().any(|(k, w)| {
+        matches!(*w, "đã" | "sẽ" | "đang" | "bị")
+            || (*w == "được" && !matches!(ws.get(k + 1), Some(&("giao" | "phân"))))
+    });
+    ((2..=30).contains(&words) && !dangling && !statement || name == "UBND")
+        .then(|| name.to_string())
 }
 
 /// The body a cell of a table's `Cơ quan chủ trì` column names, when it names one: a cell that
@@ -435,6 +444,10 @@ mod tests {
             assert_eq!(a(name).as_deref(), Some(name), "{name}");
         }
         assert_eq!(
+            a("Các cơ quan, đơn vị được giao nhiệm vụ có trách nhiệm:").as_deref(),
+            Some("Các cơ quan, đơn vị được giao nhiệm vụ")
+        );
+        assert_eq!(
             a("Các đơn vị cấp nước sạch trên địa bàn thành phố có trách nhiệm").as_deref(),
             Some("Các đơn vị cấp nước sạch trên địa bàn thành phố")
         );
@@ -444,6 +457,7 @@ mod tests {
             "Ban hành Quy chế làm việc",
             "Trung tâm dữ liệu quốc gia số 01:",
             "Các đơn vị sự nghiệp không thực hiện tự chủ",
+            "Ban Chỉ đạo các cấp được thành lập thống nhất từ Trung ương đến địa phương",
         ] {
             assert_eq!(a(none), None, "{none}");
         }
