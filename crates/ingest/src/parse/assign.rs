@@ -121,7 +121,7 @@ static RE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// [`find_at_word_end`]).
 static RE_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\s+(?:thực hiện|cụ thể hóa|cụ thể hoá|quán triệt|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)",
+        r"\s+(?:thực hiện|cụ thể hóa|cụ thể hoá|quán triệt|báo cáo|thúc đẩy|phân cấp|quy định|phê duyệt|điều chỉnh|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)",
     )
     .expect("valid regex")
 });
@@ -225,6 +225,8 @@ fn body_name(t: &str) -> Option<String> {
             "và" | "hoặc"
                 | "của"
                 | "với"
+                | "các"
+                | "những"
                 | "không"
                 | "chưa"
                 | "đã"
@@ -351,7 +353,15 @@ pub(crate) fn clause_assignee(text: &str) -> Option<String> {
             .join(" ");
         // `… chịu trách nhiệm:` heads items of its own (an assignee heading, read as one).
         let answers = head.contains(" chịu trách nhiệm") && !text.trim_end().ends_with(':');
-        if head.contains(" chủ trì") || head.contains(" có trách nhiệm") || answers {
+        // `Cấp uỷ các cấp báo cáo và chịu trách nhiệm về …`: a verb and the lead-in joined
+        // state a rule, not whom a task is handed.
+        let verb_then_lead = matches!(
+            (verb_at(text), lead_at(text)),
+            (Some(v), Some(l)) if v < l && text[v..l].trim_end().ends_with(" và")
+        );
+        if (head.contains(" chủ trì") || head.contains(" có trách nhiệm") || answers)
+            && !verb_then_lead
+        {
             return body_name(text).filter(|n| n.split_whitespace().count() <= 20);
         }
     }
@@ -500,7 +510,7 @@ mod tests {
         )
         .unwrap();
         let verb = Regex::new(
-            r"\s+(?:thực hiện|cụ thể hóa|cụ thể hoá|quán triệt|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)\b",
+            r"\s+(?:thực hiện|cụ thể hóa|cụ thể hoá|quán triệt|báo cáo|thúc đẩy|phân cấp|quy định|phê duyệt|điều chỉnh|khẩn trương|tiếp tục|căn cứ|tham mưu|hướng dẫn|chỉ đạo|kịp thời|theo dõi|nghiên cứu|xây dựng|tổ chức|triển khai|rà soát|tăng cường|đẩy mạnh|bảo đảm|ban hành|hoàn thành|bố trí|chủ động|cần|phải)\b",
         )
         .unwrap();
         let ends = |t: &str| {
