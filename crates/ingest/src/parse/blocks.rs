@@ -569,7 +569,9 @@ impl<'s, 'l> Splitter<'s, 'l> {
                 self.evidence.as_mut(),
             )
         {
-            if !b.text.is_empty() {
+            // A word cut at its hyphen (`NĐ-` / `CP`) is one word again.
+            let cut = b.text.ends_with('-') && !b.text.ends_with(" -");
+            if !b.text.is_empty() && !cut {
                 b.text.push(' ');
             }
             b.text.push_str(t);
@@ -635,6 +637,10 @@ fn should_join(
         return true;
     }
     if !ends_terminal(prev) && t.starts_with(|c: char| c.is_ascii_digit()) {
+        return true;
+    }
+    if prev.ends_with('-') && !prev.ends_with(" -") && prev.len() > 1 {
+        // A number or compound cut at its hyphen (`Nghị định số 217/2025/NĐ-` / `CP ngày …`).
         return true;
     }
     // An upper-case heading wrapped over two lines.

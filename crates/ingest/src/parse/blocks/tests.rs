@@ -313,3 +313,14 @@ fn an_articles_heading_ends_its_line_unless_it_goes_on_in_lower_case() {
         "Trách nhiệm của cơ quan bảo hiểm xã hội trong việc cấp sổ bảo hiểm xã hội"
     );
 }
+
+#[test]
+fn a_number_cut_at_its_hyphen_goes_on() {
+    let body = blocks(
+        "- Tổ chức kiểm tra theo Nghị định số 217/2025/NĐ-\nCP ngày 05/8/2025 của Chính phủ.\n- Bảo đảm tính chính xác.",
+    );
+    assert_eq!(
+        texts(&body)[0].1,
+        "Tổ chức kiểm tra theo Nghị định số 217/2025/NĐ-CP ngày 05/8/2025 của Chính phủ."
+    );
+}
