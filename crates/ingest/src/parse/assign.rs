@@ -16,7 +16,7 @@ use crate::normalize::{folded_key, words};
 
 /// How the name of a body starts: bodies of the Party, the state, the fronts and the
 /// enterprises they own, in the forms documents write them (also the old tone placement).
-const BODY_STARTS: [&str; 85] = [
+const BODY_STARTS: [&str; 86] = [
     "Bộ ",
     // An official standing for the body (`Bộ trưởng Bộ Nội vụ có trách nhiệm …`).
     "Bộ trưởng",
@@ -99,6 +99,8 @@ const BODY_STARTS: [&str; 85] = [
     "Trường ",
     "Học viện",
     "Báo ",
+    // The press and broadcaster a province merged in 2025.
+    "Báo và Phát thanh",
     "Các doanh nghiệp",
     "Các cơ sở",
     "Các đơn vị",
@@ -179,6 +181,16 @@ fn starts_like_body(t: &str) -> bool {
     })
 }
 
+/// How many bytes of `t` the longest of [`BODY_STARTS`] it opens with takes; 0 for none.
+fn start_len(t: &str) -> usize {
+    BODY_STARTS
+        .iter()
+        .filter(|b| t.starts_with(*b))
+        .map(|b| b.len())
+        .max()
+        .unwrap_or(0)
+}
+
 /// Whether `rest`, after the start `b`, goes on as a body's name: after a one-word start a
 /// capital must follow (`Bộ Nội vụ`, not `Bộ máy`), but `Ban thường vụ …` and `Ban tuyên giáo …`
 /// are bodies in lower case (`Ban hành` is a verb).
@@ -208,9 +220,11 @@ fn verb_at(t: &str) -> Option<usize> {
 
 /// The body's name at the start of `t`: up to where the text goes on about the task.
 fn body_name(t: &str) -> Option<String> {
+    // The verbs are looked for past the name's start, which may hold one (`Các tổ chức`).
+    let skip = start_len(t);
     let end = lead_at(t)
         .unwrap_or(t.len())
-        .min(verb_at(t).unwrap_or(t.len()));
+        .min(verb_at(&t[skip..]).map_or(t.len(), |v| v + skip));
     let name = t[..end]
         .trim()
         .trim_end_matches([',', ':', ';', ' '])
@@ -320,6 +334,12 @@ pub(crate) fn heading_assignee(heading: &str) -> Option<String> {
         && names_body(&c[1])
     {
         return body_name(&c[1]);
+    }
+    // `9. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam thành phố`: a body the issuer asks.
+    if let Some(m) = RE_GIAO.find(t)
+        && names_body(&t[m.end()..])
+    {
+        return body_name(&t[m.end()..]);
     }
     if !names_body(t) {
         return None;
@@ -442,7 +462,16 @@ mod tests {
     #[test]
     fn bodies_beyond_the_ministries_and_what_is_no_body() {
         let a = |t: &str| heading_assignee(t);
+        assert_eq!(
+            a("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam thành phố").as_deref(),
+            Some("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố")
+        );
+        assert_eq!(
+            a("Các tổ chức, cá nhân khai thác tài nguyên nước có trách nhiệm").as_deref(),
+            Some("Các tổ chức, cá nhân khai thác tài nguyên nước")
+        );
         for name in [
+            "Báo và Phát thanh, Truyền hình tỉnh",
             "Tỉnh đoàn",
             "Chi cục Hải quan khu vực V",
             "Các doanh nghiệp công nghệ số",

@@ -538,6 +538,9 @@ impl Builder<'_> {
         let is_group = is_group_line(text)
             || (label.is_some() && ctx == Some(Ctx::Target) && is_timeframe_item(text));
         let footnote = text.starts_with(SUPERSCRIPTS) || is_bracket_note(text);
+        // `Trên đây là Chỉ thị về …, yêu cầu …`: the closing formula speaks for the whole
+        // document, not for the last item it stands under.
+        let closing = label.is_none() && text.starts_with("Trên đây là");
         let is_row = !block.cells.is_empty()
             || block
                 .marker
@@ -559,7 +562,7 @@ impl Builder<'_> {
             ClauseKind::Lesson
         } else if preamble && !block.after_formula && RE_BASIS.is_match(text) {
             ClauseKind::Basis
-        } else if is_group || footnote {
+        } else if is_group || footnote || closing {
             ClauseKind::Paragraph
         } else {
             match ctx {
@@ -583,7 +586,7 @@ impl Builder<'_> {
             block,
             label.is_some(),
             text,
-            footnote || is_row || block.form,
+            footnote || is_row || block.form || closing,
         );
         let assignee = assignee.or_else(|| self.row_assignee(is_row, &block.cells));
         // A clause that assigns a task is a task, wherever it stands.
