@@ -50,7 +50,11 @@ pub(super) fn join(lines: Vec<Laid>) -> Vec<String> {
         let next_open = at.filter(|_| !ends_sentence(&text) && !is_upper(&text));
         match out.last_mut() {
             Some(prev) if goes_on => {
-                prev.push(' ');
+                // A word cut at its hyphen (`18-` / `KL/TW`) is one word again, as the parser
+                // joins it in text.
+                if !(prev.ends_with('-') && !prev.ends_with(" -")) {
+                    prev.push(' ');
+                }
                 prev.push_str(&text);
             }
             _ => out.push(text),
