@@ -285,13 +285,8 @@ impl Splitter<'_, '_> {
         let l = self.lines[i];
         let t = l.text;
         if t.starts_with("Biểu số") && RE_SHEET_LABEL.is_match(t) {
-            self.close();
-            self.table = false;
-            let mut sheet = Block::unmarked(t, l.start, l.end, self.after_formula);
-            sheet.form = true;
-            self.open = Some((sheet, i));
+            self.open_form(i);
             self.in_sheet = true;
-            self.gap = false;
             return Some(i + 1);
         }
         if !self.in_sheet {
@@ -310,15 +305,10 @@ impl Splitter<'_, '_> {
                 Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Article
             ) || (m.scheme == Scheme::Roman && is_upper(t) && t.chars().count() > 24)
         });
-        let Some((b, last)) = self.open.as_mut().filter(|(b, _)| b.form && !heading) else {
+        if heading || !self.extend_form(i) {
             self.in_sheet = false;
             return None;
-        };
-        b.text.push(' ');
-        b.text.push_str(t);
-        b.span[1] = l.end;
-        *last = i;
-        self.gap = false;
+        }
         Some(i + 1)
     }
 
@@ -343,13 +333,8 @@ impl Splitter<'_, '_> {
             if self.furn[i] {
                 self.own_header(i);
             }
-            self.close();
-            self.table = false;
-            let mut form = Block::unmarked(t, l.start, l.end, self.after_formula);
-            form.form = true;
-            self.open = Some((form, i));
+            self.open_form(i);
             self.in_template = true;
-            self.gap = false;
             return Some(i + 1);
         }
         if !self.in_template {
@@ -372,16 +357,36 @@ impl Splitter<'_, '_> {
                     Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Article
                 )
             });
-        let Some((b, last)) = self.open.as_mut().filter(|(b, _)| b.form && !ends) else {
+        if ends || !self.extend_form(i) {
             self.in_template = false;
             return None;
+        }
+        Some(i + 1)
+    }
+
+    /// Opens a form's block at line `i`, its label.
+    fn open_form(&mut self, i: usize) {
+        let l = self.lines[i];
+        self.close();
+        self.table = false;
+        let mut form = Block::unmarked(l.text, l.start, l.end, self.after_formula);
+        form.form = true;
+        self.open = Some((form, i));
+        self.gap = false;
+    }
+
+    /// Puts line `i` on the open form's block; `false` when the open block is no form.
+    fn extend_form(&mut self, i: usize) -> bool {
+        let l = self.lines[i];
+        let Some((b, last)) = self.open.as_mut().filter(|(b, _)| b.form) else {
+            return false;
         };
         b.text.push(' ');
-        b.text.push_str(t);
+        b.text.push_str(l.text);
         b.span[1] = l.end;
         *last = i;
         self.gap = false;
-        Some(i + 1)
+        true
     }
 
     /// Line `i` belongs to the header of an attached document inside a form (the form's issuer,
@@ -401,21 +406,9 @@ impl Splitter<'_, '_> {
         if self.table || !is_form_field(l.text) {
             return None;
         }
-        match self.open.as_mut() {
-            Some((b, last)) if b.form => {
-                b.text.push(' ');
-                b.text.push_str(l.text);
-                b.span[1] = l.end;
-                *last = i;
-            }
-            _ => {
-                self.close();
-                let mut form = Block::unmarked(l.text, l.start, l.end, self.after_formula);
-                form.form = true;
-                self.open = Some((form, i));
-            }
+        if !self.extend_form(i) {
+            self.open_form(i);
         }
-        self.gap = false;
         Some(i + 1)
     }
 }

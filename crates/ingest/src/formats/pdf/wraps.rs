@@ -52,7 +52,7 @@ pub(super) fn join(lines: Vec<Laid>) -> Vec<String> {
             Some(prev) if goes_on => {
                 // A word cut at its hyphen (`18-` / `KL/TW`) is one word again, as the parser
                 // joins it in text.
-                if !(prev.ends_with('-') && !prev.ends_with(" -")) {
+                if !prev.ends_with('-') || prev.ends_with(" -") {
                     prev.push(' ');
                 }
                 prev.push_str(&text);
