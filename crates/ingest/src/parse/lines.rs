@@ -62,7 +62,9 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a line is a running head of the Official Gazette (`CÔNG BÁO/Số …`); the pattern
 /// only for the lines that start like one (most lines are asked, few are heads).
 fn is_gazette_head(t: &str) -> bool {
-    t.starts_with("CÔNG BÁO") && GAZETTE_HEAD.is_match(t)
+    (t.starts_with("CÔNG BÁO") && GAZETTE_HEAD.is_match(t))
+        // The Gazette's note at the foot of an issue that a document goes on in the next one.
+        || (t.starts_with("(Xem tiếp Công báo") && t.ends_with(')'))
 }
 
 /// Whether a line is a page number (`12`, `- 3 -`, `Trang 4`); the pattern only for the lines

@@ -34,7 +34,7 @@ enum Ctx {
 }
 
 /// Keywords of headings (folded, lower case) and what they make of the clauses below.
-const HEADING_KEYWORDS: [(&str, Ctx); 28] = [
+const HEADING_KEYWORDS: [(&str, Ctx); 29] = [
     // Duties and powers, functions and duties (`Nhiệm vụ và quyền hạn của giảng viên`, `Chức
     // năng, nhiệm vụ`) are a body's standing duties, not tasks: listed before `nhiem vu`, which
     // would match at the same place.
@@ -47,6 +47,9 @@ const HEADING_KEYWORDS: [(&str, Ctx); 28] = [
     ("to chuc thuc hien", Ctx::Task),
     ("trach nhiem thi hanh", Ctx::Task),
     ("chuong trinh hanh dong", Ctx::Task),
+    // Statistical indicators a report collects (`MẪU BIỂU … CÁC CHỈ TIÊU THỐNG KÊ`) are no
+    // targets: listed before `chi tieu`, which would match at the same place.
+    ("chi tieu thong", Ctx::Neutral),
     ("chi tieu", Ctx::Target),
     ("muc tieu", Ctx::Target),
     ("danh gia", Ctx::Neutral),
