@@ -705,6 +705,9 @@ fn should_join(
     // on; after a long line, a word it writes in lower case inside sentences starts one here
     // (`… thời gian tới` / `Thời gian tới, dự báo …`: the line before was a heading or a last
     // line).
+    if evidence.recurring_heading(at) {
+        return false;
+    }
     if long {
         !evidence.starts_sentence(prev_at, at) || evidence.pair_seen(prev_at, at)
     } else {

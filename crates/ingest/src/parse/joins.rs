@@ -38,7 +38,12 @@ pub(crate) struct Evidence<'a> {
     seen: HashMap<(String, String), bool>,
     /// The body's words, indexed at the first look-up.
     words: Option<BodyWords<'a>>,
+    /// How often each short line stands whole on a line of its own, counted at the first look-up.
+    whole_lines: Option<HashMap<&'a str, u32>>,
 }
+
+/// The most words of a line that [`Evidence::recurring_heading`] counts.
+const SUBHEADING_WORDS: usize = 8;
 
 /// The first two words of a line as written, without punctuation around them.
 fn first_two(t: &str) -> String {
@@ -119,7 +124,36 @@ impl<'a> Evidence<'a> {
             case: HashMap::new(),
             seen: HashMap::new(),
             words: None,
+            whole_lines: None,
         }
+    }
+
+    /// Whether line `at` is a sub-heading the document repeats whole on lines of its own, three
+    /// times or more (`Khái niệm`, `Cách ghi biểu`, `Nguồn số liệu`): such a line starts its own
+    /// paragraph, whatever the line before it leaves open.
+    pub(crate) fn recurring_heading(&mut self, at: usize) -> bool {
+        let t = self.lines[at].text.trim();
+        let short = |t: &str| {
+            t.split_whitespace().count() <= SUBHEADING_WORDS
+                && t.starts_with(char::is_uppercase)
+                && !ends_terminal(t)
+                && !t.bytes().any(|b| b.is_ascii_digit())
+        };
+        if !short(t) {
+            return false;
+        }
+        let (lines, furn, from) = (self.lines, self.furn, self.from);
+        let counts = self.whole_lines.get_or_insert_with(|| {
+            let mut counts: HashMap<&'a str, u32> = HashMap::new();
+            for (i, l) in lines.iter().enumerate().skip(from) {
+                let t = l.text.trim();
+                if !furn[i] && short(t) {
+                    *counts.entry(t).or_default() += 1;
+                }
+            }
+            counts
+        });
+        counts.get(t).is_some_and(|&n| n >= 3)
     }
 
     /// Whether the document writes the phrase across the break between lines `prev` and `next`
