@@ -594,7 +594,9 @@ pub(crate) fn is_upper(t: &str) -> bool {
 
 /// Whether a line is a separator rule (`-----`, `_____`, `*`).
 pub(crate) fn is_separator(t: &str) -> bool {
+    // A lone `=` is a formula's sign on a line of its own, not a rule.
     !t.is_empty()
+        && t.trim() != "="
         && t.chars()
             .all(|c| matches!(c, '-' | '–' | '—' | '_' | '*' | '=' | ' ' | '.'))
 }
