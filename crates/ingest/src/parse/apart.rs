@@ -289,23 +289,37 @@ impl Splitter<'_, '_> {
             self.in_sheet = true;
             return Some(i + 1);
         }
+        // A heading of the annex (`I. MẪU BIỂU …`, `PHỤ LỤC III`) ends the sheet; its own rows
+        // (`1. Chia theo giới tính`, `I. Tổng số`) do not.
+        let heading = || {
+            marker(t).is_some_and(|m| {
+                matches!(
+                    m.scheme,
+                    Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Article
+                ) || (m.scheme == Scheme::Roman && is_upper(t) && t.chars().count() > 24)
+            })
+        };
+        if self.sheet_table && !t.starts_with('|') {
+            // The lines after a sheet's ruled table (who drew it up, who signs, the date) are
+            // the sheet's too: one more block of the form.
+            self.sheet_table = false;
+            if heading() {
+                return None;
+            }
+            self.open_form(i);
+            self.in_sheet = true;
+            return Some(i + 1);
+        }
         if !self.in_sheet {
             return None;
         }
         if t.starts_with('|') {
             // A sheet whose table has rows (a PDF's ruled table, a Word table) keeps them rows.
             self.in_sheet = false;
+            self.sheet_table = true;
             return None;
         }
-        // A heading of the annex (`I. MẪU BIỂU …`, `PHỤ LỤC III`) ends the sheet; its own rows
-        // (`1. Chia theo giới tính`, `I. Tổng số`) do not.
-        let heading = marker(t).is_some_and(|m| {
-            matches!(
-                m.scheme,
-                Scheme::Annex | Scheme::Part | Scheme::Chapter | Scheme::Article
-            ) || (m.scheme == Scheme::Roman && is_upper(t) && t.chars().count() > 24)
-        });
-        if heading || !self.extend_form(i) {
+        if heading() || !self.extend_form(i) {
             self.in_sheet = false;
             return None;
         }

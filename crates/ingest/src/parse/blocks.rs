@@ -173,6 +173,8 @@ pub(super) struct Splitter<'s, 'l> {
     pub(super) side_signature: bool,
     /// Whether the open block is a statistical report form, taking every line up to its end.
     pub(super) in_sheet: bool,
+    /// Whether a report sheet's ruled table is under way: the lines after it are the sheet's.
+    pub(super) sheet_table: bool,
     /// Whether the open block is a form an annex gives to fill in, taking every line up to its
     /// end, its own closing parts too.
     pub(super) in_template: bool,
@@ -222,6 +224,7 @@ impl<'s, 'l> Splitter<'s, 'l> {
             side_signature: false,
             in_sheet: false,
             in_template: false,
+            sheet_table: false,
             closing_col: None,
             table: false,
             rows: RowNumbers::default(),
