@@ -27,7 +27,8 @@ static RE_TEMPLATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// A statistical report form's label alone on its line: `Biểu số 203.N/LĐVL-Sở`,
 /// `Biểu số 101-102/LĐVL - Sở`, `Biểu số: 103/LĐVL-Sở`.
 static RE_SHEET_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^Biểu số:?\s+[\w.\-]+\s*/\s*[\p{L}\-]+(?:\s*-\s*[\p{L} ]+)?$").expect("valid regex")
+    Regex::new(r"^Biểu số:?\s+[\w.\-]+\s*/\s*[\p{L}\-]+(?:\s*-\s*[\p{L} ]+)?$")
+        .expect("valid regex")
 });
 static RE_LEADER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"…{2,}|\.{5,}|_{5,}").expect("valid regex"));

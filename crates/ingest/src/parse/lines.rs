@@ -189,11 +189,18 @@ pub(crate) fn running_heads(lines: &[Line<'_>], page_starts: &[usize]) -> Vec<bo
         }
     }
     let need = (candidates.len() / 3).max(3);
+    // A note in brackets that every page repeats is a form's stamp box (`(Ký, đóng dấu, họ
+    // tên)`), the document's words, not a running head.
+    let bracketed = |t: &str| {
+        let t = t.trim();
+        t.starts_with('(') && t.ends_with(')')
+    };
     for (page, c) in candidates.iter().enumerate() {
         for &i in c {
-            if pages_with
-                .get(&shape(lines[i].text))
-                .is_some_and(|&n| n >= need)
+            if (!bracketed(lines[i].text)
+                && pages_with
+                    .get(&shape(lines[i].text))
+                    .is_some_and(|&n| n >= need))
                 || numbers_its_page(lines[i].text, page + 1)
             {
                 marks[i] = true;
