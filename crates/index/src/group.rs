@@ -5,7 +5,9 @@
 //! A document ranks by its best clause among the query's top clauses (a window several pages
 //! deep); documents with matches only below the window follow, most matches first, and their
 //! best clauses are found by the same query narrowed to each. `limit` and `offset` then count
-//! documents. The counts are the exact per-document facet counts.
+//! documents. The counts are the matches counted by document beside the top
+//! ([`crate::rerank::RerankCollector::counting_docs`]); where the search skipped matches, those
+//! of the page's documents are counted again by the query narrowed to each.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +18,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 use vankien_ingest::docnum;
 
-use crate::facets::{FacetNames, FacetTally};
+use crate::facets::FacetNames;
 use crate::query::{Item, ParsedQuery};
 use crate::schema::{FLAG_LEAD, Fields};
 use crate::store::ClauseMeta;
@@ -48,10 +50,9 @@ pub(crate) fn plan(
     searcher: &Searcher,
     names: &FacetNames,
     window: Vec<(Score, DocAddress)>,
-    tally: &FacetTally,
+    counts: &HashMap<Arc<str>, u64>,
     (offset, limit, per_group): (usize, usize, usize),
 ) -> Result<(usize, Vec<Planned>), IndexError> {
-    let counts: HashMap<&str, u64> = tally.under("doc").collect();
     let mut order: Vec<Arc<str>> = Vec::new();
     let mut tops: HashMap<Arc<str>, Vec<(Score, DocAddress)>> = HashMap::new();
     for (score, addr) in window {
@@ -69,8 +70,8 @@ pub(crate) fn plan(
     }
     let mut rest: Vec<(&str, u64)> = counts
         .iter()
-        .filter(|(d, _)| !tops.contains_key(**d))
-        .map(|(d, n)| (*d, *n))
+        .filter(|(d, _)| !tops.contains_key(&**d))
+        .map(|(d, n)| (&**d, *n))
         .collect();
     rest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     order.extend(rest.into_iter().map(|(d, _)| Arc::from(d)));
