@@ -228,6 +228,8 @@ pub(crate) fn walk(
     let mut optional_ratio = vec![0.0; optional.len()];
     let mut ratios: Vec<Vec<Score>> = w.runs.iter().map(|r| vec![0.0; r.len()]).collect();
     let mut skipped = false;
+    // The end of the last stretch bounded, and its bound.
+    let mut stretch: Option<(DocId, Score)> = None;
 
     let lead = order[0];
     let mut doc = reqs[lead].doc();
@@ -253,40 +255,21 @@ pub(crate) fn walk(
         if let Some(threshold) = seg.threshold()
             && budget.counted_before + seg.counted() >= budget.exact_up_to
         {
-            let mut end = TERMINATED;
-            for r in &reqs[..n_words] {
-                if let Required::Word(word) = r {
-                    end = end.min(word.block_end());
+            // The bound of the stretch the last match opened holds up to its end.
+            let (end, bound) = match stretch {
+                Some((end, bound)) if doc <= end => (end, bound),
+                _ => {
+                    let found = bound_from(
+                        w,
+                        seg,
+                        &mut reqs[..n_words],
+                        &mut optional,
+                        (&mut word_ratio, &mut optional_ratio, &mut ratios),
+                    );
+                    stretch = Some((found.0, found.1 + constant_bound));
+                    (found.0, found.1 + constant_bound)
                 }
-            }
-            for o in &optional {
-                end = end.min(o.block_end());
-            }
-            let mut bound = constant_bound;
-            for (i, r) in reqs[..n_words].iter_mut().enumerate() {
-                if let Required::Word(word) = r {
-                    let (most, ratio) = word.block_bound(end);
-                    bound += most;
-                    word_ratio[i] = ratio;
-                }
-            }
-            for (i, o) in optional.iter_mut().enumerate() {
-                let (most, ratio) = o.block_bound(end);
-                bound += most;
-                optional_ratio[i] = ratio;
-            }
-            let ratio_of = |s: Source| match s {
-                Source::Word(i) => word_ratio[i],
-                Source::Optional(i) => optional_ratio[i],
-                Source::Unknown => 1.0,
             };
-            for (r, sources) in ratios.iter_mut().zip(&w.runs) {
-                for (x, s) in r.iter_mut().zip(sources) {
-                    *x = ratio_of(*s);
-                }
-            }
-            let prev = w.prev.map(ratio_of);
-            bound += seg.stretch_bound(&ratios, prev);
             if bound <= threshold {
                 // Nothing from here to `end` can make the page: count this match, skip the rest.
                 seg.count(doc);
@@ -313,4 +296,51 @@ pub(crate) fn walk(
         doc = reqs[lead].advance();
     }
     Ok(skipped)
+}
+
+/// The stretch from the current match to the end of the blocks every word is on, and the most
+/// its words (required and optional) and the proximity boosts can score there (the constants
+/// apart). `ratios` are buffers: of the required words, of the optional ones, of each run's.
+fn bound_from(
+    w: &PruneWeights,
+    seg: &RerankSegment,
+    words: &mut [Required],
+    optional: &mut [WordScorer],
+    ratios: (&mut [Score], &mut [Score], &mut [Vec<Score>]),
+) -> (DocId, Score) {
+    let (word_ratio, optional_ratio, runs) = ratios;
+    let mut end = TERMINATED;
+    for r in words.iter() {
+        if let Required::Word(word) = r {
+            end = end.min(word.block_end());
+        }
+    }
+    for o in optional.iter() {
+        end = end.min(o.block_end());
+    }
+    let mut bound = 0.0;
+    for (i, r) in words.iter_mut().enumerate() {
+        if let Required::Word(word) = r {
+            let (most, ratio) = word.block_bound(end);
+            bound += most;
+            word_ratio[i] = ratio;
+        }
+    }
+    for (i, o) in optional.iter_mut().enumerate() {
+        let (most, ratio) = o.block_bound(end);
+        bound += most;
+        optional_ratio[i] = ratio;
+    }
+    let ratio_of = |s: Source| match s {
+        Source::Word(i) => word_ratio[i],
+        Source::Optional(i) => optional_ratio[i],
+        Source::Unknown => 1.0,
+    };
+    for (r, sources) in runs.iter_mut().zip(&w.runs) {
+        for (x, s) in r.iter_mut().zip(sources) {
+            *x = ratio_of(*s);
+        }
+    }
+    let prev = w.prev.map(ratio_of);
+    (end, bound + seg.stretch_bound(runs, prev))
 }
