@@ -166,6 +166,7 @@ pub(crate) fn request_of(
     let mut req = SearchRequest {
         limit: 10,
         facets: true,
+        exact_up_to: config.exact_up_to,
         ..SearchRequest::default()
     };
     let mut clause_kind: Option<ClauseKind> = None;
