@@ -357,7 +357,7 @@ pub async fn drive_trends(c: &Client, base: &str, shots: &std::path::Path) -> St
 }
 
 /// A count as the page writes it (`vi-VN`: `1.234`).
-fn vi_count(n: u64) -> String {
+pub fn vi_count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
