@@ -217,6 +217,42 @@ impl DocCounter {
     }
 }
 
+/// Counts every matching clause by document, without scoring ([`FacetNames::doc_counts`]).
+pub(crate) struct DocCountCollector<'a>(pub &'a FacetNames);
+
+impl Collector for DocCountCollector<'_> {
+    type Fruit = HashMap<Arc<str>, u64>;
+    type Child = DocCounter;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<DocCounter> {
+        self.0.doc_counter(segment)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u32>>) -> tantivy::Result<HashMap<Arc<str>, u64>> {
+        Ok(self.0.doc_counts(fruits))
+    }
+}
+
+impl SegmentCollector for DocCounter {
+    type Fruit = Vec<u32>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.count(doc);
+    }
+
+    fn harvest(self) -> Vec<u32> {
+        self.into_counts()
+    }
+}
+
 /// Collects a [`FacetTally`] over every matching clause, naming facets from a [`FacetNames`].
 pub(crate) struct TallyCollector<'a>(pub &'a FacetNames);
 

@@ -219,6 +219,19 @@ pub(crate) struct Reranked {
     counters: Vec<Vec<u32>>,
 }
 
+impl Reranked {
+    /// The answer of a walk that only counted: no top, an exact total.
+    pub fn counted(total: usize, doc_counts: Option<HashMap<Arc<str>, u64>>) -> Reranked {
+        Reranked {
+            top: Vec::new(),
+            total,
+            exact: true,
+            doc_counts,
+            counters: Vec::new(),
+        }
+    }
+}
+
 /// A boost's scorer in one segment, asked about documents in ascending order.
 struct Cursor {
     scorer: Box<dyn Scorer>,

@@ -11,7 +11,7 @@ use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
 use crate::Limits;
-use crate::facets::{FacetTally, TallyCollector};
+use crate::facets::{DocCountCollector, FacetTally, TallyCollector};
 use crate::group;
 use crate::query::{self, Widen};
 use crate::rerank::RerankCollector;
@@ -115,6 +115,8 @@ pub(crate) struct Collect {
     pub docs: bool,
     /// May skip what cannot make the page once this many matches are counted.
     pub exact_up_to: Option<usize>,
+    /// Only the counts: every match counted, none scored, no top.
+    pub counts_only: bool,
 }
 
 /// Runs a search's query, widened when nothing matches as typed, collecting the best `wanted`
@@ -136,6 +138,17 @@ pub(crate) fn find(
     // The query that finds the clauses, and apart the proximity boosts, looked at only where
     // they can still change the page (see `rerank`).
     let run = |found: &query::Split| -> tantivy::Result<_> {
+        if what.counts_only {
+            // No score is needed: tantivy's walk without BM25, the counts beside each other.
+            let names = &inner.facet_names;
+            let counting = (
+                tantivy::collector::Count,
+                what.facets.then_some(TallyCollector(names)),
+                what.docs.then_some(DocCountCollector(names)),
+            );
+            let (total, tally, docs) = searcher.search(&*found.query, &counting)?;
+            return Ok((crate::rerank::Reranked::counted(total, docs), tally));
+        }
         let mut collector = RerankCollector::new(&searcher, found, wanted)?;
         if what.docs {
             collector = collector.counting_docs(&inner.facet_names);
@@ -284,6 +297,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     // Grouping ranks documents by their best clauses, then the others by their counts of
     // matches, counted by document beside the top (not by every facet).
     let what = Collect {
+        counts_only: req.counts_only,
         facets: req.facets,
         docs: req.group,
         exact_up_to: (!req.exact_total).then_some(match req.exact_up_to {
