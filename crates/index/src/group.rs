@@ -2,12 +2,17 @@
 //! match, best first, each with its best few clauses and how many of its clauses match in all;
 //! and the documents a query names by number, to show first as cards.
 //!
-//! A document ranks by its best clause among the query's top clauses (a window several pages
-//! deep); documents with matches only below the window follow, most matches first, and their
-//! best clauses are found by the same query narrowed to each. `limit` and `offset` then count
-//! documents. The counts are the matches counted by document beside the top
-//! ([`crate::rerank::RerankCollector::counting_docs`]); where the search skipped matches, those
-//! of the page's documents are counted again by the query narrowed to each.
+//! A document ranks by its best clause. The search collects the best `offset + limit` documents
+//! by their best clause, each with its best `per_group` clauses
+//! ([`crate::rerank::RerankCollector::by_document`]), so that a clause that can neither make its
+//! document one of them nor be one of their best clauses need not be looked at (before
+//! 2026-12-05, the best 200 clauses were collected and grouped, a threshold so low that nothing
+//! could be skipped). A document whose best clauses may have been missed (it became one of the
+//! best after some of its clauses were passed over) has them found again by the same query
+//! narrowed to it; so has a document of the page with no clause collected (documents beyond
+//! the collected ones follow, most matches first). `limit` and `offset` then count documents.
+//! The counts are the matches counted by document beside the top; where the search skipped
+//! matches, those of the page's documents are counted again by the query narrowed to each.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,7 +31,8 @@ use crate::{DocSummary, IndexError, stored_json};
 
 /// Clauses shown a document when the request leaves `per_group` at 0.
 pub const DEFAULT_PER_GROUP: usize = 3;
-/// The fewest top clauses looked at to rank documents: a window several pages deep.
+/// The fewest top clauses collected when grouping (the collector keeps documents, not a
+/// number of clauses: this only sizes its unused clause top).
 const MIN_WINDOW: usize = 200;
 /// The most document cards a number query shows.
 const MAX_CARDS: usize = 5;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
@@ -113,6 +113,9 @@ pub(crate) struct Collect {
     pub facets: bool,
     /// The matches by document ([`crate::rerank::Reranked::doc_counts`]).
     pub docs: bool,
+    /// The top by document instead of by clause: how many documents, how many clauses each
+    /// ([`RerankCollector::by_document`]).
+    pub group: Option<(usize, usize)>,
     /// May skip what cannot make the page once this many matches are counted.
     pub exact_up_to: Option<usize>,
     /// Only the counts: every match counted, none scored, no top.
@@ -150,7 +153,9 @@ pub(crate) fn find(
             return Ok((crate::rerank::Reranked::counted(total, docs), tally));
         }
         let mut collector = RerankCollector::new(&searcher, found, wanted)?;
-        if what.docs {
+        if let Some((docs, per_doc)) = what.group {
+            collector = collector.by_document(&inner.facet_names, docs, per_doc);
+        } else if what.docs {
             collector = collector.counting_docs(&inner.facet_names);
         }
         if what.facets {
@@ -300,6 +305,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         counts_only: req.counts_only,
         facets: req.facets,
         docs: req.group,
+        group: req.group.then_some((req.offset + limit, per_group)),
         exact_up_to: (!req.exact_total).then_some(match req.exact_up_to {
             0 => EXACT_TOTAL_UP_TO,
             n => n,
@@ -340,11 +346,27 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
                 &doc_counts,
                 (req.offset, limit, per_group),
             )?;
+            // The documents whose best clauses may be missing some, to find again.
+            let mut incomplete = std::collections::HashSet::new();
+            for addr in &ranked.incomplete {
+                let reader = searcher.segment_reader(addr.segment_ord);
+                if let Some(doc) = inner.facet_names.doc_of(reader, addr.doc_id)? {
+                    incomplete.insert(doc);
+                }
+            }
             let mut top = Vec::new();
             let mut groups = Vec::with_capacity(planned.len());
             for mut p in planned {
                 let narrowed = || group::within(f, &*found.query, &p.doc_id);
-                if p.top.is_empty() {
+                // Or lost some in a segment where it was not one of the best.
+                let lost = || {
+                    let scores: Vec<Score> = p.top.iter().map(|c| c.0).collect();
+                    inner
+                        .facet_names
+                        .number_of_doc(&p.doc_id)
+                        .is_some_and(|d| ranked.kept.iter().any(|k| k.lost(d, &scores, per_group)))
+                };
+                if p.top.is_empty() || incomplete.contains(&p.doc_id) || lost() {
                     let collector = RerankCollector::new(&searcher, &found, per_group)?;
                     p.top = searcher.search(&narrowed(), &collector)?.top;
                 }

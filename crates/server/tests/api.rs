@@ -441,6 +441,65 @@ async fn totals_are_exact_up_to_a_threshold_then_a_lower_bound_and_counts_come_a
 }
 
 #[tokio::test]
+async fn grouped_pages_are_the_flat_ranking_grouped_with_or_without_skipping() {
+    let f = fixture();
+    let mut compared = 0;
+    for q in [
+        "nhiem+vu",
+        "phat+trien+kinh+te",
+        "chuyen+doi+so",
+        "cua+cac",
+        "xa",
+    ] {
+        let flat = get(&f.app, &format!("/api/search?q={q}&limit=100&facets=false"))
+            .await
+            .json();
+        // Each document in the order of its best clause, with its best three.
+        let mut order: Vec<String> = Vec::new();
+        let mut best: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for h in flat["hits"].as_array().unwrap() {
+            let doc = h["doc_id"].as_str().unwrap().to_string();
+            let clauses = best.entry(doc.clone()).or_insert_with(|| {
+                order.push(doc.clone());
+                Vec::new()
+            });
+            if clauses.len() < 3 {
+                clauses.push(h["clause_id"].as_str().unwrap().to_string());
+            }
+        }
+        for up_to in ["", "&exact_up_to=1"] {
+            let grouped = get(
+                &f.app,
+                &format!("/api/search?q={q}&group=true&limit=5&facets=false{up_to}"),
+            )
+            .await
+            .json();
+            let groups = grouped["groups"]["groups"].as_array().unwrap();
+            // The documents the flat top 100 holds come first, in its order.
+            for (i, g) in groups.iter().enumerate().take(order.len()) {
+                let doc = g["doc_id"].as_str().unwrap();
+                assert_eq!(
+                    order.get(i).map(String::as_str),
+                    Some(doc),
+                    "{q}{up_to}: group {i}"
+                );
+                let ids: Vec<&str> = g["hits"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h["clause_id"].as_str().unwrap())
+                    .collect();
+                if best[doc].len() == 3 {
+                    assert_eq!(ids, best[doc], "{q}{up_to}: {doc}");
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared >= 20, "groups compared: {compared}");
+}
+
+#[tokio::test]
 async fn search_refuses_hostile_and_malformed_input_with_400() {
     let f = fixture();
     let long = format!("/api/search?q={}", "a".repeat(1001));
