@@ -487,10 +487,13 @@ struct GroupTop {
     k: usize,
     /// How many clauses each.
     per: usize,
-    /// Each document's number, its best clauses (best first), and whether they are all its
-    /// clauses so far (a document that enters late, or again, may have lost better ones).
-    docs: Vec<(u32, Vec<(Score, DocId)>, bool)>,
+    /// The best documents so far.
+    docs: Vec<Kept>,
 }
+
+/// A document's number, its best clauses (best first), and whether they are all its clauses so
+/// far (a document that enters late, or again, may have lost better ones).
+type Kept = (u32, Vec<(Score, DocId)>, bool);
 
 impl GroupTop {
     /// The score a clause of document `d` must beat to matter (`None`: any score).
