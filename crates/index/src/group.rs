@@ -3,16 +3,15 @@
 //! and the documents a query names by number, to show first as cards.
 //!
 //! A document ranks by its best clause. The search collects the best `offset + limit` documents
-//! by their best clause, each with its best `per_group` clauses
-//! ([`crate::rerank::RerankCollector::by_document`]), so that a clause that can neither make its
-//! document one of them nor be one of their best clauses need not be looked at (before
+//! by their best clause ([`crate::rerank::RerankCollector::by_document`]): a clause then matters
+//! only where it can raise a document into the page or up it, a threshold high enough that most
+//! clauses need no proximity check and whole stretches of them can be skipped (before
 //! 2026-12-05, the best 200 clauses were collected and grouped, a threshold so low that nothing
-//! could be skipped). A document whose best clauses may have been missed (it became one of the
-//! best after some of its clauses were passed over) has them found again by the same query
-//! narrowed to it; so has a document of the page with no clause collected (documents beyond
-//! the collected ones follow, most matches first). `limit` and `offset` then count documents.
-//! The counts are the matches counted by document beside the top; where the search skipped
-//! matches, those of the page's documents are counted again by the query narrowed to each.
+//! could be skipped). The page's documents' best `per_group` clauses are then found in one walk
+//! of the same query narrowed to them. Documents beyond the collected ones follow, most matches
+//! first. `limit` and `offset` then count documents. The counts are the matches counted by
+//! document beside the top; where the search skipped matches, those of the page's documents are
+//! counted again by the query narrowed to them, in one walk without scores.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -95,16 +94,23 @@ pub(crate) fn plan(
     Ok((total, page))
 }
 
-/// `query` narrowed to the clauses of one document.
-pub(crate) fn within(f: &Fields, query: &dyn Query, doc_id: &str) -> BooleanQuery {
+/// `query` narrowed to the clauses of the documents `doc_ids`.
+pub(crate) fn within_docs(f: &Fields, query: &dyn Query, doc_ids: &[&str]) -> BooleanQuery {
+    let any: Vec<(Occur, Box<dyn Query>)> = doc_ids
+        .iter()
+        .map(|id| -> (Occur, Box<dyn Query>) {
+            let term = tantivy::Term::from_field_text(f.doc_id, id);
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            )
+        })
+        .collect();
     BooleanQuery::new(vec![
         (Occur::Must, query.box_clone()),
         (
             Occur::Must,
-            crate::query::filter_of(Box::new(TermQuery::new(
-                tantivy::Term::from_field_text(f.doc_id, doc_id),
-                IndexRecordOption::Basic,
-            ))),
+            crate::query::filter_of(Box::new(BooleanQuery::new(any))),
         ),
     ])
 }

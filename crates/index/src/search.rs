@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -305,7 +306,10 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         counts_only: req.counts_only,
         facets: req.facets,
         docs: req.group,
-        group: req.group.then_some((req.offset + limit, per_group)),
+        // Each document's best clause alone: a clause then matters only where it can raise a
+        // document into the page or up it, a threshold high enough to skip most of them; the
+        // page's documents' other best clauses are found after, in one walk narrowed to them.
+        group: req.group.then_some((req.offset + limit, 1)),
         exact_up_to: (!req.exact_total).then_some(match req.exact_up_to {
             0 => EXACT_TOTAL_UP_TO,
             n => n,
@@ -330,69 +334,100 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         Vec::new()
     };
     let doc_counts = ranked.doc_counts.take().unwrap_or_default();
-    let (top, groups) = match req.group {
-        true if req.counts_only => (
-            Vec::new(),
-            Some(Groups {
-                total: doc_counts.len(),
-                groups: Vec::new(),
-            }),
-        ),
-        true => {
-            let (docs, planned) = group::plan(
-                &searcher,
-                &inner.facet_names,
-                ranked.top,
-                &doc_counts,
-                (req.offset, limit, per_group),
-            )?;
-            // The documents whose best clauses may be missing some, to find again.
-            let mut incomplete = std::collections::HashSet::new();
-            for addr in &ranked.incomplete {
-                let reader = searcher.segment_reader(addr.segment_ord);
-                if let Some(doc) = inner.facet_names.doc_of(reader, addr.doc_id)? {
-                    incomplete.insert(doc);
-                }
-            }
-            let mut top = Vec::new();
-            let mut groups = Vec::with_capacity(planned.len());
-            for mut p in planned {
-                let narrowed = || group::within(f, &*found.query, &p.doc_id);
-                // Or lost some in a segment where it was not one of the best.
-                let lost = || {
-                    let scores: Vec<Score> = p.top.iter().map(|c| c.0).collect();
-                    inner
-                        .facet_names
-                        .number_of_doc(&p.doc_id)
-                        .is_some_and(|d| ranked.kept.iter().any(|k| k.lost(d, &scores, per_group)))
-                };
-                if p.top.is_empty() || incomplete.contains(&p.doc_id) || lost() {
-                    let collector = RerankCollector::new(&searcher, &found, per_group)?;
-                    p.top = searcher.search(&narrowed(), &collector)?.top;
-                }
-                // Where the walk skipped matches, a document's are counted apart: the
-                // query narrowed to its clauses.
-                if !total_exact {
-                    p.matches = searcher.search(&narrowed(), &tantivy::collector::Count)? as u64;
-                }
-                groups.push(Group {
-                    doc_id: p.doc_id.to_string(),
-                    matches: p.matches,
-                    hits: p.top.len(),
-                });
-                top.extend(p.top);
-            }
-            (
-                top,
+    let (top, groups) =
+        match req.group {
+            true if req.counts_only => (
+                Vec::new(),
                 Some(Groups {
-                    total: docs,
-                    groups,
+                    total: doc_counts.len(),
+                    groups: Vec::new(),
                 }),
-            )
-        }
-        false if req.counts_only => (Vec::new(), None),
-        false => (ranked.top.into_iter().skip(req.offset).collect(), None),
-    };
+            ),
+            true => {
+                let (docs, planned) = group::plan(
+                    &searcher,
+                    &inner.facet_names,
+                    ranked.top,
+                    &doc_counts,
+                    (req.offset, limit, per_group),
+                )?;
+                // The documents whose best clauses may be missing some, to find again.
+                let mut incomplete = std::collections::HashSet::new();
+                for addr in &ranked.incomplete {
+                    let reader = searcher.segment_reader(addr.segment_ord);
+                    if let Some(doc) = inner.facet_names.doc_of(reader, addr.doc_id)? {
+                        incomplete.insert(doc);
+                    }
+                }
+                let names = &inner.facet_names;
+                let mut planned = planned;
+                // Where the walk skipped matches, the page's documents' are counted apart: the
+                // query narrowed to their clauses, in one walk without scores.
+                if !total_exact && !planned.is_empty() {
+                    let ids: Vec<&str> = planned.iter().map(|p| &*p.doc_id).collect();
+                    let narrowed = group::within_docs(f, &*found.query, &ids);
+                    let counts = searcher.search(&narrowed, &DocCountCollector(names))?;
+                    for p in &mut planned {
+                        p.matches = counts.get(&p.doc_id).copied().unwrap_or(0);
+                    }
+                }
+                // The documents whose best clauses were not all collected (none of them, or it
+                // became one of the best late, or it has clauses in a segment where it was not one
+                // of the best) have them found again, in one walk narrowed to those documents.
+                let missing = |p: &group::Planned| {
+                    let scores: Vec<Score> = p.top.iter().map(|c| c.0).collect();
+                    let lost = || {
+                        names.number_of_doc(&p.doc_id).is_some_and(|d| {
+                            ranked.kept.iter().any(|k| k.lost(d, &scores, per_group))
+                        })
+                    };
+                    let more = p.top.len() < per_group && p.matches > p.top.len() as u64;
+                    more || incomplete.contains(&p.doc_id) || lost()
+                };
+                let again: Vec<&str> = planned
+                    .iter()
+                    .filter(|p| missing(p))
+                    .map(|p| &*p.doc_id)
+                    .collect();
+                let mut found_again: HashMap<Arc<str>, Vec<(Score, DocAddress)>> = HashMap::new();
+                if !again.is_empty() {
+                    let narrowed = group::within_docs(f, &*found.query, &again);
+                    let collector = RerankCollector::new(&searcher, &found, per_group)?
+                        .by_document(names, again.len(), per_group);
+                    for (score, addr) in searcher.search(&narrowed, &collector)?.top {
+                        let reader = searcher.segment_reader(addr.segment_ord);
+                        if let Some(doc) = names.doc_of(reader, addr.doc_id)? {
+                            let clauses = found_again.entry(doc).or_default();
+                            if clauses.len() < per_group {
+                                clauses.push((score, addr));
+                            }
+                        }
+                    }
+                }
+                let mut top = Vec::new();
+                let mut groups = Vec::with_capacity(planned.len());
+                for mut p in planned {
+                    if let Some(clauses) = found_again.remove(&p.doc_id) {
+                        p.top = clauses;
+                    }
+                    groups.push(Group {
+                        doc_id: p.doc_id.to_string(),
+                        matches: p.matches,
+                        hits: p.top.len(),
+                    });
+                    top.extend(p.top);
+                }
+                (
+                    top,
+                    Some(Groups {
+                        total: docs,
+                        groups,
+                    }),
+                )
+            }
+            false if req.counts_only => (Vec::new(), None),
+            false => (ranked.top.into_iter().skip(req.offset).collect(), None),
+        };
 
     let highlighter = Highlighter::new(words, phrases);
     let hits = hits(&searcher, f, top, &highlighter, &cache.docs)?;

@@ -385,6 +385,8 @@ async fn totals_are_exact_up_to_a_threshold_then_a_lower_bound_and_counts_come_a
         "xay+dung",
         "cua+cac",
         "phat+trien",
+        "xa",
+        "phuong",
     ] {
         for extra in ["", "&group=true"] {
             let uri =
@@ -413,7 +415,9 @@ async fn totals_are_exact_up_to_a_threshold_then_a_lower_bound_and_counts_come_a
             assert_eq!(matches(&bound), matches(&full), "{what}");
         }
     }
-    assert!(lower >= 2, "lower bounds: {lower}");
+    // How many depends on the segments the index has (merges may run): "xa" and "phuong",
+    // hundreds of clauses of one document, give lower bounds in every layout seen.
+    assert!(lower >= 3, "lower bounds: {lower}");
 
     // The page's second request: the counts alone, as exact as with the hits.
     let counts = get(
