@@ -23,7 +23,7 @@
 #     `limit=10`, `offset=0`, `group=true`, `facets=false`; the total exact up to 10,000), at 1
 #     connection and at 16; then at 16 the page's second request, the counts alone (`facets=true`,
 #     `exact_total=true`, `counts_only=true`), which the page sends once the first is shown; at 16
-#     the page's request before 2026-12-05 (grouped, facets on, one request), the top 20 clauses
+#     the page's one request before the counts moved to a second (grouped, facets on), the top 20 clauses
 #     with facets (the request of the runs before 2026-12-04), both for comparison; and at 16
 #     `GET /api/health`, a diagnostic row showing what the HTTP server and wrk cost with no search
 #     work at all (the floor under every search figure).
@@ -48,7 +48,7 @@ WORK=${VANKIEN_LOAD_DIR:-$TARGET/vankien-load/docs-$DOCS}
 BIN=$TARGET/release/vankien
 # The page's first request (web/js/search.js: ten documents grouped, offset always sent, no
 # facets), its second (the counts alone), and the requests of the earlier runs (the page's one
-# request with facets before 2026-12-05, the top 20 clauses before 2026-12-04), kept as rows.
+# request with facets before the counts moved to a second, the top 20 clauses before 2026-12-04), kept as rows.
 SEARCH_PARAMS='limit=10&offset=0&facets=false&group=true'
 COUNTS_PARAMS='limit=10&offset=0&facets=true&group=true&exact_total=true&counts_only=true'
 OLD_PARAMS='limit=10&offset=0&group=true'
@@ -348,7 +348,7 @@ print(f"vankien HTTP load benchmark: commit {commit}, $(nproc) cores, $(date -u 
 print(f"corpus: $DOCS generated documents, ${CORPUS_MB} MB ($GEN_DIR); index ${INDEX_MB} MB, ingest: $INGEST")
 print(f"server start (incremental re-ingest of --corpus): $STARTUP; load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER")
 print(f"server peak RSS over the whole run (VmHWM): $SERVE_HWM MiB (aim, issue 14: <= 1024: {'met' if $SERVE_HWM <= 1024 else 'NOT met'})")
-print(f"searches: $NQ queries rotated ($NEMPTY find nothing), GET /api/search?q=…&$SEARCH_PARAMS (the page's first request); search-counts: &$COUNTS_PARAMS (its second); search-old: &$OLD_PARAMS (the page's request before 2026-12-05); search-top20: &$TOP20_PARAMS")
+print(f"searches: $NQ queries rotated ($NEMPTY find nothing), GET /api/search?q=…&$SEARCH_PARAMS (the page's first request); search-counts: &$COUNTS_PARAMS (its second); search-old: &$OLD_PARAMS (the page's one request before the counts moved to a second); search-top20: &$TOP20_PARAMS")
 print(f"writes: PUT/DELETE /api/clauses/<id>/sectors/<sector> over $NCLAUSES clauses, bearer token of an annotator")
 print()
 head = f"{'run':<15} {'conns':>5} {'requests':>9} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} {'no-op':>6} {'5xx (log)':>10}  aim"
@@ -363,7 +363,7 @@ for label, r in rows:
     if label == "search-counts":
         aim = "(the page's second request: facets, exact total, no hits)"
     if label == "search-old":
-        aim = "(the page's one request before 2026-12-05: grouped, facets)"
+        aim = "(the page's one request before the counts moved: grouped, facets)"
     if label == "search-top20":
         aim = "(the request of the runs before 2026-12-04: top 20 clauses, facets)"
     if label == "health":

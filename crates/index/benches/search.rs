@@ -33,7 +33,7 @@
 //!
 //! A last table gives the figures of the scale issue (issue 14) beside their references: the
 //! page's own first request (ten documents grouped, the total exact up to 10,000, no facets), its
-//! second (the facets and the exact total alone), the page's one request before 2026-12-05
+//! second (the facets and the exact total alone), the page's one request before the counts
 //! (grouped, facets), and the top 20 clauses with facets, each against bare tantivy's top 10
 //! with an exact count on vankien's clauses; the page's first request
 //! as a user types (every prefix of 40 of the queries, `typing.txt` in the work folder) against
@@ -288,8 +288,8 @@ fn counts_request(q: &str) -> SearchRequest {
     }
 }
 
-/// The page's one request before the counts moved to a second one (2026-12-05): grouped,
-/// with the facets and the exact total.
+/// The page's one request before the counts moved to a second one (the evening of
+/// 2026-12-04): grouped, with the facets and the exact total.
 fn old_page_request(q: &str) -> SearchRequest {
     SearchRequest {
         facets: true,
@@ -756,7 +756,7 @@ fn print_scale(
     for (name, key) in [
         ("page request (group, no facets)", "page_us"),
         ("2nd request (facets, exact total)", "counts_us"),
-        ("page request before 12-05 (history)", "old_page_us"),
+        ("page, one request (history)", "old_page_us"),
         ("top 20 + facets", "top20_us"),
         ("top 10, no facets (history)", "latencies_us"),
     ] {

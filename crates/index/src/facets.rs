@@ -182,12 +182,6 @@ impl FacetNames {
         out
     }
 
-    /// The number of document `id`'s facet, if a segment has it.
-    pub fn number_of_doc(&self, id: &str) -> Option<u32> {
-        let key: Name = (Arc::from("doc"), Arc::from(id));
-        self.lock().numbers.get(&key).copied()
-    }
-
     /// Forgets the segments not in `live`.
     pub fn retain(&self, live: &HashSet<SegmentId>) {
         self.lock().segments.retain(|id, _| live.contains(id));
@@ -215,19 +209,6 @@ impl DocCounter {
         {
             *c += 1;
         }
-    }
-
-    /// The number of the document of clause `doc` ([`NO_DOC`] for none), and how many of its
-    /// clauses were counted so far.
-    #[inline]
-    pub fn doc_of(&self, doc: DocId) -> (u32, u32) {
-        let n = self
-            .facets
-            .docs
-            .get(doc as usize)
-            .copied()
-            .unwrap_or(NO_DOC);
-        (n, self.counts.get(n as usize).copied().unwrap_or(0))
     }
 
     /// The counts, for [`FacetNames::doc_counts`].

@@ -2,16 +2,21 @@
 //! match, best first, each with its best few clauses and how many of its clauses match in all;
 //! and the documents a query names by number, to show first as cards.
 //!
-//! A document ranks by its best clause. The search collects the best `offset + limit` documents
-//! by their best clause ([`crate::rerank::RerankCollector::by_document`]): a clause then matters
-//! only where it can raise a document into the page or up it, a threshold high enough that most
-//! clauses need no proximity check and whole stretches of them can be skipped (before
-//! 2026-12-05, the best 200 clauses were collected and grouped, a threshold so low that nothing
-//! could be skipped). The page's documents' best `per_group` clauses are then found in one walk
-//! of the same query narrowed to them. Documents beyond the collected ones follow, most matches
-//! first. `limit` and `offset` then count documents. The counts are the matches counted by
-//! document beside the top; where the search skipped matches, those of the page's documents are
-//! counted again by the query narrowed to them, in one walk without scores.
+//! A document ranks by its best clause among the query's top clauses (a window several pages
+//! deep); documents with matches only below the window follow, most matches first, and their
+//! best clauses are found by the same query narrowed to each. `limit` and `offset` then count
+//! documents. The counts are the matches counted by document beside the top
+//! ([`crate::rerank::RerankCollector::counting_docs`]: only each match's document, not the
+//! facet tally); where the search skipped matches, those of the page's documents are counted
+//! again by the query narrowed to each.
+//!
+//! The window keeps the page's threshold at the 200th best clause. Collecting instead the best
+//! documents by their best clause, then their best clauses in one walk narrowed to the page's
+//! documents, gave the same pages and hardly more lower bounds (60 of the first 150 benchmark
+//! queries at 2,000 documents, against 58 with the window) but cost more: the narrowed walk
+//! builds the proximity boosts' scorers again in every segment, 50 phrases for an unfinished
+//! word, and the as-you-type p99 went from 54 to 90 ms (2026-12-04, `scripts/bench-all.sh
+//! 2000`); it was not kept.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,8 +35,7 @@ use crate::{DocSummary, IndexError, stored_json};
 
 /// Clauses shown a document when the request leaves `per_group` at 0.
 pub const DEFAULT_PER_GROUP: usize = 3;
-/// The fewest top clauses collected when grouping (the collector keeps documents, not a
-/// number of clauses: this only sizes its unused clause top).
+/// The fewest top clauses looked at to rank documents: a window several pages deep.
 const MIN_WINDOW: usize = 200;
 /// The most document cards a number query shows.
 const MAX_CARDS: usize = 5;
@@ -94,23 +98,16 @@ pub(crate) fn plan(
     Ok((total, page))
 }
 
-/// `query` narrowed to the clauses of the documents `doc_ids`.
-pub(crate) fn within_docs(f: &Fields, query: &dyn Query, doc_ids: &[&str]) -> BooleanQuery {
-    let any: Vec<(Occur, Box<dyn Query>)> = doc_ids
-        .iter()
-        .map(|id| -> (Occur, Box<dyn Query>) {
-            let term = tantivy::Term::from_field_text(f.doc_id, id);
-            (
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            )
-        })
-        .collect();
+/// `query` narrowed to the clauses of one document.
+pub(crate) fn within(f: &Fields, query: &dyn Query, doc_id: &str) -> BooleanQuery {
     BooleanQuery::new(vec![
         (Occur::Must, query.box_clone()),
         (
             Occur::Must,
-            crate::query::filter_of(Box::new(BooleanQuery::new(any))),
+            crate::query::filter_of(Box::new(TermQuery::new(
+                tantivy::Term::from_field_text(f.doc_id, doc_id),
+                IndexRecordOption::Basic,
+            ))),
         ),
     ])
 }

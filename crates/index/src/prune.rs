@@ -272,7 +272,7 @@ pub(crate) fn walk(
             };
             if bound <= threshold {
                 // Nothing from here to `end` can make the page: count this match, skip the rest.
-                seg.skip(doc);
+                seg.count(doc);
                 skipped = true;
                 if end == TERMINATED {
                     break;

@@ -130,9 +130,6 @@ pub(crate) struct RerankCollector<'a> {
     runs: Vec<RunWeights>,
     /// When set, matches are also counted by document.
     docs: Option<&'a FacetNames>,
-    /// When set (with `docs`), the top is by document: the best `.0` documents by their best
-    /// clause, each with its best `.1` clauses ([`GroupTop`]), not the best `n` clauses.
-    group: Option<(usize, usize)>,
     /// When set, the walk may prune once this many matches are counted (see [`crate::prune`]).
     prune: Option<(PruneWeights, usize)>,
     /// Matches counted in the segments walked so far.
@@ -176,7 +173,6 @@ impl<'a> RerankCollector<'a> {
             after,
             n,
             docs: None,
-            group: None,
             prune: None,
             counted: AtomicUsize::new(0),
             skipped: AtomicBool::new(false),
@@ -186,19 +182,6 @@ impl<'a> RerankCollector<'a> {
     /// Also counts the matches by document ([`Reranked::doc_counts`]).
     pub fn counting_docs(mut self, names: &'a FacetNames) -> RerankCollector<'a> {
         self.docs = Some(names);
-        self
-    }
-
-    /// Collects the best `docs` documents by their best clause, each with its best `per_doc`
-    /// clauses, instead of the best clauses; counts by document too.
-    pub fn by_document(
-        mut self,
-        names: &'a FacetNames,
-        docs: usize,
-        per_doc: usize,
-    ) -> RerankCollector<'a> {
-        self.docs = Some(names);
-        self.group = Some((docs.max(1), per_doc.max(1)));
         self
     }
 
@@ -234,34 +217,6 @@ pub(crate) struct Reranked {
     pub doc_counts: Option<HashMap<Arc<str>, u64>>,
     /// A segment's counts by document, before they are merged.
     counters: Vec<Vec<u32>>,
-    /// When collected by document: a clause of each document whose best clauses may be
-    /// missing some (it became one of the best late): they are to be found again.
-    pub incomplete: Vec<DocAddress>,
-    /// When collected by document: what each segment kept, to tell whether a document with
-    /// clauses in several segments may have lost some in one of them ([`SegmentKept::lost`]).
-    pub kept: Vec<SegmentKept>,
-}
-
-/// The documents one segment's walk kept by document ([`RerankCollector::by_document`]).
-pub(crate) struct SegmentKept {
-    /// The numbers of the documents kept.
-    docs: Vec<u32>,
-    /// The weakest kept document's best score, once the segment kept all it could: a clause of
-    /// another document at or below it was passed over.
-    weakest: Option<Score>,
-    /// The segment's matches counted by document number.
-    counts: Vec<u32>,
-}
-
-impl SegmentKept {
-    /// Whether document number `d`, whose best clauses found are `best` (best first) of the
-    /// `per` wanted, may have lost a better one in this segment: it has matches here, was not
-    /// kept here, and a clause passed over here could beat its weakest.
-    pub fn lost(&self, d: u32, best: &[Score], per: usize) -> bool {
-        let here = self.counts.get(d as usize).is_some_and(|&n| n > 0);
-        let beaten = |w: Score| best.len() < per || best.last().is_some_and(|&b| b <= w);
-        here && !self.docs.contains(&d) && self.weakest.is_some_and(beaten)
-    }
 }
 
 impl Reranked {
@@ -273,8 +228,6 @@ impl Reranked {
             exact: true,
             doc_counts,
             counters: Vec::new(),
-            incomplete: Vec::new(),
-            kept: Vec::new(),
         }
     }
 }
@@ -477,80 +430,8 @@ impl AfterCursors {
     }
 }
 
-/// The best documents of a segment by their best clause, each with its best clauses: what a
-/// page grouped by document shows, kept as the clauses are found. A clause matters only if it
-/// can make its document one of the best (it beats the weakest best document's best clause),
-/// or it is one of the best clauses of a best document; the walk may skip any clause that
-/// beats neither for every document ([`GroupTop::threshold`]).
-struct GroupTop {
-    /// How many documents.
-    k: usize,
-    /// How many clauses each.
-    per: usize,
-    /// The best documents so far.
-    docs: Vec<Kept>,
-}
-
-/// A document's number, its best clauses (best first), and whether they are all its clauses so
-/// far (a document that enters late, or again, may have lost better ones).
-type Kept = (u32, Vec<(Score, DocId)>, bool);
-
-impl GroupTop {
-    /// The score a clause of document `d` must beat to matter (`None`: any score).
-    fn threshold_for(&self, d: u32) -> Option<Score> {
-        match self.docs.iter().find(|e| e.0 == d) {
-            Some((_, clauses, _)) => match clauses.len() < self.per {
-                true => None,
-                false => clauses.last().map(|c| c.0),
-            },
-            None => self.weakest().map(|i| self.docs[i].1[0].0),
-        }
-    }
-
-    /// The place of the weakest best document, once there are `k`.
-    fn weakest(&self) -> Option<usize> {
-        if self.docs.len() < self.k {
-            return None;
-        }
-        (0..self.docs.len()).min_by(|&a, &b| self.docs[a].1[0].0.total_cmp(&self.docs[b].1[0].0))
-    }
-
-    /// The score no clause of any document can matter at or below.
-    fn threshold(&self) -> Option<Score> {
-        let mut least = self.threshold_for(u32::MAX)?;
-        for (_, clauses, _) in &self.docs {
-            if clauses.len() < self.per {
-                return None;
-            }
-            least = least.min(clauses.last().map_or(Score::MIN, |c| c.0));
-        }
-        Some(least)
-    }
-
-    /// Keeps clause `doc` of document `d`, scored `score` (beyond its threshold); `alone` says
-    /// whether it is the first clause of `d` counted.
-    fn push(&mut self, d: u32, score: Score, doc: DocId, alone: bool) {
-        if let Some(e) = self.docs.iter_mut().find(|e| e.0 == d) {
-            let at = e.1.partition_point(|c| c.0 >= score);
-            e.1.insert(at, (score, doc));
-            e.1.truncate(self.per);
-            return;
-        }
-        let entry = (d, vec![(score, doc)], alone);
-        match self.weakest() {
-            None => self.docs.push(entry),
-            Some(i) => self.docs[i] = entry,
-        }
-    }
-}
-
 /// The collector of one segment.
 pub(crate) struct RerankSegment {
-    /// The top by document, when asked.
-    group: Option<GroupTop>,
-    /// Whether the walk skipped a stretch of clauses: a document that becomes one of the best
-    /// after it may have lost clauses there.
-    skipped: bool,
     /// Matches counted by document, when asked.
     docs: Option<DocCounter>,
     runs: Vec<RunCursors>,
@@ -619,12 +500,6 @@ impl Collector for RerankCollector<'_> {
         };
         let after_max = after.as_ref().map_or(0.0, |_| PHRASE_SCORE + BOUND_SLACK);
         Ok(RerankSegment {
-            skipped: false,
-            group: self.group.map(|(k, per)| GroupTop {
-                k,
-                per,
-                docs: Vec::with_capacity(k + 1),
-            }),
             docs: match self.docs {
                 Some(names) => Some(names.doc_counter(reader)?),
                 None => None,
@@ -675,27 +550,19 @@ impl Collector for RerankCollector<'_> {
     fn merge_fruits(&self, fruits: Vec<Reranked>) -> tantivy::Result<Reranked> {
         let total = fruits.iter().map(|f| f.total).sum();
         let mut counters = Vec::new();
-        let mut incomplete = Vec::new();
-        let mut kept = Vec::new();
         let mut top: Vec<(Score, DocAddress)> = Vec::new();
         for f in fruits {
             top.extend(f.top);
             counters.extend(f.counters);
-            incomplete.extend(f.incomplete);
-            kept.extend(f.kept);
         }
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        if self.group.is_none() {
-            top.truncate(self.n);
-        }
+        top.truncate(self.n);
         Ok(Reranked {
             top,
             total,
             exact: !self.skipped.load(Ordering::Relaxed),
             doc_counts: self.docs.map(|names| names.doc_counts(counters)),
             counters: Vec::new(),
-            incomplete,
-            kept,
         })
     }
 }
@@ -703,10 +570,7 @@ impl Collector for RerankCollector<'_> {
 impl RerankSegment {
     /// The score a clause must beat to make the top, once it is full.
     pub fn threshold(&self) -> Option<Score> {
-        match &self.group {
-            Some(g) => g.threshold(),
-            None => self.top.threshold,
-        }
+        self.top.threshold
     }
 
     /// Matches counted so far.
@@ -714,14 +578,8 @@ impl RerankSegment {
         self.total
     }
 
-    /// Counts a match without scoring it, as the first of a stretch the walk skips.
-    pub fn skip(&mut self, doc: DocId) {
-        self.count(doc);
-        self.skipped = true;
-    }
-
     /// Counts a match without scoring it.
-    fn count(&mut self, doc: DocId) {
+    pub fn count(&mut self, doc: DocId) {
         self.total += 1;
         if let Some(d) = &mut self.docs {
             d.count(doc);
@@ -731,16 +589,6 @@ impl RerankSegment {
     /// Collects a match of the required query's score `base`.
     pub fn collect_scored(&mut self, doc: DocId, base: Score) {
         self.count(doc);
-        if self.group.is_some() {
-            let (d, counted) = self.docs.as_ref().map_or((u32::MAX, 0), |c| c.doc_of(doc));
-            let threshold = self.group.as_ref().and_then(|g| g.threshold_for(d));
-            if let Some(score) = self.score(doc, base, threshold)
-                && let Some(g) = &mut self.group
-            {
-                g.push(d, score, doc, counted <= 1 && !self.skipped);
-            }
-            return;
-        }
         let threshold = self.top.threshold;
         if let Some(score) = self.score(doc, base, threshold) {
             self.top.push(score, doc);
@@ -860,44 +708,18 @@ impl SegmentCollector for RerankSegment {
 
     fn harvest(self) -> Reranked {
         let segment = self.segment;
-        let mut incomplete = Vec::new();
-        let mut kept = Vec::new();
-        let counts = self.docs.map(DocCounter::into_counts);
-        let top = match self.group {
-            Some(g) => {
-                kept.push(SegmentKept {
-                    docs: g.docs.iter().map(|e| e.0).collect(),
-                    weakest: g.weakest().map(|i| g.docs[i].1[0].0),
-                    counts: counts.clone().unwrap_or_default(),
-                });
-                let mut top = Vec::new();
-                for (_, clauses, complete) in g.docs {
-                    if !complete && let Some(first) = clauses.first() {
-                        incomplete.push(DocAddress::new(segment, first.1));
-                    }
-                    top.extend(
-                        clauses
-                            .into_iter()
-                            .map(|(s, d)| (s, DocAddress::new(segment, d))),
-                    );
-                }
-                top
-            }
-            None => self
-                .top
-                .into_vec()
-                .into_iter()
-                .map(|c| (c.sort_key, DocAddress::new(segment, c.doc)))
-                .collect(),
-        };
+        let top = self
+            .top
+            .into_vec()
+            .into_iter()
+            .map(|c| (c.sort_key, DocAddress::new(segment, c.doc)))
+            .collect();
         Reranked {
-            incomplete,
             top,
             total: self.total,
             exact: true,
             doc_counts: None,
-            counters: counts.into_iter().collect(),
-            kept,
+            counters: self.docs.map(DocCounter::into_counts).into_iter().collect(),
         }
     }
 }

@@ -3,11 +3,10 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
@@ -114,9 +113,6 @@ pub(crate) struct Collect {
     pub facets: bool,
     /// The matches by document ([`crate::rerank::Reranked::doc_counts`]).
     pub docs: bool,
-    /// The top by document instead of by clause: how many documents, how many clauses each
-    /// ([`RerankCollector::by_document`]).
-    pub group: Option<(usize, usize)>,
     /// May skip what cannot make the page once this many matches are counted.
     pub exact_up_to: Option<usize>,
     /// Only the counts: every match counted, none scored, no top.
@@ -154,9 +150,7 @@ pub(crate) fn find(
             return Ok((crate::rerank::Reranked::counted(total, docs), tally));
         }
         let mut collector = RerankCollector::new(&searcher, found, wanted)?;
-        if let Some((docs, per_doc)) = what.group {
-            collector = collector.by_document(&inner.facet_names, docs, per_doc);
-        } else if what.docs {
+        if what.docs {
             collector = collector.counting_docs(&inner.facet_names);
         }
         if what.facets {
@@ -306,10 +300,6 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         counts_only: req.counts_only,
         facets: req.facets,
         docs: req.group,
-        // Each document's best clause alone: a clause then matters only where it can raise a
-        // document into the page or up it, a threshold high enough to skip most of them; the
-        // page's documents' other best clauses are found after, in one walk narrowed to them.
-        group: req.group.then_some((req.offset + limit, 1)),
         exact_up_to: (!req.exact_total).then_some(match req.exact_up_to {
             0 => EXACT_TOTAL_UP_TO,
             n => n,
@@ -334,100 +324,53 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
         Vec::new()
     };
     let doc_counts = ranked.doc_counts.take().unwrap_or_default();
-    let (top, groups) =
-        match req.group {
-            true if req.counts_only => (
-                Vec::new(),
-                Some(Groups {
-                    total: doc_counts.len(),
-                    groups: Vec::new(),
-                }),
-            ),
-            true => {
-                let (docs, planned) = group::plan(
-                    &searcher,
-                    &inner.facet_names,
-                    ranked.top,
-                    &doc_counts,
-                    (req.offset, limit, per_group),
-                )?;
-                // The documents whose best clauses may be missing some, to find again.
-                let mut incomplete = std::collections::HashSet::new();
-                for addr in &ranked.incomplete {
-                    let reader = searcher.segment_reader(addr.segment_ord);
-                    if let Some(doc) = inner.facet_names.doc_of(reader, addr.doc_id)? {
-                        incomplete.insert(doc);
-                    }
+    let (top, groups) = match req.group {
+        true if req.counts_only => (
+            Vec::new(),
+            Some(Groups {
+                total: doc_counts.len(),
+                groups: Vec::new(),
+            }),
+        ),
+        true => {
+            let (docs, planned) = group::plan(
+                &searcher,
+                &inner.facet_names,
+                ranked.top,
+                &doc_counts,
+                (req.offset, limit, per_group),
+            )?;
+            let mut top = Vec::new();
+            let mut groups = Vec::with_capacity(planned.len());
+            for mut p in planned {
+                let narrowed = || group::within(f, &*found.query, &p.doc_id);
+                if p.top.is_empty() {
+                    let collector = RerankCollector::new(&searcher, &found, per_group)?;
+                    p.top = searcher.search(&narrowed(), &collector)?.top;
                 }
-                let names = &inner.facet_names;
-                let mut planned = planned;
-                // Where the walk skipped matches, the page's documents' are counted apart: the
-                // query narrowed to their clauses, in one walk without scores.
-                if !total_exact && !planned.is_empty() {
-                    let ids: Vec<&str> = planned.iter().map(|p| &*p.doc_id).collect();
-                    let narrowed = group::within_docs(f, &*found.query, &ids);
-                    let counts = searcher.search(&narrowed, &DocCountCollector(names))?;
-                    for p in &mut planned {
-                        p.matches = counts.get(&p.doc_id).copied().unwrap_or(0);
-                    }
+                // Where the walk skipped matches, a document's are counted apart: the
+                // query narrowed to its clauses.
+                if !total_exact {
+                    p.matches = searcher.search(&narrowed(), &tantivy::collector::Count)? as u64;
                 }
-                // The documents whose best clauses were not all collected (none of them, or it
-                // became one of the best late, or it has clauses in a segment where it was not one
-                // of the best) have them found again, in one walk narrowed to those documents.
-                let missing = |p: &group::Planned| {
-                    let scores: Vec<Score> = p.top.iter().map(|c| c.0).collect();
-                    let lost = || {
-                        names.number_of_doc(&p.doc_id).is_some_and(|d| {
-                            ranked.kept.iter().any(|k| k.lost(d, &scores, per_group))
-                        })
-                    };
-                    let more = p.top.len() < per_group && p.matches > p.top.len() as u64;
-                    more || incomplete.contains(&p.doc_id) || lost()
-                };
-                let again: Vec<&str> = planned
-                    .iter()
-                    .filter(|p| missing(p))
-                    .map(|p| &*p.doc_id)
-                    .collect();
-                let mut found_again: HashMap<Arc<str>, Vec<(Score, DocAddress)>> = HashMap::new();
-                if !again.is_empty() {
-                    let narrowed = group::within_docs(f, &*found.query, &again);
-                    let collector = RerankCollector::new(&searcher, &found, per_group)?
-                        .by_document(names, again.len(), per_group);
-                    for (score, addr) in searcher.search(&narrowed, &collector)?.top {
-                        let reader = searcher.segment_reader(addr.segment_ord);
-                        if let Some(doc) = names.doc_of(reader, addr.doc_id)? {
-                            let clauses = found_again.entry(doc).or_default();
-                            if clauses.len() < per_group {
-                                clauses.push((score, addr));
-                            }
-                        }
-                    }
-                }
-                let mut top = Vec::new();
-                let mut groups = Vec::with_capacity(planned.len());
-                for mut p in planned {
-                    if let Some(clauses) = found_again.remove(&p.doc_id) {
-                        p.top = clauses;
-                    }
-                    groups.push(Group {
-                        doc_id: p.doc_id.to_string(),
-                        matches: p.matches,
-                        hits: p.top.len(),
-                    });
-                    top.extend(p.top);
-                }
-                (
-                    top,
-                    Some(Groups {
-                        total: docs,
-                        groups,
-                    }),
-                )
+                groups.push(Group {
+                    doc_id: p.doc_id.to_string(),
+                    matches: p.matches,
+                    hits: p.top.len(),
+                });
+                top.extend(p.top);
             }
-            false if req.counts_only => (Vec::new(), None),
-            false => (ranked.top.into_iter().skip(req.offset).collect(), None),
-        };
+            (
+                top,
+                Some(Groups {
+                    total: docs,
+                    groups,
+                }),
+            )
+        }
+        false if req.counts_only => (Vec::new(), None),
+        false => (ranked.top.into_iter().skip(req.offset).collect(), None),
+    };
 
     let highlighter = Highlighter::new(words, phrases);
     let hits = hits(&searcher, f, top, &highlighter, &cache.docs)?;
