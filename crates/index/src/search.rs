@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -299,7 +300,8 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     let what = Collect {
         counts_only: req.counts_only,
         facets: req.facets,
-        docs: req.group,
+        // With facets, the tally counts by document already.
+        docs: req.group && !req.facets,
         exact_up_to: (!req.exact_total).then_some(match req.exact_up_to {
             0 => EXACT_TOTAL_UP_TO,
             n => n,
@@ -323,7 +325,11 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     } else {
         Vec::new()
     };
-    let doc_counts = ranked.doc_counts.take().unwrap_or_default();
+    let doc_counts: HashMap<Arc<str>, u64> = match (ranked.doc_counts.take(), &facet_counts) {
+        (Some(counts), _) => counts,
+        (None, Some(tally)) => tally.under("doc").map(|(d, n)| (Arc::from(d), n)).collect(),
+        (None, None) => HashMap::new(),
+    };
     let (top, groups) = match req.group {
         true if req.counts_only => (
             Vec::new(),
