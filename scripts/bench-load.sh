@@ -19,12 +19,14 @@
 #  2. `vankien serve` on a free port of 127.0.0.1, killed on exit; a fresh annotation store with
 #     one annotator `bench`.
 #  3. Searches: wrk rotates through ~40 mixed queries (accented, unaccented, quoted phrases,
-#     document numbers, upper case), sending the page's own request (web/js/search.js: `q`,
-#     `limit=10`, `offset=0`, `group=true`; facets are on by default), at 1 connection and at 16;
-#     then at 16 with `facets=false`, a diagnostic row (not the page's request) showing what the
-#     facets cost; at 16 the top 20 clauses with facets (the request of the runs before
-#     2026-12-04, for comparison); and at 16 `GET /api/health`, a diagnostic row showing what the
-#     HTTP server and wrk cost with no search work at all (the floor under every search figure).
+#     document numbers, upper case), sending the page's own first request (web/js/search.js: `q`,
+#     `limit=10`, `offset=0`, `group=true`, `facets=false`; the total exact up to 10,000), at 1
+#     connection and at 16; then at 16 the page's second request, the counts alone (`facets=true`,
+#     `exact_total=true`, `counts_only=true`), which the page sends once the first is shown; at 16
+#     the page's one request before the counts moved to a second (grouped, facets on), the top 20 clauses
+#     with facets (the request of the runs before 2026-12-04), both for comparison; and at 16
+#     `GET /api/health`, a diagnostic row showing what the HTTP server and wrk cost with no search
+#     work at all (the floor under every search figure).
 #  4. Tag writes: PUT then DELETE of /api/clauses/<id>/sectors/<sector> over ~200 clause ids, in
 #     passes (all PUTs of a pass, then all DELETEs), so every request changes the store; at 1
 #     connection and at 8. Answers with "changed":false (a write that did nothing) are counted.
@@ -44,9 +46,12 @@ SECS=${VANKIEN_LOAD_SECONDS:-15}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 WORK=${VANKIEN_LOAD_DIR:-$TARGET/vankien-load/docs-$DOCS}
 BIN=$TARGET/release/vankien
-# The page's request (web/js/search.js: ten documents grouped, offset always sent, facets on by
-# default), and the request of the earlier runs (the top 20 clauses), kept as a diagnostic row.
-SEARCH_PARAMS='limit=10&offset=0&group=true'
+# The page's first request (web/js/search.js: ten documents grouped, offset always sent, no
+# facets), its second (the counts alone), and the requests of the earlier runs (the page's one
+# request with facets before the counts moved to a second, the top 20 clauses before 2026-12-04), kept as rows.
+SEARCH_PARAMS='limit=10&offset=0&facets=false&group=true'
+COUNTS_PARAMS='limit=10&offset=0&facets=true&group=true&exact_total=true&counts_only=true'
+OLD_PARAMS='limit=10&offset=0&group=true'
 TOP20_PARAMS='limit=20&offset=0'
 
 say() { printf 'bench-load: %s\n' "$*" >&2; }
@@ -229,7 +234,8 @@ LUA
 }
 SEARCH_LUA=$WORK/search.lua
 search_lua "&$SEARCH_PARAMS" >"$SEARCH_LUA"
-search_lua "&$SEARCH_PARAMS&facets=false" >"$WORK/search-nofacets.lua"
+search_lua "&$COUNTS_PARAMS" >"$WORK/search-counts.lua"
+search_lua "&$OLD_PARAMS" >"$WORK/search-old.lua"
 search_lua "&$TOP20_PARAMS" >"$WORK/search-top20.lua"
 # The HTTP floor: the same server and wrk with no search work (GET /api/health).
 {
@@ -319,7 +325,8 @@ run() {
 wrk -t1 -c1 -d2s -s "$SEARCH_LUA" "$BASE" >/dev/null 2>&1 || true
 run search 1 1 "$SEARCH_LUA"
 run search 2 16 "$SEARCH_LUA"
-run search-nofacets 2 16 "$WORK/search-nofacets.lua"
+run search-counts 2 16 "$WORK/search-counts.lua"
+run search-old 2 16 "$WORK/search-old.lua"
 run search-top20 2 16 "$WORK/search-top20.lua"
 run health 2 16 "$WORK/health.lua"
 run write 1 1 "$WORK/write-a.lua"
@@ -341,7 +348,7 @@ print(f"vankien HTTP load benchmark: commit {commit}, $(nproc) cores, $(date -u 
 print(f"corpus: $DOCS generated documents, ${CORPUS_MB} MB ($GEN_DIR); index ${INDEX_MB} MB, ingest: $INGEST")
 print(f"server start (incremental re-ingest of --corpus): $STARTUP; load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER")
 print(f"server peak RSS over the whole run (VmHWM): $SERVE_HWM MiB (aim, issue 14: <= 1024: {'met' if $SERVE_HWM <= 1024 else 'NOT met'})")
-print(f"searches: $NQ queries rotated ($NEMPTY find nothing), GET /api/search?q=…&$SEARCH_PARAMS (the page's request, facets on); search-top20: &$TOP20_PARAMS")
+print(f"searches: $NQ queries rotated ($NEMPTY find nothing), GET /api/search?q=…&$SEARCH_PARAMS (the page's first request); search-counts: &$COUNTS_PARAMS (its second); search-old: &$OLD_PARAMS (the page's one request before the counts moved to a second); search-top20: &$TOP20_PARAMS")
 print(f"writes: PUT/DELETE /api/clauses/<id>/sectors/<sector> over $NCLAUSES clauses, bearer token of an annotator")
 print()
 head = f"{'run':<15} {'conns':>5} {'requests':>9} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} {'no-op':>6} {'5xx (log)':>10}  aim"
@@ -353,8 +360,10 @@ for label, r in rows:
     rate = n / secs; ok = (n - status) / secs
     p50 = int(r["p50_us"]) / 1e3; p99 = int(r["p99_us"]) / 1e3
     aim = ""
-    if label == "search-nofacets":
-        aim = "(diagnostic: facets=false, not the page's request)"
+    if label == "search-counts":
+        aim = "(the page's second request: facets, exact total, no hits)"
+    if label == "search-old":
+        aim = "(the page's one request before the counts moved: grouped, facets)"
     if label == "search-top20":
         aim = "(the request of the runs before 2026-12-04: top 20 clauses, facets)"
     if label == "health":

@@ -153,6 +153,11 @@ impl Server {
 
     /// [`Server::start`] with another corpus folder.
     pub fn start_with(index: &Path, data: &Path, corpus: &Path) -> Server {
+        Server::start_with_args(index, data, corpus, &[])
+    }
+
+    /// [`Server::start_with`] with more arguments of `vankien serve`.
+    pub fn start_with_args(index: &Path, data: &Path, corpus: &Path, more: &[&str]) -> Server {
         let port = free_port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let log = data
@@ -171,6 +176,7 @@ impl Server {
             .arg(corpus)
             .arg("--addr")
             .arg(addr.to_string())
+            .args(more)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(out)

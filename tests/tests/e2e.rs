@@ -1,8 +1,9 @@
 //! End-to-end tests against the real `vankien` binary: plain HTTP checks (health, search, a tag that
 //! survives SIGKILL and restarts), a folder of real documents in every format ingested and served
 //! (bad files named), a real headless Chromium driving the page through search, tagging, a
-//! reload and a sector filter, the search's trend charts and export links (`e2e/trends.rs`), and
-//! the document view's relations block.
+//! reload and a sector filter, the search's trend charts and export links (`e2e/trends.rs`),
+//! the document view's relations block, and the page's first page before its counts, with a
+//! total that is a lower bound (`e2e/counts.rs`).
 //!
 //! The binary is not built here: see `vankien_tests::vankien_bin` (build it first with
 //! `cargo build -p vankien-cli`). The browser test needs Debian's `chromium` and
@@ -11,6 +12,8 @@
 
 #[macro_use]
 mod browser;
+#[path = "e2e/counts.rs"]
+mod counts;
 #[path = "e2e/trends.rs"]
 mod trends;
 
@@ -1148,4 +1151,55 @@ fn served_id(server: &Server, file: &str) -> String {
         .and_then(|d| d["id"].as_str())
         .unwrap_or_else(|| panic!("{file} is not served"))
         .to_string()
+}
+
+/// The page shows the first page of a search before its counts, saying `hơn N kết quả` while
+/// its total is a lower bound, then fills the facets and the exact total from its second
+/// request: a server that counts exactly only the first match (`--exact-up-to 1`), over the
+/// corpus and 30 copies of one of its documents.
+#[test]
+fn browser_shows_the_first_page_then_its_counts() {
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let corpus = tmp.path().join("corpus");
+    counts::corpus_with_copies(&corpus).expect("write the corpus");
+    let server = Server::start_with_args(
+        &tmp.path().join("index"),
+        &tmp.path().join("data"),
+        &corpus,
+        &["--exact-up-to", "1"],
+    );
+    let q = encode_component(counts::QUERY);
+    let exact = server.get(&format!("/api/search?q={q}&group=true&exact_total=true"));
+    let first = server.get(&format!("/api/search?q={q}&group=true&facets=false"));
+    assert_eq!(first.json["total_exact"], false, "{}", first.text);
+    let exact_total = exact.json["total"].as_u64().expect("a total");
+    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
+    let profile = tmp.path().join("chromium-profile");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome: Step<()> = runtime.block_on(async {
+        let client = session(&chromium, &driver, &profile).await?;
+        let result = tokio::time::timeout(
+            Duration::from_secs(120),
+            counts::drive_counts(&client, &server.base, exact_total),
+        )
+        .await
+        .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
+        if result.is_err() {
+            let _ = screenshot(&client, &target_dir().join("e2e-counts-failure.png")).await;
+        }
+        let _ = client.close().await;
+        result
+    });
+    if let Err(err) = outcome {
+        panic!(
+            "browser test failed: {err}\nserver log:\n{}",
+            server.log_text()
+        );
+    }
 }

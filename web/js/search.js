@@ -63,19 +63,38 @@ export async function showSearch(s) {
   searchController = controller;
 
   const limit = pageSize(s);
-  const params = new URLSearchParams({ limit: String(limit), offset: String(s.offset) });
+  // The first request asks for the page alone, so that it comes back at once: no facets, and
+  // a total that may be a lower bound past 10,000. The second asks for the counts alone (the
+  // facets, the exact total, the number of documents) and fills them in when they come.
+  const params = new URLSearchParams({ limit: String(limit), offset: String(s.offset), facets: 'false' });
   if (s.q) params.set('q', s.q);
   if (grouped(s)) params.set('group', 'true');
   for (const f of FILTERS) if (s[f]) params.set(f, s[f]);
+  const counts = new URLSearchParams(params);
+  counts.set('facets', 'true');
+  counts.set('exact_total', 'true');
+  counts.set('counts_only', 'true');
   $('results').setAttribute('aria-busy', 'true');
   $('result-status').textContent = 'Đang tìm…';
+  filtersBox().setAttribute('data-facets', 'pending');
   try {
     const [data] = await Promise.all([
       api('GET', `/api/search?${params.toString()}`, { signal: controller.signal }),
       loadSectors().catch(() => []),
     ]);
     if (controller !== searchController) return;
-    renderResults(s, data || {}, limit);
+    const page = data || {};
+    renderResults(s, page, limit);
+    $('results').removeAttribute('aria-busy');
+    try {
+      const more = await api('GET', `/api/search?${counts.toString()}`, { signal: controller.signal });
+      if (controller !== searchController) return;
+      renderCounts(s, page, more || {}, limit);
+    } catch (err) {
+      // The page is shown: without its counts, it keeps the first answer's.
+      if (err && err.name === 'AbortError') return;
+      if (controller === searchController) filtersBox().setAttribute('data-facets', 'failed');
+    }
   } catch (err) {
     if (err && err.name === 'AbortError') return;
     if (controller !== searchController) return;
@@ -92,60 +111,96 @@ export async function showSearch(s) {
   }
 }
 
+/**
+ * A count as the status says it: `hơn 10.000` when the server gave a lower bound (it stops
+ * counting past 10,000 matches unless asked for the exact total), else the number.
+ */
+function countText(n, exact) {
+  return exact === false ? `hơn ${formatCount(n)}` : formatCount(n);
+}
+
+/** The filters' box: its `data-facets` says whether the facets of the search shown came. */
+const filtersBox = () => document.querySelector('[data-testid="filters"]');
+
 function statusText(s, data, total) {
   const what = s.q ? `cho “${s.q}”` : 'với bộ lọc này';
   if (total === 0) {
     const filtered = FILTERS.some((f) => s[f]);
     return `Không tìm thấy kết quả nào ${what}.${filtered ? ' Thử bỏ bớt bộ lọc.' : ' Thử từ khác hoặc bớt từ.'}`;
   }
-  const inDocs = data.groups ? ` trong ${formatCount(Number(data.groups.total) || 0)} văn bản` : '';
+  const exact = data.total_exact;
+  const inDocs = data.groups
+    ? ` trong ${countText(Number(data.groups.total) || 0, exact)} văn bản`
+    : '';
   if (data.relaxed && Number(data.relaxed.words) > 0) {
     // No clause had every word: the server shows those with the most of them.
     const { matched_words: matched, words } = data.relaxed;
-    return `Không có kết quả nào chứa đủ cả ${formatCount(Number(words))} từ; ${formatCount(
+    return `Không có kết quả nào chứa đủ cả ${formatCount(Number(words))} từ; ${countText(
       total,
+      exact,
     )} kết quả chứa ${formatCount(Number(matched))} trong số đó${inDocs}.`;
   }
   if (typeof data.prefix === 'string' && data.prefix) {
     // The last word, maybe still being typed, matched as the start of words.
-    return `Tìm thấy ${formatCount(total)} kết quả có từ bắt đầu bằng “${data.prefix}”${inDocs}`;
+    return `Tìm thấy ${countText(total, exact)} kết quả có từ bắt đầu bằng “${data.prefix}”${inDocs}`;
   }
-  return `Tìm thấy ${formatCount(total)} kết quả${inDocs}`;
+  return `Tìm thấy ${countText(total, exact)} kết quả${inDocs}`;
 }
 
+/** The first answer: the page of results, its status and pager; the facets come after. */
 function renderResults(s, data, limit) {
-  const total = Number(data.total) || 0;
   const status = $('result-status');
   status.classList.remove('is-error');
-  status.textContent = statusText(s, data, total);
   renderCards(Array.isArray(data.documents) ? data.documents : []);
 
   const list = $('results');
   let shown;
-  let count;
   if (data.groups) {
     const groups = Array.isArray(data.groups.groups) ? data.groups.groups : [];
     list.replaceChildren(...groups.map((g) => renderGroup(s, g)));
     shown = groups.length;
-    count = Number(data.groups.total) || 0;
   } else {
     const hits = Array.isArray(data.hits) ? data.hits : [];
     list.replaceChildren(...hits.map((h) => renderHit(h, true)));
     shown = hits.length;
-    count = total;
   }
   list.start = s.offset + 1;
+  list.dataset.shown = String(shown);
+  renderStatus(s, data, limit);
+}
 
-  renderFacets(s, data.facets || {});
-  renderTrends(s, data.facets || {}, total);
+/**
+ * The second answer, the counts: the exact total and number of documents replace the first
+ * answer's, and the facets fill the filters and the trend bars.
+ */
+function renderCounts(s, page, counts, limit) {
+  const data = {
+    ...page,
+    total: counts.total,
+    total_exact: counts.total_exact,
+    groups: page.groups && counts.groups ? { ...page.groups, total: counts.groups.total } : page.groups,
+  };
+  renderStatus(s, data, limit);
+  const total = Number(data.total) || 0;
+  renderFacets(s, counts.facets || {});
+  renderTrends(s, counts.facets || {}, total);
   renderExportLinks(s, total);
+  filtersBox().setAttribute('data-facets', 'ready');
+}
+
+/** The status line and the pager of an answer. */
+function renderStatus(s, data, limit) {
+  const total = Number(data.total) || 0;
+  $('result-status').textContent = statusText(s, data, total);
+  const shown = Number($('results').dataset.shown) || 0;
+  const count = data.groups ? Number(data.groups.total) || 0 : total;
 
   const pager = $('pager');
   pager.hidden = count <= limit && s.offset === 0;
   const from = count ? s.offset + 1 : 0;
   const to = Math.min(s.offset + shown, count);
   const unit = data.groups ? 'văn bản' : 'kết quả';
-  $('page-info').textContent = `${unit[0].toUpperCase()}${unit.slice(1)} ${formatCount(from)}–${formatCount(to)} trên ${formatCount(count)}`;
+  $('page-info').textContent = `${unit[0].toUpperCase()}${unit.slice(1)} ${formatCount(from)}–${formatCount(to)} trên ${countText(count, data.total_exact)}`;
   $('page-prev').disabled = s.offset === 0;
   // The server refuses to page deeper than its `max_offset`.
   $('page-next').disabled = s.offset + limit >= count || s.offset + limit > limits.max_offset;

@@ -1,8 +1,8 @@
 // vankien page: the search's trends (matching clauses by year and by issuing body, as inline SVG bar charts
 // with their numbers in a table) and the links that download every result as CSV or JSON lines.
 //
-// The counts are the search answer's own facets (`year`, `issuer`), exact over every matching
-// clause: no second request. Names and numbers enter the page only through textContent and
+// The counts are the facets (`year`, `issuer`) of the search's second request, the one that
+// asks for the counts alone once the first page is shown: exact over every matching clause. Names and numbers enter the page only through textContent and
 // attributes. A bar is a link that sets its year or issuer as a filter (or clears it, when it is
 // the filter already), so it works with the keyboard and the back button.
 

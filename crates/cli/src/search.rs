@@ -74,6 +74,14 @@ pub struct SearchArgs {
     /// Only clauses under this section path (`A/II/3`).
     #[arg(long)]
     pub section: Option<String>,
+    /// Count every matching clause. By default the count is exact up to `--exact-up-to`
+    /// clauses and past that may be a lower bound ("more than N clauses match"), which is
+    /// faster for a common word.
+    #[arg(long)]
+    pub exact_total: bool,
+    /// How many matching clauses are counted exactly at least, without `--exact-total`.
+    #[arg(long, value_name = "N", default_value_t = vankien_index::EXACT_TOTAL_UP_TO)]
+    pub exact_up_to: usize,
     /// Run every non-empty line of FILE as a query; print one JSON object a line.
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub queries: Option<PathBuf>,
@@ -107,6 +115,8 @@ fn print_readable(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()
             "{} clauses match, with a word that starts with \"{prefix}\"",
             r.total
         )?;
+    } else if !r.total_exact {
+        writeln!(out, "more than {} clauses match", r.total)?;
     } else {
         writeln!(out, "{}", clauses_match(r.total))?;
     }
@@ -254,6 +264,8 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         year_from: args.year.or(args.from),
         year_to: args.year.or(args.to),
         section_prefix: args.section.clone(),
+        exact_total: args.exact_total,
+        exact_up_to: args.exact_up_to,
         ..SearchRequest::default()
     };
     let sectors = match &args.sector {

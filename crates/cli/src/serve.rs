@@ -67,6 +67,11 @@ pub struct LimitArgs {
     /// Failed token checks allowed per minute from one address and for one token id.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().auth_failures_per_minute)]
     pub auth_failures_per_minute: u32,
+    /// How many matches a search's total counts exactly at least, unless the request asks for
+    /// `exact_total`: past that many it may be a lower bound, which the page shows as
+    /// "hơn N kết quả" until its second request brings the exact count.
+    #[arg(long, value_name = "N", default_value_t = vankien_index::EXACT_TOTAL_UP_TO)]
+    pub exact_up_to: usize,
 }
 
 impl Default for LimitArgs {
@@ -79,6 +84,7 @@ impl Default for LimitArgs {
             idle_timeout: d.idle_timeout.as_secs(),
             listen_backlog: d.listen_backlog,
             auth_failures_per_minute: d.auth_failures_per_minute,
+            exact_up_to: d.exact_up_to,
         }
     }
 }
@@ -99,6 +105,7 @@ impl LimitArgs {
             idle_timeout: std::time::Duration::from_secs(self.idle_timeout),
             listen_backlog: self.listen_backlog.max(1),
             auth_failures_per_minute: self.auth_failures_per_minute.max(1),
+            exact_up_to: self.exact_up_to.max(1),
             ..ServerConfig::default()
         })
     }

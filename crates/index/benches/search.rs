@@ -32,8 +32,10 @@
 //! counting every match (vankien's `total` counts them).
 //!
 //! A last table gives the figures of the scale issue (issue 14) beside their references: the
-//! page's own request (ten documents grouped, facets, total) and the top 20 clauses with facets,
-//! each against bare tantivy's top 10 with an exact count on vankien's clauses; the page's request
+//! page's own first request (ten documents grouped, the total exact up to 10,000, no facets), its
+//! second (the facets and the exact total alone), the page's one request before the counts
+//! (grouped, facets), and the top 20 clauses with facets, each against bare tantivy's top 10
+//! with an exact count on vankien's clauses; the page's first request
 //! as a user types (every prefix of 40 of the queries, `typing.txt` in the work folder) against
 //! bare tantivy on the same prefixes; ingest against FTS5 and bare tantivy; peak memory.
 //! `scripts/bench-all.sh DOCS` runs this benchmark and the HTTP one for one corpus size.
@@ -263,15 +265,36 @@ fn typing_queries(queries: &[(&str, String)]) -> Vec<String> {
     out
 }
 
-/// The page's own search request (`web/js/search.js`): ten documents, their best clauses
-/// grouped under each, with the total, the facets and the documents the query names.
+/// The page's own first search request (`web/js/search.js`): ten documents, their best clauses
+/// grouped under each, the total (exact up to 10,000, a lower bound past it) and the documents
+/// the query names; no facets.
 fn page_request(q: &str) -> SearchRequest {
     SearchRequest {
         query: q.to_string(),
         limit: 10,
         group: true,
-        facets: true,
         ..SearchRequest::default()
+    }
+}
+
+/// The page's second request, sent once the first is shown: the counts alone (the facets, the
+/// exact total, the number of documents).
+fn counts_request(q: &str) -> SearchRequest {
+    SearchRequest {
+        facets: true,
+        exact_total: true,
+        counts_only: true,
+        ..page_request(q)
+    }
+}
+
+/// The page's one request before the counts moved to a second one (the evening of
+/// 2026-12-04): grouped, with the facets and the exact total.
+fn old_page_request(q: &str) -> SearchRequest {
+    SearchRequest {
+        facets: true,
+        exact_total: true,
+        ..page_request(q)
     }
 }
 
@@ -356,6 +379,8 @@ fn child(args: &[String]) -> Res<()> {
             let run = |req: &SearchRequest| index.search(req).map(|r| r.total > 0);
             scale = json!({
                 "page_us": time_queries(&queries, |q| run(&page_request(q))).latencies_us,
+                "counts_us": time_queries(&queries, |q| run(&counts_request(q))).latencies_us,
+                "old_page_us": time_queries(&queries, |q| run(&old_page_request(q))).latencies_us,
                 "top20_us": time_queries(&queries, |q| run(&top20_request(q))).latencies_us,
                 "typing_us": time_queries(&typing, |q| run(&page_request(q))).latencies_us,
             });
@@ -729,7 +754,9 @@ fn print_scale(
     };
     let (rm, _, r99) = stats_of(clauses, "latencies_with_total_us");
     for (name, key) in [
-        ("page request (group, facets)", "page_us"),
+        ("page request (group, no facets)", "page_us"),
+        ("2nd request (facets, exact total)", "counts_us"),
+        ("page, one request (history)", "old_page_us"),
         ("top 20 + facets", "top20_us"),
         ("top 10, no facets (history)", "latencies_us"),
     ] {

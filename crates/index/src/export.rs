@@ -155,7 +155,7 @@ pub(crate) fn matches(
     };
     // First the query as the page runs it (widened or relaxed alike), for the total; then every
     // clause it matches, up to `max`, ranked as on the page.
-    let first = search::find(index, &req, 1, false)?;
+    let first = search::find(index, &req, 1, search::Collect::default())?;
     let wanted = first.ranked.total.min(max);
     let top = if wanted == 0 {
         Vec::new()

@@ -42,9 +42,14 @@ struct SegmentFacets {
     /// The facets of clause `d` are `ids[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     ids: Vec<u32>,
+    /// The number of each clause's `/doc/<id>` facet ([`NO_DOC`] for none).
+    docs: Vec<u32>,
     /// One more than the largest number in `ids`.
     width: usize,
 }
+
+/// The document number of a clause that has none.
+const NO_DOC: u32 = u32::MAX;
 
 impl SegmentFacets {
     fn of_clause(&self, doc: DocId) -> &[u32] {
@@ -106,17 +111,42 @@ impl FacetNames {
                 .collect::<tantivy::Result<_>>()?
         };
         let max_doc = segment.max_doc();
+        let is_doc: HashSet<u32> = {
+            let known = self.lock();
+            numbers
+                .iter()
+                .copied()
+                .filter(|&n| {
+                    known
+                        .names
+                        .get(n as usize)
+                        .is_some_and(|(r, _)| &**r == "doc")
+                })
+                .collect()
+        };
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
         let mut ids = Vec::with_capacity(max_doc as usize * 4);
+        let mut docs = Vec::with_capacity(max_doc as usize);
         starts.push(0);
         for doc in 0..max_doc {
+            let mut of_doc = NO_DOC;
             for ord in reader.facet_ords(doc) {
-                ids.push(*numbers.get(ord as usize).ok_or_else(too_many)?);
+                let n = *numbers.get(ord as usize).ok_or_else(too_many)?;
+                if is_doc.contains(&n) {
+                    of_doc = n;
+                }
+                ids.push(n);
             }
+            docs.push(of_doc);
             starts.push(u32::try_from(ids.len()).map_err(|_| too_many())?);
         }
         let width = numbers.iter().max().map_or(0, |&n| n as usize + 1);
-        let facets = Arc::new(SegmentFacets { starts, ids, width });
+        let facets = Arc::new(SegmentFacets {
+            starts,
+            ids,
+            docs,
+            width,
+        });
         self.lock().segments.insert(id, facets.clone());
         Ok(facets)
     }
@@ -131,6 +161,27 @@ impl FacetNames {
         }))
     }
 
+    /// A counter of one segment's matching clauses by document.
+    pub fn doc_counter(&self, segment: &SegmentReader) -> tantivy::Result<DocCounter> {
+        let facets = self.of(segment)?;
+        let counts = vec![0; facets.width];
+        Ok(DocCounter { facets, counts })
+    }
+
+    /// The counts of [`DocCounter`]s of every segment, by document id.
+    pub fn doc_counts(&self, counters: Vec<Vec<u32>>) -> HashMap<Arc<str>, u64> {
+        let known = self.lock();
+        let mut out: HashMap<Arc<str>, u64> = HashMap::new();
+        for counts in counters {
+            for (i, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                if let Some((_, value)) = known.names.get(i) {
+                    *out.entry(value.clone()).or_default() += u64::from(n);
+                }
+            }
+        }
+        out
+    }
+
     /// Forgets the segments not in `live`.
     pub fn retain(&self, live: &HashSet<SegmentId>) {
         self.lock().segments.retain(|id, _| live.contains(id));
@@ -138,6 +189,67 @@ impl FacetNames {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Matching clauses of one segment counted by document: only the document's facet of each,
+/// far less than a [`TallyCollector`] counts.
+pub(crate) struct DocCounter {
+    facets: Arc<SegmentFacets>,
+    /// Clauses found by facet number (only documents' numbers).
+    counts: Vec<u32>,
+}
+
+impl DocCounter {
+    /// Counts clause `doc`.
+    #[inline]
+    pub fn count(&mut self, doc: DocId) {
+        if let Some(&n) = self.facets.docs.get(doc as usize)
+            && let Some(c) = self.counts.get_mut(n as usize)
+        {
+            *c += 1;
+        }
+    }
+
+    /// The counts, for [`FacetNames::doc_counts`].
+    pub fn into_counts(self) -> Vec<u32> {
+        self.counts
+    }
+}
+
+/// Counts every matching clause by document, without scoring ([`FacetNames::doc_counts`]).
+pub(crate) struct DocCountCollector<'a>(pub &'a FacetNames);
+
+impl Collector for DocCountCollector<'_> {
+    type Fruit = HashMap<Arc<str>, u64>;
+    type Child = DocCounter;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<DocCounter> {
+        self.0.doc_counter(segment)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u32>>) -> tantivy::Result<HashMap<Arc<str>, u64>> {
+        Ok(self.0.doc_counts(fruits))
+    }
+}
+
+impl SegmentCollector for DocCounter {
+    type Fruit = Vec<u32>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.count(doc);
+    }
+
+    fn harvest(self) -> Vec<u32> {
+        self.into_counts()
     }
 }
 

@@ -5,7 +5,18 @@
 //! A document ranks by its best clause among the query's top clauses (a window several pages
 //! deep); documents with matches only below the window follow, most matches first, and their
 //! best clauses are found by the same query narrowed to each. `limit` and `offset` then count
-//! documents. The counts are the exact per-document facet counts.
+//! documents. The counts are the matches counted by document beside the top
+//! ([`crate::rerank::RerankCollector::counting_docs`]: only each match's document, not the
+//! facet tally); where the search skipped matches, those of the page's documents are counted
+//! again by the query narrowed to each.
+//!
+//! The window keeps the page's threshold at the 200th best clause. Collecting instead the best
+//! documents by their best clause, then their best clauses in one walk narrowed to the page's
+//! documents, gave the same pages and hardly more lower bounds (60 of the first 150 benchmark
+//! queries at 2,000 documents, against 58 with the window) but cost more: the narrowed walk
+//! builds the proximity boosts' scorers again in every segment, 50 phrases for an unfinished
+//! word, and the as-you-type p99 went from 54 to 90 ms (2026-12-04, `scripts/bench-all.sh
+//! 2000`); it was not kept.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +27,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 use vankien_ingest::docnum;
 
-use crate::facets::{FacetNames, FacetTally};
+use crate::facets::FacetNames;
 use crate::query::{Item, ParsedQuery};
 use crate::schema::{FLAG_LEAD, Fields};
 use crate::store::ClauseMeta;
@@ -48,10 +59,9 @@ pub(crate) fn plan(
     searcher: &Searcher,
     names: &FacetNames,
     window: Vec<(Score, DocAddress)>,
-    tally: &FacetTally,
+    counts: &HashMap<Arc<str>, u64>,
     (offset, limit, per_group): (usize, usize, usize),
 ) -> Result<(usize, Vec<Planned>), IndexError> {
-    let counts: HashMap<&str, u64> = tally.under("doc").collect();
     let mut order: Vec<Arc<str>> = Vec::new();
     let mut tops: HashMap<Arc<str>, Vec<(Score, DocAddress)>> = HashMap::new();
     for (score, addr) in window {
@@ -69,8 +79,8 @@ pub(crate) fn plan(
     }
     let mut rest: Vec<(&str, u64)> = counts
         .iter()
-        .filter(|(d, _)| !tops.contains_key(**d))
-        .map(|(d, n)| (*d, *n))
+        .filter(|(d, _)| !tops.contains_key(&**d))
+        .map(|(d, n)| (&**d, *n))
         .collect();
     rest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     order.extend(rest.into_iter().map(|(d, _)| Arc::from(d)));

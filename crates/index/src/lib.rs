@@ -14,6 +14,7 @@ mod group;
 mod index;
 mod ingest;
 mod limits;
+mod prune;
 mod query;
 mod relations;
 mod rerank;
@@ -35,7 +36,7 @@ pub use ingest::{
 };
 pub use limits::Limits;
 pub use relations::{DocRelations, Link, RelationCounts};
-pub use search::FACET_LIMIT;
+pub use search::{EXACT_TOTAL_UP_TO, FACET_LIMIT};
 pub use types::{
     DocSummary, FacetCount, Facets, Group, Groups, Hit, Relaxed, SearchRequest, SearchResults,
     Snippet,

@@ -10,13 +10,23 @@
 //! dropped as soon as an upper bound of its final score cannot beat the current top `n`: most
 //! clauses of a common query cost one phrase check, or none. The bounds are the constants of the
 //! boosts and the largest BM25 score a phrase can earn ([`Bm25Weight::max_score`]), so the page
-//! and its order are those of the single query. The total counts every clause found.
+//! and its order are those of the single query. The total counts every clause found, unless
+//! the collector may prune ([`RerankCollector::pruning_past`]): then, once that many are
+//! counted, [`crate::prune`] skips the stretches of clauses that cannot make the page, and the
+//! total is a lower bound ([`Reranked::exact`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, Weight};
+
+use crate::facets::{DocCounter, FacetNames};
+use crate::prune::{Budget, PruneWeights};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentOrdinal, SegmentReader,
@@ -116,8 +126,16 @@ impl RunWeights {
 
 /// Collects the total and the top `n` clauses of the required query, each scored with the
 /// proximity boosts of [`Proximity`] as the single query would.
-pub(crate) struct RerankCollector {
+pub(crate) struct RerankCollector<'a> {
     runs: Vec<RunWeights>,
+    /// When set, matches are also counted by document.
+    docs: Option<&'a FacetNames>,
+    /// When set, the walk may prune once this many matches are counted (see [`crate::prune`]).
+    prune: Option<(PruneWeights, usize)>,
+    /// Matches counted in the segments walked so far.
+    counted: AtomicUsize,
+    /// Whether a stretch of clauses was skipped: the total is then a lower bound.
+    skipped: AtomicBool,
     /// An unfinished last word's completions right after the word before it
     /// ([`crate::query::After`]): the word before, and the pairs, each asked whether it is there.
     after: Option<(Term, Vec<Box<dyn Weight>>)>,
@@ -125,10 +143,14 @@ pub(crate) struct RerankCollector {
     n: usize,
 }
 
-impl RerankCollector {
+impl<'a> RerankCollector<'a> {
     /// A collector of the top `n` of `split`'s query with its boosts (its proximity and its
-    /// completions after the word before), weighted for `searcher`.
-    pub fn new(searcher: &Searcher, split: &Split, n: usize) -> tantivy::Result<RerankCollector> {
+    /// completions after the word before), weighted for `searcher`. It counts every match.
+    pub fn new(
+        searcher: &Searcher,
+        split: &Split,
+        n: usize,
+    ) -> tantivy::Result<RerankCollector<'a>> {
         let runs = split
             .proximity
             .iter()
@@ -146,7 +168,39 @@ impl RerankCollector {
             }
             None => None,
         };
-        Ok(RerankCollector { runs, after, n })
+        Ok(RerankCollector {
+            runs,
+            after,
+            n,
+            docs: None,
+            prune: None,
+            counted: AtomicUsize::new(0),
+            skipped: AtomicBool::new(false),
+        })
+    }
+
+    /// Also counts the matches by document ([`Reranked::doc_counts`]).
+    pub fn counting_docs(mut self, names: &'a FacetNames) -> RerankCollector<'a> {
+        self.docs = Some(names);
+        self
+    }
+
+    /// Lets the walk skip what cannot make the page once `exact_up_to` matches are counted,
+    /// when `split`'s query can be bounded ([`Split::pruning`]); the total is then a lower
+    /// bound past `exact_up_to`. By default every match is visited and counted.
+    pub fn pruning_past(
+        mut self,
+        searcher: &Searcher,
+        split: &Split,
+        exact_up_to: usize,
+    ) -> tantivy::Result<RerankCollector<'a>> {
+        if let Some(p) = &split.pruning {
+            let runs: Vec<Vec<Term>> = split.proximity.iter().map(|p| p.words.clone()).collect();
+            let prev = split.after.as_ref().map(|a| &a.prev);
+            let weights = PruneWeights::new(searcher, p, &runs, prev)?;
+            self.prune = Some((weights, exact_up_to));
+        }
+        Ok(self)
     }
 }
 
@@ -154,8 +208,28 @@ impl RerankCollector {
 pub(crate) struct Reranked {
     /// Score and address of the top `n`.
     pub top: Vec<(Score, DocAddress)>,
-    /// Clauses found.
+    /// Clauses found: all of them when `exact`, else at least as many.
     pub total: usize,
+    /// Whether `total` counts every match (else no stretch of them was skipped).
+    pub exact: bool,
+    /// The matches counted by document, when asked ([`RerankCollector::counting_docs`]): exact
+    /// when `total` is.
+    pub doc_counts: Option<HashMap<Arc<str>, u64>>,
+    /// A segment's counts by document, before they are merged.
+    counters: Vec<Vec<u32>>,
+}
+
+impl Reranked {
+    /// The answer of a walk that only counted: no top, an exact total.
+    pub fn counted(total: usize, doc_counts: Option<HashMap<Arc<str>, u64>>) -> Reranked {
+        Reranked {
+            top: Vec::new(),
+            total,
+            exact: true,
+            doc_counts,
+            counters: Vec::new(),
+        }
+    }
 }
 
 /// A boost's scorer in one segment, asked about documents in ascending order.
@@ -244,6 +318,9 @@ struct RunCursors {
     max: Score,
     /// What the run can add to the clause at hand, found by [`RunCursors::bound`].
     doc: DocBound,
+    /// The largest BM25 of the phrase, the exact phrase and each pair, and the headings'
+    /// constant: for [`RunCursors::stretch_bound`].
+    maxes: (Score, Score, Vec<Score>, Score),
 }
 
 /// A phrase's cursor in a segment and its weights, to bound its score in one clause.
@@ -282,6 +359,24 @@ struct DocBound {
 }
 
 impl RunCursors {
+    /// The most the run can add to a clause of a stretch where its words' text terms reach at
+    /// most `ratios` of their largest BM25 (0 where a word is not in the stretch): a phrase
+    /// occurs no more often than any of its words, in a text of the same length, so its BM25
+    /// reaches no more of its own largest value than its rarest word's does.
+    fn stretch_bound(&self, ratios: &[Score]) -> Score {
+        let (phrase, exact, pairs, context) = &self.maxes;
+        let least = ratios.iter().copied().fold(1.0, Score::min);
+        let mut bound = context + BOUND_SLACK;
+        for (i, most) in pairs.iter().enumerate() {
+            let r = ratios[i].min(ratios.get(i + 1).copied().unwrap_or(0.0));
+            bound += most * r;
+        }
+        if least > 0.0 {
+            bound += PHRASE_SCORE + NEAR_SCORE + (phrase + exact) * least;
+        }
+        bound
+    }
+
     /// Bounds what the run can add to `doc` (kept in `self.doc`) and returns the whole bound.
     fn bound(&mut self, doc: DocId) -> Score {
         let counts = &mut self.counts;
@@ -337,6 +432,8 @@ impl AfterCursors {
 
 /// The collector of one segment.
 pub(crate) struct RerankSegment {
+    /// Matches counted by document, when asked.
+    docs: Option<DocCounter>,
     runs: Vec<RunCursors>,
     after: Option<AfterCursors>,
     /// The most all runs can add.
@@ -346,7 +443,7 @@ pub(crate) struct RerankSegment {
     total: usize,
 }
 
-impl Collector for RerankCollector {
+impl Collector for RerankCollector<'_> {
     type Fruit = Reranked;
     type Child = RerankSegment;
 
@@ -383,6 +480,12 @@ impl Collector for RerankCollector {
                 exact_norms: norms(reader, r.exact.as_ref())?,
                 max: r.max,
                 doc: DocBound::default(),
+                maxes: (
+                    r.phrase.max,
+                    r.exact.as_ref().map_or(0.0, |e| e.max),
+                    r.pairs.iter().map(|p| p.max).collect(),
+                    r.context.as_ref().map_or(0.0, |c| c.1),
+                ),
             });
         }
         let after = match &self.after {
@@ -397,6 +500,10 @@ impl Collector for RerankCollector {
         };
         let after_max = after.as_ref().map_or(0.0, |_| PHRASE_SCORE + BOUND_SLACK);
         Ok(RerankSegment {
+            docs: match self.docs {
+                Some(names) => Some(names.doc_counter(reader)?),
+                None => None,
+            },
             max: runs.iter().map(|r| r.max).sum::<Score>() + after_max,
             runs,
             after,
@@ -410,16 +517,102 @@ impl Collector for RerankCollector {
         true
     }
 
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Reranked> {
+        let mut seg = self.for_segment(segment, reader)?;
+        match &self.prune {
+            Some((weights, exact_up_to)) => {
+                let budget = Budget {
+                    counted_before: self.counted.load(Ordering::Relaxed),
+                    exact_up_to: *exact_up_to,
+                };
+                if crate::prune::walk(weights, reader, &mut seg, &budget)? {
+                    self.skipped.store(true, Ordering::Relaxed);
+                }
+            }
+            None => {
+                let alive = reader.alive_bitset();
+                weight.for_each(reader, &mut |doc, score| {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        seg.collect(doc, score);
+                    }
+                })?;
+            }
+        }
+        self.counted.fetch_add(seg.total, Ordering::Relaxed);
+        Ok(seg.harvest())
+    }
+
     fn merge_fruits(&self, fruits: Vec<Reranked>) -> tantivy::Result<Reranked> {
         let total = fruits.iter().map(|f| f.total).sum();
-        let mut top: Vec<(Score, DocAddress)> = fruits.into_iter().flat_map(|f| f.top).collect();
+        let mut counters = Vec::new();
+        let mut top: Vec<(Score, DocAddress)> = Vec::new();
+        for f in fruits {
+            top.extend(f.top);
+            counters.extend(f.counters);
+        }
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         top.truncate(self.n);
-        Ok(Reranked { top, total })
+        Ok(Reranked {
+            top,
+            total,
+            exact: !self.skipped.load(Ordering::Relaxed),
+            doc_counts: self.docs.map(|names| names.doc_counts(counters)),
+            counters: Vec::new(),
+        })
     }
 }
 
 impl RerankSegment {
+    /// The score a clause must beat to make the top, once it is full.
+    pub fn threshold(&self) -> Option<Score> {
+        self.top.threshold
+    }
+
+    /// Matches counted so far.
+    pub fn counted(&self) -> usize {
+        self.total
+    }
+
+    /// Counts a match without scoring it.
+    pub fn count(&mut self, doc: DocId) {
+        self.total += 1;
+        if let Some(d) = &mut self.docs {
+            d.count(doc);
+        }
+    }
+
+    /// Collects a match of the required query's score `base`.
+    pub fn collect_scored(&mut self, doc: DocId, base: Score) {
+        self.count(doc);
+        let threshold = self.top.threshold;
+        if let Some(score) = self.score(doc, base, threshold) {
+            self.top.push(score, doc);
+        }
+    }
+
+    /// The most the boosts can add to a clause of a stretch where the words of each run reach
+    /// `ratios` of their largest BM25 in the text, and the word before an unfinished word
+    /// `prev` of its own (`None`: no such word).
+    pub fn stretch_bound(&self, ratios: &[Vec<Score>], prev: Option<Score>) -> Score {
+        let runs: Score = self
+            .runs
+            .iter()
+            .zip(ratios)
+            .map(|(r, ratios)| r.stretch_bound(ratios))
+            .sum();
+        let after = match (&self.after, prev) {
+            (Some(_), Some(r)) if r <= 0.0 => 0.0,
+            (Some(_), _) => PHRASE_SCORE + BOUND_SLACK,
+            (None, _) => 0.0,
+        };
+        runs + after
+    }
+
     /// The final score of `doc`, or `None` when it cannot beat `threshold`. Before each boost
     /// is looked at, the score so far plus the most that is left must beat the threshold.
     fn score(&mut self, doc: DocId, base: Score, threshold: Option<Score>) -> Option<Score> {
@@ -510,11 +703,7 @@ impl SegmentCollector for RerankSegment {
     type Fruit = Reranked;
 
     fn collect(&mut self, doc: DocId, base: Score) {
-        self.total += 1;
-        let threshold = self.top.threshold;
-        if let Some(score) = self.score(doc, base, threshold) {
-            self.top.push(score, doc);
-        }
+        self.collect_scored(doc, base);
     }
 
     fn harvest(self) -> Reranked {
@@ -528,6 +717,9 @@ impl SegmentCollector for RerankSegment {
         Reranked {
             top,
             total: self.total,
+            exact: true,
+            doc_counts: None,
+            counters: self.docs.map(DocCounter::into_counts).into_iter().collect(),
         }
     }
 }
@@ -587,7 +779,7 @@ mod tests {
     }
 
     #[test]
-    fn two_phase_ranking_equals_the_single_query() {
+    fn two_phase_ranking_and_the_pruned_walk_equal_the_single_query() {
         let (_dir, index) = corpus_index(&[
             "thai-binh-09-NQ-DH-2020.txt",
             "57-NQ-TW.txt",
@@ -632,7 +824,7 @@ mod tests {
             limit: 20,
             ..SearchRequest::default()
         });
-        let (mut compared, mut relaxed, mut completed) = (0, 0, 0);
+        let (mut compared, mut relaxed, mut completed, mut lower_bounds) = (0, 0, 0, 0);
         for req in requests {
             let (q, limit, offset) = (&req.query, req.limit, req.offset);
             let got = index.search(&req).unwrap();
@@ -644,18 +836,38 @@ mod tests {
             let (want, total) = single(&index, &req, min_words, got.prefix.is_some());
             let what = format!("{q:?} limit {limit} offset {offset}");
             assert_eq!(got.total, total, "{what}");
-            assert_eq!(got.hits.len(), want.len(), "{what}");
-            for (i, (hit, (score, id))) in got.hits.iter().zip(&want).enumerate() {
-                // Sums in another order may differ in the last bits; a clause may then
-                // swap places with one of the same score, never with another.
-                assert!((hit.score - score).abs() < 1e-3, "{what}: hit {i}");
-                let tied = |j: usize| want.get(j).is_some_and(|w| (w.0 - score).abs() < 1e-3);
-                if &hit.clause_id != id {
-                    assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{what}: hit {i}");
+            assert!(got.total_exact, "{what}");
+            // Pruned from the first match on: the same page, a total that is a lower bound.
+            let pruned = index
+                .search(&SearchRequest {
+                    exact_up_to: 1,
+                    ..req.clone()
+                })
+                .unwrap();
+            assert!(pruned.total <= total, "{what}");
+            // A skipped stretch may have held no other match: the total is then not known to
+            // be exact, though it is.
+            assert!(!pruned.total_exact || pruned.total == total, "{what}");
+            lower_bounds += usize::from(pruned.total < total);
+            for got in [&got, &pruned] {
+                assert_eq!(got.hits.len(), want.len(), "{what}");
+                for (i, (hit, (score, id))) in got.hits.iter().zip(&want).enumerate() {
+                    // Sums in another order may differ in the last bits; a clause may then
+                    // swap places with one of the same score, never with another.
+                    assert!((hit.score - score).abs() < 1e-3, "{what}: hit {i}");
+                    let tied = |j: usize| want.get(j).is_some_and(|w| (w.0 - score).abs() < 1e-3);
+                    if &hit.clause_id != id {
+                        assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{what}: hit {i}");
+                    }
                 }
             }
             compared += want.len();
         }
+        // Three documents leave few stretches to skip (the 2,000 of the benchmark many more).
+        assert!(
+            lower_bounds >= 1,
+            "the pruned walk skips matches: {lower_bounds}"
+        );
         assert!(
             compared > 300,
             "the queries find enough to compare: {compared}"

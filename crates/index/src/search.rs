@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -11,7 +12,7 @@ use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
 use crate::Limits;
-use crate::facets::{FacetTally, TallyCollector};
+use crate::facets::{DocCountCollector, FacetTally, TallyCollector};
 use crate::group;
 use crate::query::{self, Widen};
 use crate::rerank::RerankCollector;
@@ -29,6 +30,10 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// clauses of nearly every document, and a list of thousands serves no one (it was most of a
 /// search answer's bytes on a 2,000-document index).
 pub const FACET_LIMIT: usize = 100;
+/// Matches a total counts exactly at least, unless the request asks for an exact total: past
+/// this many, a search may skip what cannot make its page and give a lower bound (as the
+/// search engines that show "more than 10,000 results" do).
+pub const EXACT_TOTAL_UP_TO: usize = 10_000;
 
 /// The document filter of a request: an id in the index, else a number in any spelling.
 pub(crate) fn doc_filter(index: &Index, doc: &str) -> Box<dyn Query> {
@@ -102,13 +107,26 @@ pub(crate) struct Found {
     parsed: query::ParsedQuery,
 }
 
+/// What a search collects besides its best clauses.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Collect {
+    /// The facets of every match (the total is then exact).
+    pub facets: bool,
+    /// The matches by document ([`crate::rerank::Reranked::doc_counts`]).
+    pub docs: bool,
+    /// May skip what cannot make the page once this many matches are counted.
+    pub exact_up_to: Option<usize>,
+    /// Only the counts: every match counted, none scored, no top.
+    pub counts_only: bool,
+}
+
 /// Runs a search's query, widened when nothing matches as typed, collecting the best `wanted`
-/// clauses (and facets when `facets`).
+/// clauses and what `what` asks.
 pub(crate) fn find(
     index: &Index,
     req: &SearchRequest,
     wanted: usize,
-    facets: bool,
+    what: Collect,
 ) -> Result<Found, IndexError> {
     let parsed = query::parse(&req.query)?;
     let inner = index.inner();
@@ -120,10 +138,32 @@ pub(crate) fn find(
     };
     // The query that finds the clauses, and apart the proximity boosts, looked at only where
     // they can still change the page (see `rerank`).
-    let facet_collector = || facets.then_some(TallyCollector(&inner.facet_names));
-    let run = |found: &query::Split| {
-        let collector = RerankCollector::new(&searcher, found, wanted)?;
-        searcher.search(&*found.query, &(collector, facet_collector()))
+    let run = |found: &query::Split| -> tantivy::Result<_> {
+        if what.counts_only {
+            // No score is needed: tantivy's walk without BM25, the counts beside each other.
+            let names = &inner.facet_names;
+            let counting = (
+                tantivy::collector::Count,
+                what.facets.then_some(TallyCollector(names)),
+                what.docs.then_some(DocCountCollector(names)),
+            );
+            let (total, tally, docs) = searcher.search(&*found.query, &counting)?;
+            return Ok((crate::rerank::Reranked::counted(total, docs), tally));
+        }
+        let mut collector = RerankCollector::new(&searcher, found, wanted)?;
+        if what.docs {
+            collector = collector.counting_docs(&inner.facet_names);
+        }
+        if what.facets {
+            // Facets count every match: tantivy's walk, no pruning.
+            let tally = TallyCollector(&inner.facet_names);
+            let (ranked, tally) = searcher.search(&*found.query, &(collector, tally))?;
+            return Ok((ranked, Some(tally)));
+        }
+        if let Some(n) = what.exact_up_to {
+            collector = collector.pruning_past(&searcher, found, n)?;
+        }
+        Ok((searcher.search(&*found.query, &collector)?, None))
     };
     let mut found = split(&Widen::default())?;
     let (mut ranked, mut facet_counts) = run(&found)?;
@@ -254,41 +294,70 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     } else {
         req.offset + limit
     };
-    // Grouping ranks documents by the per-document counts, so it counts facets too.
+    let wanted = if req.counts_only { 1 } else { wanted };
+    // Grouping ranks documents by their best clauses, then the others by their counts of
+    // matches, counted by document beside the top (not by every facet).
+    let what = Collect {
+        counts_only: req.counts_only,
+        facets: req.facets,
+        // With facets, the tally counts by document already.
+        docs: req.group && !req.facets,
+        exact_up_to: (!req.exact_total).then_some(match req.exact_up_to {
+            0 => EXACT_TOTAL_UP_TO,
+            n => n,
+        }),
+    };
     let Found {
         searcher,
         found,
-        ranked,
-        mut facet_counts,
+        mut ranked,
+        facet_counts,
         relaxed,
         prefix,
         words,
         phrases,
         parsed,
-    } = find(index, req, wanted, req.facets || req.group)?;
-    let total = ranked.total;
+    } = find(index, req, wanted, what)?;
+    let (total, total_exact) = (ranked.total, ranked.exact);
     let cache = index.read_cache();
-    let documents = if req.offset == 0 && req.doc.is_none() {
+    let documents = if req.offset == 0 && req.doc.is_none() && !req.counts_only {
         group::named_documents(&searcher, f, &parsed, &cache.docs)?
     } else {
         Vec::new()
     };
-    let (top, groups) = match (&facet_counts, req.group) {
-        (Some(tally), true) => {
+    let doc_counts: HashMap<Arc<str>, u64> = match (ranked.doc_counts.take(), &facet_counts) {
+        (Some(counts), _) => counts,
+        (None, Some(tally)) => tally.under("doc").map(|(d, n)| (Arc::from(d), n)).collect(),
+        (None, None) => HashMap::new(),
+    };
+    let (top, groups) = match req.group {
+        true if req.counts_only => (
+            Vec::new(),
+            Some(Groups {
+                total: doc_counts.len(),
+                groups: Vec::new(),
+            }),
+        ),
+        true => {
             let (docs, planned) = group::plan(
                 &searcher,
                 &inner.facet_names,
                 ranked.top,
-                tally,
+                &doc_counts,
                 (req.offset, limit, per_group),
             )?;
             let mut top = Vec::new();
             let mut groups = Vec::with_capacity(planned.len());
             for mut p in planned {
+                let narrowed = || group::within(f, &*found.query, &p.doc_id);
                 if p.top.is_empty() {
-                    let narrowed = group::within(f, &*found.query, &p.doc_id);
                     let collector = RerankCollector::new(&searcher, &found, per_group)?;
-                    p.top = searcher.search(&narrowed, &collector)?.top;
+                    p.top = searcher.search(&narrowed(), &collector)?.top;
+                }
+                // Where the walk skipped matches, a document's are counted apart: the
+                // query narrowed to its clauses.
+                if !total_exact {
+                    p.matches = searcher.search(&narrowed(), &tantivy::collector::Count)? as u64;
                 }
                 groups.push(Group {
                     doc_id: p.doc_id.to_string(),
@@ -305,11 +374,9 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
                 }),
             )
         }
-        _ => (ranked.top.into_iter().skip(req.offset).collect(), None),
+        false if req.counts_only => (Vec::new(), None),
+        false => (ranked.top.into_iter().skip(req.offset).collect(), None),
     };
-    if !req.facets {
-        facet_counts = None;
-    }
 
     let highlighter = Highlighter::new(words, phrases);
     let hits = hits(&searcher, f, top, &highlighter, &cache.docs)?;
@@ -322,6 +389,7 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
 
     Ok(SearchResults {
         total,
+        total_exact,
         hits,
         groups,
         documents,

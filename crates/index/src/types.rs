@@ -54,13 +54,28 @@ pub struct SearchRequest {
     /// The most values each facet lists, the most frequent first. By default (0)
     /// [`FACET_LIMIT`](crate::FACET_LIMIT).
     pub facet_limit: usize,
+    /// Whether the total must count every match. By default (false) it is exact up to
+    /// `exact_up_to` matches and past that may be a lower bound
+    /// ([`SearchResults::total_exact`]), which lets the search skip what cannot make the page.
+    /// Facets are counted over every match, so asking for them makes the total exact too.
+    pub exact_total: bool,
+    /// How many matches the total counts exactly at least, when `exact_total` is off. By
+    /// default (0) [`EXACT_TOTAL_UP_TO`](crate::EXACT_TOTAL_UP_TO).
+    pub exact_up_to: usize,
+    /// Only the counts: the total, the facets (when asked) and the number of documents (when
+    /// grouping), no hits. What a page asks second, once it shows the first page.
+    pub counts_only: bool,
 }
 
 /// The answer to a [`SearchRequest`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SearchResults {
-    /// How many clauses match in all.
+    /// How many clauses match: all of them when `total_exact`, else at least this many.
     pub total: usize,
+    /// Whether `total` counts every match. It always does up to the request's `exact_up_to`;
+    /// past it, unless the request asks for an exact total or facets, the search may have
+    /// skipped matches that could not make the page.
+    pub total_exact: bool,
     /// The hits of the requested page, best first (when grouping, the groups' hits in order).
     pub hits: Vec<Hit>,
     /// When the request groups by document: how many documents match, and the page of them.
@@ -79,10 +94,27 @@ pub struct SearchResults {
     pub prefix: Option<String>,
 }
 
+impl Default for SearchResults {
+    /// No match: a total of 0, exact.
+    fn default() -> SearchResults {
+        SearchResults {
+            total: 0,
+            total_exact: true,
+            hits: Vec::new(),
+            groups: None,
+            documents: Vec::new(),
+            facets: None,
+            relaxed: None,
+            prefix: None,
+        }
+    }
+}
+
 /// Hits grouped by document.
 #[derive(Debug, Clone, Default)]
 pub struct Groups {
-    /// How many documents have a matching clause.
+    /// How many documents have a matching clause: all of them when
+    /// [`SearchResults::total_exact`], else at least this many.
     pub total: usize,
     /// The documents of the requested page, best first.
     pub groups: Vec<Group>,

@@ -140,12 +140,18 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "issuer",
     "signer",
     "assignee",
+    "exact_total",
+    "exact_up_to",
+    "counts_only",
 ];
 
 /// Builds the index's search request from the query string of `GET /api/search`.
 ///
 /// `kind` and `clause_kind` are the clause kind, `doc_kind` the document kind; `year` is one year,
 /// `from`/`to` a range of years (inclusive). By default `limit` is 10, `offset` 0, facets on.
+/// `exact_total=true` counts every match (else the total is exact up to `exact_up_to`, by
+/// default [`vankien_index::EXACT_TOTAL_UP_TO`], and a lower bound past it); `counts_only=true`
+/// answers the counts alone (total, facets, documents), no hits.
 pub fn search_request(raw: Option<&str>, config: &ServerConfig) -> Result<SearchRequest, ApiError> {
     let pairs = parse_pairs(raw)?;
     let values = single_values(&pairs, SEARCH_PARAMS)?;
@@ -160,6 +166,7 @@ pub(crate) fn request_of(
     let mut req = SearchRequest {
         limit: 10,
         facets: true,
+        exact_up_to: config.exact_up_to,
         ..SearchRequest::default()
     };
     let mut clause_kind: Option<ClauseKind> = None;
@@ -218,6 +225,9 @@ pub(crate) fn request_of(
             "issuer" => req.issuer = Some(value.to_string()),
             "signer" => req.signer = Some(value.to_string()),
             "assignee" => req.assignee = Some(value.to_string()),
+            "exact_total" => req.exact_total = flag(name, value)?,
+            "exact_up_to" => req.exact_up_to = number(name, value, 1, usize::MAX)?,
+            "counts_only" => req.counts_only = flag(name, value)?,
             _ => unreachable!("single_values only lets known names through"),
         }
     }

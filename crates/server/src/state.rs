@@ -15,6 +15,10 @@ use crate::error::ApiError;
 /// The limits of the server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// How many matches a search's total counts exactly at least, unless the request asks for
+    /// `exact_total` or names its own `exact_up_to`. By default
+    /// [`vankien_index::EXACT_TOTAL_UP_TO`] (10,000).
+    pub exact_up_to: usize,
     /// Largest request body, in bytes. By default 16 KiB (no route takes a body today).
     pub max_body_bytes: usize,
     /// The limits on a search (query characters and words, `limit`, `offset`), checked on every
@@ -58,6 +62,7 @@ impl Default for ServerConfig {
     fn default() -> ServerConfig {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         ServerConfig {
+            exact_up_to: vankien_index::EXACT_TOTAL_UP_TO,
             max_body_bytes: 16 * 1024,
             limits: Limits {
                 max_limit: 100,

@@ -8,8 +8,10 @@ use vankien_ingest::{ClauseKind, DocKind};
 /// The answer of `GET /api/search` (and of `vankien search --json`).
 #[derive(Debug, Serialize)]
 pub struct SearchView {
-    /// Clauses matching, exactly.
+    /// Clauses matching: all of them when `total_exact`, else at least this many.
     total: usize,
+    /// Whether `total` counts every match (and `groups.total` every document).
+    total_exact: bool,
     /// The clauses of the page; empty when grouped (each group holds its own).
     hits: Vec<HitView>,
     /// The documents the query names by number, to show first as cards.
@@ -58,6 +60,7 @@ impl SearchView {
         });
         SearchView {
             total: results.total,
+            total_exact: results.total_exact,
             hits: hits.collect(),
             documents: results
                 .documents
@@ -93,7 +96,7 @@ impl SearchView {
 /// Hits grouped by document.
 #[derive(Debug, Serialize)]
 struct GroupsView {
-    /// How many documents have a matching clause.
+    /// How many documents have a matching clause (at least, unless `total_exact`).
     total: usize,
     groups: Vec<GroupView>,
 }

@@ -349,6 +349,160 @@ async fn search_filters_and_pages() {
     }
 }
 
+/// The clause ids of an answer, in order: its hits, or its groups' hits.
+fn clause_ids(answer: &Value) -> Vec<String> {
+    let hits = answer["hits"].as_array().unwrap().iter();
+    let groups = answer["groups"]["groups"].as_array().into_iter().flatten();
+    hits.chain(groups.flat_map(|g| g["hits"].as_array().unwrap()))
+        .map(|h| h["clause_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn totals_are_exact_up_to_a_threshold_then_a_lower_bound_and_counts_come_apart() {
+    let f = fixture();
+    // Below the threshold (10,000 by default; the corpus has about 1,600 clauses): exact, and
+    // the page's first request (no facets) counts documents as the request with facets does.
+    let page = get(&f.app, "/api/search?q=nhiem+vu&group=true&facets=false")
+        .await
+        .json();
+    let exact = get(&f.app, "/api/search?q=nhiem+vu&group=true&exact_total=true")
+        .await
+        .json();
+    assert_eq!(page["total_exact"], true);
+    assert!(page["facets"].is_null(), "{}", page["facets"]);
+    assert!(exact["facets"]["year"].is_array());
+    assert_eq!(page["total"], exact["total"]);
+    assert_eq!(page["groups"], exact["groups"]);
+
+    // Past a threshold of 1 match: a lower bound where whole stretches of clauses could not
+    // make the page, and the same page as the exact count gives, its documents' counts too.
+    let mut lower = 0;
+    for q in [
+        "nhiem+vu",
+        "dang+vien",
+        "cong+tac",
+        "xay+dung",
+        "cua+cac",
+        "phat+trien",
+        "xa",
+        "phuong",
+    ] {
+        for extra in ["", "&group=true"] {
+            let uri =
+                |more: &str| format!("/api/search?q={q}&facets=false&exact_up_to=1{extra}{more}");
+            let bound = get(&f.app, &uri("")).await.json();
+            let full = get(&f.app, &uri("&exact_total=true")).await.json();
+            let what = format!("{q}{extra}");
+            assert_eq!(full["total_exact"], true, "{what}");
+            let (b, n) = (
+                bound["total"].as_u64().unwrap(),
+                full["total"].as_u64().unwrap(),
+            );
+            assert!(b >= 1 && b <= n, "{what}: {b} of {n}");
+            if bound["total_exact"] == true {
+                assert_eq!(b, n, "{what}");
+            }
+            if b < n {
+                lower += 1;
+                assert_eq!(bound["total_exact"], false, "{what}");
+            }
+            assert_eq!(clause_ids(&bound), clause_ids(&full), "{what}");
+            let matches = |a: &Value| -> Vec<Value> {
+                let groups = a["groups"]["groups"].as_array().into_iter().flatten();
+                groups.map(|g| g["matches"].clone()).collect()
+            };
+            assert_eq!(matches(&bound), matches(&full), "{what}");
+        }
+    }
+    // How many depends on the segments the index has (merges may run): "xa" and "phuong",
+    // hundreds of clauses of one document, give lower bounds in every layout seen.
+    assert!(lower >= 3, "lower bounds: {lower}");
+
+    // The page's second request: the counts alone, as exact as with the hits.
+    let counts = get(
+        &f.app,
+        "/api/search?q=nhiem+vu&group=true&facets=true&exact_total=true&counts_only=true",
+    )
+    .await
+    .json();
+    assert_eq!(counts["total"], exact["total"]);
+    assert_eq!(counts["total_exact"], true);
+    assert_eq!(counts["facets"], exact["facets"]);
+    assert_eq!(counts["groups"]["total"], exact["groups"]["total"]);
+    assert_eq!(counts["groups"]["groups"], serde_json::json!([]));
+    assert_eq!(counts["hits"], serde_json::json!([]));
+
+    for bad in [
+        "exact_total=maybe",
+        "exact_up_to=0",
+        "exact_up_to=x",
+        "counts_only=2",
+    ] {
+        let answer = get(&f.app, &format!("/api/search?q=nhiem+vu&{bad}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn grouped_pages_are_the_flat_ranking_grouped_with_or_without_skipping() {
+    let f = fixture();
+    let mut compared = 0;
+    for q in [
+        "nhiem+vu",
+        "phat+trien+kinh+te",
+        "chuyen+doi+so",
+        "cua+cac",
+        "xa",
+    ] {
+        let flat = get(&f.app, &format!("/api/search?q={q}&limit=100&facets=false"))
+            .await
+            .json();
+        // Each document in the order of its best clause, with its best three.
+        let mut order: Vec<String> = Vec::new();
+        let mut best: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for h in flat["hits"].as_array().unwrap() {
+            let doc = h["doc_id"].as_str().unwrap().to_string();
+            let clauses = best.entry(doc.clone()).or_insert_with(|| {
+                order.push(doc.clone());
+                Vec::new()
+            });
+            if clauses.len() < 3 {
+                clauses.push(h["clause_id"].as_str().unwrap().to_string());
+            }
+        }
+        for up_to in ["", "&exact_up_to=1"] {
+            let grouped = get(
+                &f.app,
+                &format!("/api/search?q={q}&group=true&limit=5&facets=false{up_to}"),
+            )
+            .await
+            .json();
+            let groups = grouped["groups"]["groups"].as_array().unwrap();
+            // The documents the flat top 100 holds come first, in its order.
+            for (i, g) in groups.iter().enumerate().take(order.len()) {
+                let doc = g["doc_id"].as_str().unwrap();
+                assert_eq!(
+                    order.get(i).map(String::as_str),
+                    Some(doc),
+                    "{q}{up_to}: group {i}"
+                );
+                let ids: Vec<&str> = g["hits"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h["clause_id"].as_str().unwrap())
+                    .collect();
+                if best[doc].len() == 3 {
+                    assert_eq!(ids, best[doc], "{q}{up_to}: {doc}");
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared >= 20, "groups compared: {compared}");
+}
+
 #[tokio::test]
 async fn search_refuses_hostile_and_malformed_input_with_400() {
     let f = fixture();

@@ -24,6 +24,8 @@ const TRENDS_SCRIPT: &str = r#"
     return {
         hash: location.hash,
         busy: results.getAttribute('aria-busy') === 'true',
+        // The page asks for the counts by a second request, once it shows the first page.
+        facets: document.querySelector('[data-testid="filters"]').getAttribute('data-facets'),
         hidden: box.hidden,
         status: document.querySelector('[data-testid="result-count"]').textContent,
         bars: [...box.querySelectorAll('[data-testid="trend-bar"]')].map((b) => ({
@@ -161,6 +163,7 @@ async fn trends_shown(c: &Client, hash_ok: impl Fn(&str) -> bool) -> Step<Value>
     let v = poll(c, TRENDS_SCRIPT, |v| {
         v["hash"].as_str().is_some_and(&hash_ok)
             && v["busy"] == false
+            && v["facets"] == "ready"
             && v["hidden"] == false
             && v["bars"].as_array().is_some_and(|b| !b.is_empty())
     })
@@ -357,7 +360,7 @@ pub async fn drive_trends(c: &Client, base: &str, shots: &std::path::Path) -> St
 }
 
 /// A count as the page writes it (`vi-VN`: `1.234`).
-fn vi_count(n: u64) -> String {
+pub fn vi_count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -235,3 +235,47 @@ fn relations_name_what_a_document_does_and_what_is_done_to_it() {
     assert!(stderr(&out).contains("69-KL/TW"), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn a_total_past_exact_up_to_is_a_lower_bound_unless_the_exact_total_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index_in(dir.path());
+    let json = |args: &[&str], q: &str| -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_slice(&search(&index, &all, q).stdout).unwrap()
+    };
+    let mut lower = 0;
+    for q in [
+        "nhiem vu",
+        "phat trien",
+        "cong tac",
+        "xay dung",
+        "cua cac",
+        "khoa hoc",
+    ] {
+        // By default exact up to 10,000: every total of these five documents.
+        let default = json(&[], q);
+        assert_eq!(default["total_exact"], true, "{q}");
+        let n = default["total"].as_u64().unwrap();
+        assert_eq!(
+            json(&["--exact-total", "--exact-up-to", "1"], q)["total"],
+            n,
+            "{q}"
+        );
+        let bound = json(&["--exact-up-to", "1"], q);
+        let b = bound["total"].as_u64().unwrap();
+        assert!(b >= 1 && b <= n, "{q}: {b} of {n}");
+        assert_eq!(bound["hits"], default["hits"], "{q}");
+        if b < n {
+            lower += 1;
+            assert_eq!(bound["total_exact"], false, "{q}");
+            let text = stdout(&search(&index, &["--exact-up-to", "1"], q));
+            assert!(
+                text.starts_with(&format!("more than {b} clauses match\n")),
+                "{q}: {text}"
+            );
+        }
+    }
+    assert!(lower >= 1, "no query gave a lower bound");
+}

@@ -56,6 +56,11 @@ pub type Clauses = Vec<(Occur, Box<dyn Query>)>;
 /// A word, required: found in the text (folded) or the context, scored higher on its exact
 /// spelling when typed with diacritics. One [`WordQuery`], whose union is cheap to seek.
 fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
+    Box::new(plain_word(f, w))
+}
+
+/// The [`WordQuery`] of [`word_query`], unboxed, for the pruned search of [`Pruning`].
+fn plain_word(f: &Fields, w: &Word) -> WordQuery {
     let terms = vec![
         (term(f.text_folded, &w.folded), 1.0),
         (term(f.ctx_folded, &w.folded), CONTEXT_BOOST),
@@ -65,7 +70,31 @@ fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
         true => vec![(term(f.text_exact, &w.exact), EXACT_BOOST)],
         false => Vec::new(),
     };
-    Box::new(WordQuery::new(terms, exact))
+    WordQuery::new(terms, exact)
+}
+
+/// The finding query of [`Split::query`] taken apart, for a search that skips the blocks of
+/// clauses that cannot make the page ([`crate::prune`]): built only for the queries whose every
+/// part it knows how to bound. The score of a clause is the sum of its required words (and
+/// unfinished word), its optional words and constants, as the boolean query sums them.
+pub(crate) struct Pruning {
+    /// The required words.
+    pub words: Vec<WordQuery>,
+    /// The required unfinished last word, if any.
+    pub prefix: Option<PrefixQuery>,
+    /// Required filters (scoring 0) and exclusions: the clauses of the query that are neither
+    /// words nor optional.
+    pub filters: Clauses,
+    /// Optional words (particles, kind names), each with its weight.
+    pub optional: Vec<(WordQuery, f32)>,
+    /// Optional clauses of a constant score where they match (a clause kind the query names).
+    pub constants: Vec<(Box<dyn Query>, f32)>,
+}
+
+/// A unit of a query as [`Pruning`] takes it, when it can.
+enum Plain {
+    Word(WordQuery),
+    Prefix(PrefixQuery),
 }
 
 /// The unfinished word right after `prev` as typed, as any of its completions `keys`: scored
@@ -216,6 +245,10 @@ pub struct Split {
     /// Folded keys to mark in snippets besides the typed words: the other form of each
     /// abbreviation or abbreviated words typed (one key, or the words of a phrase).
     pub marks: Vec<Vec<String>>,
+    /// The same query taken apart for a pruned search; `None` when a part of it has no bound
+    /// (a quoted phrase, a document number, an abbreviation, a long query that needs only most
+    /// of its words).
+    pub(crate) pruning: Option<Pruning>,
 }
 
 /// The parts of a query, before they are put together ([`build`], [`build_split`]).
@@ -227,6 +260,7 @@ struct Parts {
     required: usize,
     marks: Vec<Vec<String>>,
     particles: Vec<String>,
+    pruning: Option<Pruning>,
 }
 
 /// Builds the query that finds the clauses and, apart, the proximity boosts of each run of
@@ -250,6 +284,7 @@ pub fn build_split(
         required: p.required,
         marks: p.marks,
         particles: p.particles,
+        pruning: p.pruning,
     })
 }
 
@@ -277,6 +312,9 @@ fn parts(
         after: None,
         marks: Vec::new(),
         particles: Vec::new(),
+        plain: Vec::new(),
+        plain_optional: Vec::new(),
+        prunable: true,
     };
     let mut runs = roles.runs.iter();
     let last_item = parsed.items.len().saturating_sub(1);
@@ -306,6 +344,9 @@ fn parts(
         after,
         marks,
         particles,
+        plain,
+        plain_optional,
+        prunable,
         ..
     } = g;
     let word_units = units.len();
@@ -314,6 +355,36 @@ fn parts(
         (false, Some(min)) => min.min(word_units),
         (false, None) => minmatch::required(word_units),
     };
+    let prunable = prunable
+        && required == word_units
+        && plain.iter().all(Option::is_some)
+        && plain_optional.iter().all(Option::is_some)
+        && clauses.iter().all(|(o, _)| *o != Occur::Should);
+    let pruning = prunable.then(|| {
+        let (mut words, mut prefix) = (Vec::new(), None);
+        for p in plain.into_iter().flatten() {
+            match p {
+                Plain::Word(w) => words.push(w),
+                Plain::Prefix(q) => prefix = Some(q),
+            }
+        }
+        Pruning {
+            words,
+            prefix,
+            filters: clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+            optional: plain_optional.into_iter().flatten().collect(),
+            constants: kinds
+                .iter()
+                .map(|kind| -> (Box<dyn Query>, f32) {
+                    let t = term(f.clause_kind, kind.as_str());
+                    (
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+                        KIND_SCORE,
+                    )
+                })
+                .collect(),
+        }
+    });
     if required < word_units {
         let q = MinMatchQuery::new(units, required).with_cover(COVER_SCORE, ALL_SCORE);
         clauses.push((Occur::Must, Box::new(q)));
@@ -336,6 +407,7 @@ fn parts(
         required,
         marks,
         particles,
+        pruning,
     })
 }
 
@@ -357,6 +429,12 @@ struct Gather<'f> {
     after: Option<After>,
     marks: Vec<Vec<String>>,
     particles: Vec<String>,
+    /// Each unit as [`Pruning`] takes it (`None` where it cannot), in the order of `units`.
+    plain: Vec<Option<Plain>>,
+    /// Each optional word with its weight, in the order of `optional`.
+    plain_optional: Vec<Option<(WordQuery, f32)>>,
+    /// Whether the clauses gathered so far can all be bounded (no quoted phrase).
+    prunable: bool,
 }
 
 impl Gather<'_> {
@@ -393,6 +471,7 @@ impl Gather<'_> {
                 (Occur::Should, Box::new(BooleanQuery::new(words))),
             ]);
             self.units.push(Box::new(either));
+            self.plain.push(None);
         }
         // An abbreviation, or the words it stands for: either form. A relaxed query keeps typed
         // words in full apart, so that it counts and drops them one by one.
@@ -422,6 +501,7 @@ impl Gather<'_> {
                 (Occur::Should, Box::new(BooleanQuery::new(typed))),
                 (Occur::Should, other),
             ])));
+            self.plain.push(None);
         }
         // The run's words but its optional ones, at their places, for its proximity boosts.
         let mut near: Vec<(usize, &Word)> = Vec::with_capacity(ws.len());
@@ -434,7 +514,8 @@ impl Gather<'_> {
                 Some(c) if j + 1 == ws.len() => {
                     let fields = vec![f.text_folded, f.ctx_folded];
                     let prefix = PrefixQuery::new(fields, c.prefix, c.cache.clone());
-                    self.units.push(Box::new(prefix));
+                    self.units.push(Box::new(prefix.clone()));
+                    self.plain.push(Some(Plain::Prefix(prefix)));
                     if j > 0 && !covered[j - 1] {
                         self.after = Some(After::new(f, &ws[j - 1], c.keys));
                     }
@@ -463,21 +544,32 @@ impl Gather<'_> {
     fn typed_word(&mut self, w: &Word, role: Role) {
         let f = self.f;
         match role {
-            Role::Content => self.units.push(word_query(f, w)),
+            Role::Content => {
+                self.units.push(word_query(f, w));
+                self.plain.push(Some(Plain::Word(plain_word(f, w))));
+            }
             Role::Kind(kind) => {
                 if !self.kinds.contains(&kind) {
                     self.kinds.push(kind);
                 }
                 match self.kinds_required {
-                    true => self.units.push(word_query(f, w)),
-                    false => self
-                        .optional
-                        .push(boosted(word_query(f, w), KIND_WORD_BOOST)),
+                    true => {
+                        self.units.push(word_query(f, w));
+                        self.plain.push(Some(Plain::Word(plain_word(f, w))));
+                    }
+                    false => {
+                        self.optional
+                            .push(boosted(word_query(f, w), KIND_WORD_BOOST));
+                        self.plain_optional
+                            .push(Some((plain_word(f, w), KIND_WORD_BOOST)));
+                    }
                 }
             }
             Role::Particle | Role::Link => {
                 self.optional
                     .push(boosted(word_query(f, w), PARTICLE_BOOST));
+                self.plain_optional
+                    .push(Some((plain_word(f, w), PARTICLE_BOOST)));
                 self.particles.push(w.folded.clone());
             }
         }
@@ -486,6 +578,7 @@ impl Gather<'_> {
     /// A quoted phrase: required on the folded text, scored higher on its exact spelling.
     fn phrase(&mut self, ws: &[Word]) {
         let f = self.f;
+        self.prunable = false;
         if ws.len() == 1 {
             self.clauses
                 .push((Occur::Must, scored_term(f.text_folded, &ws[0].folded)));

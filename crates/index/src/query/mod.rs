@@ -19,6 +19,7 @@ mod proximity;
 mod roles;
 pub(crate) mod word;
 
+pub(crate) use build::Pruning;
 #[cfg(test)]
 pub use build::build;
 pub use build::{Completion, Split, Widen, build_split};

@@ -135,8 +135,19 @@ impl PrefixQuery {
     }
 }
 
-impl Query for PrefixQuery {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl PrefixQuery {
+    /// Its weight, and the most a clause can score by it: one occurrence in the shortest
+    /// clause (0 when scoring is off).
+    pub fn weight_and_bound(
+        &self,
+        scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<(Box<dyn Weight>, Score)> {
+        let weight = self.prefix_weight(scoring)?;
+        let bound = weight.bm25.as_ref().map_or(0.0, |w| w.score(0, 1));
+        Ok((Box::new(weight), bound))
+    }
+
+    fn prefix_weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<PrefixWeight> {
         let bm25 = match scoring {
             EnableScoring::Enabled {
                 searcher,
@@ -161,10 +172,16 @@ impl Query for PrefixQuery {
             }
             EnableScoring::Disabled { .. } => None,
         };
-        Ok(Box::new(PrefixWeight {
+        Ok(PrefixWeight {
             query: self.clone(),
             bm25,
-        }))
+        })
+    }
+}
+
+impl Query for PrefixQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.prefix_weight(scoring)?))
     }
 }
 

@@ -7,9 +7,13 @@
 //! Here the union is the smallest current document of two or three term scorers, and a seek
 //! moves only the scorers behind the target. Scores are the sum of the matching terms' BM25
 //! times their weights, as the boolean query gives.
+//!
+//! A word also bounds what it can score over a stretch of clauses, from the block maxima of its
+//! terms' postings ([`WordScorer::block_end`], [`WordScorer::block_bound`]), for the pruned
+//! search of [`crate::prune`].
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -30,10 +34,14 @@ impl WordQuery {
     pub fn new(terms: Vec<(Term, Score)>, within: Vec<(Term, Score)>) -> WordQuery {
         WordQuery { terms, within }
     }
-}
 
-impl Query for WordQuery {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+    /// The first term (the word's folded key in the text), whose postings bound the others'.
+    pub fn first_term(&self) -> Option<&Term> {
+        self.terms.first().map(|(t, _)| t)
+    }
+
+    /// Its weight, unboxed.
+    pub fn word_weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<WordWeight> {
         let weigh = |terms: &[(Term, Score)]| {
             terms
                 .iter()
@@ -55,11 +63,17 @@ impl Query for WordQuery {
                 })
                 .collect::<tantivy::Result<Vec<_>>>()
         };
-        Ok(Box::new(WordWeight {
+        Ok(WordWeight {
             terms: weigh(&self.terms)?,
             within: weigh(&self.within)?,
             scoring: scoring.is_scoring_enabled(),
-        }))
+        })
+    }
+}
+
+impl Query for WordQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.word_weight(scoring)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -69,7 +83,7 @@ impl Query for WordQuery {
     }
 }
 
-struct WordWeight {
+pub(crate) struct WordWeight {
     /// Each term with its BM25 weight, its boost applied.
     terms: Vec<(Term, Bm25Weight)>,
     /// The same for the terms within the first.
@@ -78,56 +92,69 @@ struct WordWeight {
 }
 
 impl WordWeight {
-    /// The scorers of the terms present in the segment, each on its first document. They are
-    /// tantivy's own `TermScorer`s, held by value, so that the union's many `doc()` and
-    /// `score()` calls are direct calls, not calls through a `Box<dyn Scorer>`.
+    /// The scorers of the terms present in the segment, each on its first document, with the
+    /// place of its term in `terms`. They are tantivy's own `TermScorer`s, held by value, so
+    /// that the union's many `doc()` and `score()` calls are direct calls, not calls through a
+    /// `Box<dyn Scorer>` (they were a fifth of all query time).
     fn term_scorers(
         &self,
         terms: &[(Term, Bm25Weight)],
         reader: &SegmentReader,
         boost: Score,
-    ) -> tantivy::Result<Vec<TermScorer>> {
+    ) -> tantivy::Result<Vec<(usize, TermScorer)>> {
         let option = if self.scoring {
             IndexRecordOption::WithFreqs
         } else {
             IndexRecordOption::Basic
         };
         let mut subs = Vec::with_capacity(terms.len());
-        for (term, bm25) in terms {
+        for (i, (term, bm25)) in terms.iter().enumerate() {
             let inverted = reader.inverted_index(term.field())?;
             let Some(info) = inverted.get_term_info(term)? else {
                 continue;
             };
-            let postings = inverted.read_postings_from_terminfo(&info, option)?;
+            let postings = inverted.read_block_postings_from_terminfo(&info, option)?;
             let norms = match self.scoring {
                 true => reader.fieldnorms_readers().get_field(term.field())?,
                 false => None,
             };
             let norms = norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-            let scorer = TermScorer {
-                postings,
-                norms,
-                bm25: bm25.boost_by(boost),
-            };
+            let scorer = TermScorer::new(postings, norms, bm25.boost_by(boost));
             if scorer.doc() != TERMINATED {
-                subs.push(scorer);
+                subs.push((i, scorer));
             }
         }
         Ok(subs)
     }
 }
 
-impl Weight for WordWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let subs = self.term_scorers(&self.terms, reader, boost)?;
-        let within = match self.scoring {
+impl WordWeight {
+    /// Its scorer in a segment, unboxed.
+    pub fn word_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<WordScorer> {
+        let (places, subs): (Vec<usize>, Vec<TermScorer>) = self
+            .term_scorers(&self.terms, reader, boost)?
+            .into_iter()
+            .unzip();
+        let within: Vec<TermScorer> = match self.scoring {
             true => self.term_scorers(&self.within, reader, boost)?,
             false => Vec::new(),
-        };
-        Ok(Box::new(WordScorer {
+        }
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+        let within_max = within.iter().map(TermScorer::max_score).sum();
+        Ok(WordScorer {
+            first: places.iter().position(|&p| p == 0),
             union: Union::new(subs),
             within,
-        }))
+            within_max,
+        })
+    }
+}
+
+impl Weight for WordWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(self.word_scorer(reader, boost)?))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -135,7 +162,7 @@ impl Weight for WordWeight {
             Ok(self
                 .term_scorers(terms, reader, 1.0)?
                 .into_iter()
-                .filter_map(|mut s| (s.seek(doc) == doc).then(|| s.explain()))
+                .filter_map(|(_, mut s)| (s.seek(doc) == doc).then(|| s.explain()))
                 .collect())
         };
         let mut matched = explained(&self.terms)?;
@@ -154,49 +181,102 @@ impl Weight for WordWeight {
     }
 }
 
-/// One term's postings, scored as tantivy's `TermScorer` scores them (which tantivy does not
-/// export), held by value in [`WordScorer`]: the union's many `doc()` and `score()` calls are
-/// then direct, inlined calls, not calls through a `Box<dyn Scorer>` (they were a fifth of all
-/// query time).
-struct TermScorer {
-    postings: SegmentPostings,
+/// One term's postings, read block by block and scored as tantivy's `TermScorer` scores them.
+/// tantivy does not export its `TermScorer`, whose block maxima its own block-WAND reads; this
+/// one gives them ([`TermScorer::block_max_score`]) for [`crate::prune`]. Held by value in
+/// [`WordScorer`], so that the union's many `doc()` and `score()` calls are direct calls.
+pub(crate) struct TermScorer {
+    block: BlockSegmentPostings,
+    /// The current document's place in the block.
+    cur: usize,
     norms: FieldNormReader,
     bm25: Bm25Weight,
 }
 
 impl TermScorer {
+    fn new(block: BlockSegmentPostings, norms: FieldNormReader, bm25: Bm25Weight) -> TermScorer {
+        TermScorer {
+            block,
+            cur: 0,
+            norms,
+            bm25,
+        }
+    }
+
+    #[inline]
+    fn term_freq(&self) -> u32 {
+        self.block.freqs().get(self.cur).copied().unwrap_or(1)
+    }
+
     #[inline]
     fn score(&self) -> Score {
-        let doc = self.postings.doc();
+        let doc = self.doc();
         self.bm25
-            .score(self.norms.fieldnorm_id(doc), self.postings.term_freq())
+            .score(self.norms.fieldnorm_id(doc), self.term_freq())
     }
 
     fn explain(&self) -> Explanation {
-        let doc = self.postings.doc();
+        let doc = self.doc();
         self.bm25
-            .explain(self.norms.fieldnorm_id(doc), self.postings.term_freq())
+            .explain(self.norms.fieldnorm_id(doc), self.term_freq())
+    }
+
+    /// The largest score of a document of the current block.
+    fn block_max_score(&mut self) -> Score {
+        self.block.block_max_score(&self.norms, &self.bm25)
+    }
+
+    /// The last document of the current block.
+    fn last_doc_in_block(&self) -> DocId {
+        self.block.docs().last().copied().unwrap_or(TERMINATED)
+    }
+
+    /// The largest score of any document.
+    fn max_score(&self) -> Score {
+        self.bm25.max_score()
     }
 }
 
 impl DocSet for TermScorer {
     #[inline]
     fn advance(&mut self) -> DocId {
-        self.postings.advance()
+        let len = self.block.docs().len();
+        if self.cur >= len {
+            return TERMINATED;
+        }
+        self.cur += 1;
+        if self.cur == len {
+            self.block.advance();
+            self.cur = 0;
+        }
+        self.doc()
     }
 
     #[inline]
     fn seek(&mut self, target: DocId) -> DocId {
-        self.postings.seek(target)
+        let docs = self.block.docs();
+        match docs.last() {
+            Some(&last) if last >= target => {
+                let from = self.cur.min(docs.len());
+                self.cur = from + docs[from..].partition_point(|&d| d < target);
+            }
+            Some(_) => self.cur = self.block.seek(target),
+            None => return TERMINATED,
+        }
+        self.doc()
     }
 
     #[inline]
     fn doc(&self) -> DocId {
-        self.postings.doc()
+        self.block
+            .docs()
+            .get(self.cur)
+            .copied()
+            .unwrap_or(TERMINATED)
     }
 
     fn size_hint(&self) -> u32 {
-        self.postings.size_hint()
+        self.block.doc_freq()
     }
 }
 
@@ -278,10 +358,57 @@ pub(crate) fn lands_on<S: DocSet + ?Sized>(docset: &mut S, doc: DocId) -> bool {
 }
 
 /// A word's scorer: the union of its terms, and the terms within the first.
-struct WordScorer {
+pub(crate) struct WordScorer {
     union: Union<TermScorer>,
+    /// Which of the union's scorers is the first term's (`None` when no clause of the segment
+    /// has it).
+    first: Option<usize>,
     /// Scorers of the terms within the first, moved only when a score is asked.
     within: Vec<TermScorer>,
+    /// The most the terms within the first can add to a clause.
+    within_max: Score,
+}
+
+impl WordScorer {
+    /// The last clause up to which the blocks its terms are on hold (its terms on or after
+    /// the current clause): the stretch [`WordScorer::block_bound`] bounds.
+    pub fn block_end(&self) -> DocId {
+        self.union
+            .subs
+            .iter()
+            .filter(|s| s.doc() != TERMINATED)
+            .map(TermScorer::last_doc_in_block)
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// The most the word can score in a clause from its current one to `end` (no further than
+    /// [`WordScorer::block_end`]), and how much of its first term's largest possible BM25 the
+    /// first term can reach there (0 where it is not in those clauses, at most 1).
+    ///
+    /// The terms within the first (the exact spelling) are not moved: in the same text, with
+    /// as many words, they occur no more often than the first, so their BM25 reaches no more of
+    /// its largest possible value than the first's does.
+    pub fn block_bound(&mut self, end: DocId) -> (Score, Score) {
+        let mut bound = 0.0;
+        let mut ratio = 0.0;
+        for (i, s) in self.union.subs.iter_mut().enumerate() {
+            if s.doc() > end {
+                continue;
+            }
+            let most = s.block_max_score();
+            bound += most;
+            if Some(i) == self.first {
+                let max = s.max_score();
+                ratio = if max > 0.0 {
+                    (most / max).min(1.0)
+                } else {
+                    1.0
+                };
+            }
+        }
+        (bound + self.within_max * ratio, ratio)
+    }
 }
 
 impl DocSet for WordScorer {

@@ -1,0 +1,346 @@
+//! A search that skips the stretches of clauses that cannot make the page, once enough matches
+//! have been counted: block-max pruning for vankien's own query shape.
+//!
+//! tantivy prunes with block-WAND only a union or an intersection of its plain term scorers; a
+//! vankien word is its own union of two or three terms ([`crate::query::word`]) and the finding
+//! query a boolean of words, filters and optional particles, so tantivy visits every match, and
+//! a total counted beside the top would stop it anyway. Here the query of [`Pruning`] is walked
+//! as an intersection of its required words (and unfinished word and filters), and at each
+//! match, once [`RerankCollector`] has counted the matches a total is exact up to, the most any
+//! clause can score up to the end of the current postings blocks is bounded: each word's terms'
+//! block maxima, the optional words' too, the constants, and the proximity boosts from how much
+//! of its BM25 each run word's text term can reach there (a phrase occurs no more often than
+//! any of its words, in the same text). When that bound cannot beat the current top, the whole
+//! stretch is skipped and the total becomes a lower bound. The hits are those of the query
+//! walked in full: the same scores, summed as tantivy sums a boolean query's clauses.
+
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
+
+use crate::query::Pruning;
+use crate::query::word::{WordScorer, WordWeight, lands_on};
+use crate::rerank::RerankSegment;
+
+/// Where a run word's text term is among the words of the query.
+#[derive(Clone, Copy)]
+enum Source {
+    /// The required word of that place.
+    Word(usize),
+    /// The optional word of that place.
+    Optional(usize),
+    /// Not a word of the query: nothing is known of it, so the bound takes its largest BM25.
+    Unknown,
+}
+
+/// The weights of a pruned search, made once per search.
+pub(crate) struct PruneWeights {
+    words: Vec<WordWeight>,
+    prefix: Option<(Box<dyn Weight>, Score)>,
+    /// The required filters, as one boolean query (`None` when there are none).
+    filters: Option<Box<dyn Weight>>,
+    /// The exclusions.
+    excluded: Vec<Box<dyn Weight>>,
+    optional: Vec<(WordWeight, Score)>,
+    constants: Vec<(Box<dyn Weight>, Score)>,
+    /// For each proximity run, for each of its words: where its text term is.
+    runs: Vec<Vec<Source>>,
+    /// Where the word before an unfinished last word is.
+    prev: Option<Source>,
+}
+
+impl PruneWeights {
+    /// The weights of `p` for `searcher`; `runs` are the words of each proximity run, `prev`
+    /// the word typed before an unfinished last word.
+    pub fn new(
+        searcher: &Searcher,
+        p: &Pruning,
+        runs: &[Vec<Term>],
+        prev: Option<&Term>,
+    ) -> tantivy::Result<PruneWeights> {
+        let scoring = || EnableScoring::enabled_from_searcher(searcher);
+        let words = p
+            .words
+            .iter()
+            .map(|w| w.word_weight(scoring()))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let prefix = match &p.prefix {
+            Some(q) => Some(q.weight_and_bound(scoring())?),
+            None => None,
+        };
+        let must: Vec<(Occur, Box<dyn Query>)> = p
+            .filters
+            .iter()
+            .filter(|(o, _)| *o == Occur::Must)
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
+        let filters = match must.is_empty() {
+            true => None,
+            false => Some(BooleanQuery::new(must).weight(scoring())?),
+        };
+        let excluded = p
+            .filters
+            .iter()
+            .filter(|(o, _)| *o == Occur::MustNot)
+            .map(|(_, q)| q.weight(EnableScoring::disabled_from_searcher(searcher)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let optional = p
+            .optional
+            .iter()
+            .map(|(w, boost)| Ok((w.word_weight(scoring())?, *boost)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let constants = p
+            .constants
+            .iter()
+            .map(|(q, c)| {
+                Ok((
+                    q.weight(EnableScoring::disabled_from_searcher(searcher))?,
+                    *c,
+                ))
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let source = |t: &Term| {
+            if let Some(i) = p.words.iter().position(|w| w.first_term() == Some(t)) {
+                return Source::Word(i);
+            }
+            match p
+                .optional
+                .iter()
+                .position(|(w, _)| w.first_term() == Some(t))
+            {
+                Some(i) => Source::Optional(i),
+                None => Source::Unknown,
+            }
+        };
+        Ok(PruneWeights {
+            words,
+            prefix,
+            filters,
+            excluded,
+            optional,
+            constants,
+            runs: runs
+                .iter()
+                .map(|r| r.iter().map(source).collect())
+                .collect(),
+            prev: prev.map(source),
+        })
+    }
+}
+
+/// A required docset of the intersection.
+enum Required {
+    Word(WordScorer),
+    Other(Box<dyn Scorer>),
+}
+
+impl Required {
+    fn doc(&self) -> DocId {
+        match self {
+            Required::Word(w) => w.doc(),
+            Required::Other(s) => s.doc(),
+        }
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self {
+            Required::Word(w) => w.seek(target),
+            Required::Other(s) => s.seek(target),
+        }
+    }
+
+    fn advance(&mut self) -> DocId {
+        match self {
+            Required::Word(w) => w.advance(),
+            Required::Other(s) => s.advance(),
+        }
+    }
+
+    fn size_hint(&self) -> u32 {
+        match self {
+            Required::Word(w) => w.size_hint(),
+            Required::Other(s) => s.size_hint(),
+        }
+    }
+
+    fn score(&mut self) -> Score {
+        match self {
+            Required::Word(w) => w.score(),
+            Required::Other(s) => s.score(),
+        }
+    }
+}
+
+/// How far a segment's walk may prune.
+pub(crate) struct Budget {
+    /// Matches counted before this segment's walk (in earlier segments).
+    pub counted_before: usize,
+    /// Pruning starts once this many matches are counted.
+    pub exact_up_to: usize,
+}
+
+/// Walks the query of `w` over one segment into `seg`; returns whether a stretch was skipped.
+pub(crate) fn walk(
+    w: &PruneWeights,
+    reader: &SegmentReader,
+    seg: &mut RerankSegment,
+    budget: &Budget,
+) -> tantivy::Result<bool> {
+    // The words' order among the required docsets, and each one's place in `reqs`.
+    let mut reqs: Vec<Required> = Vec::with_capacity(w.words.len() + 2);
+    for word in &w.words {
+        reqs.push(Required::Word(word.word_scorer(reader, 1.0)?));
+    }
+    let prefix_bound = match &w.prefix {
+        Some((weight, bound)) => {
+            reqs.push(Required::Other(weight.scorer(reader, 1.0)?));
+            *bound
+        }
+        None => 0.0,
+    };
+    if let Some(f) = &w.filters {
+        reqs.push(Required::Other(f.scorer(reader, 1.0)?));
+    }
+    if reqs.is_empty() {
+        return Ok(false);
+    }
+    let n_words = w.words.len();
+    // Visit order: the smallest docset leads. `order[k]` is the place in `reqs`.
+    let mut order: Vec<usize> = (0..reqs.len()).collect();
+    order.sort_by_key(|&i| reqs[i].size_hint());
+    let mut excluded = w
+        .excluded
+        .iter()
+        .map(|x| x.scorer(reader, 1.0))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut optional = w
+        .optional
+        .iter()
+        .map(|(o, boost)| o.word_scorer(reader, *boost))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut constants = w
+        .constants
+        .iter()
+        .map(|(c, score)| Ok((c.scorer(reader, 1.0)?, *score)))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let constant_bound: Score = prefix_bound + constants.iter().map(|c| c.1).sum::<Score>();
+    let alive = reader.alive_bitset();
+    let mut word_ratio = vec![0.0; n_words];
+    let mut optional_ratio = vec![0.0; optional.len()];
+    let mut ratios: Vec<Vec<Score>> = w.runs.iter().map(|r| vec![0.0; r.len()]).collect();
+    let mut skipped = false;
+    // The end of the last stretch bounded, and its bound.
+    let mut stretch: Option<(DocId, Score)> = None;
+
+    let lead = order[0];
+    let mut doc = reqs[lead].doc();
+    'walk: while doc != TERMINATED {
+        for &i in &order[1..] {
+            let r = &mut reqs[i];
+            let d = if r.doc() < doc { r.seek(doc) } else { r.doc() };
+            if d > doc {
+                doc = reqs[lead].seek(d);
+                continue 'walk;
+            }
+        }
+        if excluded.iter_mut().any(|x| lands_on(&mut **x, doc))
+            || alive.is_some_and(|a| !a.is_alive(doc))
+        {
+            doc = reqs[lead].advance();
+            continue;
+        }
+        // Every required docset is on `doc`; the optional words are moved there.
+        for o in &mut optional {
+            lands_on(o, doc);
+        }
+        if let Some(threshold) = seg.threshold()
+            && budget.counted_before + seg.counted() >= budget.exact_up_to
+        {
+            // The bound of the stretch the last match opened holds up to its end.
+            let (end, bound) = match stretch {
+                Some((end, bound)) if doc <= end => (end, bound),
+                _ => {
+                    let found = bound_from(
+                        w,
+                        seg,
+                        &mut reqs[..n_words],
+                        &mut optional,
+                        (&mut word_ratio, &mut optional_ratio, &mut ratios),
+                    );
+                    stretch = Some((found.0, found.1 + constant_bound));
+                    (found.0, found.1 + constant_bound)
+                }
+            };
+            if bound <= threshold {
+                // Nothing from here to `end` can make the page: count this match, skip the rest.
+                seg.count(doc);
+                skipped = true;
+                if end == TERMINATED {
+                    break;
+                }
+                doc = reqs[lead].seek(end + 1);
+                continue;
+            }
+        }
+        let mut score: Score = reqs.iter_mut().map(Required::score).sum();
+        for o in &mut optional {
+            if o.doc() == doc {
+                score += o.score();
+            }
+        }
+        for (c, adds) in &mut constants {
+            if lands_on(&mut **c, doc) {
+                score += *adds;
+            }
+        }
+        seg.collect_scored(doc, score);
+        doc = reqs[lead].advance();
+    }
+    Ok(skipped)
+}
+
+/// The stretch from the current match to the end of the blocks every word is on, and the most
+/// its words (required and optional) and the proximity boosts can score there (the constants
+/// apart). `ratios` are buffers: of the required words, of the optional ones, of each run's.
+fn bound_from(
+    w: &PruneWeights,
+    seg: &RerankSegment,
+    words: &mut [Required],
+    optional: &mut [WordScorer],
+    ratios: (&mut [Score], &mut [Score], &mut [Vec<Score>]),
+) -> (DocId, Score) {
+    let (word_ratio, optional_ratio, runs) = ratios;
+    let mut end = TERMINATED;
+    for r in words.iter() {
+        if let Required::Word(word) = r {
+            end = end.min(word.block_end());
+        }
+    }
+    for o in optional.iter() {
+        end = end.min(o.block_end());
+    }
+    let mut bound = 0.0;
+    for (i, r) in words.iter_mut().enumerate() {
+        if let Required::Word(word) = r {
+            let (most, ratio) = word.block_bound(end);
+            bound += most;
+            word_ratio[i] = ratio;
+        }
+    }
+    for (i, o) in optional.iter_mut().enumerate() {
+        let (most, ratio) = o.block_bound(end);
+        bound += most;
+        optional_ratio[i] = ratio;
+    }
+    let ratio_of = |s: Source| match s {
+        Source::Word(i) => word_ratio[i],
+        Source::Optional(i) => optional_ratio[i],
+        Source::Unknown => 1.0,
+    };
+    for (r, sources) in runs.iter_mut().zip(&w.runs) {
+        for (x, s) in r.iter_mut().zip(sources) {
+            *x = ratio_of(*s);
+        }
+    }
+    let prev = w.prev.map(ratio_of);
+    (end, bound + seg.stretch_bound(runs, prev))
+}
