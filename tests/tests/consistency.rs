@@ -294,6 +294,29 @@ fn an_ingestion_killed_at_any_point_leaves_every_tag_in_place_or_reattached() {
 }
 
 #[test]
+fn an_ingestion_journals_the_documents_with_tags_not_a_new_one_without() {
+    let (setup, tagged) = Setup::tagged_and_shifted();
+    // A document new to the index, with no tag anywhere: nothing of it can need re-attaching.
+    let new = "57-NQ-TW.txt";
+    assert!(!FILES.contains(&new));
+    std::fs::copy(corpus_dir().join(new), setup.corpus().join(new)).unwrap();
+
+    let killed = setup.ingest(&setup.data(), &[("VANKIEN_FAULT", "after-journal")]);
+    assert!(!killed.status.success(), "{}", text_of(&killed));
+
+    // The journal held the two changed, tagged documents, not the new one.
+    let next = setup.ingest(&setup.data(), &[]);
+    let said = text_of(&next);
+    assert!(next.status.success(), "{said}");
+    assert!(
+        said.contains("finished re-attaching the tags of 2 documents"),
+        "{said}"
+    );
+    assert!(said.contains("1 added, 2 updated"), "{said}");
+    assert_no_drift(&setup.index(), &setup.data(), &tagged, true);
+}
+
+#[test]
 fn an_ingestion_with_another_data_directory_is_refused_before_anything_changes() {
     let (setup, tagged) = Setup::tagged_and_shifted();
     let meta_before = std::fs::read(setup.index().join("meta.json")).unwrap();

@@ -28,7 +28,8 @@ pub struct PendingChange {
     pub doc_id: String,
     /// `(clause id, text hash)` of the clauses the index held before (empty for a new document).
     pub old: Vec<(String, String)>,
-    /// `(clause id, text hash)` of the clauses written (empty for a removed document).
+    /// `(clause id, text hash)` of the clauses written (empty for a removed document, and for a
+    /// new one whose tags came after it was read: the re-attachment reads it back).
     pub new: Vec<(String, String)>,
 }
 
