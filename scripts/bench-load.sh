@@ -37,6 +37,11 @@
 # Environment: VANKIEN_BENCH_DOCS (2000), VANKIEN_LOAD_SECONDS (15), VANKIEN_LOAD_DIR (the work
 # folder $WORK, by default <target>/vankien-load/docs-<docs>), VANKIEN_BENCH_DIR (where the corpus
 # is generated, by default <target>/vankien-bench), CARGO_TARGET_DIR.
+# VANKIEN_LOAD_MEMORY_MIB=1024: run the ingest and the server inside a memory cgroup of that many
+# MiB (the kernel's hard limit, page cache of the index files included: what a machine or container
+# of that size gives), so that the run shows whether and how fast vankien works within it; the
+# table then gives the cgroup's peak charge and how often the limit was hit. Needs root and the
+# cgroup memory controller (v1 at /sys/fs/cgroup/memory or v2 at /sys/fs/cgroup).
 # Needs: cargo, python3, wrk (`apt-get install wrk`). Installs nothing.
 set -euo pipefail
 
@@ -55,7 +60,77 @@ OLD_PARAMS='limit=10&offset=0&group=true'
 TOP20_PARAMS='limit=20&offset=0'
 
 say() { printf 'bench-load: %s\n' "$*" >&2; }
+# The peak anonymous memory (RssAnon, KiB: heap and stacks, without the index files mapped into
+# the process, which VmHWM counts) of PID and its children, sampled every 0.1 s and written to
+# FILE after each sample, until PID ends.
+anon_peak() {
+    local pid=$1 out=$2 peak=0 p key value _
+    while kill -0 "$pid" 2>/dev/null; do
+        for p in "$pid" $(pgrep -P "$pid" 2>/dev/null); do
+            while read -r key value _; do
+                [[ $key == RssAnon: ]] && ((value > peak)) && peak=$value
+            done 2>/dev/null <"/proc/$p/status" || true
+        done
+        echo "$peak" >"$out"
+        sleep 0.1
+    done
+}
 die() { say "error: $*"; exit 1; }
+
+# --- the memory limit (VANKIEN_LOAD_MEMORY_MIB) -----------------------------------------------
+LIMIT_MIB=${VANKIEN_LOAD_MEMORY_MIB:-}
+CG=
+if [[ -n $LIMIT_MIB ]]; then
+    [[ $LIMIT_MIB =~ ^[0-9]+$ && $LIMIT_MIB -gt 0 ]] || die "VANKIEN_LOAD_MEMORY_MIB=$LIMIT_MIB: not a positive number"
+    if [[ -f /sys/fs/cgroup/memory/memory.limit_in_bytes || -d /sys/fs/cgroup/memory ]] \
+        && [[ ! -f /sys/fs/cgroup/cgroup.controllers ]]; then
+        CG=/sys/fs/cgroup/memory/vankien-load-$$
+        mkdir "$CG" 2>/dev/null || die "cannot make the cgroup $CG (root needed)"
+        echo $((LIMIT_MIB * 1024 * 1024)) >"$CG/memory.limit_in_bytes"
+        CG_PEAK=$CG/memory.max_usage_in_bytes CG_HITS=$CG/memory.failcnt
+    elif grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+        CG=/sys/fs/cgroup/vankien-load-$$
+        mkdir "$CG" 2>/dev/null || die "cannot make the cgroup $CG (root needed)"
+        echo $((LIMIT_MIB * 1024 * 1024)) >"$CG/memory.max"
+        CG_PEAK=$CG/memory.peak CG_HITS=$CG/memory.events
+    else
+        die "VANKIEN_LOAD_MEMORY_MIB needs the cgroup memory controller, which this machine lacks"
+    fi
+fi
+# Becomes the command (exec), inside the memory cgroup when there is one: call it in a subshell,
+# `(limited CMD …) &`, so that `$!` is the command's own pid.
+limited() {
+    if [[ -n $CG ]]; then
+        exec sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG" "$@"
+    else
+        exec "$@"
+    fi
+}
+# What the cgroup saw: its peak charge (memory and page cache) in MiB and how often it hit the
+# limit (v1: failcnt; v2: the `max` events).
+cgroup_report() {
+    [[ -n $CG ]] || return 0
+    local peak hits
+    peak=$(($(cat "$CG_PEAK" 2>/dev/null || echo 0) / 1024 / 1024))
+    if [[ $CG_HITS == */memory.failcnt ]]; then
+        hits=$(cat "$CG_HITS" 2>/dev/null || echo '?')
+    else
+        hits=$(awk '$1 == "max" {print $2}' "$CG_HITS" 2>/dev/null || echo '?')
+    fi
+    local ooms
+    ooms=$(awk '$1 == "oom_kill" {print $2}' "$CG/memory.oom_control" "$CG/memory.events" 2>/dev/null | head -n 1)
+    echo "memory limit: ${LIMIT_MIB} MiB (cgroup, page cache included); peak charge ${peak} MiB, limit reached ${hits} times, processes killed for memory: ${ooms:-0}"
+}
+remove_cgroup() {
+    [[ -n $CG && -d $CG ]] || return 0
+    local i
+    for ((i = 0; i < 50; i++)); do
+        rmdir "$CG" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    say "could not remove the cgroup $CG"
+}
+trap remove_cgroup EXIT
 
 [[ $DOCS =~ ^[0-9]+$ && $DOCS -gt 0 ]] || die "VANKIEN_BENCH_DOCS=$DOCS: not a positive number"
 [[ $SECS =~ ^[0-9]+$ && $SECS -gt 0 ]] || die "VANKIEN_LOAD_SECONDS=$SECS: not a positive number"
@@ -86,7 +161,7 @@ ln -sfn "$GEN_DIR/docs" "$CORPUS/docs"
 cp "$ROOT/corpus/sectors.json" "$CORPUS/sectors.json"
 
 INDEX=$WORK/index
-STAMP="$(sha256sum <"$GEN_DIR/MANIFEST" | cut -d' ' -f1) $(sha256sum <"$BIN" | cut -d' ' -f1)"
+STAMP="$(sha256sum <"$GEN_DIR/MANIFEST" | cut -d' ' -f1) $(sha256sum <"$BIN" | cut -d' ' -f1) limit:${LIMIT_MIB:-none}"
 if [[ -d $INDEX && -f $WORK/index.stamp && $(cat "$WORK/index.stamp") == "$STAMP" ]]; then
     INGEST="reused (built earlier by this binary from this corpus)"
     say "reusing the index in $INDEX"
@@ -94,13 +169,17 @@ else
     rm -rf "$INDEX" "$WORK/index.stamp"
     say "indexing $DOCS documents into $INDEX …"
     t0=$(date +%s.%N)
-    /usr/bin/time -f 'INGEST_HWM_KIB %M' -o "$WORK/ingest.time" \
-        "$BIN" ingest --index "$INDEX" --data "$WORK/data" "$CORPUS" >"$WORK/ingest.log" 2>&1 \
+    (limited /usr/bin/time -f 'INGEST_HWM_KIB %M' -o "$WORK/ingest.time" \
+        "$BIN" ingest --index "$INDEX" --data "$WORK/data" "$CORPUS" >"$WORK/ingest.log" 2>&1) &
+    INGEST_PID=$!
+    anon_peak "$INGEST_PID" "$WORK/ingest.anon" &
+    wait "$INGEST_PID" \
         || { tail -n 20 "$WORK/ingest.log" >&2; die "vankien ingest failed (log: $WORK/ingest.log)"; }
     t1=$(date +%s.%N)
     INGEST=$(python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); \
 print(f'{s:.1f} s ({float(sys.argv[3])/s:.2f} MB/s)')" "$t0" "$t1" "$CORPUS_MB")
     INGEST="$INGEST, peak RSS $(awk '/^INGEST_HWM_KIB/ {printf "%.0f", $2 / 1024}' "$WORK/ingest.time") MiB"
+    INGEST="$INGEST (of it heap, RssAnon: $(( $(cat "$WORK/ingest.anon" 2>/dev/null || echo 0) / 1024 )) MiB)"
     echo "$STAMP" >"$WORK/index.stamp"
 fi
 INDEX_MB=$(du -sb "$INDEX" | awk '{printf "%.1f", $1 / 1e6}')
@@ -120,15 +199,17 @@ cleanup() {
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
+    remove_cgroup
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "starting the server on $BASE …"
 t0=$(date +%s.%N)
-"$BIN" serve --index "$INDEX" --data "$DATA" --corpus "$CORPUS" --addr "127.0.0.1:$PORT" \
-    >"$WORK/serve.log" 2>&1 &
+(limited "$BIN" serve --index "$INDEX" --data "$DATA" --corpus "$CORPUS" --addr "127.0.0.1:$PORT" \
+    >"$WORK/serve.log" 2>&1) &
 SERVER_PID=$!
+anon_peak "$SERVER_PID" "$WORK/serve.anon" &
 # `--corpus` re-ingests incrementally (every file is hashed): allow it time on a big corpus.
 for ((i = 0; ; i++)); do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -333,6 +414,8 @@ run write 1 1 "$WORK/write-a.lua"
 run write 1 8 "$WORK/write-b.lua"
 # The server's peak memory over the whole run (searches and writes), from the kernel.
 SERVE_HWM=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
+SERVE_ANON=$(( $(cat "$WORK/serve.anon" 2>/dev/null || echo 0) / 1024 ))
+CG_LINE=$(cgroup_report)
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 5. the table ------------------------------------------------------------------------------
@@ -347,7 +430,9 @@ commit = "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
 print(f"vankien HTTP load benchmark: commit {commit}, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), wrk {$SECS} s per run")
 print(f"corpus: $DOCS generated documents, ${CORPUS_MB} MB ($GEN_DIR); index ${INDEX_MB} MB, ingest: $INGEST")
 print(f"server start (incremental re-ingest of --corpus): $STARTUP; load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER")
-print(f"server peak RSS over the whole run (VmHWM): $SERVE_HWM MiB (aim, issue 14: <= 1024: {'met' if $SERVE_HWM <= 1024 else 'NOT met'})")
+print(f"server peak RSS over the whole run (VmHWM): $SERVE_HWM MiB (aim, issue 14: <= 1024: {'met' if $SERVE_HWM <= 1024 else 'NOT met'}); of it heap (peak RssAnon): $SERVE_ANON MiB, the rest the index files mapped (page cache)")
+if "$CG_LINE":
+    print("$CG_LINE")
 print(f"searches: $NQ queries rotated ($NEMPTY find nothing), GET /api/search?q=…&$SEARCH_PARAMS (the page's first request); search-counts: &$COUNTS_PARAMS (its second); search-old: &$OLD_PARAMS (the page's one request before the counts moved to a second); search-top20: &$TOP20_PARAMS")
 print(f"writes: PUT/DELETE /api/clauses/<id>/sectors/<sector> over $NCLAUSES clauses, bearer token of an annotator")
 print()
