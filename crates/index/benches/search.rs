@@ -58,6 +58,11 @@ use vankien_index::{Index, IngestOptions, NoTags, SearchRequest};
 use vankien_ingest::normalize::{folded_key, normalize_text, words};
 use vankien_testkit::{fts5, judged};
 
+/// The allocator of the `vankien` binary, for every system of the run alike (FTS5's SQLite
+/// allocates through it too).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Queries per system.
 const QUERIES: usize = 1_000;
 /// Queries run before timing, to fault in the index files.
