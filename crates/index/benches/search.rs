@@ -513,11 +513,16 @@ fn time_queries<E>(queries: &[String], mut run: impl FnMut(&str) -> Result<bool,
 
 /// The process's peak resident set (VmHWM of /proc/self/status), in KiB.
 fn vm_hwm_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// One line of /proc/self/status, in KiB (0 where there is none).
+fn status_kib(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
         })
@@ -554,15 +559,7 @@ impl AnonPeak {
 
 /// The process's anonymous resident memory now (RssAnon of /proc/self/status), in KiB.
 fn rss_anon_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("RssAnon:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
+    status_kib("RssAnon:")
 }
 
 /// Total size of the files under `dir`.
