@@ -3,7 +3,7 @@
 //! sectors the caller's [`IngestHooks`] give them), drop documents whose file is gone, and commit
 //! once at the end of the batch.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -198,21 +198,79 @@ enum Claim {
     Duplicate(String),
 }
 
+/// The file map of a batch (file key → its hash and document id), with the keys of each document
+/// id kept beside it, so that what a document's id is held by costs a lookup, not a scan of every
+/// file (which made a batch quadratic in its files).
+struct FileMap {
+    by_key: BTreeMap<String, FileEntry>,
+    /// Document id → the keys that hold it, in the keys' order (that of `by_key`).
+    by_doc: HashMap<String, BTreeSet<String>>,
+}
+
+impl FileMap {
+    fn new(by_key: BTreeMap<String, FileEntry>) -> FileMap {
+        let mut by_doc: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for (k, e) in &by_key {
+            by_doc
+                .entry(e.doc_id.clone())
+                .or_default()
+                .insert(k.clone());
+        }
+        FileMap { by_key, by_doc }
+    }
+
+    fn get(&self, key: &str) -> Option<&FileEntry> {
+        self.by_key.get(key)
+    }
+
+    /// The keys holding `doc_id`, in order.
+    fn holders(&self, doc_id: &str) -> impl Iterator<Item = &String> {
+        self.by_doc.get(doc_id).into_iter().flatten()
+    }
+
+    fn insert(&mut self, key: String, entry: FileEntry) {
+        self.remove(&key);
+        self.by_doc
+            .entry(entry.doc_id.clone())
+            .or_default()
+            .insert(key.clone());
+        self.by_key.insert(key, entry);
+    }
+
+    fn remove(&mut self, key: &str) -> Option<FileEntry> {
+        let entry = self.by_key.remove(key)?;
+        if let Some(keys) = self.by_doc.get_mut(&entry.doc_id) {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.by_doc.remove(&entry.doc_id);
+            }
+        }
+        Some(entry)
+    }
+
+    /// Drops every key holding `doc_id` except `keep`.
+    fn release(&mut self, doc_id: &str, keep: &str) {
+        let others: Vec<String> = self
+            .holders(doc_id)
+            .filter(|k| *k != keep)
+            .cloned()
+            .collect();
+        for k in others {
+            self.remove(&k);
+        }
+    }
+}
+
 /// Settles the id of a document parsed from the file `key`: two different texts never share an
 /// id. When another file that still exists holds the id with another text, this document takes
 /// the first free `<id>.2`, `<id>.3` … (keeping the one it had, on a re-ingest) and says so in a
 /// diagnostic; when it holds the same text, the two files are one document.
-fn claim_id(
-    files_map: &BTreeMap<String, FileEntry>,
-    key: &str,
-    hash: &str,
-    doc: &mut Document,
-) -> Claim {
+fn claim_id(files_map: &FileMap, key: &str, hash: &str, doc: &mut Document) -> Claim {
     let holder = |id: &str| {
         files_map
-            .iter()
-            .find(|(k, e)| *k != key && e.doc_id == id && Path::new(k).exists())
-            .map(|(k, e)| (k.clone(), e.hash.clone()))
+            .holders(id)
+            .find(|k| *k != key && Path::new(k).exists())
+            .map(|k| (k.clone(), files_map.by_key[k].hash.clone()))
     };
     let Some((other, other_hash)) = holder(&doc.id) else {
         return Claim::Own;
@@ -281,7 +339,8 @@ pub(crate) fn ingest_files(
         hooks,
         on_event,
         report: IngestReport::default(),
-        files_map: known.clone(),
+        added: HashSet::new(),
+        files_map: FileMap::new(known.clone()),
         writer: None,
     };
     read_in_order(files, &known, |done| batch.write(done))?;
@@ -353,7 +412,9 @@ struct Batch<'a> {
     hooks: &'a mut dyn IngestHooks,
     on_event: &'a mut dyn FnMut(IngestEvent),
     report: IngestReport,
-    files_map: BTreeMap<String, FileEntry>,
+    /// The ids of `report.added`, for lookups.
+    added: HashSet<String>,
+    files_map: FileMap,
     writer: Option<tantivy::IndexWriter>,
 }
 
@@ -416,18 +477,15 @@ impl Batch<'_> {
         doc: &Document,
     ) -> Result<FileOutcome, IndexError> {
         let f = &self.index.inner().fields;
-        let existed = self.index.read_cache().docs.contains_key(&doc.id)
-            || self.report.added.contains(&doc.id);
+        let existed =
+            self.index.read_cache().docs.contains_key(&doc.id) || self.added.contains(&doc.id);
         let previous = self.files_map.get(key).map(|e| e.doc_id.clone());
         // The sectors the clauses will carry once their tags are re-attached.
         let sectors = self.hooks.sectors_for(doc)?;
         let shared_previous = previous.as_ref().filter(|old| **old != doc.id).map(|old| {
             // The file now reads as another document: the old one goes unless another file
             // still holds it.
-            let shared = self
-                .files_map
-                .iter()
-                .any(|(k, e)| k != key && e.doc_id == *old);
+            let shared = self.files_map.holders(old).any(|k| k != key);
             (old.clone(), shared)
         });
         let w = self.writer()?;
@@ -446,7 +504,7 @@ impl Batch<'_> {
         }
         self.report.clauses += doc.clauses.len();
         // A file that held this id and is gone (moved or renamed) gives it up.
-        self.files_map.retain(|k, e| e.doc_id != doc.id || k == key);
+        self.files_map.release(&doc.id, key);
         self.files_map.insert(
             key.to_string(),
             FileEntry {
@@ -459,6 +517,7 @@ impl Batch<'_> {
             FileOutcome::Updated(doc.id.clone())
         } else {
             self.report.added.push(doc.id.clone());
+            self.added.insert(doc.id.clone());
             FileOutcome::Added(doc.id.clone())
         })
     }
@@ -467,6 +526,7 @@ impl Batch<'_> {
     fn remove_missing(&mut self) -> Result<(), IndexError> {
         let gone: Vec<(String, String)> = self
             .files_map
+            .by_key
             .iter()
             .filter(|(k, _)| !Path::new(k).exists())
             .map(|(k, e)| (k.clone(), e.doc_id.clone()))
@@ -474,7 +534,7 @@ impl Batch<'_> {
         let f = &self.index.inner().fields;
         for (key, doc_id) in gone {
             self.files_map.remove(&key);
-            if self.files_map.values().any(|e| e.doc_id == doc_id) {
+            if self.files_map.holders(&doc_id).next().is_some() {
                 // Another file holds the same text: the document stays.
                 continue;
             }
@@ -496,6 +556,7 @@ impl Batch<'_> {
             report,
             files_map,
             writer,
+            ..
         } = self;
         let Some(mut w) = writer else {
             return Ok(report);
@@ -510,7 +571,7 @@ impl Batch<'_> {
         // A failed hook drops the writer unused: nothing of the batch is committed.
         hooks.before_commit(&changed)?;
         on_event(IngestEvent::Committing);
-        let payload = serde_json::to_string(&files_map).expect("file map serializes");
+        let payload = serde_json::to_string(&files_map.by_key).expect("file map serializes");
         let mut prepared = w.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
