@@ -138,7 +138,7 @@ pub(crate) struct RerankCollector<'a> {
     skipped: AtomicBool,
     /// An unfinished last word's completions right after the word before it
     /// ([`crate::query::After`]): the word before, and the pairs, each asked whether it is there.
-    after: Option<(Term, Vec<Box<dyn Weight>>)>,
+    after: Option<(Term, Vec<Term>)>,
     /// Hits wanted: offset + limit.
     n: usize,
 }
@@ -156,18 +156,10 @@ impl<'a> RerankCollector<'a> {
             .iter()
             .map(|p| RunWeights::new(searcher, p))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let after = match &split.after {
-            Some(a) => {
-                let exists = || EnableScoring::disabled_from_searcher(searcher);
-                let pairs = a
-                    .pairs
-                    .iter()
-                    .map(|q| q.weight(exists()))
-                    .collect::<tantivy::Result<Vec<_>>>()?;
-                Some((a.prev.clone(), pairs))
-            }
-            None => None,
-        };
+        let after = split
+            .after
+            .as_ref()
+            .map(|a| (a.prev.clone(), a.keys.clone()));
         Ok(RerankCollector {
             runs,
             after,
@@ -411,23 +403,85 @@ impl RunCursors {
 /// The completions after the word before, in one segment: [`PHRASE_SCORE`] where any pair is
 /// side by side, looked at only where the word before is in the clause.
 struct AfterCursors {
-    prev: Count,
-    pairs: Vec<Cursor>,
+    /// The word before, with its positions.
+    prev: Option<SegmentPostings>,
+    /// Each completion present in the segment, with its positions, most frequent first.
+    keys: Vec<SegmentPostings>,
+    /// The positions right after the word before's, in the current clause.
+    next: Vec<u32>,
+    /// A completion's positions, in the current clause.
+    at: Vec<u32>,
 }
 
 impl AfterCursors {
+    fn new(reader: &SegmentReader, prev: &Term, keys: &[Term]) -> tantivy::Result<AfterCursors> {
+        let with_positions = |t: &Term| -> tantivy::Result<Option<SegmentPostings>> {
+            reader
+                .inverted_index(t.field())?
+                .read_postings(t, IndexRecordOption::WithFreqsAndPositions)
+                .map_err(tantivy::TantivyError::from)
+        };
+        let mut found = Vec::with_capacity(keys.len());
+        for k in keys {
+            found.extend(with_positions(k)?);
+        }
+        Ok(AfterCursors {
+            prev: with_positions(prev)?,
+            keys: found,
+            next: Vec::new(),
+            at: Vec::new(),
+        })
+    }
+
     /// The most the pairs can add to `doc`.
     fn bound(&mut self, doc: DocId) -> Score {
-        match self.prev.at(doc) {
-            0 => 0.0,
-            _ => PHRASE_SCORE + BOUND_SLACK,
+        match self.prev.as_mut().is_some_and(|p| lands_on(p, doc)) {
+            true => PHRASE_SCORE + BOUND_SLACK,
+            false => 0.0,
         }
     }
 
-    /// Whether a pair is side by side in `doc`.
+    /// Whether a completion stands right after the word before in `doc`: the word before's
+    /// positions are read once, then each completion's in the clause, until one follows it
+    /// (what the phrase of each pair finds, without reading the word before's positions again
+    /// for each of up to 50 completions).
     fn at(&mut self, doc: DocId) -> bool {
-        self.pairs.iter_mut().any(|p| p.at(doc).is_some())
+        let Some(prev) = &mut self.prev else {
+            return false;
+        };
+        if !lands_on(prev, doc) {
+            return false;
+        }
+        self.next.clear();
+        prev.positions(&mut self.next);
+        for p in &mut self.next {
+            *p += 1;
+        }
+        for key in &mut self.keys {
+            if !lands_on(key, doc) {
+                continue;
+            }
+            self.at.clear();
+            key.positions(&mut self.at);
+            if sorted_meet(&self.next, &self.at) {
+                return true;
+            }
+        }
+        false
     }
+}
+
+/// Whether two ascending lists share a value.
+fn sorted_meet(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// The collector of one segment.
@@ -489,13 +543,7 @@ impl Collector for RerankCollector<'_> {
             });
         }
         let after = match &self.after {
-            Some((prev, pairs)) => Some(AfterCursors {
-                prev: Count::new(reader, prev)?,
-                pairs: pairs
-                    .iter()
-                    .map(|w| Cursor::new(&**w, reader, 1.0))
-                    .collect::<tantivy::Result<_>>()?,
-            }),
+            Some((prev, keys)) => Some(AfterCursors::new(reader, prev, keys)?),
             None => None,
         };
         let after_max = after.as_ref().map_or(0.0, |_| PHRASE_SCORE + BOUND_SLACK);

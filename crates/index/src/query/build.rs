@@ -10,7 +10,7 @@ use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::{self, DocNumber};
 
 use super::filters::{filters, has_filters};
-use super::leaf::{bare_phrase, boosted, filter, phrase, scored_term, term};
+use super::leaf::{boosted, filter, phrase, scored_term, term};
 use super::minmatch::{self, MinMatchQuery};
 use super::prefix::{PrefixCache, PrefixQuery};
 use super::proximity::Proximity;
@@ -105,19 +105,25 @@ enum Plain {
 pub struct After {
     /// The word typed before, in the folded text.
     pub prev: tantivy::Term,
-    /// Each completion right after it, as a phrase.
+    /// Each completion in the folded text, most frequent first.
+    pub keys: Vec<tantivy::Term>,
+    /// Each completion right after it, as a phrase (the clause of the single query).
+    #[cfg(test)]
     pub pairs: Vec<Box<dyn Query>>,
 }
 
 impl After {
     fn new(f: &Fields, prev: &Word, keys: &[String]) -> After {
-        let pairs = keys
-            .iter()
-            .map(|k| bare_phrase(f.text_folded, &[prev.folded.as_str(), k.as_str()], 0))
-            .collect();
         After {
             prev: term(f.text_folded, &prev.folded),
-            pairs,
+            keys: keys.iter().map(|k| term(f.text_folded, k)).collect(),
+            #[cfg(test)]
+            pairs: keys
+                .iter()
+                .map(|k| {
+                    super::leaf::bare_phrase(f.text_folded, &[prev.folded.as_str(), k.as_str()], 0)
+                })
+                .collect(),
         }
     }
 
