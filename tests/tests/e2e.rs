@@ -923,6 +923,9 @@ async fn drive_navigation(c: &Client, base: &str, pdf_doc: &str, shots: &Path) -
         .unwrap_or_default();
     check!(!sector_on_1.is_empty(), "no sector on key 1");
     click(c, r#"[data-testid="keys-close"]"#).await?;
+    // On a loaded machine the focus may still be on the closing list's button when the key is
+    // sent ("element not interactable"): the key goes once the list is hidden.
+    wait_css(c, r#"[data-testid="keys-help"][hidden]"#).await?;
     keys("j").await?;
     let current = wait_css(c, r#"[data-testid="clause"].is-current"#).await?;
     let current_id = current

@@ -16,6 +16,8 @@ const USE_KEY = 'vankien.sector-use';
 
 /** The clause the keys act on (an entry of the document view), or null. */
 let current = null;
+/** What had the focus when the help overlay opened. */
+let helpOpener = null;
 /** What the keys did, newest last, for undo: { entry, sectorId, method }. */
 const done = [];
 
@@ -123,8 +125,17 @@ export function toggleHelp(show) {
       ),
     );
   }
+  if (open && box.hidden) helpOpener = document.activeElement;
+  const hadFocus = box.contains(document.activeElement);
   box.hidden = !open;
   if (open) $('keys-close').focus();
+  else if (hadFocus) {
+    // Focus goes back where it was, not left on a button now hidden (a dialog's keyboard rule).
+    const back = helpOpener && document.contains(helpOpener) ? helpOpener : document.body;
+    if (back === document.body) document.activeElement.blur();
+    else back.focus();
+    helpOpener = null;
+  }
 }
 
 /** Whether a key press belongs to a field being typed in (then the keys stay out of the way). */
