@@ -7,7 +7,7 @@
 //! ```
 //!
 //! It prints: parsing against reading references, per document (one thread); the ingestion of
-//! the corpus; opening the index (which reads the references stored at the head of each record
+//! the corpus; opening the index (which reads the references stored in the head of each record
 //! with the document list); the first `relations` answer after a commit (every reference
 //! resolved: what a commit costs the next reader), against the alternative of reading every
 //! document's clauses back and extracting its references again; the answer once resolved; and one more document ingested into the full index beside the resolve pass it
@@ -146,7 +146,7 @@ fn resolving(dir: &std::path::Path) -> Res<()> {
     }
     let reextract = t.elapsed();
     println!(
-        "open (the document list and the references at the head of each record read): median \
+        "open (the document list and the references in the head of each record read): median \
          {:.1} ms of 5",
         opens[2].as_secs_f64() * 1e3
     );

@@ -4,7 +4,7 @@
 //! [`Document`]: vankien_ingest::Document
 
 use tantivy::schema::{
-    FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
+    FAST, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 
@@ -12,7 +12,7 @@ use crate::analyzer;
 
 /// The schema version this build reads and writes. Bump it with any change to the fields or the
 /// analyzers: an index of another version is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Value of [`Fields::rec`] on clause documents.
 pub const REC_CLAUSE: &str = "c";
@@ -61,6 +61,9 @@ pub struct Fields {
     pub meta: Field,
     /// JSON of the full document ([`crate::store::DocRecord`]), on document records.
     pub doc_json: Field,
+    /// JSON of a document's summary and citations ([`crate::store::RecordHead`]), on document
+    /// records: a fast column, so that opening an index reads them without the records.
+    pub head: Field,
 }
 
 fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
@@ -110,6 +113,7 @@ pub fn build() -> Schema {
     b.add_text_field("text", STORED);
     b.add_text_field("meta", STORED);
     b.add_text_field("doc_json", STORED);
+    b.add_bytes_field("head", FAST);
     b.build()
 }
 
@@ -135,6 +139,7 @@ impl Fields {
             text: f("text")?,
             meta: f("meta")?,
             doc_json: f("doc_json")?,
+            head: f("head")?,
         })
     }
 }

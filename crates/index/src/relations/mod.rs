@@ -2,8 +2,9 @@
 //! amends, replaces or repeals, and what does so to it.
 //!
 //! The references are read from a document's text once, when it is ingested
-//! (`vankien_ingest::relations::extract`), and stored unresolved at the head of its record, where
-//! the index's reading of the document list after each commit picks them up. They are resolved
+//! (`vankien_ingest::relations::extract`), and stored unresolved in the head of its record (a fast
+//! column beside the document's summary, `store::RecordHead`), where the index's reading of the
+//! document list after each commit picks them up. They are resolved
 //! against the documents the index holds when first asked for after a commit: the whole graph at
 //! once (`resolve.rs`), kept until the next commit changes the document list. So a citation of a
 //! document ingested later resolves as soon as that document is in, and a document removed stops
@@ -123,8 +124,7 @@ impl Index {
                 cache.citations.clone(),
             )
         };
-        let citations = self.stored_citations(stored)?;
-        let graph = Arc::new(Graph::resolve(citations, docs));
+        let graph = Arc::new(Graph::resolve(stored, docs));
         let mut cache = self
             .inner()
             .cache
@@ -135,41 +135,6 @@ impl Index {
             cache.relations = Some(graph.clone());
         }
         Ok(graph)
-    }
-
-    /// Every document's stored citations, from the cached list (`docs`' generation); read from
-    /// its text again where its record predates them.
-    fn stored_citations(
-        &self,
-        stored: HashMap<String, Option<Arc<Vec<Citation>>>>,
-    ) -> Result<HashMap<String, Arc<Vec<Citation>>>, IndexError> {
-        let mut out = HashMap::with_capacity(stored.len());
-        for (id, citations) in stored {
-            let citations = match citations {
-                Some(c) => c,
-                None => match self.document(&id)? {
-                    Some(doc) => Arc::new(vankien_ingest::relations::extract(&doc)),
-                    None => continue,
-                },
-            };
-            out.insert(id, citations);
-        }
-        Ok(out)
-    }
-}
-
-/// The citations a document record opens with (`{"citations":[…],"document":…`), read without
-/// parsing the rest of the record (the document's outline, ten times their size); `None` for a
-/// record written before citations were.
-pub(crate) fn leading_citations(record: &str) -> Result<Option<Arc<Vec<Citation>>>, IndexError> {
-    let Some(rest) = record.strip_prefix("{\"citations\":") else {
-        return Ok(None);
-    };
-    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<Vec<Citation>>();
-    match values.next() {
-        Some(Ok(citations)) => Ok(Some(Arc::new(citations))),
-        Some(Err(e)) => Err(IndexError::Data(format!("citations of a record: {e}"))),
-        None => Ok(None),
     }
 }
 
@@ -367,28 +332,30 @@ mod tests {
     }
 
     #[test]
-    fn citations_are_read_from_the_head_of_a_record() {
+    fn citations_ride_in_the_head_of_a_record() {
         let text = "CHÍNH PHỦ\n\nSố: 03/NQ-CP\n\nHà Nội, ngày 09 tháng 01 năm 2025\n\nNGHỊ QUYẾT\n\
             Về chương trình\n\nCăn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;\n\n\
             QUYẾT NGHỊ:\n\nĐiều 1. Thực hiện Nghị quyết số 57-NQ/TW.\n";
-        let doc = vankien_ingest::parse::parse(text, "03.txt", "utf-8");
-        let citations = vankien_ingest::relations::extract(&doc);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("03-NQ-CP.txt");
+        std::fs::write(&file, text).unwrap();
+        let at = dir.path().join("index");
+        let index = Index::open_or_create(&at).unwrap();
+        let (files, _) = vankien_ingest::find_files(&[file]);
+        let opts = crate::IngestOptions::default();
+        index
+            .ingest_files(&files, &opts, &mut crate::NoTags, &mut |_| {})
+            .unwrap();
+        drop(index);
+        // A fresh open reads the list and the citations from the record heads alone.
+        let index = Index::open_or_create(&at).unwrap();
+        let id = index.documents().unwrap()[0].id.clone();
+        let doc = index.document(&id).unwrap().unwrap();
+        let cache = index.read_cache();
+        let citations = cache.citations.get(&id).expect("the document's citations");
         assert_eq!(citations.len(), 2, "{citations:?}");
-        let record = crate::store::DocRecord {
-            citations: Some(citations.clone()),
-            document: doc.clone(),
-            text: String::new(),
-        };
-        let json = serde_json::to_string(&record).unwrap();
-        assert_eq!(leading_citations(&json).unwrap(), Some(Arc::new(citations)));
-        let older = crate::store::DocRecord {
-            citations: None,
-            document: doc,
-            text: String::new(),
-        };
-        let json = serde_json::to_string(&older).unwrap();
-        assert_eq!(leading_citations(&json).unwrap(), None);
-        assert!(leading_citations("{\"citations\":[{\"oops\"").is_err());
+        assert_eq!(**citations, vankien_ingest::relations::extract(&doc));
+        assert_eq!(cache.docs[&id], crate::store::summary(&doc));
     }
 
     #[test]

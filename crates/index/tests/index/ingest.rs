@@ -238,6 +238,44 @@ fn two_texts_never_share_an_id_and_one_text_twice_is_one_document() {
 }
 
 #[test]
+fn verify_names_every_damaged_file_and_passes_a_sound_index() {
+    let src = folder_of_three();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(idx_dir.path()).unwrap();
+    let paths = [src.path().to_path_buf()];
+    crate::common::ingest_paths(&index, &paths, &IngestOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(index.verify().unwrap(), Vec::<String>::new());
+    let file_of = |ext: &str| {
+        std::fs::read_dir(idx_dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .unwrap()
+    };
+    // One byte changed in the middle of the store; a positions file cut short of its footer.
+    let store = file_of("store");
+    let mut bytes = std::fs::read(&store).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x5a;
+    std::fs::write(&store, bytes).unwrap();
+    let pos = file_of("pos");
+    std::fs::write(&pos, b"abc").unwrap();
+    let bad = index.verify().unwrap();
+    let name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert!(
+        bad.iter()
+            .any(|b| b.starts_with(&name(&pos)) && b.contains("too short")),
+        "{bad:?}"
+    );
+    assert!(
+        bad.iter()
+            .any(|b| b.starts_with(&name(&store)) && b.contains("checksum does not match")),
+        "{bad:?}"
+    );
+}
+
+#[test]
 fn unknown_schema_version_is_refused() {
     let idx_dir = tempfile::tempdir().unwrap();
     drop(Index::open_or_create(idx_dir.path()).unwrap());
