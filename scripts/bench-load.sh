@@ -30,6 +30,9 @@
 #  4. Tag writes: PUT then DELETE of /api/clauses/<id>/sectors/<sector> over ~200 clause ids, in
 #     passes (all PUTs of a pass, then all DELETEs), so every request changes the store; at 1
 #     connection and at 8. Answers with "changed":false (a write that did nothing) are counted.
+#  4b. The server stopped, one more document (`corpus/03-NQ-CP.txt`) ingested with `vankien ingest`
+#     into a copy of the index: what a user adding a file waits for at this scale, open included,
+#     and its peak RSS.
 #  5. One table, also written to $WORK/load-report.txt, with the machine's load average before and
 #     after (the machine is shared: read the figures with it), the peak memory (VmHWM) of the
 #     ingest (by /usr/bin/time) and of the server over the whole run.
@@ -418,6 +421,27 @@ SERVE_ANON=$(( $(cat "$WORK/serve.anon" 2>/dev/null || echo 0) / 1024 ))
 CG_LINE=$(cgroup_report)
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# --- 4b. one more document ---------------------------------------------------------------------
+# What a user adding one file waits for, at this scale: `vankien ingest` of one document of the
+# repository's corpus into a copy of the index (the server stopped; the run's store, so the sector
+# mirror agrees with it), with its peak RSS. Opening the index and the store is part of it.
+kill "$SERVER_PID" 2>/dev/null || true
+wait "$SERVER_PID" 2>/dev/null || true
+ONE=$WORK/index-plus-one
+ONE_DOC=$ROOT/corpus/03-NQ-CP.txt
+rm -rf "$ONE"
+cp -r "$INDEX" "$ONE"
+say "ingesting one more document into a copy of the index …"
+t0=$(date +%s.%N)
+(limited /usr/bin/time -f 'ONE_HWM_KIB %M' -o "$WORK/one.time" \
+    "$BIN" ingest --index "$ONE" --data "$DATA" "$ONE_DOC" >"$WORK/one.log" 2>&1) \
+    || { tail -n 20 "$WORK/one.log" >&2; die "vankien ingest of one document failed (log: $WORK/one.log)"; }
+t1=$(date +%s.%N)
+grep -q '^1 added' "$WORK/one.log" || die "the one document was not added (log: $WORK/one.log)"
+ONE_FILE=$(python3 -c "import sys; print(f'{float(sys.argv[2])-float(sys.argv[1]):.1f} s')" "$t0" "$t1")
+ONE_FILE="$ONE_FILE, peak RSS $(awk '/^ONE_HWM_KIB/ {printf "%.0f", $2 / 1024}' "$WORK/one.time") MiB"
+rm -rf "$ONE"
+
 # --- 5. the table ------------------------------------------------------------------------------
 REPORT=$WORK/load-report.txt
 python3 - "$RESULTS" >"$REPORT" <<PY
@@ -430,6 +454,7 @@ commit = "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
 print(f"vankien HTTP load benchmark: commit {commit}, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), wrk {$SECS} s per run")
 print(f"corpus: $DOCS generated documents, ${CORPUS_MB} MB ($GEN_DIR); index ${INDEX_MB} MB, ingest: $INGEST")
 print(f"server start (incremental re-ingest of --corpus): $STARTUP; load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER")
+print(f"one more document (vankien ingest of $(basename "$ONE_DOC") into a copy of the index, open included): $ONE_FILE")
 print(f"server peak RSS over the whole run (VmHWM): $SERVE_HWM MiB (aim, issue 14: <= 1024: {'met' if $SERVE_HWM <= 1024 else 'NOT met'}); of it heap (peak RssAnon): $SERVE_ANON MiB, the rest the index files mapped (page cache)")
 if "$CG_LINE":
     print("$CG_LINE")
