@@ -48,8 +48,6 @@ pub(crate) struct Cache {
     pub docs: BTreeMap<String, DocSummary>,
     /// Ingested files by canonical path.
     pub files: BTreeMap<String, FileEntry>,
-    /// Each document's references to others, as stored on its record.
-    pub citations: HashMap<String, Arc<Vec<vankien_ingest::relations::Citation>>>,
     /// How many times the list was read from a commit: what derived views are checked against.
     pub generation: u64,
     /// The relations between documents, resolved against this list when first asked for (see
@@ -199,18 +197,38 @@ impl Index {
                 .map_err(|e| IndexError::Data(format!("commit payload: {e}")))?,
             _ => BTreeMap::new(),
         };
-        // Each record's head, from its fast column: the records themselves are not read.
-        let searcher = inner.reader.searcher();
-        let record = Term::from_field_text(inner.fields.rec, REC_DOC);
+        // Each record's summary, from its head: the records themselves are not read, nor the
+        // citations (the relations read them when asked for).
+        #[derive(Deserialize)]
+        struct Summary {
+            summary: DocSummary,
+        }
         let mut docs = BTreeMap::new();
-        let mut citations = HashMap::new();
+        self.each_head(&inner.reader.searcher(), |bytes| {
+            let head: Summary = parse_head(bytes)?;
+            docs.insert(head.summary.id.clone(), head.summary);
+            Ok(())
+        })?;
+        let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
+        cache.docs = docs;
+        cache.files = files;
+        cache.generation += 1;
+        cache.relations = None;
+        Ok(())
+    }
+
+    /// Calls `f` with the head ([`RecordHead`], as JSON) of every live document record of
+    /// `searcher`, read from its fast column.
+    pub(crate) fn each_head(
+        &self,
+        searcher: &tantivy::Searcher,
+        mut f: impl FnMut(&[u8]) -> Result<(), IndexError>,
+    ) -> Result<(), IndexError> {
+        let record = Term::from_field_text(self.inner.fields.rec, REC_DOC);
         let mut bytes = Vec::new();
         for segment in searcher.segment_readers() {
-            let heads = segment.fast_fields().bytes("head")?.ok_or_else(|| {
-                IndexError::Data("the index has no record heads column".to_string())
-            })?;
             let postings = segment
-                .inverted_index(inner.fields.rec)?
+                .inverted_index(self.inner.fields.rec)?
                 .read_postings(&record, IndexRecordOption::Basic)
                 .map_err(tantivy::TantivyError::from)?;
             let Some(mut postings) = postings else {
@@ -220,28 +238,34 @@ impl Index {
             let mut doc = postings.doc();
             while doc != tantivy::TERMINATED {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
-                    let ord = heads.term_ords(doc).next().ok_or_else(|| {
-                        IndexError::Data("a document record without its head".to_string())
-                    })?;
-                    bytes.clear();
-                    heads
-                        .ord_to_bytes(ord, &mut bytes)
-                        .map_err(tantivy::TantivyError::from)?;
-                    let head: RecordHead = serde_json::from_slice(&bytes)
-                        .map_err(|e| IndexError::Data(format!("a record's head: {e}")))?;
-                    citations.insert(head.summary.id.clone(), Arc::new(head.citations));
-                    docs.insert(head.summary.id.clone(), head.summary);
+                    read_head(segment, doc, &mut bytes)?;
+                    f(&bytes)?;
                 }
                 doc = postings.advance();
             }
         }
-        let mut cache = inner.cache.write().unwrap_or_else(|e| e.into_inner());
-        cache.docs = docs;
-        cache.files = files;
-        cache.citations = citations;
-        cache.generation += 1;
-        cache.relations = None;
         Ok(())
+    }
+
+    /// The head of the record of `doc_id` in the last commit: its summary and citations.
+    pub(crate) fn record_head(&self, doc_id: &str) -> Result<Option<RecordHead>, IndexError> {
+        let f = &self.inner.fields;
+        let searcher = self.inner.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term_query(f.rec, REC_DOC)),
+            (Occur::Must, term_query(f.doc_id, doc_id)),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.first() else {
+            return Ok(None);
+        };
+        let mut bytes = Vec::new();
+        read_head(
+            searcher.segment_reader(addr.segment_ord),
+            addr.doc_id,
+            &mut bytes,
+        )?;
+        parse_head(&bytes).map(Some)
     }
 
     /// Reloads the reader alone, for a commit that changed no document record (the sector
@@ -678,6 +702,32 @@ fn checksum_holds(path: &Path) -> std::io::Result<bool> {
         hasher.update(&buf[..n]);
     }
     Ok(hasher.finalize() == footer.crc)
+}
+
+/// The head of the document record `doc` of `segment`, as JSON, into `bytes`.
+fn read_head(
+    segment: &tantivy::SegmentReader,
+    doc: tantivy::DocId,
+    bytes: &mut Vec<u8>,
+) -> Result<(), IndexError> {
+    let heads = segment
+        .fast_fields()
+        .bytes("head")?
+        .ok_or_else(|| IndexError::Data("the index has no record heads column".to_string()))?;
+    let ord = heads
+        .term_ords(doc)
+        .next()
+        .ok_or_else(|| IndexError::Data("a document record without its head".to_string()))?;
+    bytes.clear();
+    heads
+        .ord_to_bytes(ord, bytes)
+        .map_err(tantivy::TantivyError::from)?;
+    Ok(())
+}
+
+/// A record's head (or a part of it), parsed.
+fn parse_head<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, IndexError> {
+    serde_json::from_slice(bytes).map_err(|e| IndexError::Data(format!("a record's head: {e}")))
 }
 
 /// A term query on a raw-string field.

@@ -3,13 +3,14 @@
 //!
 //! The references are read from a document's text once, when it is ingested
 //! (`vankien_ingest::relations::extract`), and stored unresolved in the head of its record (a fast
-//! column beside the document's summary, `store::RecordHead`), where the index's reading of the
-//! document list after each commit picks them up. They are resolved
-//! against the documents the index holds when first asked for after a commit: the whole graph at
-//! once (`resolve.rs`), kept until the next commit changes the document list. So a citation of a
-//! document ingested later resolves as soon as that document is in, and a document removed stops
-//! being a target, with nothing rewritten on disk. Resolving is cheap beside reading the
-//! records: `cargo bench -p vankien-index --bench relations` measures both.
+//! column beside the document's summary, `store::RecordHead`). They are resolved against the
+//! documents the index holds when first asked for after a commit: the whole graph at once
+//! (`resolve.rs`), from one pass over the heads, kept until the next commit changes the document
+//! list. The graph keeps where each citation leads, not the citations (about 320 MB at 20,000
+//! documents): a document's relations read its own head and its citing documents' again. So a
+//! citation of a document ingested later resolves as soon as that document is in, and a document
+//! removed stops being a target, with nothing rewritten on disk.
+//! `cargo bench -p vankien-index --bench relations` measures reading and resolving.
 
 mod resolve;
 
@@ -60,29 +61,37 @@ pub struct RelationCounts {
     pub incoming: usize,
 }
 
-/// A document's citations, and the document of the index each resolves to.
-type Resolved = (Arc<Vec<Citation>>, Vec<Option<String>>);
-
-/// Every document's citations, resolved against the documents of one commit.
+/// Every document's citations, resolved against the documents of one commit. The citations
+/// themselves are not kept (34 a document: 320 MB at 20,000 documents): each is read again from
+/// its record's head when a document's relations are asked for; the graph keeps where each leads.
 #[derive(Debug, Default)]
 pub(crate) struct Graph {
-    /// Each document's citations, and the document each resolves to.
-    outgoing: HashMap<String, Resolved>,
-    /// The citations that resolve to each document: the citing document and the citation's
-    /// place in its list, in the citing documents' order.
-    incoming: HashMap<String, Vec<(String, usize)>>,
     /// The documents resolved against.
     docs: BTreeMap<String, DocSummary>,
+    /// The ids of `docs`, in order: a document's place, by which the lists below name it.
+    ids: Vec<String>,
+    /// Each citing document's citations, in the order of its list: the place of the document
+    /// each resolves to.
+    targets: HashMap<String, Vec<Option<u32>>>,
+    /// The citations that resolve to each document: the citing document's place and the
+    /// citation's place in its list, in the citing documents' order.
+    incoming: HashMap<String, Vec<(u32, u32)>>,
 }
 
 /// A reference as the text gives it, with the document of the index it resolves to, if any.
 pub type ResolvedCitation = (Citation, Option<DocSummary>);
 
+/// Reads a document's citations (for the index: from its record's head).
+type Read<'a> = &'a dyn Fn(&str) -> Result<Vec<Citation>, IndexError>;
+
 impl Index {
     /// The relations of a document with the others of the index; `None` for an unknown document.
     pub fn relations(&self, doc_id: &str) -> Result<Option<DocRelations>, IndexError> {
         let graph = self.relation_graph()?;
-        Ok(graph.docs.contains_key(doc_id).then(|| graph.of(doc_id)))
+        if !graph.docs.contains_key(doc_id) {
+            return Ok(None);
+        }
+        graph.of(doc_id, &|id| self.stored_citations(id)).map(Some)
     }
 
     /// Every reference of a document to another, in the order of its text, each with the
@@ -92,13 +101,11 @@ impl Index {
         if !graph.docs.contains_key(doc_id) {
             return Ok(None);
         }
+        let list = self.stored_citations(doc_id)?;
         Ok(Some(
             graph
-                .citations_of(doc_id)
-                .map(|(c, target)| {
-                    let document = target.as_ref().and_then(|id| graph.docs.get(id)).cloned();
-                    (c.clone(), document)
-                })
+                .resolved(doc_id, list)
+                .map(|(c, target)| (c, target.cloned()))
                 .collect(),
         ))
     }
@@ -111,20 +118,32 @@ impl Index {
         }))
     }
 
+    /// A document's citations as stored in its record's head (none for an unknown document).
+    fn stored_citations(&self, doc_id: &str) -> Result<Vec<Citation>, IndexError> {
+        Ok(self
+            .record_head(doc_id)?
+            .map(|h| h.citations)
+            .unwrap_or_default())
+    }
+
     /// The graph of the last commit: resolved now if no one asked since the commit.
     fn relation_graph(&self) -> Result<Arc<Graph>, IndexError> {
-        let (generation, docs, stored) = {
+        let (generation, docs) = {
             let cache = self.read_cache();
             if let Some(graph) = &cache.relations {
                 return Ok(graph.clone());
             }
-            (
-                cache.generation,
-                cache.docs.clone(),
-                cache.citations.clone(),
-            )
+            (cache.generation, cache.docs.clone())
         };
-        let graph = Arc::new(Graph::resolve(stored, docs));
+        let searcher = self.inner().reader.searcher();
+        let graph = Arc::new(Graph::resolve(docs, |visit| {
+            self.each_head(&searcher, |bytes| {
+                let head: crate::store::RecordHead = serde_json::from_slice(bytes)
+                    .map_err(|e| IndexError::Data(format!("a record's head: {e}")))?;
+                visit(&head.summary.id, &head.citations);
+                Ok(())
+            })
+        })?);
         let mut cache = self
             .inner()
             .cache
@@ -139,63 +158,94 @@ impl Index {
 }
 
 impl Graph {
-    /// Resolves `citations` (by citing document) against `docs`.
+    /// Resolves against `docs` the citations `each` visits (by citing document).
     pub(crate) fn resolve(
-        mut citations: HashMap<String, Arc<Vec<Citation>>>,
         docs: BTreeMap<String, DocSummary>,
-    ) -> Graph {
+        each: impl FnOnce(&mut dyn FnMut(&str, &[Citation])) -> Result<(), IndexError>,
+    ) -> Result<Graph, IndexError> {
+        let ids: Vec<String> = docs.keys().cloned().collect();
+        let place: HashMap<&str, u32> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i as u32))
+            .collect();
         let resolver = Resolver::new(docs.values());
-        let mut outgoing = HashMap::new();
-        let mut incoming: HashMap<String, Vec<(String, usize)>> = HashMap::new();
-        for (id, citing) in &docs {
-            let list = citations.remove(id).unwrap_or_default();
-            let targets: Vec<Option<String>> = list
+        let mut targets = HashMap::new();
+        let mut incoming: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        each(&mut |id, list| {
+            // A record of a newer commit than `docs` (the graph will not be kept): passed over.
+            let (Some(citing), Some(&at)) = (docs.get(id), place.get(id)) else {
+                return;
+            };
+            let resolved: Vec<Option<u32>> = list
                 .iter()
-                .map(|c| resolver.resolve(&c.reference, citing).map(|d| d.id.clone()))
+                .map(|c| {
+                    let target = resolver.resolve(&c.reference, citing)?;
+                    place.get(target.id.as_str()).copied()
+                })
                 .collect();
-            for (i, target) in targets.iter().enumerate() {
-                if let Some(target) = target {
+            for (i, target) in resolved.iter().enumerate() {
+                if let Some(t) = target {
                     incoming
-                        .entry(target.clone())
+                        .entry(ids[*t as usize].clone())
                         .or_default()
-                        .push((id.clone(), i));
+                        .push((at, i as u32));
                 }
             }
-            outgoing.insert(id.clone(), (list, targets));
-        }
+            targets.insert(id.to_string(), resolved);
+        })?;
         drop(resolver);
-        Graph {
-            outgoing,
-            incoming,
-            docs,
+        drop(place);
+        // In the citing documents' order, whatever order the records were visited in.
+        for list in incoming.values_mut() {
+            list.sort_unstable();
         }
+        Ok(Graph {
+            docs,
+            ids,
+            targets,
+            incoming,
+        })
     }
 
-    /// A document's citations, each with the document it resolves to.
-    fn citations_of(&self, doc_id: &str) -> impl Iterator<Item = (&Citation, &Option<String>)> {
-        self.outgoing
-            .get(doc_id)
-            .into_iter()
-            .flat_map(|(list, targets)| list.iter().zip(targets))
+    /// `list`, the citations of `doc_id` as read, each with the document it resolves to.
+    fn resolved(
+        &self,
+        doc_id: &str,
+        list: Vec<Citation>,
+    ) -> impl Iterator<Item = (Citation, Option<&DocSummary>)> {
+        let targets = self.targets.get(doc_id).map_or(&[][..], Vec::as_slice);
+        list.into_iter().enumerate().map(move |(i, c)| {
+            let target = targets.get(i).copied().flatten();
+            (c, target.and_then(|t| self.docs.get(&self.ids[t as usize])))
+        })
     }
 
-    /// The relations of the document `doc_id`.
-    fn of(&self, doc_id: &str) -> DocRelations {
+    /// The relations of the document `doc_id`, its citations and its citing documents' read
+    /// with `read`.
+    fn of(&self, doc_id: &str, read: Read) -> Result<DocRelations, IndexError> {
         let mut out = DocRelations::default();
         let mut groups = Groups::default();
-        for (citation, target) in self.citations_of(doc_id) {
-            let key = match target {
-                Some(id) => Target::Doc(id.clone()),
+        for (citation, document) in self.resolved(doc_id, read(doc_id)?) {
+            let key = match document {
+                Some(d) => Target::Doc(d.id.clone()),
                 None => Target::Text(identity(&citation.reference)),
             };
-            let document = target.as_ref().and_then(|id| self.docs.get(id));
-            groups.add(key, citation, document);
+            groups.add(key, &citation, document);
         }
         out.outgoing = groups.links();
         let mut groups = Groups::default();
-        for (citing, i) in self.incoming.get(doc_id).map_or(&[][..], Vec::as_slice) {
-            let citation = &self.outgoing[citing].0[*i];
-            groups.add(Target::Doc(citing.clone()), citation, self.docs.get(citing));
+        let mut citing: Option<(u32, Vec<Citation>)> = None;
+        for &(at, i) in self.incoming.get(doc_id).map_or(&[][..], Vec::as_slice) {
+            let id = &self.ids[at as usize];
+            if citing.as_ref().is_none_or(|(c, _)| *c != at) {
+                citing = Some((at, read(id)?));
+            }
+            let list = citing.as_ref().map_or(&[][..], |(_, l)| l.as_slice());
+            // A record rewritten since the graph was resolved may hold fewer citations.
+            if let Some(citation) = list.get(i as usize) {
+                groups.add(Target::Doc(id.clone()), citation, self.docs.get(id));
+            }
         }
         out.incoming = groups.links();
         // The newest first within each relation: the one in force last.
@@ -211,7 +261,7 @@ impl Graph {
         };
         out.replaced_by = latest(Relation::Replaces);
         out.repealed_by = latest(Relation::Repeals);
-        out
+        Ok(out)
     }
 }
 
@@ -351,11 +401,30 @@ mod tests {
         let index = Index::open_or_create(&at).unwrap();
         let id = index.documents().unwrap()[0].id.clone();
         let doc = index.document(&id).unwrap().unwrap();
-        let cache = index.read_cache();
-        let citations = cache.citations.get(&id).expect("the document's citations");
-        assert_eq!(citations.len(), 2, "{citations:?}");
-        assert_eq!(**citations, vankien_ingest::relations::extract(&doc));
-        assert_eq!(cache.docs[&id], crate::store::summary(&doc));
+        let head = index
+            .record_head(&id)
+            .unwrap()
+            .expect("the document's head");
+        assert_eq!(head.citations.len(), 2, "{:?}", head.citations);
+        assert_eq!(head.citations, vankien_ingest::relations::extract(&doc));
+        assert_eq!(head.summary, crate::store::summary(&doc));
+        assert_eq!(index.read_cache().docs[&id], head.summary);
+        // Resolved from the heads: both references name 57-NQ/TW, which the index does not hold.
+        let cited = index.citations(&id).unwrap().unwrap();
+        assert_eq!(cited.len(), 2);
+        assert!(
+            cited
+                .iter()
+                .all(|(c, d)| d.is_none() && c.reference.number.as_deref() == Some("57-NQ/TW"))
+        );
+        // Two links to it: the preamble cites it, Article 1 implements it.
+        let links = index.relations(&id).unwrap().unwrap().outgoing;
+        let relations: Vec<Relation> = links.iter().map(|l| l.relation).collect();
+        assert_eq!(
+            relations,
+            [Relation::Cites, Relation::Implements],
+            "{links:?}"
+        );
     }
 
     #[test]
@@ -371,30 +440,37 @@ mod tests {
         let citations = HashMap::from([
             (
                 "b".to_string(),
-                Arc::new(vec![
+                vec![
                     cite(Relation::Mentions, "1/NQ-CP", Some("b/p1")),
                     cite(Relation::Replaces, "1/NQ-CP", Some("b/p2")),
                     cite(Relation::Mentions, "9/NQ-CP", Some("b/p3")),
                     cite(Relation::Mentions, "9/NQ-CP", Some("b/p4")),
-                ]),
+                ],
             ),
             (
                 "c".to_string(),
-                Arc::new(vec![cite(Relation::Replaces, "1/NQ-CP", None)]),
+                vec![cite(Relation::Replaces, "1/NQ-CP", None)],
             ),
         ]);
-        let graph = Graph::resolve(citations, docs);
-        let b = graph.of("b");
+        let graph = Graph::resolve(docs, |visit| {
+            for (id, list) in &citations {
+                visit(id, list);
+            }
+            Ok(())
+        })
+        .unwrap();
+        let read = |id: &str| Ok(citations.get(id).cloned().unwrap_or_default());
+        let b = graph.of("b", &read).unwrap();
         assert_eq!(b.outgoing.len(), 2, "{b:?}");
         assert_eq!(b.outgoing[0].relation, Relation::Replaces);
         assert_eq!(b.outgoing[0].document.as_ref().unwrap().id, "a");
         assert_eq!(b.outgoing[1].document, None);
         assert_eq!(b.outgoing[1].clause_ids, ["b/p3", "b/p4"]);
-        let a = graph.of("a");
+        let a = graph.of("a", &read).unwrap();
         assert_eq!(a.incoming.len(), 2, "{a:?}");
         // The newest replacement is the one in force.
         assert_eq!(a.replaced_by.unwrap().id, "c");
         assert_eq!(a.repealed_by, None);
-        assert!(graph.of("c").incoming.is_empty());
+        assert!(graph.of("c", &read).unwrap().incoming.is_empty());
     }
 }
