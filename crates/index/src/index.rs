@@ -247,6 +247,32 @@ impl Index {
         Ok(())
     }
 
+    /// The targets stored at ingestion for each document of the last commit, by document id;
+    /// `None` for a document whose targets were read by other rules or taxonomy than this
+    /// binary's (see `vankien_ingest::targets::fingerprint`), or never stored.
+    pub fn stored_targets(
+        &self,
+    ) -> Result<HashMap<String, Option<Vec<vankien_ingest::targets::Target>>>, IndexError> {
+        #[derive(Deserialize)]
+        struct Targets {
+            summary: DocSummary,
+            #[serde(default)]
+            targets: Option<crate::store::StoredTargets>,
+        }
+        let now = vankien_ingest::targets::fingerprint();
+        let mut out = HashMap::new();
+        self.each_head(&self.inner.reader.searcher(), |bytes| {
+            let head: Targets = parse_head(bytes)?;
+            let list = head
+                .targets
+                .filter(|t| t.fingerprint == now)
+                .map(|t| t.list);
+            out.insert(head.summary.id, list);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
     /// The head of the record of `doc_id` in the last commit: its summary and citations.
     pub(crate) fn record_head(&self, doc_id: &str) -> Result<Option<RecordHead>, IndexError> {
         let f = &self.inner.fields;
@@ -704,7 +730,8 @@ fn checksum_holds(path: &Path) -> std::io::Result<bool> {
     Ok(hasher.finalize() == footer.crc)
 }
 
-/// The head of the document record `doc` of `segment`, as JSON, into `bytes`.
+/// The head of the document record `doc` of `segment`, as JSON, into `bytes`: its pieces
+/// (`store::HEAD_PIECE`) put back in order.
 fn read_head(
     segment: &tantivy::SegmentReader,
     doc: tantivy::DocId,
@@ -714,14 +741,35 @@ fn read_head(
         .fast_fields()
         .bytes("head")?
         .ok_or_else(|| IndexError::Data("the index has no record heads column".to_string()))?;
-    let ord = heads
-        .term_ords(doc)
-        .next()
-        .ok_or_else(|| IndexError::Data("a document record without its head".to_string()))?;
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    for ord in heads.term_ords(doc) {
+        let mut piece = Vec::new();
+        heads
+            .ord_to_bytes(ord, &mut piece)
+            .map_err(tantivy::TantivyError::from)?;
+        pieces.push(piece);
+    }
+    if pieces.is_empty() {
+        return Err(IndexError::Data(
+            "a document record without its head".to_string(),
+        ));
+    }
+    pieces.sort_unstable();
     bytes.clear();
-    heads
-        .ord_to_bytes(ord, bytes)
-        .map_err(tantivy::TantivyError::from)?;
+    for (i, piece) in pieces.iter().enumerate() {
+        match piece.split_at_checked(2) {
+            Some((number, data))
+                if usize::from(u16::from_be_bytes([number[0], number[1]])) == i =>
+            {
+                bytes.extend_from_slice(data)
+            }
+            _ => {
+                return Err(IndexError::Data(
+                    "a record's head has a piece missing".to_string(),
+                ));
+            }
+        }
+    }
     Ok(())
 }
 

@@ -428,6 +428,44 @@ mod tests {
     }
 
     #[test]
+    fn a_head_past_64_kib_is_stored_in_pieces_and_read_whole() {
+        let mut text = String::from(
+            "CHÍNH PHỦ\n\nSố: 99/NQ-CP\n\nHà Nội, ngày 09 tháng 01 năm 2025\n\nNGHỊ QUYẾT\n\
+             Về nhiều căn cứ\n\n",
+        );
+        for i in 1..=1500 {
+            text.push_str(&format!(
+                "Căn cứ Nghị quyết số {i}-NQ/TW ngày 22/12/2024 của Bộ Chính trị về việc thứ {i};\n\n"
+            ));
+        }
+        text.push_str("QUYẾT NGHỊ:\n\nĐiều 1. Thực hiện các nghị quyết trên.\n");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("99-NQ-CP.txt");
+        std::fs::write(&file, &text).unwrap();
+        let at = dir.path().join("index");
+        let index = Index::open_or_create(&at).unwrap();
+        let (files, _) = vankien_ingest::find_files(&[file]);
+        let opts = crate::IngestOptions::default();
+        index
+            .ingest_files(&files, &opts, &mut crate::NoTags, &mut |_| {})
+            .unwrap();
+        drop(index);
+        let index = Index::open_or_create(&at).unwrap();
+        let id = index.documents().unwrap()[0].id.clone();
+        let doc = index.document(&id).unwrap().unwrap();
+        let head = index.record_head(&id).unwrap().unwrap();
+        let json = serde_json::to_vec(&head).unwrap();
+        assert!(
+            json.len() > 3 * crate::store::HEAD_PIECE,
+            "{} bytes",
+            json.len()
+        );
+        assert_eq!(head.citations.len(), 1500);
+        assert_eq!(head.citations, vankien_ingest::relations::extract(&doc));
+        assert_eq!(index.citations(&id).unwrap().unwrap().len(), 1500);
+    }
+
+    #[test]
     fn links_group_by_target_and_mentions_yield_to_relations() {
         let docs: BTreeMap<String, DocSummary> = [
             summary("a", "1/NQ-CP", "2025-01-01"),

@@ -159,6 +159,23 @@ impl Target {
     }
 }
 
+/// The version of the extraction's rules (this module's code). Bump it with any change to what
+/// [`extract`] finds: the test `the_fingerprint_follows_the_rules` fails until it is bumped.
+const RULES_VERSION: u32 = 1;
+
+/// What [`extract`] gives for a document besides the document itself: the version of its rules
+/// and the taxonomy compiled into the binary. Targets stored with another fingerprint (an index
+/// built by an older binary) are read from the document again.
+pub fn fingerprint() -> &'static str {
+    static FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FINGERPRINT.get_or_init(|| {
+        let mut h = blake3::Hasher::new();
+        h.update(&RULES_VERSION.to_le_bytes());
+        h.update(taxonomy::INDICATORS_TSV.as_bytes());
+        h.finalize().to_hex()[..16].to_string()
+    })
+}
+
 /// Every target of `doc`, in document order.
 pub fn extract(doc: &Document) -> Vec<Target> {
     let mut out = Vec::new();
@@ -239,4 +256,38 @@ fn is_candidate(kind: ClauseKind, toks: &[tokens::Token], headings: &[&str]) -> 
         || period::mentions(toks)
             .iter()
             .any(|m| m.role == period::Role::Deadline)
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    /// The hash of the rules' code as of [`super::RULES_VERSION`] (this test module left out).
+    const RULES_HASH: &str = "619e51632a6dbc28";
+
+    /// Stored targets are trusted while the fingerprint holds: a change to the rules' code must
+    /// bump `RULES_VERSION`, or an index would keep serving targets the new rules do not find.
+    #[test]
+    fn the_fingerprint_follows_the_rules() {
+        let this = include_str!("mod.rs");
+        let code = this
+            .split("\n#[cfg(test)]\nmod fingerprint_tests")
+            .next()
+            .unwrap();
+        let mut h = blake3::Hasher::new();
+        for part in [
+            code,
+            include_str!("period.rs"),
+            include_str!("quantity.rs"),
+            include_str!("statement.rs"),
+            include_str!("taxonomy.rs"),
+            include_str!("tokens.rs"),
+        ] {
+            h.update(part.as_bytes());
+        }
+        let now = h.finalize().to_hex()[..16].to_string();
+        assert_eq!(
+            now, RULES_HASH,
+            "the rules of target extraction changed: bump RULES_VERSION in targets/mod.rs, then \
+             set RULES_HASH to the new hash"
+        );
+    }
 }

@@ -13,7 +13,7 @@ use aho_corasick::AhoCorasick;
 use crate::normalize;
 
 /// The taxonomy file, one indicator a line.
-const INDICATORS_TSV: &str = include_str!("indicators.tsv");
+pub(super) const INDICATORS_TSV: &str = include_str!("indicators.tsv");
 
 /// One indicator of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq)]
