@@ -59,7 +59,8 @@ pub fn run(args: TargetsArgs) -> anyhow::Result<ExitCode> {
     };
     let index = Index::open(&args.index)
         .with_context(|| format!("opening the index in {}", args.index.display()))?;
-    let all = vankien_library::targets::collect(&index)?;
+    // The targets stored at ingestion (read again from a document only where they are stale).
+    let all = vankien_library::targets::TargetCache::default().get(&index)?;
     let docs = index.documents()?;
     if let Err(e) = filter.check(&all, &docs) {
         return Ok(refuse(&e.to_string()));
@@ -67,7 +68,7 @@ pub fn run(args: TargetsArgs) -> anyhow::Result<ExitCode> {
     let shown: Vec<&Target> = all.iter().filter(|t| filter.keeps(t)).collect();
     let mut out = std::io::stdout().lock();
     if args.json {
-        let view = TargetsView::new(&shown, &all, &docs);
+        let view = TargetsView::new(&shown, None, &all, &docs);
         serde_json::to_writer(&mut out, &view).context("writing the JSON")?;
         writeln!(out)?;
     } else if args.csv {

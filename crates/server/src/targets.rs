@@ -20,7 +20,11 @@ use crate::query;
 use crate::state::AppState;
 
 /// The parameters `GET /api/targets` knows.
-pub const TARGET_PARAMS: &[&str] = &["q", "indicator", "doc", "place", "year", "format"];
+pub const TARGET_PARAMS: &[&str] = &["q", "indicator", "doc", "place", "year", "format", "limit"];
+
+/// The most rows one JSON answer may hold when it asks for a `limit` (the page asks for
+/// 2,000, `web/targets.js`); without one, every row matching (the CSV always has them all).
+pub const MAX_LIMIT: usize = 100_000;
 
 /// How many valid values an error lists before it says how many more there are.
 const LISTED: usize = 100;
@@ -50,11 +54,13 @@ pub enum Format {
     Csv,
 }
 
-/// Reads the filter and the format from a query string.
-pub fn parse_request(raw: Option<&str>) -> Result<(TargetFilter, Format), ApiError> {
+/// Reads the filter, the format and the most rows of a JSON answer (`limit`: at 20,000 documents
+/// every target is 143 MB of JSON, more than a page can show) from a query string.
+pub fn parse_request(raw: Option<&str>) -> Result<(TargetFilter, Format, Option<usize>), ApiError> {
     let pairs = query::parse_pairs(raw)?;
     let mut filter = TargetFilter::default();
     let mut format = Format::Json;
+    let mut limit = None;
     for (name, value) in query::given_values(&pairs, TARGET_PARAMS)? {
         match name {
             "q" => filter.q = Some(value.to_string()),
@@ -74,10 +80,21 @@ pub fn parse_request(raw: Option<&str>) -> Result<(TargetFilter, Format), ApiErr
                     }
                 }
             }
+            "limit" => {
+                limit = match value.parse::<usize>() {
+                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => Some(n),
+                    _ => {
+                        return Err(ApiError::BadRequest(format!(
+                            "parameter `limit` must be a number from 1 to {MAX_LIMIT}, not `{}`",
+                            value.escape_debug()
+                        )));
+                    }
+                }
+            }
             _ => unreachable!("single_values only lets known names through"),
         }
     }
-    Ok((filter, format))
+    Ok((filter, format, limit))
 }
 
 /// A year as a filter takes it: four digits.
@@ -291,12 +308,21 @@ pub struct TargetsView<'a> {
 }
 
 impl<'a> TargetsView<'a> {
-    /// The view of the targets `shown` out of `all`, with the facets of `all` (`docs` give the
-    /// documents' titles).
-    pub fn new(shown: &[&'a Target], all: &[Target], docs: &[DocSummary]) -> TargetsView<'a> {
+    /// The view of the first `limit` (all when `None`) of the targets `shown` out of `all`, with
+    /// the facets of `all` (`docs` give the documents' titles).
+    pub fn new(
+        shown: &[&'a Target],
+        limit: Option<usize>,
+        all: &[Target],
+        docs: &[DocSummary],
+    ) -> TargetsView<'a> {
         TargetsView {
             total: shown.len(),
-            targets: shown.iter().map(|t| TargetView::new(t)).collect(),
+            targets: shown
+                .iter()
+                .take(limit.unwrap_or(usize::MAX))
+                .map(|t| TargetView::new(t))
+                .collect(),
             facets: facets(all, docs),
         }
     }
@@ -432,9 +458,10 @@ pub fn to_csv(targets: &[&Target]) -> String {
     out
 }
 
-/// `GET /api/targets?q=&indicator=&doc=&place=&year=&format=json|csv`.
+/// `GET /api/targets?q=&indicator=&doc=&place=&year=&format=json|csv&limit=`: `total` counts
+/// every target matching, `targets` holds the first `limit` of them.
 pub(crate) async fn targets(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
-    let (filter, format) = parse_request(uri.query())?;
+    let (filter, format, limit) = parse_request(uri.query())?;
     let (all, docs) = state
         .blocking(|ctx| Ok((ctx.library.targets()?, ctx.index.documents()?)))
         .await?;
@@ -453,7 +480,7 @@ pub(crate) async fn targets(State(state): State<AppState>, uri: Uri) -> Result<R
         );
         return Ok(response);
     }
-    Ok(axum::Json(TargetsView::new(&shown, &all, &docs)).into_response())
+    Ok(axum::Json(TargetsView::new(&shown, limit, &all, &docs)).into_response())
 }
 
 #[cfg(test)]
@@ -462,10 +489,11 @@ mod tests {
 
     #[test]
     fn requests_parse_and_refuse_what_is_wrong() {
-        let (f, format) = parse_request(Some(
-            "q=do+thi&indicator=urbanisation_rate&year=2025&format=csv",
+        let (f, format, limit) = parse_request(Some(
+            "q=do+thi&indicator=urbanisation_rate&year=2025&format=csv&limit=20",
         ))
         .unwrap();
+        assert_eq!(limit, Some(20));
         assert_eq!(f.q.as_deref(), Some("do thi"));
         assert_eq!(f.indicator.as_deref(), Some("urbanisation_rate"));
         assert_eq!((f.year, format), (Some(2025), Format::Csv));
@@ -479,6 +507,10 @@ mod tests {
             "format=xml",
             "colour=red",
             "q=a&q=b",
+            "limit=0",
+            "limit=-1",
+            "limit=100001",
+            "limit=ten",
         ] {
             assert!(parse_request(Some(bad)).is_err(), "{bad}");
         }

@@ -15,6 +15,17 @@ async fn targets_line_up_across_documents_by_indicator() {
     assert_eq!(json["total"].as_u64(), Some(targets.len() as u64));
     assert!(targets.len() >= 80, "{}", targets.len());
 
+    // A limit keeps the first rows and the count of all of them.
+    let first = get(&f.app, "/api/targets?limit=5").await.json();
+    assert_eq!(first["total"], json["total"]);
+    assert_eq!(first["targets"].as_array().unwrap()[..], targets[..5]);
+    assert_eq!(first["facets"], json["facets"]);
+    for bad in ["limit=0", "limit=100001", "limit=five"] {
+        let answer = get(&f.app, &format!("/api/targets?{bad}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(answer.text().contains("limit"), "{bad}: {}", answer.text());
+    }
+
     // The share of the digital economy in GDP, in two documents, lined up by its key.
     let answer = get(&f.app, "/api/targets?indicator=digital_economy_share").await;
     let json = answer.json();
