@@ -235,10 +235,11 @@ impl Index {
                 continue;
             };
             let alive = segment.alive_bitset();
+            let heads = heads_column(segment)?;
             let mut doc = postings.doc();
             while doc != tantivy::TERMINATED {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
-                    read_head(segment, doc, &mut bytes)?;
+                    read_head(&heads, doc, &mut bytes)?;
                     f(&bytes)?;
                 }
                 doc = postings.advance();
@@ -287,7 +288,7 @@ impl Index {
         };
         let mut bytes = Vec::new();
         read_head(
-            searcher.segment_reader(addr.segment_ord),
+            &heads_column(searcher.segment_reader(addr.segment_ord))?,
             addr.doc_id,
             &mut bytes,
         )?;
@@ -730,17 +731,25 @@ fn checksum_holds(path: &Path) -> std::io::Result<bool> {
     Ok(hasher.finalize() == footer.crc)
 }
 
-/// The head of the document record `doc` of `segment`, as JSON, into `bytes`: its pieces
-/// (`store::HEAD_PIECE`) put back in order.
-fn read_head(
+/// The column of record heads of `segment`. Opened once a segment, not once a head: opening
+/// reads the column's dictionary, which an index whose files are read and not mapped
+/// ([`FileReads::Buffered`]) reads from the disk each time.
+fn heads_column(
     segment: &tantivy::SegmentReader,
+) -> Result<tantivy::columnar::BytesColumn, IndexError> {
+    segment
+        .fast_fields()
+        .bytes("head")?
+        .ok_or_else(|| IndexError::Data("the index has no record heads column".to_string()))
+}
+
+/// The head of the document record `doc` of the column `heads` ([`heads_column`]), as JSON,
+/// into `bytes`: its pieces (`store::HEAD_PIECE`) put back in order.
+fn read_head(
+    heads: &tantivy::columnar::BytesColumn,
     doc: tantivy::DocId,
     bytes: &mut Vec<u8>,
 ) -> Result<(), IndexError> {
-    let heads = segment
-        .fast_fields()
-        .bytes("head")?
-        .ok_or_else(|| IndexError::Data("the index has no record heads column".to_string()))?;
     let mut pieces: Vec<Vec<u8>> = Vec::new();
     for ord in heads.term_ords(doc) {
         let mut piece = Vec::new();
