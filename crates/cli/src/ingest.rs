@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use vankien_index::{FileOutcome, IngestEvent, IngestOptions};
+use vankien_index::{FileOutcome, FileReads, IngestEvent, IngestOptions};
 use vankien_library::{Holder, IngestOutcome, Library, LibraryError, OpenReport, handoff};
 
 /// Arguments of `vankien ingest`.
@@ -44,7 +44,10 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         role: "ingest".into(),
         socket: None,
     };
-    let outcome = match Library::open(&args.index, &args.data, &holder) {
+    // A batch: the index's files are read, not mapped, so that the segments its merges pass over
+    // do not stay in its resident memory (ARCHITECTURE.md, "Memory of an ingestion").
+    let outcome = match Library::open_reading(&args.index, &args.data, &holder, FileReads::Buffered)
+    {
         Ok((library, opened)) => {
             report_open(&opened);
             with_progress(|on_event| Ok(library.ingest(&args.paths, &opts, on_event)?))?

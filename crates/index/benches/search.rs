@@ -54,7 +54,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
-use vankien_index::{Index, IngestOptions, NoTags, SearchRequest};
+use vankien_index::{FileReads, Index, IngestOptions, NoTags, SearchRequest};
 use vankien_ingest::normalize::{folded_key, normalize_text, words};
 use vankien_testkit::{fts5, judged};
 
@@ -354,7 +354,9 @@ fn child(args: &[String]) -> Res<()> {
                 std::fs::remove_dir_all(&dir)?;
             }
             let t = Instant::now();
-            let index = Index::open_or_create(&dir)?;
+            // As `vankien ingest` does: the files read, not mapped, while ingesting; then opened
+            // mapped for the queries, as the server opens them.
+            let index = Index::open_or_create_reading(&dir, FileReads::Buffered)?;
             let (files, _) = vankien_ingest::find_files(std::slice::from_ref(&corpus));
             let report =
                 index.ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})?;
@@ -371,6 +373,8 @@ fn child(args: &[String]) -> Res<()> {
             let size = dir_size(&dir)?;
             let hwm = vm_hwm_kib();
             anon_ingest = anon.kib();
+            drop(index);
+            let index = Index::open(&dir)?;
             // Whether each call was relaxed: the warm-up calls come first, the timed ones last.
             let mut was_relaxed = Vec::with_capacity(WARMUP + queries.len());
             let timed = time_queries(&queries, |q| {

@@ -12,6 +12,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocSet, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use vankien_ingest::{Clause, Document};
 
+use crate::reads::{FileReads, ReadDirectory};
 use crate::schema::{self, Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
 use crate::store::{ClauseMeta, DocRecord, RecordHead};
 use crate::{
@@ -94,9 +95,14 @@ impl Index {
     /// Opens the index in `dir`, creating it (and the directory) if there is none. Refuses an
     /// index of an unknown schema version.
     pub fn open_or_create(dir: &Path) -> Result<Index, IndexError> {
+        Index::open_or_create_reading(dir, FileReads::Mapped)
+    }
+
+    /// [`Index::open_or_create`], its files read as `reads` says.
+    pub fn open_or_create_reading(dir: &Path, reads: FileReads) -> Result<Index, IndexError> {
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         if dir.join("meta.json").exists() {
-            return Index::open(dir);
+            return Index::open_reading(dir, reads);
         }
         // Larger doc-store blocks compress the stored texts better (lz4 sees more repetition),
         // at the price of decompressing more to read one hit.
@@ -115,11 +121,22 @@ impl Index {
         let path = dir.join(META_FILE);
         let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
         std::fs::write(&path, json + "\n").map_err(|e| io_err(&path, e))?;
-        Index::from_tantivy(dir, index)
+        match reads {
+            FileReads::Mapped => Index::from_tantivy(dir, index),
+            FileReads::Buffered => {
+                drop(index);
+                Index::open_reading(dir, reads)
+            }
+        }
     }
 
     /// Opens the existing index in `dir`. Refuses an index of an unknown schema version.
     pub fn open(dir: &Path) -> Result<Index, IndexError> {
+        Index::open_reading(dir, FileReads::Mapped)
+    }
+
+    /// [`Index::open`], its files read as `reads` says.
+    pub fn open_reading(dir: &Path, reads: FileReads) -> Result<Index, IndexError> {
         if !dir.join("meta.json").exists() {
             return Err(IndexError::NotFound(dir.display().to_string()));
         }
@@ -142,7 +159,10 @@ impl Index {
                 expected: SCHEMA_VERSION,
             });
         }
-        let index = tantivy::Index::open_in_dir(dir)?;
+        let index = match reads {
+            FileReads::Mapped => tantivy::Index::open_in_dir(dir)?,
+            FileReads::Buffered => tantivy::Index::open(ReadDirectory::open(dir)?)?,
+        };
         Index::from_tantivy(dir, index)
     }
 

@@ -16,6 +16,7 @@ mod ingest;
 mod limits;
 mod prune;
 mod query;
+mod reads;
 mod relations;
 mod rerank;
 mod schema;
@@ -35,6 +36,7 @@ pub use ingest::{
     FileOutcome, IngestEvent, IngestHooks, IngestOptions, IngestReport, NoTags, SourceFile,
 };
 pub use limits::Limits;
+pub use reads::FileReads;
 pub use relations::{DocRelations, Link, RelationCounts};
 pub use search::{EXACT_TOTAL_UP_TO, FACET_LIMIT};
 pub use types::{

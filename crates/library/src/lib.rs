@@ -35,7 +35,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use vankien_annotate::{ClauseRef, Store, Tag, User};
-use vankien_index::{Index, SearchRequest, SearchResults};
+use vankien_index::{FileReads, Index, SearchRequest, SearchResults};
 
 pub use error::LibraryError;
 
@@ -119,6 +119,17 @@ impl Library {
         data_dir: &Path,
         holder: &Holder,
     ) -> Result<(Library, OpenReport), LibraryError> {
+        Library::open_reading(index_dir, data_dir, holder, FileReads::Mapped)
+    }
+
+    /// [`Library::open`], the index's files read as `reads` says: [`FileReads::Buffered`] for a
+    /// batch ingestion, whose merges would otherwise keep every merged segment resident.
+    pub fn open_reading(
+        index_dir: &Path,
+        data_dir: &Path,
+        holder: &Holder,
+        reads: FileReads,
+    ) -> Result<(Library, OpenReport), LibraryError> {
         vankien_annotate::check_data_dir(data_dir, index_dir)?;
         std::fs::create_dir_all(index_dir).map_err(|e| LibraryError::Io {
             path: index_dir.to_path_buf(),
@@ -128,7 +139,7 @@ impl Library {
         lock::check_binding(index_dir, data_dir)?;
         let store = Arc::new(Store::open(data_dir)?);
         let mut report = OpenReport::default();
-        let index = match open_sound_index(index_dir)? {
+        let index = match open_sound_index(index_dir, reads)? {
             Ok(index) => index,
             Err(problem) => {
                 let Some(sources) = ingest::sources_of(index_dir) else {
@@ -142,7 +153,7 @@ impl Library {
                     index_dir.display()
                 );
                 ingest::clear_index_dir(index_dir)?;
-                let index = Index::open_or_create(index_dir)?;
+                let index = Index::open_or_create_reading(index_dir, reads)?;
                 report.rebuilt = Some(problem);
                 let library = Library::assemble(index, store, index_dir, data_dir, lock);
                 library.ingest_found((sources, Vec::new()), &Default::default(), &mut |_| {})?;
@@ -519,8 +530,8 @@ fn descendants(all: &[vankien_annotate::Sector], id: &str) -> Vec<String> {
 
 /// Opens the index in `dir` and checks every file of its last commit: `Ok(Err(problem))` when it
 /// is damaged (unreadable, or a checksum that does not match).
-fn open_sound_index(dir: &Path) -> Result<Result<Index, String>, LibraryError> {
-    let index = match Index::open_or_create(dir) {
+fn open_sound_index(dir: &Path, reads: FileReads) -> Result<Result<Index, String>, LibraryError> {
+    let index = match Index::open_or_create_reading(dir, reads) {
         Ok(index) => index,
         // A newer or older schema is not damage: it is the user's to rebuild, knowingly.
         Err(e @ vankien_index::IndexError::SchemaVersion { .. }) => return Err(e.into()),
