@@ -121,13 +121,9 @@ impl Index {
         let path = dir.join(META_FILE);
         let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
         std::fs::write(&path, json + "\n").map_err(|e| io_err(&path, e))?;
-        match reads {
-            FileReads::Mapped => Index::from_tantivy(dir, index),
-            FileReads::Buffered => {
-                drop(index);
-                Index::open_reading(dir, reads)
-            }
-        }
+        // Created through tantivy's own directory, then opened through ours.
+        drop(index);
+        Index::open_reading(dir, reads)
     }
 
     /// Opens the existing index in `dir`. Refuses an index of an unknown schema version.
@@ -159,10 +155,7 @@ impl Index {
                 expected: SCHEMA_VERSION,
             });
         }
-        let index = match reads {
-            FileReads::Mapped => tantivy::Index::open_in_dir(dir)?,
-            FileReads::Buffered => tantivy::Index::open(ReadDirectory::open(dir)?)?,
-        };
+        let index = tantivy::Index::open(ReadDirectory::open(dir, reads)?)?;
         Index::from_tantivy(dir, index)
     }
 
