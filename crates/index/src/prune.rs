@@ -11,15 +11,19 @@
 //! block maxima, the optional words' too, the constants, and the proximity boosts from how much
 //! of its BM25 each run word's text term can reach there (a phrase occurs no more often than
 //! any of its words, in the same text). When that bound cannot beat the current top, the whole
-//! stretch is skipped and the total becomes a lower bound. The hits are those of the query
-//! walked in full: the same scores, summed as tantivy sums a boolean query's clauses.
+//! stretch is skipped and the total becomes a lower bound. Where the bound is above the current
+//! top only through a proximity run's phrase boost (the bound without it, [`Bound::apart`], is
+//! not), only a clause with every word of the run in its text can make the page: the walk goes
+//! on to the next such clause, read from where each word's text term stands, not from the
+//! positions. The hits are those of the query walked in full: the same scores, summed as
+//! tantivy sums a boolean query's clauses.
 
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use crate::query::Pruning;
 use crate::query::word::{WordScorer, WordWeight, lands_on};
-use crate::rerank::RerankSegment;
+use crate::query::{Proximity, Pruning};
+use crate::rerank::{Bound, RerankSegment};
 
 /// Where a run word's text term is among the words of the query.
 #[derive(Clone, Copy)]
@@ -44,17 +48,21 @@ pub(crate) struct PruneWeights {
     constants: Vec<(Box<dyn Weight>, Score)>,
     /// For each proximity run, for each of its words: where its text term is.
     runs: Vec<Vec<Source>>,
+    /// Whether the walk may go on to the next clause where a run's phrase can match: where only
+    /// a clause with a run's phrase can make the page, to the next one with every word of some
+    /// run in its text.
+    lead: bool,
     /// Where the word before an unfinished last word is.
     prev: Option<Source>,
 }
 
 impl PruneWeights {
-    /// The weights of `p` for `searcher`; `runs` are the words of each proximity run, `prev`
-    /// the word typed before an unfinished last word.
+    /// The weights of `p` for `searcher`; `runs` are the proximity runs, `prev` the word typed
+    /// before an unfinished last word.
     pub fn new(
         searcher: &Searcher,
         p: &Pruning,
-        runs: &[Vec<Term>],
+        runs: &[Proximity],
         prev: Option<&Term>,
     ) -> tantivy::Result<PruneWeights> {
         let scoring = || EnableScoring::enabled_from_searcher(searcher);
@@ -120,10 +128,20 @@ impl PruneWeights {
             constants,
             runs: runs
                 .iter()
-                .map(|r| r.iter().map(source).collect())
+                .map(|r| r.words.iter().map(source).collect())
                 .collect(),
+            lead: true,
             prev: prev.map(source),
         })
+    }
+}
+
+impl PruneWeights {
+    /// Never goes on to the next clause with a run's words: the walk then visits every match
+    /// its bounds do not skip.
+    #[cfg(test)]
+    pub fn without_lead(&mut self) {
+        self.lead = false;
     }
 }
 
@@ -178,13 +196,23 @@ pub(crate) struct Budget {
     pub exact_up_to: usize,
 }
 
-/// Walks the query of `w` over one segment into `seg`; returns whether a stretch was skipped.
+/// What a segment's walk skipped.
+#[derive(Default)]
+pub(crate) struct Walked {
+    /// Whether a stretch of matches was skipped (the total is then a lower bound).
+    pub skipped: bool,
+    /// How many times the walk went on to the next clause with a run's words in its text, past
+    /// matches without them.
+    pub to_words: usize,
+}
+
+/// Walks the query of `w` over one segment into `seg`.
 pub(crate) fn walk(
     w: &PruneWeights,
     reader: &SegmentReader,
     seg: &mut RerankSegment,
     budget: &Budget,
-) -> tantivy::Result<bool> {
+) -> tantivy::Result<Walked> {
     // The words' order among the required docsets, and each one's place in `reqs`.
     let mut reqs: Vec<Required> = Vec::with_capacity(w.words.len() + 2);
     for word in &w.words {
@@ -201,7 +229,7 @@ pub(crate) fn walk(
         reqs.push(Required::Other(f.scorer(reader, 1.0)?));
     }
     if reqs.is_empty() {
-        return Ok(false);
+        return Ok(Walked::default());
     }
     let n_words = w.words.len();
     // Visit order: the smallest docset leads. `order[k]` is the place in `reqs`.
@@ -227,9 +255,9 @@ pub(crate) fn walk(
     let mut word_ratio = vec![0.0; n_words];
     let mut optional_ratio = vec![0.0; optional.len()];
     let mut ratios: Vec<Vec<Score>> = w.runs.iter().map(|r| vec![0.0; r.len()]).collect();
-    let mut skipped = false;
+    let mut walked = Walked::default();
     // The end of the last stretch bounded, and its bound.
-    let mut stretch: Option<(DocId, Score)> = None;
+    let mut stretch: Option<(DocId, Bound)> = None;
 
     let lead = order[0];
     let mut doc = reqs[lead].doc();
@@ -259,25 +287,38 @@ pub(crate) fn walk(
             let (end, bound) = match stretch {
                 Some((end, bound)) if doc <= end => (end, bound),
                 _ => {
-                    let found = bound_from(
+                    let (end, found) = bound_from(
                         w,
                         seg,
                         &mut reqs[..n_words],
                         &mut optional,
                         (&mut word_ratio, &mut optional_ratio, &mut ratios),
                     );
-                    stretch = Some((found.0, found.1 + constant_bound));
-                    (found.0, found.1 + constant_bound)
+                    let bound = found.plus(constant_bound);
+                    stretch = Some((end, bound));
+                    (end, bound)
                 }
             };
-            if bound <= threshold {
-                // Nothing from here to `end` can make the page: count this match, skip the rest.
+            // The first clause from here on that can make the page: past the stretch when
+            // nothing of it can, at the next clause with a run's words in its text when only a
+            // clause with a run's phrase can.
+            let next = if bound.all <= threshold {
+                Some(end)
+            } else if w.lead && bound.apart <= threshold {
+                let at = next_with_words(&w.runs, &reqs[..n_words], &optional, doc);
+                walked.to_words += usize::from(at > doc);
+                (at > doc).then(|| if at > end { end } else { at - 1 })
+            } else {
+                None
+            };
+            if let Some(last) = next {
+                // Nothing from here to `last` can make the page: count this match, skip the rest.
                 seg.count(doc);
-                skipped = true;
-                if end == TERMINATED {
+                walked.skipped = true;
+                if last == TERMINATED {
                     break;
                 }
-                doc = reqs[lead].seek(end + 1);
+                doc = reqs[lead].seek(last + 1);
                 continue;
             }
         }
@@ -295,7 +336,38 @@ pub(crate) fn walk(
         seg.collect_scored(doc, score);
         doc = reqs[lead].advance();
     }
-    Ok(skipped)
+    Ok(walked)
+}
+
+/// The first clause from the current match `doc` on where the words of some run are all in the
+/// text (each word's text term is on or past the current match; a word of no known place is
+/// taken to be anywhere).
+fn next_with_words(
+    runs: &[Vec<Source>],
+    words: &[Required],
+    optional: &[WordScorer],
+    doc: DocId,
+) -> DocId {
+    runs.iter()
+        .map(|run| {
+            run.iter()
+                .map(|&s| text_doc(s, words, optional, doc))
+                .fold(doc, DocId::max)
+        })
+        .min()
+        .unwrap_or(doc)
+}
+
+/// The first clause from the current match `doc` on that has the word of `source` in its text.
+fn text_doc(source: Source, words: &[Required], optional: &[WordScorer], doc: DocId) -> DocId {
+    match source {
+        Source::Word(i) => match &words[i] {
+            Required::Word(w) => w.text_doc(),
+            Required::Other(_) => doc,
+        },
+        Source::Optional(i) => optional[i].text_doc(),
+        Source::Unknown => doc,
+    }
 }
 
 /// The stretch from the current match to the end of the blocks every word is on, and the most
@@ -307,7 +379,7 @@ fn bound_from(
     words: &mut [Required],
     optional: &mut [WordScorer],
     ratios: (&mut [Score], &mut [Score], &mut [Vec<Score>]),
-) -> (DocId, Score) {
+) -> (DocId, Bound) {
     let (word_ratio, optional_ratio, runs) = ratios;
     let mut end = TERMINATED;
     for r in words.iter() {
@@ -342,5 +414,5 @@ fn bound_from(
         }
     }
     let prev = w.prev.map(ratio_of);
-    (end, bound + seg.stretch_bound(runs, prev))
+    (end, seg.stretch_bound(runs, prev).plus(bound))
 }

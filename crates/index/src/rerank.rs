@@ -136,6 +136,8 @@ pub(crate) struct RerankCollector<'a> {
     counted: AtomicUsize,
     /// Whether a stretch of clauses was skipped: the total is then a lower bound.
     skipped: AtomicBool,
+    /// How often the pruned walk went on to the next clause with a run's words in its text.
+    to_words: AtomicUsize,
     /// An unfinished last word's completions right after the word before it
     /// ([`crate::query::After`]): the word before, and the pairs, each asked whether it is there.
     after: Option<(Term, Vec<Term>)>,
@@ -168,6 +170,7 @@ impl<'a> RerankCollector<'a> {
             prune: None,
             counted: AtomicUsize::new(0),
             skipped: AtomicBool::new(false),
+            to_words: AtomicUsize::new(0),
         })
     }
 
@@ -187,12 +190,21 @@ impl<'a> RerankCollector<'a> {
         exact_up_to: usize,
     ) -> tantivy::Result<RerankCollector<'a>> {
         if let Some(p) = &split.pruning {
-            let runs: Vec<Vec<Term>> = split.proximity.iter().map(|p| p.words.clone()).collect();
             let prev = split.after.as_ref().map(|a| &a.prev);
-            let weights = PruneWeights::new(searcher, p, &runs, prev)?;
+            let weights = PruneWeights::new(searcher, p, &split.proximity, prev)?;
             self.prune = Some((weights, exact_up_to));
         }
         Ok(self)
+    }
+
+    /// The pruned walk without going from one clause with the run's phrase to the next: the
+    /// reference of the tests.
+    #[cfg(test)]
+    fn without_lead(mut self) -> RerankCollector<'a> {
+        if let Some((w, _)) = &mut self.prune {
+            w.without_lead();
+        }
+        self
     }
 }
 
@@ -209,6 +221,10 @@ pub(crate) struct Reranked {
     pub doc_counts: Option<HashMap<Arc<str>, u64>>,
     /// A segment's counts by document, before they are merged.
     counters: Vec<Vec<u32>>,
+    /// How often the pruned walk went on to the next clause with a run's words in its text
+    /// (read by the tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub to_words: usize,
 }
 
 impl Reranked {
@@ -220,6 +236,7 @@ impl Reranked {
             exact: true,
             doc_counts,
             counters: Vec::new(),
+            to_words: 0,
         }
     }
 }
@@ -355,18 +372,23 @@ impl RunCursors {
     /// most `ratios` of their largest BM25 (0 where a word is not in the stretch): a phrase
     /// occurs no more often than any of its words, in a text of the same length, so its BM25
     /// reaches no more of its own largest value than its rarest word's does.
-    fn stretch_bound(&self, ratios: &[Score]) -> Score {
+    ///
+    /// Also gives the most it can add to a clause where its words are not side by side.
+    fn stretch_bound(&self, ratios: &[Score]) -> Bound {
         let (phrase, exact, pairs, context) = &self.maxes;
         let least = ratios.iter().copied().fold(1.0, Score::min);
-        let mut bound = context + BOUND_SLACK;
+        let mut apart = context + BOUND_SLACK;
         for (i, most) in pairs.iter().enumerate() {
             let r = ratios[i].min(ratios.get(i + 1).copied().unwrap_or(0.0));
-            bound += most * r;
+            apart += most * r;
         }
-        if least > 0.0 {
-            bound += PHRASE_SCORE + NEAR_SCORE + (phrase + exact) * least;
+        match least > 0.0 {
+            true => Bound {
+                all: apart + PHRASE_SCORE + NEAR_SCORE + (phrase + exact) * least,
+                apart: apart + NEAR_SCORE,
+            },
+            false => Bound { all: apart, apart },
         }
-        bound
     }
 
     /// Bounds what the run can add to `doc` (kept in `self.doc`) and returns the whole bound.
@@ -484,6 +506,32 @@ fn sorted_meet(a: &[u32], b: &[u32]) -> bool {
     false
 }
 
+/// The most a stretch of clauses can score: any clause of it (`all`), and one where the words
+/// of no proximity run stand side by side (`apart`: no phrase boost).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Bound {
+    pub all: Score,
+    pub apart: Score,
+}
+
+impl Bound {
+    /// Each figure with `more` added.
+    pub fn plus(self, more: Score) -> Bound {
+        Bound {
+            all: self.all + more,
+            apart: self.apart + more,
+        }
+    }
+
+    /// The figures of both added.
+    fn and(self, other: Bound) -> Bound {
+        Bound {
+            all: self.all + other.all,
+            apart: self.apart + other.apart,
+        }
+    }
+}
+
 /// The collector of one segment.
 pub(crate) struct RerankSegment {
     /// Matches counted by document, when asked.
@@ -578,9 +626,11 @@ impl Collector for RerankCollector<'_> {
                     counted_before: self.counted.load(Ordering::Relaxed),
                     exact_up_to: *exact_up_to,
                 };
-                if crate::prune::walk(weights, reader, &mut seg, &budget)? {
+                let walked = crate::prune::walk(weights, reader, &mut seg, &budget)?;
+                if walked.skipped {
                     self.skipped.store(true, Ordering::Relaxed);
                 }
+                self.to_words.fetch_add(walked.to_words, Ordering::Relaxed);
             }
             None => {
                 let alive = reader.alive_bitset();
@@ -611,6 +661,7 @@ impl Collector for RerankCollector<'_> {
             exact: !self.skipped.load(Ordering::Relaxed),
             doc_counts: self.docs.map(|names| names.doc_counts(counters)),
             counters: Vec::new(),
+            to_words: self.to_words.load(Ordering::Relaxed),
         })
     }
 }
@@ -646,19 +697,20 @@ impl RerankSegment {
     /// The most the boosts can add to a clause of a stretch where the words of each run reach
     /// `ratios` of their largest BM25 in the text, and the word before an unfinished word
     /// `prev` of its own (`None`: no such word).
-    pub fn stretch_bound(&self, ratios: &[Vec<Score>], prev: Option<Score>) -> Score {
-        let runs: Score = self
-            .runs
-            .iter()
-            .zip(ratios)
-            .map(|(r, ratios)| r.stretch_bound(ratios))
-            .sum();
+    pub fn stretch_bound(&self, ratios: &[Vec<Score>], prev: Option<Score>) -> Bound {
         let after = match (&self.after, prev) {
             (Some(_), Some(r)) if r <= 0.0 => 0.0,
             (Some(_), _) => PHRASE_SCORE + BOUND_SLACK,
             (None, _) => 0.0,
         };
-        runs + after
+        let runs = self
+            .runs
+            .iter()
+            .zip(ratios)
+            .fold(Bound::default(), |b, (r, ratios)| {
+                b.and(r.stretch_bound(ratios))
+            });
+        runs.plus(after)
     }
 
     /// The final score of `doc`, or `None` when it cannot beat `threshold`. Before each boost
@@ -768,6 +820,7 @@ impl SegmentCollector for RerankSegment {
             exact: true,
             doc_counts: None,
             counters: self.docs.map(DocCounter::into_counts).into_iter().collect(),
+            to_words: 0,
         }
     }
 }
@@ -778,6 +831,7 @@ mod tests {
     use tantivy::collector::{Count, TopDocs};
     use tantivy::schema::Value;
 
+    use super::RerankCollector;
     use crate::testing::corpus_index;
     use crate::{Index, SearchRequest, query};
 
@@ -824,6 +878,87 @@ mod tests {
             })
             .collect();
         (hits, total)
+    }
+
+    #[test]
+    fn going_on_to_the_next_clause_with_the_words_keeps_the_pruned_page() {
+        // Every document of the corpus, for runs of common words found side by side in some
+        // clauses and apart in many more.
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let files: Vec<String> = std::fs::read_dir(corpus)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        let names: Vec<&str> = files.iter().map(String::as_str).collect();
+        let (_dir, index) = corpus_index(&names);
+        let inner = index.inner();
+        let searcher = inner.reader.searcher();
+        let (mut led, mut compared) = (0, 0);
+        for q in [
+            "thực hiện nghị quyết",
+            "xây dựng nông thôn mới",
+            "phát triển kinh tế xã hội",
+            "khoa hoc cong nghe",
+            "nâng cao chất lượng",
+            "CẢI CÁCH HÀNH CHÍNH",
+            "các cơ quan nhà nước",
+            // Unfinished last words, their completions after the word before boosted.
+            "thực hiện nghị quyết t",
+            "các cơ quan nhà n",
+        ] {
+            let req = SearchRequest {
+                query: q.into(),
+                ..SearchRequest::default()
+            };
+            let parsed = query::parse(q).unwrap();
+            let last = parsed.last_word().unwrap().folded.clone();
+            let completed = last.chars().count() == 1;
+            let keys = match completed {
+                true => {
+                    crate::search::completions(&searcher, inner.fields.text_folded, &last).unwrap()
+                }
+                false => Vec::new(),
+            };
+            let widen = query::Widen {
+                completions: completed.then_some(query::Completion {
+                    prefix: &last,
+                    keys: &keys,
+                    cache: &inner.prefixes,
+                }),
+                ..Default::default()
+            };
+            let split = query::build_split(&inner.fields, &parsed, &req, None, &widen).unwrap();
+            assert_eq!(split.after.is_some(), completed, "{q}");
+            // A short page has a high threshold, past the most a clause without the phrase
+            // can score, from the first matches on.
+            for n in [3, 10] {
+                let walk = |lead: bool| {
+                    let c = RerankCollector::new(&searcher, &split, n)
+                        .unwrap()
+                        .pruning_past(&searcher, &split, 1)
+                        .unwrap();
+                    let c = if lead { c } else { c.without_lead() };
+                    searcher.search(&*split.query, &c).unwrap()
+                };
+                let (with, without) = (walk(true), walk(false));
+                assert_eq!(without.to_words, 0, "{q}");
+                led += with.to_words;
+                assert_eq!(with.top.len(), without.top.len(), "{q} {n}");
+                for (i, (a, b)) in with.top.iter().zip(&without.top).enumerate() {
+                    assert_eq!(a.1, b.1, "{q} {n}: hit {i}");
+                    assert!((a.0 - b.0).abs() < 1e-4, "{q} {n}: hit {i}");
+                }
+                // Matches passed over are not counted: the total is a lower bound, never more.
+                assert!(with.total <= without.total, "{q} {n}");
+                compared += with.top.len();
+            }
+        }
+        assert!(
+            led >= 10,
+            "the walk went on to clauses with the words: {led}"
+        );
+        assert!(compared >= 60, "enough hits compared: {compared}");
     }
 
     #[test]

@@ -370,6 +370,12 @@ pub(crate) struct WordScorer {
 }
 
 impl WordScorer {
+    /// The clause its first term (the folded text) is on: the current one when the word is in
+    /// its text, a later one when it is only in its headings or exact spelling.
+    pub fn text_doc(&self) -> DocId {
+        self.first.map_or(TERMINATED, |i| self.union.subs[i].doc())
+    }
+
     /// The last clause up to which the blocks its terms are on hold (its terms on or after
     /// the current clause): the stretch [`WordScorer::block_bound`] bounds.
     pub fn block_end(&self) -> DocId {
