@@ -414,5 +414,5 @@ fn bound_from(
         }
     }
     let prev = w.prev.map(ratio_of);
-    (end, seg.stretch_bound(runs, prev).plus(bound))
+    (end, seg.stretch_bound(runs, prev, end).plus(bound))
 }

@@ -374,18 +374,33 @@ impl RunCursors {
     /// reaches no more of its own largest value than its rarest word's does.
     ///
     /// Also gives the most it can add to a clause where its words are not side by side.
-    fn stretch_bound(&self, ratios: &[Score]) -> Bound {
+    ///
+    /// A boost whose next match is known to lie past `end` (its cursor's floor: a phrase with a
+    /// word no clause of the segment has, such as the letters of an unfinished last word,
+    /// matches nowhere) adds nothing.
+    fn stretch_bound(&self, ratios: &[Score], end: DocId) -> Bound {
         let (phrase, exact, pairs, context) = &self.maxes;
+        let may = |c: &Cursor| c.floor <= end;
         let least = ratios.iter().copied().fold(1.0, Score::min);
-        let mut apart = context + BOUND_SLACK;
-        for (i, most) in pairs.iter().enumerate() {
-            let r = ratios[i].min(ratios.get(i + 1).copied().unwrap_or(0.0));
-            apart += most * r;
+        let mut apart = BOUND_SLACK;
+        if self.context.as_ref().is_some_and(|(c, _)| may(c)) {
+            apart += context;
         }
-        match least > 0.0 {
+        for (i, most) in pairs.iter().enumerate() {
+            if may(&self.pairs[i].cursor) {
+                let r = ratios[i].min(ratios.get(i + 1).copied().unwrap_or(0.0));
+                apart += most * r;
+            }
+        }
+        // Side by side is also near: the phrase can only match where the run is near.
+        if least <= 0.0 || !may(&self.near) {
+            return Bound { all: apart, apart };
+        }
+        let apart = apart + NEAR_SCORE;
+        match may(&self.phrase.cursor) {
             true => Bound {
-                all: apart + PHRASE_SCORE + NEAR_SCORE + (phrase + exact) * least,
-                apart: apart + NEAR_SCORE,
+                all: apart + PHRASE_SCORE + (phrase + exact) * least,
+                apart,
             },
             false => Bound { all: apart, apart },
         }
@@ -694,10 +709,10 @@ impl RerankSegment {
         }
     }
 
-    /// The most the boosts can add to a clause of a stretch where the words of each run reach
-    /// `ratios` of their largest BM25 in the text, and the word before an unfinished word
-    /// `prev` of its own (`None`: no such word).
-    pub fn stretch_bound(&self, ratios: &[Vec<Score>], prev: Option<Score>) -> Bound {
+    /// The most the boosts can add to a clause of a stretch up to clause `end` where the words
+    /// of each run reach `ratios` of their largest BM25 in the text, and the word before an
+    /// unfinished word `prev` of its own (`None`: no such word).
+    pub fn stretch_bound(&self, ratios: &[Vec<Score>], prev: Option<Score>, end: DocId) -> Bound {
         let after = match (&self.after, prev) {
             (Some(_), Some(r)) if r <= 0.0 => 0.0,
             (Some(_), _) => PHRASE_SCORE + BOUND_SLACK,
@@ -708,7 +723,7 @@ impl RerankSegment {
             .iter()
             .zip(ratios)
             .fold(Bound::default(), |b, (r, ratios)| {
-                b.and(r.stretch_bound(ratios))
+                b.and(r.stretch_bound(ratios, end))
             });
         runs.plus(after)
     }
@@ -881,7 +896,7 @@ mod tests {
     }
 
     #[test]
-    fn going_on_to_the_next_clause_with_the_words_keeps_the_pruned_page() {
+    fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
         // Every document of the corpus, for runs of common words found side by side in some
         // clauses and apart in many more.
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
@@ -894,7 +909,7 @@ mod tests {
         let (_dir, index) = corpus_index(&names);
         let inner = index.inner();
         let searcher = inner.reader.searcher();
-        let (mut led, mut compared) = (0, 0);
+        let (mut led, mut compared, mut lower_bounds) = (0, 0, 0);
         for q in [
             "thực hiện nghị quyết",
             "xây dựng nông thôn mới",
@@ -933,30 +948,45 @@ mod tests {
             // A short page has a high threshold, past the most a clause without the phrase
             // can score, from the first matches on.
             for n in [3, 10] {
-                let walk = |lead: bool| {
-                    let c = RerankCollector::new(&searcher, &split, n)
-                        .unwrap()
-                        .pruning_past(&searcher, &split, 1)
-                        .unwrap();
+                let walk = |prune: bool, lead: bool| {
+                    let c = RerankCollector::new(&searcher, &split, n).unwrap();
+                    let c = match prune {
+                        true => c.pruning_past(&searcher, &split, 1).unwrap(),
+                        false => c,
+                    };
                     let c = if lead { c } else { c.without_lead() };
                     searcher.search(&*split.query, &c).unwrap()
                 };
-                let (with, without) = (walk(true), walk(false));
+                let every = walk(false, false);
+                let (with, without) = (walk(true, true), walk(true, false));
                 assert_eq!(without.to_words, 0, "{q}");
                 led += with.to_words;
-                assert_eq!(with.top.len(), without.top.len(), "{q} {n}");
-                for (i, (a, b)) in with.top.iter().zip(&without.top).enumerate() {
-                    assert_eq!(a.1, b.1, "{q} {n}: hit {i}");
-                    assert!((a.0 - b.0).abs() < 1e-4, "{q} {n}: hit {i}");
+                lower_bounds += usize::from(with.total < every.total);
+                for got in [&with, &without] {
+                    // Matches passed over are not counted: the total is a lower bound.
+                    assert!(got.total <= every.total, "{q} {n}");
+                    assert_eq!(got.top.len(), every.top.len(), "{q} {n}");
+                    for (i, (a, b)) in got.top.iter().zip(&every.top).enumerate() {
+                        // Summed in another order, scores may differ in the last bits; a hit
+                        // may then swap places with one of the same score, never another.
+                        assert!((a.0 - b.0).abs() < 1e-3, "{q} {n}: hit {i}");
+                        let tied =
+                            |j: usize| every.top.get(j).is_some_and(|w| (w.0 - a.0).abs() < 1e-3);
+                        if a.1 != b.1 {
+                            assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{q} {n}: hit {i}");
+                        }
+                    }
                 }
-                // Matches passed over are not counted: the total is a lower bound, never more.
-                assert!(with.total <= without.total, "{q} {n}");
                 compared += with.top.len();
             }
         }
         assert!(
             led >= 10,
             "the walk went on to clauses with the words: {led}"
+        );
+        assert!(
+            lower_bounds >= 3,
+            "the walk skipped matches: {lower_bounds}"
         );
         assert!(compared >= 60, "enough hits compared: {compared}");
     }
