@@ -197,7 +197,7 @@ impl<'a> RerankCollector<'a> {
         Ok(self)
     }
 
-    /// The pruned walk without going from one clause with the run's phrase to the next: the
+    /// The pruned walk without going on to the next clause with a run's words in its text: a
     /// reference of the tests.
     #[cfg(test)]
     fn without_lead(mut self) -> RerankCollector<'a> {
