@@ -190,10 +190,23 @@ impl Required {
 
 /// How far a segment's walk may prune.
 pub(crate) struct Budget {
-    /// Matches counted before this segment's walk (in earlier segments).
-    pub counted_before: usize,
-    /// Pruning starts once this many matches are counted.
-    pub exact_up_to: usize,
+    /// Pruning starts once this many matches of the segment are counted.
+    pub share: usize,
+}
+
+impl Budget {
+    /// A segment of `segment_docs` of the `all_docs` clauses of the index prunes past its
+    /// share of `exact_up_to` counted matches (at least one): so that what a walk skips, and
+    /// with it the total and the counts by document, does not depend on which segment another
+    /// thread walked first, and no segment prunes while fewer than `exact_up_to` match in all
+    /// unless it holds more than its share of them.
+    pub fn share_of(exact_up_to: usize, segment_docs: u32, all_docs: u64) -> Budget {
+        let share =
+            (exact_up_to as u128 * u128::from(segment_docs)).div_ceil(u128::from(all_docs.max(1)));
+        Budget {
+            share: (share as usize).max(1),
+        }
+    }
 }
 
 /// What a segment's walk skipped.
@@ -281,7 +294,7 @@ pub(crate) fn walk(
             lands_on(o, doc);
         }
         if let Some(threshold) = seg.threshold()
-            && budget.counted_before + seg.counted() >= budget.exact_up_to
+            && seg.counted() >= budget.share
         {
             // The bound of the stretch the last match opened holds up to its end.
             let (end, bound) = match stretch {

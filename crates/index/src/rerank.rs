@@ -132,8 +132,9 @@ pub(crate) struct RerankCollector<'a> {
     docs: Option<&'a FacetNames>,
     /// When set, the walk may prune once this many matches are counted (see [`crate::prune`]).
     prune: Option<(PruneWeights, usize)>,
-    /// Matches counted in the segments walked so far.
-    counted: AtomicUsize,
+    /// Clauses of the index searched (every segment's, deleted included): a segment prunes
+    /// past its share of the matches a total is exact up to ([`Budget::share_of`]).
+    all_docs: u64,
     /// Whether a stretch of clauses was skipped: the total is then a lower bound.
     skipped: AtomicBool,
     /// How often the pruned walk went on to the next clause with a run's words in its text.
@@ -168,7 +169,7 @@ impl<'a> RerankCollector<'a> {
             n,
             docs: None,
             prune: None,
-            counted: AtomicUsize::new(0),
+            all_docs: 0,
             skipped: AtomicBool::new(false),
             to_words: AtomicUsize::new(0),
         })
@@ -180,9 +181,11 @@ impl<'a> RerankCollector<'a> {
         self
     }
 
-    /// Lets the walk skip what cannot make the page once `exact_up_to` matches are counted,
-    /// when `split`'s query can be bounded ([`Split::pruning`]); the total is then a lower
-    /// bound past `exact_up_to`. By default every match is visited and counted.
+    /// Lets the walk skip what cannot make the page once `exact_up_to` matches are counted
+    /// (each segment its share of them, [`Budget::share_of`]), when `split`'s query can be
+    /// bounded ([`Split::pruning`]); the total is then a lower bound, past `exact_up_to` unless
+    /// the matches crowd in one segment (the caller walks them again without pruning). By
+    /// default every match is visited and counted.
     pub fn pruning_past(
         mut self,
         searcher: &Searcher,
@@ -193,6 +196,11 @@ impl<'a> RerankCollector<'a> {
             let prev = split.after.as_ref().map(|a| &a.prev);
             let weights = PruneWeights::new(searcher, p, &split.proximity, prev)?;
             self.prune = Some((weights, exact_up_to));
+            self.all_docs = searcher
+                .segment_readers()
+                .iter()
+                .map(|r| u64::from(r.max_doc()))
+                .sum();
         }
         Ok(self)
     }
@@ -637,10 +645,7 @@ impl Collector for RerankCollector<'_> {
         let mut seg = self.for_segment(segment, reader)?;
         match &self.prune {
             Some((weights, exact_up_to)) => {
-                let budget = Budget {
-                    counted_before: self.counted.load(Ordering::Relaxed),
-                    exact_up_to: *exact_up_to,
-                };
+                let budget = Budget::share_of(*exact_up_to, reader.max_doc(), self.all_docs);
                 let walked = crate::prune::walk(weights, reader, &mut seg, &budget)?;
                 if walked.skipped {
                     self.skipped.store(true, Ordering::Relaxed);
@@ -656,7 +661,6 @@ impl Collector for RerankCollector<'_> {
                 })?;
             }
         }
-        self.counted.fetch_add(seg.total, Ordering::Relaxed);
         Ok(seg.harvest())
     }
 
@@ -843,7 +847,7 @@ impl SegmentCollector for RerankSegment {
 #[cfg(test)]
 mod tests {
     use tantivy::TantivyDocument;
-    use tantivy::collector::{Count, TopDocs};
+    use tantivy::collector::{Collector, Count, TopDocs};
     use tantivy::schema::Value;
 
     use super::RerankCollector;
@@ -989,6 +993,102 @@ mod tests {
             "the walk skipped matches: {lower_bounds}"
         );
         assert!(compared >= 60, "enough hits compared: {compared}");
+    }
+
+    #[test]
+    fn what_the_pruned_walk_skips_does_not_depend_on_the_order_of_the_segments() {
+        let (_dir, index, segments) = crate::testing::generated_index(60, 10);
+        assert!(segments >= 4, "segments: {segments}");
+        let inner = index.inner();
+        let searcher = inner.reader.searcher();
+        let scoring = tantivy::query::EnableScoring::enabled_from_searcher(&searcher);
+        let one_thread = tantivy::Executor::single_thread();
+        let mut pruned = 0;
+        for q in [
+            "thực hiện nghị quyết",
+            "phát triển kinh tế xã hội",
+            "các cơ quan nhà nước",
+            "của các",
+            "nhiem vu",
+            "phát triển",
+            "kinh tế",
+            "tổ chức thực hiện",
+            "nâng cao",
+        ] {
+            let req = SearchRequest {
+                query: q.into(),
+                ..SearchRequest::default()
+            };
+            let parsed = query::parse(q).unwrap();
+            let split = query::build_split(&inner.fields, &parsed, &req, None, &Default::default())
+                .unwrap();
+            // Pruning from a third of the matches on: the segments walked first would count
+            // them all, were the budget shared in the order of the walk.
+            let all = RerankCollector::new(&searcher, &split, 10).unwrap();
+            let all = searcher.search(&*split.query, &all).unwrap().total;
+            let collector = || {
+                RerankCollector::new(&searcher, &split, 10)
+                    .unwrap()
+                    .counting_docs(&inner.facet_names)
+                    .pruning_past(&searcher, &split, all / 3)
+                    .unwrap()
+            };
+            // One segment after the other, first to last and last to first, then the segments
+            // on the index's threads, again and again: the same total, the same counts by
+            // document, the same top.
+            let first = searcher
+                .search_with_executor(&*split.query, &collector(), &one_thread, scoring)
+                .unwrap();
+            pruned += usize::from(!first.exact);
+            let backwards = {
+                let c = collector();
+                let weight = split.query.weight(scoring).unwrap();
+                let readers = searcher.segment_readers();
+                let fruits = (0..readers.len())
+                    .rev()
+                    .map(|i| c.collect_segment(&*weight, i as u32, &readers[i]).unwrap())
+                    .collect();
+                c.merge_fruits(fruits).unwrap()
+            };
+            for again in std::iter::once(backwards)
+                .chain((0..5).map(|_| searcher.search(&*split.query, &collector()).unwrap()))
+            {
+                assert_eq!(again.total, first.total, "{q}");
+                assert_eq!(again.exact, first.exact, "{q}");
+                assert_eq!(again.doc_counts, first.doc_counts, "{q}");
+                assert_eq!(again.top, first.top, "{q}");
+            }
+        }
+        assert!(pruned >= 3, "the walks pruned: {pruned}");
+    }
+
+    #[test]
+    fn a_total_below_the_exact_limit_is_exact_though_a_segment_pruned() {
+        let (_dir, index, _) = crate::testing::generated_index(60, 10);
+        let mut compared = 0;
+        for q in ["thực hiện nghị quyết", "của các", "nhiem vu", "kinh tế"] {
+            let req = |exact_up_to: usize| SearchRequest {
+                query: q.into(),
+                exact_up_to,
+                ..SearchRequest::default()
+            };
+            let every = index.search(&SearchRequest {
+                exact_total: true,
+                ..req(1)
+            });
+            let every = every.unwrap();
+            assert!(every.total_exact, "{q}");
+            // Just above the total: every segment's share is below its matches somewhere,
+            // but all of them together are fewer than the limit.
+            let got = index.search(&req(every.total + 1)).unwrap();
+            assert!(got.total_exact, "{q}");
+            assert_eq!(got.total, every.total, "{q}");
+            // Below it, a lower bound.
+            let half = index.search(&req(every.total / 2)).unwrap();
+            assert!(half.total <= every.total, "{q}");
+            compared += 1;
+        }
+        assert_eq!(compared, 4);
     }
 
     #[test]

@@ -150,20 +150,29 @@ pub(crate) fn find(
             let (total, tally, docs) = searcher.search(&*found.query, &counting)?;
             return Ok((crate::rerank::Reranked::counted(total, docs), tally));
         }
-        let mut collector = RerankCollector::new(&searcher, found, wanted)?;
-        if what.docs {
-            collector = collector.counting_docs(&inner.facet_names);
-        }
+        let collector = || -> tantivy::Result<RerankCollector<'_>> {
+            let c = RerankCollector::new(&searcher, found, wanted)?;
+            Ok(match what.docs {
+                true => c.counting_docs(&inner.facet_names),
+                false => c,
+            })
+        };
         if what.facets {
             // Facets count every match: tantivy's walk, no pruning.
             let tally = TallyCollector(&inner.facet_names);
-            let (ranked, tally) = searcher.search(&*found.query, &(collector, tally))?;
+            let (ranked, tally) = searcher.search(&*found.query, &(collector()?, tally))?;
             return Ok((ranked, Some(tally)));
         }
         if let Some(n) = what.exact_up_to {
-            collector = collector.pruning_past(&searcher, found, n)?;
+            let pruned = collector()?.pruning_past(&searcher, found, n)?;
+            let ranked = searcher.search(&*found.query, &pruned)?;
+            // A segment may prune past its share of `n` though fewer match in all: then they
+            // are few, and the total must be exact.
+            if ranked.exact || ranked.total >= n {
+                return Ok((ranked, None));
+            }
         }
-        Ok((searcher.search(&*found.query, &collector)?, None))
+        Ok((searcher.search(&*found.query, &collector()?)?, None))
     };
     let mut found = split(&Widen::default())?;
     let (mut ranked, mut facet_counts) = run(&found)?;

@@ -29,6 +29,31 @@ pub(crate) fn corpus_index(files: &[&str]) -> (tempfile::TempDir, Index) {
     (dir, index)
 }
 
+/// The search benchmark's generator of documents in the shape of the corpus's (seeded: the same
+/// bytes every run).
+#[path = "../benches/search/generate.rs"]
+#[allow(dead_code)]
+mod generate;
+
+/// An index of `docs` documents of the search benchmark's generator, written under the returned
+/// folder and ingested `batch` at a time (a segment or more a batch), and the count of segments.
+pub(crate) fn generated_index(docs: usize, batch: usize) -> (tempfile::TempDir, Index, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let cfg = generate::Config { docs, seed: 2020 };
+    let generated = generate::generate_or_reuse(&corpus, &dir.path().join("corpus"), &cfg).unwrap();
+    let index = Index::open_or_create(&dir.path().join("index")).unwrap();
+    for chunk in generated.files.chunks(batch) {
+        let (files, _) = vankien_ingest::find_files(chunk);
+        let report = index
+            .ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})
+            .unwrap();
+        assert_eq!(report.added.len(), chunk.len(), "{:?}", report.failed);
+    }
+    let segments = index.inner().reader.searcher().segment_readers().len();
+    (dir, index, segments)
+}
+
 /// Every (address, score) `q` matches, in address order.
 pub(crate) fn every_hit(index: &Index, q: &dyn Query) -> Vec<(DocAddress, f32)> {
     let searcher = index.inner().reader.searcher();
