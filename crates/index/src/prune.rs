@@ -48,9 +48,9 @@ pub(crate) struct PruneWeights {
     constants: Vec<(Box<dyn Weight>, Score)>,
     /// For each proximity run, for each of its words: where its text term is.
     runs: Vec<Vec<Source>>,
-    /// Whether the walk may go on to the next clause where a run's phrase can match: where only
-    /// a clause with a run's phrase can make the page, to the next one with every word of some
-    /// run in its text.
+    /// Whether the walk may go on to the next clause where a boost it needs can match: where only
+    /// a clause with a run's phrase (or a completion after the word before) can make the page,
+    /// to the next one with every word of some run (or the word before) in its text.
     lead: bool,
     /// Where the word before an unfinished last word is.
     prev: Option<Source>,
@@ -217,6 +217,9 @@ pub(crate) struct Walked {
     /// How many times the walk went on to the next clause with a run's words in its text, past
     /// matches without them.
     pub to_words: usize,
+    /// How many of those went on to a clause with the word before an unfinished word in its
+    /// text, the completions after it being all that could still lift a clause.
+    pub to_before: usize,
 }
 
 /// Walks the query of `w` over one segment into `seg`.
@@ -317,8 +320,20 @@ pub(crate) fn walk(
             // clause with a run's phrase can.
             let next = if bound.all <= threshold {
                 Some(end)
-            } else if w.lead && bound.apart <= threshold {
-                let at = next_with_words(&w.runs, &reqs[..n_words], &optional, doc);
+            } else if w.lead && bound.alone <= threshold {
+                let words = &reqs[..n_words];
+                let runs = next_with_words(&w.runs, words, &optional, doc);
+                // Past `apart`, a completion right after the word before can lift a clause too:
+                // one with that word in its text.
+                let at = match (bound.apart <= threshold, w.prev) {
+                    (true, _) => runs,
+                    (false, Some(prev)) => {
+                        let at = runs.min(text_doc(prev, words, &optional, doc));
+                        walked.to_before += usize::from(at > doc);
+                        at
+                    }
+                    (false, None) => doc,
+                };
                 walked.to_words += usize::from(at > doc);
                 (at > doc).then(|| if at > end { end } else { at - 1 })
             } else {

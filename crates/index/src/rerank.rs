@@ -139,6 +139,8 @@ pub(crate) struct RerankCollector<'a> {
     skipped: AtomicBool,
     /// How often the pruned walk went on to the next clause with a run's words in its text.
     to_words: AtomicUsize,
+    /// How often it went on to the next clause with the word before an unfinished word.
+    to_before: AtomicUsize,
     /// An unfinished last word's completions right after the word before it
     /// ([`crate::query::After`]): the word before, and the pairs, each asked whether it is there.
     after: Option<(Term, Vec<Term>)>,
@@ -172,6 +174,7 @@ impl<'a> RerankCollector<'a> {
             all_docs: 0,
             skipped: AtomicBool::new(false),
             to_words: AtomicUsize::new(0),
+            to_before: AtomicUsize::new(0),
         })
     }
 
@@ -233,6 +236,10 @@ pub(crate) struct Reranked {
     /// (read by the tests).
     #[cfg_attr(not(test), allow(dead_code))]
     pub to_words: usize,
+    /// Of those, to the next clause with the word before an unfinished word (read by the
+    /// tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub to_before: usize,
 }
 
 impl Reranked {
@@ -245,6 +252,7 @@ impl Reranked {
             doc_counts,
             counters: Vec::new(),
             to_words: 0,
+            to_before: 0,
         }
     }
 }
@@ -402,15 +410,24 @@ impl RunCursors {
         }
         // Side by side is also near: the phrase can only match where the run is near.
         if least <= 0.0 || !may(&self.near) {
-            return Bound { all: apart, apart };
+            return Bound {
+                all: apart,
+                apart,
+                alone: apart,
+            };
         }
         let apart = apart + NEAR_SCORE;
         match may(&self.phrase.cursor) {
             true => Bound {
                 all: apart + PHRASE_SCORE + (phrase + exact) * least,
                 apart,
+                alone: apart,
             },
-            false => Bound { all: apart, apart },
+            false => Bound {
+                all: apart,
+                apart,
+                alone: apart,
+            },
         }
     }
 
@@ -529,12 +546,14 @@ fn sorted_meet(a: &[u32], b: &[u32]) -> bool {
     false
 }
 
-/// The most a stretch of clauses can score: any clause of it (`all`), and one where the words
-/// of no proximity run stand side by side (`apart`: no phrase boost).
+/// The most a stretch of clauses can score: any clause of it (`all`); one where the words of
+/// no proximity run stand side by side (`apart`: no phrase boost); one where, besides, no
+/// completion of an unfinished last word stands right after the word before it (`alone`).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Bound {
     pub all: Score,
     pub apart: Score,
+    pub alone: Score,
 }
 
 impl Bound {
@@ -543,6 +562,7 @@ impl Bound {
         Bound {
             all: self.all + more,
             apart: self.apart + more,
+            alone: self.alone + more,
         }
     }
 
@@ -551,6 +571,7 @@ impl Bound {
         Bound {
             all: self.all + other.all,
             apart: self.apart + other.apart,
+            alone: self.alone + other.alone,
         }
     }
 }
@@ -651,6 +672,8 @@ impl Collector for RerankCollector<'_> {
                     self.skipped.store(true, Ordering::Relaxed);
                 }
                 self.to_words.fetch_add(walked.to_words, Ordering::Relaxed);
+                self.to_before
+                    .fetch_add(walked.to_before, Ordering::Relaxed);
             }
             None => {
                 let alive = reader.alive_bitset();
@@ -681,6 +704,7 @@ impl Collector for RerankCollector<'_> {
             doc_counts: self.docs.map(|names| names.doc_counts(counters)),
             counters: Vec::new(),
             to_words: self.to_words.load(Ordering::Relaxed),
+            to_before: self.to_before.load(Ordering::Relaxed),
         })
     }
 }
@@ -715,7 +739,8 @@ impl RerankSegment {
 
     /// The most the boosts can add to a clause of a stretch up to clause `end` where the words
     /// of each run reach `ratios` of their largest BM25 in the text, and the word before an
-    /// unfinished word `prev` of its own (`None`: no such word).
+    /// unfinished word `prev` of its own (`None`: no such word); `alone` leaves out the
+    /// completions after the word before.
     pub fn stretch_bound(&self, ratios: &[Vec<Score>], prev: Option<Score>, end: DocId) -> Bound {
         let after = match (&self.after, prev) {
             (Some(_), Some(r)) if r <= 0.0 => 0.0,
@@ -729,7 +754,11 @@ impl RerankSegment {
             .fold(Bound::default(), |b, (r, ratios)| {
                 b.and(r.stretch_bound(ratios, end))
             });
-        runs.plus(after)
+        Bound {
+            all: runs.all + after,
+            apart: runs.apart + after,
+            alone: runs.alone,
+        }
     }
 
     /// The final score of `doc`, or `None` when it cannot beat `threshold`. Before each boost
@@ -840,6 +869,7 @@ impl SegmentCollector for RerankSegment {
             doc_counts: None,
             counters: self.docs.map(DocCounter::into_counts).into_iter().collect(),
             to_words: 0,
+            to_before: 0,
         }
     }
 }
@@ -902,7 +932,7 @@ mod tests {
     #[test]
     fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
         // Every document of the corpus, for runs of common words found side by side in some
-        // clauses and apart in many more.
+        // clauses and apart in many more; and documents generated from them, in segments.
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
         let files: Vec<String> = std::fs::read_dir(corpus)
             .unwrap()
@@ -911,82 +941,94 @@ mod tests {
             .collect();
         let names: Vec<&str> = files.iter().map(String::as_str).collect();
         let (_dir, index) = corpus_index(&names);
-        let inner = index.inner();
-        let searcher = inner.reader.searcher();
-        let (mut led, mut compared, mut lower_bounds) = (0, 0, 0);
-        for q in [
-            "thực hiện nghị quyết",
-            "xây dựng nông thôn mới",
-            "phát triển kinh tế xã hội",
-            "khoa hoc cong nghe",
-            "nâng cao chất lượng",
-            "CẢI CÁCH HÀNH CHÍNH",
-            "các cơ quan nhà nước",
-            // Unfinished last words, their completions after the word before boosted.
-            "thực hiện nghị quyết t",
-            "các cơ quan nhà n",
-        ] {
-            let req = SearchRequest {
-                query: q.into(),
-                ..SearchRequest::default()
-            };
-            let parsed = query::parse(q).unwrap();
-            let last = parsed.last_word().unwrap().folded.clone();
-            let completed = last.chars().count() == 1;
-            let keys = match completed {
-                true => {
-                    crate::search::completions(&searcher, inner.fields.text_folded, &last).unwrap()
-                }
-                false => Vec::new(),
-            };
-            let widen = query::Widen {
-                completions: completed.then_some(query::Completion {
-                    prefix: &last,
-                    keys: &keys,
-                    cache: &inner.prefixes,
-                }),
-                ..Default::default()
-            };
-            let split = query::build_split(&inner.fields, &parsed, &req, None, &widen).unwrap();
-            assert_eq!(split.after.is_some(), completed, "{q}");
-            // A short page has a high threshold, past the most a clause without the phrase
-            // can score, from the first matches on.
-            for n in [3, 10] {
-                let walk = |prune: bool, lead: bool| {
-                    let c = RerankCollector::new(&searcher, &split, n).unwrap();
-                    let c = match prune {
-                        true => c.pruning_past(&searcher, &split, 1).unwrap(),
-                        false => c,
-                    };
-                    let c = if lead { c } else { c.without_lead() };
-                    searcher.search(&*split.query, &c).unwrap()
+        let (_gdir, generated, _) = crate::testing::generated_index(60, 10);
+        let (mut led, mut before, mut compared, mut lower_bounds) = (0, 0, 0, 0);
+        for index in [&index, &generated] {
+            let inner = index.inner();
+            let searcher = inner.reader.searcher();
+            for q in [
+                "thực hiện nghị quyết",
+                "xây dựng nông thôn mới",
+                "phát triển kinh tế xã hội",
+                "khoa hoc cong nghe",
+                "nâng cao chất lượng",
+                "CẢI CÁCH HÀNH CHÍNH",
+                "các cơ quan nhà nước",
+                // Unfinished last words, their completions after the word before boosted.
+                "thực hiện nghị quyết t",
+                "các cơ quan nhà n",
+                "hiện nghị quyết t",
+                "thực hiện n",
+                "dong moi n",
+                "mới có t",
+            ] {
+                let req = SearchRequest {
+                    query: q.into(),
+                    ..SearchRequest::default()
                 };
-                let every = walk(false, false);
-                let (with, without) = (walk(true, true), walk(true, false));
-                assert_eq!(without.to_words, 0, "{q}");
-                led += with.to_words;
-                lower_bounds += usize::from(with.total < every.total);
-                for got in [&with, &without] {
-                    // Matches passed over are not counted: the total is a lower bound.
-                    assert!(got.total <= every.total, "{q} {n}");
-                    assert_eq!(got.top.len(), every.top.len(), "{q} {n}");
-                    for (i, (a, b)) in got.top.iter().zip(&every.top).enumerate() {
-                        // Summed in another order, scores may differ in the last bits; a hit
-                        // may then swap places with one of the same score, never another.
-                        assert!((a.0 - b.0).abs() < 1e-3, "{q} {n}: hit {i}");
-                        let tied =
-                            |j: usize| every.top.get(j).is_some_and(|w| (w.0 - a.0).abs() < 1e-3);
-                        if a.1 != b.1 {
-                            assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{q} {n}: hit {i}");
+                let parsed = query::parse(q).unwrap();
+                let last = parsed.last_word().unwrap().folded.clone();
+                let completed = last.chars().count() == 1;
+                let keys = match completed {
+                    true => crate::search::completions(&searcher, inner.fields.text_folded, &last)
+                        .unwrap(),
+                    false => Vec::new(),
+                };
+                let widen = query::Widen {
+                    completions: completed.then_some(query::Completion {
+                        prefix: &last,
+                        keys: &keys,
+                        cache: &inner.prefixes,
+                    }),
+                    ..Default::default()
+                };
+                let split = query::build_split(&inner.fields, &parsed, &req, None, &widen).unwrap();
+                assert_eq!(split.after.is_some(), completed, "{q}");
+                // A short page has a high threshold, past the most a clause without the phrase
+                // can score, from the first matches on.
+                for n in [3, 10] {
+                    let walk = |prune: bool, lead: bool| {
+                        let c = RerankCollector::new(&searcher, &split, n).unwrap();
+                        let c = match prune {
+                            true => c.pruning_past(&searcher, &split, 1).unwrap(),
+                            false => c,
+                        };
+                        let c = if lead { c } else { c.without_lead() };
+                        searcher.search(&*split.query, &c).unwrap()
+                    };
+                    let every = walk(false, false);
+                    let (with, without) = (walk(true, true), walk(true, false));
+                    assert_eq!(without.to_words, 0, "{q}");
+                    led += with.to_words;
+                    before += with.to_before;
+                    lower_bounds += usize::from(with.total < every.total);
+                    for got in [&with, &without] {
+                        // Matches passed over are not counted: the total is a lower bound.
+                        assert!(got.total <= every.total, "{q} {n}");
+                        assert_eq!(got.top.len(), every.top.len(), "{q} {n}");
+                        for (i, (a, b)) in got.top.iter().zip(&every.top).enumerate() {
+                            // Summed in another order, scores may differ in the last bits; a hit
+                            // may then swap places with one of the same score, never another.
+                            assert!((a.0 - b.0).abs() < 1e-3, "{q} {n}: hit {i}");
+                            let tied = |j: usize| {
+                                every.top.get(j).is_some_and(|w| (w.0 - a.0).abs() < 1e-3)
+                            };
+                            if a.1 != b.1 {
+                                assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{q} {n}: hit {i}");
+                            }
                         }
                     }
+                    compared += with.top.len();
                 }
-                compared += with.top.len();
             }
         }
         assert!(
             led >= 10,
             "the walk went on to clauses with the words: {led}"
+        );
+        assert!(
+            before >= 10,
+            "the walk went on to clauses with the word before: {before}"
         );
         assert!(
             lower_bounds >= 3,
