@@ -15,7 +15,9 @@
 //! top only through a proximity run's phrase boost (the bound without it, [`Bound::apart`], is
 //! not), only a clause with every word of the run in its text can make the page: the walk goes
 //! on to the next such clause, read from where each word's text term stands, not from the
-//! positions. The hits are those of the query walked in full: the same scores, summed as
+//! positions; where the completions of an unfinished word after the word before can still lift
+//! a clause too ([`Bound::alone`] is under the top, not [`Bound::apart`]), to the next clause
+//! with that word in its text, or the run's words. The hits are those of the query walked in full: the same scores, summed as
 //! tantivy sums a boolean query's clauses.
 
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
