@@ -9,13 +9,17 @@
 #   VANKIEN_BENCH_DOCS=20000 scripts/bench-typing.sh /tmp/vk-old target/release/vankien
 #
 # Expected runtime: about a minute a binary at 20,000 documents (382 prefixes, 3 answers each,
-# two rounds), once the index is built.
+# two rounds) once the index is built; the first time, the release build, the corpus and the
+# index (`vankien ingest`, about 100 s at 20,000 documents) come first.
 #
-# Needs: the index that `scripts/bench-load.sh` builds for the same VANKIEN_BENCH_DOCS (in
-# <target>/vankien-load/docs-<docs>; run it first), the prefixes the search benchmark writes
-# (<target>/vankien-bench/work-2000/typing.txt: `scripts/bench-all.sh 2000`, or
-# VANKIEN_TYPING=<file>), python3. The benchmark's own as-you-type row at 20,000 documents comes
-# with `scripts/bench-all.sh 20000` (most of an hour); this is the quick check of a change.
+# The index: the one `scripts/bench-load.sh` builds for the same VANKIEN_BENCH_DOCS (in
+# <target>/vankien-load/docs-<docs>), or, when there is none, built there by the first binary from
+# the search benchmark's generated corpus. The prefixes: the as-you-type set the search benchmark
+# draws at 2,000 documents (<target>/vankien-bench/work-2000/typing.txt), written first if missing
+# (`VANKIEN_BENCH_GENERATE_ONLY=1 cargo bench -p vankien-index --bench search`), or
+# VANKIEN_TYPING=<file>. Needs: cargo, python3, curl. The benchmark's own as-you-type row at
+# 20,000 documents comes with `scripts/bench-all.sh 20000` (about 20 minutes); this is the quick
+# check of a change.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,9 +31,28 @@ PORT=${VANKIEN_TYPING_PORT:-18093}
 BINS=("$@")
 [ ${#BINS[@]} -eq 0 ] && BINS=("$TARGET/release/vankien")
 
-[ -d "$WORK/index" ] || { echo "bench-typing: no index in $WORK: run VANKIEN_BENCH_DOCS=$DOCS scripts/bench-load.sh first" >&2; exit 1; }
-[ -f "$TYPING" ] || { echo "bench-typing: no prefixes at $TYPING: run scripts/bench-all.sh 2000 (or set VANKIEN_TYPING)" >&2; exit 1; }
+if [ ${#BINS[@]} -eq 1 ] && [ "${BINS[0]}" = "$TARGET/release/vankien" ]; then
+  echo "bench-typing: cargo build --release -p vankien-cli …" >&2
+  (cd "$ROOT" && cargo build --release -p vankien-cli --locked >&2)
+fi
 for b in "${BINS[@]}"; do [ -x "$b" ] || { echo "bench-typing: $b is not an executable" >&2; exit 1; }; done
+generate() {
+  (cd "$ROOT" && VANKIEN_BENCH_DOCS=$1 VANKIEN_BENCH_GENERATE_ONLY=1 \
+    cargo bench -p vankien-index --bench search --locked 2>/dev/null | tail -n 1)
+}
+if [ ! -f "$TYPING" ]; then
+  [ -n "${VANKIEN_TYPING:-}" ] && { echo "bench-typing: no prefixes at $TYPING" >&2; exit 1; }
+  echo "bench-typing: drawing the prefixes (the search benchmark's, 2,000 documents) …" >&2
+  generate 2000 > /dev/null
+  [ -f "$TYPING" ] || { echo "bench-typing: the search benchmark wrote no $TYPING" >&2; exit 1; }
+fi
+if [ ! -d "$WORK/index" ]; then
+  echo "bench-typing: no index in $WORK: generating $DOCS documents and ingesting them with ${BINS[0]} …" >&2
+  CORPUS=$(generate "$DOCS")
+  [ -d "$CORPUS/docs" ] || { echo "bench-typing: no generated corpus ($CORPUS)" >&2; exit 1; }
+  mkdir -p "$WORK"
+  "${BINS[0]}" ingest --index "$WORK/index" --data "$WORK/data" "$CORPUS/docs" >&2
+fi
 
 OUT=$(mktemp -d)
 SERVER=

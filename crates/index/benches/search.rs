@@ -4,12 +4,13 @@
 //! cargo bench -p vankien-index --bench search                          # full: 2,000 documents, ~140 MB
 //! VANKIEN_BENCH_DOCS=200 cargo bench -p vankien-index --bench search   # quick check, ~14 MB
 //! cargo bench -p vankien-index --bench search -- /some/dir             # corpus and indexes there
-//! VANKIEN_BENCH_GENERATE_ONLY=1 cargo bench -p vankien-index --bench search   # corpus only
+//! VANKIEN_BENCH_GENERATE_ONLY=1 cargo bench -p vankien-index --bench search   # corpus and queries only
 //! ```
 //!
-//! With `VANKIEN_BENCH_GENERATE_ONLY=1` the run only generates (or reuses) the corpus and prints
-//! its folder (holding `MANIFEST` and `docs/`) as the one line of its standard output, for
-//! `scripts/bench-load.sh`.
+//! With `VANKIEN_BENCH_GENERATE_ONLY=1` the run only generates (or reuses) the corpus, writes the
+//! queries (`queries.txt`, `typing.txt` in the work folder) and prints the corpus's folder
+//! (holding `MANIFEST` and `docs/`) as the one line of its standard output, for
+//! `scripts/bench-load.sh` and `scripts/bench-typing.sh`.
 //!
 //! Expected runtime on the 2-core machine, after the release build: 3 to 5 minutes for the full
 //! run (measured 3 min 2 s and 4 min 36 s while other builds kept the load average near 12: about
@@ -122,12 +123,6 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
         t.elapsed().as_secs_f64()
     );
 
-    // The HTTP load benchmark needs the corpus only.
-    if std::env::var("VANKIEN_BENCH_GENERATE_ONLY").is_ok_and(|v| !v.is_empty() && v != "0") {
-        println!("{}", corpus.display());
-        return Ok(());
-    }
-
     let queries = draw_queries(&generated, cfg.seed)?;
     let work = base.join(format!("work-{docs}"));
     std::fs::create_dir_all(&work)?;
@@ -140,6 +135,12 @@ fn parent(dir: Option<PathBuf>) -> Res<()> {
         .map(|q| format!("{q}\n"))
         .collect();
     std::fs::write(&typing_file, typed)?;
+
+    // The HTTP load benchmarks need the corpus and the queries only.
+    if std::env::var("VANKIEN_BENCH_GENERATE_ONLY").is_ok_and(|v| !v.is_empty() && v != "0") {
+        println!("{}", corpus.display());
+        return Ok(());
+    }
 
     let exe = std::env::current_exe()?;
     let mut results = Vec::new();
