@@ -16,17 +16,17 @@ pub(crate) fn corpus_index(files: &[&str]) -> (tempfile::TempDir, Index) {
     let index = Index::open_or_create(dir.path()).unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
     let paths: Vec<_> = files.iter().map(|f| corpus.join(f)).collect();
-    let (files_found, _) = vankien_ingest::find_files(&paths);
-    let report = index
-        .ingest_files(
-            &files_found,
-            &IngestOptions::default(),
-            &mut NoTags,
-            &mut |_| {},
-        )
-        .unwrap();
-    assert_eq!(report.added.len(), files.len(), "{:?}", report.failed);
+    ingest_all(&index, &paths);
     (dir, index)
+}
+
+/// Ingests `paths` into `index` in one batch; every one of them must be added.
+fn ingest_all(index: &Index, paths: &[std::path::PathBuf]) {
+    let (files, _) = vankien_ingest::find_files(paths);
+    let report = index
+        .ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})
+        .unwrap();
+    assert_eq!(report.added.len(), paths.len(), "{:?}", report.failed);
 }
 
 /// The search benchmark's generator of documents in the shape of the corpus's (seeded: the same
@@ -44,11 +44,7 @@ pub(crate) fn generated_index(docs: usize, batch: usize) -> (tempfile::TempDir, 
     let generated = generate::generate_or_reuse(&corpus, &dir.path().join("corpus"), &cfg).unwrap();
     let index = Index::open_or_create(&dir.path().join("index")).unwrap();
     for chunk in generated.files.chunks(batch) {
-        let (files, _) = vankien_ingest::find_files(chunk);
-        let report = index
-            .ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})
-            .unwrap();
-        assert_eq!(report.added.len(), chunk.len(), "{:?}", report.failed);
+        ingest_all(&index, chunk);
     }
     let segments = index.inner().reader.searcher().segment_readers().len();
     (dir, index, segments)
