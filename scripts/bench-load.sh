@@ -121,7 +121,7 @@ cgroup_report() {
         hits=$(awk '$1 == "max" {print $2}' "$CG_HITS" 2>/dev/null || echo '?')
     fi
     local ooms
-    ooms=$(awk '$1 == "oom_kill" {print $2}' "$CG/memory.oom_control" "$CG/memory.events" 2>/dev/null | head -n 1)
+    ooms=$(awk '$1 == "oom_kill" {print $2; exit}' "$CG/memory.oom_control" "$CG/memory.events" 2>/dev/null)
     echo "memory limit: ${LIMIT_MIB} MiB (cgroup, page cache included); peak charge ${peak} MiB, limit reached ${hits} times, processes killed for memory: ${ooms:-0}"
 }
 remove_cgroup() {
