@@ -149,6 +149,9 @@ pub(crate) fn with_progress(
         }
         IngestEvent::Removed { doc_id } => bar.set_message(format!("removed {doc_id}")),
         IngestEvent::Committing => bar.set_message("writing the index"),
+        IngestEvent::Merging { segments, into } => {
+            bar.set_message(format!("merging {segments} segments into {into}"))
+        }
     })?;
     bar.finish_and_clear();
     let report = &outcome.report;
@@ -167,6 +170,11 @@ pub(crate) fn with_progress(
         mb,
         secs,
     );
+    if let Some(why) = &report.unmerged {
+        eprintln!(
+            "vankien: every document is in, but merging the index's segments failed ({why}); searches are slower until the next ingestion merges them"
+        );
+    }
     if outcome.moved + outcome.orphaned > 0 {
         eprintln!(
             "vankien: re-attached tags: {} moved, {} orphaned (see `{} orphans`)",

@@ -68,6 +68,14 @@ pub enum IngestEvent {
     },
     /// Writing the batch to disk.
     Committing,
+    /// The batch is committed (another process's reader sees it now); merging the segments into a
+    /// few of like size ([`crate::segments::plan`]) before this index's own view is refreshed.
+    Merging {
+        /// How many segments are merged.
+        segments: usize,
+        /// Into how many.
+        into: usize,
+    },
 }
 
 /// The result of an ingestion. Lists hold document ids.
@@ -91,6 +99,10 @@ pub struct IngestReport {
     pub clauses: usize,
     /// Bytes of all files looked at.
     pub bytes: u64,
+    /// Why merging the committed batch's segments failed, if it did: the documents are all in,
+    /// the segments stay as committed (searches are slower until the next batch merges them).
+    #[serde(default)]
+    pub unmerged: Option<String>,
 }
 
 /// What the caller of an ingestion decides about the documents it writes: the sectors their
@@ -299,17 +311,50 @@ fn claim_id(files_map: &FileMap, key: &str, hash: &str, doc: &mut Document) -> C
 /// batch gets a big budget, kept well below the 1 GiB the whole ingestion may use.
 const BATCH_WRITER_BYTES: usize = 400_000_000;
 
-/// The writer of an ingestion batch: one indexing thread per core (parsing runs beside it), with
-/// [`BATCH_WRITER_BYTES`].
-fn batch_writer(index: &Index) -> Result<tantivy::IndexWriter, IndexError> {
-    let threads = std::thread::available_parallelism()
+/// The indexing threads of a batch: one per core, at most four (parsing runs beside them). The
+/// committed batch is merged into as many segments of like size (a search walks one on each core).
+pub(crate) fn batch_threads() -> usize {
+    std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .clamp(1, 4);
-    Ok(index
+        .clamp(1, 4)
+}
+
+/// The writer of an ingestion batch: [`batch_threads`] with [`BATCH_WRITER_BYTES`], merging nothing
+/// while the batch runs: its commit merges by [`crate::segments::plan`], knowing the whole batch.
+fn batch_writer(index: &Index) -> Result<tantivy::IndexWriter, IndexError> {
+    let writer = index
         .inner()
         .index
-        .writer_with_num_threads(threads, BATCH_WRITER_BYTES)?)
+        .writer_with_num_threads(batch_threads(), BATCH_WRITER_BYTES)?;
+    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+    Ok(writer)
+}
+
+/// Merges the committed segments by [`crate::segments::plan`], the merges side by side, and waits
+/// for them. The batch is committed already: a merge that fails leaves the segments as they were,
+/// the documents all there, and is not the batch's failure: its error is returned to be reported.
+fn merge_segments(
+    index: &Index,
+    mut writer: tantivy::IndexWriter,
+    on_event: &mut dyn FnMut(IngestEvent),
+) -> Option<String> {
+    let merges = match index.inner().index.searchable_segment_metas() {
+        Ok(_) if crate::segments::kept() => Vec::new(),
+        Ok(segments) => crate::segments::plan(&segments, batch_threads()),
+        Err(e) => return Some(e.to_string()),
+    };
+    if !merges.is_empty() {
+        on_event(IngestEvent::Merging {
+            segments: merges.iter().map(Vec::len).sum(),
+            into: merges.len(),
+        });
+    }
+    let running: Vec<_> = merges.iter().map(|ids| writer.merge(ids)).collect();
+    let mut failed = running.into_iter().filter_map(|m| m.wait().err());
+    let first = failed.next().map(|e| e.to_string());
+    let closed = writer.wait_merging_threads().err().map(|e| e.to_string());
+    first.or(closed)
 }
 
 pub(crate) fn ingest_files(
@@ -575,8 +620,11 @@ impl Batch<'_> {
         let mut prepared = w.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
-        w.wait_merging_threads()?;
+        // This index's view is refreshed after the merges, not between: a reader of the segments as
+        // committed holds their files' buffers beside the merges' (`vankien ingest` of 20,000
+        // documents peaked at 996 MiB with it, 837 without).
+        let unmerged = merge_segments(index, w, on_event);
         index.refresh()?;
-        Ok(report)
+        Ok(IngestReport { unmerged, ..report })
     }
 }

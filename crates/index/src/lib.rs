@@ -22,6 +22,7 @@ mod rerank;
 mod schema;
 mod search;
 mod sectors;
+mod segments;
 mod snippet;
 mod store;
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub(crate) fn corpus_index(files: &[&str]) -> (tempfile::TempDir, Index) {
 }
 
 /// Ingests `paths` into `index` in one batch; every one of them must be added.
-fn ingest_all(index: &Index, paths: &[std::path::PathBuf]) {
+pub(crate) fn ingest_all(index: &Index, paths: &[std::path::PathBuf]) {
     let (files, _) = vankien_ingest::find_files(paths);
     let report = index
         .ingest_files(&files, &IngestOptions::default(), &mut NoTags, &mut |_| {})
@@ -36,18 +36,28 @@ fn ingest_all(index: &Index, paths: &[std::path::PathBuf]) {
 mod generate;
 
 /// An index of `docs` documents of the search benchmark's generator, written under the returned
-/// folder and ingested `batch` at a time (a segment or more a batch), and the count of segments.
+/// folder and ingested `batch` at a time (a segment or more a batch, kept as written: the walk's
+/// tests need several of unlike size), and the count of segments.
 pub(crate) fn generated_index(docs: usize, batch: usize) -> (tempfile::TempDir, Index, usize) {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
-    let cfg = generate::Config { docs, seed: 2020 };
-    let generated = generate::generate_or_reuse(&corpus, &dir.path().join("corpus"), &cfg).unwrap();
+    let files = generated_files(dir.path(), docs);
     let index = Index::open_or_create(&dir.path().join("index")).unwrap();
-    for chunk in generated.files.chunks(batch) {
-        ingest_all(&index, chunk);
-    }
+    crate::segments::keeping(|| {
+        for chunk in files.chunks(batch) {
+            ingest_all(&index, chunk);
+        }
+    });
     let segments = index.inner().reader.searcher().segment_readers().len();
     (dir, index, segments)
+}
+
+/// `docs` documents of the search benchmark's generator, written under `dir`.
+pub(crate) fn generated_files(dir: &Path, docs: usize) -> Vec<std::path::PathBuf> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let cfg = generate::Config { docs, seed: 2020 };
+    generate::generate_or_reuse(&corpus, &dir.join("corpus"), &cfg)
+        .unwrap()
+        .files
 }
 
 /// Every (address, score) `q` matches, in address order.
