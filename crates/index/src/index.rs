@@ -757,7 +757,8 @@ fn heads_column(
 }
 
 /// The head of the document record `doc` of the column `heads` ([`heads_column`]), as JSON,
-/// into `bytes`: its pieces (`store::HEAD_PIECE`) put back in order.
+/// into `bytes`: its pieces (`store::HEAD_PIECE`) put back in order and decompressed (lz4,
+/// `store::pack_head`).
 fn read_head(
     heads: &tantivy::columnar::BytesColumn,
     doc: tantivy::DocId,
@@ -777,13 +778,13 @@ fn read_head(
         ));
     }
     pieces.sort_unstable();
-    bytes.clear();
+    let mut packed = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
     for (i, piece) in pieces.iter().enumerate() {
         match piece.split_at_checked(2) {
             Some((number, data))
                 if usize::from(u16::from_be_bytes([number[0], number[1]])) == i =>
             {
-                bytes.extend_from_slice(data)
+                packed.extend_from_slice(data)
             }
             _ => {
                 return Err(IndexError::Data(
@@ -792,6 +793,8 @@ fn read_head(
             }
         }
     }
+    *bytes = lz4_flex::decompress_size_prepended(&packed)
+        .map_err(|e| IndexError::Data(format!("a record's head does not decompress: {e}")))?;
     Ok(())
 }
 

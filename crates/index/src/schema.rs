@@ -12,7 +12,7 @@ use crate::analyzer;
 
 /// The schema version this build reads and writes. Bump it with any change to the fields or the
 /// analyzers: an index of another version is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Value of [`Fields::rec`] on clause documents.
 pub const REC_CLAUSE: &str = "c";

@@ -91,6 +91,17 @@ pub struct DocRecord {
 /// stored as pieces, each led by its number (two bytes, big-endian, so the pieces sort in order).
 pub(crate) const HEAD_PIECE: usize = 60_000;
 
+/// A record's head as its column stores it: its JSON compressed by lz4 (`lz4_flex`, the size
+/// first). The column is dictionary-encoded, and tantivy's dictionary writer keeps a copy of the
+/// last value of every block while it writes a segment, which for heads is nearly every head: the
+/// two merges of a batch at 20,000 documents held 326 MB of JSON at once (the peak RSS of
+/// `vankien ingest` up to 947 MiB). Compressed: 69 MB. Measured on those heads (docs/benchmarks.md,
+/// 2026-12-05 late): lz4 4.7x smaller, all 20,000 decompressed in 85 ms (an index open reads every
+/// head); zstd level 1 6.2x, but 352 ms.
+pub(crate) fn pack_head(head: &RecordHead) -> Vec<u8> {
+    lz4_flex::compress_prepend_size(&serde_json::to_vec(head).expect("record head serializes"))
+}
+
 /// What opening an index reads of each document record: the document's summary and its
 /// references to other documents, read from its text at ingestion (see `crate::relations`). It is
 /// a fast column of the record ([`Fields::head`]): reading the records themselves cost a pass over
@@ -288,8 +299,7 @@ impl<'a> DocParts<'a> {
                 list: vankien_ingest::targets::extract(doc),
             }),
         };
-        let json = serde_json::to_vec(&head).expect("record head serializes");
-        for (i, piece) in json.chunks(HEAD_PIECE).enumerate() {
+        for (i, piece) in pack_head(&head).chunks(HEAD_PIECE).enumerate() {
             let mut value = Vec::with_capacity(2 + piece.len());
             value.extend_from_slice(&u16::try_from(i).expect("a head under 3.9 GB").to_be_bytes());
             value.extend_from_slice(piece);
