@@ -793,6 +793,16 @@ fn read_head(
             }
         }
     }
+    // The size the head says it has, checked before it is allocated: lz4 cannot expand a block
+    // more than 255 times, so a larger size is damage, not a head.
+    let size = packed
+        .first_chunk::<4>()
+        .map(|n| u32::from_le_bytes(*n) as usize);
+    if size.is_none_or(|n| n > 255 * packed.len()) {
+        return Err(IndexError::Data(
+            "a record's head is damaged (its size)".to_string(),
+        ));
+    }
     *bytes = lz4_flex::decompress_size_prepended(&packed)
         .map_err(|e| IndexError::Data(format!("a record's head does not decompress: {e}")))?;
     Ok(())
@@ -838,5 +848,49 @@ mod tests {
     fn index_is_send_sync_and_clone() {
         fn shared<T: Send + Sync + Clone + 'static>() {}
         shared::<super::Index>();
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    /// The heads column of a one-document index whose head is `value` (one piece).
+    fn column_of(value: &[u8]) -> (tantivy::Index, tantivy::columnar::BytesColumn) {
+        let mut schema = tantivy::schema::Schema::builder();
+        let head = schema.add_bytes_field("head", tantivy::schema::FAST);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut piece = vec![0, 0];
+        piece.extend_from_slice(value);
+        writer.add_document(tantivy::doc!(head => piece)).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let column = heads_column(searcher.segment_reader(0)).unwrap();
+        (index, column)
+    }
+
+    #[test]
+    fn a_damaged_head_is_an_error_not_an_allocation_of_its_claimed_size() {
+        let good = lz4_flex::compress_prepend_size(br#"{"summary":1}"#);
+        let (_i, column) = column_of(&good);
+        let mut bytes = Vec::new();
+        read_head(&column, 0, &mut bytes).unwrap();
+        assert_eq!(bytes, br#"{"summary":1}"#);
+        // Claims 4 GB.
+        let mut huge = good.clone();
+        huge[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let (_i, column) = column_of(&huge);
+        let err = read_head(&column, 0, &mut bytes).unwrap_err();
+        assert!(err.to_string().contains("damaged"), "{err}");
+        // Claims less than the block holds.
+        let mut wrong = good.clone();
+        wrong[..4].copy_from_slice(&5u32.to_le_bytes());
+        let (_i, column) = column_of(&wrong);
+        let err = read_head(&column, 0, &mut bytes).unwrap_err();
+        assert!(err.to_string().contains("decompress"), "{err}");
+        let (_i, column) = column_of(&[1, 2]);
+        assert!(read_head(&column, 0, &mut bytes).is_err());
     }
 }
