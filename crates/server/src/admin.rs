@@ -70,7 +70,7 @@ pub(crate) async fn create(
     let new: NewUser = body::json(&body)?;
     let role = Role::parse(&new.role)?;
     let (made, token) = state
-        .blocking(move |ctx| Ok(ctx.store.add_user_as(Some(&user), &new.name, role)?))
+        .writing(move |ctx| Ok(ctx.store.add_user_as(Some(&user), &new.name, role)?))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -92,7 +92,7 @@ pub(crate) async fn new_token(
     require(&user, admin, "admins")?;
     let name = path.map(|Path(n)| n).map_err(bad_path)?;
     let (name, token) = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             let token = ctx.store.new_token_as(Some(&user), &name)?;
             Ok((name, token))
         })
@@ -112,7 +112,7 @@ pub(crate) async fn revoke(
     require(&user, admin, "admins")?;
     let name = path.map(|Path(n)| n).map_err(bad_path)?;
     let (name, revoked) = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             let n = ctx.store.revoke_tokens_as(Some(&user), &name)?;
             Ok((name, n))
         })

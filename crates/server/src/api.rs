@@ -707,7 +707,7 @@ async fn tag(
     let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
     let wait = wait_param(&uri)?;
     let answer = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             let outcome = ctx.library.tag(&user, &clause_id, &sector_id)?;
             Ok((
                 TagAnswer::new(ctx, &user, clause_id, &outcome),
@@ -733,7 +733,7 @@ async fn untag(
     let (clause_id, sector_id) = split_tag_path(&path_param(path)?)?;
     let wait = wait_param(&uri)?;
     let answer = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             // A live tag on a clause gone from the index (its document was removed) can still be
             // removed. Orphaned tags are not live, so they are listed (`/api/orphans`), never
             // untagged here.

@@ -269,7 +269,7 @@ pub(crate) async fn set(
         ));
     }
     let outcome = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             Ok(ctx.library.with_clause(&clause_id, |c| {
                 ctx.store.review(&user, c, &sector_id, status)
             })?)
@@ -303,7 +303,7 @@ pub(crate) async fn clear(
     require(&user, Role::reviews, "reviewers and admins")?;
     let (clause_id, sector) = split_review_path(&path.map(|Path(p)| p).map_err(bad_path)?)?;
     let (clause_id, sector, changed) = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             let changed = ctx.store.unreview(&user, &clause_id, &sector)?;
             Ok((clause_id, sector, changed))
         })
@@ -339,7 +339,7 @@ pub(crate) async fn reattach(
     let ReattachBody { clause_id } = body::json(&body)?;
     crate::api::check_id("clause id", &clause_id)?;
     let answer = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             let (sector, outcome) = ctx.library.reattach_orphan(&user, id, &clause_id)?;
             Ok(serde_json::json!({
                 "id": id,

@@ -35,6 +35,15 @@ pub struct ServerConfig {
     /// How long a request waits for a permit before it is answered 503 `overloaded`. By default
     /// 50 ms: under overload, a quick 503 with `Retry-After` beats a queue of seconds.
     pub acquire_timeout: Duration,
+    /// How many writes to the annotation store (tags, decisions, assignments, reviews, users) may
+    /// run at once: their own permits, apart from [`ServerConfig::blocking_permits`], so that a
+    /// crowd of searches never refuses an annotator's write. By default the number of cores, at
+    /// least 2 (SQLite commits one write at a time anyway).
+    pub write_permits: usize,
+    /// How long a write waits for one of [`ServerConfig::write_permits`] before it is answered 503
+    /// `overloaded`. By default 1 s: a write is short, and one that waits is better than one lost
+    /// to a momentary stall (an fsync).
+    pub write_acquire_timeout: Duration,
     /// Most connections open at once; over it a new one is answered 503 `too_many_connections`
     /// and closed. By default 4,096.
     pub max_connections: usize,
@@ -71,6 +80,8 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(10),
             blocking_permits: 2 * cores,
             acquire_timeout: Duration::from_millis(50),
+            write_permits: cores.max(2),
+            write_acquire_timeout: Duration::from_secs(1),
             max_connections: 4_096,
             max_connections_per_ip: 64,
             header_read_timeout: Duration::from_secs(10),
@@ -102,6 +113,7 @@ struct Inner {
     library: Arc<Library>,
     config: ServerConfig,
     limiter: Arc<Semaphore>,
+    writes: Arc<Semaphore>,
     auth: AuthGate,
 }
 
@@ -111,12 +123,14 @@ impl AppState {
     pub fn new(library: Arc<Library>, mut config: ServerConfig) -> AppState {
         config.limits = Limits::default().narrowed(&config.limits);
         let limiter = Arc::new(Semaphore::new(config.blocking_permits));
+        let writes = Arc::new(Semaphore::new(config.write_permits));
         let auth = AuthGate::new(config.auth_permits, config.auth_failures_per_minute);
         AppState {
             inner: Arc::new(Inner {
                 library,
                 config,
                 limiter,
+                writes,
                 auth,
             }),
         }
@@ -135,6 +149,12 @@ impl AppState {
     /// The gate of blocking work. Tests hold its permits to simulate overload.
     pub fn blocking_limiter(&self) -> Arc<Semaphore> {
         self.inner.limiter.clone()
+    }
+
+    /// The gate of writes to the store: their own permits, apart from
+    /// [`AppState::blocking_limiter`]. Tests hold them to simulate a crowd of writers.
+    pub fn write_limiter(&self) -> Arc<Semaphore> {
+        self.inner.writes.clone()
     }
 
     /// The gate of token checks: their own permits, apart from [`AppState::blocking_limiter`].
@@ -172,7 +192,29 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Ctx<'_>) -> Result<T, ApiError> + Send + 'static,
     {
-        let permit = self.permit(wait).await?;
+        let permit = permit(&self.inner.limiter, wait).await?;
+        self.run(permit, job).await
+    }
+
+    /// Runs a write to the store (`job`) on the blocking pool once one of the writes' own permits
+    /// is free ([`ServerConfig::write_permits`]), waiting up to
+    /// [`ServerConfig::write_acquire_timeout`]: searches, however many, never hold a write back.
+    pub(crate) async fn writing<T, F>(&self, job: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx<'_>) -> Result<T, ApiError> + Send + 'static,
+    {
+        let wait = self.inner.config.write_acquire_timeout;
+        let permit = permit(&self.inner.writes, wait).await?;
+        self.run(permit, job).await
+    }
+
+    /// Runs `job` on the blocking pool, holding `permit` until it really ends.
+    async fn run<T, F>(&self, permit: OwnedSemaphorePermit, job: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx<'_>) -> Result<T, ApiError> + Send + 'static,
+    {
         let inner = self.inner.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let _permit: OwnedSemaphorePermit = permit;
@@ -189,17 +231,21 @@ impl AppState {
             Err(err) => Err(ApiError::Internal(format!("blocking job failed: {err}"))),
         }
     }
+}
 
-    async fn permit(&self, wait_for: Duration) -> Result<OwnedSemaphorePermit, ApiError> {
-        match self.inner.limiter.clone().try_acquire_owned() {
-            Ok(permit) => Ok(permit),
-            Err(TryAcquireError::Closed) => Err(ApiError::Overloaded),
-            Err(TryAcquireError::NoPermits) => {
-                let acquire = self.inner.limiter.clone().acquire_owned();
-                match tokio::time::timeout(wait_for, acquire).await {
-                    Ok(Ok(permit)) => Ok(permit),
-                    _ => Err(ApiError::Overloaded),
-                }
+/// A permit of `gate`, waiting up to `wait_for`, else [`ApiError::Overloaded`].
+async fn permit(
+    gate: &Arc<Semaphore>,
+    wait_for: Duration,
+) -> Result<OwnedSemaphorePermit, ApiError> {
+    match gate.clone().try_acquire_owned() {
+        Ok(permit) => Ok(permit),
+        Err(TryAcquireError::Closed) => Err(ApiError::Overloaded),
+        Err(TryAcquireError::NoPermits) => {
+            let acquire = gate.clone().acquire_owned();
+            match tokio::time::timeout(wait_for, acquire).await {
+                Ok(Ok(permit)) => Ok(permit),
+                _ => Err(ApiError::Overloaded),
             }
         }
     }

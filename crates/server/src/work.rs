@@ -71,7 +71,7 @@ pub(crate) async fn decide(
     let clause_id = path.map(|Path(p)| p).map_err(bad_path)?;
     crate::api::check_id("clause id", &clause_id)?;
     let (new, d) = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             Ok(ctx
                 .library
                 .with_clause(&clause_id, |c| ctx.store.decide(&user, c))?)
@@ -105,7 +105,7 @@ pub(crate) async fn undecide(
     let clause_id = path.map(|Path(p)| p).map_err(bad_path)?;
     crate::api::check_id("clause id", &clause_id)?;
     state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             let changed = ctx.store.undecide(&user, &clause_id)?;
             if !changed && ctx.index.clause(&clause_id)?.is_none() {
                 return Err(ApiError::NotFound(format!(
@@ -226,7 +226,7 @@ pub(crate) async fn assign(
     require(&user, |r| r == Role::Admin, "admins")?;
     let new: NewAssignment = body::json(&body)?;
     let views = state
-        .blocking(move |ctx| {
+        .writing(move |ctx| {
             let Some(doc) = ctx.index.document(&new.doc_id)? else {
                 return Err(ApiError::NotFound(format!(
                     "no document `{}`",
@@ -288,7 +288,7 @@ pub(crate) async fn unassign(
         .parse()
         .map_err(|_| ApiError::NotFound(format!("no assignment `{}`", raw.escape_debug())))?;
     state
-        .blocking(move |ctx| Ok(ctx.store.unassign(Some(&user), id)?))
+        .writing(move |ctx| Ok(ctx.store.unassign(Some(&user), id)?))
         .await?;
     Ok(Json(serde_json::json!({ "id": id, "deleted": true })))
 }

@@ -1243,6 +1243,58 @@ async fn overload_answers_503_with_retry_after() {
 }
 
 #[tokio::test]
+async fn searches_holding_every_permit_never_refuse_a_tag_write() {
+    let f = fixture();
+    let hit = first_hit(&f.app, "kinh te").await;
+    let clause_id = hit["clause_id"].as_str().unwrap().to_string();
+    let sector = f.store.sectors().unwrap()[0].id.clone();
+    let uri = tag_uri(&clause_id, &sector);
+    let permits = f.state.config().blocking_permits as u32;
+    let held = (f.state.blocking_limiter())
+        .acquire_many_owned(permits)
+        .await
+        .unwrap();
+    // Searches are refused fast; the annotator's writes go through their own gate.
+    let search = get(&f.app, "/api/search?q=dang").await;
+    search.assert_error(StatusCode::SERVICE_UNAVAILABLE, "overloaded");
+    let put = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.text());
+    assert_eq!(f.store.tags_for_clause(&clause_id).unwrap().len(), 1);
+    let delete = with_token(&f.app, Method::DELETE, &uri, Some(&f.lan)).await;
+    assert_eq!(delete.status, StatusCode::OK, "{}", delete.text());
+    assert!(f.store.tags_for_clause(&clause_id).unwrap().is_empty());
+    drop(held);
+}
+
+#[tokio::test]
+async fn a_write_that_finds_no_write_permit_is_refused_and_not_applied() {
+    let f = fixture_with(ServerConfig {
+        write_acquire_timeout: Duration::from_millis(100),
+        ..ServerConfig::default()
+    });
+    let hit = first_hit(&f.app, "kinh te").await;
+    let clause_id = hit["clause_id"].as_str().unwrap().to_string();
+    let sector = f.store.sectors().unwrap()[0].id.clone();
+    let uri = tag_uri(&clause_id, &sector);
+    let permits = f.state.config().write_permits as u32;
+    let held = (f.state.write_limiter())
+        .acquire_many_owned(permits)
+        .await
+        .unwrap();
+    let put = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
+    put.assert_error(StatusCode::SERVICE_UNAVAILABLE, "overloaded");
+    assert!(f.store.tags_for_clause(&clause_id).unwrap().is_empty());
+    // Reads do not wait on the writes' gate.
+    assert_eq!(
+        get(&f.app, "/api/search?q=dang").await.status,
+        StatusCode::OK
+    );
+    drop(held);
+    let put = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.text());
+}
+
+#[tokio::test]
 async fn a_slow_request_times_out_as_503_json() {
     let f = fixture_with(ServerConfig {
         request_timeout: Duration::from_millis(300),
