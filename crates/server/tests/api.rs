@@ -1242,13 +1242,19 @@ async fn overload_answers_503_with_retry_after() {
     );
 }
 
-#[tokio::test]
-async fn searches_holding_every_permit_never_refuse_a_tag_write() {
-    let f = fixture();
+/// A clause found by search and the URI that tags it with the first sector.
+async fn a_tag_write(f: &Fixture) -> (String, String) {
     let hit = first_hit(&f.app, "kinh te").await;
     let clause_id = hit["clause_id"].as_str().unwrap().to_string();
     let sector = f.store.sectors().unwrap()[0].id.clone();
     let uri = tag_uri(&clause_id, &sector);
+    (clause_id, uri)
+}
+
+#[tokio::test]
+async fn searches_holding_every_permit_never_refuse_a_tag_write() {
+    let f = fixture();
+    let (clause_id, uri) = a_tag_write(&f).await;
     let permits = f.state.config().blocking_permits as u32;
     let held = (f.state.blocking_limiter())
         .acquire_many_owned(permits)
@@ -1272,10 +1278,7 @@ async fn a_write_that_finds_no_write_permit_is_refused_and_not_applied() {
         write_acquire_timeout: Duration::from_millis(100),
         ..ServerConfig::default()
     });
-    let hit = first_hit(&f.app, "kinh te").await;
-    let clause_id = hit["clause_id"].as_str().unwrap().to_string();
-    let sector = f.store.sectors().unwrap()[0].id.clone();
-    let uri = tag_uri(&clause_id, &sector);
+    let (clause_id, uri) = a_tag_write(&f).await;
     let permits = f.state.config().write_permits as u32;
     let held = (f.state.write_limiter())
         .acquire_many_owned(permits)
@@ -1300,20 +1303,12 @@ async fn a_slow_request_times_out_as_503_json() {
         request_timeout: Duration::from_millis(300),
         ..ServerConfig::default()
     });
-    let hit = first_hit(&f.app, "kinh te").await;
-    let clause_id = hit["clause_id"].as_str().unwrap().to_string();
-    let sector = f.store.sectors().unwrap()[0].id.clone();
+    let (_, uri) = a_tag_write(&f).await;
     // Another process holds the database's write lock: the tag waits on SQLite's busy timeout
     // (seconds), well past the request's 300 ms, whatever the speed of the machine.
     let other = rusqlite::Connection::open(f.store.path()).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let answer = with_token(
-        &f.app,
-        Method::PUT,
-        &tag_uri(&clause_id, &sector),
-        Some(&f.lan),
-    )
-    .await;
+    let answer = with_token(&f.app, Method::PUT, &uri, Some(&f.lan)).await;
     other.execute_batch("ROLLBACK").unwrap();
     answer.assert_error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
     assert_eq!(answer.header(header::RETRY_AFTER), "1");
