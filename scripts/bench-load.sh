@@ -6,7 +6,7 @@
 #
 # Expected runtime on the 2-core machine: the first time, the release builds (a few minutes each
 # when the dependencies are already compiled), ~10 s to generate the corpus and about a minute to
-# index it; then 7 wrk runs of VANKIEN_LOAD_SECONDS (15 s by default) plus a few seconds of setup:
+# index it; then 9 wrk runs of VANKIEN_LOAD_SECONDS (15 s by default) plus a few seconds of setup:
 # about 2 minutes when the builds, corpus and index are reused. The quick mode takes well under a
 # minute once built.
 #
@@ -30,6 +30,8 @@
 #  4. Tag writes: PUT then DELETE of /api/clauses/<id>/sectors/<sector> over ~200 clause ids, in
 #     passes (all PUTs of a pass, then all DELETEs), so every request changes the store; at 1
 #     connection and at 8. Answers with "changed":false (a write that did nothing) are counted.
+#     Then both at once: the page's first request at 16 connections while one annotator tags at
+#     one (rows `search+writes` and `writes+search`), as on a team's server.
 #  4b. The server stopped, one more document (`corpus/03-NQ-CP.txt`) ingested with `vankien ingest`
 #     into a copy of the index: what a user adding a file waits for at this scale, open included,
 #     and its peak RSS.
@@ -382,10 +384,11 @@ LUA
         echo "$COMMON_LUA"
     } >"$out"
 }
-SECTORS=($(python3 -c "import json,sys; print(' '.join(s['id'] for s in json.load(open(sys.argv[1]))['sectors'][:2]))" "$CORPUS/sectors.json"))
-((${#SECTORS[@]} == 2)) || die "fewer than 2 sectors in $CORPUS/sectors.json"
+SECTORS=($(python3 -c "import json,sys; print(' '.join(s['id'] for s in json.load(open(sys.argv[1]))['sectors'][:3]))" "$CORPUS/sectors.json"))
+((${#SECTORS[@]} == 3)) || die "fewer than 3 sectors in $CORPUS/sectors.json"
 write_lua "${SECTORS[0]}" "$WORK/write-a.lua"
 write_lua "${SECTORS[1]}" "$WORK/write-b.lua"
+write_lua "${SECTORS[2]}" "$WORK/write-c.lua"
 
 # --- 3, 4. the runs ----------------------------------------------------------------------------
 RESULTS=$WORK/results.txt
@@ -405,6 +408,28 @@ run() {
         awk '{c[$3]++} END {for (k in c) printf "%s%s:%d", (n++ ? "," : ""), k, c[k]}')
     echo "$label conns=$conns ${line#RESULT } server5xx=${codes:--}" >>"$RESULTS"
 }
+# run_together LABEL_A THREADS_A CONNS_A SCRIPT_A LABEL_B THREADS_B CONNS_B SCRIPT_B: two wrk runs
+# at once against the same server (searches and one annotator's tag writes, as on a team's
+# server), one row each; the server log's 5xx counts are of both together.
+run_together() {
+    local before la=$1 ta=$2 ca=$3 sa=$4 lb=$5 tb=$6 cb=$7 sb=$8
+    local loga=$WORK/wrk-${la// /-}-$ca.log logb=$WORK/wrk-${lb// /-}-$cb.log
+    before=$(wc -l <"$WORK/serve.log")
+    say "wrk: $la at $ca connection(s) and, at the same time, $lb at $cb, $SECS s …"
+    wrk --latency -t"$ta" -c"$ca" -d"${SECS}s" --timeout 10s -s "$sa" "$BASE" >"$loga" 2>&1 &
+    local pida=$!
+    wrk --latency -t"$tb" -c"$cb" -d"${SECS}s" --timeout 10s -s "$sb" "$BASE" >"$logb" 2>&1 \
+        || { wait "$pida" || true; cat "$logb" >&2; die "wrk failed"; }
+    wait "$pida" || { cat "$loga" >&2; die "wrk failed"; }
+    local linea lineb codes
+    linea=$(grep '^RESULT ' "$loga") || { cat "$loga" >&2; die "wrk printed no RESULT line"; }
+    lineb=$(grep '^RESULT ' "$logb") || { cat "$logb" >&2; die "wrk printed no RESULT line"; }
+    sleep 0.2
+    codes=$( { tail -n +"$((before + 1))" "$WORK/serve.log" | grep -ao 'Status code: [0-9]*' || true; } |
+        awk '{c[$3]++} END {for (k in c) printf "%s%s:%d", (n++ ? "," : ""), k, c[k]}')
+    echo "$la conns=$ca ${linea#RESULT } server5xx=${codes:--}" >>"$RESULTS"
+    echo "$lb conns=$cb ${lineb#RESULT } server5xx=${codes:--}" >>"$RESULTS"
+}
 # A short warm-up, not counted: the first queries fault the index files in.
 wrk -t1 -c1 -d2s -s "$SEARCH_LUA" "$BASE" >/dev/null 2>&1 || true
 run search 1 1 "$SEARCH_LUA"
@@ -415,6 +440,9 @@ run search-top20 2 16 "$WORK/search-top20.lua"
 run health 2 16 "$WORK/health.lua"
 run write 1 1 "$WORK/write-a.lua"
 run write 1 8 "$WORK/write-b.lua"
+# Searches at 16 connections and one annotator's tag writes at the same time (issue 14: "tag
+# writes in the same run"); the writes in a third sector, which no run before touched.
+run_together search+writes 2 16 "$SEARCH_LUA" writes+search 1 1 "$WORK/write-c.lua"
 # The server's peak memory over the whole run (searches and writes), from the kernel.
 SERVE_HWM=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
 SERVE_ANON=$(( $(cat "$WORK/serve.anon" 2>/dev/null || echo 0) / 1024 ))
@@ -484,13 +512,18 @@ for label, r in rows:
     if label == "search" and r["conns"] == "16":
         met = ok >= 1000 and p99 < 50 and sock == 0
         aim = ">= 1,000 searches/s at p99 < 50 ms (issue 14): " + ("met" if met else "NOT met")
-    noop = r["noop"] if label == "write" else "-"
+    if label == "search+writes":
+        aim = "(the page's first request while one annotator tags, the row below)"
+    if label == "writes+search":
+        aim = "(one annotator's tag writes beside the row above: non-2xx should be 0)"
+    noop = r["noop"] if label.startswith("write") else "-"
     print(f"{label:<15} {r['conns']:>5} {n:>9} {rate:>9.0f} {ok:>9.0f} {p50:>8.2f} {p99:>8.2f} {status:>8} {sock:>8} {noop:>6} {r['server5xx']:>10}  {aim}")
 print()
 print("req/s counts every answer, 2xx/s only the successful ones (the aim is judged on 2xx/s);")
 print("non-2xx = answers >= 400 (wrk's count; every query answers 200 before the load); 5xx (log) = status:count")
-print("of the server's log for the run (503 = overloaded: no blocking permit within 50 ms); no-op = writes")
-print("answered changed:false (should be 0: every write request changes the store).")
+print("of the server's log for the run (503 = overloaded: no permit within 50 ms for a search, 1 s for a write); no-op = writes")
+print("answered changed:false (should be 0: every write request changes the store). search+writes and")
+print("writes+search ran at the same time; their 5xx (log) counts are of both together.")
 PY
 cat "$REPORT"
 say "report written to $REPORT"
