@@ -51,6 +51,9 @@ pub struct Proximity {
     /// The run's words in the folded text, in order: the terms of [`Proximity::phrase`], and
     /// pair `i` of [`Proximity::pairs`] is words `i` and `i + 1`.
     pub words: Vec<Term>,
+    /// Each word's place in the run as typed (the first's is 0; a word left out, such as a
+    /// particle, leaves a gap): the phrase wants word `i` at `places[i]` from the run's start.
+    pub places: Vec<u32>,
 }
 
 impl Proximity {
@@ -94,6 +97,7 @@ impl Proximity {
                 Vec::new()
             },
             words: folded.iter().map(|(_, k)| term(f.text_folded, k)).collect(),
+            places: folded.iter().map(|&(i, _)| i as u32).collect(),
         })
     }
 

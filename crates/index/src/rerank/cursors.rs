@@ -1,14 +1,16 @@
-//! The boosts' cursors in one segment: each proximity run's phrases and its words' counts, and
+//! The boosts' cursors in one segment: each proximity run's words and phrases, and
 //! the completions after the word before an unfinished word, asked about clauses in ascending
 //! order, with the bounds of what they can add to one clause or to a stretch of clauses.
+
+use std::ops::Range;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
-use super::{BOUND_SLACK, Bound, Scored, padded};
+use super::{BOUND_SLACK, Bound, RunWeights, Scored, padded};
 use crate::query::word::lands_on;
 use crate::query::{NEAR_SCORE, PHRASE_SCORE};
 
@@ -54,34 +56,108 @@ impl Cursor {
     }
 }
 
-/// How often one word occurs in each clause of a segment, read from its postings (no
-/// positions), asked about documents in ascending order.
-pub(super) struct Count(Option<SegmentPostings>);
+/// A run's words in one segment, asked about clauses in ascending order: how often each occurs
+/// in the clause at hand and, read once a clause when a boost asks, where. The phrase and the
+/// pairs of words typed side by side are found from that one read of each word's positions, not
+/// by a phrase scorer each, which would walk the same words' postings again and read their
+/// positions once for the phrase and once more for each pair.
+pub(super) struct RunWords {
+    /// Each word's postings, with positions (`None` when no clause of the segment has it).
+    postings: Vec<Option<SegmentPostings>>,
+    /// Each word's place in the run as typed ([`crate::query::Proximity::places`]).
+    places: Vec<u32>,
+    /// Each word's count in the clause last counted.
+    counts: Vec<u32>,
+    /// The clause last counted.
+    counted: Option<DocId>,
+    /// Each word's positions, moved to where the run would start plus the last word's place (so
+    /// that words side by side as typed hold the same value), and the clause they were read in.
+    positions: Vec<(Option<DocId>, Vec<u32>)>,
+    /// The values found in every word so far, while a phrase is matched.
+    meet: Vec<u32>,
+}
 
-impl Count {
-    pub(super) fn new(reader: &SegmentReader, term: &Term) -> tantivy::Result<Count> {
-        let index = reader.inverted_index(term.field())?;
-        Ok(Count(
-            index.read_postings(term, IndexRecordOption::WithFreqs)?,
-        ))
+impl RunWords {
+    fn new(reader: &SegmentReader, terms: &[Term], places: &[u32]) -> tantivy::Result<RunWords> {
+        let mut postings = Vec::with_capacity(terms.len());
+        for t in terms {
+            let index = reader.inverted_index(t.field())?;
+            postings.push(index.read_postings(t, IndexRecordOption::WithFreqsAndPositions)?);
+        }
+        Ok(RunWords {
+            positions: terms.iter().map(|_| (None, Vec::new())).collect(),
+            counts: Vec::with_capacity(terms.len()),
+            counted: None,
+            places: places.to_vec(),
+            postings,
+            meet: Vec::new(),
+        })
     }
 
-    pub(super) fn at(&mut self, doc: DocId) -> u32 {
-        match &mut self.0 {
-            Some(p) => match lands_on(p, doc) {
-                true => p.term_freq(),
-                false => 0,
-            },
-            None => 0,
+    /// Each word's count in `doc`, 0 where it is not there.
+    fn count(&mut self, doc: DocId) -> &[u32] {
+        self.counts.clear();
+        self.counts
+            .extend(self.postings.iter_mut().map(|p| match p {
+                Some(p) => match lands_on(p, doc) {
+                    true => p.term_freq(),
+                    false => 0,
+                },
+                None => 0,
+            }));
+        self.counted = Some(doc);
+        &self.counts
+    }
+
+    /// No clause before this one, from the clause last counted on, holds all of `words`: where
+    /// their postings stand, or the end when one is not in the segment.
+    fn floor(&self, words: Range<usize>) -> DocId {
+        self.postings[words]
+            .iter()
+            .map(|p| p.as_ref().map_or(TERMINATED, |p| p.doc()))
+            .max()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// How often `words` stand side by side as typed in `doc`, the clause last counted: what
+    /// tantivy's phrase scorer without slop counts (the start places where every word is at its
+    /// place), from each word's positions read once a clause.
+    fn side_by_side(&mut self, doc: DocId, words: Range<usize>) -> u32 {
+        if self.counted != Some(doc) || self.counts[words.clone()].contains(&0) {
+            return 0;
         }
+        let last = self.places[self.places.len() - 1];
+        for i in words.clone() {
+            let (read, at) = &mut self.positions[i];
+            if *read != Some(doc) {
+                if let Some(p) = &mut self.postings[i] {
+                    p.positions_with_offset(last - self.places[i], at);
+                }
+                *read = Some(doc);
+            }
+        }
+        let meet = &mut self.meet;
+        meet.clear();
+        meet.extend_from_slice(&self.positions[words.start].1);
+        for i in words.start + 1..words.end {
+            let other = &self.positions[i].1;
+            let mut j = 0;
+            meet.retain(|v| {
+                while j < other.len() && other[j] < *v {
+                    j += 1;
+                }
+                j < other.len() && other[j] == *v
+            });
+            if meet.is_empty() {
+                break;
+            }
+        }
+        meet.len() as u32
     }
 }
 
 /// The fieldnorms of a phrase's field in a segment (length 1 everywhere when it has none).
-pub(super) fn norms(
-    reader: &SegmentReader,
-    scored: Option<&Scored>,
-) -> tantivy::Result<FieldNormReader> {
+fn norms(reader: &SegmentReader, scored: Option<&Scored>) -> tantivy::Result<FieldNormReader> {
     let norms = match scored.and_then(|s| s.field) {
         Some(field) => reader.fieldnorms_readers().get_field(field)?,
         None => None,
@@ -89,42 +165,90 @@ pub(super) fn norms(
     Ok(norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1)))
 }
 
+/// One proximity run's boosts in a segment.
 pub(super) struct RunCursors {
-    pub(super) phrase: PhraseCursor,
-    pub(super) exact: Option<PhraseCursor>,
-    pub(super) near: Cursor,
+    phrase: PhraseCursor,
+    exact: Option<PhraseCursor>,
+    near: Cursor,
     /// The headings' boost, with the constant it adds where it matches.
-    pub(super) context: Option<(Cursor, Score)>,
-    pub(super) pairs: Vec<PhraseCursor>,
-    /// The run's words' counts, in order.
-    pub(super) words: Vec<Count>,
-    /// Their counts in the clause at hand (a buffer kept from clause to clause).
-    pub(super) counts: Vec<u32>,
-    pub(super) norms: FieldNormReader,
-    pub(super) exact_norms: FieldNormReader,
+    context: Option<(Cursor, Score)>,
+    pairs: Vec<PhraseCursor>,
+    /// The run's words.
+    words: RunWords,
+    norms: FieldNormReader,
+    exact_norms: FieldNormReader,
+    /// The most the run can add to any clause.
     pub(super) max: Score,
     /// What the run can add to the clause at hand, found by [`RunCursors::bound`].
     pub(super) doc: DocBound,
     /// The largest BM25 of the phrase, the exact phrase and each pair, and the headings'
     /// constant: for [`RunCursors::stretch_bound`].
-    pub(super) maxes: (Score, Score, Vec<Score>, Score),
+    maxes: (Score, Score, Vec<Score>, Score),
 }
 
 /// A phrase's cursor in a segment and its weights, to bound its score in one clause.
-pub(super) struct PhraseCursor {
-    pub(super) cursor: Cursor,
-    pub(super) bm25: Option<Bm25Weight>,
-    pub(super) boost: Score,
+struct PhraseCursor {
+    /// Its scorer; `None` for words typed side by side, found from the run's words
+    /// ([`RunWords::side_by_side`]).
+    cursor: Option<Cursor>,
+    /// The run's words it is made of.
+    words: Range<usize>,
+    bm25: Option<Bm25Weight>,
+    /// `bm25` times `boost`: the score tantivy's phrase scorer gives.
+    scoring: Option<Bm25Weight>,
+    boost: Score,
 }
 
 impl PhraseCursor {
+    /// The phrase of `scored`, made of the run's `words`, through its own scorer when `own`.
+    fn new(
+        reader: &SegmentReader,
+        scored: &Scored,
+        words: Range<usize>,
+        own: bool,
+    ) -> tantivy::Result<PhraseCursor> {
+        Ok(PhraseCursor {
+            cursor: match own {
+                true => Some(Cursor::new(&*scored.weight, reader, scored.boost)?),
+                false => None,
+            },
+            words,
+            scoring: scored.bm25.as_ref().map(|w| w.boost_by(scored.boost)),
+            bm25: scored.bm25.clone(),
+            boost: scored.boost,
+        })
+    }
+
     /// The most the phrase can give in a clause of length `fieldnorm_id` where it occurs at
     /// most `count` times. BM25 grows with the count, and the phrase's count is at most that of
     /// each of its words.
-    pub(super) fn bound(&self, fieldnorm_id: u8, count: u32) -> Score {
+    fn bound(&self, fieldnorm_id: u8, count: u32) -> Score {
         match (&self.bm25, count) {
             (Some(w), 1..) => padded(w.score(fieldnorm_id, count) * self.boost),
             _ => 0.0,
+        }
+    }
+
+    /// No clause before this one matches, from the clause last looked at on.
+    fn floor(&self, words: &RunWords) -> DocId {
+        match &self.cursor {
+            Some(c) => c.floor,
+            None => words.floor(self.words.clone()),
+        }
+    }
+
+    /// Its score in `doc` (of length `fieldnorm_id`), where it matches.
+    fn at(&mut self, words: &mut RunWords, doc: DocId, fieldnorm_id: u8) -> Option<Score> {
+        match &mut self.cursor {
+            Some(c) => c.at(doc),
+            None => match words.side_by_side(doc, self.words.clone()) {
+                0 => None,
+                count => Some(
+                    self.scoring
+                        .as_ref()
+                        .map_or(1.0, |w| w.score(fieldnorm_id, count)),
+                ),
+            },
         }
     }
 }
@@ -146,6 +270,74 @@ pub(super) struct DocBound {
 }
 
 impl RunCursors {
+    pub(super) fn new(reader: &SegmentReader, r: &RunWeights) -> tantivy::Result<RunCursors> {
+        let n = r.words.len();
+        // A pair typed with a word left out between (a particle) may stand a little apart:
+        // its own phrase scorer, with a slop.
+        let side_by_side = |i: usize| r.places[i + 1] - r.places[i] == 1;
+        Ok(RunCursors {
+            phrase: PhraseCursor::new(reader, &r.phrase, 0..n, false)?,
+            exact: match &r.exact {
+                Some(e) => Some(PhraseCursor::new(reader, e, 0..n, true)?),
+                None => None,
+            },
+            near: Cursor::new(&*r.near, reader, 1.0)?,
+            context: match &r.context {
+                Some((w, score)) => Some((Cursor::new(&**w, reader, 1.0)?, *score)),
+                None => None,
+            },
+            pairs: (r.pairs.iter().enumerate())
+                .map(|(i, p)| PhraseCursor::new(reader, p, i..i + 2, !side_by_side(i)))
+                .collect::<tantivy::Result<_>>()?,
+            words: RunWords::new(reader, &r.words, &r.places)?,
+            norms: norms(reader, Some(&r.phrase))?,
+            exact_norms: norms(reader, r.exact.as_ref())?,
+            max: r.max,
+            doc: DocBound::default(),
+            maxes: (
+                r.phrase.max,
+                r.exact.as_ref().map_or(0.0, |e| e.max),
+                r.pairs.iter().map(|p| p.max).collect(),
+                r.context.as_ref().map_or(0.0, |c| c.1),
+            ),
+        })
+    }
+
+    /// The phrase's score in `doc`, the clause last bounded, where its words stand side by
+    /// side.
+    pub(super) fn phrase_at(&mut self, doc: DocId) -> Option<Score> {
+        let norm = self.norms.fieldnorm_id(doc);
+        self.phrase.at(&mut self.words, doc, norm)
+    }
+
+    /// The exact phrase's score in `doc`, where it matches.
+    pub(super) fn exact_at(&mut self, doc: DocId) -> Option<Score> {
+        let norm = self.exact_norms.fieldnorm_id(doc);
+        self.exact.as_mut()?.at(&mut self.words, doc, norm)
+    }
+
+    /// Whether the run is near in `doc`.
+    pub(super) fn near_at(&mut self, doc: DocId) -> bool {
+        self.near.at(doc).is_some()
+    }
+
+    /// The headings' constant, where the run is side by side in `doc`'s headings.
+    pub(super) fn context_at(&mut self, doc: DocId) -> Option<Score> {
+        let (cursor, adds) = self.context.as_mut()?;
+        cursor.at(doc).map(|_| *adds)
+    }
+
+    /// The headings' constant, if the run has one.
+    pub(super) fn context(&self) -> Option<Score> {
+        self.context.as_ref().map(|c| c.1)
+    }
+
+    /// Pair `i`'s score in `doc`, 0 where its words are not side by side.
+    pub(super) fn pair_at(&mut self, i: usize, doc: DocId) -> Score {
+        let norm = self.norms.fieldnorm_id(doc);
+        self.pairs[i].at(&mut self.words, doc, norm).unwrap_or(0.0)
+    }
+
     /// The most the run can add to a clause of a stretch where its words' text terms reach at
     /// most `ratios` of their largest BM25 (0 where a word is not in the stretch): a phrase
     /// occurs no more often than any of its words, in a text of the same length, so its BM25
@@ -159,13 +351,14 @@ impl RunCursors {
     pub(super) fn stretch_bound(&self, ratios: &[Score], end: DocId) -> Bound {
         let (phrase, exact, pairs, context) = &self.maxes;
         let may = |c: &Cursor| c.floor <= end;
+        let may_phrase = |p: &PhraseCursor| p.floor(&self.words) <= end;
         let least = ratios.iter().copied().fold(1.0, Score::min);
         let mut apart = BOUND_SLACK;
         if self.context.as_ref().is_some_and(|(c, _)| may(c)) {
             apart += context;
         }
         for (i, most) in pairs.iter().enumerate() {
-            if may(&self.pairs[i].cursor) {
+            if may_phrase(&self.pairs[i]) {
                 let r = ratios[i].min(ratios.get(i + 1).copied().unwrap_or(0.0));
                 apart += most * r;
             }
@@ -179,7 +372,7 @@ impl RunCursors {
             };
         }
         let apart = apart + NEAR_SCORE;
-        match may(&self.phrase.cursor) {
+        match may_phrase(&self.phrase) {
             true => Bound {
                 all: apart + PHRASE_SCORE + (phrase + exact) * least,
                 apart,
@@ -195,9 +388,7 @@ impl RunCursors {
 
     /// Bounds what the run can add to `doc` (kept in `self.doc`) and returns the whole bound.
     pub(super) fn bound(&mut self, doc: DocId) -> Score {
-        let counts = &mut self.counts;
-        counts.clear();
-        counts.extend(self.words.iter_mut().map(|w| w.at(doc)));
+        let counts = self.words.count(doc);
         let least = counts.iter().copied().min().unwrap_or(0);
         let norm = self.norms.fieldnorm_id(doc);
         let b = &mut self.doc;

@@ -30,7 +30,7 @@ use crate::prune::{Budget, PruneWeights};
 use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity, Split};
 
 mod cursors;
-use cursors::{AfterCursors, Count, Cursor, DocBound, PhraseCursor, RunCursors, norms};
+use cursors::{AfterCursors, RunCursors};
 
 /// Slack added to every bound, so that rounding (the single query sums in another order) never
 /// drops a clause that would tie.
@@ -79,8 +79,9 @@ struct RunWeights {
     near: Box<dyn Weight>,
     context: Option<(Box<dyn Weight>, Score)>,
     pairs: Vec<Scored>,
-    /// The run's words in the folded text, in order.
+    /// The run's words in the folded text, in order, and their places in the run as typed.
     words: Vec<Term>,
+    places: Vec<u32>,
     /// The most the run can add.
     max: Score,
 }
@@ -115,6 +116,7 @@ impl RunWeights {
             context,
             pairs,
             words: p.words.clone(),
+            places: p.places.clone(),
             max,
         })
     }
@@ -305,42 +307,9 @@ impl Collector for RerankCollector<'_> {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<RerankSegment> {
-        let mut runs = Vec::with_capacity(self.runs.len());
-        for r in &self.runs {
-            let scored = |s: &Scored| -> tantivy::Result<PhraseCursor> {
-                Ok(PhraseCursor {
-                    cursor: Cursor::new(&*s.weight, reader, s.boost)?,
-                    bm25: s.bm25.clone(),
-                    boost: s.boost,
-                })
-            };
-            runs.push(RunCursors {
-                phrase: scored(&r.phrase)?,
-                exact: r.exact.as_ref().map(scored).transpose()?,
-                near: Cursor::new(&*r.near, reader, 1.0)?,
-                context: match &r.context {
-                    Some((w, score)) => Some((Cursor::new(&**w, reader, 1.0)?, *score)),
-                    None => None,
-                },
-                pairs: r.pairs.iter().map(scored).collect::<tantivy::Result<_>>()?,
-                words: r
-                    .words
-                    .iter()
-                    .map(|t| Count::new(reader, t))
-                    .collect::<tantivy::Result<_>>()?,
-                counts: Vec::with_capacity(r.words.len()),
-                norms: norms(reader, Some(&r.phrase))?,
-                exact_norms: norms(reader, r.exact.as_ref())?,
-                max: r.max,
-                doc: DocBound::default(),
-                maxes: (
-                    r.phrase.max,
-                    r.exact.as_ref().map_or(0.0, |e| e.max),
-                    r.pairs.iter().map(|p| p.max).collect(),
-                    r.context.as_ref().map_or(0.0, |c| c.1),
-                ),
-            });
-        }
+        let runs = (self.runs.iter())
+            .map(|r| RunCursors::new(reader, r))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         let after = match &self.after {
             Some((prev, keys)) => Some(AfterCursors::new(reader, prev, keys)?),
             None => None,
@@ -485,56 +454,56 @@ impl RerankSegment {
         }
         let mut score = base;
         for run in &mut self.runs {
-            let b = &run.doc;
+            let (all_words, exact, apart, max) =
+                (run.doc.all_words, run.doc.exact, run.doc.apart, run.doc.max);
             // What the runs not yet looked at can add.
-            rest -= b.max;
+            rest -= max;
             // What this run can still add.
-            let mut left = b.apart;
-            let side_by_side = match b.all_words {
-                true => run.phrase.cursor.at(doc),
+            let mut left = apart;
+            let side_by_side = match all_words {
+                true => run.phrase_at(doc),
                 false => None,
             };
             match side_by_side {
                 Some(s) => {
                     // Side by side is also near.
                     score += PHRASE_SCORE + s + NEAR_SCORE;
-                    left += b.exact - NEAR_SCORE;
+                    left += exact - NEAR_SCORE;
                     // The exact spelling can only match where the folded keys do.
-                    if let Some(e) = &mut run.exact {
+                    if exact > 0.0 {
                         if beaten(score + left + rest) {
                             return None;
                         }
-                        left -= b.exact;
-                        score += e.cursor.at(doc).unwrap_or(0.0);
+                        left -= exact;
+                        score += run.exact_at(doc).unwrap_or(0.0);
                     }
                 }
-                None if b.all_words => {
+                None if all_words => {
                     if beaten(score + left + rest) {
                         return None;
                     }
                     left -= NEAR_SCORE;
-                    if run.near.at(doc).is_some() {
+                    if run.near_at(doc) {
                         score += NEAR_SCORE;
                     }
                 }
                 None => {}
             }
-            if let Some((ctx, adds)) = &mut run.context {
+            if let Some(adds) = run.context() {
                 if beaten(score + left + rest) {
                     return None;
                 }
-                left -= *adds;
-                if ctx.at(doc).is_some() {
-                    score += *adds;
-                }
+                left -= adds;
+                score += run.context_at(doc).unwrap_or(0.0);
             }
-            for (pair, &most) in run.pairs.iter_mut().zip(&b.pairs) {
+            for i in 0..run.doc.pairs.len() {
                 if beaten(score + left + rest) {
                     return None;
                 }
+                let most = run.doc.pairs[i];
                 left -= most;
                 if most > 0.0 {
-                    score += pair.cursor.at(doc).unwrap_or(0.0);
+                    score += run.pair_at(i, doc);
                 }
             }
         }
