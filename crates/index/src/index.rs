@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::collector::{Collector, TopDocs};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocSet, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocSet, Executor, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 use vankien_ingest::{Clause, Document};
 
 use crate::reads::{FileReads, ReadDirectory};
@@ -295,7 +297,7 @@ impl Index {
             (Occur::Must, term_query(f.rec, REC_DOC)),
             (Occur::Must, term_query(f.doc_id, doc_id)),
         ]);
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let top = lookup(&searcher, &q, &TopDocs::with_limit(1).order_by_score())?;
         let Some((_, addr)) = top.first() else {
             return Ok(None);
         };
@@ -575,7 +577,7 @@ impl Index {
             (Occur::Must, term_query(f.rec, REC_DOC)),
             (Occur::Must, term_query(f.doc_id, doc_id)),
         ]);
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let top = lookup(&searcher, &q, &TopDocs::with_limit(1).order_by_score())?;
         let Some((_, addr)) = top.first() else {
             return Ok(None);
         };
@@ -600,7 +602,7 @@ impl Index {
                     (Occur::Must, term_query(f.doc_id, doc_id)),
                 ]);
                 let n = doc.clauses.len().max(1);
-                for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n).order_by_score())? {
+                for (_, addr) in lookup(&searcher, &q, &TopDocs::with_limit(n).order_by_score())? {
                     let d: TantivyDocument = searcher.doc(addr)?;
                     texts.insert(
                         stored_str(&d, f.clause_id).to_string(),
@@ -646,7 +648,7 @@ impl Index {
             (Occur::Must, term_query(f.rec, REC_CLAUSE)),
             (Occur::Must, term_query(f.clause_id, clause_id)),
         ]);
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let top = lookup(&searcher, &q, &TopDocs::with_limit(1).order_by_score())?;
         let Some((_, addr)) = top.first() else {
             return Ok(None);
         };
@@ -841,13 +843,120 @@ pub(crate) fn folded_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Runs a lookup by id (a clause, a document's record or its clauses) on the calling thread,
+/// not on the index's search threads: there it would wait behind every search queued before it
+/// (the segments of a search of common words at 20,000 documents hold both cores for tens of
+/// milliseconds), and a tag write, which reads its clause first, with it.
+fn lookup<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    searcher.search_with_executor(query, collector, &Executor::single_thread(), scoring)
+}
+
 #[cfg(test)]
 mod tests {
+    use std::sync::mpsc;
+    use std::sync::{Arc, Condvar, Mutex};
+    use std::time::Duration;
+
+    use tantivy::collector::{Collector, SegmentCollector};
+    use tantivy::query::AllQuery;
+    use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+    use crate::SearchRequest;
+
     /// The server shares one `Index` between threads.
     #[test]
     fn index_is_send_sync_and_clone() {
         fn shared<T: Send + Sync + Clone + 'static>() {}
         shared::<super::Index>();
+    }
+
+    /// A collector that holds the search thread it runs on until it is let go: a search of
+    /// common words at scale, whose segments keep the index's search threads busy.
+    struct Holding {
+        started: Mutex<mpsc::Sender<()>>,
+        go: Arc<(Mutex<bool>, Condvar)>,
+    }
+
+    struct Held;
+
+    impl SegmentCollector for Held {
+        type Fruit = ();
+        fn collect(&mut self, _: DocId, _: Score) {}
+        fn harvest(self) {}
+    }
+
+    impl Collector for Holding {
+        type Fruit = ();
+        type Child = Held;
+        fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Held> {
+            self.started.lock().unwrap().send(()).unwrap();
+            let (go, wake) = &*self.go;
+            let mut go = go.lock().unwrap();
+            while !*go {
+                go = wake.wait(go).unwrap();
+            }
+            Ok(Held)
+        }
+        fn requires_scoring(&self) -> bool {
+            false
+        }
+        fn merge_fruits(&self, _: Vec<()>) -> tantivy::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A clause's lookup (what a tag write reads first) and a document's do not wait for the
+    /// searches that hold every search thread of the index: they run on the caller's thread.
+    #[test]
+    fn lookups_by_id_do_not_wait_for_the_search_threads() {
+        let (_dir, index) = crate::testing::corpus_index(&["57-NQ-TW.txt"]);
+        let hits = index
+            .search(&SearchRequest {
+                query: "khoa học công nghệ".into(),
+                ..SearchRequest::default()
+            })
+            .unwrap()
+            .hits;
+        let (clause_id, doc_id) = (hits[0].clause_id.clone(), hits[0].doc_id.clone());
+        // One held search a search thread (tantivy's pool has one a core).
+        let threads = std::thread::available_parallelism().unwrap().get();
+        let go = Arc::new((Mutex::new(false), Condvar::new()));
+        let (started, running) = mpsc::channel();
+        let holders: Vec<_> = (0..threads)
+            .map(|_| {
+                let searcher = index.inner.reader.searcher();
+                let holding = Holding {
+                    started: Mutex::new(started.clone()),
+                    go: go.clone(),
+                };
+                std::thread::spawn(move || searcher.search(&AllQuery, &holding).unwrap())
+            })
+            .collect();
+        for _ in 0..threads {
+            running.recv_timeout(Duration::from_secs(60)).unwrap();
+        }
+        let (done, answered) = mpsc::channel();
+        let reader = index.clone();
+        std::thread::spawn(move || {
+            let clause = reader.clause(&clause_id).unwrap().map(|(_, c)| c.id);
+            let doc = reader.document(&doc_id).unwrap().map(|d| d.id);
+            done.send((clause, doc)).unwrap();
+        });
+        // Generous: answered at once, or never while the searches hold the threads.
+        let got = answered.recv_timeout(Duration::from_secs(20));
+        *go.0.lock().unwrap() = true;
+        go.1.notify_all();
+        for h in holders {
+            h.join().unwrap();
+        }
+        let (clause, doc) = got.expect("the lookups waited for the search threads");
+        assert_eq!(clause.as_deref(), Some(hits[0].clause_id.as_str()));
+        assert_eq!(doc.as_deref(), Some(hits[0].doc_id.as_str()));
     }
 }
 
