@@ -400,13 +400,19 @@ run() {
     say "wrk: $label at $conns connection(s), $SECS s …"
     wrk --latency -t"$threads" -c"$conns" -d"${SECS}s" --timeout 10s -s "$script" "$BASE" >"$log" 2>&1 \
         || { cat "$log" >&2; die "wrk failed"; }
-    local line codes
+    local line
     line=$(grep '^RESULT ' "$log") || { cat "$log" >&2; die "wrk printed no RESULT line"; }
-    # wrk counts failed answers but not by status; the server logs every 5xx with its status.
+    echo "$label conns=$conns ${line#RESULT } server5xx=$(codes_since "$before")" >>"$RESULTS"
+}
+# codes_since LINE: the 5xx answers the server logged after line LINE of its log, as
+# `status:count,…` (`-` when none). wrk counts failed answers but not by status; the server logs
+# every 5xx with its status.
+codes_since() {
+    local codes
     sleep 0.2
-    codes=$( { tail -n +"$((before + 1))" "$WORK/serve.log" | grep -ao 'Status code: [0-9]*' || true; } |
+    codes=$( { tail -n +"$(($1 + 1))" "$WORK/serve.log" | grep -ao 'Status code: [0-9]*' || true; } |
         awk '{c[$3]++} END {for (k in c) printf "%s%s:%d", (n++ ? "," : ""), k, c[k]}')
-    echo "$label conns=$conns ${line#RESULT } server5xx=${codes:--}" >>"$RESULTS"
+    echo "${codes:--}"
 }
 # run_together LABEL_A THREADS_A CONNS_A SCRIPT_A LABEL_B THREADS_B CONNS_B SCRIPT_B: two wrk runs
 # at once against the same server (searches and one annotator's tag writes, as on a team's
@@ -424,11 +430,9 @@ run_together() {
     local linea lineb codes
     linea=$(grep '^RESULT ' "$loga") || { cat "$loga" >&2; die "wrk printed no RESULT line"; }
     lineb=$(grep '^RESULT ' "$logb") || { cat "$logb" >&2; die "wrk printed no RESULT line"; }
-    sleep 0.2
-    codes=$( { tail -n +"$((before + 1))" "$WORK/serve.log" | grep -ao 'Status code: [0-9]*' || true; } |
-        awk '{c[$3]++} END {for (k in c) printf "%s%s:%d", (n++ ? "," : ""), k, c[k]}')
-    echo "$la conns=$ca ${linea#RESULT } server5xx=${codes:--}" >>"$RESULTS"
-    echo "$lb conns=$cb ${lineb#RESULT } server5xx=${codes:--}" >>"$RESULTS"
+    codes=$(codes_since "$before")
+    echo "$la conns=$ca ${linea#RESULT } server5xx=$codes" >>"$RESULTS"
+    echo "$lb conns=$cb ${lineb#RESULT } server5xx=$codes" >>"$RESULTS"
 }
 # A short warm-up, not counted: the first queries fault the index files in.
 wrk -t1 -c1 -d2s -s "$SEARCH_LUA" "$BASE" >/dev/null 2>&1 || true
