@@ -54,6 +54,9 @@ pub struct Proximity {
     /// Each word's place in the run as typed (the first's is 0; a word left out, such as a
     /// particle, leaves a gap): the phrase wants word `i` at `places[i]` from the run's start.
     pub places: Vec<u32>,
+    /// The run's words in the exact spelling, in order, when typed with diacritics (the terms of
+    /// [`Proximity::exact`]); else empty.
+    pub exact_words: Vec<Term>,
 }
 
 impl Proximity {
@@ -98,6 +101,10 @@ impl Proximity {
             },
             words: folded.iter().map(|(_, k)| term(f.text_folded, k)).collect(),
             places: folded.iter().map(|&(i, _)| i as u32).collect(),
+            exact_words: match accented {
+                true => exact.iter().map(|(_, k)| term(f.text_exact, k)).collect(),
+                false => Vec::new(),
+            },
         })
     }
 

@@ -168,7 +168,8 @@ fn norms(reader: &SegmentReader, scored: Option<&Scored>) -> tantivy::Result<Fie
 /// One proximity run's boosts in a segment.
 pub(super) struct RunCursors {
     phrase: PhraseCursor,
-    exact: Option<PhraseCursor>,
+    /// The exact phrase, and the run's words in the exact spelling it is found from.
+    exact: Option<(PhraseCursor, RunWords)>,
     near: Cursor,
     /// The headings' boost, with the constant it adds where it matches.
     context: Option<(Cursor, Score)>,
@@ -188,8 +189,8 @@ pub(super) struct RunCursors {
 
 /// A phrase's cursor in a segment and its weights, to bound its score in one clause.
 struct PhraseCursor {
-    /// Its scorer; `None` for words typed side by side, found from the run's words
-    /// ([`RunWords::side_by_side`]).
+    /// Its scorer; `None` for words typed side by side (the phrase, the exact phrase, the
+    /// pairs typed side by side), found from the run's words ([`RunWords::side_by_side`]).
     cursor: Option<Cursor>,
     /// The run's words it is made of.
     words: Range<usize>,
@@ -278,7 +279,10 @@ impl RunCursors {
         Ok(RunCursors {
             phrase: PhraseCursor::new(reader, &r.phrase, 0..n, false)?,
             exact: match &r.exact {
-                Some(e) => Some(PhraseCursor::new(reader, e, 0..n, true)?),
+                Some(e) => Some((
+                    PhraseCursor::new(reader, e, 0..n, false)?,
+                    RunWords::new(reader, &r.exact_words, &r.places)?,
+                )),
                 None => None,
             },
             near: Cursor::new(&*r.near, reader, 1.0)?,
@@ -310,10 +314,13 @@ impl RunCursors {
         self.phrase.at(&mut self.words, doc, norm)
     }
 
-    /// The exact phrase's score in `doc`, where it matches.
+    /// The exact phrase's score in `doc`, where it matches: from its words' positions in the
+    /// exact spelling, read once a clause like the folded ones.
     pub(super) fn exact_at(&mut self, doc: DocId) -> Option<Score> {
         let norm = self.exact_norms.fieldnorm_id(doc);
-        self.exact.as_mut()?.at(&mut self.words, doc, norm)
+        let (phrase, words) = self.exact.as_mut()?;
+        words.count(doc);
+        phrase.at(words, doc, norm)
     }
 
     /// Whether the run is near in `doc`.
@@ -396,7 +403,7 @@ impl RunCursors {
         b.phrase = self.phrase.bound(norm, least);
         b.exact = match &self.exact {
             // Where the exact phrase is, the folded one is too: it is no more frequent.
-            Some(e) => e.bound(self.exact_norms.fieldnorm_id(doc), least),
+            Some((e, _)) => e.bound(self.exact_norms.fieldnorm_id(doc), least),
             None => 0.0,
         };
         b.pairs.clear();

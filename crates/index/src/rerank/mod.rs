@@ -82,6 +82,8 @@ struct RunWeights {
     /// The run's words in the folded text, in order, and their places in the run as typed.
     words: Vec<Term>,
     places: Vec<u32>,
+    /// The run's words in the exact spelling, when it has an exact phrase.
+    exact_words: Vec<Term>,
     /// The most the run can add.
     max: Score,
 }
@@ -117,6 +119,7 @@ impl RunWeights {
             pairs,
             words: p.words.clone(),
             places: p.places.clone(),
+            exact_words: p.exact_words.clone(),
             max,
         })
     }
