@@ -201,17 +201,17 @@ struct PhraseCursor {
 }
 
 impl PhraseCursor {
-    /// The phrase of `scored`, made of the run's `words`, through its own scorer when `own`.
+    /// The phrase of `scored`, made of the run's `words`, through its own scorer when it has
+    /// one.
     fn new(
         reader: &SegmentReader,
         scored: &Scored,
         words: Range<usize>,
-        own: bool,
     ) -> tantivy::Result<PhraseCursor> {
         Ok(PhraseCursor {
-            cursor: match own {
-                true => Some(Cursor::new(&*scored.weight, reader, scored.boost)?),
-                false => None,
+            cursor: match &scored.weight {
+                Some(w) => Some(Cursor::new(&**w, reader, scored.boost)?),
+                None => None,
             },
             words,
             scoring: scored.bm25.as_ref().map(|w| w.boost_by(scored.boost)),
@@ -273,14 +273,11 @@ pub(super) struct DocBound {
 impl RunCursors {
     pub(super) fn new(reader: &SegmentReader, r: &RunWeights) -> tantivy::Result<RunCursors> {
         let n = r.words.len();
-        // A pair typed with a word left out between (a particle) may stand a little apart:
-        // its own phrase scorer, with a slop.
-        let side_by_side = |i: usize| r.places[i + 1] - r.places[i] == 1;
         Ok(RunCursors {
-            phrase: PhraseCursor::new(reader, &r.phrase, 0..n, false)?,
+            phrase: PhraseCursor::new(reader, &r.phrase, 0..n)?,
             exact: match &r.exact {
                 Some(e) => Some((
-                    PhraseCursor::new(reader, e, 0..n, false)?,
+                    PhraseCursor::new(reader, e, 0..n)?,
                     RunWords::new(reader, &r.exact_words, &r.places)?,
                 )),
                 None => None,
@@ -291,7 +288,7 @@ impl RunCursors {
                 None => None,
             },
             pairs: (r.pairs.iter().enumerate())
-                .map(|(i, p)| PhraseCursor::new(reader, p, i..i + 2, !side_by_side(i)))
+                .map(|(i, p)| PhraseCursor::new(reader, p, i..i + 2))
                 .collect::<tantivy::Result<_>>()?,
             words: RunWords::new(reader, &r.words, &r.places)?,
             norms: norms(reader, Some(&r.phrase))?,

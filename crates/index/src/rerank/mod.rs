@@ -38,7 +38,9 @@ const BOUND_SLACK: Score = 1e-3;
 
 /// A weighted phrase and the largest score it can give.
 struct Scored {
-    weight: Box<dyn Weight>,
+    /// Its own tantivy scorer's weight, for a phrase that is not found from the run's words'
+    /// positions (a pair typed apart, with a slop); `None` for the others.
+    weight: Option<Box<dyn Weight>>,
     boost: Score,
     max: Score,
     /// The phrase's BM25 weight (`None` for a phrase of no term, which never matches), to bound
@@ -49,7 +51,13 @@ struct Scored {
 }
 
 impl Scored {
-    fn new(searcher: &Searcher, query: &dyn Query, boost: Score) -> tantivy::Result<Scored> {
+    /// The bounds of `query`'s score, and its weight when it needs a scorer of its own.
+    fn new(
+        searcher: &Searcher,
+        query: &dyn Query,
+        boost: Score,
+        own: bool,
+    ) -> tantivy::Result<Scored> {
         let mut terms: Vec<Term> = Vec::new();
         query.query_terms(&mut |t, _| terms.push(t.clone()));
         let bm25 = match terms.is_empty() {
@@ -58,7 +66,10 @@ impl Scored {
         };
         let max = bm25.as_ref().map_or(0.0, |w| w.max_score() * boost);
         Ok(Scored {
-            weight: query.weight(EnableScoring::enabled_from_searcher(searcher))?,
+            weight: match own {
+                true => Some(query.weight(EnableScoring::enabled_from_searcher(searcher))?),
+                false => None,
+            },
             boost,
             max: padded(max),
             bm25,
@@ -93,9 +104,11 @@ impl RunWeights {
         // The constant boosts only ask whether the phrase is there, which is cheaper than
         // counting its occurrences.
         let exists = || EnableScoring::disabled_from_searcher(searcher);
-        let phrase = Scored::new(searcher, &*p.phrase, PHRASE_BOOST)?;
+        // The phrase, its exact spelling and the pairs typed side by side are found from the
+        // run's words' positions (`cursors::RunWords`): no scorer of their own.
+        let phrase = Scored::new(searcher, &*p.phrase, PHRASE_BOOST, false)?;
         let exact = match &p.exact {
-            Some(q) => Some(Scored::new(searcher, &**q, PHRASE_BOOST)?),
+            Some(q) => Some(Scored::new(searcher, &**q, PHRASE_BOOST, false)?),
             None => None,
         };
         let context = match &p.context {
@@ -105,7 +118,13 @@ impl RunWeights {
         let pairs = p
             .pairs
             .iter()
-            .map(|q| Scored::new(searcher, &**q, PAIR_BOOST))
+            .enumerate()
+            .map(|(i, q)| {
+                // A pair typed with a word left out between (a particle) may stand a little
+                // apart: its own phrase scorer, with a slop.
+                let apart = p.places[i + 1] - p.places[i] != 1;
+                Scored::new(searcher, &**q, PAIR_BOOST, apart)
+            })
             .collect::<tantivy::Result<Vec<_>>>()?;
         let context_max = context.as_ref().map_or(0.0, |c| c.1);
         let pairs_max: Score = pairs.iter().map(|s| s.max).sum();
