@@ -2,8 +2,9 @@
 //! survives SIGKILL and restarts), a folder of real documents in every format ingested and served
 //! (bad files named), a real headless Chromium driving the page through search, tagging, a
 //! reload and a sector filter, the search's trend charts and export links (`e2e/trends.rs`),
-//! the document view's relations block, and the page's first page before its counts, with a
-//! total that is a lower bound (`e2e/counts.rs`).
+//! the document view's relations block, the page's first page before its counts, with a
+//! total that is a lower bound (`e2e/counts.rs`), and a search the server refused as too busy,
+//! sent again (`e2e/busy.rs`, against a server in this process whose permits the test holds).
 //!
 //! The binary is not built here: see `vankien_tests::vankien_bin` (build it first with
 //! `cargo build -p vankien-cli`). The browser test needs Debian's `chromium` and
@@ -12,6 +13,8 @@
 
 #[macro_use]
 mod browser;
+#[path = "e2e/busy.rs"]
+mod busy;
 #[path = "e2e/counts.rs"]
 mod counts;
 #[path = "e2e/trends.rs"]
@@ -1204,5 +1207,36 @@ fn browser_shows_the_first_page_then_its_counts() {
             "browser test failed: {err}\nserver log:\n{}",
             server.log_text()
         );
+    }
+}
+
+#[test]
+fn browser_sends_a_search_again_when_the_server_is_too_busy() {
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
+    let profile = tmp.path().join("chromium-profile");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome: Step<()> = runtime.block_on(async {
+        let server = busy::InProcess::start(tmp.path()).await;
+        let client = session(&chromium, &driver, &profile).await?;
+        let result =
+            tokio::time::timeout(Duration::from_secs(120), busy::drive_busy(&client, &server))
+                .await
+                .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
+        if result.is_err() {
+            let _ = screenshot(&client, &target_dir().join("e2e-busy-failure.png")).await;
+        }
+        let _ = client.close().await;
+        result
+    });
+    if let Err(err) = outcome {
+        panic!("browser test failed: {err}");
     }
 }

@@ -35,15 +35,78 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code || '';
     this.retryAfter = retryAfter || '';
+    /** How many times [`api`] sent the request again before giving up. */
+    this.retries = 0;
   }
+}
+
+/**
+ * How many times a read the server refused as too busy (503 `overloaded`, or too many
+ * connections) is sent again before its error is shown; each waits the `Retry-After` the server
+ * asked, one to one and a half times over so that the pages it refused together do not come
+ * back together.
+ */
+export const BUSY_RETRIES = 3;
+/** The longest wait before a retry, in seconds, whatever `Retry-After` asks. */
+const MOST_WAIT_S = 10;
+
+/** Whether a refusal is the server shedding load for a moment: worth sending the read again. */
+const isBusy = (err) =>
+  err instanceof ApiError && err.status === 503 && (err.code === 'overloaded' || err.code === 'too_many_connections');
+
+/** The wait, in milliseconds, before retry number `attempt` (1, 2, …) after `err`. */
+function busyWait(err, attempt) {
+  const asked = Number.parseInt(err.retryAfter, 10);
+  const seconds = Math.min(MOST_WAIT_S, Number.isFinite(asked) && asked > 0 ? asked : attempt);
+  return Math.round(seconds * 1000 * (1 + Math.random() / 2));
+}
+
+/** Resolves after `ms`, or rejects with an `AbortError` as soon as `signal` aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const abort = () => {
+      clearTimeout(timer);
+      reject(new DOMException('The request was aborted.', 'AbortError'));
+    };
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    if (signal) {
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+    }
+  });
 }
 
 /**
  * A request to the API. The kept token goes with every request (reads too: blind annotation
  * hides others' tags from whoever is not known to have decided); `auth` says the request needs
  * one, `token` checks a given one; `body` is sent as JSON.
+ *
+ * A read (`GET`) the server refused as too busy is sent again, up to [`BUSY_RETRIES`] times,
+ * after the wait it asked; `onBusy(seconds, attempt)` is told before each wait (the search shows
+ * it). A write is never sent again: its refusal says it was not applied, and the user decides.
  */
-export async function api(method, path, { signal, auth, token: given, body: payload } = {}) {
+export async function api(method, path, options = {}) {
+  const { signal, onBusy } = options;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await request(method, path, options);
+    } catch (err) {
+      if (method !== 'GET' || attempt > BUSY_RETRIES || !isBusy(err)) {
+        if (err instanceof ApiError) err.retries = attempt - 1;
+        throw err;
+      }
+      const wait = busyWait(err, attempt);
+      if (onBusy) onBusy(Math.max(1, Math.round(wait / 1000)), attempt);
+      await pause(wait, signal);
+    }
+  }
+}
+
+/** One request to the API, as [`api`] describes, without retries. */
+async function request(method, path, { signal, auth, token: given, body: payload } = {}) {
   const headers = { Accept: 'application/json' };
   const token = given || getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -134,6 +197,9 @@ export function errorText(err) {
     case 429:
     case 503: {
       if (err.code === 'timeout') return 'Máy chủ xử lý quá lâu. Vui lòng thử lại.';
+      if (err.retries > 0) {
+        return `Máy chủ đang bận: đã tự thử lại ${err.retries} lần mà chưa được. Vui lòng thử lại sau ít phút.`;
+      }
       const wait = Number.parseInt(err.retryAfter, 10);
       const hint = Number.isFinite(wait) ? ` sau ${wait} giây` : ' sau ít phút';
       return `Máy chủ đang bận. Vui lòng thử lại${hint}.`;

@@ -1,6 +1,6 @@
 // vankien page: the search view (search as you type, results, facets as filters, paging).
 
-import { api, clauseHash, docHash, errorText, limits } from './api.js';
+import { BUSY_RETRIES, api, clauseHash, docHash, errorText, limits } from './api.js';
 import { FILTERS, navigate, parseRoute, searchHash } from './router.js';
 import { loadSectors, sectorIds, sectorList, sectorName } from './sectors.js';
 import { renderExportLinks, renderTrends } from './trends.js';
@@ -75,15 +75,25 @@ export async function showSearch(s) {
   counts.set('exact_total', 'true');
   counts.set('counts_only', 'true');
   $('results').setAttribute('aria-busy', 'true');
-  $('result-status').textContent = 'Đang tìm…';
+  const status = $('result-status');
+  status.textContent = 'Đang tìm…';
+  status.classList.remove('is-error');
+  delete status.dataset.busy;
   filtersBox().setAttribute('data-facets', 'pending');
+  // The server refused the search as too busy: say so while the request waits to be sent again.
+  const onBusy = (seconds, attempt) => {
+    if (controller !== searchController) return;
+    status.dataset.busy = String(attempt);
+    status.textContent = `Máy chủ đang bận; tự tìm lại sau ${seconds} giây (lần ${attempt}/${BUSY_RETRIES})…`;
+  };
   try {
     const [data] = await Promise.all([
-      api('GET', `/api/search?${params.toString()}`, { signal: controller.signal }),
+      api('GET', `/api/search?${params.toString()}`, { signal: controller.signal, onBusy }),
       loadSectors().catch(() => []),
     ]);
     if (controller !== searchController) return;
     const page = data || {};
+    delete status.dataset.busy;
     renderResults(s, page, limit);
     $('results').removeAttribute('aria-busy');
     try {
@@ -104,8 +114,20 @@ export async function showSearch(s) {
     renderFacets(s, {});
     renderTrends(s, {}, 0);
     renderExportLinks(s, 0);
-    $('result-status').textContent = errorText(err);
-    $('result-status').classList.add('is-error');
+    delete status.dataset.busy;
+    status.textContent = errorText(err);
+    status.classList.add('is-error');
+    if (err.status === 503 || err.status === 0) {
+      // A refusal of the moment: one click asks again, without retyping.
+      const again = el('button', {
+        type: 'button',
+        class: 'btn-link',
+        'data-testid': 'search-again',
+        text: 'Tìm lại',
+        onclick: () => showSearch(currentSearch),
+      });
+      status.append(' ', again);
+    }
   } finally {
     if (controller === searchController) $('results').removeAttribute('aria-busy');
   }
