@@ -24,7 +24,7 @@ use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::query::word::{WordScorer, WordWeight, lands_on};
-use crate::query::{Proximity, Pruning};
+use crate::query::{AllWords, Proximity, Pruning};
 use crate::rerank::{Bound, RerankSegment};
 
 /// Where a run word's text term is among the words of the query.
@@ -56,6 +56,8 @@ pub(crate) struct PruneWeights {
     lead: bool,
     /// Where the word before an unfinished last word is.
     prev: Option<Source>,
+    /// Set when the finding query needs only some of the words: `words` are all of them.
+    all_words: Option<AllWords>,
 }
 
 impl PruneWeights {
@@ -134,7 +136,28 @@ impl PruneWeights {
                 .collect(),
             lead: true,
             prev: prev.map(source),
+            all_words: p.all_words,
         })
+    }
+
+    /// Set when the finding query needs only some of the words: walk it with
+    /// [`walk_relaxed`].
+    pub fn all_words(&self) -> Option<AllWords> {
+        self.all_words
+    }
+
+    /// The most the words, the optional words and the constants can add to any clause: each
+    /// word's largest possible BM25, summed.
+    fn most(&self) -> Score {
+        let words: Score = self.words.iter().map(WordWeight::max_score).sum();
+        let optional: Score = self
+            .optional
+            .iter()
+            .map(|(w, boost)| w.max_score() * boost)
+            .sum();
+        let constants: Score = self.constants.iter().map(|c| c.1).sum();
+        let prefix = self.prefix.as_ref().map_or(0.0, |p| p.1);
+        words + optional + constants + prefix
     }
 }
 
@@ -222,6 +245,8 @@ pub(crate) struct Walked {
     /// How many of those went on to a clause with the word before an unfinished word in its
     /// text, the completions after it being all that could still lift a clause.
     pub to_before: usize,
+    /// Whether a query that needs only some of its words went on as one that needs them all.
+    pub to_all_words: bool,
 }
 
 /// Walks the query of `w` over one segment into `seg`.
@@ -230,6 +255,53 @@ pub(crate) fn walk(
     reader: &SegmentReader,
     seg: &mut RerankSegment,
     budget: &Budget,
+) -> tantivy::Result<Walked> {
+    walk_from(w, reader, seg, budget, 0, 0.0)
+}
+
+/// Walks a query that needs only some of its words (`finding`, the weight of the whole query)
+/// over one segment into `seg`: every match, until the page's threshold is past the most a
+/// clause lacking one of the words can score, with its boosts; from there, only a clause with
+/// every word can make the page, and the rest of the segment is walked as `w`'s query with
+/// every word required, pruned, each match scored with what having every word adds. The
+/// clauses with only some of the words past that point are not counted: the total is then a
+/// lower bound.
+pub(crate) fn walk_relaxed(
+    w: &PruneWeights,
+    all: AllWords,
+    finding: &dyn Weight,
+    reader: &SegmentReader,
+    seg: &mut RerankSegment,
+    budget: &Budget,
+) -> tantivy::Result<Walked> {
+    let lacking = w.most() + all.lacking + seg.most_boost();
+    let alive = reader.alive_bitset();
+    let mut scorer = finding.scorer(reader, 1.0)?;
+    let mut doc = scorer.doc();
+    while doc != TERMINATED {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            seg.collect_scored(doc, scorer.score());
+        }
+        if seg.counted() >= budget.share && seg.threshold().is_some_and(|t| lacking <= t) {
+            let mut walked = walk_from(w, reader, seg, budget, doc + 1, all.bonus)?;
+            walked.skipped = true;
+            walked.to_all_words = true;
+            return Ok(walked);
+        }
+        doc = scorer.advance();
+    }
+    Ok(Walked::default())
+}
+
+/// Walks the query of `w` over one segment into `seg` from clause `from` on, adding `bonus`
+/// to every match's score.
+fn walk_from(
+    w: &PruneWeights,
+    reader: &SegmentReader,
+    seg: &mut RerankSegment,
+    budget: &Budget,
+    from: DocId,
+    bonus: Score,
 ) -> tantivy::Result<Walked> {
     // The words' order among the required docsets, and each one's place in `reqs`.
     let mut reqs: Vec<Required> = Vec::with_capacity(w.words.len() + 2);
@@ -268,7 +340,7 @@ pub(crate) fn walk(
         .iter()
         .map(|(c, score)| Ok((c.scorer(reader, 1.0)?, *score)))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let constant_bound: Score = prefix_bound + constants.iter().map(|c| c.1).sum::<Score>();
+    let constant_bound: Score = prefix_bound + constants.iter().map(|c| c.1).sum::<Score>() + bonus;
     let alive = reader.alive_bitset();
     let mut word_ratio = vec![0.0; n_words];
     let mut optional_ratio = vec![0.0; optional.len()];
@@ -278,7 +350,10 @@ pub(crate) fn walk(
     let mut stretch: Option<(DocId, Bound)> = None;
 
     let lead = order[0];
-    let mut doc = reqs[lead].doc();
+    let mut doc = match reqs[lead].doc() {
+        d if d >= from => d,
+        _ => reqs[lead].seek(from),
+    };
     'walk: while doc != TERMINATED {
         for &i in &order[1..] {
             let r = &mut reqs[i];
@@ -363,7 +438,7 @@ pub(crate) fn walk(
                 score += *adds;
             }
         }
-        seg.collect_scored(doc, score);
+        seg.collect_scored(doc, score + bonus);
         doc = reqs[lead].advance();
     }
     Ok(walked)

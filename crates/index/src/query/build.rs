@@ -89,6 +89,20 @@ pub(crate) struct Pruning {
     pub optional: Vec<(WordQuery, f32)>,
     /// Optional clauses of a constant score where they match (a clause kind the query names).
     pub constants: Vec<(Box<dyn Query>, f32)>,
+    /// Set when the finding query needs only some of the words ([`MinMatchQuery`]): `words`
+    /// are then all of them, the part of the query a clause with every word matches.
+    pub all_words: Option<AllWords>,
+}
+
+/// What a clause scores for having words of a query that needs only some of them
+/// ([`MinMatchQuery::with_cover`]): once no clause lacking a word can make the page, the walk
+/// takes every word as required ([`crate::prune::walk_relaxed`]), adding `bonus` to each match.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AllWords {
+    /// What a clause with every word adds: the constant of each word and of having them all.
+    pub bonus: f32,
+    /// The most a clause lacking a word adds: the constants of the others.
+    pub lacking: f32,
 }
 
 /// A unit of a query as [`Pruning`] takes it, when it can.
@@ -252,8 +266,8 @@ pub struct Split {
     /// abbreviation or abbreviated words typed (one key, or the words of a phrase).
     pub marks: Vec<Vec<String>>,
     /// The same query taken apart for a pruned search; `None` when a part of it has no bound
-    /// (a quoted phrase, a document number, an abbreviation, a long query that needs only most
-    /// of its words).
+    /// (a quoted phrase, a document number, an abbreviation). For a long query that needs only
+    /// most of its words, the part that has them all ([`Pruning::all_words`]).
     pub(crate) pruning: Option<Pruning>,
 }
 
@@ -361,11 +375,16 @@ fn parts(
         (false, Some(min)) => min.min(word_units),
         (false, None) => minmatch::required(word_units),
     };
+    // A query that needs only some of its words is walked in full until no clause lacking a
+    // word can make the page, then as one that needs them all.
     let prunable = prunable
-        && required == word_units
         && plain.iter().all(Option::is_some)
         && plain_optional.iter().all(Option::is_some)
         && clauses.iter().all(|(o, _)| *o != Occur::Should);
+    let all_words = (required < word_units).then(|| AllWords {
+        bonus: COVER_SCORE * word_units as f32 + ALL_SCORE,
+        lacking: COVER_SCORE * (word_units - 1) as f32,
+    });
     let pruning = prunable.then(|| {
         let (mut words, mut prefix) = (Vec::new(), None);
         for p in plain.into_iter().flatten() {
@@ -389,6 +408,7 @@ fn parts(
                     )
                 })
                 .collect(),
+            all_words,
         }
     });
     if required < word_units {

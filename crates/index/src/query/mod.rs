@@ -19,9 +19,9 @@ mod proximity;
 mod roles;
 pub(crate) mod word;
 
-pub(crate) use build::Pruning;
 #[cfg(test)]
 pub use build::build;
+pub(crate) use build::{AllWords, Pruning};
 pub use build::{Completion, Split, Widen, build_split};
 pub(crate) use filters::{assignee_keys, assignee_query};
 pub use language::{Item, ParsedQuery, Word, parse, parse_with};

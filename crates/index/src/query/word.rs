@@ -71,6 +71,18 @@ impl WordQuery {
     }
 }
 
+impl WordWeight {
+    /// The most the word can score in any clause: each term's largest possible BM25, the
+    /// terms within the first's too.
+    pub fn max_score(&self) -> Score {
+        self.terms
+            .iter()
+            .chain(&self.within)
+            .map(|(_, bm25)| bm25.max_score())
+            .sum()
+    }
+}
+
 impl Query for WordQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(self.word_weight(scoring)?))

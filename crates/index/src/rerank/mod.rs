@@ -161,6 +161,9 @@ pub(crate) struct RerankCollector<'a> {
     to_words: AtomicUsize,
     /// How often it went on to the next clause with the word before an unfinished word.
     to_before: AtomicUsize,
+    /// In how many segments a query that needs only some of its words went on as one that
+    /// needs them all.
+    to_all_words: AtomicUsize,
     /// An unfinished last word's completions right after the word before it
     /// ([`crate::query::After`]): the word before, and the pairs, each asked whether it is there.
     after: Option<(Term, Vec<Term>)>,
@@ -195,6 +198,7 @@ impl<'a> RerankCollector<'a> {
             skipped: AtomicBool::new(false),
             to_words: AtomicUsize::new(0),
             to_before: AtomicUsize::new(0),
+            to_all_words: AtomicUsize::new(0),
         })
     }
 
@@ -260,6 +264,10 @@ pub(crate) struct Reranked {
     /// tests).
     #[cfg_attr(not(test), allow(dead_code))]
     pub to_before: usize,
+    /// In how many segments a query that needs only some of its words went on as one that
+    /// needs them all (read by the tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub to_all_words: usize,
 }
 
 impl Reranked {
@@ -273,6 +281,7 @@ impl Reranked {
             counters: Vec::new(),
             to_words: 0,
             to_before: 0,
+            to_all_words: 0,
         }
     }
 }
@@ -365,7 +374,14 @@ impl Collector for RerankCollector<'_> {
         match &self.prune {
             Some((weights, exact_up_to)) => {
                 let budget = Budget::share_of(*exact_up_to, reader.max_doc(), self.all_docs);
-                let walked = crate::prune::walk(weights, reader, &mut seg, &budget)?;
+                let walked = match weights.all_words() {
+                    None => crate::prune::walk(weights, reader, &mut seg, &budget)?,
+                    Some(all) => {
+                        crate::prune::walk_relaxed(weights, all, weight, reader, &mut seg, &budget)?
+                    }
+                };
+                self.to_all_words
+                    .fetch_add(usize::from(walked.to_all_words), Ordering::Relaxed);
                 if walked.skipped {
                     self.skipped.store(true, Ordering::Relaxed);
                 }
@@ -403,6 +419,7 @@ impl Collector for RerankCollector<'_> {
             counters: Vec::new(),
             to_words: self.to_words.load(Ordering::Relaxed),
             to_before: self.to_before.load(Ordering::Relaxed),
+            to_all_words: self.to_all_words.load(Ordering::Relaxed),
         })
     }
 }
@@ -411,6 +428,11 @@ impl RerankSegment {
     /// The score a clause must beat to make the top, once it is full.
     pub fn threshold(&self) -> Option<Score> {
         self.top.threshold
+    }
+
+    /// The most the boosts can add to any clause of the segment.
+    pub fn most_boost(&self) -> Score {
+        self.max
     }
 
     /// Matches counted so far.
@@ -568,6 +590,7 @@ impl SegmentCollector for RerankSegment {
             counters: self.docs.map(DocCounter::into_counts).into_iter().collect(),
             to_words: 0,
             to_before: 0,
+            to_all_words: 0,
         }
     }
 }

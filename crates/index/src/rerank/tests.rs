@@ -162,6 +162,90 @@ fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
 }
 
 #[test]
+fn a_query_that_needs_most_of_its_words_keeps_its_page_once_it_needs_them_all() {
+    // Long queries (all but one of five or six words, three quarters of more), whose clauses
+    // with every word fill a short page early; and the relaxed search of a query no clause
+    // has every word of, which never may go on as one that needs them all.
+    let (_gdir, generated, _) = crate::testing::generated_index(60, 10);
+    let inner = generated.inner();
+    let searcher = inner.reader.searcher();
+    let (mut went_on, mut lower_bounds, mut compared) = (0, 0, 0);
+    let queries = [
+        ("phát triển kinh tế xã hội bền vững", None),
+        ("nâng cao chất lượng nguồn nhân lực", None),
+        ("tổ chức thực hiện nghị quyết của tỉnh", None),
+        ("cac co quan nha nuoc co tham quyen", None),
+        ("đẩy mạnh phát triển văn hóa xã hội", None),
+        ("đẩy mạnh phát triển du lịch xyzzy", None),
+        (
+            "nâng cao năng lực lãnh đạo và sức chiến đấu của tổ chức đảng",
+            None,
+        ),
+        ("phát triển kinh tế xyzzy qwerty", Some(2)),
+    ];
+    for (q, min_words) in queries {
+        let req = SearchRequest {
+            query: q.into(),
+            ..SearchRequest::default()
+        };
+        let parsed = query::parse(q).unwrap();
+        let widen = query::Widen {
+            min_words,
+            ..Default::default()
+        };
+        let split = query::build_split(&inner.fields, &parsed, &req, None, &widen).unwrap();
+        assert!(
+            split.required < split.word_units,
+            "{q}: needs only some words"
+        );
+        assert!(split.pruning.is_some(), "{q}: can be walked pruned");
+        for n in [3, 10, 50] {
+            let walk = |prune: bool| {
+                let c = RerankCollector::new(&searcher, &split, n).unwrap();
+                let c = match prune {
+                    true => c.pruning_past(&searcher, &split, 1).unwrap(),
+                    false => c,
+                };
+                searcher.search(&*split.query, &c).unwrap()
+            };
+            let (every, got) = (walk(false), walk(true));
+            if min_words.is_some() {
+                assert_eq!(got.to_all_words, 0, "{q} {n}: no clause has every word");
+            }
+            went_on += usize::from(got.to_all_words > 0);
+            lower_bounds += usize::from(got.total < every.total);
+            assert!(got.total <= every.total, "{q} {n}");
+            assert_eq!(got.exact, got.to_all_words == 0, "{q} {n}");
+            assert_eq!(got.top.len(), every.top.len(), "{q} {n}");
+            for (i, (a, b)) in got.top.iter().zip(&every.top).enumerate() {
+                // Summed in another order, scores may differ in the last bits; a hit may then
+                // swap places with one of the same score, never another.
+                assert!(
+                    (a.0 - b.0).abs() < 1e-3,
+                    "{q} {n}: hit {i}: {} {}",
+                    a.0,
+                    b.0
+                );
+                let tied = |j: usize| every.top.get(j).is_some_and(|w| (w.0 - a.0).abs() < 1e-3);
+                if a.1 != b.1 {
+                    assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{q} {n}: hit {i}");
+                }
+            }
+            compared += got.top.len();
+        }
+    }
+    assert!(
+        went_on >= 8,
+        "walks that went on with every word: {went_on}"
+    );
+    assert!(
+        lower_bounds >= 5,
+        "walks that skipped matches: {lower_bounds}"
+    );
+    assert!(compared >= 200, "enough hits compared: {compared}");
+}
+
+#[test]
 fn what_the_pruned_walk_skips_does_not_depend_on_the_order_of_the_segments() {
     let (_dir, index, segments) = crate::testing::generated_index(60, 10);
     assert!(segments >= 4, "segments: {segments}");
