@@ -170,20 +170,16 @@ fn two_documents_compare_side_by_side_from_the_document_view() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let outcome: Step<()> = runtime.block_on(async {
-        let client = session(&chromium, &driver, &tmp.path().join("profile")).await?;
-        let result = tokio::time::timeout(
-            Duration::from_secs(120),
-            drive(&client, &server.base, &a, &b, first_reworded),
-        )
-        .await
-        .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
-        if result.is_err() {
-            let _ = screenshot(&client, &target_dir().join("e2e-compare-failure.png")).await;
-        }
-        let _ = client.close().await;
-        result
-    });
+    let (profile, limit) = (tmp.path().join("profile"), Duration::from_secs(120));
+    let shot = target_dir().join("e2e-compare-failure.png");
+    let outcome: Step<()> = runtime.block_on(in_session(
+        &chromium,
+        &driver,
+        &profile,
+        limit,
+        &shot,
+        async |c| drive(c, &server.base, &a, &b, first_reworded).await,
+    ));
     if let Err(err) = outcome {
         panic!(
             "compare browser test failed: {err}\nserver log:\n{}",

@@ -1006,23 +1006,21 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let outcome: Step<()> = runtime.block_on(async {
-        let client = session(&chromium, &driver, &profile).await?;
-        let result = tokio::time::timeout(Duration::from_secs(300), async {
-            drive(&client, &server.base, &token, &shots).await?;
-            drive_navigation(&client, &server.base, &pdf_doc, &shots).await?;
-            trends::drive_trends(&client, &server.base, &shots).await?;
-            drive_relations(&client, &server.base, &resolution, &programme).await
-        })
-        .await
-        .unwrap_or_else(|_| Err("the browser session took more than 5 minutes".into()));
-        if result.is_err() {
-            let _ = screenshot(&client, &shots.join("e2e-failure.png")).await;
-        }
-        // Closing the session makes chromedriver stop Chromium.
-        let _ = client.close().await;
-        result
-    });
+    let limit = Duration::from_secs(300);
+    let shot = shots.join("e2e-failure.png");
+    let outcome: Step<()> = runtime.block_on(in_session(
+        &chromium,
+        &driver,
+        &profile,
+        limit,
+        &shot,
+        async |c| {
+            drive(c, &server.base, &token, &shots).await?;
+            drive_navigation(c, &server.base, &pdf_doc, &shots).await?;
+            trends::drive_trends(c, &server.base, &shots).await?;
+            drive_relations(c, &server.base, &resolution, &programme).await
+        },
+    ));
     if let Err(err) = outcome {
         panic!(
             "browser test failed: {err}\nserver log:\n{}",
@@ -1188,20 +1186,18 @@ fn browser_shows_the_first_page_then_its_counts() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let outcome: Step<()> = runtime.block_on(async {
-        let client = session(&chromium, &driver, &profile).await?;
-        let result = tokio::time::timeout(
-            Duration::from_secs(120),
-            counts::drive_counts(&client, &server.base, exact_total),
-        )
-        .await
-        .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
-        if result.is_err() {
-            let _ = screenshot(&client, &target_dir().join("e2e-counts-failure.png")).await;
-        }
-        let _ = client.close().await;
-        result
-    });
+    let (limit, shot) = (
+        Duration::from_secs(120),
+        target_dir().join("e2e-counts-failure.png"),
+    );
+    let outcome: Step<()> = runtime.block_on(in_session(
+        &chromium,
+        &driver,
+        &profile,
+        limit,
+        &shot,
+        async |c| counts::drive_counts(c, &server.base, exact_total).await,
+    ));
     if let Err(err) = outcome {
         panic!(
             "browser test failed: {err}\nserver log:\n{}",
@@ -1223,18 +1219,16 @@ fn browser_sends_a_search_again_when_the_server_is_too_busy() {
         .enable_all()
         .build()
         .expect("tokio runtime");
+    let (limit, shot) = (
+        Duration::from_secs(120),
+        target_dir().join("e2e-busy-failure.png"),
+    );
     let outcome: Step<()> = runtime.block_on(async {
         let server = busy::InProcess::start(tmp.path()).await;
-        let client = session(&chromium, &driver, &profile).await?;
-        let result =
-            tokio::time::timeout(Duration::from_secs(120), busy::drive_busy(&client, &server))
-                .await
-                .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
-        if result.is_err() {
-            let _ = screenshot(&client, &target_dir().join("e2e-busy-failure.png")).await;
-        }
-        let _ = client.close().await;
-        result
+        in_session(&chromium, &driver, &profile, limit, &shot, async |c| {
+            busy::drive_busy(c, &server).await
+        })
+        .await
     });
     if let Err(err) = outcome {
         panic!("browser test failed: {err}");

@@ -421,20 +421,16 @@ fn two_annotators_tag_blind_and_a_reviewer_settles_them_into_an_export() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let outcome: Step<String> = runtime.block_on(async {
-        let client = session(&chromium, &driver, &tmp.path().join("profile")).await?;
-        let result = tokio::time::timeout(
-            Duration::from_secs(300),
-            drive(&client, &server, &doc, &team),
-        )
-        .await
-        .unwrap_or_else(|_| Err("the browser session took more than 5 minutes".into()));
-        if result.is_err() {
-            let _ = screenshot(&client, &target_dir().join("e2e-team-failure.png")).await;
-        }
-        let _ = client.close().await;
-        result
-    });
+    let (profile, limit) = (tmp.path().join("profile"), Duration::from_secs(300));
+    let shot = target_dir().join("e2e-team-failure.png");
+    let outcome: Step<String> = runtime.block_on(in_session(
+        &chromium,
+        &driver,
+        &profile,
+        limit,
+        &shot,
+        async |c| drive(c, &server, &doc, &team).await,
+    ));
     let lan_sector = outcome.unwrap_or_else(|err| {
         panic!(
             "team browser test failed: {err}\nserver log:\n{}",
@@ -574,11 +570,17 @@ fn an_admin_sees_an_orphaned_tag_and_reattaches_it_by_hand_in_the_page() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let outcome: Step<()> = runtime.block_on(async {
-        let c = session(&chromium, &driver, &tmp.path().join("profile")).await?;
-        let result = tokio::time::timeout(Duration::from_secs(120), async {
-            as_user(&c, &server.base, &admin, "#/admin").await?;
-            let item = wait_css(&c, r#"[data-testid="orphan-item"]"#).await?;
+    let (profile, limit) = (tmp.path().join("profile"), Duration::from_secs(120));
+    let shot = target_dir().join("e2e-orphan-failure.png");
+    let outcome: Step<()> = runtime.block_on(in_session(
+        &chromium,
+        &driver,
+        &profile,
+        limit,
+        &shot,
+        async |c| {
+            as_user(c, &server.base, &admin, "#/admin").await?;
+            let item = wait_css(c, r#"[data-testid="orphan-item"]"#).await?;
             let text = item.text().await.ctx("the orphan's text")?;
             check!(
                 text.contains("lan") && text.contains("du lịch cộng đồng"),
@@ -595,21 +597,14 @@ fn an_admin_sees_an_orphaned_tag_and_reattaches_it_by_hand_in_the_page() {
                 .click()
                 .await
                 .ctx("re-attach")?;
-            poll(&c, &text_of("#orphans-list"), |v| {
+            poll(c, &text_of("#orphans-list"), |v| {
                 v.as_str()
                     .is_some_and(|t| t.contains("Không có nhãn mồ côi"))
             })
             .await?;
             Ok(())
-        })
-        .await
-        .unwrap_or_else(|_| Err("the browser session took more than 2 minutes".into()));
-        if result.is_err() {
-            let _ = screenshot(&c, &target_dir().join("e2e-orphan-failure.png")).await;
-        }
-        let _ = c.close().await;
-        result
-    });
+        },
+    ));
     if let Err(err) = outcome {
         panic!(
             "orphan browser test failed: {err}\nserver log:\n{}",

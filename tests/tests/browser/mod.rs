@@ -195,6 +195,33 @@ pub async fn session(chromium: &Path, driver: &Driver, profile: &Path) -> Step<C
         .ctx("start a Chromium session")
 }
 
+/// Opens a Chromium session through `driver` (profile in `profile`), runs `drive` in it for at
+/// most `limit`, saves a screenshot to `shot` when it fails, and closes the session, which makes
+/// chromedriver stop Chromium.
+pub async fn in_session<T>(
+    chromium: &Path,
+    driver: &Driver,
+    profile: &Path,
+    limit: Duration,
+    shot: &Path,
+    drive: impl AsyncFnOnce(&Client) -> Step<T>,
+) -> Step<T> {
+    let client = session(chromium, driver, profile).await?;
+    let result = tokio::time::timeout(limit, drive(&client))
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "the browser session took more than {} s",
+                limit.as_secs()
+            ))
+        });
+    if result.is_err() {
+        let _ = screenshot(&client, shot).await;
+    }
+    let _ = client.close().await;
+    result
+}
+
 /// Chromium and chromedriver, or `None` after saying loudly that the browser test is skipped;
 /// with `VANKIEN_REQUIRE_BROWSER=1` their absence is a failure.
 pub fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {

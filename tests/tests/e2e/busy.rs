@@ -93,6 +93,17 @@ async fn open_search(c: &Client, q: &str) -> Step<()> {
     Ok(())
 }
 
+/// Watches the status line afresh, takes every permit of `server`, and opens a search of `q`:
+/// the server refuses it until the permits returned are dropped.
+async fn search_refused(c: &Client, server: &InProcess, q: &str) -> Step<OwnedSemaphorePermit> {
+    c.execute(WATCH_SCRIPT, vec![])
+        .await
+        .ctx("watch the status")?;
+    let held = server.hold_every_permit().await;
+    open_search(c, q).await?;
+    Ok(held)
+}
+
 /// What the status line and the results are now.
 const NOW: &str = r#"
     const status = document.querySelector('[data-testid="result-count"]');
@@ -130,11 +141,7 @@ pub async fn drive_busy(c: &Client, server: &InProcess) -> Step<()> {
     );
 
     // Refused, then freed: the page says it will search again, and does.
-    c.execute(WATCH_SCRIPT, vec![])
-        .await
-        .ctx("watch the status")?;
-    let held = server.hold_every_permit().await;
-    open_search(c, FREED).await?;
+    let held = search_refused(c, server, FREED).await?;
     let now = poll(c, NOW, |v| v["busy"] == "1").await?;
     check!(
         now["busy"] == "1"
@@ -169,11 +176,7 @@ pub async fn drive_busy(c: &Client, server: &InProcess) -> Step<()> {
     );
 
     // Refused every time: three retries, each said, then the reason and a button.
-    c.execute(WATCH_SCRIPT, vec![])
-        .await
-        .ctx("watch the status")?;
-    let held = server.hold_every_permit().await;
-    open_search(c, REFUSED).await?;
+    let held = search_refused(c, server, REFUSED).await?;
     let now = poll(c, NOW, |v| v["again"] == true).await?;
     check!(
         now["error"] == true

@@ -53,6 +53,22 @@ fn single(
     (hits, total)
 }
 
+/// Asserts that a pruned walk's page, `got`, is the page of the walk of every match, `every`:
+/// its total no larger (matches passed over are not counted: a lower bound), the same hits with
+/// the same scores. Summed in another order, scores may differ in the last bits; a hit may then
+/// swap places with one of the same score, never another.
+fn assert_same_page(got: &super::Reranked, every: &super::Reranked, what: &str) {
+    assert!(got.total <= every.total, "{what}");
+    assert_eq!(got.top.len(), every.top.len(), "{what}");
+    for (i, (a, b)) in got.top.iter().zip(&every.top).enumerate() {
+        assert!((a.0 - b.0).abs() < 1e-3, "{what}: hit {i}: {} {}", a.0, b.0);
+        let tied = |j: usize| every.top.get(j).is_some_and(|w| (w.0 - a.0).abs() < 1e-3);
+        if a.1 != b.1 {
+            assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{what}: hit {i}");
+        }
+    }
+}
+
 #[test]
 fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
     // Every document of the corpus, for runs of common words found side by side in some
@@ -128,19 +144,7 @@ fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
                 before += with.to_before;
                 lower_bounds += usize::from(with.total < every.total);
                 for got in [&with, &without] {
-                    // Matches passed over are not counted: the total is a lower bound.
-                    assert!(got.total <= every.total, "{q} {n}");
-                    assert_eq!(got.top.len(), every.top.len(), "{q} {n}");
-                    for (i, (a, b)) in got.top.iter().zip(&every.top).enumerate() {
-                        // Summed in another order, scores may differ in the last bits; a hit
-                        // may then swap places with one of the same score, never another.
-                        assert!((a.0 - b.0).abs() < 1e-3, "{q} {n}: hit {i}");
-                        let tied =
-                            |j: usize| every.top.get(j).is_some_and(|w| (w.0 - a.0).abs() < 1e-3);
-                        if a.1 != b.1 {
-                            assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{q} {n}: hit {i}");
-                        }
-                    }
+                    assert_same_page(got, &every, &format!("{q} {n}"));
                 }
                 compared += with.top.len();
             }
@@ -214,23 +218,8 @@ fn a_query_that_needs_most_of_its_words_keeps_its_page_once_it_needs_them_all() 
             }
             went_on += usize::from(got.to_all_words > 0);
             lower_bounds += usize::from(got.total < every.total);
-            assert!(got.total <= every.total, "{q} {n}");
             assert_eq!(got.exact, got.to_all_words == 0, "{q} {n}");
-            assert_eq!(got.top.len(), every.top.len(), "{q} {n}");
-            for (i, (a, b)) in got.top.iter().zip(&every.top).enumerate() {
-                // Summed in another order, scores may differ in the last bits; a hit may then
-                // swap places with one of the same score, never another.
-                assert!(
-                    (a.0 - b.0).abs() < 1e-3,
-                    "{q} {n}: hit {i}: {} {}",
-                    a.0,
-                    b.0
-                );
-                let tied = |j: usize| every.top.get(j).is_some_and(|w| (w.0 - a.0).abs() < 1e-3);
-                if a.1 != b.1 {
-                    assert!(tied(i + 1) || (i > 0 && tied(i - 1)), "{q} {n}: hit {i}");
-                }
-            }
+            assert_same_page(&got, &every, &format!("{q} {n}"));
             compared += got.top.len();
         }
     }
