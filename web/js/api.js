@@ -52,7 +52,9 @@ const MOST_WAIT_S = 10;
 
 /** Whether a refusal is the server shedding load for a moment: worth sending the read again. */
 const isBusy = (err) =>
-  err instanceof ApiError && err.status === 503 && (err.code === 'overloaded' || err.code === 'too_many_connections');
+  err instanceof ApiError &&
+  err.status === 503 &&
+  (err.code === 'overloaded' || err.code === 'too_many_connections');
 
 /** The wait, in milliseconds, before retry number `attempt` (1, 2, …) after `err`. */
 function busyWait(err, attempt) {
