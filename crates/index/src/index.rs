@@ -16,7 +16,7 @@ use vankien_ingest::{Clause, Document};
 
 use crate::reads::{FileReads, ReadDirectory};
 use crate::schema::{self, Fields, REC_CLAUSE, REC_DOC, SCHEMA_VERSION};
-use crate::store::{ClauseMeta, DocRecord, RecordHead};
+use crate::store::{ClauseMeta, DocRecord, RecordHead, heads_column, parse_head, read_head};
 use crate::{
     DocSummary, IndexError, IngestEvent, IngestHooks, IngestOptions, IngestReport, SearchRequest,
     SearchResults, SourceFile, analyzer, facets, ingest, search, sectors,
@@ -746,75 +746,6 @@ fn checksum_holds(path: &Path) -> std::io::Result<bool> {
     Ok(hasher.finalize() == footer.crc)
 }
 
-/// The column of record heads of `segment`. Opened once a segment, not once a head: opening
-/// reads the column's dictionary, which an index whose files are read and not mapped
-/// ([`FileReads::Buffered`]) reads from the disk each time.
-fn heads_column(
-    segment: &tantivy::SegmentReader,
-) -> Result<tantivy::columnar::BytesColumn, IndexError> {
-    segment
-        .fast_fields()
-        .bytes("head")?
-        .ok_or_else(|| IndexError::Data("the index has no record heads column".to_string()))
-}
-
-/// The head of the document record `doc` of the column `heads` ([`heads_column`]), as JSON,
-/// into `bytes`: its pieces (`store::HEAD_PIECE`) put back in order and decompressed (lz4,
-/// `store::pack_head`).
-fn read_head(
-    heads: &tantivy::columnar::BytesColumn,
-    doc: tantivy::DocId,
-    bytes: &mut Vec<u8>,
-) -> Result<(), IndexError> {
-    let mut pieces: Vec<Vec<u8>> = Vec::new();
-    for ord in heads.term_ords(doc) {
-        let mut piece = Vec::new();
-        heads
-            .ord_to_bytes(ord, &mut piece)
-            .map_err(tantivy::TantivyError::from)?;
-        pieces.push(piece);
-    }
-    if pieces.is_empty() {
-        return Err(IndexError::Data(
-            "a document record without its head".to_string(),
-        ));
-    }
-    pieces.sort_unstable();
-    let mut packed = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
-    for (i, piece) in pieces.iter().enumerate() {
-        match piece.split_at_checked(2) {
-            Some((number, data))
-                if usize::from(u16::from_be_bytes([number[0], number[1]])) == i =>
-            {
-                packed.extend_from_slice(data)
-            }
-            _ => {
-                return Err(IndexError::Data(
-                    "a record's head has a piece missing".to_string(),
-                ));
-            }
-        }
-    }
-    // The size the head says it has, checked before it is allocated: lz4 cannot expand a block
-    // more than 255 times, so a larger size is damage, not a head.
-    let size = packed
-        .first_chunk::<4>()
-        .map(|n| u32::from_le_bytes(*n) as usize);
-    if size.is_none_or(|n| n > 255 * packed.len()) {
-        return Err(IndexError::Data(
-            "a record's head is damaged (its size)".to_string(),
-        ));
-    }
-    *bytes = lz4_flex::decompress_size_prepended(&packed)
-        .map_err(|e| IndexError::Data(format!("a record's head does not decompress: {e}")))?;
-    Ok(())
-}
-
-/// A record's head (or a part of it), parsed.
-fn parse_head<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, IndexError> {
-    serde_json::from_slice(bytes).map_err(|e| IndexError::Data(format!("a record's head: {e}")))
-}
-
 /// A term query on a raw-string field.
 pub(crate) fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
@@ -957,49 +888,5 @@ mod tests {
         let (clause, doc) = got.expect("the lookups waited for the search threads");
         assert_eq!(clause.as_deref(), Some(hits[0].clause_id.as_str()));
         assert_eq!(doc.as_deref(), Some(hits[0].doc_id.as_str()));
-    }
-}
-
-#[cfg(test)]
-mod head_tests {
-    use super::*;
-
-    /// The heads column of a one-document index whose head is `value` (one piece).
-    fn column_of(value: &[u8]) -> (tantivy::Index, tantivy::columnar::BytesColumn) {
-        let mut schema = tantivy::schema::Schema::builder();
-        let head = schema.add_bytes_field("head", tantivy::schema::FAST);
-        let index = tantivy::Index::create_in_ram(schema.build());
-        let mut writer: tantivy::IndexWriter =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let mut piece = vec![0, 0];
-        piece.extend_from_slice(value);
-        writer.add_document(tantivy::doc!(head => piece)).unwrap();
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let column = heads_column(searcher.segment_reader(0)).unwrap();
-        (index, column)
-    }
-
-    #[test]
-    fn a_damaged_head_is_an_error_not_an_allocation_of_its_claimed_size() {
-        let good = lz4_flex::compress_prepend_size(br#"{"summary":1}"#);
-        let (_i, column) = column_of(&good);
-        let mut bytes = Vec::new();
-        read_head(&column, 0, &mut bytes).unwrap();
-        assert_eq!(bytes, br#"{"summary":1}"#);
-        // Claims 4 GB.
-        let mut huge = good.clone();
-        huge[..4].copy_from_slice(&u32::MAX.to_le_bytes());
-        let (_i, column) = column_of(&huge);
-        let err = read_head(&column, 0, &mut bytes).unwrap_err();
-        assert!(err.to_string().contains("damaged"), "{err}");
-        // Claims less than the block holds.
-        let mut wrong = good.clone();
-        wrong[..4].copy_from_slice(&5u32.to_le_bytes());
-        let (_i, column) = column_of(&wrong);
-        let err = read_head(&column, 0, &mut bytes).unwrap_err();
-        assert!(err.to_string().contains("decompress"), "{err}");
-        let (_i, column) = column_of(&[1, 2]);
-        assert!(read_head(&column, 0, &mut bytes).is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! What the index stores and how a parsed [`Document`] becomes tantivy documents: one per clause
 //! (searchable text, filters, facets, hit metadata) and one record per document (its summary and
 //! citations as a fast column, and the full document as JSON, so that `document()` works without
-//! the source file).
+//! the source file); and the record's head read back from its column ([`read_head`]).
 
 use std::collections::HashMap;
 
@@ -12,8 +12,8 @@ use vankien_ingest::docnum::DocNumber;
 use vankien_ingest::relations::Citation;
 use vankien_ingest::{Clause, ClauseKind, DocKind, Document};
 
-use crate::DocSummary;
 use crate::schema::{FLAG_LEAD, Fields, REC_CLAUSE, REC_DOC, label_key};
+use crate::{DocSummary, IndexError};
 
 /// Everything a hit shows about a clause besides its text and its document's number and title
 /// (those come from the document list, not repeated on every clause), stored as JSON with
@@ -321,5 +321,118 @@ impl<'a> DocParts<'a> {
             serde_json::to_string(&record).expect("document serializes"),
         );
         d
+    }
+}
+
+/// The column of record heads of `segment`. Opened once a segment, not once a head: opening
+/// reads the column's dictionary, which an index whose files are read and not mapped
+/// ([`FileReads::Buffered`]) reads from the disk each time.
+pub(crate) fn heads_column(
+    segment: &tantivy::SegmentReader,
+) -> Result<tantivy::columnar::BytesColumn, IndexError> {
+    segment
+        .fast_fields()
+        .bytes("head")?
+        .ok_or_else(|| IndexError::Data("the index has no record heads column".to_string()))
+}
+
+/// The head of the document record `doc` of the column `heads` ([`heads_column`]), as JSON,
+/// into `bytes`: its pieces ([`HEAD_PIECE`]) put back in order and decompressed (lz4,
+/// [`pack_head`]).
+pub(crate) fn read_head(
+    heads: &tantivy::columnar::BytesColumn,
+    doc: tantivy::DocId,
+    bytes: &mut Vec<u8>,
+) -> Result<(), IndexError> {
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    for ord in heads.term_ords(doc) {
+        let mut piece = Vec::new();
+        heads
+            .ord_to_bytes(ord, &mut piece)
+            .map_err(tantivy::TantivyError::from)?;
+        pieces.push(piece);
+    }
+    if pieces.is_empty() {
+        return Err(IndexError::Data(
+            "a document record without its head".to_string(),
+        ));
+    }
+    pieces.sort_unstable();
+    let mut packed = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for (i, piece) in pieces.iter().enumerate() {
+        match piece.split_at_checked(2) {
+            Some((number, data))
+                if usize::from(u16::from_be_bytes([number[0], number[1]])) == i =>
+            {
+                packed.extend_from_slice(data)
+            }
+            _ => {
+                return Err(IndexError::Data(
+                    "a record's head has a piece missing".to_string(),
+                ));
+            }
+        }
+    }
+    // The size the head says it has, checked before it is allocated: lz4 cannot expand a block
+    // more than 255 times, so a larger size is damage, not a head.
+    let size = packed
+        .first_chunk::<4>()
+        .map(|n| u32::from_le_bytes(*n) as usize);
+    if size.is_none_or(|n| n > 255 * packed.len()) {
+        return Err(IndexError::Data(
+            "a record's head is damaged (its size)".to_string(),
+        ));
+    }
+    *bytes = lz4_flex::decompress_size_prepended(&packed)
+        .map_err(|e| IndexError::Data(format!("a record's head does not decompress: {e}")))?;
+    Ok(())
+}
+
+/// A record's head (or a part of it), parsed.
+pub(crate) fn parse_head<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, IndexError> {
+    serde_json::from_slice(bytes).map_err(|e| IndexError::Data(format!("a record's head: {e}")))
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    /// The heads column of a one-document index whose head is `value` (one piece).
+    fn column_of(value: &[u8]) -> (tantivy::Index, tantivy::columnar::BytesColumn) {
+        let mut schema = tantivy::schema::Schema::builder();
+        let head = schema.add_bytes_field("head", tantivy::schema::FAST);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut piece = vec![0, 0];
+        piece.extend_from_slice(value);
+        writer.add_document(tantivy::doc!(head => piece)).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let column = heads_column(searcher.segment_reader(0)).unwrap();
+        (index, column)
+    }
+
+    #[test]
+    fn a_damaged_head_is_an_error_not_an_allocation_of_its_claimed_size() {
+        let good = lz4_flex::compress_prepend_size(br#"{"summary":1}"#);
+        let (_i, column) = column_of(&good);
+        let mut bytes = Vec::new();
+        read_head(&column, 0, &mut bytes).unwrap();
+        assert_eq!(bytes, br#"{"summary":1}"#);
+        // Claims 4 GB.
+        let mut huge = good.clone();
+        huge[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let (_i, column) = column_of(&huge);
+        let err = read_head(&column, 0, &mut bytes).unwrap_err();
+        assert!(err.to_string().contains("damaged"), "{err}");
+        // Claims less than the block holds.
+        let mut wrong = good.clone();
+        wrong[..4].copy_from_slice(&5u32.to_le_bytes());
+        let (_i, column) = column_of(&wrong);
+        let err = read_head(&column, 0, &mut bytes).unwrap_err();
+        assert!(err.to_string().contains("decompress"), "{err}");
+        let (_i, column) = column_of(&[1, 2]);
+        assert!(read_head(&column, 0, &mut bytes).is_err());
     }
 }
