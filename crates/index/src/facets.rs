@@ -168,15 +168,25 @@ impl FacetNames {
         Ok(DocCounter { facets, counts })
     }
 
-    /// The counts of [`DocCounter`]s of every segment, by document id.
-    pub fn doc_counts(&self, counters: Vec<Vec<u32>>) -> HashMap<Arc<str>, u64> {
+    /// The counts of [`DocCounter`]s of every segment, by document id. The segments' counts
+    /// share one numbering (the facets' names), so they are summed first and each document
+    /// with a match is put in the map once.
+    pub fn doc_counts(&self, counters: Vec<Vec<u32>>) -> DocCounts {
+        let width = counters.iter().map(Vec::len).max().unwrap_or(0);
+        let mut sum = vec![0u64; width];
+        for counts in &counters {
+            for (s, &n) in sum.iter_mut().zip(counts) {
+                *s += u64::from(n);
+            }
+        }
         let known = self.lock();
-        let mut out: HashMap<Arc<str>, u64> = HashMap::new();
-        for counts in counters {
-            for (i, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-                if let Some((_, value)) = known.names.get(i) {
-                    *out.entry(value.clone()).or_default() += u64::from(n);
-                }
+        let mut out = DocCounts::with_capacity_and_hasher(
+            sum.iter().filter(|&&n| n > 0).count(),
+            Default::default(),
+        );
+        for (i, &n) in sum.iter().enumerate().filter(|(_, n)| **n > 0) {
+            if let Some((_, value)) = known.names.get(i) {
+                out.insert(value.clone(), n);
             }
         }
         out
@@ -217,11 +227,17 @@ impl DocCounter {
     }
 }
 
+/// Matching clauses counted by document id. Built on every grouped search, one entry a
+/// document with a match (tens of thousands at 20,000 documents): hashed with `FxHash`, much
+/// cheaper than the standard map's SipHash on these short keys (ids of our own documents, not
+/// anything a client chooses).
+pub(crate) type DocCounts = HashMap<Arc<str>, u64, rustc_hash::FxBuildHasher>;
+
 /// Counts every matching clause by document, without scoring ([`FacetNames::doc_counts`]).
 pub(crate) struct DocCountCollector<'a>(pub &'a FacetNames);
 
 impl Collector for DocCountCollector<'_> {
-    type Fruit = HashMap<Arc<str>, u64>;
+    type Fruit = DocCounts;
     type Child = DocCounter;
 
     fn for_segment(
@@ -236,7 +252,7 @@ impl Collector for DocCountCollector<'_> {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<u32>>) -> tantivy::Result<HashMap<Arc<str>, u64>> {
+    fn merge_fruits(&self, fruits: Vec<Vec<u32>>) -> tantivy::Result<DocCounts> {
         Ok(self.0.doc_counts(fruits))
     }
 }

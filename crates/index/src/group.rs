@@ -21,13 +21,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxBuildHasher;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 use vankien_ingest::docnum;
 
-use crate::facets::FacetNames;
+use crate::facets::{DocCounts, FacetNames};
 use crate::query::{Item, ParsedQuery};
 use crate::schema::{FLAG_LEAD, Fields};
 use crate::store::ClauseMeta;
@@ -59,11 +60,11 @@ pub(crate) fn plan(
     searcher: &Searcher,
     names: &FacetNames,
     window: Vec<(Score, DocAddress)>,
-    counts: &HashMap<Arc<str>, u64>,
+    counts: &DocCounts,
     (offset, limit, per_group): (usize, usize, usize),
 ) -> Result<(usize, Vec<Planned>), IndexError> {
     let mut order: Vec<Arc<str>> = Vec::new();
-    let mut tops: HashMap<Arc<str>, Vec<(Score, DocAddress)>> = HashMap::new();
+    let mut tops: HashMap<Arc<str>, Vec<(Score, DocAddress)>, FxBuildHasher> = HashMap::default();
     for (score, addr) in window {
         let Some(doc) = names.doc_of(searcher.segment_reader(addr.segment_ord), addr.doc_id)?
         else {
@@ -77,14 +78,23 @@ pub(crate) fn plan(
             top.push((score, addr));
         }
     }
-    let mut rest: Vec<(&str, u64)> = counts
+    let mut rest: Vec<(&Arc<str>, u64)> = counts
         .iter()
-        .filter(|(d, _)| !tops.contains_key(&**d))
-        .map(|(d, n)| (&**d, *n))
+        .filter(|(d, _)| !tops.contains_key(*d))
+        .map(|(d, n)| (d, *n))
         .collect();
-    rest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    order.extend(rest.into_iter().map(|(d, _)| Arc::from(d)));
-    let total = order.len();
+    let total = order.len() + rest.len();
+    // Only as many of the others as the page reaches are put in order: at 20,000 documents a
+    // common word matches nearly all of them, and the page shows ten.
+    let by_count =
+        |a: &(&Arc<str>, u64), b: &(&Arc<str>, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    let wanted = (offset + limit).saturating_sub(order.len()).min(rest.len());
+    if wanted < rest.len() {
+        rest.select_nth_unstable_by(wanted, by_count);
+        rest.truncate(wanted);
+    }
+    rest.sort_unstable_by(by_count);
+    order.extend(rest.into_iter().map(|(d, _)| d.clone()));
     let page = order
         .into_iter()
         .skip(offset)
@@ -159,4 +169,53 @@ pub(crate) fn named_documents(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rand::{Rng, SeedableRng};
+
+    use super::{DocCounts, plan};
+    use crate::testing::corpus_index;
+
+    /// The documents below the window come by their count, then id, whatever page is asked:
+    /// the few a page reaches are picked out of the many, in the order a full sort gives.
+    #[test]
+    fn the_documents_past_the_window_are_those_of_a_full_sort() {
+        let (_dir, index) = corpus_index(&["57-NQ-TW.txt"]);
+        let searcher = index.inner().reader.searcher();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(14);
+        // Many ties: counts from 1 to 5.
+        let counts: DocCounts = (0..500)
+            .map(|i| (Arc::from(format!("doc-{i:03}")), rng.random_range(1..=5u64)))
+            .collect();
+        let mut sorted: Vec<(&Arc<str>, u64)> = counts.iter().map(|(d, n)| (d, *n)).collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let mut pages = 0;
+        for offset in (0..510).step_by(7) {
+            for limit in [1, 10, 20] {
+                let (total, page) = plan(
+                    &searcher,
+                    &index.inner().facet_names,
+                    Vec::new(),
+                    &counts,
+                    (offset, limit, 3),
+                )
+                .unwrap();
+                assert_eq!(total, 500);
+                let want: Vec<(&str, u64)> = sorted
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|(d, n)| (&***d, *n))
+                    .collect();
+                let got: Vec<(&str, u64)> = page.iter().map(|p| (&*p.doc_id, p.matches)).collect();
+                assert_eq!(got, want, "offset {offset}, limit {limit}");
+                pages += 1;
+            }
+        }
+        assert!(pages > 200);
+    }
 }

@@ -12,7 +12,7 @@ use vankien_ingest::ClauseKind;
 use vankien_ingest::docnum::DocNumber;
 
 use crate::Limits;
-use crate::facets::{DocCountCollector, FacetTally, TallyCollector};
+use crate::facets::{DocCountCollector, DocCounts, FacetTally, TallyCollector};
 use crate::group;
 use crate::query::{self, Widen};
 use crate::rerank::RerankCollector;
@@ -334,10 +334,10 @@ pub(crate) fn search(index: &Index, req: &SearchRequest) -> Result<SearchResults
     } else {
         Vec::new()
     };
-    let doc_counts: HashMap<Arc<str>, u64> = match (ranked.doc_counts.take(), &facet_counts) {
+    let doc_counts: DocCounts = match (ranked.doc_counts.take(), &facet_counts) {
         (Some(counts), _) => counts,
         (None, Some(tally)) => tally.under("doc").map(|(d, n)| (Arc::from(d), n)).collect(),
-        (None, None) => HashMap::new(),
+        (None, None) => DocCounts::default(),
     };
     let (top, groups) = match req.group {
         true if req.counts_only => (

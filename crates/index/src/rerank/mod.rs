@@ -15,8 +15,6 @@
 //! counted, [`crate::prune`] skips the stretches of clauses that cannot make the page, and the
 //! total is a lower bound ([`Reranked::exact`]).
 
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use tantivy::collector::sort_key::NaturalComparator;
@@ -25,7 +23,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
 use tantivy::schema::Field;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use crate::facets::{DocCounter, FacetNames};
+use crate::facets::{DocCounter, DocCounts, FacetNames};
 use crate::prune::{Budget, PruneWeights};
 use crate::query::{NEAR_SCORE, PAIR_BOOST, PHRASE_BOOST, PHRASE_SCORE, Proximity, Split};
 
@@ -253,7 +251,7 @@ pub(crate) struct Reranked {
     pub exact: bool,
     /// The matches counted by document, when asked ([`RerankCollector::counting_docs`]): exact
     /// when `total` is.
-    pub doc_counts: Option<HashMap<Arc<str>, u64>>,
+    pub doc_counts: Option<DocCounts>,
     /// A segment's counts by document, before they are merged.
     counters: Vec<Vec<u32>>,
     /// How often the pruned walk went on to the next clause with a run's words in its text
@@ -272,7 +270,7 @@ pub(crate) struct Reranked {
 
 impl Reranked {
     /// The answer of a walk that only counted: no top, an exact total.
-    pub fn counted(total: usize, doc_counts: Option<HashMap<Arc<str>, u64>>) -> Reranked {
+    pub fn counted(total: usize, doc_counts: Option<DocCounts>) -> Reranked {
         Reranked {
             top: Vec::new(),
             total,
