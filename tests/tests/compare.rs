@@ -165,21 +165,11 @@ fn two_documents_compare_side_by_side_from_the_document_view() {
         .unwrap_or_else(|| panic!("a reworded row: {api}"));
     let text = |side: &str| row[side]["text"].as_str().unwrap_or_default().to_string();
     let first_reworded = (text("a"), text("b"));
-    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let (profile, limit) = (tmp.path().join("profile"), Duration::from_secs(120));
+    let browser = Browser::start(&chromium, &chromedriver, tmp.path());
     let shot = target_dir().join("e2e-compare-failure.png");
-    let outcome: Step<()> = runtime.block_on(in_session(
-        &chromium,
-        &driver,
-        &profile,
-        limit,
-        &shot,
-        async |c| drive(c, &server.base, &a, &b, first_reworded).await,
-    ));
+    let outcome: Step<()> = browser.run(Duration::from_secs(120), &shot, async |c| {
+        drive(c, &server.base, &a, &b, first_reworded).await
+    });
     if let Err(err) = outcome {
         panic!(
             "compare browser test failed: {err}\nserver log:\n{}",

@@ -996,31 +996,18 @@ fn browser_finds_tags_reloads_and_filters_a_clause() {
         served_id(&server, "57-NQ-TW.txt"),
         served_id(&server, "03-NQ-CP.txt"),
     );
-    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
-    let profile = tmp.path().join("chromium-profile");
+    let browser = Browser::start(&chromium, &chromedriver, tmp.path());
     let shots = target_dir();
     // A failure screenshot of an earlier run would mislead.
     let _ = std::fs::remove_file(shots.join("e2e-failure.png"));
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let limit = Duration::from_secs(300);
     let shot = shots.join("e2e-failure.png");
-    let outcome: Step<()> = runtime.block_on(in_session(
-        &chromium,
-        &driver,
-        &profile,
-        limit,
-        &shot,
-        async |c| {
-            drive(c, &server.base, &token, &shots).await?;
-            drive_navigation(c, &server.base, &pdf_doc, &shots).await?;
-            trends::drive_trends(c, &server.base, &shots).await?;
-            drive_relations(c, &server.base, &resolution, &programme).await
-        },
-    ));
+    let outcome: Step<()> = browser.run(Duration::from_secs(300), &shot, async |c| {
+        drive(c, &server.base, &token, &shots).await?;
+        drive_navigation(c, &server.base, &pdf_doc, &shots).await?;
+        trends::drive_trends(c, &server.base, &shots).await?;
+        drive_relations(c, &server.base, &resolution, &programme).await
+    });
     if let Err(err) = outcome {
         panic!(
             "browser test failed: {err}\nserver log:\n{}",
@@ -1180,24 +1167,11 @@ fn browser_shows_the_first_page_then_its_counts() {
     let first = server.get(&format!("/api/search?q={q}&group=true&facets=false"));
     assert_eq!(first.json["total_exact"], false, "{}", first.text);
     let exact_total = exact.json["total"].as_u64().expect("a total");
-    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
-    let profile = tmp.path().join("chromium-profile");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let (limit, shot) = (
-        Duration::from_secs(120),
-        target_dir().join("e2e-counts-failure.png"),
-    );
-    let outcome: Step<()> = runtime.block_on(in_session(
-        &chromium,
-        &driver,
-        &profile,
-        limit,
-        &shot,
-        async |c| counts::drive_counts(c, &server.base, exact_total).await,
-    ));
+    let browser = Browser::start(&chromium, &chromedriver, tmp.path());
+    let shot = target_dir().join("e2e-counts-failure.png");
+    let outcome: Step<()> = browser.run(Duration::from_secs(120), &shot, async |c| {
+        counts::drive_counts(c, &server.base, exact_total).await
+    });
     if let Err(err) = outcome {
         panic!(
             "browser test failed: {err}\nserver log:\n{}",
@@ -1212,22 +1186,18 @@ fn browser_sends_a_search_again_when_the_server_is_too_busy() {
         return;
     };
     let tmp = tempfile::tempdir().expect("temp dir");
-    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
-    let profile = tmp.path().join("chromium-profile");
+    let browser = Browser::start(&chromium, &chromedriver, tmp.path());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let (limit, shot) = (
-        Duration::from_secs(120),
-        target_dir().join("e2e-busy-failure.png"),
-    );
+    let shot = target_dir().join("e2e-busy-failure.png");
     let outcome: Step<()> = runtime.block_on(async {
         let server = busy::InProcess::start(tmp.path()).await;
-        in_session(&chromium, &driver, &profile, limit, &shot, async |c| {
+        (browser.session(Duration::from_secs(120), &shot, async |c| {
             busy::drive_busy(c, &server).await
-        })
+        }))
         .await
     });
     if let Err(err) = outcome {

@@ -416,21 +416,11 @@ fn two_annotators_tag_blind_and_a_reviewer_settles_them_into_an_export() {
         .and_then(|d| d["id"].as_str())
         .expect("69-KL/TW is in the corpus")
         .to_string();
-    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let (profile, limit) = (tmp.path().join("profile"), Duration::from_secs(300));
+    let browser = Browser::start(&chromium, &chromedriver, tmp.path());
     let shot = target_dir().join("e2e-team-failure.png");
-    let outcome: Step<String> = runtime.block_on(in_session(
-        &chromium,
-        &driver,
-        &profile,
-        limit,
-        &shot,
-        async |c| drive(c, &server, &doc, &team).await,
-    ));
+    let outcome: Step<String> = browser.run(Duration::from_secs(300), &shot, async |c| {
+        drive(c, &server, &doc, &team).await
+    });
     let lan_sector = outcome.unwrap_or_else(|err| {
         panic!(
             "team browser test failed: {err}\nserver log:\n{}",
@@ -565,46 +555,34 @@ fn an_admin_sees_an_orphaned_tag_and_reattaches_it_by_hand_in_the_page() {
         .find(|(_, t)| t.contains("hạ tầng giao thông"))
         .expect("the rewritten task");
 
-    let driver = Driver::start(&chromedriver, &tmp.path().join("chromedriver.log"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let (profile, limit) = (tmp.path().join("profile"), Duration::from_secs(120));
+    let browser = Browser::start(&chromium, &chromedriver, tmp.path());
     let shot = target_dir().join("e2e-orphan-failure.png");
-    let outcome: Step<()> = runtime.block_on(in_session(
-        &chromium,
-        &driver,
-        &profile,
-        limit,
-        &shot,
-        async |c| {
-            as_user(c, &server.base, &admin, "#/admin").await?;
-            let item = wait_css(c, r#"[data-testid="orphan-item"]"#).await?;
-            let text = item.text().await.ctx("the orphan's text")?;
-            check!(
-                text.contains("lan") && text.contains("du lịch cộng đồng"),
-                "the orphan reads {text:?}"
-            );
-            let input = item
-                .find(fantoccini::Locator::Css("input"))
-                .await
-                .ctx("the clause id box")?;
-            input.send_keys(&roads).await.ctx("type the clause id")?;
-            item.find(fantoccini::Locator::Css("button"))
-                .await
-                .ctx("the re-attach button")?
-                .click()
-                .await
-                .ctx("re-attach")?;
-            poll(c, &text_of("#orphans-list"), |v| {
-                v.as_str()
-                    .is_some_and(|t| t.contains("Không có nhãn mồ côi"))
-            })
-            .await?;
-            Ok(())
-        },
-    ));
+    let outcome: Step<()> = browser.run(Duration::from_secs(120), &shot, async |c| {
+        as_user(c, &server.base, &admin, "#/admin").await?;
+        let item = wait_css(c, r#"[data-testid="orphan-item"]"#).await?;
+        let text = item.text().await.ctx("the orphan's text")?;
+        check!(
+            text.contains("lan") && text.contains("du lịch cộng đồng"),
+            "the orphan reads {text:?}"
+        );
+        let input = item
+            .find(fantoccini::Locator::Css("input"))
+            .await
+            .ctx("the clause id box")?;
+        input.send_keys(&roads).await.ctx("type the clause id")?;
+        item.find(fantoccini::Locator::Css("button"))
+            .await
+            .ctx("the re-attach button")?
+            .click()
+            .await
+            .ctx("re-attach")?;
+        poll(c, &text_of("#orphans-list"), |v| {
+            v.as_str()
+                .is_some_and(|t| t.contains("Không có nhãn mồ côi"))
+        })
+        .await?;
+        Ok(())
+    });
     if let Err(err) = outcome {
         panic!(
             "orphan browser test failed: {err}\nserver log:\n{}",

@@ -222,6 +222,56 @@ pub async fn in_session<T>(
     result
 }
 
+/// Chromium driven through a chromedriver of its own, its log and the profile in one folder.
+pub struct Browser {
+    chromium: PathBuf,
+    driver: Driver,
+    profile: PathBuf,
+}
+
+impl Browser {
+    /// Starts `chromedriver` for `chromium`, its log and Chromium's profile in `dir`.
+    pub fn start(chromium: &Path, chromedriver: &Path, dir: &Path) -> Browser {
+        Browser {
+            chromium: chromium.to_path_buf(),
+            driver: Driver::start(chromedriver, &dir.join("chromedriver.log")),
+            profile: dir.join("chromium-profile"),
+        }
+    }
+
+    /// Runs `drive` in a new session ([`in_session`]) on a runtime of its own.
+    pub fn run<T>(
+        &self,
+        limit: Duration,
+        shot: &Path,
+        drive: impl AsyncFnOnce(&Client) -> Step<T>,
+    ) -> Step<T> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime")
+            .block_on(self.session(limit, shot, drive))
+    }
+
+    /// Runs `drive` in a new session ([`in_session`]) on the current runtime.
+    pub async fn session<T>(
+        &self,
+        limit: Duration,
+        shot: &Path,
+        drive: impl AsyncFnOnce(&Client) -> Step<T>,
+    ) -> Step<T> {
+        in_session(
+            &self.chromium,
+            &self.driver,
+            &self.profile,
+            limit,
+            shot,
+            drive,
+        )
+        .await
+    }
+}
+
 /// Chromium and chromedriver, or `None` after saying loudly that the browser test is skipped;
 /// with `VANKIEN_REQUIRE_BROWSER=1` their absence is a failure.
 pub fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
