@@ -195,33 +195,6 @@ pub async fn session(chromium: &Path, driver: &Driver, profile: &Path) -> Step<C
         .ctx("start a Chromium session")
 }
 
-/// Opens a Chromium session through `driver` (profile in `profile`), runs `drive` in it for at
-/// most `limit`, saves a screenshot to `shot` when it fails, and closes the session, which makes
-/// chromedriver stop Chromium.
-pub async fn in_session<T>(
-    chromium: &Path,
-    driver: &Driver,
-    profile: &Path,
-    limit: Duration,
-    shot: &Path,
-    drive: impl AsyncFnOnce(&Client) -> Step<T>,
-) -> Step<T> {
-    let client = session(chromium, driver, profile).await?;
-    let result = tokio::time::timeout(limit, drive(&client))
-        .await
-        .unwrap_or_else(|_| {
-            Err(format!(
-                "the browser session took more than {} s",
-                limit.as_secs()
-            ))
-        });
-    if result.is_err() {
-        let _ = screenshot(&client, shot).await;
-    }
-    let _ = client.close().await;
-    result
-}
-
 /// Chromium driven through a chromedriver of its own, its log and the profile in one folder.
 pub struct Browser {
     chromium: PathBuf,
@@ -239,7 +212,7 @@ impl Browser {
         }
     }
 
-    /// Runs `drive` in a new session ([`in_session`]) on a runtime of its own.
+    /// Runs `drive` in a new session ([`Browser::session`]) on a runtime of its own.
     pub fn run<T>(
         &self,
         limit: Duration,
@@ -253,22 +226,29 @@ impl Browser {
             .block_on(self.session(limit, shot, drive))
     }
 
-    /// Runs `drive` in a new session ([`in_session`]) on the current runtime.
+    /// Opens a session, runs `drive` in it for at most `limit` on the current runtime, saves a
+    /// screenshot to `shot` when it fails, and closes the session, which makes chromedriver stop
+    /// Chromium.
     pub async fn session<T>(
         &self,
         limit: Duration,
         shot: &Path,
         drive: impl AsyncFnOnce(&Client) -> Step<T>,
     ) -> Step<T> {
-        in_session(
-            &self.chromium,
-            &self.driver,
-            &self.profile,
-            limit,
-            shot,
-            drive,
-        )
-        .await
+        let client = session(&self.chromium, &self.driver, &self.profile).await?;
+        let result = tokio::time::timeout(limit, drive(&client))
+            .await
+            .unwrap_or_else(|_| {
+                Err(format!(
+                    "the browser session took more than {} s",
+                    limit.as_secs()
+                ))
+            });
+        if result.is_err() {
+            let _ = screenshot(&client, shot).await;
+        }
+        let _ = client.close().await;
+        result
     }
 }
 
