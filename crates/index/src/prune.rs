@@ -446,7 +446,8 @@ fn walk_from(
 
 /// The first clause from the current match `doc` on where the words of some run are all in the
 /// text (each word's text term is on or past the current match; a word of no known place is
-/// taken to be anywhere).
+/// taken to be anywhere). With no run (a kind's name before an unfinished word, `đột phá p`,
+/// leaves none), no clause: only the completions after the word before can lift one.
 fn next_with_words(
     runs: &[Vec<Source>],
     words: &[Required],
@@ -460,7 +461,7 @@ fn next_with_words(
                 .fold(doc, DocId::max)
         })
         .min()
-        .unwrap_or(doc)
+        .unwrap_or(TERMINATED)
 }
 
 /// The first clause from the current match `doc` on that has the word of `source` in its text.

@@ -83,6 +83,7 @@ fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
     let (_dir, index) = corpus_index(&names);
     let (_gdir, generated, _) = crate::testing::generated_index(60, 10);
     let (mut led, mut before, mut compared, mut lower_bounds) = (0, 0, 0, 0);
+    let mut before_without_runs = 0;
     for index in [&index, &generated] {
         let inner = index.inner();
         let searcher = inner.reader.searcher();
@@ -101,6 +102,9 @@ fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
             "thực hiện n",
             "dong moi n",
             "mới có t",
+            // A kind's name (`đột phá`, optional) before an unfinished word: no run of words
+            // to boost, only the completions after the word before.
+            "đột phá p",
         ] {
             let req = SearchRequest {
                 query: q.into(),
@@ -142,6 +146,9 @@ fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
                 assert_eq!(without.to_words, 0, "{q}");
                 led += with.to_words;
                 before += with.to_before;
+                if split.proximity.is_empty() {
+                    before_without_runs += with.to_before;
+                }
                 lower_bounds += usize::from(with.total < every.total);
                 for got in [&with, &without] {
                     assert_same_page(got, &every, &format!("{q} {n}"));
@@ -157,6 +164,11 @@ fn the_pruned_walk_keeps_the_page_of_every_match_walked() {
     assert!(
         before >= 10,
         "the walk went on to clauses with the word before: {before}"
+    );
+    assert!(
+        before_without_runs >= 1,
+        "with no run of words, the walk went on to clauses with the word before: \
+         {before_without_runs}"
     );
     assert!(
         lower_bounds >= 3,
