@@ -11,10 +11,13 @@
 #     and the top 20 beside bare tantivy's top 10 with an exact count on vankien's clauses (mean and
 #     p99), the page's request as the user types (every prefix of 40 queries), ingest MB/s beside
 #     FTS5 and beside bare tantivy, and peak RSS of ingest and queries;
-#  2. the HTTP load benchmark (`scripts/bench-load.sh`) on the same corpus: the page's searches at
+#  2. the ladder (`cargo bench -p vankien-index --bench ladder`) on the index and queries the search
+#     benchmark left: bare tantivy's query with each part of the page's query added in turn, as
+#     stock tantivy queries, then the page's request: what each part costs in the engine itself;
+#  3. the HTTP load benchmark (`scripts/bench-load.sh`) on the same corpus: the page's searches at
 #     1 and 16 connections, tag writes at 1 and 8 in the same run, the server's and the CLI
 #     ingest's peak RSS.
-# Both logs are kept under $OUT (by default <target>/vankien-all/docs-DOCS); the two tables are
+# The three logs are kept under $OUT (by default <target>/vankien-all/docs-DOCS); the three tables are
 # printed again together at the end, with the time each step took.
 #
 # Expected runtime on the 2-core machine after the release builds, measured with the machine
@@ -38,6 +41,8 @@ now() { date +%s; }
 t0=$(now)
 say "search benchmark at $DOCS documents (log: $OUT/search.log) …"
 cargo bench -p vankien-index --bench search 2> >(tee "$OUT/search.err" >&2) | tee "$OUT/search.log"
+say "ladder at $DOCS documents (log: $OUT/ladder.log) …"
+cargo bench -p vankien-index --bench ladder 2> >(tee "$OUT/ladder.err" >&2) | tee "$OUT/ladder.log"
 t1=$(now)
 say "HTTP load benchmark at $DOCS documents (log: $OUT/load.log) …"
 scripts/bench-load.sh 2> >(tee "$OUT/load.err" >&2) | tee "$OUT/load.log"
@@ -45,9 +50,11 @@ t2=$(now)
 
 {
     echo "vankien, every figure of issue 14 at $DOCS documents: commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo '+changes'), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
-    echo "search benchmark $((t1 - t0)) s, HTTP load benchmark $((t2 - t1)) s (builds, corpus and indexes included)"
+    echo "search benchmark and ladder $((t1 - t0)) s, HTTP load benchmark $((t2 - t1)) s (builds, corpus and indexes included)"
     echo
     sed -n '/^scale (issue 14)/,$p' "$OUT/search.log"
+    echo
+    cat "$OUT/ladder.log"
     echo
     cat "$OUT/load.log"
 } | tee "$OUT/report.txt"
