@@ -23,6 +23,7 @@
 # Expected runtime on the 2-core machine after the release builds, measured with the machine
 # loaded by other builds: 4.5 minutes at 2,000 documents, 7.6 at 5,000; at 20,000 (about 1.3 GB)
 # expect most of an hour (two ingests of the corpus at 4.5-8 MB/s, FTS5's queries at ~0.1-0.6 s).
+# The ladder adds about 1.5 minutes at 2,000 documents and 8-9 at 20,000.
 # Environment: as scripts/bench-load.sh (VANKIEN_LOAD_SECONDS, CARGO_TARGET_DIR, VANKIEN_BENCH_DIR).
 set -euo pipefail
 
