@@ -28,7 +28,8 @@
 //! p50 and p99 query latency, index size on disk and peak memory, and the ratios FTS5/vankien.
 //! Two more children run a reference, bare tantivy (`search/bare.rs`): one folded field, one
 //! document per line as FTS5, tantivy's own top-10 collector; then the same queries over the
-//! folded field of the index the vankien child built, one document per clause. Their rows show
+//! folded field of the index the vankien child built, one document per clause, its segments
+//! searched on every core as vankien's own index searches them. Their rows show
 //! how fast the index library alone ingests and answers the same queries here, with and without
 //! counting every match (vankien's `total` counts them).
 //!
