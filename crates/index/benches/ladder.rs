@@ -44,7 +44,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Weights of the page's query (`src/query/build.rs`, `src/query/proximity.rs`): a word in the
-/// headings, the exact spelling, the run as a phrase.
+/// headings, the exact spelling, the run as a phrase. Copies, kept private there: they set the
+/// stock queries' scores, not the work the rungs time, which is the same whatever they are.
 const CONTEXT_BOOST: f32 = 0.3;
 const EXACT_BOOST: f32 = 2.0;
 const PHRASE_BOOST: f32 = 2.0;
