@@ -5,6 +5,7 @@
 //! cargo bench -p vankien-index --bench ladder                     # the search benchmark's 2,000
 //! VANKIEN_BENCH_DOCS=20000 cargo bench -p vankien-index --bench ladder
 //! cargo bench -p vankien-index --bench ladder -- /some/dir        # the search benchmark's folder
+//! VANKIEN_LADDER=ingest cargo bench -p vankien-index --bench ladder # only the ingest's rungs (or `queries`)
 //! ```
 //!
 //! It reads what the search benchmark (`benches/search.rs`) leaves in its work folder
@@ -26,6 +27,12 @@
 //! (tantivy then skips what cannot make its top 10 where it can). The rungs are run in turn, two
 //! rounds, each query's time the better of its two; every ratio is to the first rung of its table.
 
+#[path = "search/bare.rs"]
+#[allow(dead_code)]
+mod bare;
+#[path = "ladder/ingest.rs"]
+mod ingest;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,7 +48,7 @@ use vankien_ingest::normalize::{exact_key, folded_key, words};
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
+pub(crate) type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Weights of the page's query (`src/query/build.rs`, `src/query/proximity.rs`): a word in the
 /// headings, the exact spelling, the run as a phrase. Copies, kept private there: they set the
@@ -317,108 +324,139 @@ fn run() -> Res<()> {
     };
     let docs = std::env::var("VANKIEN_BENCH_DOCS").unwrap_or_else(|_| "2000".into());
     let work = base.join(format!("work-{docs}"));
-    let queries = read_lines(&work.join("queries.txt"))?;
-    let typing = read_lines(&work.join("typing.txt"))?;
-    let dir = work.join("vankien-index");
-    let mut raw = tantivy::Index::open_in_dir(&dir)
-        .map_err(|e| format!("{}: {e} (run the search benchmark first)", dir.display()))?;
-    // As vankien's index: a query's segments searched at once, one per core.
-    raw.set_default_multithread_executor()?;
-    let schema = raw.schema();
-    let f = Fields {
-        folded: schema.get_field("text_folded")?,
-        ctx: schema.get_field("ctx_folded")?,
-        exact: schema.get_field("text_exact")?,
-    };
-    let reader = raw.reader()?;
-    let index = Index::open(&dir)?;
-    let clauses = reader.searcher().num_docs();
-    println!(
-        "ladder: {} ({clauses} clauses), {} queries, {} as-you-type prefixes; each query the best \
+    // `VANKIEN_LADDER=queries` or `ingest` runs only those rungs.
+    let only = std::env::var("VANKIEN_LADDER").unwrap_or_default();
+    // The queries' rungs, their indexes closed before the ingest's.
+    if only != "ingest" {
+        let queries = read_lines(&work.join("queries.txt"))?;
+        let typing = read_lines(&work.join("typing.txt"))?;
+        let dir = work.join("vankien-index");
+        let mut raw = tantivy::Index::open_in_dir(&dir)
+            .map_err(|e| format!("{}: {e} (run the search benchmark first)", dir.display()))?;
+        // As vankien's index: a query's segments searched at once, one per core.
+        raw.set_default_multithread_executor()?;
+        let schema = raw.schema();
+        let f = Fields {
+            folded: schema.get_field("text_folded")?,
+            ctx: schema.get_field("ctx_folded")?,
+            exact: schema.get_field("text_exact")?,
+        };
+        let reader = raw.reader()?;
+        let index = Index::open(&dir)?;
+        let clauses = reader.searcher().num_docs();
+        println!(
+            "ladder: {} ({clauses} clauses), {} queries, {} as-you-type prefixes; each query the best \
          of {ROUNDS} rounds",
-        work.display(),
-        queries.len(),
-        typing.len()
-    );
+            work.display(),
+            queries.len(),
+            typing.len()
+        );
 
-    let headings = Parts {
-        headings: true,
-        ..BARE
-    };
-    let exact = Parts {
-        exact: true,
-        ..headings
-    };
-    let proximity = Parts {
-        proximity: true,
-        ..exact
-    };
-    let stock_rungs = |list: &[(&'static str, Parts, usize, bool)]| -> Vec<Rung<'_>> {
-        list.iter()
-            .map(|&(name, parts, limit, count)| stock(name, &reader, &f, parts, limit, count))
-            .collect()
-    };
-    let mut rungs = stock_rungs(&[
-        (
-            "bare: folded text, top 10 + count (the aim's reference)",
-            BARE,
-            10,
-            true,
-        ),
-        ("  (the same without the count)", BARE, 10, false),
-        ("+ each word in its headings too", headings, 10, true),
-        ("+ the exact spelling of accented words", exact, 10, true),
-        (
-            "+ the words typed together as a phrase boost",
-            proximity,
-            10,
-            true,
-        ),
-        (
-            "+ the 200 best clauses (a grouped page's window)",
-            proximity,
-            WINDOW,
-            true,
-        ),
-    ]);
-    rungs.push(page("vankien: the page's first request", &index));
-    let times = time_rungs(&rungs, &queries);
-    print_table(
-        "queries: each rung adds one part to the rung above it (one in parentheses is a side step)",
-        &rungs,
-        &times,
-    );
+        let headings = Parts {
+            headings: true,
+            ..BARE
+        };
+        let exact = Parts {
+            exact: true,
+            ..headings
+        };
+        let proximity = Parts {
+            proximity: true,
+            ..exact
+        };
+        let stock_rungs = |list: &[(&'static str, Parts, usize, bool)]| -> Vec<Rung<'_>> {
+            list.iter()
+                .map(|&(name, parts, limit, count)| stock(name, &reader, &f, parts, limit, count))
+                .collect()
+        };
+        let mut rungs = stock_rungs(&[
+            (
+                "bare: folded text, top 10 + count (the aim's reference)",
+                BARE,
+                10,
+                true,
+            ),
+            ("  (the same without the count)", BARE, 10, false),
+            ("+ each word in its headings too", headings, 10, true),
+            ("+ the exact spelling of accented words", exact, 10, true),
+            (
+                "+ the words typed together as a phrase boost",
+                proximity,
+                10,
+                true,
+            ),
+            (
+                "+ the 200 best clauses (a grouped page's window)",
+                proximity,
+                WINDOW,
+                true,
+            ),
+        ]);
+        rungs.push(page("vankien: the page's first request", &index));
+        let times = time_rungs(&rungs, &queries);
+        print_table(
+            "queries: each rung adds one part to the rung above it (one in parentheses is a side step)",
+            &rungs,
+            &times,
+        );
 
-    let prefix = |p: Parts| Parts { prefix: true, ..p };
-    let mut rungs = stock_rungs(&[
-        (
-            "bare as typed, top 10 + count (the aim's reference)",
-            BARE,
-            10,
-            true,
-        ),
-        (
-            "bare, the last word as a prefix (regex over the terms)",
-            prefix(BARE),
-            10,
-            true,
-        ),
-        ("  (the same without the count)", prefix(BARE), 10, false),
-        (
-            "+ headings, exact spelling, phrase boost",
-            prefix(proximity),
-            10,
-            true,
-        ),
-        ("+ the 200 best clauses", prefix(proximity), WINDOW, true),
-    ]);
-    rungs.push(page("vankien: the page's first request", &index));
-    let times = time_rungs(&rungs, &typing);
-    print_table(
-        "as you type: each prefix as sent while typing (one in parentheses is a side step)",
-        &rungs,
-        &times,
+        let prefix = |p: Parts| Parts { prefix: true, ..p };
+        let mut rungs = stock_rungs(&[
+            (
+                "bare as typed, top 10 + count (the aim's reference)",
+                BARE,
+                10,
+                true,
+            ),
+            (
+                "bare, the last word as a prefix (regex over the terms)",
+                prefix(BARE),
+                10,
+                true,
+            ),
+            ("  (the same without the count)", prefix(BARE), 10, false),
+            (
+                "+ headings, exact spelling, phrase boost",
+                prefix(proximity),
+                10,
+                true,
+            ),
+            ("+ the 200 best clauses", prefix(proximity), WINDOW, true),
+        ]);
+        rungs.push(page("vankien: the page's first request", &index));
+        let times = time_rungs(&rungs, &typing);
+        print_table(
+            "as you type: each prefix as sent while typing (one in parentheses is a side step)",
+            &rungs,
+            &times,
+        );
+    }
+
+    if only == "queries" {
+        return Ok(());
+    }
+    let corpus = base.join(format!("corpus-{docs}")).join("docs");
+    let (bytes, timed) = ingest::rungs(&corpus, &work.join("ladder-ingest"))?;
+    println!();
+    println!(
+        "ingest of {} ({:.1} MB): vankien's parsing and each field alone, to vankien's ingest",
+        corpus.display(),
+        bytes as f64 / 1e6
     );
+    println!(
+        "{:<72} {:>8} {:>8} {:>10}",
+        "rung (each indexing rung adds one part to the rung above it)", "s", "MB/s", "×bare MB/s"
+    );
+    let rate = |secs: f64| bytes as f64 / 1e6 / secs;
+    for t in &timed {
+        println!(
+            "{:<72} {:>8.2} {:>8.2} {:>10.2}",
+            t.name,
+            t.secs,
+            rate(t.secs),
+            rate(t.secs) / rate(timed[0].secs)
+        );
+    }
     Ok(())
 }
 

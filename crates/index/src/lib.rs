@@ -6,7 +6,8 @@
 //! [`Index`] is the entry point: cheap to clone, `Send + Sync`, synchronous.
 
 mod abbrev;
-mod analyzer;
+/// The Vietnamese analyzers of the index, public for the benchmarks' own tantivy indexes.
+pub mod analyzer;
 mod error;
 mod export;
 mod facets;
