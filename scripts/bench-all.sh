@@ -14,6 +14,8 @@
 #  2. the ladder (`cargo bench -p vankien-index --bench ladder`) on the index and queries the search
 #     benchmark left: bare tantivy's query with each part of the page's query added in turn, as
 #     stock tantivy queries, then the page's request: what each part costs in the engine itself;
+#     then the ingest's parts: vankien's parsing alone, tantivy indexing the parsed clauses one
+#     field more a rung, vankien's ingest, beside bare tantivy's ingest of the lines;
 #  3. the HTTP load benchmark (`scripts/bench-load.sh`) on the same corpus: the page's searches at
 #     1 and 16 connections, tag writes at 1 and 8 in the same run, the server's and the CLI
 #     ingest's peak RSS.
@@ -23,7 +25,7 @@
 # Expected runtime on the 2-core machine after the release builds, measured with the machine
 # loaded by other builds: 4.5 minutes at 2,000 documents, 7.6 at 5,000; at 20,000 (about 1.3 GB)
 # expect most of an hour (two ingests of the corpus at 4.5-8 MB/s, FTS5's queries at ~0.1-0.6 s).
-# The ladder adds about 1.5 minutes at 2,000 documents and 8-9 at 20,000.
+# The ladder adds about 2 minutes at 2,000 documents and 15-20 at 20,000.
 # Environment: as scripts/bench-load.sh (VANKIEN_LOAD_SECONDS, CARGO_TARGET_DIR, VANKIEN_BENCH_DIR).
 set -euo pipefail
 

@@ -1,5 +1,5 @@
-//! The ladder from bare tantivy to the page's request: what each part of vankien's query costs in
-//! the engine itself, on the same clauses, in one run.
+//! The ladders from bare tantivy to vankien: what each part of the page's query costs in the
+//! engine itself, on the same clauses, and what each part of vankien's ingest costs, in one run.
 //!
 //! ```text
 //! cargo bench -p vankien-index --bench ladder                     # the search benchmark's 2,000
@@ -8,11 +8,11 @@
 //! VANKIEN_LADDER=ingest cargo bench -p vankien-index --bench ladder # only the ingest's rungs (or `queries`)
 //! ```
 //!
-//! It reads what the search benchmark (`benches/search.rs`) leaves in its work folder
-//! (`work-<docs>` in `<target>/vankien-bench`, `VANKIEN_BENCH_DIR` or the folder given, as there:
-//! `vankien-index`, `queries.txt`, `typing.txt`), so that benchmark runs first with the same
-//! `VANKIEN_BENCH_DOCS`. Expected runtime after the release build: about a minute at 2,000
-//! documents, five to eight at 20,000.
+//! It reads what the search benchmark (`benches/search.rs`) leaves in its folder (`work-<docs>`
+//! and `corpus-<docs>` in `<target>/vankien-bench`, `VANKIEN_BENCH_DIR` or the folder given, as
+//! there: `vankien-index`, `queries.txt`, `typing.txt`, the corpus), so that benchmark runs first
+//! with the same `VANKIEN_BENCH_DOCS`. Expected runtime after the release build: about two minutes
+//! at 2,000 documents, 15 to 20 at 20,000 (the queries' rungs 8–9, the ingest's about 7).
 //!
 //! The issue's query aim sets the page's request beside bare tantivy's top 10 with an exact count
 //! on the folded text of the same clauses. Between the two stand parts of the query the page
@@ -23,9 +23,10 @@
 //! (top N and an exact count), and is timed over the benchmark's queries; as you type, the rung
 //! that matters is the last word as a prefix (tantivy's regex query over the term dictionary),
 //! which the as-you-type reference leaves out. Every rung searches a query's segments at once, one
-//! per core, as vankien's index does (tantivy's multithread executor). A side step shows the bare rungs without the count
-//! (tantivy then skips what cannot make its top 10 where it can). The rungs are run in turn, two
-//! rounds, each query's time the better of its two; every ratio is to the first rung of its table.
+//! per core, as vankien's index does (tantivy's multithread executor). A side step shows the bare
+//! rungs without the count (tantivy then skips what cannot make its top 10 where it can). The
+//! rungs are run in turn, two rounds, each query's time the better of its two; every ratio is to
+//! the first rung of its table. The ingest's ladder is `ladder/ingest.rs`.
 
 #[path = "search/bare.rs"]
 #[allow(dead_code)]
