@@ -41,6 +41,7 @@ pub use limits::Limits;
 pub use reads::FileReads;
 pub use relations::{DocRelations, Link, RelationCounts};
 pub use search::{EXACT_TOTAL_UP_TO, FACET_LIMIT};
+pub use store::clause_contexts;
 pub use types::{
     DocSummary, FacetCount, Facets, Group, Groups, Hit, Relaxed, SearchRequest, SearchResults,
     Snippet,

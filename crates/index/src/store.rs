@@ -171,6 +171,13 @@ pub fn number_of(number: Option<&str>, source: &str) -> Option<DocNumber> {
         .map(|(_, n)| n)
 }
 
+/// The headings text each clause of `doc` is indexed with (the `ctx_folded` field), in clause
+/// order: public for the ingest's benchmark, which indexes the same text field by field.
+pub fn clause_contexts(doc: &Document) -> Vec<String> {
+    let parts = DocParts::new(doc);
+    (0..doc.clauses.len()).map(|i| parts.context(i)).collect()
+}
+
 /// Precomputed per-document parts of every clause document.
 pub struct DocParts<'a> {
     doc: &'a Document,

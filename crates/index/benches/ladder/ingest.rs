@@ -5,7 +5,6 @@
 //! vankien's ingest parses on every core while tantivy's threads index what is parsed, so its
 //! time is about the parsing's and the indexing's CPU shared by the cores; the rungs show each.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -194,17 +193,17 @@ fn index_clauses(dir: &Path, docs: &[Document], fields: Fields, threads: usize) 
         }
     };
     for doc in docs {
-        let headings: HashMap<&[String], &str> = doc
-            .sections
-            .iter()
-            .map(|s| (s.path.as_slice(), s.heading.as_str()))
-            .collect();
+        // The headings text as vankien's ingest builds it.
+        let contexts = match fields.headings {
+            true => vankien_index::clause_contexts(doc),
+            false => Vec::new(),
+        };
         for (i, clause) in doc.clauses.iter().enumerate() {
             let mut d = TantivyDocument::new();
             add(&mut d, folded, true, &clause.text);
             add(&mut d, exact, fields.exact, &clause.text);
-            if fields.headings {
-                add(&mut d, ctx, true, &context(doc, &headings, i));
+            if let Some(context) = contexts.get(i) {
+                add(&mut d, ctx, true, context);
             }
             add(&mut d, text, fields.stored, &clause.text);
             writer.add_document(d)?;
@@ -213,27 +212,4 @@ fn index_clauses(dir: &Path, docs: &[Document], fields: Fields, threads: usize) 
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
-}
-
-/// The headings of clause `i`, as vankien indexes them (a copy of `DocParts::context` in
-/// `src/store.rs`, private there; `headings` by section path, as `DocParts` keeps them): its
-/// enclosing sections' headings and its group; on the first clause also the document's kind,
-/// number and title.
-fn context<'a>(doc: &'a Document, headings: &HashMap<&[String], &'a str>, i: usize) -> String {
-    let clause = &doc.clauses[i];
-    let mut parts: Vec<&str> = Vec::new();
-    for n in 1..=clause.section_path.len() {
-        if let Some(h) = headings.get(&clause.section_path[..n]) {
-            parts.push(h);
-        }
-    }
-    if let Some(g) = &clause.group {
-        parts.push(g);
-    }
-    if i == 0 {
-        parts.push(doc.kind.vietnamese());
-        parts.extend(doc.number.as_deref());
-        parts.extend(doc.title.as_deref());
-    }
-    parts.join("\n")
 }
