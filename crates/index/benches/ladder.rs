@@ -124,17 +124,17 @@ fn ladder_query(f: &Fields, query: &str, parts: Parts) -> Option<Box<dyn Query>>
             false => Box::new(BoostQuery::new(q, boost)),
         }
     };
-    let segments: Vec<&str> = query.split('"').collect();
-    // The last loose word, the one a user is still typing.
+    // The words of each stretch between quotes: odd ones are quoted phrases.
+    let segments: Vec<Vec<Word>> = query.split('"').map(words_of).collect();
+    // The stretch of the last loose word, the one a user is still typing.
     let last_loose = segments
         .iter()
         .enumerate()
         .rev()
-        .find(|(i, s)| i % 2 == 0 && !words_of(s).is_empty())
+        .find(|(i, ws)| i % 2 == 0 && !ws.is_empty())
         .map(|(i, _)| i);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (i, segment) in segments.iter().enumerate() {
-        let ws = words_of(segment);
+    for (i, ws) in segments.iter().enumerate() {
         if i % 2 == 1 && ws.len() > 1 {
             let terms = ws
                 .iter()
